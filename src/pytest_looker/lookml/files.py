@@ -1,0 +1,101 @@
+"""Finding a project's files and resolving ``include:`` patterns as Looker does.
+
+Looker include rules: a pattern starting with ``/`` is relative to the project root, one
+starting with ``//name/`` to the root of the imported project ``name``, anything else to the
+directory of the including file. ``*`` matches within one path segment, ``**`` across any number
+of directories. Old-style patterns without the ``.lkml`` extension (``*.view``, ``*.dashboard``)
+still match ``x.view.lkml`` / ``x.dashboard.lookml``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LOOKML_SUFFIXES = (".lkml", ".lookml")
+_SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__", ".pytest-looker", ".pytest_cache"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A LookML file: ``project`` is ``None`` for the main project, else the dependency name."""
+
+    project: str | None
+    path: str  # relative to its project root, forward slashes
+
+    @property
+    def display(self) -> str:
+        """How we name the file to a user: dependencies are shown as ``//name/path``."""
+        return self.path if self.project is None else f"//{self.project}/{self.path}"
+
+    @property
+    def kind(self) -> str:
+        """``model``, ``view``, ``explore``, ``manifest``, ``dashboard`` or ``other``."""
+        name = posixpath.basename(self.path)
+        if name == "manifest.lkml":
+            return "manifest"
+        if name.endswith(".dashboard.lookml") or name.endswith(".dashboard.lkml"):
+            return "dashboard"
+        for kind in ("model", "view", "explore"):
+            if name.endswith(f".{kind}.lkml"):
+                return kind
+        return "other"
+
+
+def discover(root: Path) -> list[str]:
+    """Every LookML file below ``root``, as sorted root-relative POSIX paths."""
+    found: list[str] = []
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if any(part in _SKIPPED_DIRS for part in relative.parts[:-1]):
+            continue
+        if path.is_file() and path.name.endswith(LOOKML_SUFFIXES):
+            found.append(relative.as_posix())
+    return sorted(found)
+
+
+@lru_cache(maxsize=4096)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def split_include(pattern: str, including: SourceFile) -> tuple[str | None, str]:
+    """The project an include refers to and the pattern relative to that project's root."""
+    if pattern.startswith("//"):
+        name, _, rest = pattern[2:].partition("/")
+        return name, rest
+    if pattern.startswith("/"):
+        return including.project, pattern.lstrip("/")
+    base = posixpath.dirname(including.path)
+    joined = posixpath.normpath(posixpath.join(base, pattern)) if base else posixpath.normpath(pattern)
+    return including.project, joined
+
+
+def match_include(pattern: str, candidates: list[str]) -> list[str]:
+    """The candidates a root-relative include pattern matches, in sorted order."""
+    matched = [c for c in candidates if _glob_regex(pattern).match(c)]
+    if not matched and not pattern.endswith(LOOKML_SUFFIXES):
+        for suffix in LOOKML_SUFFIXES:
+            matched.extend(c for c in candidates if _glob_regex(pattern + suffix).match(c))
+    return sorted(set(matched))

@@ -1,0 +1,452 @@
+"""Typed, immutable objects of a resolved LookML project.
+
+These are what the compiler, the pytest plugin and the CLI read. They hold LookML *after*
+constants, ``extends`` and refinements have been applied and dimension groups expanded, so no
+consumer needs to know how a value came to be. Every object keeps its :class:`Location` (the
+file relative to the project root and the 1-based line) for error messages, and its merged raw
+parameters in ``raw`` for the many LookML parameters that do not change SQL (labels, html...).
+
+Objects are frozen dataclasses holding tuples and read-only mappings, so they can be shared
+between threads, cached, and compared.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from pytest_looker.errors import Location
+
+EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
+
+
+def _empty() -> Mapping[str, Any]:
+    return EMPTY_MAPPING
+
+
+def frozen_mapping(items: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    """A read-only copy that keeps insertion order (declaration order matters in LookML)."""
+    return MappingProxyType(dict(items or {}))
+
+
+class Severity(str, enum.Enum):
+    """How bad a diagnostic is: errors make ``inspect`` exit 1, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in the user's LookML, reported instead of raised."""
+
+    severity: Severity
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value}: {self.message}"
+
+
+class FieldCategory(str, enum.Enum):
+    """The four kinds of LookML field; they share one namespace within a view."""
+
+    DIMENSION = "dimension"
+    MEASURE = "measure"
+    FILTER = "filter"
+    PARAMETER = "parameter"
+
+
+@dataclass(frozen=True)
+class FilterCondition:
+    """A ``field: "expression"`` pair (measure ``filters``, ``always_filter``, NDT filters...)."""
+
+    field: str
+    expression: str
+
+
+@dataclass(frozen=True)
+class AllowedValue:
+    """An ``allowed_value`` of a parameter or filter field."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CaseWhen:
+    """One ``when`` of a ``type: case`` dimension."""
+
+    sql: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """A dimension, measure, filter field or parameter, after inheritance and group expansion.
+
+    ``name`` is the field's name within its view (``created_month``); fields generated from a
+    ``dimension_group`` know their ``group`` and their ``timeframe`` (time groups) or ``interval``
+    (duration groups).
+    """
+
+    view: str
+    name: str
+    category: FieldCategory
+    type: str
+    location: Location
+    sql: str | None = None
+    primary_key: bool = False
+    hidden: bool = False
+    label: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    comments: str = ""
+    filters: tuple[FilterCondition, ...] = ()
+    group: str | None = None
+    timeframe: str | None = None
+    interval: str | None = None
+    datatype: str | None = None
+    convert_tz: bool = True
+    sql_start: str | None = None
+    sql_end: str | None = None
+    tiers: tuple[float, ...] = ()
+    style: str | None = None
+    cases: tuple[CaseWhen, ...] = ()
+    case_else: str | None = None
+    sql_distinct_key: str | None = None
+    percentile: float | None = None
+    list_field: str | None = None
+    sql_latitude: str | None = None
+    sql_longitude: str | None = None
+    allowed_values: tuple[AllowedValue, ...] = ()
+    default_value: str | None = None
+    suggest_dimension: str | None = None
+    case_sensitive: bool | None = None
+    required_access_grants: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
+
+    @property
+    def full_name(self) -> str:
+        """``view.field``, the name used in queries and result columns."""
+        return f"{self.view}.{self.name}"
+
+    @property
+    def is_dimension(self) -> bool:
+        return self.category is FieldCategory.DIMENSION
+
+    @property
+    def is_measure(self) -> bool:
+        return self.category is FieldCategory.MEASURE
+
+    @property
+    def ci_ignored(self) -> bool:
+        """Marked to be skipped by SQL validation, as Spectacles does (tag or comment)."""
+        markers = ("spectacles: ignore", "ci: ignore")
+        lowered = self.comments.lower()
+        return any(tag.lower() in markers for tag in self.tags) or any(m in lowered for m in markers)
+
+
+@dataclass(frozen=True)
+class NativeColumn:
+    """A ``column`` of an ``explore_source``: its output name and the field it selects."""
+
+    name: str
+    field: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class DerivedColumn:
+    """A ``derived_column`` of a native derived table: SQL over the other columns."""
+
+    name: str
+    sql: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class BindFilter:
+    """``bind_filters``: the outer query's filter on ``from_field`` applies to ``to_field``."""
+
+    from_field: str
+    to_field: str
+
+
+@dataclass(frozen=True)
+class SortSpec:
+    """A sort in an ``explore_source`` or a data test."""
+
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ExploreSource:
+    """An ``explore_source`` block: a query on an explore (native derived tables, data tests)."""
+
+    explore: str
+    location: Location
+    columns: tuple[NativeColumn, ...] = ()
+    derived_columns: tuple[DerivedColumn, ...] = ()
+    filters: tuple[FilterCondition, ...] = ()
+    bind_filters: tuple[BindFilter, ...] = ()
+    bind_all_filters: bool = False
+    sorts: tuple[SortSpec, ...] = ()
+    limit: int | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class DerivedTable:
+    """A view's ``derived_table``: either SQL or a native ``explore_source`` query."""
+
+    location: Location
+    sql: str | None = None
+    explore_source: ExploreSource | None = None
+    persisted: bool = False
+
+
+@dataclass(frozen=True)
+class View:
+    """A view as a model sees it: its refinements and parents already applied."""
+
+    name: str
+    location: Location
+    fields: Mapping[str, Field]
+    sql_table_name: str | None = None
+    derived_table: DerivedTable | None = None
+    extension_required: bool = False
+    extends: tuple[str, ...] = ()
+    refined_at: tuple[Location, ...] = ()
+    sets: Mapping[str, tuple[str, ...]] = field(default_factory=_empty)
+    label: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
+
+    @property
+    def primary_key(self) -> Field | None:
+        """The dimension with ``primary_key: yes`` (Looker allows one per view)."""
+        return next((f for f in self.fields.values() if f.primary_key), None)
+
+    def dimensions(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields.values() if f.is_dimension)
+
+    def measures(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields.values() if f.is_measure)
+
+
+@dataclass(frozen=True)
+class Join:
+    """A ``join`` of an explore. ``name`` is the alias used in SQL and field names."""
+
+    name: str
+    view: str
+    location: Location
+    type: str = "left_outer"
+    relationship: str = "many_to_one"
+    sql_on: str | None = None
+    foreign_key: str | None = None
+    sql: str | None = None
+    sql_where: str | None = None
+    sql_table_name: str | None = None
+    required_joins: tuple[str, ...] = ()
+    fields: tuple[str, ...] | None = None
+    view_label: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class AccessFilter:
+    """``access_filter``: rows are restricted to the user attribute's value."""
+
+    field: str
+    user_attribute: str
+
+
+@dataclass(frozen=True)
+class ConditionallyFilter:
+    """Default filters dropped when the user filters any ``unless`` field."""
+
+    filters: tuple[FilterCondition, ...]
+    unless: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Explore:
+    """An explore of a model. ``view_name`` is the base alias, ``view`` the base view."""
+
+    name: str
+    model: str
+    location: Location
+    view_name: str
+    view: str
+    joins: tuple[Join, ...] = ()
+    fields: tuple[str, ...] | None = None
+    sql_always_where: str | None = None
+    sql_always_having: str | None = None
+    always_filter: tuple[FilterCondition, ...] = ()
+    conditionally_filter: ConditionallyFilter | None = None
+    access_filters: tuple[AccessFilter, ...] = ()
+    always_join: tuple[str, ...] = ()
+    symmetric_aggregates: bool = True
+    sql_preamble: str | None = None
+    sql_table_name: str | None = None
+    case_sensitive: bool | None = None
+    week_start_day: str | None = None
+    extension_required: bool = False
+    hidden: bool = False
+    extends: tuple[str, ...] = ()
+    refined_at: tuple[Location, ...] = ()
+    label: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
+
+    def join(self, name: str) -> Join | None:
+        return next((j for j in self.joins if j.name == name), None)
+
+    def aliases(self) -> dict[str, str]:
+        """Every alias the explore can query (base and joins) → the view it reads."""
+        result = {self.view_name: self.view}
+        result.update({j.name: j.view for j in self.joins})
+        return result
+
+
+@dataclass(frozen=True)
+class Assert:
+    """One ``assert`` of a data test: a Looker expression that must hold on every row."""
+
+    name: str
+    expression: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class DataTest:
+    """A LookML ``test:`` block."""
+
+    name: str
+    model: str
+    location: Location
+    explore_source: ExploreSource
+    asserts: tuple[Assert, ...]
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model and everything it can see through its includes."""
+
+    name: str
+    location: Location
+    connection: str | None
+    files: tuple[str, ...]
+    views: Mapping[str, View]
+    explores: Mapping[str, Explore]
+    tests: Mapping[str, DataTest] = field(default_factory=_empty)
+    week_start_day: str = "monday"
+    case_sensitive: bool | None = None
+    fiscal_month_offset: int = 0
+    label: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A manifest ``constant``; ``value`` is after configuration overrides."""
+
+    name: str
+    value: str
+    location: Location
+    export: str | None = None
+    overridden: bool = False
+
+
+@dataclass(frozen=True)
+class LocalDependency:
+    """A ``local_dependency`` and where its project was found (``None``: not found)."""
+
+    project: str
+    location: Location
+    path: str | None
+    override_constants: Mapping[str, str] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The project's ``manifest.lkml`` (empty when the project has none)."""
+
+    project_name: str | None = None
+    location: Location | None = None
+    constants: Mapping[str, Constant] = field(default_factory=_empty)
+    local_dependencies: tuple[LocalDependency, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class DashboardElement:
+    """One tile of a LookML dashboard that queries an explore."""
+
+    name: str
+    location: Location
+    model: str | None
+    explore: str | None
+    fields: tuple[str, ...] = ()
+    filters: Mapping[str, str] = field(default_factory=_empty)
+    sorts: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A LookML dashboard (``*.dashboard.lookml``, YAML)."""
+
+    name: str
+    location: Location
+    title: str | None
+    elements: tuple[DashboardElement, ...]
+    raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded LookML project: models, dashboards and every diagnostic found."""
+
+    root: str
+    manifest: Manifest
+    models: Mapping[str, Model]
+    dashboards: Mapping[str, Dashboard]
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def name(self) -> str | None:
+        return self.manifest.project_name
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    def model(self, name: str) -> Model:
+        """The model named ``name``; a :class:`~pytest_looker.errors.LookMLError` if unknown."""
+        from pytest_looker.errors import LookMLError
+
+        try:
+            return self.models[name]
+        except KeyError:
+            known = ", ".join(sorted(self.models)) or "none"
+            raise LookMLError(f"unknown model {name!r} (models: {known})") from None
+
+    def explore(self, model: str, explore: str) -> Explore:
+        """The explore ``model/explore``; a clear error naming what is unknown."""
+        from pytest_looker.errors import LookMLError
+
+        found = self.model(model).explores.get(explore)
+        if found is None:
+            known = ", ".join(sorted(self.models[model].explores)) or "none"
+            raise LookMLError(f"unknown explore {explore!r} in model {model!r} (explores: {known})")
+        return found

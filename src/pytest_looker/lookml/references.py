@@ -1,0 +1,230 @@
+"""Cross-reference checks of a resolved model, reported as diagnostics.
+
+Looker's validator catches a reference to a view or field that does not exist before anyone
+queries it; so do we, with the file and line of the object that holds the bad reference. The
+checks are deliberately conservative: a reference we cannot prove wrong (Liquid around it, an
+alias only some explores define) is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+
+from pytest_looker.errors import Location
+from pytest_looker.lookml.model import Explore, Field, Model, View
+
+REFERENCE = re.compile(r"\$\{\s*([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\s*\}")
+_SPECIAL = frozenset({"TABLE", "EXTENDED", "SQL_TABLE_NAME"})
+#: Measure types whose results a fan-out inflates unless symmetric aggregates apply.
+FANOUT_SENSITIVE = frozenset({"count", "sum", "average", "median", "percentile", "sum_distinct", "average_distinct"})
+
+Emit = Callable[[str, str, Location], None]
+
+
+def references(sql: str | None) -> Iterator[tuple[str | None, str]]:
+    """``(view or None, field)`` for every ``${…}`` in ``sql``."""
+    for match in REFERENCE.finditer(sql or ""):
+        first, second = match.group(1), match.group(2)
+        yield (first, second) if second else (None, first)
+
+
+def _field_sqls(field: Field) -> Iterator[str | None]:
+    yield field.sql
+    yield field.sql_start
+    yield field.sql_end
+    yield field.sql_distinct_key
+    yield field.sql_latitude
+    yield field.sql_longitude
+    for case in field.cases:
+        yield case.sql
+
+
+def check_model(model: Model, emit: Emit) -> None:
+    """Report unknown views and fields referenced by the model's views, explores and tests."""
+    aliases: dict[str, set[str]] = {}
+    for explore in model.explores.values():
+        for alias, view_name in explore.aliases().items():
+            aliases.setdefault(alias, set()).add(view_name)
+    for view in model.views.values():
+        _check_view(view, model.views, aliases, emit)
+    for explore in model.explores.values():
+        _check_explore(explore, model, emit)
+    for test in model.tests.values():
+        source = test.explore_source
+        tested = model.explores.get(source.explore)
+        if tested is None:
+            emit("error", f"test {test.name!r} uses unknown explore {source.explore!r}", test.location)
+            continue
+        for column in source.columns:
+            if _lookup(column.field, tested, model) is None:
+                emit(
+                    "error",
+                    f"test {test.name!r}: unknown field {column.field!r} in explore {tested.name!r}",
+                    column.location,
+                )
+
+
+def _known(view: View, name: str) -> bool:
+    if name in view.fields or name in _SPECIAL:
+        return True
+    return any(f.group == name for f in view.fields.values())
+
+
+def _check_view(view: View, views: Mapping[str, View], aliases: Mapping[str, set[str]], emit: Emit) -> None:
+    for field in view.fields.values():
+        for sql in _field_sqls(field):
+            for ref_view, ref_field in references(sql):
+                message = _reference_problem(view, ref_view, ref_field, views, aliases)
+                if message:
+                    emit("error", f"{field.full_name}: {message}", field.location)
+        for condition in field.filters:
+            target_view, _, target_field = condition.field.rpartition(".")
+            message = _reference_problem(view, target_view or None, target_field, views, aliases)
+            if message:
+                emit("error", f"{field.full_name}: filter on {condition.field!r}: {message}", field.location)
+
+
+def _reference_problem(
+    view: View,
+    ref_view: str | None,
+    ref_field: str,
+    views: Mapping[str, View],
+    aliases: Mapping[str, set[str]],
+) -> str | None:
+    if ref_view is None:
+        return None if _known(view, ref_field) else f"unknown field {ref_field!r} in view {view.name!r}"
+    if ref_view in views:
+        target = views[ref_view]
+        return None if _known(target, ref_field) else f"unknown field {ref_view}.{ref_field}"
+    if ref_view in aliases:
+        if any(_known(views[v], ref_field) for v in aliases[ref_view] if v in views):
+            return None
+        return f"unknown field {ref_view}.{ref_field}"
+    return f"unknown view {ref_view!r} in reference ${{{ref_view}.{ref_field}}}"
+
+
+def _lookup(name: str, explore: Explore, model: Model) -> Field | None:
+    alias, _, field = name.partition(".")
+    view_name = explore.aliases().get(alias)
+    view = model.views.get(view_name) if view_name else None
+    return view.fields.get(field) if view else None
+
+
+def _check_explore(explore: Explore, model: Model, emit: Emit) -> None:
+    base = model.views.get(explore.view)
+    if base is None:
+        emit("error", f"explore {explore.name!r} is based on unknown view {explore.view!r}", explore.location)
+    elif base.extension_required:
+        emit(
+            "error",
+            f"explore {explore.name!r} is based on view {base.name!r}, which has extension: required",
+            explore.location,
+        )
+    aliases = explore.aliases()
+    for join in explore.joins:
+        view = model.views.get(join.view)
+        if view is None:
+            emit("error", f"explore {explore.name!r} joins unknown view {join.view!r}", join.location)
+            continue
+        if view.extension_required:
+            emit(
+                "error",
+                f"explore {explore.name!r} joins view {view.name!r}, which has extension: required",
+                join.location,
+            )
+        for required in join.required_joins:
+            if required not in aliases:
+                emit("error", f"join {join.name!r} requires unknown join {required!r}", join.location)
+        for sql in (join.sql_on, join.sql_where, join.sql):
+            for ref_view, ref_field in references(sql):
+                if ref_view is None:
+                    emit("error", f"join {join.name!r}: ${{{ref_field}}} needs a view name", join.location)
+                elif ref_view not in aliases:
+                    emit(
+                        "error",
+                        f"join {join.name!r} references {ref_view!r}, which is not in explore {explore.name!r}",
+                        join.location,
+                    )
+                elif ref_field not in _SPECIAL and _lookup(f"{ref_view}.{ref_field}", explore, model) is None:
+                    target = model.views.get(aliases[ref_view])
+                    if target is not None and not _known(target, ref_field):
+                        emit(
+                            "error",
+                            f"join {join.name!r}: unknown field {ref_view}.{ref_field}",
+                            join.location,
+                        )
+    for name in explore.always_join:
+        if name not in aliases:
+            emit(
+                "error",
+                f"explore {explore.name!r}: always_join names unknown join {name!r}",
+                explore.location,
+            )
+    _check_fanout_keys(explore, model, emit)
+
+
+def join_parents(explore: Explore) -> dict[str, str]:
+    """Join alias → the alias it hangs from: the earlier view its ``sql_on``/``foreign_key`` names."""
+    parents: dict[str, str] = {}
+    seen = [explore.view_name]
+    for join in explore.joins:
+        named = [v for v, _ in references(join.sql_on) if v] + [v for v, _ in references(join.sql) if v]
+        if join.foreign_key and "." in join.foreign_key:
+            named.insert(0, join.foreign_key.split(".", 1)[0])
+        parent = next((v for v in named if v != join.name and v in seen), explore.view_name)
+        parents[join.name] = parent
+        seen.append(join.name)
+    return parents
+
+
+def fanned_aliases(explore: Explore) -> dict[str, str]:
+    """Alias → a join that can duplicate its rows, considering every join of the explore.
+
+    The compiler decides per query; this whole-explore view is for warnings. A many_to_one join
+    duplicates the joined view and everything joined through it; a one_to_many join duplicates
+    every view outside its own subtree; a many_to_many join duplicates everything.
+    """
+    parents = join_parents(explore)
+
+    def subtree(root: str) -> set[str]:
+        members = {root}
+        changed = True
+        while changed:
+            changed = False
+            for child, parent in parents.items():
+                if parent in members and child not in members:
+                    members.add(child)
+                    changed = True
+        return members
+
+    fanned: dict[str, str] = {}
+    everyone = set(explore.aliases())
+    for join in explore.joins:
+        if join.relationship == "many_to_one":
+            duplicated = subtree(join.name)
+        elif join.relationship == "one_to_many":
+            duplicated = everyone - subtree(join.name)
+        elif join.relationship == "many_to_many":
+            duplicated = everyone
+        else:
+            continue
+        for alias in sorted(duplicated):
+            fanned.setdefault(alias, join.name)
+    return fanned
+
+
+def _check_fanout_keys(explore: Explore, model: Model, emit: Emit) -> None:
+    aliases = explore.aliases()
+    for alias, join_name in fanned_aliases(explore).items():
+        view = model.views.get(aliases[alias])
+        if view is None or view.primary_key is not None:
+            continue
+        if any(m.type in FANOUT_SENSITIVE for m in view.measures()):
+            join = explore.join(join_name)
+            emit(
+                "warning",
+                f"explore {explore.name!r}: join {join_name!r} can fan out view {view.name!r} (as {alias!r}), which "
+                "has no primary_key; its count/sum/average measures cannot use symmetric aggregates",
+                join.location if join else explore.location,
+            )
