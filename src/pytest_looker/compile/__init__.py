@@ -1,0 +1,78 @@
+"""Compile Looker explore queries to the SQL Looker would write.
+
+    >>> from pytest_looker.lookml import load_project
+    >>> from pytest_looker.compile import Query, compile_query
+    >>> project = load_project("examples/ecommerce")
+    >>> compiled = compile_query(project, Query("ecommerce", "orders", fields=["orders.count"]))
+    >>> compiled.sql, compiled.columns
+
+The SQL is generated in the project's dialect (``dialect``; the caller resolves it from the
+model's connection) and, when ``target`` differs, transpiled with sqlglot. Symmetric aggregates
+are the one exception to "write it as Looker would, then transpile": Looker's warehouse formulas
+(MD5 to hex to 38-digit NUMERIC) do not survive transpiling, so for another target they are
+emitted as placeholders and replaced by the target's own exact formula. A ``Query.dialect``
+overrides ``dialect``. Without either, DuckDB is assumed.
+"""
+
+from __future__ import annotations
+
+from pytest_looker.compile.assemble import with_ctes
+from pytest_looker.compile.dialects import get_dialect
+from pytest_looker.compile.planner import PlanOptions, plan_query
+from pytest_looker.compile.posttable import apply_post_sql
+from pytest_looker.compile.query import DEFAULT_LIMIT, UNSORTED, Query
+from pytest_looker.compile.result import Column, CompiledQuery, PostSqlMeasure
+from pytest_looker.compile.transpile import culprit, transpile
+from pytest_looker.errors import CompileError
+from pytest_looker.lookml.model import Project
+
+#: The dialect SQL is generated in when neither the caller nor the query names one.
+DEFAULT_DIALECT = "duckdb"
+
+__all__ = [
+    "DEFAULT_DIALECT",
+    "DEFAULT_LIMIT",
+    "UNSORTED",
+    "Column",
+    "CompiledQuery",
+    "PostSqlMeasure",
+    "Query",
+    "apply_post_sql",
+    "compile_query",
+    "compile_sql",
+]
+
+
+def compile_query(
+    project: Project, query: Query, *, dialect: str | None = None, target: str | None = None
+) -> CompiledQuery:
+    """Compile ``query``: SQL in ``dialect`` (transpiled to ``target`` if given) and its columns."""
+    source = (query.dialect or dialect or DEFAULT_DIALECT).lower()
+    out_dialect = (target or source).lower()
+    portable = out_dialect != source
+    plan = plan_query(project, query, source, PlanOptions(portable_aggregates=portable))
+    sql = with_ctes(plan.ctes, plan.body, plan.preamble)
+    if portable:
+        what = f"query on {query.model}/{query.explore}"
+        target_dialect = get_dialect(out_dialect)
+        try:
+            sql = transpile(sql, source=source, target=out_dialect, what=what, symmetric=target_dialect)
+        except CompileError as error:
+            # Name the field whose SQL is the problem when one can be singled out.
+            named = culprit(plan.expressions, source=source, target=out_dialect, symmetric=target_dialect)
+            raise CompileError(named or error.message, error.location) from None
+    return CompiledQuery(
+        sql=sql,
+        dialect=out_dialect,
+        query=query,
+        columns=plan.columns,
+        post_sql_measures=plan.post_sql_measures,
+        views=plan.views,
+        joins=plan.joins,
+        fanned=dict(plan.fanned),
+    )
+
+
+def compile_sql(project: Project, query: Query, *, dialect: str | None = None, target: str | None = None) -> str:
+    """Only the SQL of :func:`compile_query`."""
+    return compile_query(project, query, dialect=dialect, target=target).sql

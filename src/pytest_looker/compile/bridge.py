@@ -1,0 +1,148 @@
+"""The planner's only contact points with the filter, dialect and Liquid modules.
+
+Those three modules are written separately and their call signatures may move; keeping every
+call in one small function here means an API change is a one-line fix, and the rest of the
+planner speaks only in its own terms (a field kind, a column's SQL, the compile state).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlglot import exp
+
+from pytest_looker.compile.context import CompileState
+from pytest_looker.errors import CompileError, Location, LookerError
+
+
+def load_dialect(name: str) -> Any:
+    """The dialect object that renders timeframes, aliases and symmetric aggregates."""
+    from pytest_looker.compile.dialects import get_dialect
+
+    return get_dialect(name)
+
+
+def condition_sql(
+    state: CompileState,
+    kind: str,
+    expression: str,
+    column_sql: str | tuple[str, str],
+    *,
+    case_sensitive: bool,
+    convert_tz: bool = True,
+    column_is_date: bool = False,
+    where: str,
+    location: Location | None = None,
+) -> str | None:
+    """SQL for "``column_sql`` matches the Looker filter ``expression``"; None = no condition.
+
+    ``column_sql`` is a (latitude, longitude) pair for location filters. User attributes written
+    in the expression (``{{ _user_attributes['x'] }}``) are substituted first.
+    """
+    from pytest_looker.compile.filters import FilterKind, filter_sql, substitute_user_attributes
+
+    ctx = _filter_context(state, convert_tz=convert_tz, case_sensitive=case_sensitive, column_is_date=column_is_date)
+    try:
+        if "{{" in expression:
+            expression = substitute_user_attributes(expression, state.query.user_attributes)
+        result = filter_sql(FilterKind(kind), expression, column_sql, ctx)
+    except LookerError as error:
+        raise CompileError(f"{where}: {error.message}", error.location or location) from error
+    return None if result is None else str(result)
+
+
+def _filter_context(
+    state: CompileState, *, convert_tz: bool = True, case_sensitive: bool = True, column_is_date: bool = False
+) -> Any:
+    from pytest_looker.compile.filters import FilterContext
+
+    return FilterContext(
+        dialect=state.dialect_name,
+        now=state.now,
+        timezone=state.timezone,
+        database_timezone=state.database_timezone,
+        convert_tz=convert_tz,
+        case_sensitive=case_sensitive,
+        week_start_day=state.week_start_day,
+        fiscal_month_offset=state.fiscal_month_offset,
+        column_is_date=column_is_date,
+    )
+
+
+def date_range(state: CompileState, expression: str) -> tuple[str | None, str | None]:
+    """SQL literals of the [start, end) of a date filter, for ``date_start``/``date_end``."""
+    from pytest_looker.compile.filters import date_range as compute
+
+    try:
+        result = compute(expression, _filter_context(state))
+    except LookerError as error:
+        raise CompileError(f"date filter {expression!r}: {error.message}", error.location) from error
+    if result is None:
+        return (None, None)
+    return (_moment_literal(result[0], state.dialect_name), _moment_literal(result[1], state.dialect_name))
+
+
+def _moment_literal(value: date | datetime | None, dialect: str) -> str | None:
+    """A date or naive timestamp as a typed literal of ``dialect`` (via sqlglot)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        text, kind = value.replace(tzinfo=None).isoformat(sep=" "), "TIMESTAMP"
+    else:
+        text, kind = value.isoformat(), "DATE"
+    return str(exp.cast(exp.Literal.string(text), kind).sql(dialect=dialect))
+
+
+def has_liquid(text: str) -> bool:
+    """Whether ``text`` contains Liquid tags or output (``{% %}``/``{{ }}``)."""
+    return "{%" in text or "{{" in text
+
+
+def render_liquid(
+    state: CompileState,
+    template: str,
+    *,
+    view: str,
+    where: str,
+    location: Location | None,
+    parameters: Mapping[str, Any],
+    condition: Callable[[str, str], str],
+    bounds: Callable[[str], tuple[str | None, str | None]],
+) -> str:
+    """Render the Liquid in one LookML SQL text, in the context of the query.
+
+    ``parameters`` maps ``view.field`` of every parameter and filter-only field in reach to its
+    ``ParameterInfo``; ``condition`` renders ``{% condition f %}`` blocks and ``bounds`` gives
+    ``{% date_start/end f %}``.
+    """
+    from pytest_looker.compile.liquid import LiquidContext
+    from pytest_looker.compile.liquid import render_liquid as render
+
+    ctx = LiquidContext(
+        model=state.scope.model.name,
+        explore=state.scope.explore.name,
+        view=view,
+        dialect=state.dialect_name,
+        condition_sql=condition,
+        date_bounds=bounds,
+        parameters=parameters,
+        parameter_values=dict(state.parameter_values),
+        filters=dict(state.filters),
+        selected=state.selected,
+        in_query=state.in_query,
+        user_attributes=dict(state.query.user_attributes),
+        query_timezone=state.timezone,
+    )
+    try:
+        return str(render(template, ctx, where=where))
+    except LookerError as error:
+        raise CompileError(f"{where}: {error.message}", error.location or location) from error
+
+
+def parameter_info(kind: str, allowed: tuple[tuple[str, str], ...], default: str | None) -> Any:
+    """The Liquid module's description of a parameter or filter-only field."""
+    from pytest_looker.compile.liquid import ParameterInfo
+
+    return ParameterInfo(type=kind, allowed_values=allowed, default_value=default)

@@ -1,0 +1,68 @@
+"""Everything one compilation knows besides the LookML: the query, the clock, the dialect.
+
+The planner builds one :class:`CompileState` per query (and one per native derived table it
+compiles recursively) and hands it to the modules that render fields, measures, joins and
+filters, so none of them has to re-derive the query time zone, the case sensitivity rule or the
+effective filters on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pytest_looker.compile.query import Query
+from pytest_looker.compile.scope import Scope
+from pytest_looker.lookml.model import Field
+
+#: Offline, the database's clock is UTC unless the caller says otherwise.
+DEFAULT_DATABASE_TIMEZONE = "UTC"
+
+
+@dataclass
+class CompileState:
+    """The per-query facts shared by the planner's modules.
+
+    ``filters`` holds every filter that applies to the query after defaults were merged
+    (``always_filter``, ``conditionally_filter``, the query's own), keyed ``view.field``; Liquid's
+    ``_filters`` and ``{% condition %}`` read it. ``parameter_values`` holds the values set for
+    ``parameter:`` fields. ``selected`` and ``in_query`` feed ``_is_selected`` / ``_in_query``.
+    ``column_names`` renames result columns (a native derived table's ``column`` names) instead
+    of the dialect's alias. ``portable_aggregates`` makes symmetric aggregates placeholders that
+    the transpiler replaces by the target dialect's formula (see :mod:`.transpile`).
+    """
+
+    scope: Scope
+    query: Query
+    dialect_name: str
+    dialect: Any
+    now: datetime
+    timezone: str
+    database_timezone: str = DEFAULT_DATABASE_TIMEZONE
+    filters: Mapping[str, str] = field(default_factory=dict)
+    parameter_values: Mapping[str, str] = field(default_factory=dict)
+    selected: frozenset[str] = frozenset()
+    in_query: frozenset[str] = frozenset()
+    column_names: Mapping[str, str] = field(default_factory=dict)
+    portable_aggregates: bool = False
+
+    @property
+    def week_start_day(self) -> str:
+        return (self.scope.explore.week_start_day or self.scope.model.week_start_day or "monday").lower()
+
+    @property
+    def fiscal_month_offset(self) -> int:
+        return self.scope.model.fiscal_month_offset
+
+    def case_sensitive(self, target: Field | None) -> bool:
+        """Field, then explore, then model ``case_sensitive``; Looker's default is yes."""
+        for value in (
+            target.case_sensitive if target is not None else None,
+            self.scope.explore.case_sensitive,
+            self.scope.model.case_sensitive,
+        ):
+            if value is not None:
+                return value
+        return True

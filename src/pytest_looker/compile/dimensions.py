@@ -1,0 +1,186 @@
+"""Dimension SQL by type: what ``${dim}`` expands to and what SELECT shows.
+
+The two differ only where Looker's output differs: a ``yesno`` is its boolean condition when
+referenced and ``CASE WHEN cond THEN 'Yes' ELSE 'No' END`` when selected; a ``tier`` selects its
+label and adds a ``__sort_`` companion for non-classic styles. Timeframes and durations are
+rendered by the dialect module with the model's week start and fiscal offset and the query time
+zone, so every dialect's idiosyncrasies stay there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pytest_looker.compile.sqltext import Sql, combine, wrap
+from pytest_looker.lookml.model import Field
+
+if TYPE_CHECKING:
+    from pytest_looker.compile.fields import FieldCompiler, FilterTarget
+
+#: Timeframes whose values are points or ranges in time: filters use date grammar on ``raw``
+#: and the default sort treats them as "time" (verified page §8: ``day_of_week`` is not).
+DATE_LIKE_TIMEFRAMES = frozenset(
+    {
+        "raw",
+        "time",
+        "date",
+        "week",
+        "month",
+        "quarter",
+        "year",
+        "hour",
+        "minute",
+        "second",
+        "millisecond",
+        "microsecond",
+        "fiscal_quarter",
+        "fiscal_year",
+    }
+)
+#: Timeframes whose values are numbers (filters use number grammar on the value).
+NUMERIC_TIMEFRAMES = frozenset(
+    {
+        "hour_of_day",
+        "day_of_month",
+        "day_of_year",
+        "day_of_week_index",
+        "month_num",
+        "week_of_year",
+        "fiscal_month_num",
+        "fiscal_quarter_of_year",
+    }
+)
+_DATE_TYPES = frozenset({"date", "date_time", "time"})
+_NUMBER_TYPES = frozenset({"number", "distance"})
+
+
+def is_date_like(target: Field) -> bool:
+    """Whether the field counts as a time dimension (default sort, date filters)."""
+    if target.timeframe is not None:
+        return target.timeframe in DATE_LIKE_TIMEFRAMES or _is_hour_or_minute_n(target.timeframe)
+    return target.type in _DATE_TYPES
+
+
+def _is_hour_or_minute_n(timeframe: str) -> bool:
+    return any(timeframe.startswith(p) and timeframe[len(p) :].isdigit() for p in ("hour", "minute"))
+
+
+def reference(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+    """What ``${target}`` expands to."""
+    if target.timeframe is not None:
+        return _timeframe(fc, alias, target, target.timeframe)
+    if target.interval is not None:
+        return _duration(fc, alias, target)
+    if target.type == "tier":
+        label, _ = _tier(fc, alias, target)
+        return label
+    if target.type == "case":
+        return _case(fc, alias, target)
+    if target.type == "location":
+        return _location(fc, alias, target)
+    return fc.own_sql(alias, target)
+
+
+def select(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+    """The SELECT expression."""
+    value = fc.reference(alias, target.name, context=f"{alias}.{target.name}")
+    if target.type == "yesno":
+        return value.map(f"(CASE WHEN {value.text} THEN 'Yes' ELSE 'No' END)")
+    return value
+
+
+def tier_sort(fc: FieldCompiler, alias: str, target: Field) -> Sql | None:
+    """The ``__sort_`` companion of a non-classic tier (None for classic and other types)."""
+    if target.type != "tier" or (target.style or "classic") == "classic":
+        return None
+    _, sort = _tier(fc, alias, target)
+    return sort
+
+
+def filter_target(fc: FieldCompiler, alias: str, target: Field) -> FilterTarget:
+    """Date filters compare the group's raw timestamp; others the dimension's own value."""
+    from pytest_looker.compile.fields import FilterTarget
+
+    if target.timeframe is not None:
+        if is_date_like(target):
+            raw = _timeframe(fc, alias, target, "raw")
+            return FilterTarget(
+                raw,
+                "date",
+                column_is_date=(target.datatype or "").lower() in ("date", "yyyymmdd"),
+                convert_tz=target.convert_tz,
+            )
+        value = fc.reference(alias, target.name, context=f"{alias}.{target.name}")
+        kind = "number" if target.timeframe in NUMERIC_TIMEFRAMES else "string"
+        return FilterTarget(value, kind)
+    value = fc.reference(alias, target.name, context=f"{alias}.{target.name}")
+    if target.interval is not None or target.type in _NUMBER_TYPES:
+        return FilterTarget(value, "number")
+    if target.type == "yesno":
+        return FilterTarget(value, "yesno")
+    if target.type == "tier":
+        return FilterTarget(value, "tier")
+    if target.type in _DATE_TYPES or target.type.startswith("date_"):
+        return FilterTarget(value, "date", column_is_date=target.type == "date")
+    if target.type == "location" and target.sql_latitude and target.sql_longitude:
+        lat = fc.own_sql(alias, target, target.sql_latitude)
+        lon = fc.own_sql(alias, target, target.sql_longitude)
+        return FilterTarget(combine("", (lat, lon)), "location", pair=(wrap(lat.text), wrap(lon.text)))
+    return FilterTarget(value, "string")
+
+
+# -- renderers ------------------------------------------------------------------------------------
+
+
+def _timeframe(fc: FieldCompiler, alias: str, target: Field, timeframe: str) -> Sql:
+    base = fc.own_sql(alias, target)
+    state = fc.state
+    text = fc.dialect.timeframe(
+        timeframe,
+        wrap(base.text),
+        datatype=target.datatype or "timestamp",
+        convert_tz=target.convert_tz,
+        query_timezone=state.timezone,
+        database_timezone=state.database_timezone,
+        week_start_day=state.week_start_day,
+        fiscal_month_offset=state.fiscal_month_offset,
+    )
+    return base.map(str(text))
+
+
+def _duration(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+    start = fc.own_sql(alias, target, target.sql_start or "NULL")
+    end = fc.own_sql(alias, target, target.sql_end or "NULL")
+    text = fc.dialect.duration(
+        target.interval, wrap(start.text), wrap(end.text), datatype=target.datatype or "timestamp"
+    )
+    return combine(str(text), (start, end))
+
+
+def _tier(fc: FieldCompiler, alias: str, target: Field) -> tuple[Sql, Sql]:
+    base = fc.own_sql(alias, target)
+    label, sort = fc.dialect.tier(wrap(base.text), tuple(target.tiers), target.style or "classic")
+    return base.map(str(label)), base.map(str(sort))
+
+
+def _case(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+    literal = fc.dialect.string_literal
+    parts: list[Sql] = []
+    whens: list[str] = []
+    for when in target.cases:
+        condition = fc.own_sql(alias, target, when.sql)
+        parts.append(condition)
+        whens.append(f"WHEN {condition.text} THEN {literal(when.label)}")
+    otherwise = f" ELSE {literal(target.case_else)}" if target.case_else is not None else ""
+    return combine(f"CASE {' '.join(whens)}{otherwise} END", parts)
+
+
+def _location(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+    """``lat,lon`` as a string, the value Looker returns for a location dimension."""
+    if not (target.sql_latitude and target.sql_longitude):
+        return fc.own_sql(alias, target)
+    lat = fc.own_sql(alias, target, target.sql_latitude)
+    lon = fc.own_sql(alias, target, target.sql_longitude)
+    text_type = "STRING" if fc.state.dialect_name == "bigquery" else "VARCHAR"
+    text = f"CONCAT(CAST({wrap(lat.text)} AS {text_type}), ',', CAST({wrap(lon.text)} AS {text_type}))"
+    return combine(text, (lat, lon))

@@ -1,0 +1,141 @@
+"""The joins a query includes, and their SQL.
+
+Looker includes only the joins a query needs (docs: required_joins): those whose fields are
+selected, filtered or sorted on, those the included joins' ``sql_on``/``foreign_key``/``sql_where``
+reference through ``${}`` (transitively), their ``required_joins``, and the explore's
+``always_join``. They are emitted in the explore's declaration order. A join is rendered lazily,
+the first time it is needed, so a broken join the query does not use cannot fail it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pytest_looker.compile.fields import FieldCompiler
+from pytest_looker.compile.sqltext import Sql, combine
+from pytest_looker.errors import CompileError
+from pytest_looker.lookml.model import Join
+
+_JOIN_KEYWORDS = {
+    "left_outer": "LEFT JOIN",
+    "inner": "INNER JOIN",
+    "full_outer": "FULL OUTER JOIN",
+    "cross": "CROSS JOIN",
+}
+
+
+@dataclass(frozen=True)
+class RenderedJoin:
+    """One join's SQL clause, its ``sql_where`` condition and the aliases both reference."""
+
+    name: str
+    join: Join
+    clause: str
+    references: frozenset[str]
+    on_references: tuple[str, ...]
+    sql_where: Sql | None
+
+
+def render_join(fc: FieldCompiler, join: Join) -> RenderedJoin:
+    """``LEFT JOIN table AS alias ON ...`` (or the join's raw ``sql:``)."""
+    where = f"join {join.name}"
+    view = fc.scope.view(join.name)
+    parts: list[Sql] = []
+    if join.sql:
+        raw = fc.template(join.sql, join.name, where=where, location=join.location)
+        clause = raw.text.strip()
+        parts.append(raw)
+    else:
+        keyword = _JOIN_KEYWORDS.get(join.type)
+        if keyword is None:
+            raise CompileError(
+                f"join {join.name} has unknown type {join.type!r} (expected one of {', '.join(_JOIN_KEYWORDS)})",
+                join.location,
+            )
+        table = fc.table_of(view, join.sql_table_name)
+        clause = f"{keyword} {table} AS {join.name}"
+        if join.type != "cross":
+            on = _on(fc, join)
+            parts.append(on)
+            clause += f" ON {on.text}"
+    sql_where = None
+    if join.sql_where:
+        sql_where = fc.template(join.sql_where, join.name, where=f"sql_where of {where}", location=join.location)
+    references = combine("", [*parts, *([sql_where] if sql_where else [])]).aliases
+    on_references = tuple(sorted(combine("", parts).aliases))
+    for required in join.required_joins:
+        fc.scope.check_alias(required, context=f"required_joins of {where}")
+    return RenderedJoin(
+        name=join.name,
+        join=join,
+        clause=clause,
+        references=references | frozenset(join.required_joins),
+        on_references=on_references or tuple(join.required_joins),
+        sql_where=sql_where,
+    )
+
+
+def _on(fc: FieldCompiler, join: Join) -> Sql:
+    where = f"join {join.name}"
+    if join.sql_on:
+        return fc.template(join.sql_on, join.name, where=f"sql_on of {where}", location=join.location)
+    if join.foreign_key:
+        scope_name, dot, name = join.foreign_key.strip().rpartition(".")
+        fk_alias = scope_name if dot else fc.scope.base_alias
+        fc.scope.check_alias(fk_alias, context=f"foreign_key of {where}")
+        foreign = fc.reference(fk_alias, name, context=f"foreign_key of {where}")
+        pk = fc.scope.view(join.name).primary_key
+        if pk is None:
+            raise CompileError(
+                f"join {join.name} uses foreign_key, but view {fc.scope.view(join.name).name!r} has no primary_key",
+                join.location,
+            )
+        key = fc.reference(join.name, pk.name, context=f"foreign_key of {where}")
+        return combine(f"{foreign.text} = {key.text}", (foreign, key))
+    raise CompileError(f"join {join.name} needs sql_on, foreign_key or sql", join.location)
+
+
+def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> list[RenderedJoin]:
+    """The joins the query needs, closed over their references, in declaration order."""
+    scope = fc.scope
+    pending = [alias for alias in needed if alias in scope.joins]
+    for alias in scope.explore.always_join:
+        scope.check_alias(alias, context="always_join")
+        pending.append(alias)
+    rendered: dict[str, RenderedJoin] = {}
+    while pending:
+        alias = pending.pop()
+        if alias in rendered or alias not in scope.joins:
+            continue
+        result = render_join(fc, scope.joins[alias])
+        rendered[alias] = result
+        pending.extend(result.references - rendered.keys())
+    return _ordered(scope.aliases, rendered)
+
+
+def _ordered(declared: tuple[str, ...], rendered: dict[str, RenderedJoin]) -> list[RenderedJoin]:
+    """Declaration order, except that a join comes after the joins its clause references.
+
+    Looker expects joins to be declared after what they depend on; when a LookML author does
+    not, emitting a dependency first still yields valid SQL with the same meaning.
+    """
+    result: list[RenderedJoin] = []
+    placed: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(alias: str) -> None:
+        if alias in placed or alias in visiting:
+            return
+        visiting.add(alias)
+        for dependency in declared:
+            if dependency in rendered[alias].references and dependency in rendered and dependency != alias:
+                place(dependency)
+        visiting.discard(alias)
+        placed.add(alias)
+        result.append(rendered[alias])
+
+    for alias in declared:
+        if alias in rendered:
+            place(alias)
+    return result

@@ -1,0 +1,325 @@
+"""The query planner: from a :class:`Query` to the parts of one Looker-shaped SELECT.
+
+Planning runs in two passes because a measure's SQL depends on the fan-out, and the fan-out
+depends on which joins the query includes:
+
+1. render every selected field, filter, sort and explore-level condition with no view fanned,
+   only to learn which aliases they reference; close that set over the joins' own references,
+   ``required_joins`` and ``always_join`` (:mod:`.joins`); decide the fanned views
+   (:mod:`.fanout`);
+2. render everything again with the fan-out known (measures switch to symmetric aggregates),
+   add the derived tables the query reads as CTEs (:mod:`.derived`), and lay out the SELECT.
+
+The references a field makes do not depend on the fan-out (symmetric aggregates only add the
+primary key of the same view), so the second pass never needs another join.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from pytest_looker.compile import bridge, derived
+from pytest_looker.compile.assemble import SelectParts, select_sql
+from pytest_looker.compile.context import CompileState
+from pytest_looker.compile.dimensions import is_date_like, tier_sort
+from pytest_looker.compile.fanout import fanned_views, parent_of
+from pytest_looker.compile.fields import FieldCompiler
+from pytest_looker.compile.joins import RenderedJoin, included_joins
+from pytest_looker.compile.measures import POST_SQL_TYPES
+from pytest_looker.compile.predicates import (
+    AppliedFilter,
+    effective_filters,
+    liquid_filters,
+    render_conditions,
+)
+from pytest_looker.compile.query import Query, Sort, parse_sorts
+from pytest_looker.compile.result import Column, PostSqlMeasure
+from pytest_looker.compile.scope import Scope, is_selectable_category
+from pytest_looker.compile.sqltext import Sql
+from pytest_looker.errors import CompileError
+from pytest_looker.lookml.model import Field, Project
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A field of the SELECT list."""
+
+    alias: str
+    field: Field
+
+    @property
+    def name(self) -> str:
+        return f"{self.alias}.{self.field.name}"
+
+
+@dataclass
+class Plan:
+    """A planned query: CTEs, the SELECT body and the description of its result."""
+
+    ctes: list[tuple[str, str]]
+    body: str
+    preamble: str | None
+    columns: tuple[Column, ...]
+    post_sql_measures: tuple[PostSqlMeasure, ...]
+    views: tuple[str, ...]
+    joins: tuple[str, ...]
+    fanned: dict[str, str] = field(default_factory=dict)
+    expressions: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Knobs used when compiling a native derived table's ``explore_source``."""
+
+    column_names: Mapping[str, str] | None = None
+    default_sort: bool = True
+    derived_stack: tuple[str, ...] = ()
+    portable_aggregates: bool = False
+
+
+def plan_query(project: Project, query: Query, dialect_name: str, options: PlanOptions | None = None) -> Plan:
+    """Plan ``query`` on ``project`` in ``dialect_name``."""
+    options = options or PlanOptions()
+    model = project.model(query.model)
+    explore = project.explore(query.model, query.explore)
+    if explore.extension_required:
+        raise CompileError(f"explore {explore.name!r} has extension: required and cannot be queried", explore.location)
+    scope = Scope(project, model, explore)
+    selected = _selected_fields(scope, query)
+    applied = effective_filters(scope, query)
+    sorts = parse_sorts(query.sorts)
+    sort_fields = _resolve_sorts(scope, sorts or ())
+    filters, parameter_values = liquid_filters(applied)
+    names = frozenset(item.name for item in selected)
+    state = CompileState(
+        scope=scope,
+        query=query,
+        dialect_name=dialect_name,
+        dialect=bridge.load_dialect(dialect_name),
+        now=query.now or datetime.now(timezone.utc),
+        timezone=query.timezone or "UTC",
+        filters=filters,
+        parameter_values=parameter_values,
+        selected=names,
+        in_query=names | frozenset(filters) | frozenset(parameter_values) | {s.name for s, _ in sort_fields},
+        column_names=dict(options.column_names or {}),
+        portable_aggregates=options.portable_aggregates,
+    )
+
+    # Pass 1: which aliases does the query reference?
+    first = FieldCompiler(state, {})
+    needed = _render(first, selected, applied, sort_fields).aliases
+    needed.add(scope.base_alias)
+    joins = included_joins(first, needed)
+    fanned = _fanout(scope, joins)
+
+    # Pass 2: the SQL, with the fan-out known.
+    second = FieldCompiler(state, fanned)
+    rendered = _render(second, selected, applied, sort_fields)
+    base_view = scope.view(scope.base_alias)
+    from_ = f"{second.table_of(base_view, explore.sql_table_name)} AS {scope.base_alias}"
+    where = [*rendered.where, *(j.sql_where.text for j in joins if j.sql_where is not None)]
+    parts = SelectParts(
+        select=rendered.select,
+        from_=from_,
+        joins=[j.clause for j in joins],
+        where=where,
+        group_by=rendered.group_by,
+        having=rendered.having,
+        order_by=_order_by(rendered, sort_fields, sorts, options.default_sort),
+        limit=_limit(state, query),
+    )
+    derived_names = list(dict.fromkeys([*first.derived_views, *second.derived_views]))
+    ctes = derived.build_ctes(state, derived_names, options.derived_stack, _native_planner(project, state))
+    return Plan(
+        ctes=ctes,
+        body=select_sql(parts),
+        preamble=explore.sql_preamble,
+        columns=tuple(rendered.columns),
+        post_sql_measures=tuple(rendered.post_sql),
+        views=(scope.base_alias, *(j.name for j in joins)),
+        joins=tuple(j.name for j in joins),
+        fanned=fanned,
+        expressions=tuple(rendered.expressions),
+    )
+
+
+def _native_planner(project: Project, outer: CompileState) -> derived.NativePlanner:
+    def plan_native(
+        query: Query, column_names: Mapping[str, str], stack: tuple[str, ...]
+    ) -> tuple[list[tuple[str, str]], str]:
+        options = PlanOptions(
+            column_names=column_names,
+            default_sort=False,
+            derived_stack=stack,
+            portable_aggregates=outer.portable_aggregates,
+        )
+        inner = plan_query(project, query, outer.dialect_name, options)
+        return inner.ctes, inner.body
+
+    return plan_native
+
+
+# -- resolution -----------------------------------------------------------------------------------
+
+
+def _selected_fields(scope: Scope, query: Query) -> list[Selected]:
+    if not query.fields:
+        raise CompileError(f"a query on {query.model}/{query.explore} needs at least one field", scope.explore.location)
+    result: list[Selected] = []
+    seen: set[str] = set()
+    for name in query.fields:
+        alias, target = scope.resolve(name, context="the query's fields")
+        if not is_selectable_category(target):
+            raise CompileError(
+                f"{alias}.{target.name} is a {target.category.value} field and cannot be selected; "
+                "give it a value in the query's filters instead",
+                target.location,
+            )
+        scope.check_selectable(alias, target)
+        item = Selected(alias, target)
+        if item.name not in seen:
+            seen.add(item.name)
+            result.append(item)
+    dimensions = [s for s in result if s.field.is_dimension]
+    measures = [s for s in result if s.field.is_measure]
+    return dimensions + measures
+
+
+def _resolve_sorts(scope: Scope, sorts: tuple[Sort, ...]) -> list[tuple[Selected, bool]]:
+    result: list[tuple[Selected, bool]] = []
+    for sort in sorts:
+        alias, target = scope.resolve(sort.field, context="the query's sorts")
+        scope.check_selectable(alias, target)
+        result.append((Selected(alias, target), sort.descending))
+    return result
+
+
+# -- rendering --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rendered:
+    """One pass's output; ``aliases`` collects every alias referenced."""
+
+    select: list[str] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
+    sort_positions: dict[str, int] = field(default_factory=dict)
+    group_by: list[int] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
+    having: list[str] = field(default_factory=list)
+    sort_exprs: dict[str, str] = field(default_factory=dict)
+    post_sql: list[PostSqlMeasure] = field(default_factory=list)
+    expressions: list[tuple[str, str]] = field(default_factory=list)
+    aliases: set[str] = field(default_factory=set)
+    first_time: str | None = None
+    first_measure: str | None = None
+    first_dimension: str | None = None
+
+    def use(self, sql: Sql) -> str:
+        self.aliases |= sql.aliases
+        return sql.text
+
+
+def _render(
+    fc: FieldCompiler,
+    selected: list[Selected],
+    applied: list[AppliedFilter],
+    sort_fields: list[tuple[Selected, bool]],
+) -> Rendered:
+    state = fc.state
+    out = Rendered()
+    column_names = state.column_names
+    for item in selected:
+        text = out.use(fc.select(item.alias, item.field))
+        column = column_names.get(item.name) or str(state.dialect.alias(item.name))
+        out.select.append(f"{text} AS {column}")
+        out.expressions.append((item.name, text))
+        position = len(out.select)
+        out.positions[item.name] = position
+        category = "measure" if item.field.is_measure else "dimension"
+        out.columns.append(Column(_unquoted(column), item.name, category, item.field.type))
+        if item.field.is_dimension:
+            out.group_by.append(position)
+            out.first_dimension = out.first_dimension or item.name
+            if out.first_time is None and is_date_like(item.field):
+                out.first_time = item.name
+            companion = tier_sort(fc, item.alias, item.field)
+            if companion is not None:
+                sort_column = str(state.dialect.alias(item.name + "__sort_"))
+                out.select.append(f"{out.use(companion)} AS {sort_column}")
+                out.sort_positions[item.name] = len(out.select)
+                out.group_by.append(len(out.select))
+                out.columns.append(
+                    Column(_unquoted(sort_column), item.name + "__sort_", "dimension", "string", hidden=True)
+                )
+        else:
+            out.first_measure = out.first_measure or item.name
+            if item.field.type in POST_SQL_TYPES:
+                out.post_sql.append(PostSqlMeasure(item.name, item.field.type, _unquoted(column)))
+    conditions = render_conditions(fc, applied, state.query.user_attributes)
+    out.where = [out.use(sql) for sql in conditions.where]
+    out.having = [out.use(sql) for sql in conditions.having]
+    for sort, _ in sort_fields:
+        if sort.name in out.positions:
+            out.aliases.add(sort.alias)
+            continue
+        if not sort.field.is_measure:
+            raise CompileError(
+                f"cannot sort by {sort.name}: a dimension must be selected to sort by it", sort.field.location
+            )
+        out.sort_exprs[sort.name] = out.use(fc.reference(sort.alias, sort.field.name, context="the query's sorts"))
+    return out
+
+
+def _unquoted(column: str) -> str:
+    """The result column name a database reports for an alias as written in SQL."""
+    if len(column) >= 2 and column[0] == column[-1] and column[0] in '"`':
+        return column[1:-1]
+    return column
+
+
+def _fanout(scope: Scope, joins: list[RenderedJoin]) -> dict[str, str]:
+    declared = scope.aliases
+    parents = {j.name: parent_of(j.name, j.on_references, declared, scope.base_alias) for j in joins}
+    relationships = {j.name: j.join.relationship for j in joins}
+    return fanned_views(scope.base_alias, [j.name for j in joins], parents, relationships)
+
+
+def _order_by(
+    rendered: Rendered,
+    sort_fields: list[tuple[Selected, bool]],
+    sorts: tuple[Sort, ...] | None,
+    default_sort: bool,
+) -> list[str]:
+    """Explicit sorts; else Looker's default (time desc, else measure desc, else dimension)."""
+    if sorts is None:
+        return []
+    if not sort_fields:
+        if not default_sort:
+            return []
+        if rendered.first_time is not None:
+            return [f"{rendered.positions[rendered.first_time]} DESC"]
+        if rendered.first_measure is not None:
+            return [f"{rendered.positions[rendered.first_measure]} DESC"]
+        if rendered.first_dimension is not None:
+            name = rendered.first_dimension
+            return [str(rendered.sort_positions.get(name, rendered.positions[name]))]
+        return []
+    result: list[str] = []
+    for sort, descending in sort_fields:
+        suffix = " DESC" if descending else ""
+        if sort.name in rendered.positions:
+            position = rendered.sort_positions.get(sort.name, rendered.positions[sort.name])
+            result.append(f"{position}{suffix}")
+        else:
+            result.append(f"{rendered.sort_exprs[sort.name]}{suffix}")
+    return result
+
+
+def _limit(state: CompileState, query: Query) -> str | None:
+    limit = query.effective_limit
+    return None if limit is None else str(state.dialect.limit(limit))

@@ -1,0 +1,97 @@
+"""The query a user asks of an explore, in the shape of Looker's API ``Query``.
+
+A :class:`Query` names a model and an explore, the fields to select, filters (a field name →
+a Looker filter expression), sorts and a limit, plus everything that makes the compiled SQL
+depend on *who* runs it and *when*: user attributes, the query time zone and "now". Tests
+inject ``now`` so that relative date filters ("7 days") are reproducible.
+
+Parameters are not a separate argument: as in Looker's API, a filter on a ``parameter:`` field
+sets that parameter's value.
+
+Defaults we chose (see ``lookml-semantics-verified.md`` §8):
+
+* ``limit=None`` means Looker's API default for a query without a limit, taken to be
+  :data:`DEFAULT_LIMIT` (5000); ``limit=-1`` means no limit at all.
+* ``sorts=()`` triggers Looker's default sort; ``sorts=("__UNSORTED__",)`` disables sorting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+from pytest_looker.errors import CompileError
+
+#: Rows returned when a query sets no limit (Looker's API/Explore cap; verified page §8).
+DEFAULT_LIMIT = 5000
+#: The sort value that disables sorting entirely (Looker API ``Query.sorts``).
+UNSORTED = "__UNSORTED__"
+
+
+def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Query:
+    """One explore query. Lists and dicts given by the caller are copied into immutable ones."""
+
+    model: str
+    explore: str
+    fields: Sequence[str] = ()
+    filters: Mapping[str, str] = field(default_factory=dict)
+    sorts: Sequence[str] = ()
+    limit: int | None = None
+    user_attributes: Mapping[str, str] = field(default_factory=dict)
+    timezone: str | None = None
+    now: datetime | None = None
+    dialect: str | None = None
+
+    def __post_init__(self) -> None:
+        # Accept lists and plain dicts from callers while keeping the object hashable-ish and
+        # safe to share: a frozen dataclass must not hold mutable containers.
+        object.__setattr__(self, "fields", tuple(self.fields))
+        object.__setattr__(self, "sorts", tuple(self.sorts))
+        object.__setattr__(self, "filters", _frozen(self.filters))
+        object.__setattr__(self, "user_attributes", _frozen(self.user_attributes))
+        if self.now is not None and self.now.tzinfo is None:
+            raise CompileError("Query.now must be an aware datetime (give it a tzinfo)")
+
+    @property
+    def effective_limit(self) -> int | None:
+        """The LIMIT to emit: ``None`` for unlimited (``-1``), the default when unset."""
+        if self.limit is None:
+            return DEFAULT_LIMIT
+        if self.limit < 0:
+            return None
+        return self.limit
+
+
+@dataclass(frozen=True)
+class Sort:
+    """One parsed sort: a ``view.field`` and its direction."""
+
+    field: str
+    descending: bool = False
+
+
+def parse_sorts(sorts: Iterable[str]) -> tuple[Sort, ...] | None:
+    """Parse ``"view.field"`` / ``"view.field desc"``; ``None`` when sorting is disabled.
+
+    A trailing pivot index (``"products.count desc 0"``) is accepted and ignored: pivots are
+    not compiled by this package.
+    """
+    result: list[Sort] = []
+    for text in sorts:
+        words = text.split()
+        if words == [UNSORTED]:
+            return None
+        if not words or len(words) > 3:
+            raise CompileError(f"malformed sort {text!r}: expected 'view.field' or 'view.field desc'")
+        direction = words[1].lower() if len(words) > 1 else "asc"
+        if direction not in ("asc", "desc"):
+            raise CompileError(f"malformed sort {text!r}: the direction must be 'asc' or 'desc'")
+        result.append(Sort(words[0], direction == "desc"))
+    return tuple(result)

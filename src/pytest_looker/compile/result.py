@@ -1,0 +1,69 @@
+"""What a compilation hands to the runners: the SQL and how to read its result.
+
+Result columns are named by the dialect (``"orders.count"`` on Postgres, ``orders_count`` on
+BigQuery); :attr:`CompiledQuery.columns` maps each back to its ``view.field`` so every runner can
+present rows keyed the same way whatever the dialect. Post-SQL measures (percent of total,
+running totals) are computed on those rows by :meth:`CompiledQuery.finish`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_looker.compile.query import Query
+
+
+@dataclass(frozen=True)
+class Column:
+    """One result column.
+
+    ``name`` is the column's name in the SQL result, ``field`` the ``view.field`` it holds,
+    ``category`` ``"dimension"`` or ``"measure"`` and ``type`` the LookML type. ``hidden``
+    marks helper columns (a tier's ``__sort_``) that a runner should drop.
+    """
+
+    name: str
+    field: str
+    category: str
+    type: str
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class PostSqlMeasure:
+    """A measure finished on the result rows (``percent_of_total``, ``running_total``...)."""
+
+    field: str
+    type: str
+    column: str
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A compiled query: SQL in ``dialect`` plus the description of its result."""
+
+    sql: str
+    dialect: str
+    query: Query
+    columns: tuple[Column, ...]
+    post_sql_measures: tuple[PostSqlMeasure, ...]
+    views: tuple[str, ...]
+    joins: tuple[str, ...]
+    fanned: Mapping[str, str]
+
+    @property
+    def field_of_column(self) -> dict[str, str]:
+        """Result column name → ``view.field`` (visible columns only)."""
+        return {c.name: c.field for c in self.columns if not c.hidden}
+
+    def finish(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Rows keyed ``view.field``, hidden columns dropped, post-SQL measures computed.
+
+        ``rows`` are mappings keyed by result column name, as a database returns them.
+        """
+        from pytest_looker.compile.posttable import apply_post_sql
+
+        renamed = [{column.field: row.get(column.name) for column in self.columns if not column.hidden} for row in rows]
+        return apply_post_sql(renamed, self.post_sql_measures)

@@ -1,0 +1,186 @@
+"""What a query on one explore can see: its base view, its join tree, and nothing else.
+
+Looker resolves every ``view.field`` of a query against the *explore*, never against a global
+graph of views: a view that is not the explore's base view or one of its joins does not exist
+for the query, even if the model includes it. :class:`Scope` is that table of aliases, and it
+answers "which field is ``x``?" with errors that name the unknown thing and suggest the closest
+known name, as Looker's IDE does.
+
+It also applies the explore's and the joins' ``fields:`` restrictions, which only limit what a
+*user* may select, filter or sort on — LookML may still reference hidden-from-the-explore fields
+through ``${}``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from pytest_looker.errors import CompileError
+from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Scope:
+    """The explore's aliases and the views they read, for one compilation."""
+
+    def __init__(self, project: Project, model: Model, explore: Explore) -> None:
+        self.project = project
+        self.model = model
+        self.explore = explore
+        self.base_alias = explore.view_name
+        self.views: dict[str, View] = {}
+        self.joins: dict[str, Join] = {}
+        self._add(explore.view_name, explore.view, None)
+        for join in explore.joins:
+            self._add(join.name, join.view, join)
+            self.joins[join.name] = join
+        self._allowed: dict[str, frozenset[str]] | None = None
+
+    def _add(self, alias: str, view_name: str, join: Join | None) -> None:
+        view = self.model.views.get(view_name)
+        if view is None:
+            where = join.location if join is not None else self.explore.location
+            raise CompileError(
+                f"explore {self.explore.name!r} uses view {view_name!r}, which model "
+                f"{self.model.name!r} does not include{suggest(view_name, self.model.views)}",
+                where,
+            )
+        self.views[alias] = view
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every alias in declaration order: the base view first, then the joins."""
+        return tuple(self.views)
+
+    def view(self, alias: str) -> View:
+        return self.views[alias]
+
+    def field(self, alias: str, name: str, *, context: str | None = None) -> Field:
+        """The field ``name`` of the view under ``alias``; a CompileError naming it otherwise."""
+        view = self.views[alias]
+        found = view.fields.get(name)
+        if found is None:
+            where = f" (referenced by {context})" if context else ""
+            raise CompileError(
+                f"unknown field {alias}.{name}{where}: view {view.name!r} has no field {name!r}"
+                f"{suggest(name, view.fields)}",
+                view.location,
+            )
+        return found
+
+    def check_alias(self, alias: str, *, context: str | None = None) -> None:
+        """Fail clearly when ``alias`` is not part of this explore."""
+        if alias in self.views:
+            return
+        where = f" (referenced by {context})" if context else ""
+        hint = suggest(alias, self.views)
+        if alias in self.model.views and not hint:
+            raise CompileError(
+                f"view {alias!r} is not part of explore {self.explore.name!r}{where}; its views are: "
+                f"{', '.join(self.views)}",
+                self.explore.location,
+            )
+        raise CompileError(
+            f"unknown view {alias!r} in explore {self.explore.name!r}{where}{hint}", self.explore.location
+        )
+
+    def resolve(self, full_name: str, *, context: str | None = None) -> tuple[str, Field]:
+        """``view.field`` as a user writes it (queries, filters, sorts) → (alias, field)."""
+        alias, dot, name = full_name.partition(".")
+        if not dot or not alias or not name:
+            known = [f"{a}.{f}" for a, v in self.views.items() for f in v.fields]
+            raise CompileError(
+                f"field {full_name!r} must be written as 'view.field'{suggest(full_name, known)}",
+                self.explore.location,
+            )
+        self.check_alias(alias, context=context)
+        return alias, self.field(alias, name, context=context)
+
+    # -- fields: restrictions ------------------------------------------------------------------
+
+    def check_selectable(self, alias: str, field: Field) -> None:
+        """A CompileError when the explore's or the join's ``fields:`` exclude this field."""
+        allowed = self._allowed_fields()
+        if field.name not in allowed.get(alias, frozenset()):
+            raise CompileError(
+                f"field {alias}.{field.name} is not available in explore {self.explore.name!r}: "
+                "it is excluded by a 'fields:' parameter",
+                self.explore.location,
+            )
+
+    def _allowed_fields(self) -> dict[str, frozenset[str]]:
+        if self._allowed is None:
+            self._allowed = self._compute_allowed()
+        return self._allowed
+
+    def _compute_allowed(self) -> dict[str, frozenset[str]]:
+        per_alias: dict[str, set[str]] = {}
+        for alias, view in self.views.items():
+            join = self.joins.get(alias)
+            if join is not None and join.fields is not None:
+                per_alias[alias] = self._expand_items(alias, join.fields, relative=True)
+            else:
+                per_alias[alias] = set(view.fields)
+        if self.explore.fields is None:
+            return {alias: frozenset(names) for alias, names in per_alias.items()}
+        included: dict[str, set[str]] = {alias: set() for alias in self.views}
+        excluded: dict[str, set[str]] = {alias: set() for alias in self.views}
+        positives = [item for item in self.explore.fields if not item.startswith("-")]
+        if not positives or any(item.strip() == "ALL_FIELDS*" for item in positives):
+            included = {alias: set(names) for alias, names in per_alias.items()}
+        for item in self.explore.fields:
+            item = item.strip()
+            if item == "ALL_FIELDS*":
+                continue
+            negative = item.startswith("-")
+            target = excluded if negative else included
+            body = item[1:] if negative else item
+            alias, _, rest = body.partition(".")
+            if alias not in self.views or not rest:
+                continue  # Looker reports these as LookML warnings; the loader's job, not ours.
+            target[alias] |= self._expand_items(alias, (rest,), relative=True)
+        return {alias: frozenset((included[alias] & per_alias[alias]) - excluded[alias]) for alias in self.views}
+
+    def _expand_items(self, alias: str, items: Iterable[str], *, relative: bool) -> set[str]:
+        """Names of ``fields:``/``set`` items of one view: ``f``, ``set*``, ``view.f``, ``*``."""
+        view = self.views[alias]
+        result: set[str] = set()
+        removed: set[str] = set()
+        pending = list(items)
+        seen_sets: set[str] = set()
+        while pending:
+            item = pending.pop().strip()
+            negative = item.startswith("-")
+            body = item[1:] if negative else item
+            if "." in body:
+                prefix, _, body = body.partition(".")
+                if prefix not in (alias, view.name):
+                    continue
+            target = removed if negative else result
+            if body in ("*", "ALL_FIELDS*"):
+                target |= set(view.fields)
+            elif body.endswith("*"):
+                set_name = body[:-1]
+                if set_name in seen_sets:
+                    continue
+                seen_sets.add(set_name)
+                members = view.sets.get(set_name)
+                if members is not None:
+                    pending.extend(("-" + m) if negative and not m.startswith("-") else m for m in members)
+            elif body in view.fields:
+                target.add(body)
+            else:
+                # A dimension group name stands for all its timeframes.
+                target |= {name for name, f in view.fields.items() if f.group == body}
+        return result - removed
+
+
+def is_selectable_category(field: Field) -> bool:
+    """Dimensions and measures become columns; filter-only fields and parameters do not."""
+    return field.category in (FieldCategory.DIMENSION, FieldCategory.MEASURE)

@@ -1,0 +1,97 @@
+"""Moving compiled SQL from the project's dialect to the backend's, with sqlglot.
+
+A BigQuery project runs on DuckDB by compiling it as BigQuery (the SQL Looker would write) and
+transpiling. Whatever sqlglot cannot read or cannot express in the target becomes a
+:class:`CompileError` naming the construct, instead of SQL that fails later in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, UnsupportedError
+
+from pytest_looker.errors import CompileError
+
+#: Placeholder functions for symmetric aggregates in SQL that will be transpiled: Looker's
+#: warehouse formulas (MD5 → hex → NUMERIC arithmetic) do not survive transpiling, so the
+#: planner emits these instead and :func:`transpile` substitutes the *target's* formula.
+SYMMETRIC_MARKERS = {
+    "LOOKER_SYMMETRIC_SUM": "symmetric_sum",
+    "LOOKER_SYMMETRIC_AVERAGE": "symmetric_average",
+    "LOOKER_SYMMETRIC_MEDIAN": "symmetric_median",
+    "LOOKER_SYMMETRIC_PERCENTILE": "symmetric_percentile",
+}
+
+
+def symmetric_marker(kind: str, value_sql: str, key_sql: str, percentile: float | None = None) -> str:
+    """``LOOKER_SYMMETRIC_<KIND>(value, key[, p])``, resolved by :func:`transpile`."""
+    extra = f", {percentile:g}" if percentile is not None else ""
+    return f"LOOKER_SYMMETRIC_{kind.upper()}({value_sql}, {key_sql}{extra})"
+
+
+def transpile(sql: str, *, source: str, target: str, what: str = "query", symmetric: Any = None) -> str:
+    """``sql`` (one or more statements in ``source``) rewritten for ``target``.
+
+    ``symmetric`` is the target's dialect object; when given, symmetric-aggregate markers are
+    replaced by its formulas.
+    """
+    if source == target and symmetric is None:
+        return sql
+    try:
+        trees = sqlglot.parse(sql, read=source)
+    except ParseError as error:
+        detail = _first_error(error)
+        raise CompileError(f"cannot read the {what} as {source} SQL to transpile it to {target}: {detail}") from None
+    except SqlglotError as error:
+        raise CompileError(f"cannot read the {what} as {source} SQL: {error}") from None
+    statements: list[str] = []
+    for tree in trees:
+        if tree is None:
+            continue
+        if symmetric is not None:
+            tree = tree.transform(lambda node: _expand_marker(node, symmetric, target))
+        try:
+            statements.append(tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE))
+        except UnsupportedError as error:
+            raise CompileError(f"the {what} uses a construct {target} does not support: {error}") from None
+        except SqlglotError as error:
+            raise CompileError(f"cannot transpile the {what} from {source} to {target}: {error}") from None
+    return ";\n".join(statements)
+
+
+def _expand_marker(node: exp.Expr, dialect: Any, target: str) -> exp.Expr:
+    if not isinstance(node, exp.Anonymous):
+        return node
+    method = SYMMETRIC_MARKERS.get(str(node.name).upper())
+    if method is None:
+        return node
+    args = [arg.sql(dialect=target) for arg in node.expressions]
+    if method == "symmetric_percentile":
+        text = dialect.symmetric_percentile(args[0], args[1], float(args[2]))
+    else:
+        text = getattr(dialect, method)(args[0], args[1])
+    parsed: exp.Expr = sqlglot.parse_one(str(text), read=target)
+    return parsed
+
+
+def _first_error(error: ParseError) -> str:
+    if error.errors:
+        first = error.errors[0]
+        near = str(first.get("highlight") or "").strip()
+        message = str(first.get("description") or error)
+        return f"{message} (near {near!r})" if near else message
+    return str(error)
+
+
+def culprit(expressions: Sequence[tuple[str, str]], *, source: str, target: str, symmetric: Any = None) -> str | None:
+    """The first field whose expression alone cannot be transpiled, to name it in the error."""
+    for name, text in expressions:
+        try:
+            transpile(f"SELECT {text}", source=source, target=target, symmetric=symmetric)
+        except CompileError as error:
+            return f"field {name}: {error.message}"
+    return None

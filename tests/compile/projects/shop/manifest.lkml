@@ -1,0 +1,5 @@
+project_name: "shop"
+
+constant: schema {
+  value: "main"
+}
