@@ -1,25 +1,14 @@
-"""Shared test helpers: small LookML projects written into a temporary directory."""
+"""Shared fixtures: small LookML projects written into a temporary directory."""
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from helpers import ProjectFactory, write_files
 from pytest_looker.lookml import Project, load_project
-
-ProjectFactory = Callable[..., Project]
-
-
-def write_files(root: Path, files: Mapping[str, str]) -> Path:
-    """Write ``{relative path: text}`` under ``root`` (text is dedented)."""
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 @pytest.fixture

@@ -201,9 +201,7 @@ FOREIGN_KEYS = [
 
 
 @pytest.mark.parametrize(("child", "column", "parent"), FOREIGN_KEYS)
-def test_referential_integrity(
-    warehouse: duckdb.DuckDBPyConnection, child: str, column: str, parent: str
-) -> None:
+def test_referential_integrity(warehouse: duckdb.DuckDBPyConnection, child: str, column: str, parent: str) -> None:
     orphans = scalar(
         warehouse,
         f"SELECT COUNT(*) FROM {SCHEMA}.{child} AS c LEFT JOIN {SCHEMA}.{parent} AS p "

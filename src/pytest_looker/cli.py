@@ -16,10 +16,24 @@ from typing import Any, TypeVar
 
 import click
 
+from pytest_looker.compile import Query, compile_query
 from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError, LookerError
 from pytest_looker.inspection import inspect_report, inspect_text
 from pytest_looker.lookml import Project, load_project
+from pytest_looker.querying import output_rows, parse_key_values, run_compiled
+from pytest_looker.run import DuckDBBackend
+from pytest_looker.validation import validate as run_validation
+
+QUERY_OPTIONS = [
+    click.argument("target", metavar="MODEL/EXPLORE"),
+    click.option("--fields", "fields", required=True, help="Comma-separated view.field names."),
+    click.option("--filter", "filters", multiple=True, metavar="FIELD=EXPR", help="A Looker filter expression."),
+    click.option("--sort", "sorts", multiple=True, metavar="FIELD[:desc]"),
+    click.option("--limit", type=int, default=None, help="Row limit (-1: none; default 5000 as Looker's API)."),
+    click.option("--user-attribute", "user_attributes", multiple=True, metavar="NAME=VALUE"),
+    click.option("--timezone", default=None, help="Query time zone (IANA name)."),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,6 +96,108 @@ def inspect(project_dir: Path | None, output_format: str) -> None:
     else:
         click.echo(inspect_text(project))
     if project.errors:
+        sys.exit(1)
+
+
+def query_options(function: F) -> F:
+    for option in reversed(QUERY_OPTIONS):
+        function = option(function)
+    return project_option(function)
+
+
+def build_query(
+    target: str,
+    fields: str,
+    filters: tuple[str, ...],
+    sorts: tuple[str, ...],
+    limit: int | None,
+    user_attributes: tuple[str, ...],
+    timezone: str | None,
+) -> Query:
+    model, slash, explore = target.partition("/")
+    if not slash or not model or not explore:
+        raise ConfigurationError(f"{target!r} must be written MODEL/EXPLORE")
+    sort_specs = []
+    for sort in sorts:
+        name, _, direction = sort.partition(":")
+        if direction and direction.lower() not in ("asc", "desc"):
+            raise ConfigurationError(f"sort {sort!r}: direction must be asc or desc")
+        sort_specs.append(f"{name} desc" if direction.lower() == "desc" else name)
+    return Query(
+        model,
+        explore,
+        fields=[f.strip() for f in fields.split(",") if f.strip()],
+        filters=parse_key_values(filters, "--filter"),
+        sorts=sort_specs,
+        limit=limit,
+        user_attributes=parse_key_values(user_attributes, "--user-attribute"),
+        timezone=timezone,
+    )
+
+
+@main.command()
+@query_options
+@click.option("--dialect", default=None, help="Print the SQL in this dialect (transpiled from the project's).")
+@user_errors
+def sql(project_dir: Path | None, dialect: str | None, **query_args: Any) -> None:
+    """Print the SQL Looker would write for an explore query."""
+    project, settings = open_project(project_dir)
+    query = build_query(**query_args)
+    click.echo(compile_query(project, query, dialect=settings.dialect, target=dialect).sql)
+
+
+@main.command()
+@query_options
+@click.option("--duckdb", "duckdb_file", type=click.Path(path_type=Path), default=None, help="DuckDB database file.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table")
+@user_errors
+def query(project_dir: Path | None, duckdb_file: Path | None, output_format: str, **query_args: Any) -> None:
+    """Compile an explore query and run it (on DuckDB), printing rows keyed view.field."""
+    project, settings = open_project(project_dir)
+    compiled = compile_query(project, build_query(**query_args), dialect=settings.dialect, target="duckdb")
+    backend = DuckDBBackend(duckdb_file)
+    try:
+        rows = run_compiled(compiled, backend)
+    finally:
+        backend.close()
+    click.echo(output_rows(rows, [c.field for c in compiled.columns if not c.hidden], output_format), nl=False)
+
+
+@main.command()
+@project_option
+@click.option("--explores", "selectors", multiple=True, metavar="SELECTOR", help="model/explore, globs, -exclude.")
+@click.option("--compile-only", is_flag=True, help="Only compile every field; no database needed.")
+@click.option("--duckdb", "duckdb_file", type=click.Path(path_type=Path), default=None, help="DuckDB database file.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@user_errors
+def validate(
+    project_dir: Path | None,
+    selectors: tuple[str, ...],
+    compile_only: bool,
+    duckdb_file: Path | None,
+    output_format: str,
+) -> None:
+    """Check that every dimension and measure of the selected explores compiles (and runs)."""
+    project, settings = open_project(project_dir)
+    selected = [s for chunk in selectors for s in chunk.split()]
+    if compile_only:
+        report = run_validation(project, selected, dialect=settings.dialect)
+    else:
+        backend = DuckDBBackend(duckdb_file)
+        try:
+            report = run_validation(
+                project, selected, dialect=settings.dialect, target=backend.dialect, execute=backend.execute
+            )
+        finally:
+            backend.close()
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        for failure in report.failures:
+            where = f"{failure.file}:{failure.line}" if failure.line else (failure.file or "?")
+            click.echo(f"{where}: {failure.model}/{failure.explore} {failure.field}: {failure.message}")
+        click.echo(f"{report.explores} explores, {report.fields} fields, {len(report.failures)} failures")
+    if report.failures:
         sys.exit(1)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import ProjectFactory, write_files
+from helpers import ProjectFactory, write_files
 from pytest_looker.cli import main
 from pytest_looker.lookml import load_project
 from pytest_looker.lookml.cache import ParseCache

@@ -7,7 +7,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ProjectFactory
+from helpers import ProjectFactory
 from pytest_looker.lookml.syntax import parse_lookml
 
 MODEL = 'connection: "db"\ninclude: "/views/*.view.lkml"\n'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ProjectFactory, write_files
+from helpers import ProjectFactory, write_files
 from pytest_looker.lookml import load_project
 
 VIEW = """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ProjectFactory
+from helpers import ProjectFactory
 
 MODEL = 'connection: "db"\ninclude: "/views/*.view.lkml"\n'
 
