@@ -104,5 +104,11 @@ def test_missing_local_dependency_is_an_error(lookml: ProjectFactory) -> None:
         }
     )
     messages = [d.message for d in project.errors]
-    assert any("local_dependency 'ghost' not found" in m for m in messages)
-    assert any("not a local_dependency" in m for m in messages)
+    assert len(messages) == 1 and "local_dependency 'ghost' not found" in messages[0]
+
+
+def test_include_of_an_undeclared_project_is_an_error(lookml: ProjectFactory) -> None:
+    project = lookml({"m.model.lkml": 'connection: "db"\ninclude: "//ghost/*.view.lkml"'})
+    [error] = project.errors
+    assert "names project 'ghost', which is not a local_dependency" in error.message
+    assert error.location.line == 2

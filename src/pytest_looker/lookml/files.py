@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 LOOKML_SUFFIXES = (".lkml", ".lookml")
+_IMPORTED_PROJECTS = "imported_projects"
 _SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__", ".pytest-looker", ".pytest_cache"}
 
 
@@ -46,11 +47,17 @@ class SourceFile:
 
 
 def discover(root: Path) -> list[str]:
-    """Every LookML file below ``root``, as sorted root-relative POSIX paths."""
+    """Every LookML file below ``root``, as sorted root-relative POSIX paths.
+
+    ``imported_projects/`` holds other projects (local dependencies, read as such), not files of
+    this one.
+    """
     found: list[str] = []
     for path in root.rglob("*"):
         relative = path.relative_to(root)
         if any(part in _SKIPPED_DIRS for part in relative.parts[:-1]):
+            continue
+        if len(relative.parts) > 1 and relative.parts[0] == _IMPORTED_PROJECTS:
             continue
         if path.is_file() and path.name.endswith(LOOKML_SUFFIXES):
             found.append(relative.as_posix())

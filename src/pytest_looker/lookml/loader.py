@@ -147,6 +147,12 @@ def _read_project(
     for relative, tree in trees.items():
         if relative != "manifest.lkml":
             _substitute_constants(tree, constants, diagnostics)
+    # Blocks name their dependency through a constant (``project: "@{CONFIG_PROJECT_NAME}"``) so
+    # that includes (``//@{CONFIG_PROJECT_NAME}/...``) and the declaration always agree.
+    for key in ("local_dependency", "remote_dependency"):
+        for node in manifest.get(key, []):
+            if isinstance(node, dict):
+                _substitute_constants(node, constants, diagnostics)
     return project
 
 
@@ -291,12 +297,18 @@ def _expand(
     project_name, relative = split_include(pattern, source)
     line = tree.get("$lines", {}).get("include")
     if project_name not in projects:
-        diagnostics.add(
-            "error",
-            f"include {pattern!r} names project {project_name!r}, which is not a local_dependency",
-            Location(source.display, line),
-        )
-        return []
+        declared = {
+            str(n.get("project", ""))
+            for n in projects[None].manifest.get("local_dependency", [])
+            if isinstance(n, dict)
+        }
+        if project_name not in declared:
+            diagnostics.add(
+                "error",
+                f"include {pattern!r} names project {project_name!r}, which is not a local_dependency",
+                Location(source.display, line),
+            )
+        return []  # a declared dependency that was not found is reported once, at the manifest
     project = projects[project_name]
     candidates = sorted(project.trees) + [p for p in discover(project.root) if SourceFile(None, p).kind == "dashboard"]
     matched = [SourceFile(project_name, p) for p in match_include(relative, candidates)]
@@ -354,20 +366,25 @@ def _build_model(source: SourceFile, projects: Mapping[str | None, _SourceProjec
 
 
 def _check_duplicate_fields(view: RawNode, diagnostics: _Diagnostics) -> None:
-    """Two fields with one name in one block (merging by name would hide the first)."""
-    seen: dict[str, RawNode] = {}
+    """Two fields with one name in one block (merging by name would hide the first).
+
+    A ``dimension_group`` may share its name with a field: it only names the fields it expands
+    to (``created_date``…), whose clashes :func:`build_fields` reports.
+    """
+    seen: dict[tuple[bool, str], RawNode] = {}
     for key in FIELD_KEYS:
         for field_node in view.get(key, []):
             if not isinstance(field_node, dict):
                 continue
             name = str(field_node.get("$name"))
-            if name in seen:
-                where = locate(seen[name])
+            slot = (key == "dimension_group", name)
+            if slot in seen:
+                where = locate(seen[slot])
                 diagnostics.at(
                     field_node,
                     f"field {view.get('$name')}.{name} is defined more than once (first at {where})",
                 )
-            seen[name] = field_node
+            seen[slot] = field_node
 
 
 def _resolve_all(defs: Definitions, diagnostics: _Diagnostics, build: Any) -> dict[str, Any]:

@@ -46,10 +46,14 @@ def check_model(model: Model, emit: Emit) -> None:
     for explore in model.explores.values():
         for alias, view_name in explore.aliases().items():
             aliases.setdefault(alias, set()).add(view_name)
+    # An object with ``extension: required`` is a template: Looker validates its references only
+    # in the objects that extend it, where the fields and joins it names may be defined.
     for view in model.views.values():
-        _check_view(view, model.views, aliases, emit)
+        if not view.extension_required:
+            _check_view(view, model.views, aliases, emit)
     for explore in model.explores.values():
-        _check_explore(explore, model, emit)
+        if not explore.extension_required:
+            _check_explore(explore, model, emit)
     for test in model.tests.values():
         source = test.explore_source
         tested = model.explores.get(source.explore)
@@ -57,7 +61,7 @@ def check_model(model: Model, emit: Emit) -> None:
             emit("error", f"test {test.name!r} uses unknown explore {source.explore!r}", test.location)
             continue
         for column in source.columns:
-            if _lookup(column.field, tested, model) is None:
+            if _lookup(column.field, tested, model) is None and _provably_missing(column.field, tested, model):
                 emit(
                     "error",
                     f"test {test.name!r}: unknown field {column.field!r} in explore {tested.name!r}",
@@ -65,9 +69,11 @@ def check_model(model: Model, emit: Emit) -> None:
                 )
 
 
-def _known(view: View, name: str) -> bool:
+def _known(view: View, name: str, views: Mapping[str, View]) -> bool:
     if name in view.fields or name in _SPECIAL:
         return True
+    if any(parent not in views for parent in view.extends):
+        return True  # a parent is missing (already reported): its fields cannot be proved absent
     return any(f.group == name for f in view.fields.values())
 
 
@@ -93,13 +99,14 @@ def _reference_problem(
     aliases: Mapping[str, set[str]],
 ) -> str | None:
     if ref_view is None:
-        return None if _known(view, ref_field) else f"unknown field {ref_field!r} in view {view.name!r}"
+        return None if _known(view, ref_field, views) else f"unknown field {ref_field!r} in view {view.name!r}"
     if ref_view in views:
         target = views[ref_view]
-        return None if _known(target, ref_field) else f"unknown field {ref_view}.{ref_field}"
+        return None if _known(target, ref_field, views) else f"unknown field {ref_view}.{ref_field}"
     if ref_view in aliases:
-        if any(_known(views[v], ref_field) for v in aliases[ref_view] if v in views):
-            return None
+        targets = [views[v] for v in aliases[ref_view] if v in views]
+        if not targets or any(_known(t, ref_field, views) for t in targets):
+            return None  # no target view is defined (reported at the explore), or one has the field
         return f"unknown field {ref_view}.{ref_field}"
     return f"unknown view {ref_view!r} in reference ${{{ref_view}.{ref_field}}}"
 
@@ -109,6 +116,16 @@ def _lookup(name: str, explore: Explore, model: Model) -> Field | None:
     view_name = explore.aliases().get(alias)
     view = model.views.get(view_name) if view_name else None
     return view.fields.get(field) if view else None
+
+
+def _provably_missing(name: str, explore: Explore, model: Model) -> bool:
+    """Whether ``alias.field`` is surely absent (not merely unknowable: its view is undefined)."""
+    alias, _, field = name.partition(".")
+    view_name = explore.aliases().get(alias)
+    if view_name is None:
+        return True
+    view = model.views.get(view_name)
+    return view is not None and not _known(view, field, model.views)
 
 
 def _check_explore(explore: Explore, model: Model, emit: Emit) -> None:
@@ -148,7 +165,7 @@ def _check_explore(explore: Explore, model: Model, emit: Emit) -> None:
                     )
                 elif ref_field not in _SPECIAL and _lookup(f"{ref_view}.{ref_field}", explore, model) is None:
                     target = model.views.get(aliases[ref_view])
-                    if target is not None and not _known(target, ref_field):
+                    if target is not None and not _known(target, ref_field, model.views):
                         emit(
                             "error",
                             f"join {join.name!r}: unknown field {ref_view}.{ref_field}",
