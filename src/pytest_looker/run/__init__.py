@@ -1,6 +1,29 @@
-"""Backends that execute SQL: ``execute(sql) -> ResultSet``. They know nothing of LookML."""
+"""Backends that execute SQL: ``execute(sql) -> ResultSet``. They know nothing of LookML.
 
+``DuckDBBackend`` (embedded, seeded from CSV/Parquet/JSON) is the default; ``SQLAlchemyBackend``
+reaches a warehouse. SQLAlchemy itself is imported only when such a backend is built.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pytest_looker.run.base import Backend
 from pytest_looker.run.duckdb import DuckDBBackend
+from pytest_looker.run.factory import KINDS, connect_backend
 from pytest_looker.run.result import ResultSet
 
-__all__ = ["DuckDBBackend", "ResultSet"]
+if TYPE_CHECKING:
+    from pytest_looker.run.sqlalchemy import SQLAlchemyBackend
+
+__all__ = ["KINDS", "Backend", "DuckDBBackend", "ResultSet", "SQLAlchemyBackend", "connect_backend"]
+
+
+def __getattr__(name: str) -> Any:
+    # The module is light (SQLAlchemy loads inside it only when a backend is built), but keeping
+    # it lazy means a broken optional install cannot break ``import pytest_looker.run``.
+    if name == "SQLAlchemyBackend":
+        from pytest_looker.run.sqlalchemy import SQLAlchemyBackend
+
+        return SQLAlchemyBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
