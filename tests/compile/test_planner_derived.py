@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from shop import NOW
 
 from pytest_looker.compile import Query, compile_query, compile_sql
 from pytest_looker.compile.posttable import percent_of_previous, percent_of_total, running_total
 from pytest_looker.errors import CompileError
-from pytest_looker.lookml import load_project
 from pytest_looker.lookml.model import Project
-
-SHOP = Path(__file__).parent / "projects" / "shop"
-NOW = datetime(2024, 6, 15, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def project() -> Project:
-    return load_project(SHOP)
-
-
-@pytest.fixture
-def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute((SHOP / "data.sql").read_text())
-    yield con
-    con.close()
 
 
 def values(con: duckdb.DuckDBPyConnection, project: Project, explore: str, **kwargs: Any) -> list[tuple[Any, ...]]:

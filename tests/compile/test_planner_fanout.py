@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shop import NOW, rows
 
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.compile.fanout import fanned_views
 from pytest_looker.errors import CompileError
-from pytest_looker.lookml import load_project
 from pytest_looker.lookml.model import Project
-
-SHOP = Path(__file__).parent / "projects" / "shop"
-NOW = datetime(2024, 6, 15, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def project() -> Project:
-    return load_project(SHOP)
-
-
-@pytest.fixture
-def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute((SHOP / "data.sql").read_text())
-    yield con
-    con.close()
 
 
 def run(con: duckdb.DuckDBPyConnection, project: Project, explore: str, **kwargs: Any) -> list[tuple[Any, ...]]:
-    compiled = compile_query(project, Query("shop", explore, now=NOW, **kwargs))
-    cursor = con.execute(compiled.sql)
-    names = [d[0] for d in cursor.description]
-    rows = compiled.finish([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
-    return sorted((tuple(_norm(row[f]) for f in kwargs["fields"]) for row in rows), key=repr)
+    result = rows(con, project, explore, **kwargs)
+    return sorted((tuple(_norm(row[f]) for f in kwargs["fields"]) for row in result), key=repr)
 
 
 def hand(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:

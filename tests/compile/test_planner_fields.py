@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any
-
 import duckdb
 import pytest
 import sqlglot
+from shop import NOW, rows
 from sqlglot import exp
 
 from pytest_looker.compile import Query, compile_query, compile_sql
 from pytest_looker.errors import CompileError, LookerError
-from pytest_looker.lookml import load_project
 from pytest_looker.lookml.model import Project
-
-SHOP = Path(__file__).parent / "projects" / "shop"
-NOW = datetime(2024, 6, 15, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def project() -> Project:
-    return load_project(SHOP)
-
-
-@pytest.fixture
-def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute((SHOP / "data.sql").read_text())
-    yield con
-    con.close()
-
-
-def rows(con: duckdb.DuckDBPyConnection, project: Project, explore: str, **kwargs: Any) -> list[dict[str, Any]]:
-    compiled = compile_query(project, Query("shop", explore, now=NOW, **kwargs))
-    cursor = con.execute(compiled.sql)
-    names = [d[0] for d in cursor.description]
-    return compiled.finish([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
 
 
 def joined_tables(sql: str) -> set[str]:

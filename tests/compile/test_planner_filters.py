@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
+from shop import NOW, SHOP, hand, values
 
 from pytest_looker.compile import Query, compile_query, compile_sql
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml import load_project
 from pytest_looker.lookml.model import Project
-
-SHOP = Path(__file__).parent / "projects" / "shop"
-NOW = datetime(2024, 6, 15, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def project() -> Project:
-    return load_project(SHOP)
-
-
-@pytest.fixture
-def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute((SHOP / "data.sql").read_text())
-    yield con
-    con.close()
-
-
-def values(con: duckdb.DuckDBPyConnection, project: Project, explore: str, **kwargs: Any) -> list[tuple[Any, ...]]:
-    compiled = compile_query(project, Query("shop", explore, now=NOW, **kwargs))
-    cursor = con.execute(compiled.sql)
-    names = [d[0] for d in cursor.description]
-    rows = compiled.finish([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
-    return sorted((tuple(row[f] for f in kwargs["fields"]) for row in rows), key=repr)
-
-
-def hand(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
-    return sorted((tuple(row) for row in con.execute(sql).fetchall()), key=repr)
 
 
 def test_dimension_filter_goes_to_where_on_the_refined_sql(project: Project, db: duckdb.DuckDBPyConnection) -> None:
