@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: load the example project and report what it contains.
+## The main job: the example project's full suite on DuckDB (data tests, unit tests, SQL
+## validation, key checks), configured in $(EXAMPLE)/pyproject.toml.
 demo: install
 	$(BIN)/pytest-looker inspect --project $(EXAMPLE)
+	cd $(EXAMPLE) && ../../$(BIN)/pytest-looker test
 
 ## Lint, types, the test suite and the command-line contract.
 test: install lint typecheck unit contract

@@ -1,1 +1,50 @@
-"""pytest-looker."""
+"""pytest-looker: compile, run and test LookML explores offline or against a warehouse.
+
+The public names are imported lazily, so ``import pytest_looker`` stays cheap for tools that only
+need one of them::
+
+    from pytest_looker import load_project, Query, compile_query, assert_rows
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_looker.compile import Query, compile_query, compile_sql
+    from pytest_looker.config import Settings, load_settings
+    from pytest_looker.errors import LookerError
+    from pytest_looker.lookml import load_project
+    from pytest_looker.testing import QueryResult, assert_rows
+
+__all__ = [
+    "LookerError",
+    "Query",
+    "QueryResult",
+    "Settings",
+    "assert_rows",
+    "compile_query",
+    "compile_sql",
+    "load_project",
+    "load_settings",
+]
+
+_HOMES = {
+    "LookerError": "pytest_looker.errors",
+    "Query": "pytest_looker.compile",
+    "compile_query": "pytest_looker.compile",
+    "compile_sql": "pytest_looker.compile",
+    "Settings": "pytest_looker.config",
+    "load_settings": "pytest_looker.config",
+    "load_project": "pytest_looker.lookml",
+    "QueryResult": "pytest_looker.testing",
+    "assert_rows": "pytest_looker.testing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'pytest_looker' has no attribute {name!r}")
+    return getattr(import_module(home), name)

@@ -7,8 +7,10 @@ as one sentence with its file:line; any other exception is a bug and keeps its t
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -22,7 +24,8 @@ from pytest_looker.errors import ConfigurationError, LookerError
 from pytest_looker.inspection import inspect_report, inspect_text
 from pytest_looker.lookml import Project, load_project
 from pytest_looker.querying import output_rows, parse_key_values, run_compiled
-from pytest_looker.run import DuckDBBackend
+from pytest_looker.run import Backend, DuckDBBackend
+from pytest_looker.validation import Failure, ValidationReport, select_explores
 from pytest_looker.validation import validate as run_validation
 
 QUERY_OPTIONS = [
@@ -169,6 +172,7 @@ def query(project_dir: Path | None, duckdb_file: Path | None, output_format: str
 @click.option("--compile-only", is_flag=True, help="Only compile every field; no database needed.")
 @click.option("--duckdb", "duckdb_file", type=click.Path(path_type=Path), default=None, help="DuckDB database file.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--include-hidden/--ignore-hidden", default=True, show_default=True, help="Validate hidden fields.")
 @user_errors
 def validate(
     project_dir: Path | None,
@@ -176,29 +180,124 @@ def validate(
     compile_only: bool,
     duckdb_file: Path | None,
     output_format: str,
+    include_hidden: bool,
 ) -> None:
-    """Check that every dimension and measure of the selected explores compiles (and runs)."""
+    """Check that every dimension and measure of the selected explores compiles (and runs).
+
+    On a backend (the configured one, or --duckdb FILE) a progress bar goes to stderr and a
+    summary table per explore to stdout; --format json prints only the report.
+    """
     project, settings = open_project(project_dir)
-    selected = [s for chunk in selectors for s in chunk.split()]
+    selected = [s for chunk in selectors for s in chunk.split()] or list(settings.explores)
     if compile_only:
-        report = run_validation(project, selected, dialect=settings.dialect)
-    else:
-        backend = DuckDBBackend(duckdb_file)
-        try:
+        report = run_validation(project, selected, dialect=settings.dialect, include_hidden=include_hidden)
+        _print_report(report, output_format, None)
+        return
+    backend = _validation_backend(settings, duckdb_file)
+    try:
+        show = output_format == "text"
+        report, per_explore = _validate_with_progress(project, selected, settings, backend, include_hidden, show)
+    finally:
+        backend.close()
+    _print_report(report, output_format, per_explore)
+
+
+def _validation_backend(settings: Settings, duckdb_file: Path | None) -> Backend:
+    from pytest_looker.testing.session import open_backend
+
+    if duckdb_file is not None:
+        return DuckDBBackend(duckdb_file)
+    return open_backend(settings)
+
+
+def _validate_with_progress(
+    project: Project,
+    selected: list[str],
+    settings: Settings,
+    backend: Backend,
+    include_hidden: bool,
+    show_progress: bool,
+) -> tuple[ValidationReport, list[tuple[str, int, int, float]]]:
+    """Validate explore by explore, drawing a progress bar on stderr; rows for the summary.
+
+    JSON output gets no progress bar: it is for machines, and some capture both streams.
+    """
+    explores = select_explores(project, selected)
+    rows: list[tuple[str, int, int, float]] = []
+    failures: list[Failure] = []
+    fields = queries = 0
+    with click.progressbar(
+        explores,
+        label="Validating explores",
+        file=sys.stderr if show_progress else io.StringIO(),
+        item_show_func=lambda e: f"{e.model}/{e.name}" if e is not None else "",
+    ) as bar:
+        for explore in bar:
+            started = time.perf_counter()
             report = run_validation(
-                project, selected, dialect=settings.dialect, target=backend.dialect, execute=backend.execute
+                project,
+                [f"{explore.model}/{explore.name}"],
+                dialect=settings.dialect_for(project.model(explore.model).connection),
+                target=backend.dialect,
+                execute=backend.execute,
+                include_hidden=include_hidden,
             )
-        finally:
-            backend.close()
+            rows.append(
+                (f"{explore.model}/{explore.name}", report.fields, len(report.failures), time.perf_counter() - started)
+            )
+            failures.extend(report.failures)
+            fields += report.fields
+            queries += report.queries
+    return ValidationReport(len(explores), fields, tuple(failures), queries), rows
+
+
+def _print_report(
+    report: ValidationReport, output_format: str, per_explore: list[tuple[str, int, int, float]] | None
+) -> None:
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), indent=2))
     else:
         for failure in report.failures:
             where = f"{failure.file}:{failure.line}" if failure.line else (failure.file or "?")
             click.echo(f"{where}: {failure.model}/{failure.explore} {failure.field}: {failure.message}")
+        if per_explore is not None:
+            click.echo(_summary_table(per_explore))
         click.echo(f"{report.explores} explores, {report.fields} fields, {len(report.failures)} failures")
     if report.failures:
         sys.exit(1)
+
+
+def _summary_table(rows: list[tuple[str, int, int, float]]) -> str:
+    header = ("explore", "fields", "failures", "status", "seconds")
+    cells = [(name, str(n), str(bad), "FAIL" if bad else "ok", f"{secs:.2f}") for name, n, bad, secs in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+@main.command(
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+    add_help_option=False,
+)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+@user_errors
+def test(pytest_args: tuple[str, ...]) -> None:
+    """Run pytest with the pytest-looker plugin on the configured project.
+
+    Every argument goes to pytest (try `pytest-looker test --help` for pytest's options, e.g.
+    -k, -x, -n 2, --junitxml, --looker-env). The exit code is pytest's.
+    """
+    from pytest_looker.testing.runner import run_pytest
+
+    settings = load_settings()
+    if settings.project is None and not any(a.startswith("--looker-project") for a in pytest_args):
+        raise ConfigurationError(
+            "no LookML project configured: set project in [tool.pytest-looker] of pyproject.toml,"
+            " PYTEST_LOOKER_PROJECT or pass --looker-project DIR"
+        )
+    sys.exit(run_pytest(pytest_args, settings, Path.cwd()))
 
 
 if __name__ == "__main__":  # pragma: no cover

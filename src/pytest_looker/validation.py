@@ -78,13 +78,16 @@ def _matches(name: str, selector: str) -> bool:
     return selector == "*" or fnmatch.fnmatchcase(name, selector)
 
 
-def explore_fields(project: Project, explore: Explore) -> list[tuple[str, Field]]:
-    """Every selectable dimension and measure of the explore (``view.field`` as queried)."""
+def explore_fields(project: Project, explore: Explore, *, include_hidden: bool = True) -> list[tuple[str, Field]]:
+    """Every selectable dimension and measure of the explore (``view.field`` as queried).
+
+    ``include_hidden=False`` leaves out ``hidden: yes`` fields (Spectacles' ``--ignore-hidden``).
+    """
     scope = Scope(project, project.models[explore.model], explore)
     result: list[tuple[str, Field]] = []
     for alias in scope.aliases:
         for field in scope.view(alias).fields.values():
-            if not is_selectable_category(field) or field.ci_ignored:
+            if not is_selectable_category(field) or field.ci_ignored or (field.hidden and not include_hidden):
                 continue
             try:
                 scope.check_selectable(alias, field)
@@ -102,6 +105,7 @@ def validate(
     target: str | None = None,
     execute: Execute | None = None,
     on_explore: Callable[[Explore], None] | None = None,
+    include_hidden: bool = True,
 ) -> ValidationReport:
     """Validate the selected explores; without ``execute`` only compile (no database).
 
@@ -115,7 +119,7 @@ def validate(
         if on_explore is not None:
             on_explore(explore)
         try:
-            fields = explore_fields(project, explore)
+            fields = explore_fields(project, explore, include_hidden=include_hidden)
         except LookerError as exc:
             location = exc.location or explore.location
             failures.append(Failure(explore.model, explore.name, "*", location.file, location.line, exc.message))

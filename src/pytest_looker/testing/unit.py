@@ -1,0 +1,228 @@
+"""Unit tests of metric logic in ``*.lkmltest.yml`` files, in dbt's given/expect vocabulary.
+
+::
+
+    tests:
+      - name: completed_orders_by_month
+        explore: ecommerce/orders
+        given:                       # optional: the test then runs on a fresh DuckDB holding
+          ecommerce.orders:          # exactly these tables
+            - {id: 1, status: Complete, created_at: "2024-01-15 10:30:00"}
+          ecommerce.order_items: []
+        query:
+          fields: [orders.created_month, orders.completed_order_count]
+          filters: {orders.created_year: "2024"}
+          sorts: [orders.created_month]
+        expect:
+          rows:
+            - {orders.created_month: "2024-01", orders.completed_order_count: 1}
+          ordered: false             # optional
+          tolerance: 0.01            # optional, absolute, for numbers
+
+Column types of ``given`` tables come from the LookML: a field whose SQL is ``${TABLE}.col`` in a
+view whose ``sql_table_name`` is the table types ``col`` (number → BIGINT/DOUBLE, string →
+VARCHAR, yesno → BOOLEAN, time → TIMESTAMP or DATE). Other columns take their type from the
+values. A spec problem (unknown key, missing query, bad YAML...) is a :class:`SpecError` naming
+the file, the test and what is wrong; the plugin reports it as that test's failure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pytest_looker.errors import Location, LookerError
+from pytest_looker.lookml.model import Field, Project
+
+__all__ = ["SpecError", "UnitSpec", "column_types", "load_specs"]
+
+SPEC_SUFFIXES = (".lkmltest.yml", ".lkmltest.yaml")
+_TEST_KEYS = frozenset({"name", "explore", "description", "given", "query", "expect"})
+_QUERY_KEYS = frozenset({"fields", "filters", "sorts", "limit", "user_attributes", "timezone"})
+_EXPECT_KEYS = frozenset({"rows", "ordered", "tolerance"})
+_TABLE_COLUMN = re.compile(r'^\s*\$\{TABLE\}\.[`"]?(\w+)[`"]?\s*$')
+_TIME_TYPES = {"date": "DATE", "epoch": "BIGINT", "yyyymmdd": "BIGINT"}
+
+
+class SpecError(LookerError):
+    """A malformed unit-test spec."""
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """One unit test of a spec file."""
+
+    name: str
+    location: Location
+    explore: str
+    query: Mapping[str, Any]
+    expect_rows: tuple[Mapping[str, Any], ...]
+    given: Mapping[str, Sequence[Mapping[str, Any]]] | None = None
+    ordered: bool = False
+    tolerance: float | None = None
+    description: str | None = None
+    problem: str | None = field(default=None, compare=False)
+
+
+def is_spec_file(path: Path) -> bool:
+    return path.name.endswith(SPEC_SUFFIXES)
+
+
+def load_specs(path: Path, shown: str) -> list[UnitSpec]:
+    """Every test of a spec file; a test that is malformed comes back with its ``problem`` set.
+
+    A file that cannot be read as a spec at all raises :class:`SpecError`.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        document = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"cannot read unit-test spec: {_yaml_message(exc)}", Location(shown)) from None
+    if not isinstance(document, Mapping) or not isinstance(document.get("tests"), list):
+        raise SpecError("a unit-test spec must be a mapping with a list under 'tests:'", Location(shown))
+    unknown = sorted(set(document) - {"tests"})
+    if unknown:
+        raise SpecError(f"unknown top-level key(s) {', '.join(map(str, unknown))} (only 'tests:')", Location(shown))
+    lines = _item_lines(node)
+    specs: list[UnitSpec] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(document["tests"]):
+        location = Location(shown, lines[index] if index < len(lines) else None)
+        name = str(raw.get("name")) if isinstance(raw, Mapping) and raw.get("name") else f"test #{index + 1}"
+        try:
+            if name in seen:
+                raise SpecError(f"test name {name!r} is used twice in this file")
+            seen.add(name)
+            specs.append(_parse(raw, name, location))
+        except SpecError as exc:
+            specs.append(UnitSpec(name, location, "", {}, (), problem=exc.message))
+    return specs
+
+
+def _yaml_message(exc: Exception) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"invalid YAML at line {mark.line + 1}: {problem}" if mark is not None else str(problem)
+
+
+def _item_lines(node: Any) -> list[int]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if getattr(key, "value", None) == "tests" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _check_keys(mapping: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = sorted(set(map(str, mapping)) - allowed)
+    if unknown:
+        raise SpecError(f"unknown key(s) {', '.join(unknown)} in {where} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _parse(raw: Any, name: str, location: Location) -> UnitSpec:
+    if not isinstance(raw, Mapping):
+        raise SpecError("each test must be a mapping with name, explore, query and expect")
+    _check_keys(raw, _TEST_KEYS, "the test")
+    for required in ("name", "explore", "query", "expect"):
+        if required not in raw:
+            raise SpecError(f"missing '{required}:'")
+    explore = raw["explore"]
+    if not isinstance(explore, str) or explore.count("/") != 1:
+        raise SpecError(f"explore must be written model/explore, not {explore!r}")
+    query = raw["query"]
+    if not isinstance(query, Mapping):
+        raise SpecError("query: must be a mapping with fields (and optional filters, sorts, limit)")
+    _check_keys(query, _QUERY_KEYS, "query")
+    fields = query.get("fields")
+    if not isinstance(fields, list) or not fields or not all(isinstance(f, str) for f in fields):
+        raise SpecError("query.fields must be a non-empty list of view.field names")
+    for key, kind in (("filters", Mapping), ("user_attributes", Mapping), ("sorts", list)):
+        if key in query and not isinstance(query[key], kind):
+            raise SpecError(f"query.{key} must be a {'mapping' if kind is Mapping else 'list'}")
+    if "limit" in query and (not isinstance(query["limit"], int) or isinstance(query["limit"], bool)):
+        raise SpecError("query.limit must be an integer")
+    expect = raw["expect"]
+    if not isinstance(expect, Mapping):
+        raise SpecError("expect: must be a mapping with rows (and optional ordered, tolerance)")
+    _check_keys(expect, _EXPECT_KEYS, "expect")
+    rows = expect.get("rows", [])
+    if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+        raise SpecError("expect.rows must be a list of mappings of view.field: value")
+    extra = sorted({str(c) for r in rows for c in r} - set(fields))
+    if extra:
+        raise SpecError(f"expect.rows use column(s) {', '.join(extra)} that are not in query.fields")
+    ordered = expect.get("ordered", False)
+    if not isinstance(ordered, bool):
+        raise SpecError("expect.ordered must be true or false")
+    tolerance = expect.get("tolerance")
+    if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, int | float)):
+        raise SpecError("expect.tolerance must be a number")
+    given = raw.get("given")
+    if given is not None:
+        if not isinstance(given, Mapping):
+            raise SpecError("given: must map table names to lists of rows")
+        for table, table_rows in given.items():
+            if not isinstance(table_rows, list) or not all(isinstance(r, Mapping) for r in table_rows):
+                raise SpecError(f"given.{table} must be a list of rows (mappings of column: value)")
+    return UnitSpec(
+        name=name,
+        location=location,
+        explore=explore,
+        query=dict(query),
+        expect_rows=tuple(rows),
+        given={str(k): list(v) for k, v in given.items()} if given is not None else None,
+        ordered=ordered,
+        tolerance=float(tolerance) if tolerance is not None else None,
+        description=str(raw["description"]) if raw.get("description") else None,
+    )
+
+
+def _table_key(name: str) -> str:
+    parts = [p.strip().strip('`"').lower() for p in name.strip().split(".")]
+    while len(parts) > 1 and parts[0] in ("main", "memory"):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def _sql_type(found: Field, values: list[Any]) -> str | None:
+    if found.type == "number":
+        present = [v for v in values if v is not None]
+        return "BIGINT" if all(isinstance(v, int) and not isinstance(v, bool) for v in present) else "DOUBLE"
+    if found.type in ("string", "zipcode"):
+        return "VARCHAR"
+    if found.type == "yesno":
+        return "BOOLEAN"
+    if found.type.startswith("date_"):
+        return _TIME_TYPES.get(found.datatype or "", "TIMESTAMP")
+    return None
+
+
+def column_types(
+    project: Project, model: str, given: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> dict[str, dict[str, str]]:
+    """SQL types of the given tables' columns, read from the LookML fields over each table."""
+    wanted = {_table_key(table): table for table in given}
+    types: dict[str, dict[str, str]] = {table: {} for table in given}
+    for view in project.model(model).views.values():
+        if not view.sql_table_name:
+            continue
+        table = wanted.get(_table_key(view.sql_table_name))
+        if table is None:
+            continue
+        for found in view.fields.values():
+            match = _TABLE_COLUMN.match(found.sql or "")
+            if match is None or not found.is_dimension:
+                continue
+            column = match.group(1)
+            values = [row.get(column) for row in given[table] if isinstance(row, Mapping)]
+            sql_type = _sql_type(found, values)
+            if sql_type is not None:
+                types[table].setdefault(column, sql_type)
+    return types
