@@ -22,6 +22,7 @@ from pytest_looker.compile import Query, compile_query
 from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError, LookerError
 from pytest_looker.inspection import inspect_report, inspect_text
+from pytest_looker.looker.emulator.cli import serve
 from pytest_looker.lookml import Project, load_project
 from pytest_looker.querying import output_rows, parse_key_values, run_compiled
 from pytest_looker.run import Backend, DuckDBBackend
@@ -298,6 +299,9 @@ def test(pytest_args: tuple[str, ...]) -> None:
             " PYTEST_LOOKER_PROJECT or pass --looker-project DIR"
         )
     sys.exit(run_pytest(pytest_args, settings, Path.cwd()))
+
+
+main.add_command(serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,310 @@
+"""Project validation, LookML data tests and content validation in Looker's shapes.
+
+* ``validate``: the loader's diagnostics plus every field that does not compile (the
+  ``pytest-looker validate --compile-only`` check), as ``ProjectError`` items whose
+  ``file_path`` starts with the project name, as Looker's does.
+* LookML tests are run by :func:`pytest_looker.testing.datatests.run_data_test`, the code the
+  pytest plugin runs a ``test:`` block with, so both answer the same; one failing assert is one
+  ``ProjectError`` of kind ``test``.
+* Content validation covers what a LookML project holds: LookML dashboards whose elements or
+  filters name a model, explore or field that does not exist.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from pytest_looker.errors import Location, LookerError
+from pytest_looker.looker.emulator.engine import Engine
+from pytest_looker.looker.emulator.errors import ApiError
+from pytest_looker.looker.emulator.metadata import explore_fields, project_id
+from pytest_looker.lookml.model import Dashboard, DataTest, Project, Severity
+from pytest_looker.testing.datatests import run_data_test
+from pytest_looker.validation import validate
+
+
+def project_error(
+    project: Project,
+    message: str,
+    location: Location | None,
+    *,
+    severity: str = "error",
+    kind: str = "lookml",
+    model: str | None = None,
+    explore: str | None = None,
+    field: str | None = None,
+) -> dict[str, Any]:
+    """A ``ProjectError``."""
+    return {
+        "code": None,
+        "severity": severity,
+        "kind": kind,
+        "message": message,
+        "sanitized_message": message,
+        "field_name": field,
+        "file_path": f"{project_id(project)}/{location.file}" if location is not None else None,
+        "line_number": location.line if location is not None else None,
+        "model_id": model or (_model_of(project, location.file) if location is not None else None),
+        "explore": explore,
+        "help_url": None,
+        "params": {},
+    }
+
+
+def _model_of(project: Project, file: str) -> str | None:
+    for model in project.models.values():
+        if model.location.file == file or file in model.files:
+            return model.name
+    return None
+
+
+def validate_project(engine: Engine) -> dict[str, Any]:
+    """A ``ProjectValidation`` of the files as they are now (the project is reloaded first)."""
+    started = time.perf_counter()
+
+    def work() -> list[dict[str, Any]]:
+        engine.reload()
+        project = engine.project
+        errors = [
+            project_error(
+                project,
+                d.message,
+                d.location,
+                severity="error" if d.severity is Severity.ERROR else "warning",
+                kind="syntax" if "syntax" in d.message.lower() or "parse" in d.message.lower() else "lookml",
+            )
+            for d in project.diagnostics
+        ]
+        # A field the loader already reported (same file:line) is not reported twice.
+        seen: set[tuple[str | None, int | None]] = {(d.location.file, d.location.line) for d in project.errors}
+        for model in project.models.values():
+            report = validate(project, [f"{model.name}/*"], dialect=engine.dialect_for(model.name))
+            for failure in report.failures:
+                key = (failure.file, failure.line)
+                if key in seen:
+                    continue
+                seen.add(key)
+                where = Location(failure.file, failure.line) if failure.file else None
+                errors.append(
+                    project_error(
+                        project,
+                        failure.message,
+                        where,
+                        model=failure.model,
+                        explore=failure.explore,
+                        field=failure.field,
+                    )
+                )
+        return errors
+
+    errors = engine.locked(work)
+    return {
+        "errors": errors,
+        "project_digest": None,
+        "models_not_validated": [],
+        "computation_time": round(time.perf_counter() - started, 3),
+    }
+
+
+def _tests(project: Project) -> Iterable[DataTest]:
+    seen: set[tuple[str, int | None]] = set()
+    for model in project.models.values():
+        for test in model.tests.values():
+            # A file included by two models declares its tests once for each: Looker lists both.
+            key = (test.model + "/" + test.location.file, test.location.line)
+            if key not in seen:
+                seen.add(key)
+                yield test
+
+
+def _file_matches(project: Project, file: str, wanted: str | None) -> bool:
+    return not wanted or wanted in (file, f"{project_id(project)}/{file}")
+
+
+def lookml_tests(engine: Engine, file_id: str | None) -> list[dict[str, Any]]:
+    """``[LookmlTest]``, optionally those of one file."""
+
+    def work() -> list[dict[str, Any]]:
+        project = engine.project
+        return [_test_json(project, t) for t in _tests(project) if _file_matches(project, t.location.file, file_id)]
+
+    return engine.locked(work)
+
+
+def _test_json(project: Project, test: DataTest) -> dict[str, Any]:
+    source = test.explore_source
+    params: dict[str, str] = {"fields": ",".join(c.field for c in source.columns)}
+    for condition in source.filters:
+        params[f"f[{condition.field}]"] = condition.expression
+    if source.sorts:
+        params["sorts"] = ",".join(f"{s.field} desc" if s.descending else s.field for s in source.sorts)
+    if source.limit is not None:
+        params["limit"] = str(source.limit)
+    return {
+        "model_name": test.model,
+        "name": test.name,
+        "explore_name": source.explore,
+        "query_url_params": urlencode(params),
+        "file": f"{project_id(project)}/{test.location.file}",
+        "line": test.location.line,
+        "can": {},
+    }
+
+
+def run_lookml_tests(engine: Engine, file_id: str | None, test: str | None, model: str | None) -> list[dict[str, Any]]:
+    """``[LookmlTestResult]`` of the matching tests; 404 when a named test does not exist."""
+
+    def work() -> list[dict[str, Any]]:
+        project = engine.project
+        chosen = [
+            t
+            for t in _tests(project)
+            if _file_matches(project, t.location.file, file_id)
+            and (not test or t.name == test)
+            and (not model or t.model == model)
+        ]
+        if test and not chosen:
+            raise ApiError(404, f"no LookML test named {test!r}")
+        return [_run_one(engine, project, t) for t in chosen]
+
+    return engine.locked(work)
+
+
+def _run_one(engine: Engine, project: Project, test: DataTest) -> dict[str, Any]:
+    explore = test.explore_source.explore
+    common = {"model": test.model, "explore": explore, "kind": "test"}
+    try:
+        outcome = run_data_test(engine.session, test)
+    except LookerError as exc:
+        error = project_error(project, str(exc.message), exc.location or test.location, **common)
+        return _test_result(test, 0, [error], [])
+    errors = [project_error(project, f, test.location, **common) for f in outcome.failures]
+    warnings = [project_error(project, w, test.location, severity="warning", **common) for w in outcome.warnings]
+    return _test_result(test, len(outcome.failures), errors, warnings)
+
+
+def _test_result(
+    test: DataTest, failed: int, errors: list[dict[str, Any]], warnings: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "model_name": test.model,
+        "test_name": test.name,
+        "assertions_count": len(test.asserts),
+        "assertions_failed": failed,
+        "errors": errors,
+        "warnings": warnings,
+        "success": not errors,
+        "can": {},
+    }
+
+
+def content_validation(engine: Engine, project_names: list[str] | None) -> dict[str, Any]:
+    """A ``ContentValidation`` of the project's LookML dashboards."""
+    started = time.perf_counter()
+
+    def work() -> dict[str, Any]:
+        project = engine.project
+        if project_names and project_id(project) not in project_names:
+            return _content_result([], 0, 0, set(), started)
+        found: list[dict[str, Any]] = []
+        elements = filters = 0
+        explores: set[tuple[str, str]] = set()
+        for dashboard in project.dashboards.values():
+            elements += len(dashboard.elements)
+            for element in dashboard.elements:
+                names = [*element.fields, *element.filters, *(s.split()[0] for s in element.sorts if s.split())]
+                listen = element.raw.get("listen") or {}
+                names += [str(v) for k, v in listen.items() if not str(k).startswith("$")]  # $line: loader metadata
+                errors = _reference_errors(project, element.model, element.explore, names, explores)
+                if errors:
+                    item = _content_item(project, dashboard, errors)
+                    item["lookml_dashboard_element"] = {
+                        "lookml_link_id": element.name,
+                        "title": element.raw.get("title") or element.name,
+                    }
+                    found.append(item)
+            for dashboard_filter in dashboard.raw.get("filters") or []:
+                if not isinstance(dashboard_filter, dict) or not dashboard_filter.get("explore"):
+                    continue
+                filters += 1
+                field = dashboard_filter.get("field")
+                errors = _reference_errors(
+                    project,
+                    dashboard_filter.get("model"),
+                    dashboard_filter.get("explore"),
+                    [field] if field else [],
+                    explores,
+                )
+                if errors:
+                    found.append(_content_item(project, dashboard, errors))
+        return _content_result(found, elements, filters, explores, started)
+
+    return engine.locked(work)
+
+
+def _content_item(project: Project, dashboard: Dashboard, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": f"{project_id(project)}::{dashboard.name}",
+        "look": None,
+        "dashboard": None,
+        "dashboard_element": None,
+        "dashboard_filter": None,
+        "scheduled_plan": None,
+        "alert": None,
+        "lookml_dashboard": {
+            "id": f"{project_id(project)}::{dashboard.name}",
+            "title": dashboard.title,
+            "space_id": "lookml",
+        },
+        "lookml_dashboard_element": None,
+        "errors": errors,
+    }
+
+
+def _content_result(
+    found: list[dict[str, Any]], elements: int, filters: int, explores: set[tuple[str, str]], started: float
+) -> dict[str, Any]:
+    return {
+        "content_with_errors": found,
+        "computation_time": round(time.perf_counter() - started, 3),
+        "total_looks_validated": 0,
+        "total_dashboard_elements_validated": elements,
+        "total_dashboard_filters_validated": filters,
+        "total_scheduled_plans_validated": 0,
+        "total_alerts_validated": 0,
+        "total_explores_validated": len(explores),
+    }
+
+
+def _reference_errors(
+    project: Project, model_name: Any, explore_name: Any, names: list[str], explores: set[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """``ContentValidationError`` items for an unknown model, explore or fields."""
+
+    def error(message: str, field: str | None = None) -> dict[str, Any]:
+        return {
+            "message": message,
+            "field_name": field,
+            "model_name": model_name,
+            "explore_name": explore_name,
+            "removable": field is not None,
+        }
+
+    if not model_name or not explore_name:
+        return []
+    model = project.models.get(str(model_name))
+    if model is None:
+        return [error(f'Unknown model "{model_name}".')]
+    explore = model.explores.get(str(explore_name))
+    if explore is None:
+        return [error(f'Unknown explore "{explore_name}" in model "{model_name}".')]
+    explores.add((model.name, explore.name))
+    try:
+        known = {f"{alias}.{field.name}" for alias, field in explore_fields(project, model, explore)}
+    except LookerError as exc:
+        return [error(exc.message)]
+    missing = list(dict.fromkeys(n for n in names if n and n not in known))
+    return [error(f'Unknown field "{name}".', name) for name in missing]

@@ -1,0 +1,99 @@
+"""The Looker side of the emulator: our loader, compiler and backend behind one lock.
+
+It reuses :class:`~pytest_looker.testing.session.LookerSession` (the object the pytest plugin
+runs LookML data tests with), so a query or a ``test:`` block answered by the emulator is
+compiled and run exactly as in a local pytest run. Settings come from the project's
+``[tool.pytest-looker]`` table plus the ``serve`` options, never from ``PYTEST_LOOKER_*``
+variables: an emulator started inside a test run must not pick up that run's configuration.
+
+One re-entrant lock serialises every use of the project and the database: a DuckDB
+connection is not safe to share between the server's worker threads, and a git checkout
+reloads the project under the feet of a running query otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pytest_looker.compile import CompiledQuery, Query
+from pytest_looker.config import Settings, load_settings
+from pytest_looker.looker.emulator.settings import EmulatorSettings
+from pytest_looker.lookml.model import Project
+from pytest_looker.testing.result import QueryResult
+from pytest_looker.testing.session import LookerSession, run_compiled
+
+T = TypeVar("T")
+
+
+class EmulatorSession(LookerSession):
+    """A :class:`LookerSession` whose project can be reloaded after the files change (git)."""
+
+    def reload(self) -> None:
+        self._project = None
+        self._keys_project = None
+
+
+def emulator_settings(settings: EmulatorSettings) -> Settings:
+    """Project settings with the ``serve`` options applied and a backend that is not Looker."""
+    root = settings.project.resolve()
+    options: dict[str, Any] = {"project": root}
+    if settings.duckdb is not None or settings.seeds is not None:
+        options.update(backend="duckdb", duckdb=settings.duckdb, seeds=settings.seeds)
+    resolved = load_settings(root, environ={}, options=options, cwd=Path.cwd())
+    if resolved.backend == "looker":
+        resolved = dataclasses.replace(resolved, backend="duckdb")
+    if settings.user_attributes:
+        merged = {**resolved.user_attributes, **settings.user_attributes}
+        resolved = dataclasses.replace(resolved, user_attributes=merged)
+    return resolved
+
+
+class Engine:
+    """The project and the database, used under one lock."""
+
+    def __init__(self, settings: EmulatorSettings) -> None:
+        self.settings = emulator_settings(settings)
+        self.root = settings.project.resolve()
+        self.session = EmulatorSession(self.settings)
+        self.lock = threading.RLock()
+
+    def locked(self, function: Callable[[], T]) -> T:
+        """Run ``function`` holding the engine lock."""
+        with self.lock:
+            return function()
+
+    @property
+    def project(self) -> Project:
+        with self.lock:
+            return self.session.project
+
+    def reload(self) -> None:
+        """Forget the loaded project; the next use loads the files as they are now."""
+        with self.lock:
+            self.session.reload()
+
+    def dialect_for(self, model: str) -> str:
+        with self.lock:
+            return self.session.dialect_for(model)
+
+    def compile(self, query: Query, *, for_backend: bool = True) -> CompiledQuery:
+        """Compile for the backend, or (``for_backend=False``) in the connection's own dialect.
+
+        The ``sql`` result format answers the latter, as Looker writes SQL for the connection.
+        """
+        with self.lock:
+            if for_backend:
+                return self.session.compile(query)
+            return self.session.compile(query, target=self.session.dialect_for(query.model))
+
+    def run(self, compiled: CompiledQuery) -> QueryResult:
+        with self.lock:
+            return run_compiled(compiled, self.session.backend)
+
+    def close(self) -> None:
+        with self.lock:
+            self.session.close()

@@ -1,0 +1,1 @@
+"""Route tables of the emulator, one module per area of Looker's API."""

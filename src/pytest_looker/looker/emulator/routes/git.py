@@ -1,0 +1,121 @@
+"""Git branch endpoints; changing branches needs the ``dev`` workspace, as in Looker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pytest_looker.looker.emulator.auth import ApiSessionState
+from pytest_looker.looker.emulator.errors import ApiError, validation_error
+from pytest_looker.looker.emulator.routes.common import (
+    authenticate,
+    blocking,
+    body_json,
+    emulator,
+    json_response,
+    no_content,
+    path_param,
+)
+from pytest_looker.looker.emulator.state import Emulator
+
+
+async def _checked(request: Request) -> tuple[Emulator, ApiSessionState]:
+    session = authenticate(request)
+    state = emulator(request)
+    await blocking(state.check_project, path_param(request, "project_id"))
+    return state, session
+
+
+def _require_dev(session: ApiSessionState) -> None:
+    if session.workspace_id != "dev":
+        raise ApiError(400, 'git branch changes need the dev workspace: PATCH /session {"workspace_id": "dev"}')
+
+
+async def _branch_body(request: Request) -> tuple[str, str | None]:
+    body = await body_json(request)
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not body["name"]:
+        raise validation_error("name", "name is required", "missing_field")
+    ref = body.get("ref")
+    if ref is not None and not isinstance(ref, str):
+        raise validation_error("ref", "ref must be a string")
+    return body["name"], ref or None
+
+
+def _with_engine_reload(state: Emulator, work: Any) -> Any:
+    """Run a branch change under the engine lock and reload the project (files changed)."""
+
+    def run() -> Any:
+        result = work()
+        state.engine.reload()
+        return result
+
+    return state.engine.locked(run)
+
+
+async def current_branch(request: Request) -> Response:
+    """The checked-out branch in dev; the production branch in production."""
+    state, session = await _checked(request)
+    if session.workspace_id != "dev" and state.git.production_branch:
+        production = state.git.production_branch
+        return json_response(await blocking(state.git.branch, production))
+    return json_response(await blocking(state.git.current_branch))
+
+
+async def all_branches(request: Request) -> Response:
+    state, _ = await _checked(request)
+    return json_response(await blocking(state.git.branches))
+
+
+async def find_branch(request: Request) -> Response:
+    state, _ = await _checked(request)
+    return json_response(await blocking(state.git.branch, path_param(request, "branch_name")))
+
+
+async def update_branch(request: Request) -> Response:
+    """``PUT``: ``{"name"}`` checks out, ``{"name", "ref"}`` resets that branch to ``ref``."""
+    state, session = await _checked(request)
+    _require_dev(session)
+    name, ref = await _branch_body(request)
+    git = state.git
+    work = (lambda: git.reset_to(name, ref)) if ref else (lambda: git.checkout(name))
+    return json_response(await blocking(_with_engine_reload, state, work))
+
+
+async def create_branch(request: Request) -> Response:
+    """``POST``: create a branch at ``ref`` (default HEAD) and check it out; 409 if it exists."""
+    state, session = await _checked(request)
+    _require_dev(session)
+    name, ref = await _branch_body(request)
+    return json_response(await blocking(_with_engine_reload, state, lambda: state.git.create(name, ref)))
+
+
+async def delete_branch(request: Request) -> Response:
+    state, session = await _checked(request)
+    _require_dev(session)
+    name = path_param(request, "branch_name")
+    await blocking(state.git.delete, name)
+    return no_content()
+
+
+async def reset_to_remote(request: Request) -> Response:
+    """No remote in the emulator: the branch already equals it (204), in dev mode only."""
+    state, session = await _checked(request)
+    _require_dev(session)
+    await blocking(state.git.require)
+    return no_content()
+
+
+def routes() -> list[Route]:
+    base = "/api/4.0/projects/{project_id}"
+    return [
+        Route(f"{base}/git_branch", current_branch, methods=["GET"]),
+        Route(f"{base}/git_branch", update_branch, methods=["PUT"]),
+        Route(f"{base}/git_branch", create_branch, methods=["POST"]),
+        Route(f"{base}/git_branches", all_branches, methods=["GET"]),
+        Route(f"{base}/git_branch/{{branch_name:path}}", find_branch, methods=["GET"]),
+        Route(f"{base}/git_branch/{{branch_name:path}}", delete_branch, methods=["DELETE"]),
+        Route(f"{base}/reset_to_remote", reset_to_remote, methods=["POST"]),
+    ]
