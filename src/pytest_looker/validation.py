@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_looker.compile import Query, compile_query
-from pytest_looker.compile.scope import Scope, is_selectable_category
+from pytest_looker.compile.scope import is_selectable_category, scope_for
 from pytest_looker.errors import CompileError, ConfigurationError, LookerError
 from pytest_looker.lookml.model import Explore, Field, Project
 
@@ -83,7 +83,7 @@ def explore_fields(project: Project, explore: Explore, *, include_hidden: bool =
 
     ``include_hidden=False`` leaves out ``hidden: yes`` fields (Spectacles' ``--ignore-hidden``).
     """
-    scope = Scope(project, project.models[explore.model], explore)
+    scope = scope_for(project, project.models[explore.model], explore)
     result: list[tuple[str, Field]] = []
     for alias in scope.aliases:
         for field in scope.view(alias).fields.values():

@@ -110,12 +110,13 @@ def render_liquid(
     parameters: Mapping[str, Any],
     condition: Callable[[str, str], str],
     bounds: Callable[[str], tuple[str | None, str | None]],
+    field: str | None = None,
 ) -> str:
     """Render the Liquid in one LookML SQL text, in the context of the query.
 
     ``parameters`` maps ``view.field`` of every parameter and filter-only field in reach to its
     ``ParameterInfo``; ``condition`` renders ``{% condition f %}`` blocks and ``bounds`` gives
-    ``{% date_start/end f %}``.
+    ``{% date_start/end f %}``. ``field`` is the field whose own SQL this is, if any.
     """
     from pytest_looker.compile.liquid import LiquidContext
     from pytest_looker.compile.liquid import render_liquid as render
@@ -134,6 +135,7 @@ def render_liquid(
         in_query=state.in_query,
         user_attributes=dict(state.query.user_attributes),
         query_timezone=state.timezone,
+        field=field,
     )
     try:
         return str(render(template, ctx, where=where))

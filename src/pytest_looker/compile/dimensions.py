@@ -57,17 +57,22 @@ _NUMBER_TYPES = frozenset({"number", "distance"})
 def is_date_like(target: Field) -> bool:
     """Whether the field counts as a time dimension (default sort, date filters)."""
     if target.timeframe is not None:
-        return target.timeframe in DATE_LIKE_TIMEFRAMES or _is_hour_or_minute_n(target.timeframe)
+        return target.timeframe in DATE_LIKE_TIMEFRAMES or _is_step_timeframe(target.timeframe)
     return target.type in _DATE_TYPES
 
 
-def _is_hour_or_minute_n(timeframe: str) -> bool:
-    return any(timeframe.startswith(p) and timeframe[len(p) :].isdigit() for p in ("hour", "minute"))
+def _is_step_timeframe(timeframe: str) -> bool:
+    """``hourN``, ``minuteN`` or ``millisecondN``: a slot of time, filtered as a date."""
+    return any(timeframe.startswith(p) and timeframe[len(p) :].isdigit() for p in ("hour", "minute", "millisecond"))
 
 
-def reference(fc: FieldCompiler, alias: str, target: Field) -> Sql:
-    """What ``${target}`` expands to."""
+def reference(fc: FieldCompiler, alias: str, target: Field, *, as_type: str = "ref") -> Sql:
+    """What ``${target}`` expands to; ``as_type`` ``date``/``datetime`` is ``${target::date}``."""
     if target.timeframe is not None:
+        if as_type in ("date", "datetime"):
+            typed = _typed_timeframe(fc, alias, target, as_type)
+            if typed is not None:
+                return typed
         return _timeframe(fc, alias, target, target.timeframe)
     if target.interval is not None:
         return _duration(fc, alias, target)
@@ -146,6 +151,24 @@ def _timeframe(fc: FieldCompiler, alias: str, target: Field, timeframe: str) -> 
         fiscal_month_offset=state.fiscal_month_offset,
     )
     return base.map(str(text))
+
+
+def _typed_timeframe(fc: FieldCompiler, alias: str, target: Field, as_type: str) -> Sql | None:
+    """The period start of a text timeframe as a DATE/timestamp; None where the value is kept."""
+    assert target.timeframe is not None
+    base = fc.own_sql(alias, target)
+    state = fc.state
+    text = fc.dialect.typed_timeframe(
+        target.timeframe,
+        wrap(base.text),
+        as_type,
+        datatype=target.datatype or "timestamp",
+        convert_tz=target.convert_tz,
+        query_timezone=state.timezone,
+        database_timezone=state.database_timezone,
+        week_start_day=state.week_start_day,
+    )
+    return None if text is None else base.map(str(text))
 
 
 def _duration(fc: FieldCompiler, alias: str, target: Field) -> Sql:

@@ -71,12 +71,16 @@ def fanned_views(
     return fanned
 
 
-def parent_of(join: str, references: Sequence[str], declared: Sequence[str], base: str) -> str:
+def parent_of(
+    join: str, references: Sequence[str], declared: Sequence[str], base: str, order: Mapping[str, int] | None = None
+) -> str:
     """The view a join goes through: the latest-declared alias its ON clause references.
 
-    ``declared`` is every alias in declaration order (base first).
+    ``declared`` is every alias in declaration order (base first); ``order`` (alias → position
+    in ``declared``) may be passed when the caller already has it.
     """
-    order = {alias: index for index, alias in enumerate(declared)}
+    if order is None:
+        order = {alias: index for index, alias in enumerate(declared)}
     candidates = [alias for alias in references if alias != join and alias in order]
     if not candidates:
         return base

@@ -25,6 +25,11 @@ from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Field, FieldCategory, View
 
 _REFERENCE = re.compile(r"\$\{\s*([^{}]*?)\s*\}")
+#: Looker's type suffixes (``${field::number}``, ``${view.field::date}``, seen in public blocks) →
+#: the rendering mode of the field. ``number`` asks for the value as it is; ``date``/``datetime``
+#: turn a time dimension group's text timeframes (``'YYYY-MM'``) into the DATE/timestamp of the
+#: period start (see :meth:`Dialect.typed_timeframe`); other fields keep their value.
+_TYPE_SUFFIXES = {"number": "ref", "date": "date", "datetime": "datetime"}
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,14 @@ class FieldCompiler:
     # -- public entry points -------------------------------------------------------------------
 
     def reference(self, alias: str, name: str, *, context: str) -> Sql:
-        """What ``${alias.name}`` expands to."""
-        target = self.lookup(alias, name, context=context)
-        return self._field(alias, target, "ref")
+        """What ``${alias.name}`` expands to; ``name`` may end with a type suffix (``::date``)."""
+        name, _, suffix = name.partition("::")
+        mode = _TYPE_SUFFIXES.get(suffix.strip().lower(), "") if suffix else "ref"
+        if not mode:
+            known = ", ".join("::" + s for s in _TYPE_SUFFIXES)
+            raise CompileError(f"{context}: unknown type suffix '::{suffix}' after {name!r} (known: {known})")
+        target = self.lookup(alias, name.strip(), context=context)
+        return self._field(alias, target, mode)
 
     def select(self, alias: str, target: Field) -> Sql:
         """The SELECT expression of a field (yesno as 'Yes'/'No')."""
@@ -79,16 +89,21 @@ class FieldCompiler:
             return FilterTarget(self._field(alias, target, "ref"), measures.filter_kind(target))
         return dimensions.filter_target(self, alias, target)
 
-    def template(self, text: str, alias: str, *, where: str, location: Location | None) -> Sql:
-        """Render Liquid in ``text`` (written in view ``alias``), then expand its ``${}``."""
+    def template(
+        self, text: str, alias: str, *, where: str, location: Location | None, field: str | None = None
+    ) -> Sql:
+        """Render Liquid in ``text`` (written in view ``alias``), then expand its ``${}``.
+
+        ``field`` names the field whose own SQL ``text`` is, for a bare ``{% condition %}``.
+        """
         if bridge.has_liquid(text):
-            text = self.liquid(text, alias, where=where, location=location)
+            text = self.liquid(text, alias, where=where, location=location, field=field)
         return self.expand(text, alias, where=where, location=location)
 
-    def liquid(self, text: str, alias: str, *, where: str, location: Location | None) -> str:
+    def liquid(self, text: str, alias: str, *, where: str, location: Location | None, field: str | None = None) -> str:
         from pytest_looker.compile.templating import render
 
-        return render(self, text, alias, where=where, location=location)
+        return render(self, text, alias, where=where, location=location, field=field)
 
     def expand(self, text: str, alias: str | None, *, where: str, location: Location | None) -> Sql:
         """Replace every ``${...}`` of ``text``; ``alias`` is the view the text belongs to."""
@@ -188,7 +203,7 @@ class FieldCompiler:
             if target.category is FieldCategory.MEASURE:
                 result = measures.render(self, alias, target, select=mode == "select")
             elif target.category is FieldCategory.DIMENSION:
-                result = dimensions.reference(self, alias, target)
+                result = dimensions.reference(self, alias, target, as_type=mode)
             else:
                 kind = "parameter" if target.category is FieldCategory.PARAMETER else "filter-only field"
                 raise CompileError(
@@ -202,7 +217,7 @@ class FieldCompiler:
             raise CompileError(f"{alias}.{target.name}: {error.message}", target.location) from error
         finally:
             self._stack.pop()
-        if mode == "ref":
+        if mode != "select":
             result = result.map(wrap(result.text))
         self._cache[key] = result
         return result
@@ -213,4 +228,4 @@ class FieldCompiler:
         if raw is None:
             raw = "${TABLE}." + (target.group or target.name)
         where = f"{alias}.{target.name}"
-        return self.template(raw, alias, where=where, location=target.location)
+        return self.template(raw, alias, where=where, location=target.location, field=target.name)

@@ -9,7 +9,7 @@ the first time it is needed, so a broken join the query does not use cannot fail
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pytest_looker.compile.fields import FieldCompiler
@@ -111,14 +111,16 @@ def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> list[RenderedJoi
         result = render_join(fc, scope.joins[alias])
         rendered[alias] = result
         pending.extend(result.references - rendered.keys())
-    return _ordered(scope.aliases, rendered)
+    return _ordered(scope.order, rendered)
 
 
-def _ordered(declared: tuple[str, ...], rendered: dict[str, RenderedJoin]) -> list[RenderedJoin]:
+def _ordered(order: Mapping[str, int], rendered: dict[str, RenderedJoin]) -> list[RenderedJoin]:
     """Declaration order, except that a join comes after the joins its clause references.
 
     Looker expects joins to be declared after what they depend on; when a LookML author does
-    not, emitting a dependency first still yields valid SQL with the same meaning.
+    not, emitting a dependency first still yields valid SQL with the same meaning. ``order`` is
+    each alias's declaration position; only the included joins are visited (an explore may
+    declare hundreds).
     """
     result: list[RenderedJoin] = []
     placed: set[str] = set()
@@ -128,14 +130,13 @@ def _ordered(declared: tuple[str, ...], rendered: dict[str, RenderedJoin]) -> li
         if alias in placed or alias in visiting:
             return
         visiting.add(alias)
-        for dependency in declared:
-            if dependency in rendered[alias].references and dependency in rendered and dependency != alias:
-                place(dependency)
+        dependencies = [d for d in rendered[alias].references if d in rendered and d != alias and d in order]
+        for dependency in sorted(dependencies, key=order.__getitem__):
+            place(dependency)
         visiting.discard(alias)
         placed.add(alias)
         result.append(rendered[alias])
 
-    for alias in declared:
-        if alias in rendered:
-            place(alias)
+    for alias in sorted((a for a in rendered if a in order), key=order.__getitem__):
+        place(alias)
     return result

@@ -36,7 +36,7 @@ from pytest_looker.compile.predicates import (
 )
 from pytest_looker.compile.query import Query, Sort, parse_sorts
 from pytest_looker.compile.result import Column, PostSqlMeasure
-from pytest_looker.compile.scope import Scope, is_selectable_category
+from pytest_looker.compile.scope import Scope, is_selectable_category, scope_for
 from pytest_looker.compile.sqltext import Sql
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Field, Project
@@ -86,7 +86,7 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     explore = project.explore(query.model, query.explore)
     if explore.extension_required:
         raise CompileError(f"explore {explore.name!r} has extension: required and cannot be queried", explore.location)
-    scope = Scope(project, model, explore)
+    scope = scope_for(project, model, explore)
     selected = _selected_fields(scope, query)
     applied = effective_filters(scope, query)
     sorts = parse_sorts(query.sorts)
@@ -284,7 +284,7 @@ def _unquoted(column: str) -> str:
 
 def _fanout(scope: Scope, joins: list[RenderedJoin]) -> dict[str, str]:
     declared = scope.aliases
-    parents = {j.name: parent_of(j.name, j.on_references, declared, scope.base_alias) for j in joins}
+    parents = {j.name: parent_of(j.name, j.on_references, declared, scope.base_alias, scope.order) for j in joins}
     relationships = {j.name: j.join.relationship for j in joins}
     return fanned_views(scope.base_alias, [j.name for j in joins], parents, relationships)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
@@ -41,6 +42,11 @@ class Scope:
             self._add(join.name, join.view, join)
             self.joins[join.name] = join
         self._allowed: dict[str, frozenset[str]] | None = None
+        #: Every alias in declaration order (base first) and its position: read by every query.
+        self.aliases: tuple[str, ...] = tuple(self.views)
+        self.order: dict[str, int] = {alias: index for index, alias in enumerate(self.aliases)}
+        #: Liquid's description of the explore's parameters and filter-only fields (built once).
+        self.liquid_parameters: dict[str, Any] | None = None
 
     def _add(self, alias: str, view_name: str, join: Join | None) -> None:
         view = self.model.views.get(view_name)
@@ -52,11 +58,6 @@ class Scope:
                 where,
             )
         self.views[alias] = view
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        """Every alias in declaration order: the base view first, then the joins."""
-        return tuple(self.views)
 
     def view(self, alias: str) -> View:
         return self.views[alias]
@@ -179,6 +180,32 @@ class Scope:
                 # A dimension group name stands for all its timeframes.
                 target |= {name for name, f in view.fields.items() if f.group == body}
         return result - removed
+
+
+#: Scopes kept per project; beyond this many, the cache starts over (ad-hoc explores).
+_MAX_SCOPES = 4096
+
+
+def scope_for(project: Project, model: Model, explore: Explore) -> Scope:
+    """The :class:`Scope` of ``explore``, built once per project and reused by every query.
+
+    A scope depends only on the (immutable) project, model and explore, and building it costs
+    time proportional to the explore's size: its join table, and the ``fields:`` restrictions
+    expanded over every field of every joined view. Compiling each field of an explore with 600
+    joins as its own query made that quadratic. The cache lives on the project object itself,
+    so it disappears with the project; entries hold their model and explore, so an id can
+    never be reused while its entry exists.
+    """
+    cache: dict[tuple[int, int], Scope] | None = project.__dict__.get("_compile_scopes")
+    if cache is None or len(cache) > _MAX_SCOPES:
+        cache = {}
+        object.__setattr__(project, "_compile_scopes", cache)
+    key = (id(model), id(explore))
+    scope = cache.get(key)
+    if scope is None or scope.model is not model or scope.explore is not explore:
+        scope = Scope(project, model, explore)
+        cache[key] = scope
+    return scope
 
 
 def is_selectable_category(field: Field) -> bool:

@@ -27,8 +27,13 @@ _FILTER_FIELD_KINDS = {
 }
 
 
-def render(fc: FieldCompiler, text: str, alias: str, *, where: str, location: Location | None) -> str:
-    """Render ``text`` written in view ``alias`` (an explore alias or a view name)."""
+def render(
+    fc: FieldCompiler, text: str, alias: str, *, where: str, location: Location | None, field: str | None = None
+) -> str:
+    """Render ``text`` written in view ``alias`` (an explore alias or a view name).
+
+    ``field`` is the field whose own SQL ``text`` is (a bare ``{% condition %}`` means it).
+    """
     state = fc.state
 
     def condition(name: str, sql_expression: str) -> str:
@@ -64,12 +69,16 @@ def render(fc: FieldCompiler, text: str, alias: str, *, where: str, location: Lo
         parameters=parameters(fc),
         condition=condition,
         bounds=bounds,
+        field=field,
     )
 
 
 def parameters(fc: FieldCompiler) -> dict[str, Any]:
     """``alias.field`` → ParameterInfo for every parameter and filter-only field in reach."""
     if fc.liquid_parameters is not None:
+        return fc.liquid_parameters
+    if fc.scope.liquid_parameters is not None:  # the explore's, computed by an earlier query
+        fc.liquid_parameters = fc.scope.liquid_parameters
         return fc.liquid_parameters
     result: dict[str, Any] = {}
     for alias, view in fc.scope.views.items():
@@ -78,6 +87,7 @@ def parameters(fc: FieldCompiler) -> dict[str, Any]:
                 allowed = tuple((a.label, a.value) for a in target.allowed_values)
                 result[f"{alias}.{target.name}"] = bridge.parameter_info(target.type, allowed, target.default_value)
     fc.liquid_parameters = result
+    fc.scope.liquid_parameters = result
     return result
 
 

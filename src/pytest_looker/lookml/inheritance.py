@@ -10,9 +10,12 @@ overriding the previous one on conflict (lookml-refinements, "Refinements are ap
 
 Some parameters add up instead of overriding (``filters``, ``link``, ``action`` on fields;
 ``allowed_value`` on parameters; ``join``, ``access_filter`` on explores; NDT ``filters``,
-``bind_filters``, ``sorts``); fields and joins merge by name. ``${EXTENDED}`` in a child's
-``sql``/``sql_table_name`` splices in the parent's value. ``extension: required`` is not
-inherited: it marks only the object that says it.
+``bind_filters``, ``sorts``); fields and joins merge by name. ``${EXTENDED}`` in any string
+parameter of a child (``sql``, ``sql_table_name``, but also an explore's ``sql_always_where``,
+a ``label``...) splices in the parent's value of that parameter, empty if it has none: public
+Looker blocks write ``sql_always_where: ... ${EXTENDED} ;;`` and Looker accepts it, so the
+substitution cannot be limited to ``sql``. ``extension: required`` is not inherited: it marks
+only the object that says it.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def merge_nodes(base: RawNode, over: RawNode, kind: str) -> RawNode:
             result[key] = _merge_named(base.get(key, []), value, child_kind)
         elif key in additive and isinstance(value, list):
             result[key] = [*base.get(key, []), *value]
-        elif key in ("sql", "sql_table_name") and isinstance(value, str) and _EXTENDED in value:
+        elif isinstance(value, str) and _EXTENDED in value:
             result[key] = value.replace(_EXTENDED, str(base.get(key, "")))
         elif isinstance(value, dict) and isinstance(base.get(key), dict) and key != "$repeated":
             result[key] = merge_nodes(base[key], value, key)

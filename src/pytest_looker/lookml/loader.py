@@ -10,6 +10,7 @@ module raise.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_looker.errors import Location
+from pytest_looker.lookml import projectcache
 from pytest_looker.lookml.build import build_explore, build_test, build_view
 from pytest_looker.lookml.cache import ParseCache, default_cache_dir
 from pytest_looker.lookml.dashboards import DashboardError, load_dashboards
@@ -37,7 +39,7 @@ from pytest_looker.lookml.model import (
     View,
     frozen_mapping,
 )
-from pytest_looker.lookml.references import check_model
+from pytest_looker.lookml.references import CheckCache, check_model
 from pytest_looker.lookml.syntax import RawNode
 
 _CONSTANT = re.compile(r"@\{\s*([A-Za-z0-9_]+)\s*\}")
@@ -49,6 +51,8 @@ class _Diagnostics:
     """Collects diagnostics once each (files included by several models report once)."""
 
     items: dict[tuple[str, str, str, int | None], Diagnostic] = field(default_factory=dict)
+    #: Raw nodes already checked for duplicate fields (a file included by several models).
+    checked_nodes: set[int] = field(default_factory=set)
 
     def add(self, severity: str, message: str, location: Location) -> None:
         key = (severity, message, location.file, location.line)
@@ -76,6 +80,20 @@ class _SourceProject:
     trees: dict[str, RawNode]
     constants: dict[str, Constant]
     manifest: RawNode
+    files: list[str] = field(default_factory=list)
+    size: int = 0
+    _candidates: list[str] | None = None
+
+    def include_candidates(self) -> list[str]:
+        """What an include pattern can match: every parsed file, then the dashboards.
+
+        Computed once per load: a project with thousands of includes must not walk its
+        directory tree once per include.
+        """
+        if self._candidates is None:
+            dashboards = [p for p in self.files if SourceFile(None, p).kind == "dashboard"]
+            self._candidates = sorted(self.trees) + dashboards
+        return self._candidates
 
 
 def load_project(
@@ -90,31 +108,104 @@ def load_project(
     ``constants`` override manifest constants (configuration wins over the manifest);
     ``dependency_paths`` are directories searched for ``local_dependency`` projects (each
     project ``name`` is looked up as ``<dir>/<name>``, and ``imported_projects/<name>`` under the
-    project is always searched); ``cache_dir=None`` disables the parse cache.
+    project is always searched); ``cache_dir=None`` disables the parse cache and the
+    whole-project cache (:mod:`.projectcache`, used for projects of 1 MB or more).
     """
+    # Loading allocates millions of small dicts, lists and objects that all stay alive; the
+    # cyclic garbage collector would re-scan them again and again (a third of the load time
+    # of a large project) without ever finding garbage. It is paused for the load only.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_cached(Path(path), constants or {}, dependency_paths, cache_dir)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_cached(
+    path: Path, constants: Mapping[str, str], dependency_paths: Sequence[str | Path], cache_dir: Path | Any | None
+) -> Project:
+    """:func:`_load`, through the whole-project cache (:mod:`.projectcache`) when it pays."""
+    directory = default_cache_dir() if cache_dir is _UNSET else cache_dir
+    root = path.resolve()
+    if directory is None or not root.is_dir():
+        return _load(path, constants, dependency_paths, directory, [])[0]
+    entry = projectcache.entry_path(Path(directory), root, constants, dependency_paths)
+    if entry.exists():
+        cached = projectcache.read(entry, lambda probes: _current_inputs(root, probes))
+        if cached is not None:
+            return cached
+    probes: list[tuple[str, bool]] = []
+    project, sources = _load(path, constants, dependency_paths, directory, probes)
+    inputs = projectcache.Inputs(
+        tuple(
+            item for source in sources for item in projectcache.hash_files(source.root, source.files, str(source.root))
+        ),
+        tuple(probes),
+    )
+    if sum(source.size for source in sources) >= PROJECT_CACHE_MIN_BYTES:
+        projectcache.write(entry, project, inputs)
+    return project
+
+
+#: Projects smaller than this load in well under a second: not worth a whole-project entry.
+PROJECT_CACHE_MIN_BYTES = 1_000_000
+
+
+def _current_inputs(root: Path, probes: tuple[tuple[str, bool], ...]) -> projectcache.Inputs:
+    """What a load of ``root`` would read now, for the dependency probes a cached load made."""
+    probed = tuple((candidate, Path(candidate).is_dir()) for candidate, _ in probes)
+    roots = [root]
+    # The first existing candidate of each dependency is the project that was read.
+    for candidate, exists in probed:
+        if exists and Path(candidate) not in roots and _is_chosen(candidate, probed):
+            roots.append(Path(candidate))
+    files = tuple(item for r in roots for item in projectcache.hash_files(r, discover(r), str(r)))
+    return projectcache.Inputs(files, probed)
+
+
+def _is_chosen(candidate: str, probed: tuple[tuple[str, bool], ...]) -> bool:
+    """Whether ``candidate`` is the first existing directory for its dependency name."""
+    name = Path(candidate).name
+    same = [c for c, exists in probed if Path(c).name == name and exists]
+    return bool(same) and same[0] == candidate
+
+
+def _load(
+    path: str | Path,
+    constants: Mapping[str, str] | None,
+    dependency_paths: Sequence[str | Path],
+    cache_dir: Path | None,
+    probes: list[tuple[str, bool]],
+) -> tuple[Project, list[_SourceProject]]:
+    """Parse and resolve; also returns the projects read (for the whole-project cache key)."""
     root = Path(path).resolve()
     diagnostics = _Diagnostics()
     if not root.is_dir():
         diagnostics.add("error", "project directory does not exist", Location(str(path)))
-        return Project(str(root), Manifest(), frozen_mapping(), frozen_mapping(), (), diagnostics.sorted())
-    cache = ParseCache(default_cache_dir() if cache_dir is _UNSET else cache_dir)
+        empty = Project(str(root), Manifest(), frozen_mapping(), frozen_mapping(), (), diagnostics.sorted())
+        return empty, []
+    cache = ParseCache(cache_dir)
     main = _read_project(None, root, cache, diagnostics, constants or {})
-    manifest, dependencies = _dependencies(main, root, dependency_paths, cache, diagnostics)
+    manifest, dependencies = _dependencies(main, root, dependency_paths, cache, diagnostics, probes)
     projects: dict[str | None, _SourceProject] = {None: main, **{d.name: d for d in dependencies}}
     models: dict[str, Model] = {}
     dashboards: dict[str, Dashboard] = {}
+    shared_views: dict[Any, View] = {}
+    checks = CheckCache()
     for relative in sorted(main.trees):
         source = SourceFile(None, relative)
         if source.kind == "model":
-            model = _build_model(source, projects, diagnostics)
+            model = _build_model(source, projects, diagnostics, shared_views, checks)
             if model.name in models:
                 diagnostics.add("error", f"model {model.name!r} is defined twice", model.location)
             models[model.name] = model
-    for relative in discover(root):
+    for relative in main.files:
         if SourceFile(None, relative).kind == "dashboard":
             for dashboard in _read_dashboards(root, relative, diagnostics):
                 dashboards[dashboard.name] = dashboard
-    return Project(
+    project = Project(
         root=str(root),
         manifest=manifest,
         models=frozen_mapping(models),
@@ -122,31 +213,41 @@ def load_project(
         files=tuple(sorted(main.trees)),
         diagnostics=diagnostics.sorted(),
     )
+    return project, [main, *dependencies]
 
 
 def _read_project(
     name: str | None, root: Path, cache: ParseCache, diagnostics: _Diagnostics, overrides: Mapping[str, str]
 ) -> _SourceProject:
     trees: dict[str, RawNode] = {}
-    for relative in discover(root):
+    texts: dict[str, str] = {}
+    files = discover(root)
+    for relative in files:
         source = SourceFile(name, relative)
         if source.kind == "dashboard":
             continue
         try:
-            content = (root / relative).read_text(encoding="utf-8")
+            texts[relative] = (root / relative).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             diagnostics.add("error", f"cannot read file: {exc}", Location(source.display))
-            continue
-        parsed = cache.parse(content)
+    parsed_files = cache.parse_many(list(texts.values()))
+    uses_constants: set[str] = set()
+    for (relative, content), parsed in zip(texts.items(), parsed_files, strict=True):
+        display = SourceFile(name, relative).display
         for issue in parsed.issues:
-            diagnostics.add(issue.severity, issue.message, Location(source.display, issue.line))
-        trees[relative] = _stamp(parsed.tree, source.display)
+            diagnostics.add(issue.severity, issue.message, Location(display, issue.line))
+        trees[relative] = parsed.tree
+        if "@{" in content:
+            uses_constants.add(relative)
     manifest = trees.get("manifest.lkml", {})
+    if manifest:
+        _stamp(manifest, SourceFile(name, "manifest.lkml").display, None, diagnostics)
     constants = _constants(manifest, overrides)
-    project = _SourceProject(name, root, trees, constants, manifest)
     for relative, tree in trees.items():
         if relative != "manifest.lkml":
-            _substitute_constants(tree, constants, diagnostics)
+            substitute = constants if relative in uses_constants else None
+            _stamp(tree, SourceFile(name, relative).display, substitute, diagnostics)
+    project = _SourceProject(name, root, trees, constants, manifest, files, sum(map(len, texts.values())))
     # Blocks name their dependency through a constant (``project: "@{CONFIG_PROJECT_NAME}"``) so
     # that includes (``//@{CONFIG_PROJECT_NAME}/...``) and the declaration always agree.
     for key in ("local_dependency", "remote_dependency"):
@@ -156,17 +257,55 @@ def _read_project(
     return project
 
 
-def _stamp(tree: RawNode, file: str) -> RawNode:
-    """Record the file on every block so any object can report where it was written."""
-    stack: list[Any] = [tree]
+def _stamp(tree: RawNode, file: str, constants: Mapping[str, Constant] | None, diagnostics: _Diagnostics) -> RawNode:
+    """Record the file on every block so any object can report where it was written.
+
+    When ``constants`` is given (the file's text contains ``@{``), the same walk substitutes
+    them: one pass over the tree instead of two, since both visit every block of every file.
+    """
+    stack: list[RawNode] = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, dict):
-            node["$file"] = file
-            stack.extend(v for k, v in node.items() if isinstance(v, list | dict) and k not in ("$lines", "$repeated"))
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, dict | list))
+        node["$file"] = file
+        for key, value in node.items():
+            if key[0] == "$":
+                continue
+            if isinstance(value, dict):
+                stack.append(value)
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        stack.append(item)
+                    elif constants is not None and isinstance(item, str) and "@{" in item:
+                        value[index] = _replace_constants(item, node, key, constants, diagnostics, file)
+            elif constants is not None and isinstance(value, str) and "@{" in value:
+                node[key] = _replace_constants(value, node, key, constants, diagnostics, file)
     return tree
+
+
+def _replace_constants(
+    value: str,
+    owner: RawNode,
+    key: str,
+    constants: Mapping[str, Constant],
+    diagnostics: _Diagnostics,
+    file: str | None = None,
+) -> str:
+    """``value`` with every known ``@{name}`` replaced; unknown ones reported and kept."""
+
+    def one(match: re.Match[str]) -> str:
+        constant = constants.get(match.group(1))
+        if constant is None:
+            line = owner.get("$lines", {}).get(key, owner.get("$line"))
+            diagnostics.add(
+                "error",
+                f"unknown constant @{{{match.group(1)}}}",
+                Location(str(file if file is not None else owner.get("$file")), line),
+            )
+            return match.group(0)
+        return constant.value
+
+    return _CONSTANT.sub(one, value)
 
 
 def _constants(manifest: RawNode, overrides: Mapping[str, str]) -> dict[str, Constant]:
@@ -188,25 +327,6 @@ def _constants(manifest: RawNode, overrides: Mapping[str, str]) -> dict[str, Con
 
 def _substitute_constants(tree: RawNode, constants: Mapping[str, Constant], diagnostics: _Diagnostics) -> None:
     """Replace ``@{name}`` in every string value, in place (constants are textual in Looker)."""
-
-    def replace(value: str, owner: RawNode, key: str) -> str:
-        if "@{" not in value:
-            return value
-
-        def one(match: re.Match[str]) -> str:
-            constant = constants.get(match.group(1))
-            if constant is None:
-                line = owner.get("$lines", {}).get(key, owner.get("$line"))
-                diagnostics.add(
-                    "error",
-                    f"unknown constant @{{{match.group(1)}}}",
-                    Location(str(owner.get("$file")), line),
-                )
-                return match.group(0)
-            return constant.value
-
-        return _CONSTANT.sub(one, value)
-
     stack: list[RawNode] = [tree]
     while stack:
         node = stack.pop()
@@ -214,13 +334,15 @@ def _substitute_constants(tree: RawNode, constants: Mapping[str, Constant], diag
             if key.startswith("$"):
                 continue
             if isinstance(value, str):
-                node[key] = replace(value, node, key)
+                if "@{" in value:
+                    node[key] = _replace_constants(value, node, key, constants, diagnostics)
             elif isinstance(value, dict):
                 stack.append(value)
             elif isinstance(value, list):
                 for index, item in enumerate(value):
                     if isinstance(item, str):
-                        value[index] = replace(item, node, key)
+                        if "@{" in item:
+                            value[index] = _replace_constants(item, node, key, constants, diagnostics)
                     elif isinstance(item, dict):
                         stack.append(item)
 
@@ -231,6 +353,7 @@ def _dependencies(
     search: Sequence[str | Path],
     cache: ParseCache,
     diagnostics: _Diagnostics,
+    probes: list[tuple[str, bool]],
 ) -> tuple[Manifest, list[_SourceProject]]:
     found: list[_SourceProject] = []
     declared: list[LocalDependency] = []
@@ -244,6 +367,7 @@ def _dependencies(
             if isinstance(o, dict)
         }
         candidates = [Path(p) / name for p in search] + [root / "imported_projects" / name]
+        probes.extend((str(c), c.is_dir()) for c in candidates)
         location = next((c for c in candidates if c.is_dir()), None)
         declared.append(
             LocalDependency(name, locate(node), str(location) if location else None, frozen_mapping(overrides))
@@ -269,10 +393,10 @@ def _included_files(
 ) -> list[SourceFile]:
     """The files a model sees, in include order: depth first, each file after its includes."""
     order: list[SourceFile] = []
-    visiting: set[SourceFile] = set()
+    visiting: set[SourceFile] = set()  # entered (ordered or not yet): each file is visited once
 
     def visit(source: SourceFile) -> None:
-        if source in visiting or source in order:
+        if source in visiting:
             return
         visiting.add(source)
         tree = projects[source.project].trees.get(source.path, {})
@@ -310,14 +434,26 @@ def _expand(
             )
         return []  # a declared dependency that was not found is reported once, at the manifest
     project = projects[project_name]
-    candidates = sorted(project.trees) + [p for p in discover(project.root) if SourceFile(None, p).kind == "dashboard"]
+    candidates = project.include_candidates()
     matched = [SourceFile(project_name, p) for p in match_include(relative, candidates)]
     if not matched:
         diagnostics.add("warning", f"include {pattern!r} matches no file", Location(source.display, line))
     return [m for m in matched if m.kind not in ("dashboard", "manifest")]
 
 
-def _build_model(source: SourceFile, projects: Mapping[str | None, _SourceProject], diagnostics: _Diagnostics) -> Model:
+def _build_model(
+    source: SourceFile,
+    projects: Mapping[str | None, _SourceProject],
+    diagnostics: _Diagnostics,
+    shared_views: dict[Any, View],
+    checks: CheckCache,
+) -> Model:
+    """One model: its includes resolved, its views and explores merged and typed, checked.
+
+    ``shared_views`` holds views already built for another model of this load, keyed by the
+    raw nodes they were merged from (:func:`_definition_key`): models that include the same view
+    files — the common case in large projects — build each view once.
+    """
     tree = projects[None].trees[source.path]
     name = Path(source.path).name.removesuffix(".model.lkml")
     files = _included_files(source, projects, diagnostics)
@@ -329,12 +465,16 @@ def _build_model(source: SourceFile, projects: Mapping[str | None, _SourceProjec
         for node in file_tree.get("view", []):
             if isinstance(node, dict):
                 views.add(node)
-                _check_duplicate_fields(node, diagnostics)
+                if id(node) not in diagnostics.checked_nodes:
+                    diagnostics.checked_nodes.add(id(node))
+                    _check_duplicate_fields(node, diagnostics)
         for node in file_tree.get("explore", []):
             if isinstance(node, dict):
                 explores.add(node)
         test_nodes.extend(n for n in file_tree.get("test", []) if isinstance(n, dict))
-    typed_views = _resolve_all(views, diagnostics, lambda n, r: build_view(n, locate, diagnostics.at, r))
+    typed_views = _resolve_all(
+        views, diagnostics, lambda n, r: build_view(n, locate, diagnostics.at, r), shared=shared_views
+    )
     typed_explores = _resolve_all(explores, diagnostics, lambda n, r: build_explore(n, name, locate, r))
     tests: dict[str, DataTest] = {}
     for node in test_nodes:
@@ -361,7 +501,7 @@ def _build_model(source: SourceFile, projects: Mapping[str | None, _SourceProjec
         label=text(tree.get("label")),
         raw=frozen_mapping(tree),
     )
-    check_model(model, lambda severity, message, location: diagnostics.add(severity, message, location))
+    check_model(model, lambda severity, message, location: diagnostics.add(severity, message, location), checks)
     return model
 
 
@@ -387,21 +527,69 @@ def _check_duplicate_fields(view: RawNode, diagnostics: _Diagnostics) -> None:
             seen[slot] = field_node
 
 
-def _resolve_all(defs: Definitions, diagnostics: _Diagnostics, build: Any) -> dict[str, Any]:
+def _resolve_all(
+    defs: Definitions, diagnostics: _Diagnostics, build: Any, shared: dict[Any, Any] | None = None
+) -> dict[str, Any]:
     resolver = Resolver(defs, diagnostics.at)
+    keys: dict[str, Any] = {}
     result: dict[str, View | Explore] = {}
     for name, nodes in defs.definitions.items():
         for duplicate in nodes[1:]:
             diagnostics.at(duplicate, f"{defs.kind} {name!r} is defined more than once (first at {locate(nodes[0])})")
+        key = _definition_key(defs, name, (), keys) if shared is not None else None
+        if shared is not None and key is not None and key in shared:
+            result[name] = shared[key]
+            continue
         merged = resolver.resolve(name)
         if merged is None:
             continue
         refined_at = tuple(Location(str(f), line) for f, line in merged.get("$refined_at", []))
         result[name] = build(merged, refined_at)
+        if shared is not None and key is not None:
+            shared[key] = result[name]
     for name, refinements in defs.refinements.items():
         if name not in defs.definitions:
             diagnostics.at(refinements[0], f"refinement of unknown {defs.kind} {name!r}")
     return result
+
+
+def _definition_key(defs: Definitions, name: str, chain: tuple[str, ...], memo: dict[str, Any]) -> Any:
+    """What the merged object ``name`` is made of: the identity of every raw node it merges.
+
+    Two models whose ``Definitions`` give the same key for a view would merge the very same
+    nodes (its definitions, its refinements, and recursively its parents', or the absence of a
+    parent) in the same order, so they build equal objects and report the same diagnostics.
+    ``None`` (never shared) when an ``extends`` cycle is involved: its message depends on the
+    order names are resolved in.
+    """
+    if name in memo:
+        return memo[name]
+    nodes = defs.definitions.get(name)
+    if not nodes:
+        return ("missing", name)
+    if name in chain:
+        return None
+    refinements = defs.refinements.get(name, [])
+    parents = [
+        *_names(nodes[0].get("extends")),
+        *(p for r in refinements for p in _names(r.get("extends"))),
+    ]
+    parent_keys = []
+    for parent in parents:
+        parent_key = _definition_key(defs, parent, (*chain, name), memo)
+        if parent_key is None:
+            memo[name] = None
+            return None
+        parent_keys.append(parent_key)
+    key = (name, tuple(map(id, nodes)), tuple(map(id, refinements)), tuple(parent_keys))
+    memo[name] = key
+    return key
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
 
 
 def _int(value: Any) -> int:

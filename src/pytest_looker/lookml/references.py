@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterator, Mapping
 from pytest_looker.errors import Location
 from pytest_looker.lookml.model import Explore, Field, Model, View
 
-REFERENCE = re.compile(r"\$\{\s*([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?\s*\}")
+#: ``${field}`` or ``${view.field}``, optionally with Looker's type suffix (``${field::date}``,
+#: ``${view.field::number}``), which asks for the field's value as that type: the field named is
+#: the same, so the suffix is matched and ignored here.
+REFERENCE = re.compile(r"\$\{\s*([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?(?:::[A-Za-z_]+)?\s*\}")
 _SPECIAL = frozenset({"TABLE", "EXTENDED", "SQL_TABLE_NAME"})
 #: Measure types whose results a fan-out inflates unless symmetric aggregates apply.
 FANOUT_SENSITIVE = frozenset({"count", "sum", "average", "median", "percentile", "sum_distinct", "average_distinct"})
@@ -40,8 +43,74 @@ def _field_sqls(field: Field) -> Iterator[str | None]:
         yield case.sql
 
 
-def check_model(model: Model, emit: Emit) -> None:
+class CheckCache:
+    """Facts about fields and views that do not depend on the model, computed once per load.
+
+    Models that include the same files share their :class:`View` and :class:`Field` objects
+    (see the loader), so what a field references, which dimension groups a view declares and
+    whether it has a primary key and fan-out-sensitive measures are computed once, not once per
+    model. Keys are object ids: every object stays alive for the whole load.
+    """
+
+    def __init__(self) -> None:
+        self.field_references: dict[int, tuple[tuple[str | None, str], ...]] = {}
+        self.groups: dict[int, frozenset[str]] = {}
+        self.fanout_facts: dict[int, tuple[bool, bool]] = {}
+        self.open_refs: dict[int, list[tuple[Field, str | None, str, str | None]]] = {}
+
+    def references_of(self, field: Field) -> tuple[tuple[str | None, str], ...]:
+        found = self.field_references.get(id(field))
+        if found is None:
+            found = tuple(ref for sql in _field_sqls(field) if sql and "${" in sql for ref in references(sql))
+            self.field_references[id(field)] = found
+        return found
+
+    def open_references(self, view: View) -> list[tuple[Field, str | None, str, str | None]]:
+        """The references of ``view``'s fields that its own fields do not settle.
+
+        ``(field, view or None, field name, filter condition or None)``: ``${x}`` naming one of
+        the view's own fields (or ``${TABLE}``) is known in every model, so only the rest needs
+        checking per model — usually nothing, which makes the check of a shared view free.
+        """
+        found = self.open_refs.get(id(view))
+        if found is None:
+            found = []
+            own_fields = view.fields
+            for field in own_fields.values():
+                for ref_view, ref_field in self.references_of(field):
+                    if ref_view is None and (ref_field in own_fields or ref_field in _SPECIAL):
+                        continue
+                    found.append((field, ref_view, ref_field, None))
+                for condition in field.filters:
+                    target_view, _, target_field = condition.field.rpartition(".")
+                    if not target_view and target_field in own_fields:
+                        continue
+                    found.append((field, target_view or None, target_field, condition.field))
+            self.open_refs[id(view)] = found
+        return found
+
+    def groups_of(self, view: View) -> frozenset[str]:
+        found = self.groups.get(id(view))
+        if found is None:
+            found = frozenset(f.group for f in view.fields.values() if f.group is not None)
+            self.groups[id(view)] = found
+        return found
+
+    def fanout_of(self, view: View) -> tuple[bool, bool]:
+        """(has a primary key, has a count/sum/average-like measure)."""
+        found = self.fanout_facts.get(id(view))
+        if found is None:
+            found = (
+                view.primary_key is not None,
+                any(m.type in FANOUT_SENSITIVE for m in view.measures()),
+            )
+            self.fanout_facts[id(view)] = found
+        return found
+
+
+def check_model(model: Model, emit: Emit, cache: CheckCache | None = None) -> None:
     """Report unknown views and fields referenced by the model's views, explores and tests."""
+    cache = cache or CheckCache()
     aliases: dict[str, set[str]] = {}
     for explore in model.explores.values():
         for alias, view_name in explore.aliases().items():
@@ -50,10 +119,10 @@ def check_model(model: Model, emit: Emit) -> None:
     # in the objects that extend it, where the fields and joins it names may be defined.
     for view in model.views.values():
         if not view.extension_required:
-            _check_view(view, model.views, aliases, emit)
+            _check_view(view, model.views, aliases, emit, cache)
     for explore in model.explores.values():
         if not explore.extension_required:
-            _check_explore(explore, model, emit)
+            _check_explore(explore, model, emit, cache)
     for test in model.tests.values():
         source = test.explore_source
         tested = model.explores.get(source.explore)
@@ -61,7 +130,7 @@ def check_model(model: Model, emit: Emit) -> None:
             emit("error", f"test {test.name!r} uses unknown explore {source.explore!r}", test.location)
             continue
         for column in source.columns:
-            if _lookup(column.field, tested, model) is None and _provably_missing(column.field, tested, model):
+            if _lookup(column.field, tested, model) is None and _provably_missing(column.field, tested, model, cache):
                 emit(
                     "error",
                     f"test {test.name!r}: unknown field {column.field!r} in explore {tested.name!r}",
@@ -69,26 +138,26 @@ def check_model(model: Model, emit: Emit) -> None:
                 )
 
 
-def _known(view: View, name: str, views: Mapping[str, View]) -> bool:
+def _known(view: View, name: str, views: Mapping[str, View], cache: CheckCache) -> bool:
     if name in view.fields or name in _SPECIAL:
         return True
     if any(parent not in views for parent in view.extends):
         return True  # a parent is missing (already reported): its fields cannot be proved absent
-    return any(f.group == name for f in view.fields.values())
+    return name in cache.groups_of(view)
 
 
-def _check_view(view: View, views: Mapping[str, View], aliases: Mapping[str, set[str]], emit: Emit) -> None:
-    for field in view.fields.values():
-        for sql in _field_sqls(field):
-            for ref_view, ref_field in references(sql):
-                message = _reference_problem(view, ref_view, ref_field, views, aliases)
-                if message:
-                    emit("error", f"{field.full_name}: {message}", field.location)
-        for condition in field.filters:
-            target_view, _, target_field = condition.field.rpartition(".")
-            message = _reference_problem(view, target_view or None, target_field, views, aliases)
+def _check_view(
+    view: View, views: Mapping[str, View], aliases: Mapping[str, set[str]], emit: Emit, cache: CheckCache
+) -> None:
+    for field, ref_view, ref_field, condition in cache.open_references(view):
+        if condition is None:
+            message = _reference_problem(view, ref_view, ref_field, views, aliases, cache)
             if message:
-                emit("error", f"{field.full_name}: filter on {condition.field!r}: {message}", field.location)
+                emit("error", f"{field.full_name}: {message}", field.location)
+        else:
+            message = _reference_problem(view, ref_view, ref_field, views, aliases, cache)
+            if message:
+                emit("error", f"{field.full_name}: filter on {condition!r}: {message}", field.location)
 
 
 def _reference_problem(
@@ -97,38 +166,39 @@ def _reference_problem(
     ref_field: str,
     views: Mapping[str, View],
     aliases: Mapping[str, set[str]],
+    cache: CheckCache,
 ) -> str | None:
     if ref_view is None:
-        return None if _known(view, ref_field, views) else f"unknown field {ref_field!r} in view {view.name!r}"
+        return None if _known(view, ref_field, views, cache) else f"unknown field {ref_field!r} in view {view.name!r}"
     if ref_view in views:
         target = views[ref_view]
-        return None if _known(target, ref_field, views) else f"unknown field {ref_view}.{ref_field}"
+        return None if _known(target, ref_field, views, cache) else f"unknown field {ref_view}.{ref_field}"
     if ref_view in aliases:
         targets = [views[v] for v in aliases[ref_view] if v in views]
-        if not targets or any(_known(t, ref_field, views) for t in targets):
+        if not targets or any(_known(t, ref_field, views, cache) for t in targets):
             return None  # no target view is defined (reported at the explore), or one has the field
         return f"unknown field {ref_view}.{ref_field}"
     return f"unknown view {ref_view!r} in reference ${{{ref_view}.{ref_field}}}"
 
 
-def _lookup(name: str, explore: Explore, model: Model) -> Field | None:
+def _lookup(name: str, explore: Explore, model: Model, aliases: Mapping[str, str] | None = None) -> Field | None:
     alias, _, field = name.partition(".")
-    view_name = explore.aliases().get(alias)
+    view_name = (aliases if aliases is not None else explore.aliases()).get(alias)
     view = model.views.get(view_name) if view_name else None
     return view.fields.get(field) if view else None
 
 
-def _provably_missing(name: str, explore: Explore, model: Model) -> bool:
+def _provably_missing(name: str, explore: Explore, model: Model, cache: CheckCache) -> bool:
     """Whether ``alias.field`` is surely absent (not merely unknowable: its view is undefined)."""
     alias, _, field = name.partition(".")
     view_name = explore.aliases().get(alias)
     if view_name is None:
         return True
     view = model.views.get(view_name)
-    return view is not None and not _known(view, field, model.views)
+    return view is not None and not _known(view, field, model.views, cache)
 
 
-def _check_explore(explore: Explore, model: Model, emit: Emit) -> None:
+def _check_explore(explore: Explore, model: Model, emit: Emit, cache: CheckCache) -> None:
     base = model.views.get(explore.view)
     if base is None:
         emit("error", f"explore {explore.name!r} is based on unknown view {explore.view!r}", explore.location)
@@ -163,9 +233,9 @@ def _check_explore(explore: Explore, model: Model, emit: Emit) -> None:
                         f"join {join.name!r} references {ref_view!r}, which is not in explore {explore.name!r}",
                         join.location,
                     )
-                elif ref_field not in _SPECIAL and _lookup(f"{ref_view}.{ref_field}", explore, model) is None:
+                elif ref_field not in _SPECIAL and _lookup(f"{ref_view}.{ref_field}", explore, model, aliases) is None:
                     target = model.views.get(aliases[ref_view])
-                    if target is not None and not _known(target, ref_field, model.views):
+                    if target is not None and not _known(target, ref_field, model.views, cache):
                         emit(
                             "error",
                             f"join {join.name!r}: unknown field {ref_view}.{ref_field}",
@@ -178,7 +248,7 @@ def _check_explore(explore: Explore, model: Model, emit: Emit) -> None:
                 f"explore {explore.name!r}: always_join names unknown join {name!r}",
                 explore.location,
             )
-    _check_fanout_keys(explore, model, emit)
+    _check_fanout_keys(explore, model, emit, cache)
 
 
 def join_parents(explore: Explore) -> dict[str, str]:
@@ -203,16 +273,18 @@ def fanned_aliases(explore: Explore) -> dict[str, str]:
     every view outside its own subtree; a many_to_many join duplicates everything.
     """
     parents = join_parents(explore)
+    children: dict[str, list[str]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
 
     def subtree(root: str) -> set[str]:
         members = {root}
-        changed = True
-        while changed:
-            changed = False
-            for child, parent in parents.items():
-                if parent in members and child not in members:
+        pending = [root]
+        while pending:
+            for child in children.get(pending.pop(), ()):
+                if child not in members:
                     members.add(child)
-                    changed = True
+                    pending.append(child)
         return members
 
     fanned: dict[str, str] = {}
@@ -231,13 +303,16 @@ def fanned_aliases(explore: Explore) -> dict[str, str]:
     return fanned
 
 
-def _check_fanout_keys(explore: Explore, model: Model, emit: Emit) -> None:
+def _check_fanout_keys(explore: Explore, model: Model, emit: Emit, cache: CheckCache) -> None:
     aliases = explore.aliases()
     for alias, join_name in fanned_aliases(explore).items():
         view = model.views.get(aliases[alias])
-        if view is None or view.primary_key is not None:
+        if view is None:
             continue
-        if any(m.type in FANOUT_SENSITIVE for m in view.measures()):
+        has_key, sensitive = cache.fanout_of(view)
+        if has_key:
+            continue
+        if sensitive:
             join = explore.join(join_name)
             emit(
                 "warning",

@@ -22,15 +22,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from lkml.keys import PLURAL_KEYS
 from lkml.lexer import Lexer
 from lkml.parser import Parser
 from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode, SyntaxToken
 
-RawNode = dict[str, Any]
+from pytest_looker.lookml.fastparse import REPEATABLE_KEYS, Unsupported, fast_parse
 
-#: Keys that may repeat in a block and are therefore always lists.
-REPEATABLE_KEYS = frozenset(PLURAL_KEYS) | {"visualization", "application", "localization_settings"}
+RawNode = dict[str, Any]
 
 _LINE_IN_MESSAGE = re.compile(r"on line (\d+)")
 
@@ -53,7 +51,20 @@ class ParsedFile:
 
 
 def parse_lookml(text: str) -> ParsedFile:
-    """Parse one LookML file; a syntax error is returned as an issue, never raised."""
+    """Parse one LookML file; a syntax error is returned as an issue, never raised.
+
+    The fast reader (:mod:`.fastparse`) handles the common shapes and gives the same tree as
+    lkml; whatever it leaves alone is parsed by lkml, so errors keep lkml's wording.
+    """
+    try:
+        tree, issues = fast_parse(text)
+    except Unsupported:
+        return parse_with_lkml(text)
+    return ParsedFile(tree, tuple(RawIssue(*issue) for issue in issues))
+
+
+def parse_with_lkml(text: str) -> ParsedFile:
+    """:func:`parse_lookml` through lkml only (the reference the fast reader must equal)."""
     try:
         document = Parser(_GuardedLexer(text).scan()).parse()
     except SyntaxError as exc:

@@ -50,8 +50,9 @@ from sqlglot import exp
 
 from pytest_looker.errors import CompileError
 
-#: Every timeframe name a ``dimension_group: { type: time }`` may list, except the ``hourN`` and
-#: ``minuteN`` families (see :data:`HOUR_STEPS` / :data:`MINUTE_STEPS`).
+#: Every timeframe name a ``dimension_group: { type: time }`` may list, except the ``hourN``,
+#: ``minuteN`` and ``millisecondN`` families (see :data:`HOUR_STEPS` / :data:`MINUTE_STEPS` /
+#: :data:`MILLISECOND_STEPS`).
 TIMEFRAMES: tuple[str, ...] = (
     "raw",
     "time",
@@ -84,6 +85,9 @@ TIMEFRAMES: tuple[str, ...] = (
 HOUR_STEPS: tuple[int, ...] = (2, 3, 4, 6, 8, 12)
 #: ``minuteN`` is allowed for the N that divide an hour evenly (minute2 … minute30).
 MINUTE_STEPS: tuple[int, ...] = (2, 3, 4, 5, 6, 10, 12, 15, 20, 30)
+#: ``millisecondN`` is allowed for the N that divide a second evenly (docs, dimension_group
+#: timeframes: millisecond2 … millisecond500; public blocks use ``millisecond100``).
+MILLISECOND_STEPS: tuple[int, ...] = (2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, 500)
 #: ``datatype`` values of a dimension group (semantics §1c).
 DATATYPES: tuple[str, ...] = ("timestamp", "datetime", "epoch", "date", "yyyymmdd")
 #: ``intervals`` of a ``type: duration`` dimension group.
@@ -100,7 +104,21 @@ _MICROS = {"second": 1_000_000, "minute": 60_000_000, "hour": 3_600_000_000}
 _MICROS["day"] = 24 * _MICROS["hour"]
 _MICROS["week"] = 7 * _MICROS["day"]
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
-_STEP_RE = re.compile(r"^(hour|minute)(\d+)$")
+_STEP_RE = re.compile(r"^(hour|minute|millisecond)(\d+)$")
+#: Timeframes that stand for a period of time → the unit that truncates to the period's start
+#: (``raw`` is not truncated), for :meth:`Dialect.typed_timeframe`.
+_PERIOD_UNITS = {
+    "raw": "raw",
+    "time": "second",
+    "second": "second",
+    "minute": "minute",
+    "hour": "hour",
+    "date": "day",
+    "week": "week",
+    "month": "month",
+    "quarter": "quarter",
+    "year": "year",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -242,6 +260,52 @@ class Dialect:
             return self._tf_step(unit, n, t)
         return self._render(tf, t, week_start, int(fiscal_month_offset))
 
+    def typed_timeframe(
+        self,
+        timeframe: str,
+        sql: str,
+        as_type: str,
+        *,
+        datatype: str | None = None,
+        convert_tz: bool = True,
+        query_timezone: str = "UTC",
+        database_timezone: str = "UTC",
+        week_start_day: str = "monday",
+    ) -> str | None:
+        """``${group_<timeframe>::date}`` / ``::datetime``: the start of the timeframe's period as a
+        DATE (``as_type="date"``) or a timestamp, instead of the text the timeframe selects.
+
+        Looker renders many timeframes as text (``month`` is ``'YYYY-MM'``, Snowflake's ``date``
+        is ``TO_CHAR``), which cannot be compared with or subtracted from dates; the suffix asks
+        for the typed value (inferred from how public LookML uses it, e.g. ``sql_start:
+        ${ending_month::date}`` in a duration). ``None`` for timeframes that are not a period of
+        time (``day_of_week``, ``month_num``, ``fiscal_*``, ``millisecond``...): their value is
+        used as it is. The timestamp of a ``week`` on BigQuery is its UTC midnight.
+        """
+        tf = timeframe.strip().lower()
+        step = _parse_step(tf)
+        unit = step[0] if step is not None else _PERIOD_UNITS.get(tf)
+        if unit is None or unit == "millisecond":
+            return None
+        kind = (datatype or "timestamp").lower()
+        raw = self.raw_timestamp(sql, datatype=kind)
+        tz: str | None = None
+        if tf != "raw" and convert_tz and kind not in ("date", "yyyymmdd") and query_timezone != database_timezone:
+            check_timezone(query_timezone)
+            check_timezone(database_timezone)
+            tz = query_timezone
+            raw = self._local(raw, database_timezone, query_timezone)
+        t = _Ts(raw, tz)
+        if tf == "week":
+            day = f"CAST({self._tf_week(t, _week_start_index(week_start_day))} AS DATE)"
+            return day if as_type == "date" else self._from_date(day)
+        if step is not None:
+            n = step[1]
+            start = self._add(unit, f"-{self._mod(self._extract(unit, t), n)}", self._trunc(unit, t), t.tz)
+        else:
+            start = t.sql if unit == "raw" else self._trunc(unit, t)
+        return self._to_date(_Ts(start, t.tz)) if as_type == "date" else start
+
     def _local(self, sql: str, from_tz: str, to_tz: str) -> str:
         """Hook: the value the primitives receive when a zone conversion applies. BigQuery keeps
         the instant and passes the zone to each function instead (Looker's BigQuery output)."""
@@ -329,8 +393,15 @@ class Dialect:
         return self._fmt(self._maybe_trunc("month", quarter), "%Y-%m", t.tz)
 
     def _tf_step(self, unit: str, n: int, t: _Ts) -> str:
-        """``hourN`` / ``minuteN``: the start of the N-hour (N-minute) slot, formatted like ``hour``
-        / ``minute`` (inferred: Looker's docs give the slot start)."""
+        """``hourN`` / ``minuteN`` / ``millisecondN``: the start of the N-hour (N-minute,
+        N-millisecond) slot, formatted like ``hour`` / ``minute`` / ``millisecond`` (inferred:
+        Looker's docs give the slot start)."""
+        if unit == "millisecond":
+            # No dialect truncates to N ms: the milliseconds within the second, exact from the
+            # microsecond difference, rounded down to the slot and zero-padded after the second.
+            ms = self._intdiv(self._micros_between(self._trunc("second", t), t.sql), 1000)
+            slot = self._cast_text(f"({ms} - {self._mod(ms, n)})")
+            return self._concat(self._fmt(t.sql, "%Y-%m-%d %H:%M:%S.", t.tz), f"LPAD({slot}, 3, '0')")
         part = self._extract(unit, t)
         start = self._add(unit, f"-{self._mod(part, n)}", self._trunc(unit, t), t.tz)
         return self._fmt(start, "%Y-%m-%d %H" if unit == "hour" else "%Y-%m-%d %H:%M", t.tz)
@@ -557,13 +628,13 @@ class _Ts:
 
 
 def _parse_step(tf: str) -> tuple[str, int] | None:
-    """``hour6`` → ('hour', 6); None if ``tf`` is not an ``hourN``/``minuteN`` name. An N that
-    does not divide the day/hour raises, naming the timeframe."""
+    """``hour6`` → ('hour', 6); None if ``tf`` is not an ``hourN``/``minuteN``/``millisecondN``
+    name. An N that does not divide the day/hour/second raises, naming the timeframe."""
     match = _STEP_RE.match(tf)
     if match is None:
         return None
     unit, n = match.group(1), int(match.group(2))
-    allowed = HOUR_STEPS if unit == "hour" else MINUTE_STEPS
+    allowed = {"hour": HOUR_STEPS, "minute": MINUTE_STEPS}.get(unit, MILLISECOND_STEPS)
     if n not in allowed:
         raise CompileError(f"unknown timeframe {tf!r}: {unit}N needs N in {', '.join(str(a) for a in allowed)}")
     return unit, n

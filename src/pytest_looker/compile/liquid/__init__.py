@@ -13,8 +13,11 @@ Supported (Looker semantics, docs ``liquid-variable-reference``, ``templated-fil
   string parameter includes the quotes, as in Looker), ``number`` as a validated number,
   ``unquoted`` raw but only when it is an ``allowed_value`` or a plain identifier,
   ``yesno`` as ``true``/``false``.
-* ``{% condition f %} sql {% endcondition %}`` → the planner's filter SQL, ``1=1`` if unfiltered;
-  ``{% date_start f %}`` / ``{% date_end f %}`` → bound literals or ``NULL``.
+* ``{% condition f %} sql {% endcondition %}`` → the planner's filter SQL, ``1=1`` if unfiltered
+  (without ``f``, in a field's own ``sql``: that field, as ``filter:`` fields use it);
+  ``{% date_start f %}`` / ``{% date_end f %}`` → bound literals or ``NULL``;
+  ``{% incrementcondition %} sql {% endincrementcondition %}`` → ``1=1`` (a full PDT build).
+* Parentheses grouping ``if``/``unless`` conditions, which Looker accepts.
 * ``view.f._is_selected``, ``._in_query``, ``._is_filtered``; ``_filters['view.f']``;
   ``_user_attributes['name']``; ``_model._name``, ``_explore._name``, ``_view._name``,
   ``_dialect._name``, ``_query._query_timezone``.

@@ -77,6 +77,9 @@ class LiquidContext:
             fields count even if the planner leaves them out here.
         user_attributes: The querying user's attributes (``_user_attributes['name']``).
         query_timezone: The query time zone (``{{ _query._query_timezone }}``).
+        field: The bare name of the field whose own SQL is rendered (``None`` for SQL that
+            belongs to no field: derived tables, joins, ``sql_always_where``...). A bare
+            ``{% condition %}`` applies this field's filter.
     """
 
     model: str
@@ -92,6 +95,7 @@ class LiquidContext:
     in_query: frozenset[str] = frozenset()
     user_attributes: Mapping[str, str] = field(default_factory=dict)
     query_timezone: str = "UTC"
+    field: str | None = None
 
     def qualify(self, name: str) -> str:
         """``name`` as ``view.field``: bare names belong to the view being rendered."""

@@ -28,7 +28,7 @@ def collect_references(template: BoundTemplate, view: str | None) -> frozenset[s
 
     def visit(nodes: Iterable[Node]) -> None:
         for node in nodes:
-            if isinstance(node, FieldTagNode):
+            if isinstance(node, FieldTagNode) and node.field_name:  # bare {% condition %}: own field
                 found.add(qualify(node.field_name))
             visit(node.children(static_context, include_partials=False))
 

@@ -152,7 +152,10 @@ class _NameDrop(_NotAValue):
     def __getitem__(self, key: object) -> object:
         if not isinstance(key, str):
             raise KeyError(key)
-        if key.startswith("_"):
+        # A known attribute of a bare field name (``p._parameter_value``); any other name is a
+        # field, even one starting with "_": public blocks name fields ``__millisecond100`` (a
+        # dimension group called ``_``) and test ``date.__millisecond100._is_selected``.
+        if key in FIELD_ATTRIBUTES or key in HTML_ONLY_FIELD_ATTRIBUTES:
             return self._scope.field_attribute(self._scope.ctx.qualify(self._name), key, self._name)
         return _FieldDrop(self._scope, f"{self._name}.{key}")
 

@@ -3,7 +3,14 @@
 Tags: ``{% parameter p %}``, ``{% condition f %} sql {% endcondition %}``,
 ``{% date_start f %}`` and ``{% date_end f %}``. Each takes a field name (``view.field`` or a
 bare name of the current view), not a Liquid expression, so the name is parsed here from the
-raw tag text.
+raw tag text. ``{% condition %}`` without a name is allowed in a field's own ``sql`` (Looker's
+``filter:`` fields use it to apply their own value, docs ``param-field-filter``).
+``{% incrementcondition %} sql {% endincrementcondition %}`` (incremental PDTs) renders as a
+true condition: offline every derived table is built in full, as Looker builds one the first
+time (docs ``incremental-pdts``), so there is no increment to restrict to.
+
+Conditions may group with parentheses (``{% if (a._in_query or b._in_query) and c %}``):
+standard Liquid forbids them, but Looker accepts them and public Looker blocks use them.
 
 Filters: ``sql_quote`` (a string literal in the query's dialect) and ``sql_boolean`` (the
 dialect's boolean literal). ``url_encode`` and the standard string filters come with
@@ -129,7 +136,12 @@ class DateBoundNode(FieldTagNode):
 
 
 class ConditionNode(FieldTagNode):
-    """``{% condition f %} sql {% endcondition %}``: the query's filter on ``f`` applied to sql."""
+    """``{% condition f %} sql {% endcondition %}``: the query's filter on ``f`` applied to sql.
+
+    An empty :attr:`field_name` is the bare ``{% condition %}``: the field being rendered
+    (:attr:`LiquidContext.field`), which is how a ``filter:`` field's ``sql`` applies its own
+    value to a column of the author's choosing.
+    """
 
     __slots__ = ("block",)
 
@@ -138,17 +150,58 @@ class ConditionNode(FieldTagNode):
         self.block = block
 
     def __str__(self) -> str:
-        return f"{{% condition {self.field_name} %}}{self.block}{{% endcondition %}}"
+        name = f" {self.field_name}" if self.field_name else ""
+        return f"{{% condition{name} %}}{self.block}{{% endcondition %}}"
 
     def sql(self, context: RenderContext) -> str:
         """The planner's filter SQL for the rendered body; ``1=1`` when the field is unfiltered."""
         ctx = looker_scope(context).ctx
-        name = ctx.qualify(self.field_name)
+        own = self.field_name or ctx.field
+        if not own:
+            raise LookerLiquidError(
+                "{% condition %} without a field name is only allowed in a field's own sql "
+                "(it applies that field's filter); name the field: {% condition view.field %}",
+                token=self.token,
+            )
+        name = ctx.qualify(own)
         if not ctx.is_filtered(name):
             return ALWAYS_TRUE
         buffer = context.get_buffer()
         self.block.render(context, buffer)
         return ctx.condition_sql(name, buffer.getvalue().strip())
+
+    def children(
+        self,
+        static_context: RenderContext,
+        *,
+        include_partials: bool = True,
+    ) -> Iterable[Node]:
+        """The body, so that static analysis sees the variables inside it."""
+        yield self.block
+
+
+class IncrementConditionNode(Node):
+    """``{% incrementcondition %} sql {% endincrementcondition %}`` of an incremental PDT.
+
+    Looker replaces it with "``sql`` is after the last increment" on incremental builds and
+    builds the whole table the first time. Offline each query builds its derived tables from
+    scratch, so the condition is always true; the body is parsed (a syntax error in it is still
+    reported) but not rendered.
+    """
+
+    __slots__ = ("block",)
+
+    def __init__(self, token: Token, block: BlockNode) -> None:
+        super().__init__(token)
+        self.block = block
+        self.blank = False
+
+    def __str__(self) -> str:
+        return f"{{% incrementcondition %}}{self.block}{{% endincrementcondition %}}"
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        """Write the always-true condition of a full build."""
+        return buffer.write(ALWAYS_TRUE)
 
     def children(
         self,
@@ -203,13 +256,31 @@ class ConditionTag(Tag):
     end = "endcondition"
 
     def parse(self, stream: TokenStream) -> Node:
-        """Read the field name, then the body up to ``endcondition``."""
+        """Read the field name (none for the bare form), then the body up to ``endcondition``."""
         token = stream.eat(TOKEN_TAG)
-        field_name = _parse_field_name(stream, token)
-        next(stream)
+        field_name = ""
+        if stream.current.kind == TOKEN_EXPRESSION:
+            field_name = _parse_field_name(stream, token)
+            next(stream)
         block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
         stream.expect(TOKEN_TAG, value=self.end)
         return ConditionNode(token, field_name, block)
+
+
+class IncrementConditionTag(Tag):
+    """Parses ``{% incrementcondition %} ... {% endincrementcondition %}``."""
+
+    name = "incrementcondition"
+    end = "endincrementcondition"
+
+    def parse(self, stream: TokenStream) -> Node:
+        """Read the body up to ``endincrementcondition``; the tag takes no argument."""
+        token = stream.eat(TOKEN_TAG)
+        if stream.current.kind == TOKEN_EXPRESSION:
+            raise LiquidSyntaxError("'incrementcondition' takes no argument", token=stream.current)
+        block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
+        stream.expect(TOKEN_TAG, value=self.end)
+        return IncrementConditionNode(token, block)
 
 
 def _as_text(value: object) -> str:
@@ -241,14 +312,24 @@ def sql_boolean(value: object, *, context: RenderContext) -> str:
     return (exp.true() if truth else exp.false()).sql(dialect=looker_scope(context).ctx.dialect)
 
 
+class LookerEnvironment(Environment):
+    """python-liquid with the one non-standard syntax Looker's Liquid accepts in LookML.
+
+    ``logical_parentheses``: python-liquid's option for grouping terms of ``if``/``unless``
+    conditions with parentheses, which Shopify's Liquid rejects and Looker accepts.
+    """
+
+    logical_parentheses = True
+
+
 def make_environment() -> Environment:
     """A strict python-liquid environment with Looker's tags and filters.
 
     Strict undefined: a misspelt variable is an error, not an empty string in the SQL.
     ``include``/``render`` are removed: LookML has no partial templates to load.
     """
-    env = Environment(undefined=StrictUndefined, strict_filters=True)
-    for tag in (ParameterTag, ConditionTag, DateStartTag, DateEndTag):
+    env = LookerEnvironment(undefined=StrictUndefined, strict_filters=True)
+    for tag in (ParameterTag, ConditionTag, IncrementConditionTag, DateStartTag, DateEndTag):
         env.add_tag(tag)
     env.add_filter("sql_quote", sql_quote)
     env.add_filter("sql_boolean", sql_boolean)
