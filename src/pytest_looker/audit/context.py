@@ -1,0 +1,72 @@
+"""The run's context that is not git or identity: backend identity, versions, explores.
+
+The backend is described so an auditor can tell *where* the SQL ran (DuckDB file, seeds,
+warehouse host, Looker instance) without the log holding a credential: URLs are masked.
+"""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+from pytest_looker.audit.scrub import mask_url
+from pytest_looker.errors import LookerError
+
+if TYPE_CHECKING:
+    from pytest_looker.config import Settings
+    from pytest_looker.lookml import Project
+
+__all__ = ["all_explores", "backend_identity", "versions"]
+
+
+def backend_identity(settings: Settings) -> dict[str, Any]:
+    """Which backend and where, with every URL's password masked."""
+    return {
+        "name": settings.backend,
+        "dialect": settings.dialect,
+        "duckdb": str(settings.duckdb) if settings.duckdb else None,
+        "seeds": str(settings.seeds) if settings.seeds else None,
+        "url": mask_url(settings.url) if settings.url else None,
+        "connections": {
+            name: {"dialect": c.dialect, "url": mask_url(c.url) if c.url else None}
+            for name, c in sorted(settings.connections.items())
+        },
+        "base_url": mask_url(settings.base_url) if settings.base_url else None,
+        "workspace": settings.workspace,
+        "branch": settings.branch,
+    }
+
+
+def secret_urls(settings: Settings) -> list[str]:
+    """The configured URLs, whose passwords the scrubber must know."""
+    urls = [settings.url, settings.base_url, *(c.url for c in settings.connections.values())]
+    return [u for u in urls if u]
+
+
+def versions() -> dict[str, str]:
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "unknown"
+
+    return {"python": platform.python_version(), "pytest": version("pytest"), "pytest-looker": version("pytest-looker")}
+
+
+def all_explores(load: Any) -> list[str] | None:
+    """Every concrete ``model/explore`` of the project (``None`` when it cannot be loaded).
+
+    ``load`` returns the project; it is called here so a broken project (already reported by
+    the run as collection errors) costs the audit only the coverage list.
+    """
+    try:
+        project: Project = load()
+    except (LookerError, OSError, ValueError):
+        return None
+    return sorted(
+        f"{model.name}/{explore.name}"
+        for model in project.models.values()
+        for explore in model.explores.values()
+        if not explore.extension_required
+    )

@@ -1,0 +1,273 @@
+"""The pytest side: collect every item's result, append the run to the log, post the webhook.
+
+Only the process that owns the run writes: the xdist controller (or the only process). Workers
+describe their items on the reports they send (:func:`annotate_report`, the ``looker_audit``
+attribute travels with the report), and the controller receives every report through
+``pytest_runtest_logreport`` — so one process appends one batch, and the chain cannot fork.
+
+Order at the end of the session: the run is recorded first, in one transaction; only then is
+the webhook posted, and its outcome recorded as a ``delivery`` record. A failing webhook — or a
+failing log — is reported in the terminal summary and never changes the tests' exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pytest_looker.audit.chain import KEY_ENV, Row
+from pytest_looker.audit.context import all_explores, backend_identity, secret_urls, versions
+from pytest_looker.audit.gitinfo import git_info, lookml_hashes
+from pytest_looker.audit.identity import identify
+from pytest_looker.audit.records import SCHEMA, ItemResult
+from pytest_looker.audit.scrub import Scrubber
+from pytest_looker.audit.store import AuditStore
+from pytest_looker.audit.summary import group_runs, summarize
+from pytest_looker.errors import LookerError
+
+if TYPE_CHECKING:
+    from pytest_looker.audit.webhook import Delivery
+    from pytest_looker.config import Settings
+    from pytest_looker.lookml import Project
+    from pytest_looker.testing.plugin import LookerPlugin
+
+__all__ = [
+    "DEFAULT_LOG",
+    "AuditRecorder",
+    "annotate_report",
+    "audit_key",
+    "configure_audit",
+    "default_log_path",
+    "describe_item",
+]
+
+#: Where the log lives, relative to the pytest rootdir, unless ``audit_log`` says otherwise.
+DEFAULT_LOG = Path(".pytest-looker") / "audit.db"
+#: The report attribute workers use to describe a LookML item to the controller.
+REPORT_ATTR = "looker_audit"
+_KIND = "looker_kind"
+
+
+def default_log_path(rootdir: Path) -> Path:
+    return rootdir / DEFAULT_LOG
+
+
+def audit_key(environ: Any = None) -> bytes | None:
+    """The HMAC key from ``PYTEST_LOOKER_AUDIT_KEY`` (``None`` when unset or empty)."""
+    value = (os.environ if environ is None else environ).get(KEY_ENV, "")
+    return value.encode("utf-8") if value else None
+
+
+def configure_audit(config: pytest.Config, plugin: LookerPlugin) -> None:
+    """Start recording this run, unless audit is off or this process is an xdist worker."""
+    settings = plugin.settings
+    if not settings.audit or hasattr(config, "workerinput"):
+        return
+    path = settings.audit_log or default_log_path(config.rootpath)
+    recorder = AuditRecorder(config, settings, path, lambda: plugin.session().project)
+    config.pluginmanager.register(recorder, "pytest-looker-audit")
+    config.add_cleanup(lambda: config.pluginmanager.unregister(recorder))
+
+
+def annotate_report(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Attach what the controller cannot know from a report alone: the item's LookML target."""
+    described = describe_item(item)
+    if described is not None:
+        setattr(report, REPORT_ATTR, described)
+
+
+def describe_item(item: pytest.Item) -> dict[str, Any] | None:
+    """Model, explore, view, test and location of one of our items (``None`` for others)."""
+    from pytest_looker.testing.items import (
+        DataTestItem,
+        LookerItem,
+        PrimaryKeyItem,
+        RelationshipItem,
+        SpecItem,
+        SqlValidationItem,
+    )
+
+    if not isinstance(item, LookerItem):
+        return None
+    info: dict[str, Any] = {"target": item.label, "location": str(item.looker_location or "") or None}
+    if isinstance(item, DataTestItem):
+        info.update(model=item.test.model, explore=item.test.explore_source.explore, test=item.test.name)
+    elif isinstance(item, SpecItem):
+        model, _, explore = item.spec.explore.partition("/")
+        info.update(model=model or None, explore=explore or None, test=item.spec.name)
+        info["target"] = item.spec.explore or item.label
+    elif isinstance(item, SqlValidationItem | RelationshipItem):
+        info.update(model=item.explore.model, explore=item.explore.name)
+    elif isinstance(item, PrimaryKeyItem):
+        info.update(model=item.model_name, view=item.view_name)
+    return info
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _phase_text(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple | list) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return report.longreprtext if longrepr is not None else ""
+
+
+def _properties(report: pytest.TestReport | pytest.CollectReport) -> list[tuple[str, Any]]:
+    return [(str(p[0]), p[1]) for p in getattr(report, "user_properties", []) if len(p) == 2]
+
+
+class AuditRecorder:
+    """Per-run state on the controller: the results so far and, at the end, what was recorded."""
+
+    def __init__(self, config: pytest.Config, settings: Settings, path: Path, load: Callable[[], Project]) -> None:
+        self.config = config
+        self.settings = settings
+        self.path = path
+        self.load = load
+        self.run_id = uuid.uuid4().hex
+        self.started = _now()
+        self._clock = time.perf_counter()
+        self.results: dict[str, ItemResult] = {}
+        self.recorded: list[Row] = []
+        self.error: str | None = None
+        self.warning: str | None = None
+        self.delivery: Delivery | None = None
+        webhook = settings.audit_webhook
+        self.scrubber = Scrubber(secret_urls(settings), literals=[webhook] if webhook else [])
+
+    # Collecting results (the controller receives every worker's reports here).
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.started = _now()
+        self._clock = time.perf_counter()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        entry = self.results.get(report.nodeid)
+        if entry is None:
+            entry = self.results[report.nodeid] = ItemResult(report.nodeid)
+            file, line, _ = report.location
+            entry.location = f"{file}:{line + 1}" if line is not None else file
+        props = _properties(report)
+        for name, value in props:
+            if name == _KIND:
+                entry.kind = str(value)
+            elif name == "looker_rows" and isinstance(value, int):
+                entry.rows = value
+        entry.sql = [str(v) for n, v in props if n == "sql"]  # the list grows across phases
+        described = getattr(report, REPORT_ATTR, None)
+        if isinstance(described, dict):
+            for key in ("target", "model", "explore", "view", "test", "location"):
+                if described.get(key):
+                    setattr(entry, key, str(described[key]))
+        entry.add_phase(report.when or "call", report.outcome, report.duration, _phase_text(report),
+                        hasattr(report, "wasxfail"))  # fmt: skip
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed and report.nodeid not in self.results:
+            entry = self.results[report.nodeid or "<collection>"] = ItemResult(report.nodeid, kind="collect")
+            entry.location = report.nodeid or None
+            entry.add_phase("collect", "failed", 0.0, report.longreprtext, False)
+
+    # Recording, then notifying.
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        key = audit_key()
+        try:
+            bodies = [self._run_body(int(exitstatus)), *(r.body(self.run_id) for r in self.results.values())]
+            bodies = [self.scrubber.tree(b) for b in bodies]
+            with AuditStore(self.path) as store:
+                if key is None and store.last_signed():
+                    self.warning = f"the log is signed but {KEY_ENV} is not set: this run's records are unsigned"
+                self.recorded = store.append(bodies, key)
+        except (LookerError, OSError) as exc:
+            self.error = str(exc)
+            return
+        url = self.settings.audit_webhook
+        if url:
+            self.delivery = self._notify(url, key)
+
+    def _run_body(self, exitstatus: int) -> dict[str, Any]:
+        settings = self.settings
+        project = settings.project or Path.cwd()
+        outcomes: dict[str, int] = {}
+        for result in self.results.values():
+            outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+        option = self.config.option
+        return {
+            "schema": SCHEMA,
+            "type": "run",
+            "run_id": self.run_id,
+            "started": self.started,
+            "finished": _now(),
+            "duration": round(time.perf_counter() - self._clock, 3),
+            "exit_status": exitstatus,
+            "counts": dict(sorted(outcomes.items())),
+            "items": len(self.results),
+            "who": identify(),
+            "git": git_info(project, exclude=(self.path,)),
+            "lookml": lookml_hashes(project),
+            "explores": all_explores(self.load),
+            "environment": settings.environment,
+            "backend": backend_identity(settings),
+            "pytest": {
+                "args": list(self.config.invocation_params.args),
+                "invocation_dir": str(self.config.invocation_params.dir),
+                "rootdir": str(self.config.rootpath),
+                "workers": getattr(option, "numprocesses", None),
+                "versions": versions(),
+            },
+        }
+
+    def _notify(self, url: str, key: bytes | None) -> Delivery:
+        from pytest_looker.audit.webhook import build_payload, post  # urllib only when a webhook is set
+
+        fmt = self.settings.audit_webhook_format
+        rows = self.recorded
+        run = group_runs(rows)[0]
+        audit = {"head": rows[-1].hash, "seq": rows[-1].seq, "log": self.path.name}
+        delivery = post(url, self.scrubber.tree(build_payload(summarize(run), audit, fmt)), fmt=fmt)
+        body = {"schema": SCHEMA, "type": "delivery", "run_id": self.run_id, "at": _now(), **delivery.as_dict()}
+        try:
+            with AuditStore(self.path) as store:
+                store.append([self.scrubber.tree(body)], key)
+        except (LookerError, OSError) as exc:
+            self.error = f"the webhook delivery could not be recorded: {exc}"
+        return delivery
+
+    # Reporting.
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        terminalreporter.section("pytest-looker audit")
+        if self.error is not None:
+            terminalreporter.write_line(f"audit: NOT RECORDED in {self.path}: {self.error}", red=True)
+        elif self.recorded:
+            head = self.recorded[-1]
+            terminalreporter.write_line(
+                f"audit: run {self.run_id} recorded in {self.path} "
+                f"(records {self.recorded[0].seq}–{head.seq}, head {head.hash[:16]}"
+                f"{', signed' if head.hmac else ''})"
+            )
+        if self.warning:
+            terminalreporter.write_line(f"audit: warning: {self.warning}", yellow=True)
+        delivery = self.delivery
+        if delivery is None:
+            return
+        tries = f"{delivery.attempts} attempt{'s' if delivery.attempts != 1 else ''}"
+        if delivery.ok:
+            terminalreporter.write_line(f"audit: webhook delivered to {delivery.host} ({delivery.format}, {tries})")
+        else:
+            terminalreporter.write_line(
+                f"audit: WEBHOOK FAILED to {delivery.host} after {tries}: {delivery.error}"
+                " — the local record is intact",
+                red=True,
+            )
