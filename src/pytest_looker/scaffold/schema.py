@@ -1,0 +1,700 @@
+"""Which warehouse tables and columns a LookML project reads, their types and their join keys.
+
+Looker never sees the warehouse schema; the LookML only *uses* it. To build data a project can
+run on offline we read the schema back out of those uses:
+
+* a view's ``sql_table_name`` names a source table; every ``${TABLE}.col`` in its fields is a
+  column of it;
+* a derived table's SQL is parsed with sqlglot in the project's dialect: each table it reads and
+  each column it takes from it (``${view.SQL_TABLE_NAME}`` resolved to the view's table first);
+* types come first from a field that is exactly ``${TABLE}.col`` (its LookML type: number,
+  string, yesno, a time dimension group and its ``datatype``), then from how SQL uses the column
+  (arithmetic, ``SUM``, string functions, comparisons with literals, date functions), then from
+  its name (``*_id``, ``*_at``, ``is_*``); string literals compared with a column are kept so
+  generated rows can hit ``WHEN status = 'complete'`` branches;
+* keys: each view's primary key, ``sql_on`` equalities ``${a.x} = ${b.y}`` and ``foreign_key``,
+  oriented by ``relationship:`` so the generator knows which side must be unique.
+
+The result is conservative: what cannot be resolved to a plain column (Liquid around a table
+name, a key computed by an expression) is left out and said in :attr:`Schema.notes`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.optimizer.scope import traverse_scope
+
+from pytest_looker.lookml.model import Explore, Field, FieldCategory, Model, Project, View
+
+__all__ = [
+    "ColumnInfo",
+    "JoinKey",
+    "Schema",
+    "SourceTable",
+    "direct_column",
+    "infer_schema",
+    "table_key",
+]
+
+#: Column types the generator knows; ``epoch``/``yyyymmdd`` are integers holding a time.
+COLUMN_TYPES = ("integer", "number", "string", "boolean", "timestamp", "date", "epoch", "yyyymmdd")
+SQL_TYPES = {
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "string": "VARCHAR",
+    "boolean": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+    "epoch": "BIGINT",
+    "yyyymmdd": "BIGINT",
+}
+
+_TABLE_COLUMN = re.compile(
+    r"\$\{\s*TABLE\s*\}\s*\.\s*(?:`([^`]+)`|\"([^\"]+)\"|\[([^\]]+)\]|([A-Za-z_][A-Za-z0-9_$]*))"
+)
+_EXACT_COLUMN = re.compile(r"^\s*\(?\s*" + _TABLE_COLUMN.pattern + r"\s*\)?\s*$")
+_REFERENCE = re.compile(r"\$\{\s*(\w+)(?:\.(\w+))?\s*\}")
+_SQL_TABLE_NAME = re.compile(r"\$\{\s*(\w+)\.SQL_TABLE_NAME\s*\}")
+_LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
+_LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+_EQUALITY = re.compile(r"\$\{\s*(\w+)\.(\w+)\s*\}\s*=\s*\$\{\s*(\w+)\.(\w+)\s*\}")
+_PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ ]+$")
+_INTEGER_NAME = re.compile(r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$", re.I)
+_TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts)$", re.I)
+_DATE_NAME = re.compile(r"(^date$|_date$|^day$)", re.I)
+_BOOL_NAME = re.compile(r"^(is|has|was|can|should)_", re.I)
+
+#: Strength of evidence for a type: a field's LookML type beats SQL usage beats the name.
+STRONG, USAGE, FIELD, NAME = 4, 3, 2, 1
+
+
+@dataclass
+class ColumnInfo:
+    """One column of a source table: its type, why we think so, and literals seen compared with it."""
+
+    name: str
+    type: str = "string"
+    strength: int = 0
+    evidence: str = "default"
+    values: list[str] = field(default_factory=list)
+    not_null: bool = False
+    unique: bool = False
+
+    def offer(self, type_: str | None, strength: int, evidence: str) -> None:
+        """Take ``type_`` when its evidence is stronger than what we have.
+
+        Numeric use beats a ``string`` field type: a number column can be shown as a string
+        dimension, but ``SUM`` or ``/`` of a string column fails (LookML often says string
+        carelessly, and Snowflake casts silently where DuckDB will not).
+        """
+        numeric_over_string = type_ in ("number", "integer") and self.type == "string" and strength >= USAGE
+        if type_ is not None and (strength > self.strength or numeric_over_string):
+            self.type, self.strength, self.evidence = type_, strength, evidence
+
+
+@dataclass
+class SourceTable:
+    """A warehouse table the project reads, keyed case-insensitively by :func:`table_key`."""
+
+    name: str
+    columns: dict[str, ColumnInfo] = field(default_factory=dict)
+    readers: list[str] = field(default_factory=list)
+    primary_key: tuple[str, ...] = ()
+
+    def column(self, name: str) -> ColumnInfo:
+        """The column ``name`` (matched case-insensitively), created on first use."""
+        key = name.lower()
+        found = self.columns.get(key)
+        if found is None:
+            found = self.columns[key] = ColumnInfo(name)
+            found.offer(_name_type(name), NAME, "column name")
+        return found
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.name.split("."))
+
+
+@dataclass(frozen=True)
+class JoinKey:
+    """``child.column`` values must be found in ``parent.column`` (which is unique).
+
+    ``unique_child`` is set for one_to_one joins: the child column must not repeat either.
+    """
+
+    child_table: str
+    child_column: str
+    parent_table: str
+    parent_column: str
+    relationship: str
+    unique_child: bool
+    source: str
+
+
+@dataclass
+class Schema:
+    """Every source table, the join keys between them, and what could not be inferred."""
+
+    tables: dict[str, SourceTable] = field(default_factory=dict)
+    keys: list[JoinKey] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> SourceTable:
+        key = table_key(name)
+        found = self.tables.get(key)
+        if found is None:
+            found = self.tables[key] = SourceTable(clean_table_name(name))
+        return found
+
+    def as_json(self) -> dict[str, Any]:
+        """A plain description (the scaffold manifest stores it to detect drift)."""
+        return {
+            table.name: {
+                "columns": {c.name: c.type for c in table.columns.values()},
+                "primary_key": list(table.primary_key),
+            }
+            for table in sorted(self.tables.values(), key=lambda t: t.name.lower())
+        }
+
+
+def clean_table_name(name: str) -> str:
+    """``\\`acme-prod.shop.orders\\```, ``"DB"."S"."T"`` → ``acme-prod.shop.orders`` / ``DB.S.T``."""
+    text = name.strip().rstrip(";").strip()
+    parts: list[str] = []
+    for chunk in re.findall(r"`[^`]*`|\"[^\"]*\"|\[[^\]]*\]|[^.]+", text):
+        parts.extend(p for p in chunk.strip('`"[]').split(".") if p)
+    return ".".join(p.strip() for p in parts)
+
+
+def table_key(name: str) -> str:
+    return clean_table_name(name).lower()
+
+
+def _name_type(column: str) -> str | None:
+    if _BOOL_NAME.search(column):
+        return "boolean"
+    if _TIME_NAME.search(column):
+        return "timestamp"
+    if _DATE_NAME.search(column):
+        return "date"
+    if _INTEGER_NAME.search(column):
+        return "integer"
+    return None
+
+
+def _column_of(match: re.Match[str]) -> str:
+    return next(g for g in match.groups() if g)
+
+
+def direct_column(view: View, field_name: str, depth: int = 0) -> str | None:
+    """The column a dimension is exactly (``${TABLE}.col``, or ``${other}`` that is), else ``None``."""
+    found = view.fields.get(field_name)
+    if found is None or depth > 5 or found.cases:
+        return None
+    match = _EXACT_COLUMN.match(found.sql or "")
+    if match is not None:
+        return _column_of(match)
+    ref = _REFERENCE.fullmatch((found.sql or "").strip())
+    if ref is not None and ref.group(2) is None and ref.group(1) != "TABLE":
+        return direct_column(view, ref.group(1), depth + 1)
+    return None
+
+
+def field_type(found: Field) -> str | None:
+    """The column type a field states when its SQL is exactly a column."""
+    kind = found.type
+    if found.category is FieldCategory.MEASURE:
+        return (
+            "number" if kind in ("sum", "average", "median", "percentile", "sum_distinct", "average_distinct") else None
+        )
+    if kind.startswith("date_") or kind in ("time", "date_time", "date"):
+        datatype = (found.datatype or "timestamp").lower()
+        if datatype in ("date", "epoch", "yyyymmdd"):
+            return datatype
+        return "date" if kind == "date" and found.group is None else "timestamp"
+    if kind.startswith("duration_"):
+        return "date" if (found.datatype or "").lower() == "date" else "timestamp"
+    return {"number": "number", "tier": "number", "string": "string", "zipcode": "string", "yesno": "boolean"}.get(kind)
+
+
+def _field_sqls(found: Field) -> Iterator[tuple[str, str | None]]:
+    """``(sql, type-if-exact)`` for each SQL a field has (``case``'s default ``sql`` is unused)."""
+    if found.sql and not found.cases and found.type != "location":
+        yield found.sql, field_type(found)
+    for extra in (found.sql_start, found.sql_end):
+        if extra:
+            yield extra, "date" if (found.datatype or "").lower() == "date" else "timestamp"
+    for extra in (found.sql_latitude, found.sql_longitude):
+        if extra:
+            yield extra, "number"
+    if found.sql_distinct_key:
+        yield found.sql_distinct_key, None
+    for case in found.cases:
+        yield case.sql, None
+
+
+def _is_plain_table(name: str | None) -> bool:
+    """A table name without Liquid or references (those we cannot resolve without a query)."""
+    if not name:
+        return False
+    return "${" not in name and "{%" not in name and "{{" not in name and bool(_PLAIN_TABLE.match(name))
+
+
+# -- SQL usage ------------------------------------------------------------------------------------
+
+
+def _classes(*names: str) -> tuple[type[exp.Expression], ...]:
+    return tuple(getattr(exp, n) for n in names if isinstance(getattr(exp, n, None), type))
+
+
+_NUMERIC = _classes(
+    "Add", "Sub", "Mul", "Div", "Mod", "Neg", "Sum", "Avg", "Round", "Abs", "Floor", "Ceil", "Stddev",
+    "StddevPop", "StddevSamp", "Variance", "Ln", "Log", "Sqrt", "Pow", "SafeDivide", "IntDiv", "Sign",
+)  # fmt: skip
+_STRINGY = _classes(
+    "Lower", "Upper", "Trim", "Substring", "Length", "Like", "ILike", "RegexpLike", "RegexpExtract",
+    "Concat", "ConcatWs", "DPipe", "Initcap", "StrPosition", "Split", "Left", "Right", "Replace", "Lpad", "Rpad",
+)  # fmt: skip
+_TEMPORAL = _classes(
+    "DateTrunc", "TimestampTrunc", "DatetimeTrunc", "TimeTrunc", "Extract", "DateDiff", "TimestampDiff",
+    "DatetimeDiff", "DateAdd", "DateSub", "TimestampAdd", "TimestampSub", "DatetimeAdd", "DatetimeSub",
+    "TimeToStr", "TsOrDsToDate", "Date", "Year", "Month", "Day", "Quarter", "Week", "DayOfWeek",
+)  # fmt: skip
+_COMPARISON = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE")
+_BOOLEAN = _classes("Not", "And", "Or")
+_COALESCE = _classes("Coalesce", "Nvl2", "If", "Greatest", "Least")
+_PREDICATES = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Is", "In", "Like", "ILike", "Not", "And", "Or")
+
+
+def _literal_type(node: exp.Expression) -> tuple[str | None, str | None]:
+    """``(type, string value)`` of a literal operand."""
+    if isinstance(node, exp.Literal):
+        return ("string", node.this) if node.is_string else ("number", None)
+    if isinstance(node, exp.Boolean):
+        return "boolean", None
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal):
+        return "number", None
+    return None, None
+
+
+def usage(column: exp.Column) -> tuple[str | None, list[str]]:
+    """The type how SQL uses ``column`` implies, and string literals it is compared with."""
+    parent = column.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    if parent is None:
+        return None, []
+    if isinstance(parent, _NUMERIC):
+        if any(isinstance(n, exp.Interval) for n in parent.iter_expressions()):
+            return "timestamp", []
+        return "number", []
+    if isinstance(parent, _STRINGY):
+        return "string", []
+    if isinstance(parent, _TEMPORAL):
+        return "timestamp", []
+    if isinstance(parent, _COMPARISON):
+        other = parent.expression if parent.this is column or column in parent.this.walk() else parent.this
+        kind, value = _literal_type(other)
+        return kind, [value] if value is not None and isinstance(parent, exp.EQ | exp.NEQ) else []
+    if isinstance(parent, exp.In) and parent.this is column:
+        literals = [_literal_type(e) for e in parent.expressions]
+        types = {k for k, _ in literals}
+        if len(types) == 1 and None not in types:
+            return types.pop(), [v for _, v in literals if v is not None]
+        return None, []
+    if isinstance(parent, _COALESCE):
+        kinds = {_literal_type(e)[0] for e in parent.iter_expressions() if e is not column} - {None}
+        return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
+    if isinstance(parent, _BOOLEAN) or (isinstance(parent, exp.If) and parent.this is column):
+        return "boolean", []
+    return None, []
+
+
+def _placeholders(sql: str) -> str:
+    """LookML SQL as parseable SQL: ``${TABLE}.c`` → ``__t.c``, ``${f}`` → ``__ref.f``, Liquid dropped."""
+    text = _LIQUID_TAG.sub(" ", sql)
+    text = _LIQUID_OUTPUT.sub("1", text)
+    text = _TABLE_COLUMN.sub(lambda m: f'__t."{_column_of(m)}"', text)
+    text = re.sub(r"\$\{\s*TABLE\s*\}", "__t", text)
+    return _REFERENCE.sub(lambda m: f'__ref."{m.group(1)}{"." + m.group(2) if m.group(2) else ""}"', text)
+
+
+def parse(sql: str, dialect: str) -> exp.Expression | None:
+    """``sql`` parsed in ``dialect``, or ``None``: any failure only means we learn less.
+
+    sqlglot raises more than :class:`SqlglotError` on unusual input (an ``AttributeError``
+    from a half-known function), so everything is caught here.
+    """
+    try:
+        tree: Any = sqlglot.parse_one(sql, read=dialect)
+        return tree if isinstance(tree, exp.Expression) else None
+    except Exception:
+        return None
+
+
+# -- inference ------------------------------------------------------------------------------------
+
+
+class _Inference:
+    def __init__(self, project: Project, dialect_for: Callable[[Model], str]) -> None:
+        self.project = project
+        self.dialect_for = dialect_for
+        self.schema = Schema()
+        self.view_tables: dict[tuple[str, str], str] = {}
+        self.seen_views: set[tuple[str, int]] = set()
+
+    def run(self) -> Schema:
+        alternatives: dict[str, list[str]] = {}
+        for model in self.project.models.values():
+            for view in model.views.values():
+                if view.extension_required or not view.sql_table_name:
+                    continue
+                if _is_plain_table(view.sql_table_name):
+                    self.view_tables[(model.name, view.name)] = clean_table_name(view.sql_table_name)
+                    continue
+                # {% if x._in_query %} a.t1 {% else %} a.t2 {% endif %}: every branch is a table.
+                branches = [b.strip() for b in _LIQUID_TAG.split(view.sql_table_name) if b.strip()]
+                if branches and all(_is_plain_table(b) for b in branches):
+                    self.view_tables[(model.name, view.name)] = clean_table_name(branches[0])
+                    alternatives[clean_table_name(branches[0])] = [clean_table_name(b) for b in branches[1:]]
+        for model in self.project.models.values():
+            dialect = self.dialect_for(model)
+            for view in model.views.values():
+                if view.extension_required:
+                    continue
+                self._view(model, view, dialect)
+        for model in self.project.models.values():
+            for explore in model.explores.values():
+                self._joins(model, explore)
+        self._literal_values()
+        for first, others in alternatives.items():
+            source = self.schema.table(first)
+            for other in others:
+                copy = self.schema.table(other)
+                for key, column in source.columns.items():
+                    copy.columns.setdefault(key, dataclasses.replace(column, values=list(column.values)))
+                copy.primary_key = copy.primary_key or source.primary_key
+                copy.readers = list(dict.fromkeys([*copy.readers, *source.readers]))
+        return self.schema
+
+    def _view(self, model: Model, view: View, dialect: str) -> None:
+        table_name = self.view_tables.get((model.name, view.name))
+        if table_name is not None:
+            if (table_name.lower(), id(view)) in self.seen_views:
+                return
+            self.seen_views.add((table_name.lower(), id(view)))
+            table = self.schema.table(table_name)
+            if view.name not in table.readers:
+                table.readers.append(view.name)
+            self._fields(view, table, dialect)
+            pk = view.primary_key
+            if pk is not None:
+                columns = self._pk_columns(view, pk)
+                if columns and not table.primary_key:
+                    table.primary_key = columns
+                    table.column(columns[0]).unique = True
+                    for column in columns:
+                        table.column(column).not_null = True
+        elif view.derived_table is not None and view.derived_table.sql:
+            key = (f"derived:{model.name}.{view.name}", id(view))
+            if key not in self.seen_views:
+                self.seen_views.add(key)
+                self._derived(model, view, view.derived_table.sql, dialect)
+        elif view.derived_table is not None and view.derived_table.explore_source is not None:
+            self._native_key(model, view)
+        elif view.sql_table_name and not _is_plain_table(view.sql_table_name):
+            self.schema.notes.append(f"view {view.name}: sql_table_name {view.sql_table_name!r} is not a plain name")
+
+    def _native_key(self, model: Model, view: View) -> None:
+        """A native derived table's primary key must not be NULL: neither may the columns it selects."""
+        source = view.derived_table.explore_source if view.derived_table else None
+        explore = model.explores.get(source.explore) if source else None
+        pk = view.primary_key
+        if source is None or explore is None or pk is None:
+            return
+        by_name = {c.name.lower(): c.field for c in source.columns}
+        for match in _TABLE_COLUMN.finditer(pk.sql or ""):
+            selected = by_name.get(_column_of(match).lower())
+            alias, _, name = (selected or "").partition(".")
+            resolved = self._resolve(model, explore, alias, name) if name else None
+            if resolved is not None:
+                self.schema.table(resolved[0]).column(resolved[1]).not_null = True
+
+    def _pk_columns(self, view: View, pk: Field) -> tuple[str, ...]:
+        single = direct_column(view, pk.name)
+        if single is not None:
+            return (single,)
+        return tuple(dict.fromkeys(_column_of(m) for m in _TABLE_COLUMN.finditer(pk.sql or "")))
+
+    def _fields(self, view: View, table: SourceTable, dialect: str) -> None:
+        for found in view.fields.values():
+            if found.category is FieldCategory.PARAMETER:
+                continue
+            for sql, exact_type in _field_sqls(found):
+                exact = _EXACT_COLUMN.match(sql)
+                if exact is not None:
+                    column = table.column(_column_of(exact))
+                    # A dimension without `type:` is a string by default, often carelessly: weaker.
+                    strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
+                    column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
+                    continue
+                columns = [_column_of(m) for m in _TABLE_COLUMN.finditer(sql)]
+                if not columns:
+                    continue
+                for name in columns:
+                    table.column(name)
+                tree = parse(_placeholders(sql), dialect)
+                if tree is None:
+                    continue
+                if (
+                    len(set(columns)) == 1
+                    and exact_type in ("number", "string")
+                    and not any(isinstance(n, _PREDICATES) for n in tree.walk())
+                ):
+                    # IFNULL(${TABLE}.x, 0) of a number field: x is a number too, most likely.
+                    column = table.column(columns[0])
+                    column.offer(_refine_number(exact_type, column.name), FIELD, f"{view.name}.{found.name} (wrapped)")
+                for node in tree.find_all(exp.Column):
+                    if node.table != "__t":
+                        continue
+                    kind, values = usage(node)
+                    column = table.column(node.name)
+                    column.offer(_refine_number(kind, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
+                    _add_values(column, values)
+
+    def _derived(self, model: Model, view: View, sql: str, dialect: str) -> None:
+        def table_for(match: re.Match[str]) -> str:
+            other = model.views.get(match.group(1))
+            name = self.view_tables.get((model.name, match.group(1)))
+            if other is None or name is None:
+                return f"__derived_{match.group(1)}"
+            return (other.sql_table_name or name).strip()
+
+        text = _SQL_TABLE_NAME.sub(table_for, sql)
+        text = _LIQUID_TAG.sub(" ", text)
+        text = _LIQUID_OUTPUT.sub("1", text)
+        text = _REFERENCE.sub("NULL", text)
+        tree = parse(text, dialect)
+        if tree is None:
+            self.schema.notes.append(f"view {view.name}: derived table SQL does not parse as {dialect}")
+            return
+        try:
+            scopes = traverse_scope(tree)
+        except Exception:
+            self.schema.notes.append(f"view {view.name}: cannot resolve the derived table's column scopes")
+            return
+        for scope in scopes:
+            tables = {
+                alias: source
+                for alias, source in scope.sources.items()
+                if isinstance(source, exp.Table) and not source.name.startswith("__derived_")
+            }
+            for read in tables.values():
+                table = self.schema.table(_table_name(read))
+                if f"{view.name} (derived)" not in table.readers:
+                    table.readers.append(f"{view.name} (derived)")
+            for node in scope.columns:
+                if node.table:
+                    found = tables.get(node.table)
+                elif len(scope.sources) == 1 and len(tables) == 1:
+                    found = next(iter(tables.values()))
+                else:
+                    found = None
+                if found is None:
+                    continue
+                source = found
+                column = self.schema.table(_table_name(source)).column(node.name)
+                kind, values = usage(node)
+                column.offer(_refine_number(kind, column.name), USAGE, f"{view.name} derived SQL")
+                _add_values(column, values)
+        self._derived_outputs(view, tree, scopes)
+
+    def _derived_outputs(self, view: View, tree: exp.Expression, scopes: list[Any]) -> None:
+        """Carry the derived view's field types back to the source columns its SELECT passes on."""
+        outer = scopes[-1] if scopes else None
+        if outer is None or not isinstance(outer.expression, exp.Select):
+            return
+        select = outer.expression
+        tables = {a: s for a, s in outer.sources.items() if isinstance(s, exp.Table)}
+        grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))
+        passes: dict[str, tuple[str, str, bool]] = {}
+        for projection in select.expressions:
+            inner = projection.this if isinstance(projection, exp.Alias) else projection
+            plain = isinstance(inner, exp.Column)
+            if isinstance(inner, exp.Min | exp.Max) and isinstance(inner.this, exp.Column):
+                inner = inner.this
+            if not isinstance(inner, exp.Column):
+                continue
+            source = (
+                tables.get(inner.table) if inner.table else (next(iter(tables.values())) if len(tables) == 1 else None)
+            )
+            if source is not None:
+                passes[projection.alias_or_name.lower()] = (_table_name(source), inner.name, plain)
+        pk = view.primary_key
+        for found in view.fields.values():
+            for sql, exact_type in _field_sqls(found):
+                exact = _EXACT_COLUMN.match(sql)
+                target = passes.get(_column_of(exact).lower()) if exact else None
+                if target is None:
+                    continue
+                column = self.schema.table(target[0]).column(target[1])
+                column.offer(_refine_number(exact_type, column.name), STRONG, f"{view.name}.{found.name} (derived)")
+                if pk is not None and found.name == pk.name and target[2]:
+                    column.not_null = True
+                    if not grouped and not any(isinstance(p, exp.AggFunc) for p in select.find_all(exp.AggFunc)):
+                        column.unique = True
+
+    def _resolve(self, model: Model, explore: Explore, alias: str, field_name: str) -> tuple[str, str, View] | None:
+        view_name = explore.aliases().get(alias)
+        view = model.views.get(view_name or "")
+        if view is None:
+            return None
+        join = explore.join(alias)
+        table = clean_table_name(join.sql_table_name) if join is not None and join.sql_table_name else None
+        table = table or self.view_tables.get((model.name, view.name))
+        column = direct_column(view, field_name)
+        if table is None or column is None:
+            return None
+        return table, column, view
+
+    def _joins(self, model: Model, explore: Explore) -> None:
+        for join in explore.joins:
+            where = f"{model.name}/{explore.name} join {join.name}"
+            pairs: list[tuple[str, str, str, str]] = []
+            if join.foreign_key:
+                owner, _, name = join.foreign_key.rpartition(".")
+                joined = model.views.get(join.view)
+                if joined is not None and joined.primary_key is not None:
+                    pairs.append((owner or explore.view_name, name, join.name, joined.primary_key.name))
+            else:
+                for m in _EQUALITY.finditer(join.sql_on or ""):
+                    pairs.append((m.group(1), m.group(2), m.group(3), m.group(4)))
+            for left_alias, left_field, right_alias, right_field in pairs:
+                if right_alias != join.name and left_alias == join.name:
+                    left_alias, left_field, right_alias, right_field = right_alias, right_field, left_alias, left_field
+                if right_alias != join.name:
+                    continue
+                parent_side = self._resolve(model, explore, left_alias, left_field)
+                joined_side = self._resolve(model, explore, right_alias, right_field)
+                if parent_side is None or joined_side is None:
+                    self.schema.notes.append(f"{where}: key {left_alias}.{left_field} = {right_alias}.{right_field}"
+                                             " is not a plain column on both sides")  # fmt: skip
+                    continue
+                self._link(parent_side, joined_side, join.relationship, where)
+
+    def _link(
+        self, parent_side: tuple[str, str, View], joined_side: tuple[str, str, View], relationship: str, where: str
+    ) -> None:
+        def is_pk(side: tuple[str, str, View]) -> bool:
+            pk = side[2].primary_key
+            return pk is not None and direct_column(side[2], pk.name) == side[1]
+
+        parent_is_one = relationship == "one_to_one" and is_pk(parent_side) and not is_pk(joined_side)
+        if relationship == "one_to_many" or parent_is_one:
+            one, many = parent_side, joined_side
+        else:
+            one, many = joined_side, parent_side
+        if (one[0].lower(), one[1].lower()) == (many[0].lower(), many[1].lower()):
+            return
+        unique_child = relationship == "one_to_one"
+        one_column = self.schema.table(one[0]).column(one[1])
+        if relationship != "many_to_many":
+            one_column.unique = True
+            one_column.not_null = True
+        key = JoinKey(
+            clean_table_name(many[0]), many[1], clean_table_name(one[0]), one[1], relationship, unique_child, where
+        )
+        self.schema.table(many[0]).column(many[1])
+        if not any(
+            (k.child_table.lower(), k.child_column.lower()) == (key.child_table.lower(), key.child_column.lower())
+            and (k.parent_table.lower(), k.parent_column.lower())
+            == (key.parent_table.lower(), key.parent_column.lower())
+            for k in self.schema.keys
+        ):
+            self.schema.keys.append(key)
+
+    def _literal_values(self) -> None:
+        """String literals compared with a field (``${status} = 'x'``, ``filters: [status: "x"]``)."""
+        for model in self.project.models.values():
+            dialect = self.dialect_for(model)
+            for view in model.views.values():
+                table_name = self.view_tables.get((model.name, view.name))
+                if table_name is None or view.extension_required:
+                    continue
+                table = self.schema.table(table_name)
+                for found in view.fields.values():
+                    for condition in found.filters:
+                        column = _transparent_column(view, condition.field)
+                        if column is not None and table.column(column).type == "string":
+                            text = condition.expression.strip().lstrip("-")
+                            _add_values(table.column(column), [v.strip() for v in text.split(",") if "%" not in v])
+                    for sql, exact_type in _field_sqls(found):
+                        if "${" not in sql:
+                            continue
+                        whole = _REFERENCE.fullmatch(sql.strip())
+                        if found.is_measure and exact_type == "number" and whole and whole.group(2) is None:
+                            column = direct_column(view, whole.group(1))
+                            if column is not None:
+                                info = table.column(column)
+                                info.offer(_refine_number("number", column), USAGE, f"{view.name}.{found.name}")
+                            continue
+                        tree = parse(_placeholders(sql), dialect)
+                        for node in tree.find_all(exp.Column) if tree is not None else ():
+                            if node.table != "__ref" or "." in node.name:
+                                continue
+                            column = _transparent_column(view, node.name)
+                            kind, values = usage(node)
+                            if column is None:
+                                continue
+                            info = table.column(column)
+                            if kind == "string" and info.type == "string":
+                                _add_values(info, values)
+                            elif kind == "number" and direct_column(view, node.name) == column:
+                                info.offer(
+                                    _refine_number(kind, info.name), USAGE, f"{view.name}.{found.name} (SQL use)"
+                                )
+
+
+def _transparent_column(view: View, field_name: str) -> str | None:
+    """The column behind a field that is the column, maybe under LOWER/UPPER/TRIM."""
+    direct = direct_column(view, field_name)
+    if direct is not None:
+        return direct
+    found = view.fields.get(field_name)
+    match = re.fullmatch(r"\s*(?:LOWER|UPPER|TRIM)\s*\(\s*(.*?)\s*\)\s*", found.sql or "", re.I) if found else None
+    inner = _EXACT_COLUMN.match(match.group(1)) if match else None
+    return _column_of(inner) if inner else None
+
+
+def _add_values(column: ColumnInfo, values: list[str]) -> None:
+    for value in values:
+        if value and value not in column.values and len(column.values) < 20:
+            column.values.append(value)
+
+
+def _refine_number(kind: str | None, column: str) -> str | None:
+    """``number`` → ``integer`` for id-like names (keys join on integers, not decimals)."""
+    if kind == "number" and _INTEGER_NAME.search(column):
+        return "integer"
+    return kind
+
+
+def _table_name(source: exp.Table) -> str:
+    return ".".join(p for p in (source.catalog, source.db, source.name) if p)
+
+
+def infer_schema(project: Project, dialect_for: Callable[[Model], str] | str = "duckdb") -> Schema:
+    """The source tables, columns, types and join keys the project's LookML reads.
+
+    ``dialect_for`` gives the SQL dialect of a model (its connection's); a string means one
+    dialect for all models.
+    """
+    resolve = (lambda _model: dialect_for) if isinstance(dialect_for, str) else dialect_for
+    return _Inference(project, resolve).run()
