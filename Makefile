@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CONTRACT := ../shared/checks/contract.py
-CONTRACT_PARTS := inspect sql query validate serve
+CONTRACT_PARTS := inspect sql query validate serve audit
 EXAMPLE := examples/ecommerce
 
 .PHONY: install demo test lint typecheck unit contract format clean

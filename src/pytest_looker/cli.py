@@ -18,14 +18,20 @@ from typing import Any, TypeVar
 
 import click
 
+from pytest_looker.audit.cli import audit as audit_group
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError, LookerError
+from pytest_looker.impact.cli import diff as diff_command
 from pytest_looker.inspection import inspect_report, inspect_text
+from pytest_looker.looker.client.cli import connect as looker_connect
+from pytest_looker.looker.client.cli import content_validate as looker_content_validate
+from pytest_looker.looker.client.cli import lookml_validate as looker_lookml_validate
 from pytest_looker.looker.emulator.cli import serve
 from pytest_looker.lookml import Project, load_project
 from pytest_looker.querying import output_rows, parse_key_values, run_compiled
 from pytest_looker.run import Backend, DuckDBBackend
+from pytest_looker.scaffold.cli import scaffold as scaffold_group
 from pytest_looker.validation import Failure, ValidationReport, select_explores
 from pytest_looker.validation import validate as run_validation
 
@@ -301,7 +307,13 @@ def test(pytest_args: tuple[str, ...]) -> None:
     sys.exit(run_pytest(pytest_args, settings, Path.cwd()))
 
 
+main.add_command(audit_group)
+main.add_command(scaffold_group)
+main.add_command(diff_command)
 main.add_command(serve)
+main.add_command(looker_connect)
+main.add_command(looker_lookml_validate)
+main.add_command(looker_content_validate)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,10 +39,36 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 SECTION = "pytest-looker"
 
-#: Backends a configuration may name (``looker`` is accepted here and refused when connecting
-#: until the Looker API backend exists).
+#: Backends a configuration may name (``looker`` runs queries through the Looker API and needs
+#: the ``looker`` extra, i.e. looker-sdk).
 BACKENDS = ("duckdb", "sqlalchemy", "looker")
+#: Payload formats of the audit webhook.
+WEBHOOK_FORMATS = ("json", "slack")
 
+#: The Looker API keys collected raw into :attr:`Settings.looker` (path-valued ones resolved).
+LOOKER_KEYS = frozenset(
+    {
+        "commit",
+        "looker_project",
+        "client_id",
+        "client_secret_env",
+        "looker_ini",
+        "looker_ini_section",
+        "credentials_command",
+        "secret_max_age_days",
+        "secret_hard_limit_days",
+        "verify_ssl",
+        "ca_bundle",
+        "proxy",
+        "timeout",
+        "headers",
+        "headers_env",
+        "query_concurrency",
+        "remote_reset",
+        "native_tests",
+        "compare_sql",
+    }
+)
 #: Keys valid in the base table and in every environment section.
 SETTING_KEYS = frozenset(
     {
@@ -66,8 +92,24 @@ SETTING_KEYS = frozenset(
         "base_url",
         "workspace",
         "branch",
+        # The audit trail (pytest_looker.audit): on/off, where the log is, where to notify.
+        "audit",
+        "audit_log",
+        "audit_webhook",
+        "audit_webhook_format",
     }
+    | frozenset(
+        # Looker API connection, credentials and environment (pytest_looker.looker.client.options
+        # checks their types and meaning; kept raw here so config.py needs no looker-sdk).
+        LOOKER_KEYS
+    )
 )
+_LOOKER_PATH_KEYS = ("looker_ini", "ca_bundle")
+#: Keys that would put a secret in a committed file: refused with a pointer to the safe key.
+_SECRET_KEYS = {
+    "client_secret": "client_secret_env = 'NAME_OF_AN_ENVIRONMENT_VARIABLE'",
+    "password": "client_secret_env",
+}
 #: Keys only the base table may hold.
 TOP_LEVEL_KEYS = frozenset({"environments"})
 #: Kept for callers of the first release.
@@ -92,6 +134,10 @@ ENV_VARS: Mapping[str, str] = MappingProxyType(
             "check_keys",
             "explores",
             "include_hidden",
+            "audit",
+            "audit_log",
+            "audit_webhook",
+            "audit_webhook_format",
         )
     }
 )
@@ -146,6 +192,11 @@ class Settings:
     base_url: str | None = None
     workspace: str | None = None
     branch: str | None = None
+    audit: bool = True
+    audit_log: Path | None = None
+    audit_webhook: str | None = None
+    audit_webhook_format: str = "json"
+    looker: Mapping[str, Any] = field(default_factory=_frozen)
     raw: Mapping[str, Any] = field(default_factory=_frozen)
 
     def dialect_for(self, connection: str | None) -> str:
@@ -245,6 +296,13 @@ def load_settings(
 
 
 def _check_keys(table: Mapping[str, Any], allowed: frozenset[str], label: str) -> None:
+    for key, safe in _SECRET_KEYS.items():
+        if key in table:
+            # Never echo the value: it is the secret we refuse to hold.
+            raise ConfigurationError(
+                f"{label}: {key} must not be written in a configuration file (it would be committed);"
+                f" use {safe} and put the secret in that environment variable, looker.ini or a credentials_command"
+            )
     unknown = sorted(set(table) - allowed)
     if unknown:
         known = ", ".join(sorted(allowed))
@@ -272,7 +330,7 @@ def _resolve(
 
     settings: dict[str, Any] = {"source": path, "raw": _frozen(table), "environment": environment}
     settings["environments"] = environments
-    for key in ("project", "duckdb", "seeds"):
+    for key in ("project", "duckdb", "seeds", "audit_log"):
         found = value(key)
         if found is not None:
             settings[key] = _path(key, *found)
@@ -293,9 +351,18 @@ def _resolve(
         settings["timezone"] = name
     if (found := value("now")) is not None:
         settings["now"] = _now(*found, zone=settings.get("timezone"))
-    for key in ("check_keys", "include_hidden"):
+    for key in ("check_keys", "include_hidden", "audit"):
         if (found := value(key)) is not None:
             settings[key] = _bool(key, *found)
+    if (found := value("audit_webhook")) is not None:
+        settings["audit_webhook"] = _webhook(*found)
+    if (found := value("audit_webhook_format")) is not None:
+        fmt = _string("audit_webhook_format", *found).lower()
+        if fmt not in WEBHOOK_FORMATS:
+            raise ConfigurationError(
+                f"{found[1].label}: audit_webhook_format must be one of {', '.join(WEBHOOK_FORMATS)}, not {fmt!r}"
+            )
+        settings["audit_webhook_format"] = fmt
     if (found := value("explores")) is not None:
         settings["explores"] = _selectors(*found)
     if (found := value("dependency_paths")) is not None:
@@ -304,6 +371,12 @@ def _resolve(
         if not isinstance(items, list | tuple) or not all(isinstance(p, str) for p in items):
             raise ConfigurationError(f"{layer.label}: dependency_paths must be a list of directories")
         settings["dependency_paths"] = tuple((layer.base / p).resolve() for p in items)
+    looker: dict[str, Any] = {}
+    for key in sorted(LOOKER_KEYS):
+        if (found := value(key)) is not None:
+            raw, layer = found
+            looker[key] = _path(key, raw, layer) if key in _LOOKER_PATH_KEYS else raw
+    settings["looker"] = _frozen(looker)
     settings["connections"] = _frozen(merged["connections"])
     settings["user_attributes"] = _frozen(merged["user_attributes"])
     settings["constants"] = _frozen(merged["constants"])
@@ -349,6 +422,21 @@ def _path(key: str, raw: Any, layer: Layer) -> Path:
     if isinstance(raw, Path):
         return raw.resolve() if raw.is_absolute() else (layer.base / raw).resolve()
     return (layer.base / _string(key, raw, layer)).resolve()
+
+
+def _webhook(raw: Any, layer: Layer) -> str:
+    """An http(s) URL; the message never quotes it, since a webhook URL is often the secret."""
+    from urllib.parse import urlsplit
+
+    url = _string("audit_webhook", raw, layer)
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ConfigurationError(f"{layer.label}: audit_webhook must be an http:// or https:// URL")
+    return url
 
 
 def _dialect(key: str, raw: Any, layer: Layer) -> str:

@@ -12,16 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pytest_looker.compile import DEFAULT_LIMIT
+from pytest_looker.compile import DEFAULT_LIMIT, Query
 from pytest_looker.errors import ExpressionError, LookerError
 from pytest_looker.expressions import LexpType, check_assert
 from pytest_looker.lookml.model import DataTest, Project
 from pytest_looker.testing.tables import cell, render_table
 
 if TYPE_CHECKING:
+    from pytest_looker.testing.result import QueryResult
     from pytest_looker.testing.session import LookerSession
 
-__all__ = ["DataTestOutcome", "field_types", "run_data_test"]
+__all__ = ["DataTestOutcome", "check_asserts", "data_test_query", "field_types", "run_data_test"]
 
 _SHOWN_ROWS = 10
 
@@ -68,24 +69,39 @@ class DataTestOutcome:
         return bool(self.failures)
 
 
-def run_data_test(session: LookerSession, test: DataTest) -> DataTestOutcome:
-    """Run ``test`` on the session's backend and check every assert."""
-    outcome = DataTestOutcome()
+def data_test_query(session: LookerSession, test: DataTest) -> Query:
+    """The ``explore_source`` query of a data test."""
     source = test.explore_source
-    fields = [c.field for c in source.columns]
-    query = session.make_query(
+    return session.make_query(
         f"{test.model}/{source.explore}",
-        fields=fields,
+        fields=[c.field for c in source.columns],
         filters={f.field: f.expression for f in source.filters},
         sorts=[f"{s.field} desc" if s.descending else s.field for s in source.sorts],
         limit=source.limit,
         timezone=source.timezone,
     )
-    compiled = session.compile(query)
-    outcome.sql = compiled.sql
+
+
+def run_data_test(session: LookerSession, test: DataTest) -> DataTestOutcome:
+    """Run ``test`` on the session's backend and check every assert."""
+    if session.settings.backend == "looker":
+        # Looker runs the query (or the whole test, with --looker-native-tests).
+        from pytest_looker.looker.client.pytest_support import run_data_test_in_looker
+
+        return run_data_test_in_looker(session, test)
+    compiled = session.compile(data_test_query(session, test))
     from pytest_looker.testing.session import run_compiled
 
     result = run_compiled(compiled, session.backend)
+    outcome = check_asserts(session, test, result)
+    outcome.sql = compiled.sql
+    return outcome
+
+
+def check_asserts(session: LookerSession, test: DataTest, result: QueryResult) -> DataTestOutcome:
+    """Evaluate every assert of ``test`` on the rows of its query."""
+    outcome = DataTestOutcome(sql=result.sql)
+    source = test.explore_source
     if source.limit is None and len(result.rows) >= DEFAULT_LIMIT:
         outcome.warnings.append(f"the test query hit the {DEFAULT_LIMIT}-row limit: rows beyond it were not tested")
     types = field_types(session.project, test.model, list(result.columns), source.explore)

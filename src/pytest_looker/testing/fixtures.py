@@ -79,6 +79,11 @@ class Looker:
             explore, fields=fields, filters=filters, sorts=sorts, limit=limit,
             user_attributes=user_attributes, timezone=timezone,
         )  # fmt: skip
+        if self.session.settings.backend == "looker":  # Looker compiles and runs it
+            result = self.session.run(query)
+            if result.sql:
+                self._record(result.sql)
+            return result
         compiled = self.session.compile(query)
         self._record(compiled.sql)
         from pytest_looker.testing.session import run_compiled

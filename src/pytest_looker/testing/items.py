@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from pytest_looker.compile import CompiledQuery
     from pytest_looker.testing.plugin import LookerPlugin
     from pytest_looker.testing.session import LookerSession
+    from pytest_looker.validation import ValidationReport
 
 KIND_PROPERTY = "looker_kind"
 
@@ -139,6 +140,12 @@ class SpecItem(LookerItem):
             timezone=query.get("timezone"),
         )
         try:
+            if spec.given is None and session.settings.backend == "looker":
+                result = session.run(made)  # through Looker; `given` specs stay local and hermetic
+                if result.sql:
+                    self.record_sql(result.sql)
+                self._compare(spec, result)
+                return
             compiled = session.compile(made, target="duckdb" if spec.given is not None else None)
             self.record_sql(compiled.sql)
             if spec.given is None:
@@ -147,10 +154,14 @@ class SpecItem(LookerItem):
                 result = self._run_hermetic(session, compiled, spec.given)
         except LookerError as exc:
             raise LookerFailure(f"{where} on {spec.explore}: {exc}" + self._sql_tail()) from None
+        self._compare(spec, result)
+
+    def _compare(self, spec: UnitSpec, result: QueryResult) -> None:
         diff = compare_rows(
             result.rows, spec.expect_rows, ordered=spec.ordered, tolerance=spec.tolerance, available=result.columns
         )
         if diff:
+            where = f"unit test {spec.name} ({spec.location})"
             self._fail(f"{where} on {spec.explore}: rows differ", [diff.render()], result.sql)
 
     @staticmethod
@@ -184,6 +195,15 @@ class SqlValidationItem(LookerItem):
         from pytest_looker.validation import validate
 
         session = self.session_
+        if session.settings.backend == "looker":  # Looker runs the LIMIT 0 queries
+            from pytest_looker.looker.client.pytest_support import validate_in_looker
+
+            report, looker_sql = validate_in_looker(session, self.explore)
+            if report.failures:
+                if looker_sql:
+                    self.record_sql(looker_sql)
+                self._report(report, looker_sql and f"-- Looker's SQL for {report.failures[0].field}\n{looker_sql}")
+            return
         backend = session.backend
         dialect = session.dialect_for(self.explore.model)
         report = validate(
@@ -196,9 +216,6 @@ class SqlValidationItem(LookerItem):
         )
         if not report.failures:
             return
-        lines = [
-            f"{f.file}:{f.line}  {f.field}\n" + textwrap.indent(f.message.strip(), "    ") for f in report.failures
-        ]
         sql = None
         first = report.failures[0]
         try:
@@ -207,10 +224,16 @@ class SqlValidationItem(LookerItem):
             self.record_sql(sql)
         except LookerError:
             pass
+        self._report(report, sql and f"-- the failing query of {first.field}\n{sql}")
+
+    def _report(self, report: ValidationReport, sql: str | None) -> None:
+        lines = [
+            f"{f.file}:{f.line}  {f.field}\n" + textwrap.indent(f.message.strip(), "    ") for f in report.failures
+        ]
         self._fail(
             f"SQL validation of {self.label}: {len(report.failures)} of {report.fields} field(s) fail",
             ["\n".join(lines)],
-            sql and f"-- the failing query of {first.field}\n{sql}",
+            sql,
         )
 
 

@@ -22,8 +22,10 @@ from typing import Any
 
 import pytest
 
+from pytest_looker.audit.hooks import annotate_report, configure_audit
 from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError
+from pytest_looker.testing.dashboards import DASHBOARD_SUFFIXES, collect_dashboards
 from pytest_looker.testing.fixtures import looker, lookml_project
 from pytest_looker.testing.items import KIND_PROPERTY, LookMLFile, SpecFile
 from pytest_looker.testing.session import LookerSession
@@ -31,18 +33,22 @@ from pytest_looker.testing.unit import is_spec_file
 
 __all__ = ["PLUGIN_KEY", "LookerPlugin", "looker", "lookml_project"]
 
-KIND_ORDER = ("lookml-test", "unit", "sql", "keys", "relationships", "python")
+KIND_ORDER = ("lookml-test", "unit", "sql", "keys", "relationships", "dashboard", "python")
 
 # (option, setting, help)
 _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--looker-project", "project", "LookML project directory."),
-    ("--looker-backend", "backend", "Backend that runs the SQL: duckdb or sqlalchemy."),
+    ("--looker-backend", "backend", "Backend that runs the queries: duckdb, sqlalchemy or looker (the Looker API)."),
     ("--looker-dialect", "dialect", "Dialect the LookML SQL is written in (default per connection, else duckdb)."),
     ("--looker-now", "now", "The clock for relative date filters, an ISO datetime."),
     ("--looker-timezone", "timezone", "Query time zone (IANA name)."),
     ("--looker-url", "url", "SQLAlchemy URL of the warehouse (sqlalchemy backend)."),
     ("--looker-duckdb", "duckdb", "DuckDB database file."),
     ("--looker-seeds", "seeds", "Directory of <schema>/<table>.csv|parquet|json seed files."),
+    ("--looker-audit", "audit", "Audit trail of the run: on (default) or off."),
+    ("--looker-audit-log", "audit_log", "Audit log file (default: .pytest-looker/audit.db under the rootdir)."),
+    ("--looker-audit-webhook", "audit_webhook", "POST the run's summary to this URL after recording it."),
+    ("--looker-audit-webhook-format", "audit_webhook_format", "Webhook payload: json (default) or slack."),
 )
 
 
@@ -101,6 +107,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for option, setting, help_text in _OPTIONS:
         group.addoption(option, dest=f"looker_{setting}", default=None, help=help_text)
     group.addoption(
+        "--looker-changed-since", dest="looker_changed_since", default=None, metavar="REF",
+        help="Run only the LookML items whose compiled SQL or inputs changed since this git ref.",
+    )  # fmt: skip
+    group.addoption(
         "--looker-env", dest="looker_env", default=None, help="Environment: [tool.pytest-looker.environments.NAME]."
     )
     group.addoption(
@@ -119,10 +129,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--looker-include-hidden", dest="looker_include_hidden", action="store_true", default=None,
         help="Also SQL-validate hidden fields.",
     )  # fmt: skip
+    group.addoption(
+        "--looker-native-tests", dest="looker_native_tests", action="store_true", default=None,
+        help="With --looker-backend looker: run LookML test: blocks with Looker's own test runner.",
+    )  # fmt: skip
+    group.addoption(
+        "--looker-compare-sql", dest="looker_compare_sql", action="store_true", default=None,
+        help="With --looker-backend looker: also run Looker's SQL and ours on the warehouse; fail on any difference.",
+    )  # fmt: skip
 
 
 def _options(config: pytest.Config) -> dict[str, Any]:
     names = [setting for _, setting, _ in _OPTIONS] + ["explores", "check_keys", "include_hidden"]
+    names += ["native_tests", "compare_sql"]
     return {name: config.getoption(f"looker_{name}") for name in names}
 
 
@@ -145,6 +164,21 @@ def pytest_configure(config: pytest.Config) -> None:
     plugin = LookerPlugin(settings, options, environment, cwd)
     config.stash[PLUGIN_KEY] = plugin
     config.pluginmanager.register(plugin, "pytest-looker-state")
+    if settings.backend == "looker":  # environment (dev mode, branch) entered and always restored
+        from pytest_looker.looker.client.pytest_support import LookerRunHooks
+
+        config.pluginmanager.register(LookerRunHooks(config, plugin.session), "pytest-looker-looker")
+    configure_audit(config, plugin)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--looker-changed-since REF``: deselect the items a change since REF cannot affect."""
+    plugin = config.stash.get(PLUGIN_KEY, None)
+    ref = config.getoption("looker_changed_since", None)
+    if plugin is not None and ref:
+        from pytest_looker.impact.select import deselect_unchanged
+
+        deselect_unchanged(config, items, plugin.session(), ref)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -184,6 +218,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     if is_spec_file(file_path):
         return SpecFile.from_parent(parent, path=file_path)
+    if file_path.name.endswith(DASHBOARD_SUFFIXES):
+        return collect_dashboards(file_path, parent, plugin.session().root)
     if file_path.suffix != ".lkml":
         return None
     session = plugin.session()
@@ -200,6 +236,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
+    annotate_report(item, report)
     if report.when == "call" and not report.failed:
         sql = [str(value) for name, value in item.user_properties if name == "sql"]
         if sql:

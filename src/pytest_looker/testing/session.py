@@ -23,9 +23,15 @@ __all__ = ["LookerSession", "open_backend"]
 
 
 def open_backend(settings: Settings) -> Backend:
-    """The backend the settings name; ``looker`` is refused until its backend exists."""
+    """The backend the settings name (``looker``: the Looker API, needs the ``looker`` extra)."""
     if settings.backend == "looker":
-        raise ConfigurationError("backend 'looker' is not available yet: use duckdb or sqlalchemy")
+        try:
+            from pytest_looker.looker.client import open_looker_backend
+        except ImportError as exc:  # looker-sdk missing
+            raise ConfigurationError(
+                f"backend 'looker' needs looker-sdk: pip install 'pytest-looker[looker]' ({exc})"
+            ) from None
+        return open_looker_backend(settings)
     if settings.backend == "duckdb":
         if settings.url is not None and settings.duckdb is None and settings.seeds is None:
             raise ConfigurationError("a url is set but backend is duckdb: set backend = 'sqlalchemy' to use it")
@@ -120,12 +126,26 @@ class LookerSession:
         return compile_query(source, query, dialect=dialect, target=target or self.backend.dialect)
 
     def run(self, query: Query, *, backend: Backend | None = None, project: Project | None = None) -> QueryResult:
-        """Compile and execute ``query``; rows keyed ``view.field``."""
+        """Compile and execute ``query``; rows keyed ``view.field``.
+
+        With the looker backend Looker compiles and runs it; key checks (``project`` is their
+        helper project, unknown to Looker) run on the environment's warehouse instead.
+        """
+        if backend is None and self.settings.backend == "looker":
+            from pytest_looker.looker.client import pytest_support
+
+            if project is None:
+                return pytest_support.run_through_looker(self, query)
+            backend = pytest_support.warehouse_backend(self, "a key check")
         engine = backend or self.backend
         compiled = self.compile(query, target=engine.dialect, project=project)
         return run_compiled(compiled, engine)
 
     def close(self) -> None:
+        if self.settings.backend == "looker":
+            from pytest_looker.looker.client.pytest_support import close_warehouse
+
+            close_warehouse(self)
         if self._backend is not None:
             self._backend.close()
             self._backend = None

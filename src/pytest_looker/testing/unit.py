@@ -42,7 +42,10 @@ from pytest_looker.lookml.model import Field, Project
 __all__ = ["SpecError", "UnitSpec", "column_types", "load_specs"]
 
 SPEC_SUFFIXES = (".lkmltest.yml", ".lkmltest.yaml")
-_TEST_KEYS = frozenset({"name", "explore", "description", "given", "query", "expect"})
+_TEST_KEYS = frozenset({"name", "explore", "description", "given", "query", "expect", "generated"})
+#: ``generated: snapshot`` marks a test whose expectation ``pytest-looker scaffold tests`` computed
+#: from its given rows: it pins today's behaviour and needs a person's review to become a spec.
+_GENERATED = ("snapshot",)
 _QUERY_KEYS = frozenset({"fields", "filters", "sorts", "limit", "user_attributes", "timezone"})
 _EXPECT_KEYS = frozenset({"rows", "ordered", "tolerance"})
 _TABLE_COLUMN = re.compile(r'^\s*\$\{TABLE\}\.[`"]?(\w+)[`"]?\s*$')
@@ -133,6 +136,8 @@ def _parse(raw: Any, name: str, location: Location) -> UnitSpec:
     for required in ("name", "explore", "query", "expect"):
         if required not in raw:
             raise SpecError(f"missing '{required}:'")
+    if raw.get("generated") is not None and raw["generated"] not in _GENERATED:
+        raise SpecError(f"generated: must be {' or '.join(_GENERATED)}, not {raw['generated']!r}")
     explore = raw["explore"]
     if not isinstance(explore, str) or explore.count("/") != 1:
         raise SpecError(f"explore must be written model/explore, not {explore!r}")

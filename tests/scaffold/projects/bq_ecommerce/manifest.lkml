@@ -1,0 +1,5 @@
+project_name: "bq_ecommerce"
+
+constant: gcp_project {
+  value: "acme-prod"
+}
