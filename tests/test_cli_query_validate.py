@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from helpers import write_files
 from pytest_looker.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ecommerce"
@@ -104,3 +105,37 @@ def test_explore_selectors(seeded: Path) -> None:
     assert code == 0, output
     code, output = invoke("validate", "--compile-only", "--explores", "bad")
     assert code == 2 and "model/explore" in output
+
+
+ACCESS_FILTERED = {
+    "m.model.lkml": """
+        connection: "db"
+        include: "/views/*.view.lkml"
+        explore: t { access_filter: { field: t.region user_attribute: region } }
+    """,
+    "views/t.view.lkml": """
+        view: t {
+          sql_table_name: main.t ;;
+          dimension: region {}
+          dimension: amount { type: number }
+          measure: total { type: sum sql: ${amount} ;; }
+        }
+    """,
+}
+
+
+def test_validate_reports_an_explore_level_problem_once_and_uses_user_attributes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_files(tmp_path / "p", ACCESS_FILTERED)
+    result = CliRunner().invoke(main, ["validate", "--compile-only", "--project", str(root), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    [failure] = json.loads(result.output)["failures"]
+    assert failure["field"] == "*" and "every field fails" in failure["message"] and "region" in failure["message"]
+    (root / "pyproject.toml").write_text(
+        '[tool.pytest-looker]\nproject = "."\nuser_attributes = { region = "north" }\n'
+    )
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["validate", "--compile-only", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["fields"] == 3

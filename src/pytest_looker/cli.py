@@ -7,6 +7,7 @@ as one sentence with its file:line; any other exception is a bug and keeps its t
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -153,7 +154,8 @@ def sql(project_dir: Path | None, dialect: str | None, **query_args: Any) -> Non
     """Print the SQL Looker would write for an explore query."""
     project, settings = open_project(project_dir)
     query = build_query(**query_args)
-    click.echo(compile_query(project, query, dialect=settings.dialect, target=dialect).sql)
+    source = settings.dialect_for(project.model(query.model).connection)
+    click.echo(compile_query(project, query, dialect=source, target=dialect).sql)
 
 
 @main.command()
@@ -162,11 +164,18 @@ def sql(project_dir: Path | None, dialect: str | None, **query_args: Any) -> Non
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table")
 @user_errors
 def query(project_dir: Path | None, duckdb_file: Path | None, output_format: str, **query_args: Any) -> None:
-    """Compile an explore query and run it (on DuckDB), printing rows keyed view.field."""
+    """Compile an explore query and run it, printing rows keyed view.field.
+
+    It runs on --duckdb FILE when given, else on the configured backend (seeds, a URL...).
+    """
     project, settings = open_project(project_dir)
-    compiled = compile_query(project, build_query(**query_args), dialect=settings.dialect, target="duckdb")
-    backend = DuckDBBackend(duckdb_file)
+    query = build_query(**query_args)
+    if query.now is None and settings.query_now() is not None:
+        query = dataclasses.replace(query, now=settings.query_now())
+    source = settings.dialect_for(project.model(query.model).connection)
+    backend = _validation_backend(settings, duckdb_file)
     try:
+        compiled = compile_query(project, query, dialect=source, target=backend.dialect)
         rows = run_compiled(compiled, backend)
     finally:
         backend.close()
@@ -197,7 +206,15 @@ def validate(
     project, settings = open_project(project_dir)
     selected = [s for chunk in selectors for s in chunk.split()] or list(settings.explores)
     if compile_only:
-        report = run_validation(project, selected, dialect=settings.dialect, include_hidden=include_hidden)
+        report = run_validation(
+            project,
+            selected,
+            dialect=settings.dialect,
+            model_dialects={name: settings.dialect_for(m.connection) for name, m in project.models.items()},
+            include_hidden=include_hidden,
+            user_attributes=settings.user_attributes,
+            now=settings.query_now(),
+        )
         _print_report(report, output_format, None)
         return
     backend = _validation_backend(settings, duckdb_file)
@@ -248,6 +265,8 @@ def _validate_with_progress(
                 target=backend.dialect,
                 execute=backend.execute,
                 include_hidden=include_hidden,
+                user_attributes=settings.user_attributes,
+                now=settings.query_now(),
             )
             rows.append(
                 (f"{explore.model}/{explore.name}", report.fields, len(report.failures), time.perf_counter() - started)

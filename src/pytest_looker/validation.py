@@ -10,13 +10,15 @@ The JSON form (:func:`report_json`) is a stable contract shared with ``validate`
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import datetime
 from typing import Any
 
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.compile.scope import is_selectable_category, scope_for
-from pytest_looker.errors import CompileError, ConfigurationError, LookerError
+from pytest_looker.errors import CompileError, ConfigurationError, Location, LookerError
 from pytest_looker.lookml.model import Explore, Field, Project
 
 
@@ -106,11 +108,22 @@ def validate(
     execute: Execute | None = None,
     on_explore: Callable[[Explore], None] | None = None,
     include_hidden: bool = True,
+    user_attributes: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+    model_dialects: Mapping[str, str] | None = None,
 ) -> ValidationReport:
     """Validate the selected explores; without ``execute`` only compile (no database).
 
     SQL is generated in ``dialect`` and transpiled to ``target`` (the backend's dialect) if given.
+    ``model_dialects`` overrides ``dialect`` per model (a model's connection picks its dialect).
+    ``user_attributes`` and ``now`` are those of the validating user and clock (access filters
+    and ``_user_attributes`` in Liquid need them, as in Looker).
     """
+    attributes = dict(user_attributes or {})
+    contexts = {
+        name: _Context(project, (model_dialects or {}).get(name, dialect), target, attributes, now)
+        for name in project.models
+    }
     explores = select_explores(project, selectors)
     failures: list[Failure] = []
     total_fields = 0
@@ -121,45 +134,86 @@ def validate(
         try:
             fields = explore_fields(project, explore, include_hidden=include_hidden)
         except LookerError as exc:
-            location = exc.location or explore.location
-            failures.append(Failure(explore.model, explore.name, "*", location.file, location.line, exc.message))
+            failures.append(_explore_failure(explore, exc.message, exc.location))
             continue
         total_fields += len(fields)
-        runnable: list[tuple[str, Field]] = []
-        for name, field in fields:
-            problem = _compile_problem(project, explore, [name], dialect, target)
-            if problem is None:
-                runnable.append((name, field))
-            else:
-                failures.append(_failure(explore, name, field, problem))
+        context = contexts[explore.model]
+        runnable, compile_failures = _compile_each(context, explore, fields)
+        failures.extend(compile_failures)
         if execute is not None and runnable:
-            found, count = _bisect(project, explore, runnable, dialect, target, execute)
+            found, count = _bisect(context, explore, runnable, execute)
             failures.extend(found)
             queries += count
     return ValidationReport(len(explores), total_fields, tuple(failures), queries)
 
 
-def _query(explore: Explore, names: Iterable[str], limit: int) -> Query:
-    return Query(explore.model, explore.name, fields=list(names), limit=limit, sorts=("__UNSORTED__",))
+@dataclass(frozen=True)
+class _Context:
+    project: Project
+    dialect: str
+    target: str | None
+    user_attributes: Mapping[str, str]
+    now: datetime | None
+
+    _compiled: dict[tuple[str, tuple[str, ...]], str] = dataclass_field(default_factory=dict, compare=False, repr=False)
+
+    def compile(self, explore: Explore, names: Iterable[str]) -> str:
+        """SQL of a LIMIT 0 query of ``names``; remembered, as the first bisection step repeats it."""
+        key = (explore.name, tuple(names))
+        if key not in self._compiled:
+            self._compiled[key] = self._compile(explore, key[1])
+        return self._compiled[key]
+
+    def _compile(self, explore: Explore, names: Iterable[str]) -> str:
+        query = Query(
+            explore.model,
+            explore.name,
+            fields=list(names),
+            limit=0,
+            sorts=("__UNSORTED__",),
+            user_attributes=self.user_attributes,
+            now=self.now,
+        )
+        return compile_query(self.project, query, dialect=self.dialect, target=self.target).sql
 
 
-def _compile_problem(
-    project: Project, explore: Explore, names: list[str], dialect: str, target: str | None
-) -> str | None:
+def _compile_each(
+    context: _Context, explore: Explore, fields: list[tuple[str, Field]]
+) -> tuple[list[tuple[str, Field]], list[Failure]]:
+    """Fields that compile, and a failure for each that does not.
+
+    The whole explore is compiled once first: when that works (the usual case) no field needs
+    compiling alone. When every field fails with one message, the problem is the explore's
+    (a missing user attribute, a broken sql_always_where...), reported once at the explore.
+    """
+    if not fields:
+        return [], []
     try:
-        compile_query(project, _query(explore, names, 0), dialect=dialect, target=target)
-    except LookerError as exc:
-        return exc.message
-    return None
+        context.compile(explore, [name for name, _ in fields])
+        return fields, []
+    except LookerError:
+        pass
+    runnable: list[tuple[str, Field]] = []
+    problems: list[tuple[str, Field, str]] = []
+    for name, field in fields:
+        try:
+            context.compile(explore, [name])
+            runnable.append((name, field))
+        except LookerError as exc:
+            problems.append((name, field, exc.message))
+    messages = {message for _, _, message in problems}
+    if not runnable and len(problems) > 1 and len(messages) == 1:
+        return [], [_explore_failure(explore, f"every field fails: {messages.pop()}", None)]
+    return runnable, [_failure(explore, name, field, message) for name, field, message in problems]
+
+
+def _explore_failure(explore: Explore, message: str, location: Location | None) -> Failure:
+    where = location or explore.location
+    return Failure(explore.model, explore.name, "*", where.file, where.line, message)
 
 
 def _bisect(
-    project: Project,
-    explore: Explore,
-    fields: list[tuple[str, Field]],
-    dialect: str,
-    target: str | None,
-    execute: Execute,
+    context: _Context, explore: Explore, fields: list[tuple[str, Field]], execute: Execute
 ) -> tuple[list[Failure], int]:
     """Run all fields in one LIMIT 0 query; split the list in halves until each failure is alone."""
     queries = 0
@@ -169,9 +223,7 @@ def _bisect(
         group = pending.pop()
         queries += 1
         try:
-            query = _query(explore, [n for n, _ in group], 0)
-            sql = compile_query(project, query, dialect=dialect, target=target).sql
-            execute(sql)
+            execute(context.compile(explore, [n for n, _ in group]))
             continue
         except LookerError as exc:
             if len(group) == 1:

@@ -213,6 +213,8 @@ class SqlValidationItem(LookerItem):
             target=backend.dialect,
             execute=backend.execute,
             include_hidden=session.settings.include_hidden,
+            user_attributes=session.settings.user_attributes,
+            now=session.settings.query_now(),
         )
         if not report.failures:
             return
