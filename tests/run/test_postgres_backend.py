@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import decimal
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -311,3 +314,44 @@ def test_wrong_password_is_one_clear_sentence(postgres_database: str) -> None:
     assert "password authentication failed" in message
     assert "not-the-Pa55word" not in message
     assert "\n" not in message
+
+
+PLUGIN_TESTS = {
+    "tests/data.lkml": """
+        test: completed_revenue_is_known {
+          explore_source: orders {
+            column: total { field: orders.total_amount }
+            filters: [orders.status: "complete"]
+          }
+          assert: revenue { expression: ${orders.total_amount} = 158.25 ;; }
+        }
+        test: wrong_on_purpose {
+          explore_source: orders { column: count { field: orders.count } }
+          assert: impossible { expression: ${orders.count} = 99 ;; }
+        }
+    """,
+}
+
+
+def test_the_plugin_runs_every_item_kind_on_postgres(postgres_database: str, tmp_path: Path) -> None:
+    """`pytest` with backend = "sqlalchemy" on the real server: data tests, SQL validation, key checks."""
+    root = write_files(tmp_path / "shop", {**PROJECT, **PLUGIN_TESTS})
+    model = (root / "shop.model.lkml").read_text()
+    (root / "shop.model.lkml").write_text(
+        model.replace('include: "*.view.lkml"', 'include: "*.view.lkml"\ninclude: "tests/*.lkml"')
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.pytest-looker]\nproject = "."\nbackend = "sqlalchemy"\ndialect = "postgres"\ncheck_keys = true\n'
+    )
+    env = {**os.environ, "PYTEST_LOOKER_URL": postgres_database, "PYTEST_LOOKER_CACHE_DIR": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-rf", "--looker-audit=off", str(root)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "postgres" in output.lower()  # the report header names the dialect/backend
+    assert "completed_revenue_is_known" in output and "wrong_on_purpose" in output
+    failed = [line for line in output.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1 and "wrong_on_purpose" in failed[0], output
+    assert postgres_database.split("@")[0].split(":")[-1] not in output  # the password never printed
