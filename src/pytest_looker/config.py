@@ -44,6 +44,8 @@ SECTION = "pytest-looker"
 BACKENDS = ("duckdb", "sqlalchemy", "looker")
 #: Payload formats of the audit webhook.
 WEBHOOK_FORMATS = ("json", "slack")
+#: ``record`` modes (pytest-recording's meaning); ``off`` (the default) runs every query live.
+RECORD_MODES = ("off", "none", "once", "new_episodes", "all")
 
 #: The Looker API keys collected raw into :attr:`Settings.looker` (path-valued ones resolved).
 LOOKER_KEYS = frozenset(
@@ -97,6 +99,9 @@ SETTING_KEYS = frozenset(
         "audit_log",
         "audit_webhook",
         "audit_webhook_format",
+        # Record/replay of query results (pytest_looker.record).
+        "record",
+        "cassette_dir",
     }
     | frozenset(
         # Looker API connection, credentials and environment (pytest_looker.looker.client.options
@@ -138,6 +143,8 @@ ENV_VARS: Mapping[str, str] = MappingProxyType(
             "audit_log",
             "audit_webhook",
             "audit_webhook_format",
+            "record",
+            "cassette_dir",
         )
     }
 )
@@ -196,6 +203,8 @@ class Settings:
     audit_log: Path | None = None
     audit_webhook: str | None = None
     audit_webhook_format: str = "json"
+    record: str | None = None
+    cassette_dir: Path | None = None
     looker: Mapping[str, Any] = field(default_factory=_frozen)
     raw: Mapping[str, Any] = field(default_factory=_frozen)
 
@@ -330,7 +339,7 @@ def _resolve(
 
     settings: dict[str, Any] = {"source": path, "raw": _frozen(table), "environment": environment}
     settings["environments"] = environments
-    for key in ("project", "duckdb", "seeds", "audit_log"):
+    for key in ("project", "duckdb", "seeds", "audit_log", "cassette_dir"):
         found = value(key)
         if found is not None:
             settings[key] = _path(key, *found)
@@ -363,6 +372,11 @@ def _resolve(
                 f"{found[1].label}: audit_webhook_format must be one of {', '.join(WEBHOOK_FORMATS)}, not {fmt!r}"
             )
         settings["audit_webhook_format"] = fmt
+    if (found := value("record")) is not None:
+        mode = _string("record", *found).lower().replace("-", "_")
+        if mode not in RECORD_MODES:
+            raise ConfigurationError(f"{found[1].label}: record must be one of {', '.join(RECORD_MODES)}, not {mode!r}")
+        settings["record"] = None if mode == "off" else mode
     if (found := value("explores")) is not None:
         settings["explores"] = _selectors(*found)
     if (found := value("dependency_paths")) is not None:

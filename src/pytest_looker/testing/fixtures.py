@@ -56,7 +56,7 @@ class Looker:
 
     @property
     def dialect(self) -> str:
-        return self.session.backend.dialect
+        return self.session.target_dialect
 
     def query(
         self,
@@ -86,9 +86,7 @@ class Looker:
             return result
         compiled = self.session.compile(query)
         self._record(compiled.sql)
-        from pytest_looker.testing.session import run_compiled
-
-        return run_compiled(compiled, self.session.backend)
+        return self.session.run_compiled(compiled)
 
     def sql(self, explore: str, *, fields: Sequence[str], **options: Any) -> str:
         """Only the SQL the query would run (in the backend's dialect)."""

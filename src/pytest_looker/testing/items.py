@@ -81,6 +81,19 @@ class LookerItem(pytest.Item):
             return text
         return super().repr_failure(excinfo, style=style)
 
+    def _skip_when_replay_only(self) -> None:
+        """Live-only checks are skipped, with the reason, when replaying (``--looker-record=none``).
+
+        SQL validation and key checks run queries that are not recorded; in replay nothing live may
+        be contacted, so they say why they did not run instead of opening the backend.
+        """
+        recorder = self.session_.recorder
+        if recorder is not None and recorder.mode == "none":
+            pytest.skip(
+                f"[{self.kind}] runs live queries, which are not recorded: skipped with --looker-record=none "
+                "(run it against a backend to check it)"
+            )
+
     def _fail(self, headline: str, details: Iterable[str], sql: str | None = None) -> None:
         body = "\n\n".join(details)
         text = f"{headline}\n\n{body}"
@@ -149,7 +162,7 @@ class SpecItem(LookerItem):
             compiled = session.compile(made, target="duckdb" if spec.given is not None else None)
             self.record_sql(compiled.sql)
             if spec.given is None:
-                result = run_compiled(compiled, session.backend)
+                result = session.run_compiled(compiled)
             else:
                 result = self._run_hermetic(session, compiled, spec.given)
         except LookerError as exc:
@@ -194,6 +207,7 @@ class SqlValidationItem(LookerItem):
         from pytest_looker.compile import Query
         from pytest_looker.validation import validate
 
+        self._skip_when_replay_only()
         session = self.session_
         if session.settings.backend == "looker":  # Looker runs the LIMIT 0 queries
             from pytest_looker.looker.client.pytest_support import validate_in_looker
@@ -262,6 +276,7 @@ class PrimaryKeyItem(_KeyItem):
         self.view_name = view
 
     def runtest(self) -> None:
+        self._skip_when_replay_only()
         outcome = primary_key_check(self.session_, self.model_name, self.view_name)
         self._report(outcome, f"primary key check of {self.label} failed")
 
@@ -276,6 +291,7 @@ class RelationshipItem(_KeyItem):
         self.explore = explore
 
     def runtest(self) -> None:
+        self._skip_when_replay_only()
         outcome = relationship_check(self.session_, self.explore.model, self.explore.name)
         self._report(outcome, f"relationship check of {self.label} failed")
 

@@ -25,6 +25,8 @@ import pytest
 from pytest_looker.audit.hooks import annotate_report, configure_audit
 from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError
+from pytest_looker.record.hooks import configure_recording
+from pytest_looker.record.recorder import Recorder
 from pytest_looker.testing.dashboards import DASHBOARD_SUFFIXES, collect_dashboards
 from pytest_looker.testing.fixtures import looker, lookml_project
 from pytest_looker.testing.items import KIND_PROPERTY, LookMLFile, SpecFile
@@ -49,6 +51,13 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--looker-audit-log", "audit_log", "Audit log file (default: .pytest-looker/audit.db under the rootdir)."),
     ("--looker-audit-webhook", "audit_webhook", "POST the run's summary to this URL after recording it."),
     ("--looker-audit-webhook-format", "audit_webhook_format", "Webhook payload: json (default) or slack."),
+    (
+        "--looker-record",
+        "record",
+        "Record/replay query results in per-test-file cassettes: none (replay only), once, new_episodes, all;"
+        " off (default) runs live.",
+    ),
+    ("--looker-cassette-dir", "cassette_dir", "Directory for cassettes (default: cassettes/ beside each test file)."),
 )
 
 
@@ -62,6 +71,7 @@ class LookerPlugin:
         self.cwd = cwd
         self.counts: dict[str, Counter[str]] = {}
         self._sessions: dict[tuple[str | None, str | None], LookerSession] = {}
+        self.recorder: Recorder | None = None
 
     def session(self, environment: str | None = None, backend: str | None = None) -> LookerSession:
         """The session for the active settings, or for a marker's ``env``/``backend``."""
@@ -74,6 +84,7 @@ class LookerPlugin:
                     self.cwd, options=options, environment=environment or self.environment, cwd=self.cwd
                 )
             self._sessions[key] = LookerSession(settings)
+            self._sessions[key].recorder = self.recorder
         return self._sessions[key]
 
     # Hooks: this object is registered as a plugin of its own while a project is configured.
@@ -164,7 +175,10 @@ def pytest_configure(config: pytest.Config) -> None:
     plugin = LookerPlugin(settings, options, environment, cwd)
     config.stash[PLUGIN_KEY] = plugin
     config.pluginmanager.register(plugin, "pytest-looker-state")
-    if settings.backend == "looker":  # environment (dev mode, branch) entered and always restored
+    plugin.recorder = configure_recording(config, settings)
+    # Environment (dev mode, branch) entered and always restored; never in pure replay, which
+    # must not contact Looker at all.
+    if settings.backend == "looker" and settings.record != "none":
         from pytest_looker.looker.client.pytest_support import LookerRunHooks
 
         config.pluginmanager.register(LookerRunHooks(config, plugin.session), "pytest-looker-looker")

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_looker.compile import CompiledQuery, Query, compile_query
 from pytest_looker.config import Settings
-from pytest_looker.errors import ConfigurationError, LookMLError
+from pytest_looker.errors import ConfigurationError, LookerError, LookMLError
 from pytest_looker.lookml import Project, load_project
 from pytest_looker.run import Backend, DuckDBBackend, connect_backend
 from pytest_looker.testing.result import QueryResult
+
+if TYPE_CHECKING:
+    from pytest_looker.record.recorder import Recorder
 
 __all__ = ["LookerSession", "open_backend"]
 
@@ -57,6 +60,8 @@ class LookerSession:
         self._project: Project | None = None
         self._backend: Backend | None = None
         self._keys_project: Project | None = None
+        #: Record/replay (``--looker-record``), set by the plugin; ``None``: every query runs live.
+        self.recorder: Recorder | None = None
 
     @property
     def project(self) -> Project:
@@ -75,6 +80,15 @@ class LookerSession:
         if self._backend is None:
             self._backend = open_backend(self.settings)
         return self._backend
+
+    @property
+    def target_dialect(self) -> str:
+        """The backend's dialect; while replaying, known from the settings without opening it."""
+        if self._backend is None and self.recorder is not None:
+            from pytest_looker.record.keys import target_dialect
+
+            return target_dialect(self.settings)
+        return self.backend.dialect
 
     @property
     def keys_project(self) -> Project:
@@ -123,7 +137,7 @@ class LookerSession:
         """Compile in the model's dialect for ``target`` (default: the backend's dialect)."""
         source = project or self.project
         dialect = self.settings.dialect_for(source.model(query.model).connection)
-        return compile_query(source, query, dialect=dialect, target=target or self.backend.dialect)
+        return compile_query(source, query, dialect=dialect, target=target or self.target_dialect)
 
     def run(self, query: Query, *, backend: Backend | None = None, project: Project | None = None) -> QueryResult:
         """Compile and execute ``query``; rows keyed ``view.field``.
@@ -135,11 +149,30 @@ class LookerSession:
             from pytest_looker.looker.client import pytest_support
 
             if project is None:
+                if self.recorder is not None:
+                    live = lambda: pytest_support.run_through_looker(self, query)  # noqa: E731
+                    return self.recorder.run(self.settings, query, self._local_sql(query), live)
                 return pytest_support.run_through_looker(self, query)
             backend = pytest_support.warehouse_backend(self, "a key check")
+        if backend is None and project is None:
+            return self.run_compiled(self.compile(query))
         engine = backend or self.backend
         compiled = self.compile(query, target=engine.dialect, project=project)
         return run_compiled(compiled, engine)
+
+    def run_compiled(self, compiled: CompiledQuery) -> QueryResult:
+        """Execute a query compiled for the session's backend, through the recorder when recording."""
+        if self.recorder is not None:
+            live = lambda: run_compiled(compiled, self.backend)  # noqa: E731
+            return self.recorder.run(self.settings, compiled.query, compiled.sql, live)
+        return run_compiled(compiled, self.backend)
+
+    def _local_sql(self, query: Query) -> str | None:
+        """Our SQL for a query Looker runs: what a recording's staleness is judged by, offline."""
+        try:
+            return self.compile(query, target=self.dialect_for(query.model)).sql
+        except LookerError:
+            return None
 
     def close(self) -> None:
         if self.settings.backend == "looker":
