@@ -9,6 +9,7 @@ still match ``x.view.lkml`` / ``x.dashboard.lookml``.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -50,17 +51,36 @@ def discover(root: Path) -> list[str]:
     """Every LookML file below ``root``, as sorted root-relative POSIX paths.
 
     ``imported_projects/`` holds other projects (local dependencies, read as such), not files of
-    this one.
+    this one. Directories in :data:`_SKIPPED_DIRS` are not entered, nor are symbolic links to
+    directories (as ``Path.rglob`` does); a symbolic link to a file counts as the file. Walked with
+    ``os.scandir``: a warm load starts by listing the project, and ``rglob`` costs several times
+    more on a project of thousands of files.
     """
     found: list[str] = []
-    for path in root.rglob("*"):
-        relative = path.relative_to(root)
-        if any(part in _SKIPPED_DIRS for part in relative.parts[:-1]):
+    pending: list[tuple[str, str]] = [(str(root), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except OSError:
             continue
-        if len(relative.parts) > 1 and relative.parts[0] == _IMPORTED_PROJECTS:
-            continue
-        if path.is_file() and path.name.endswith(LOOKML_SUFFIXES):
-            found.append(relative.as_posix())
+        for entry in listed:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir() and not entry.is_symlink()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name in _SKIPPED_DIRS or (not prefix and name == _IMPORTED_PROJECTS):
+                    continue
+                pending.append((entry.path, f"{prefix}{name}/"))
+            elif name.endswith(LOOKML_SUFFIXES):
+                try:
+                    if entry.is_file():
+                        found.append(prefix + name)
+                except OSError:
+                    continue
     return sorted(found)
 
 

@@ -11,7 +11,9 @@ module raise.
 from __future__ import annotations
 
 import gc
+import os
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +84,9 @@ class _SourceProject:
     manifest: RawNode
     files: list[str] = field(default_factory=list)
     size: int = 0
+    #: For the whole-project cache: digest and stat of each file's bytes as read and parsed.
+    digests: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, projectcache.Stat] = field(default_factory=dict)
     _candidates: list[str] | None = None
 
     def include_candidates(self) -> list[str]:
@@ -133,19 +138,27 @@ def _load_cached(
         return _load(path, constants, dependency_paths, directory, [])[0]
     entry = projectcache.entry_path(Path(directory), root, constants, dependency_paths)
     if entry.exists():
-        cached = projectcache.read(entry, lambda probes: _current_inputs(root, probes))
+        cached = projectcache.read(entry, lambda recorded: _current_inputs(root, recorded))
         if cached is not None:
             return cached
+    taken_at = time.time_ns()  # before any file is read: see projectcache.Recorded.trusted
     probes: list[tuple[str, bool]] = []
     project, sources = _load(path, constants, dependency_paths, directory, probes)
-    inputs = projectcache.Inputs(
-        tuple(
-            item for source in sources for item in projectcache.hash_files(source.root, source.files, str(source.root))
-        ),
-        tuple(probes),
-    )
-    if sum(source.size for source in sources) >= PROJECT_CACHE_MIN_BYTES:
-        projectcache.write(entry, project, inputs)
+    if sum(source.size for source in sources) < PROJECT_CACHE_MIN_BYTES:
+        return project
+    files: list[tuple[str, str, str]] = []
+    stats: dict[projectcache.FileKey, projectcache.Stat] = {}
+    for source in sources:
+        key = str(source.root)
+        for relative in source.files:
+            digest = source.digests.get(relative)
+            if digest is None:  # a file the load did not read (a dependency's dashboard)
+                digest = projectcache.hash_file(source.root / relative)
+            files.append((key, relative, digest))
+            if relative in source.stats:
+                stats[(key, relative)] = source.stats[relative]
+    inputs = projectcache.Inputs(tuple(files), tuple(probes))
+    projectcache.write(entry, project, projectcache.Recorded(inputs, stats, taken_at))
     return project
 
 
@@ -153,16 +166,33 @@ def _load_cached(
 PROJECT_CACHE_MIN_BYTES = 1_000_000
 
 
-def _current_inputs(root: Path, probes: tuple[tuple[str, bool], ...]) -> projectcache.Inputs:
-    """What a load of ``root`` would read now, for the dependency probes a cached load made."""
-    probed = tuple((candidate, Path(candidate).is_dir()) for candidate, _ in probes)
+def _current_inputs(root: Path, recorded: projectcache.Recorded) -> projectcache.Inputs:
+    """What a load of ``root`` would read now, for the dependency probes a cached load made.
+
+    A file whose stat equals the one recorded when it was read keeps its recorded digest when
+    :meth:`~.projectcache.Recorded.trusted` vouches for it; every other file is hashed.
+    """
+    probed = tuple((candidate, Path(candidate).is_dir()) for candidate, _ in recorded.inputs.probes)
     roots = [root]
     # The first existing candidate of each dependency is the project that was read.
     for candidate, exists in probed:
         if exists and Path(candidate) not in roots and _is_chosen(candidate, probed):
             roots.append(Path(candidate))
-    files = tuple(item for r in roots for item in projectcache.hash_files(r, discover(r), str(r)))
-    return projectcache.Inputs(files, probed)
+    trusted = recorded.trusted()
+    files: list[tuple[str, str, str]] = []
+    for r in roots:
+        key = str(r)
+        for relative in discover(r):
+            known = trusted.get((key, relative))
+            digest = None
+            if known is not None:
+                try:
+                    if projectcache.stat_of(os.stat(os.path.join(key, relative))) == known[0]:
+                        digest = known[1]
+                except OSError:
+                    pass
+            files.append((key, relative, digest if digest is not None else projectcache.hash_file(r / relative)))
+    return projectcache.Inputs(tuple(files), probed)
 
 
 def _is_chosen(candidate: str, probed: tuple[tuple[str, bool], ...]) -> bool:
@@ -203,7 +233,7 @@ def _load(
             models[model.name] = model
     for relative in main.files:
         if SourceFile(None, relative).kind == "dashboard":
-            for dashboard in _read_dashboards(root, relative, diagnostics):
+            for dashboard in _read_dashboards(root, relative, diagnostics, main):
                 dashboards[dashboard.name] = dashboard
     project = Project(
         root=str(root),
@@ -221,14 +251,19 @@ def _read_project(
 ) -> _SourceProject:
     trees: dict[str, RawNode] = {}
     texts: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    stats: dict[str, projectcache.Stat] = {}
     files = discover(root)
     for relative in files:
         source = SourceFile(name, relative)
         if source.kind == "dashboard":
             continue
         try:
-            texts[relative] = (root / relative).read_text(encoding="utf-8")
+            data, stats[relative] = projectcache.read_file(root / relative)
+            digests[relative] = projectcache.content_digest(data)
+            texts[relative] = decode_text(data)
         except (OSError, UnicodeDecodeError) as exc:
+            digests.setdefault(relative, "")  # unreadable: "" never equals a later digest
             diagnostics.add("error", f"cannot read file: {exc}", Location(source.display))
     parsed_files = cache.parse_many(list(texts.values()))
     uses_constants: set[str] = set()
@@ -247,7 +282,8 @@ def _read_project(
         if relative != "manifest.lkml":
             substitute = constants if relative in uses_constants else None
             _stamp(tree, SourceFile(name, relative).display, substitute, diagnostics)
-    project = _SourceProject(name, root, trees, constants, manifest, files, sum(map(len, texts.values())))
+    size = sum(map(len, texts.values()))
+    project = _SourceProject(name, root, trees, constants, manifest, files, size, digests, stats)
     # Blocks name their dependency through a constant (``project: "@{CONFIG_PROJECT_NAME}"``) so
     # that includes (``//@{CONFIG_PROJECT_NAME}/...``) and the declaration always agree.
     for key in ("local_dependency", "remote_dependency"):
@@ -599,10 +635,21 @@ def _int(value: Any) -> int:
         return 0
 
 
-def _read_dashboards(root: Path, relative: str, diagnostics: _Diagnostics) -> list[Dashboard]:
+def decode_text(data: bytes) -> str:
+    """``data`` as ``Path.read_text(encoding="utf-8")`` would give it (universal newlines)."""
+    content = data.decode("utf-8")
+    if "\r" in content:
+        content = content.replace("\r\n", "\n").replace("\r", "\n")
+    return content
+
+
+def _read_dashboards(root: Path, relative: str, diagnostics: _Diagnostics, source: _SourceProject) -> list[Dashboard]:
     try:
-        content = (root / relative).read_text(encoding="utf-8")
+        data, source.stats[relative] = projectcache.read_file(root / relative)
+        source.digests[relative] = projectcache.content_digest(data)
+        content = decode_text(data)
     except (OSError, UnicodeDecodeError) as exc:
+        source.digests.setdefault(relative, "")
         diagnostics.add("error", f"cannot read dashboard: {exc}", Location(relative))
         return []
     try:

@@ -5,15 +5,36 @@ refinements, building hundreds of thousands of fields and checking references, a
 changes while the files do not. So the finished :class:`Project` is stored, and a load whose
 files and options are unchanged reads it back instead.
 
-The key cannot go stale: it is a SHA-256 over the loader's own source code, the project root,
-the options (constant overrides, dependency search paths) and the content of every LookML file
-the load read — the main project's and every local dependency's — plus which dependency
-directories existed. One entry is kept per (root, options): a changed file replaces it.
+**Validity.** An entry records, for every LookML file the load read (the main project's and
+every local dependency's), the SHA-256 of the bytes the load parsed, plus which dependency
+directories existed; its name is a SHA-256 of the loader's own source code, the project root and
+the options. An entry is used only when the files found today have the same digests. Hashing
+50 MB on every warm load would cost more than the rest of it, so the entry also records each
+file's ``stat`` — size, ``mtime_ns``, ``ctime_ns``, inode and device — taken (``fstat``) on the
+open file *before* its bytes were read. A file whose stat is unchanged is not re-hashed; any
+other file is. This is safe because:
 
-Format: the raw LookML trees held by ``raw`` attributes (plain dicts, the bulk of the data) go
-into one :mod:`marshal` blob, which keeps shared sub-dicts shared and loads several times faster
-than pickle; the typed objects go through :mod:`pickle` and point into that blob. An unreadable,
-truncated or foreign entry is a miss: the cache can only make loading faster, never wrong.
+* writing to a file, truncating it, ``touch``/``os.utime`` (even putting the old mtime back),
+  ``chmod``, or replacing it by rename always sets its ``ctime`` to the current time (or gives
+  it another inode), and ``ctime`` cannot be set by user programs;
+* a change in the same clock tick as the recorded ``ctime`` would keep all five values: so the
+  stat is trusted only for files whose ``ctime`` and ``mtime`` were already
+  :data:`RACY_MARGIN_NS` older than the moment the stats were taken (the "racy git" rule). A
+  file changed shortly before or during the load is re-hashed on the next warm load;
+* the digest is of the very bytes the load parsed (not a second read), so a file changed while
+  loading is either seen by its digest or by its stat.
+
+What remains is what ``git status`` also assumes: that nobody rewrites a file's bytes behind the
+file system's back (raw device writes, a clock set back by more than the margin).
+
+**Format.** The entry is read whole, but only its header and skeleton are decoded on a hit: the
+project, its models, manifest, tests and diagnostics. Each view and each explore is its own
+blob, decoded the first time someone reads it from ``model.views`` / ``model.explores`` (read-only
+mappings, :class:`LazyMapping`); a view several models include is one blob and one object. A
+blob is a :mod:`marshal` side table of the raw LookML trees it holds (plain dicts, the bulk of the
+data; marshal keeps shared sub-dicts shared and loads several times faster than pickle) and a
+:mod:`pickle` of the typed objects pointing into it. An unreadable, truncated or foreign entry is
+a miss: the cache can only make loading faster, never wrong.
 """
 
 from __future__ import annotations
@@ -28,7 +49,7 @@ import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -36,11 +57,20 @@ from typing import Any
 
 from pytest_looker.errors import Location
 from pytest_looker.lookml.fields import new_field
-from pytest_looker.lookml.model import Field, Project
+from pytest_looker.lookml.model import Field, Model, Project, frozen_mapping
 
-_MAGIC = b"PLPC1\n"
+_MAGIC = b"PLPC2\n"
 _MARSHAL_VERSION = 4
 _SOURCE_DIR = Path(__file__).resolve().parent
+#: A file's stat is trusted only when it last changed at least this long before the stats were
+#: taken: file-system timestamps advance in clock ticks (milliseconds; seconds on some file
+#: systems), and two changes within one tick can leave size, times and inode all equal.
+RACY_MARGIN_NS = 3_000_000_000
+
+#: ``(size, mtime_ns, ctime_ns, inode, device)``.
+Stat = tuple[int, int, int, int, int]
+#: ``(project root, relative path)``.
+FileKey = tuple[str, str]
 
 
 def _code_digest() -> str:
@@ -62,18 +92,39 @@ class Inputs:
     files: tuple[tuple[str, str, str], ...]
     probes: tuple[tuple[str, bool], ...]
 
-    def digest(self) -> str:
-        hasher = hashlib.sha256()
-        for item in self.files:
-            hasher.update("\0".join(item).encode())
-            hasher.update(b"\n")
-        for path, exists in self.probes:
-            hasher.update(f"{path}\0{exists}\n".encode())
-        return hasher.hexdigest()
+
+@dataclass(frozen=True)
+class Recorded:
+    """An entry's header: its :class:`Inputs`, each file's stat and when the stats were taken."""
+
+    inputs: Inputs
+    stats: Mapping[FileKey, Stat]
+    taken_at: int
+
+    def trusted(self) -> dict[FileKey, tuple[Stat, str]]:
+        """Files whose digest may be reused while their stat is unchanged (see module doc)."""
+        limit = self.taken_at - RACY_MARGIN_NS
+        result: dict[FileKey, tuple[Stat, str]] = {}
+        for project, relative, digest in self.inputs.files:
+            stat = self.stats.get((project, relative))
+            if stat is not None and digest and max(stat[1], stat[2]) < limit:
+                result[(project, relative)] = (stat, digest)
+        return result
 
 
 def content_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def stat_of(result: os.stat_result) -> Stat:
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino, result.st_dev)
+
+
+def read_file(path: Path) -> tuple[bytes, Stat]:
+    """A file's bytes and its stat taken on the open file before reading (``OSError`` passes)."""
+    with open(path, "rb") as handle:
+        stat = stat_of(os.fstat(handle.fileno()))
+        return handle.read(), stat
 
 
 def entry_path(directory: Path, root: Path, constants: Mapping[str, str], dependency_paths: Sequence[Any]) -> Path:
@@ -83,36 +134,37 @@ def entry_path(directory: Path, root: Path, constants: Mapping[str, str], depend
     return directory / "projects" / name
 
 
-def read(path: Path, current: Any) -> Project | None:
-    """The cached project if its inputs equal what ``current(probes)`` reports now.
+def read(path: Path, current: Callable[[Recorded], Inputs | None]) -> Project | None:
+    """The cached project if its inputs equal what ``current(recorded)`` reports now.
 
-    ``current`` is called with the entry's recorded dependency probes and returns the
-    :class:`Inputs` a load would read today (it re-hashes every file).
+    ``current`` receives the entry's header (dependency probes, digests, stats) and returns the
+    :class:`Inputs` a load would read today, re-hashing the files :meth:`Recorded.trusted` does
+    not vouch for.
     """
     try:
         with open(path, "rb") as handle:
             if handle.read(len(_MAGIC)) != _MAGIC:
                 return None
-            files, probes = marshal.loads(_blob(handle))
-            recorded = Inputs(tuple(tuple(f) for f in files), tuple(tuple(p) for p in probes))
-            now = current(recorded.probes)
-            if now is None or now != recorded:
+            files, probes, stats, taken_at = marshal.loads(_blob(handle))
+            inputs = Inputs(tuple(tuple(f) for f in files), tuple(tuple(p) for p in probes))
+            known = {(f[0], f[1]): tuple(s) for f, s in zip(files, stats, strict=True) if s}
+            recorded = Recorded(inputs, known, taken_at)
+            now = current(recorded)
+            if now is None or now != inputs:
                 return None
-            # ``marshal.loads`` of one bytes object: ``marshal.load`` on a file reads it in
-            # small pieces and is several times slower.
-            raws = marshal.loads(_blob(handle))
-            body = _blob(handle)
-            was_enabled = gc.isenabled()
-            gc.disable()  # millions of objects that all stay alive: nothing for the collector to do
-            global _raws
-            with _LOCK:
-                _raws = raws
-                try:
-                    project = pickle.loads(body)
-                finally:
-                    _raws = []
-                    if was_enabled:
-                        gc.enable()
+            skeleton = _blob(handle)
+            offsets: list[int] = marshal.loads(_blob(handle))
+            objects = _blob(handle)
+        if not offsets or offsets[0] != 0 or offsets[-1] != len(objects) or offsets != sorted(offsets):
+            return None
+        store = _Store(objects, offsets)
+        was_enabled = gc.isenabled()
+        gc.disable()  # many objects that all stay alive: nothing for the collector to do
+        try:
+            project = store.decode(skeleton)
+        finally:
+            if was_enabled:
+                gc.enable()
     except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, pickle.UnpicklingError):
         return None
     return project if isinstance(project, Project) else None
@@ -126,19 +178,19 @@ def _blob(handle: Any) -> bytes:
     return data
 
 
-def write(path: Path, project: Project, inputs: Inputs) -> None:
+def write(path: Path, project: Project, recorded: Recorded) -> None:
     """Store ``project`` atomically; an unwritable cache only costs speed."""
     try:
-        buffer = io.BytesIO()
-        pickler = _Pickler(buffer)
-        pickler.dump(project)
-        try:
-            raws = marshal.dumps(pickler.raws, _MARSHAL_VERSION)
-        except ValueError:  # a raw mapping holds something marshal cannot store (YAML dates)
-            buffer = io.BytesIO()
-            _Pickler(buffer, side_table=False).dump(project)
-            raws = marshal.dumps([], _MARSHAL_VERSION)
-        header = (list(inputs.files), list(inputs.probes))
+        objects = _Objects()
+        skeleton = _encode(project, objects)
+        blobs: list[bytes] = []
+        offsets = [0]
+        for item in objects.items:  # views and explores hold no models: the list does not grow
+            blobs.append(_encode(item, objects))
+            offsets.append(offsets[-1] + len(blobs[-1]))
+        files = list(recorded.inputs.files)
+        stats = [recorded.stats.get((f[0], f[1])) for f in files]
+        header = marshal.dumps((files, list(recorded.inputs.probes), stats, recorded.taken_at), _MARSHAL_VERSION)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     except (OSError, ValueError, TypeError, pickle.PicklingError, RecursionError):
@@ -146,13 +198,134 @@ def write(path: Path, project: Project, inputs: Inputs) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(_MAGIC)
-            for blob in (marshal.dumps(header, _MARSHAL_VERSION), raws, buffer.getbuffer()):
+            total = sum(map(len, blobs))
+            for blob in (header, skeleton, marshal.dumps(offsets, _MARSHAL_VERSION)):
                 handle.write(len(blob).to_bytes(8, "little"))
+                handle.write(blob)
+            handle.write(total.to_bytes(8, "little"))
+            for blob in blobs:
                 handle.write(blob)
         os.replace(tmp, path)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _encode(obj: Any, objects: _Objects) -> bytes:
+    """One blob: ``marshal((raw side table, pickle))``; models' views and explores go to ``objects``."""
+    buffer = io.BytesIO()
+    pickler = _Pickler(buffer, objects)
+    pickler.dump(obj)
+    try:
+        return marshal.dumps((pickler.raws, buffer.getvalue()), _MARSHAL_VERSION)
+    except ValueError:  # a raw mapping holds something marshal cannot store (YAML dates)
+        buffer = io.BytesIO()
+        _Pickler(buffer, objects, side_table=False).dump(obj)
+        return marshal.dumps(([], buffer.getvalue()), _MARSHAL_VERSION)
+
+
+class _Store:
+    """The blobs of one entry; decodes each view or explore once, on first access."""
+
+    def __init__(self, data: bytes, offsets: list[int]) -> None:
+        self._data = data
+        self._offsets = offsets
+        self._decoded: dict[int, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, index: int) -> Any:
+        found = self._decoded.get(index)
+        if found is not None:
+            return found
+        return self.get_many([index])[0]
+
+    def get_many(self, indexes: Iterable[int]) -> list[Any]:
+        """The objects at ``indexes``, decoding the missing ones in one batch.
+
+        The collector is paused while decoding: the objects all stay alive, and a collection
+        in the middle of a batch would only re-scan the heap (with it running, reading a whole
+        10 MB project one view at a time took three times as long).
+        """
+        with self._lock:
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                result = []
+                for index in indexes:
+                    found = self._decoded.get(index)
+                    if found is None:
+                        blob = memoryview(self._data)[self._offsets[index] : self._offsets[index + 1]]
+                        found = self._decoded[index] = self.decode(blob)
+                    result.append(found)
+                return result
+            finally:
+                if was_enabled:
+                    gc.enable()
+
+    def decode(self, blob: bytes | memoryview) -> Any:
+        raws, body = marshal.loads(blob)
+        return _Unpickler(body, raws, self).load()
+
+
+class LazyMapping(Mapping[str, Any]):
+    """A read-only mapping whose values are decoded from the cache entry on first access.
+
+    It equals (and compares, iterates, repr's) like the ``MappingProxyType`` a cold load gives.
+    """
+
+    __slots__ = ("_complete", "_refs", "_store", "_values")
+
+    def __init__(self, refs: dict[str, int], store: _Store) -> None:
+        self._refs = refs
+        self._store = store
+        self._values: dict[str, Any] = {}
+        self._complete = not refs
+
+    def _everything(self) -> dict[str, Any]:
+        """Every value, in declaration order: what ``values()``/``items()`` walk (one batch)."""
+        if not self._complete:
+            decoded = self._store.get_many(self._refs.values())
+            self._values = dict(zip(self._refs, decoded, strict=True))
+            self._complete = True
+        return self._values
+
+    def values(self) -> ValuesView[Any]:
+        return self._everything().values()
+
+    def items(self) -> ItemsView[str, Any]:
+        return self._everything().items()
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            value = self._values[key] = self._store.get(self._refs[key])
+            return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            index = self._refs.get(key)
+            if index is None:
+                return default
+            value = self._values[key] = self._store.get(index)
+            return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._refs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._refs)
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    def __repr__(self) -> str:
+        return repr(MappingProxyType(dict(self)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return frozen_mapping, (dict(self),)
 
 
 def _underlying(proxy: Mapping[str, Any]) -> dict[str, Any]:
@@ -162,39 +335,77 @@ def _underlying(proxy: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _FIELD_NAMES = tuple(Field.__dataclass_fields__)
-_LOCK = threading.Lock()
-#: The marshal side table of the entry being read (set under ``_LOCK`` while unpickling).
-_raws: list[dict[str, Any]] = []
 
 
 def _field_from_values(values: tuple[Any, ...]) -> Field:
     return new_field(dict(zip(_FIELD_NAMES, values, strict=True)))
 
 
-def _raw_at(index: int) -> Mapping[str, Any]:
-    return MappingProxyType(_raws[index])
+def _model_from_state(state: dict[str, Any]) -> Model:
+    model = object.__new__(Model)
+    object.__setattr__(model, "__dict__", state)
+    return model
+
+
+def _raw_at(index: int) -> Mapping[str, Any]:  # pragma: no cover - replaced by _Unpickler.find_class
+    raise RuntimeError("only meaningful while reading a cache entry")
+
+
+def _lazy(refs: dict[str, int]) -> Mapping[str, Any]:  # pragma: no cover - replaced by find_class
+    raise RuntimeError("only meaningful while reading a cache entry")
 
 
 def _proxy(items: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(items)
 
 
+class _Unpickler(pickle.Unpickler):
+    """Resolves the two placeholders of a blob: raw side-table entries and lazy mappings."""
+
+    def __init__(self, body: bytes, raws: list[dict[str, Any]], store: _Store) -> None:
+        super().__init__(io.BytesIO(body))
+        self._raws = raws
+        self._store = store
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__:
+            if name == "_raw_at":
+                raws = self._raws
+                return lambda index: MappingProxyType(raws[index])
+            if name == "_lazy":
+                store = self._store
+                return lambda refs: LazyMapping(refs, store)
+        return super().find_class(module, name)
+
+
+class _Refs:
+    """What a model's ``views``/``explores`` is written as: name → blob index."""
+
+    def __init__(self, refs: dict[str, int]) -> None:
+        self.refs = refs
+
+
 class _Pickler(pickle.Pickler):
     """Pickles typed objects; read-only mappings of plain data go to the side table ``raws``.
 
-    Reductions are registered per type (``dispatch_table``), which the C pickler consults
-    without a Python call for every other object.
+    A model's views and explores are appended to ``objects`` (once each, by identity) and
+    written as references. Reductions are registered per type (``dispatch_table``), which the C
+    pickler consults without a Python call for every other object.
     """
 
-    def __init__(self, file: io.BytesIO, *, side_table: bool = True) -> None:
+    def __init__(self, file: io.BytesIO, objects: _Objects, *, side_table: bool = True) -> None:
         super().__init__(file, protocol=5)
         self.raws: list[dict[str, Any]] = []
         self._raw_index: dict[int, int] = {}
         self._keep: list[Any] = []  # keeps ids stable while pickling
+        self._objects = objects
         table = copyreg.dispatch_table.copy()
         table[MappingProxyType] = self._reduce_proxy if side_table else _reduce_proxy_inline
         table[Field] = _reduce_field
         table[Location] = _reduce_location
+        table[Model] = self._reduce_model
+        table[LazyMapping] = _reduce_proxy_inline
+        table[_Refs] = _reduce_refs
         self.dispatch_table = table
 
     def _reduce_proxy(self, proxy: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -211,9 +422,38 @@ class _Pickler(pickle.Pickler):
             self._keep.append(inner)
         return _raw_at, (index,)
 
+    def _reduce_model(self, model: Model) -> tuple[Any, ...]:
+        state = dict(model.__dict__)
+        state["views"] = _Refs(self._objects.register(model.views))
+        state["explores"] = _Refs(self._objects.register(model.explores))
+        return _model_from_state, (state,)
+
+
+class _Objects:
+    """The views and explores of an entry, each once (by identity), in blob order."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._index: dict[int, int] = {}
+
+    def register(self, items: Mapping[str, Any]) -> dict[str, int]:
+        """Blob indexes of ``items``' values; a value already registered keeps its index."""
+        refs: dict[str, int] = {}
+        for name, value in items.items():
+            found = self._index.get(id(value))
+            if found is None:
+                found = self._index[id(value)] = len(self.items)
+                self.items.append(value)  # kept alive: ids stay unique while writing
+            refs[name] = found
+        return refs
+
+
+def _reduce_refs(refs: _Refs) -> tuple[Any, ...]:
+    return _lazy, (refs.refs,)
+
 
 def _reduce_proxy_inline(proxy: Mapping[str, Any]) -> tuple[Any, ...]:
-    return _proxy, (_underlying(proxy),)
+    return _proxy, (_underlying(proxy) if isinstance(proxy, MappingProxyType) else dict(proxy),)
 
 
 def _reduce_field(field: Field) -> tuple[Any, ...]:
@@ -229,11 +469,11 @@ def _reduce_location(location: Location) -> tuple[Any, ...]:
 
 def hash_files(root: Path, relatives: Iterable[str], project: str) -> list[tuple[str, str, str]]:
     """``(project, relative, digest)`` for each file; an unreadable file gets an empty digest."""
-    result = []
-    for relative in relatives:
-        try:
-            digest = content_digest((root / relative).read_bytes())
-        except OSError:
-            digest = ""
-        result.append((project, relative, digest))
-    return result
+    return [(project, relative, hash_file(root / relative)) for relative in relatives]
+
+
+def hash_file(path: Path) -> str:
+    try:
+        return content_digest(path.read_bytes())
+    except OSError:
+        return ""
