@@ -13,16 +13,16 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from pytest_looker.audit.cli import audit as audit_group
+from pytest_looker.clierrors import user_errors
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.config import Settings, load_settings
-from pytest_looker.errors import ConfigurationError, LookerError
+from pytest_looker.errors import ConfigurationError
 from pytest_looker.impact.cli import diff as diff_command
 from pytest_looker.inspection import inspect_report, inspect_text
 from pytest_looker.looker.client.cli import connect as looker_connect
@@ -47,23 +47,6 @@ QUERY_OPTIONS = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def user_errors(function: F) -> F:
-    """Turn user-caused errors into one line on stderr and the contract's exit code."""
-
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except ConfigurationError as exc:
-            click.echo(f"pytest-looker: error: {exc}", err=True)
-            sys.exit(2)
-        except LookerError as exc:
-            click.echo(f"pytest-looker: error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def project_option(function: F) -> F:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,28 +19,12 @@ from pytest_looker.audit.chain import Verification
 from pytest_looker.audit.hooks import DEFAULT_LOG, audit_key
 from pytest_looker.audit.store import AuditStore
 from pytest_looker.audit.summary import summarize
-from pytest_looker.errors import ConfigurationError, LookerError
+from pytest_looker.clierrors import user_errors
+from pytest_looker.errors import ConfigurationError
 
 __all__ = ["audit"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _errors(function: F) -> F:
-    """One line on stderr: 2 for usage (missing log), 1 for a log that cannot be read."""
-
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except ConfigurationError as exc:
-            click.echo(f"pytest-looker: error: {exc}", err=True)
-            sys.exit(2)
-        except LookerError as exc:
-            click.echo(f"pytest-looker: error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def default_log() -> Path:
@@ -81,7 +64,7 @@ def audit() -> None:
 @audit.command()
 @log_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_errors
+@user_errors
 def verify(log: Path | None, output_format: str) -> None:
     """Check that no record was changed, deleted, inserted or reordered (exit 0 intact, 1 not)."""
     with _open(log) as store:
@@ -112,7 +95,7 @@ def _verify_text(path: str, result: Verification) -> str:
 @click.option("--run", "run_id", default=None, help="One run (its id or a prefix) in detail.")
 @click.option("--last", type=int, default=20, show_default=True, help="How many recent runs to list.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_errors
+@user_errors
 def show(log: Path | None, run_id: str | None, last: int, output_format: str) -> None:
     """Summarise the recorded runs (or one run and its failures)."""
     from pytest_looker.audit.export import select_runs
@@ -164,7 +147,7 @@ def _show_detail(s: dict[str, Any]) -> str:
 @click.option("--format", "output_format", type=click.Choice(["json", "html"]), required=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout).")
 @click.option("--run", "run_id", default=None, help="Only this run (its id or a prefix).")
-@_errors
+@user_errors
 def export(log: Path | None, output_format: str, output: Path | None, run_id: str | None) -> None:
     """Export runs as JSON or as a self-contained HTML report (with the chain's verification status)."""
     from pytest_looker.audit.export import export_html, export_json, select_runs

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from pytest_looker.clierrors import user_errors as cli_errors
 from pytest_looker.config import Settings, load_settings
-from pytest_looker.errors import ConfigurationError, LookerError
+from pytest_looker.errors import ConfigurationError
 from pytest_looker.lookml import Project, load_project
 from pytest_looker.scaffold.schema import Schema, infer_schema
 from pytest_looker.scaffold.store import Drift, WriteReport
@@ -24,23 +24,6 @@ from pytest_looker.scaffold.store import Drift, WriteReport
 __all__ = ["cli_errors", "open_project_dir", "scaffold"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def cli_errors(function: F) -> F:
-    """User-caused errors as one line on stderr: exit 2 for configuration, 1 otherwise."""
-
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except ConfigurationError as exc:
-            click.echo(f"pytest-looker: error: {exc}", err=True)
-            sys.exit(2)
-        except LookerError as exc:
-            click.echo(f"pytest-looker: error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def open_project_dir(project_dir: Path | None) -> tuple[Project, Settings, Path]:
