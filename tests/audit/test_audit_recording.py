@@ -47,6 +47,7 @@ def test_a_run_records_who_what_and_every_item(project: Project, run: Run, cli: 
     assert len(big["sql_hashes"]) == 1 and big["sql_hashes"][0] == hashlib.sha256(big["sql"].encode()).hexdigest()
     four = by_id["tests/data.lkml::shop/four_orders"]
     assert four["outcome"] == "passed" and four["sql"] is None and four["error"] is None and four["sql_hashes"]
+    assert (four["rows"], big["rows"]) == (1, 4)  # the rows each data test's query returned
     sql = by_id["shop.model.lkml::sql[shop/orders]"]
     assert (sql["kind"], sql["target"], sql["explore"]) == ("sql", "shop/orders", "orders")
     assert by_id["test_python.py::test_uses_looker"]["kind"] == "python"

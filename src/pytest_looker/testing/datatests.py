@@ -63,6 +63,7 @@ class DataTestOutcome:
     sql: str = ""
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rows: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -101,7 +102,7 @@ def run_data_test(session: LookerSession, test: DataTest) -> DataTestOutcome:
 
 def check_asserts(session: LookerSession, test: DataTest, result: QueryResult) -> DataTestOutcome:
     """Evaluate every assert of ``test`` on the rows of its query."""
-    outcome = DataTestOutcome(sql=result.sql)
+    outcome = DataTestOutcome(sql=result.sql, rows=len(result.rows))
     source = test.explore_source
     if source.limit is None and len(result.rows) >= DEFAULT_LIMIT:
         outcome.warnings.append(f"the test query hit the {DEFAULT_LIMIT}-row limit: rows beyond it were not tested")

@@ -40,6 +40,10 @@ class LookerFailure(Exception):
     """A check that ran and found a problem; ``str()`` is the whole report."""
 
 
+#: The user property the audit trail reads an item's row count from.
+ROWS_PROPERTY = "looker_rows"
+
+
 class LookerItem(pytest.Item):
     """Base of our items: location, failure text, SQL recording."""
 
@@ -116,6 +120,8 @@ class DataTestItem(LookerItem):
         outcome = run_data_test(session, self.test)
         if outcome.sql:
             self.record_sql(outcome.sql)
+        if outcome.rows is not None:
+            self.user_properties.append((ROWS_PROPERTY, outcome.rows))
         for warning in outcome.warnings:
             self.user_properties.append(("warning", warning))
         if outcome.failed:
@@ -170,6 +176,7 @@ class SpecItem(LookerItem):
         self._compare(spec, result)
 
     def _compare(self, spec: UnitSpec, result: QueryResult) -> None:
+        self.user_properties.append((ROWS_PROPERTY, len(result.rows)))
         diff = compare_rows(
             result.rows, spec.expect_rows, ordered=spec.ordered, tolerance=spec.tolerance, available=result.columns
         )
