@@ -85,7 +85,7 @@ def test_mask_url_keeps_what_identifies_the_backend() -> None:
     assert mask_url("postgresql+psycopg://u:p%40ss@h:5432/db?sslmode=require&password=x") == (
         "postgresql+psycopg://u:***@h:5432/db?sslmode=require&password=***"
     )
-    assert mask_url("duckdb:///tmp/x.duckdb") == "duckdb:///tmp/x.duckdb"
+    assert mask_url("duckdb:///srv/x.duckdb") == "duckdb:///srv/x.duckdb"
 
 
 def test_plain_text_is_left_alone() -> None:

@@ -10,7 +10,7 @@ primitives (``_trunc``, ``_fmt``, ``_extract``, ``_add``, ...). A dialect module
 primitives and, where real Looker SQL is known for a timeframe, the timeframe itself, so that our
 output matches Looker's (golden tests compare after a sqlglot round trip).
 
-References (``/work/shared/reference``): *semantics* = ``lookml-semantics.md``, *verified* =
+References (``../shared/reference``): *semantics* = ``lookml-semantics.md``, *verified* =
 ``lookml-semantics-verified.md``. Section numbers are cited beside each rule.
 
 Conventions shared by every dialect:
