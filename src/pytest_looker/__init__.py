@@ -8,10 +8,11 @@ need one of them::
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     from pytest_looker.compile import Query, compile_query, compile_sql
     from pytest_looker.config import Settings, load_settings
     from pytest_looker.errors import LookerError
@@ -43,8 +44,13 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'pytest_looker' has no attribute {name!r}")
-    return getattr(import_module(home), name)
+    return getattr(_import_module(home), name)
+
+
+def __dir__() -> list[str]:
+    """The public names, so help() and completion show them although they load lazily."""
+    return sorted(__all__)
