@@ -333,3 +333,35 @@ def test_liquid_names_fields_that_start_with_an_underscore(
     assert {row[0] for row in run(db, project, "events", fields=["events.grain", "events.__date"])} == {"day"}
     assert {row[0] for row in run(db, project, "events", fields=["events.grain", "events.__month"])} == {"month"}
     assert run(db, project, "events", fields=["events.grain"]) == [("all",)]
+
+
+def test_a_bare_join_writes_no_clause_and_exposes_its_fields(lookml: ProjectFactory) -> None:
+    """`join: x { sql: ;; }` (Looker's bare join): x's fields use other views' columns, no JOIN is written."""
+    project = lookml(
+        {
+            "m.model.lkml": """
+                connection: "db"
+                include: "/*.view.lkml"
+                explore: orders { join: order_math { sql: ;; relationship: one_to_one } }
+            """,
+            "orders.view.lkml": """
+                view: orders {
+                  sql_table_name: main.orders ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: amount { type: number }
+                }
+            """,
+            "order_math.view.lkml": """
+                view: order_math {
+                  dimension: doubled { type: number sql: ${orders.amount} * 2 ;; }
+                }
+            """,
+        }
+    )
+    assert project.errors == ()
+    query = Query("m", "orders", fields=["orders.id", "order_math.doubled"], sorts=["orders.id"])
+    sql = compile_query(project, query).sql
+    assert "JOIN" not in sql.upper()
+    con = duckdb.connect()
+    con.execute("CREATE TABLE main.orders AS SELECT * FROM (VALUES (1, 2.5), (2, 4.0)) t(id, amount)")
+    assert con.execute(sql).fetchall() == [(1, 5.0), (2, 8.0)]

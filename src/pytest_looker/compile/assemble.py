@@ -31,7 +31,7 @@ def select_sql(parts: SelectParts) -> str:
     lines = ["SELECT"]
     lines.append(",\n".join(_INDENT + item for item in parts.select) if parts.select else _INDENT + "1")
     lines.append(f"FROM {parts.from_}")
-    lines.extend(parts.joins)
+    lines.extend(join for join in parts.joins if join.strip())
     if parts.where:
         lines.append("WHERE " + "\n    AND ".join(parts.where))
     if parts.group_by:

@@ -42,7 +42,9 @@ def render_join(fc: FieldCompiler, join: Join) -> RenderedJoin:
     where = f"join {join.name}"
     view = fc.scope.view(join.name)
     parts: list[Sql] = []
-    if join.sql:
+    if join.sql is not None:
+        # A "bare join" (`sql: ;;`) writes no clause: it only makes the view's fields available,
+        # for fields whose SQL refers to other views of the explore (Looker's documented pattern).
         raw = fc.template(join.sql, join.name, where=where, location=join.location)
         clause = raw.text.strip()
         parts.append(raw)
