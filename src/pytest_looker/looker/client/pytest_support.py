@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LookerRunHooks",
-    "add_options",
     "looker_backend",
     "run_data_test_in_looker",
     "run_through_looker",
@@ -48,18 +47,6 @@ __all__ = [
 ]
 
 _WAREHOUSE: dict[int, Backend] = {}
-
-
-def add_options(group: Any) -> None:
-    """The Looker-only pytest options."""
-    group.addoption(
-        "--looker-native-tests", dest="looker_native_tests", action="store_true", default=None,
-        help="With --looker-backend looker: run LookML test: blocks with Looker's own test runner.",
-    )  # fmt: skip
-    group.addoption(
-        "--looker-compare-sql", dest="looker_compare_sql", action="store_true", default=None,
-        help="With --looker-backend looker: run Looker's SQL and ours on the warehouse and fail on any difference.",
-    )  # fmt: skip
 
 
 def looker_backend(session: LookerSession) -> LookerBackend:
