@@ -14,9 +14,9 @@ from typing import Any as _Any
 
 if _TYPE_CHECKING:
     from pytest_looker.compile import Query, compile_query, compile_sql
-    from pytest_looker.config import Settings, load_settings
     from pytest_looker.errors import LookerError
     from pytest_looker.lookml import load_project
+    from pytest_looker.settings import Settings, load_settings
     from pytest_looker.testing import QueryResult, assert_rows
 
 __all__ = [
@@ -36,8 +36,8 @@ _HOMES = {
     "Query": "pytest_looker.compile",
     "compile_query": "pytest_looker.compile",
     "compile_sql": "pytest_looker.compile",
-    "Settings": "pytest_looker.config",
-    "load_settings": "pytest_looker.config",
+    "Settings": "pytest_looker.settings",
+    "load_settings": "pytest_looker.settings",
     "load_project": "pytest_looker.lookml",
     "QueryResult": "pytest_looker.testing",
     "assert_rows": "pytest_looker.testing",

@@ -21,7 +21,6 @@ import click
 from pytest_looker.audit.cli import audit as audit_group
 from pytest_looker.clierrors import user_errors
 from pytest_looker.compile import Query, compile_query
-from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.impact.cli import diff as diff_command
 from pytest_looker.inspection import inspect_report, inspect_text
@@ -33,6 +32,7 @@ from pytest_looker.lookml import Project, load_project
 from pytest_looker.querying import output_rows, parse_key_values, run_compiled
 from pytest_looker.run import Backend, DuckDBBackend
 from pytest_looker.scaffold.cli import scaffold as scaffold_group
+from pytest_looker.settings import Settings, load_settings
 from pytest_looker.validation import Failure, ValidationReport, select_explores
 from pytest_looker.validation import validate as run_validation
 
@@ -153,8 +153,8 @@ def query(project_dir: Path | None, duckdb_file: Path | None, output_format: str
     """
     project, settings = open_project(project_dir)
     query = build_query(**query_args)
-    if query.now is None and settings.query_now() is not None:
-        query = dataclasses.replace(query, now=settings.query_now())
+    if query.now is None and settings.now is not None:
+        query = dataclasses.replace(query, now=settings.now)
     source = settings.dialect_for(project.model(query.model).connection)
     backend = _validation_backend(settings, duckdb_file)
     try:
@@ -196,7 +196,7 @@ def validate(
             model_dialects={name: settings.dialect_for(m.connection) for name, m in project.models.items()},
             include_hidden=include_hidden,
             user_attributes=settings.user_attributes,
-            now=settings.query_now(),
+            now=settings.now,
         )
         _print_report(report, output_format, None)
         return
@@ -249,7 +249,7 @@ def _validate_with_progress(
                 execute=backend.execute,
                 include_hidden=include_hidden,
                 user_attributes=settings.user_attributes,
-                now=settings.query_now(),
+                now=settings.now,
             )
             rows.append(
                 (f"{explore.model}/{explore.name}", report.fields, len(report.failures), time.perf_counter() - started)

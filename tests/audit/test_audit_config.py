@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_looker.config import load_settings
 from pytest_looker.errors import ConfigurationError
+from pytest_looker.settings import load_settings
 
 
 def settings_file(tmp_path: Path, body: str) -> Path:
@@ -17,7 +17,7 @@ def settings_file(tmp_path: Path, body: str) -> Path:
 
 def test_defaults_and_file_values(tmp_path: Path) -> None:
     default = load_settings(settings_file(tmp_path, ""), environ={})
-    assert (default.audit, default.audit_log, default.audit_webhook, default.audit_webhook_format) == (
+    assert (default.audit.enabled, default.audit.log, default.audit.webhook, default.audit.webhook_format) == (
         True, None, None, "json",
     )  # fmt: skip
     root = settings_file(
@@ -26,16 +26,16 @@ def test_defaults_and_file_values(tmp_path: Path) -> None:
         'audit_webhook_format = "Slack"',
     )
     s = load_settings(root, environ={})
-    assert s.audit is False and s.audit_log == (tmp_path / "logs" / "a.db").resolve()
-    assert s.audit_webhook == "https://hooks.example.com/x" and s.audit_webhook_format == "slack"
+    assert s.audit.enabled is False and s.audit.log == (tmp_path / "logs" / "a.db").resolve()
+    assert s.audit.webhook == "https://hooks.example.com/x" and s.audit.webhook_format == "slack"
 
 
 def test_environment_variables_and_options_win(tmp_path: Path) -> None:
     root = settings_file(tmp_path, "audit = true")
     env = {"PYTEST_LOOKER_AUDIT": "off", "PYTEST_LOOKER_AUDIT_WEBHOOK": "http://127.0.0.1:9/h"}
     s = load_settings(root, environ=env, options={"audit_log": "x.db"}, cwd=tmp_path)
-    assert s.audit is False and s.audit_webhook == "http://127.0.0.1:9/h" and s.audit_log == tmp_path / "x.db"
-    assert load_settings(root, environ={}, options={"audit": "off"}).audit is False
+    assert s.audit.enabled is False and s.audit.webhook == "http://127.0.0.1:9/h" and s.audit.log == tmp_path / "x.db"
+    assert load_settings(root, environ={}, options={"audit": "off"}).audit.enabled is False
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from audit_support import Cli, Project, Run, log_path
 
-from pytest_looker.audit.scrub import Scrubber, mask_url
+from pytest_looker.secrets import Scrubber, mask_url
 
 TOKEN = "ghp_FAKEtokenFAKEtoken0123456789abcdef"
 PASSWORD = "pa55-w0rd-FAKE"

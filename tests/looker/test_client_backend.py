@@ -19,12 +19,12 @@ from pytest_looker.compile import Query
 from pytest_looker.errors import LookerError
 from pytest_looker.looker.client.backend import LookerBackend
 from pytest_looker.looker.client.environments import TEMP_PREFIX, LookerEnvironment, RestoreWarning
-from pytest_looker.looker.client.options import LookerOptions
 from pytest_looker.looker.client.sdk import connect_client
 from pytest_looker.looker.client.validation import validate_explore_in_looker
 from pytest_looker.looker.emulator.settings import Faults
 from pytest_looker.looker.emulator.testing import running_emulator
 from pytest_looker.lookml import load_project
+from pytest_looker.settings import LookerSettings
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
 
 
 def backend(url: str, cache: Path, **options: object) -> LookerBackend:
-    settings = LookerOptions(base_url=url, client_id=CLIENT_ID, client_secret_env="S", **options)  # type: ignore[arg-type]
+    settings = LookerSettings(base_url=url, client_id=CLIENT_ID, client_secret_env="S", **options)  # type: ignore[arg-type]
     return LookerBackend(connect_client(settings, environ={"S": SECRET}, cache_dir=cache))
 
 

@@ -14,13 +14,13 @@ import pytest
 
 pytest.importorskip("looker_sdk")
 
-from pytest_looker.config import load_settings
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.looker.client.credentials import resolve_credentials
 from pytest_looker.looker.client.errors import CredentialsError, SecretTooOldError
-from pytest_looker.looker.client.options import LookerOptions, looker_options, normalise_base_url
 from pytest_looker.looker.client.policy import SecretAgeWarning, check_secret_age
-from pytest_looker.looker.client.secrets import Secret, install_log_filter, scrub
+from pytest_looker.secrets import Secret, install_log_filter, scrub
+from pytest_looker.settings import LookerSettings, load_settings
+from pytest_looker.settings.kinds import normalise_base_url
 
 SECRET = "cred-test-secret-7d41a"
 
@@ -46,10 +46,10 @@ def test_first_provider_wins_in_the_documented_order(tmp_path: Path) -> None:
     path = ini(tmp_path, f"[dev]\nclient_id = ini-id\nclient_secret = {SECRET}-ini\nbase_url = https://x.example\n")
     cmd = command(tmp_path, {"client_id": "cmd-id", "client_secret": SECRET + "-cmd"})
     env = {"MY_SECRET": SECRET, "LOOKERSDK_CLIENT_ID": "env-id", "LOOKERSDK_CLIENT_SECRET": SECRET + "-env"}
-    every = LookerOptions(environment="dev", client_secret_env="MY_SECRET", client_id="cfg-id", looker_ini=path,
+    every = LookerSettings(environment="dev", client_secret_env="MY_SECRET", client_id="cfg-id", looker_ini=path,
                           credentials_command=cmd)  # fmt: skip
     assert resolve_credentials(every, env, tmp_path).client_id == "cfg-id"
-    no_config = LookerOptions(environment="dev", looker_ini=path, credentials_command=cmd)
+    no_config = LookerSettings(environment="dev", looker_ini=path, credentials_command=cmd)
     found = resolve_credentials(no_config, env, tmp_path)
     assert (found.client_id, found.source) == ("env-id", "LOOKERSDK_* environment variables")
     found = resolve_credentials(no_config, {}, tmp_path)
@@ -60,17 +60,17 @@ def test_first_provider_wins_in_the_documented_order(tmp_path: Path) -> None:
     )
     elsewhere = tmp_path / "elsewhere"  # no ./looker.ini there
     elsewhere.mkdir()
-    found = resolve_credentials(LookerOptions(environment="dev", credentials_command=cmd), {}, elsewhere)
+    found = resolve_credentials(LookerSettings(environment="dev", credentials_command=cmd), {}, elsewhere)
     assert (found.client_id, found.client_secret.reveal()) == ("cmd-id", SECRET + "-cmd")
 
 
 def test_looker_ini_in_the_working_directory_is_used_by_environment_section(tmp_path: Path) -> None:
     ini(tmp_path, f"[prod]\nclient_id = p\nclient_secret = {SECRET}\n[dev]\nclient_id = d\nclient_secret = {SECRET}\n")
-    assert resolve_credentials(LookerOptions(environment="dev"), {}, tmp_path).client_id == "d"
-    assert resolve_credentials(LookerOptions(environment="prod"), {}, tmp_path).client_id == "p"
+    assert resolve_credentials(LookerSettings(environment="dev"), {}, tmp_path).client_id == "d"
+    assert resolve_credentials(LookerSettings(environment="prod"), {}, tmp_path).client_id == "p"
     with pytest.raises(CredentialsError, match="no Looker API credentials"):
-        resolve_credentials(LookerOptions(environment="staging"), {}, tmp_path)  # no section: not ours
-    explicit = LookerOptions(environment="staging", looker_ini=Path("looker.ini"))
+        resolve_credentials(LookerSettings(environment="staging"), {}, tmp_path)  # no section: not ours
+    explicit = LookerSettings(environment="staging", looker_ini=Path("looker.ini"))
     with pytest.raises(CredentialsError, match=r"no section \[staging\] \(sections: prod, dev\)"):
         resolve_credentials(explicit, {}, tmp_path)
 
@@ -78,18 +78,18 @@ def test_looker_ini_in_the_working_directory_is_used_by_environment_section(tmp_
 @pytest.mark.parametrize(
     ("options", "env", "needle"),
     [
-        (LookerOptions(client_id="a", client_secret_env="NOPE"), {}, "variable NOPE, which is not set"),
-        (LookerOptions(client_secret_env="X"), {"X": SECRET}, "sets client_secret_env but not client_id"),
-        (LookerOptions(client_id="a"), {}, "sets client_id but not client_secret_env"),
-        (LookerOptions(), {"LOOKERSDK_CLIENT_ID": "a"}, "LOOKERSDK_CLIENT_SECRET is not set"),
-        (LookerOptions(), {}, "no Looker API credentials for the Looker settings"),
-        (LookerOptions(client_id="pinned"), {"LOOKERSDK_CLIENT_ID": "other", "LOOKERSDK_CLIENT_SECRET": SECRET},
+        (LookerSettings(client_id="a", client_secret_env="NOPE"), {}, "variable NOPE, which is not set"),
+        (LookerSettings(client_secret_env="X"), {"X": SECRET}, "sets client_secret_env but not client_id"),
+        (LookerSettings(client_id="a"), {}, "sets client_id but not client_secret_env"),
+        (LookerSettings(), {"LOOKERSDK_CLIENT_ID": "a"}, "LOOKERSDK_CLIENT_SECRET is not set"),
+        (LookerSettings(), {}, "no Looker API credentials for the Looker settings"),
+        (LookerSettings(client_id="pinned"), {"LOOKERSDK_CLIENT_ID": "other", "LOOKERSDK_CLIENT_SECRET": SECRET},
          "pins client_id 'pinned'"),
-        (LookerOptions(looker_ini=Path("missing.ini")), {}, "missing.ini does not exist"),
+        (LookerSettings(looker_ini=Path("missing.ini")), {}, "missing.ini does not exist"),
     ],
 )  # fmt: skip
 def test_provider_errors_are_one_clear_sentence(
-    tmp_path: Path, options: LookerOptions, env: dict[str, str], needle: str
+    tmp_path: Path, options: LookerSettings, env: dict[str, str], needle: str
 ) -> None:
     with pytest.raises(CredentialsError) as caught:
         resolve_credentials(options, env, tmp_path)
@@ -106,25 +106,25 @@ def test_credentials_command_failures_never_echo_the_secret(tmp_path: Path) -> N
     Secret(SECRET)  # as if an earlier provider had revealed it
     for cmd, needle in cases:
         with pytest.raises(CredentialsError) as caught:
-            resolve_credentials(LookerOptions(credentials_command=cmd), {}, tmp_path)
+            resolve_credentials(LookerSettings(credentials_command=cmd), {}, tmp_path)
         assert needle in str(caught.value) and SECRET not in str(caught.value)
 
 
 def test_secret_age_policy_warns_then_fails(tmp_path: Path) -> None:
     old = (datetime.now(timezone.utc) - timedelta(days=120)).isoformat()
     cmd = command(tmp_path, {"client_id": "x", "client_secret": SECRET, "issued_at": old})
-    found = resolve_credentials(LookerOptions(credentials_command=cmd), {}, tmp_path)
+    found = resolve_credentials(LookerSettings(credentials_command=cmd), {}, tmp_path)
     assert found.issued_at is not None
     with pytest.warns(SecretAgeWarning, match="120 days old"):
-        age = check_secret_age(found, LookerOptions())
+        age = check_secret_age(found, LookerSettings())
     assert age.status == "old"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert check_secret_age(found, LookerOptions(secret_max_age_days=200)).status == "ok"
+        assert check_secret_age(found, LookerSettings(secret_max_age_days=200)).status == "ok"
     with pytest.raises(SecretTooOldError, match="past the hard limit of 100 days"):
-        check_secret_age(found, LookerOptions(secret_hard_limit_days=100))
+        check_secret_age(found, LookerSettings(secret_hard_limit_days=100))
     epoch = resolve_credentials(
-        LookerOptions(
+        LookerSettings(
             credentials_command=command(tmp_path, {"client_id": "x", "client_secret": SECRET, "issued_at": 0})
         ),
         {},
@@ -132,9 +132,9 @@ def test_secret_age_policy_warns_then_fails(tmp_path: Path) -> None:
     )
     assert epoch.issued_at == datetime(1970, 1, 1, tzinfo=timezone.utc)
     unknown = resolve_credentials(
-        LookerOptions(), {"LOOKERSDK_CLIENT_ID": "a", "LOOKERSDK_CLIENT_SECRET": SECRET}, tmp_path
+        LookerSettings(), {"LOOKERSDK_CLIENT_ID": "a", "LOOKERSDK_CLIENT_SECRET": SECRET}, tmp_path
     )
-    assert check_secret_age(unknown, LookerOptions()).status == "unknown"
+    assert check_secret_age(unknown, LookerSettings()).status == "unknown"
 
 
 def test_secret_is_masked_everywhere_and_scrubbed_from_logs(caplog: pytest.LogCaptureFixture) -> None:
@@ -169,7 +169,7 @@ def test_settings_refuse_a_plaintext_secret_and_type_the_looker_keys(tmp_path: P
         'credentials_command = "vault read -field=secret looker"\nsecret_hard_limit_days = 180\n'
         'headers_env = { "Proxy-Authorization" = "IAP" }\n'
     )
-    options = looker_options(load_settings(tmp_path, environ={}, environment="ci", cwd=tmp_path))
+    options = load_settings(tmp_path, environ={}, environment="ci", cwd=tmp_path).looker
     assert options.base_url == "https://x.looker.com" and options.needs_dev_mode and options.commit == "abc1234"
     assert options.looker_ini == tmp_path / "conf" / "looker.ini" and options.query_concurrency == 12
     assert options.credentials_command == ("vault", "read", "-field=secret", "looker")
@@ -189,7 +189,7 @@ def test_settings_refuse_a_plaintext_secret_and_type_the_looker_keys(tmp_path: P
 def test_bad_looker_options_are_configuration_errors(tmp_path: Path, extra: str, needle: str) -> None:
     (tmp_path / "pyproject.toml").write_text(f'[tool.pytest-looker]\nbase_url = "https://x.looker.com"\n{extra}\n')
     with pytest.raises(ConfigurationError, match=needle):
-        looker_options(load_settings(tmp_path, environ={}, cwd=tmp_path))
+        load_settings(tmp_path, environ={}, cwd=tmp_path)
 
 
 def test_base_url_with_a_path_is_refused_and_trailing_slash_dropped() -> None:
@@ -205,7 +205,7 @@ def test_proxy_ca_bundle_and_secret_headers_configure_the_session(tmp_path: Path
 
     bundle = tmp_path / "corp.pem"
     bundle.write_text("-----BEGIN CERTIFICATE-----\n")
-    options = LookerOptions(
+    options = LookerSettings(
         base_url="https://x.looker.com", client_id="i", client_secret_env="S", proxy="http://proxy.internal:3128",
         ca_bundle=bundle, headers={"X-Team": "data"}, headers_env={"Proxy-Authorization": "IAP"},
     )  # fmt: skip

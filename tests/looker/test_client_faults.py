@@ -17,11 +17,11 @@ from client_support import CLIENT_ID, SECRET, stats, tiny_project
 from looker_sdk.sdk.api40 import models as m
 
 from pytest_looker.looker.client.errors import LookerAPIError, LookerUnreachableError
-from pytest_looker.looker.client.options import LookerOptions
 from pytest_looker.looker.client.sdk import LookerClient, connect_client
 from pytest_looker.looker.client.transport import RetryPolicy, is_idempotent
 from pytest_looker.looker.emulator.settings import Faults
 from pytest_looker.looker.emulator.testing import running_emulator
+from pytest_looker.settings import LookerSettings
 
 FAST = RetryPolicy(attempts=5, base_delay=0.01, max_delay=0.05)
 BRANCH = "/api/4.0/projects/shop/git_branch"
@@ -36,7 +36,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def looker(shop: tuple[Path, Path], tmp_path: Path, faults: Faults) -> Iterator[tuple[str, LookerClient]]:
     root, database = shop
     with running_emulator(root, duckdb=database, client_id=CLIENT_ID, client_secret=SECRET, faults=faults) as url:
-        options = LookerOptions(base_url=url, client_id=CLIENT_ID, client_secret_env="S", workspace="dev")
+        options = LookerSettings(base_url=url, client_id=CLIENT_ID, client_secret_env="S", workspace="dev")
         yield url, connect_client(options, environ={"S": SECRET}, cache_dir=tmp_path, policy=FAST)
 
 
@@ -94,7 +94,7 @@ def test_an_unreachable_host_fails_fast_in_one_sentence(tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    options = LookerOptions(base_url=f"http://127.0.0.1:{port}", client_id=CLIENT_ID, client_secret_env="S")
+    options = LookerSettings(base_url=f"http://127.0.0.1:{port}", client_id=CLIENT_ID, client_secret_env="S")
     client = connect_client(options, environ={"S": SECRET}, cache_dir=tmp_path, policy=FAST)
     with pytest.raises(LookerUnreachableError) as caught:
         client.sdk.me()

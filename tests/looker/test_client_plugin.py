@@ -22,9 +22,9 @@ pytest.importorskip("xdist")
 from client_support import CLIENT_ID, SECRET, environ, git, looker_side_project, stats, user_project
 
 from pytest_looker.looker.client.backend import LookerBackend
-from pytest_looker.looker.client.options import LookerOptions
 from pytest_looker.looker.client.sdk import connect_client
 from pytest_looker.looker.emulator.testing import running_emulator
+from pytest_looker.settings import LookerSettings
 
 FAILING_PYTHON_TEST = """
 def test_fixture_query_through_looker(looker):
@@ -128,7 +128,7 @@ def test_an_interrupted_dev_branch_run_restores_branch_and_workspace(
     assert "KeyboardInterrupt" in output and process.returncode == 2, output
     assert re.search(r"lookml-test +\d+ passed", output), output  # natively, in Looker, before the interrupt
     assert git(side, "rev-parse", "--abbrev-ref", "HEAD") == "main"
-    options = LookerOptions(base_url=url, client_id=CLIENT_ID, client_secret_env="S")
+    options = LookerSettings(base_url=url, client_id=CLIENT_ID, client_secret_env="S")
     same_session = LookerBackend(
         connect_client(options, environ={"S": SECRET}, cache_dir=cache / "pytest-looker" / "tokens")
     )

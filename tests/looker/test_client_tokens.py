@@ -17,17 +17,17 @@ pytest.importorskip("uvicorn")
 
 from client_support import CLIENT_ID, EXAMPLE, SECRET, environ, stats
 
-from pytest_looker.looker.client.options import LookerOptions
 from pytest_looker.looker.client.sdk import LookerClient, connect_client
 from pytest_looker.looker.emulator.settings import Faults
 from pytest_looker.looker.emulator.testing import running_emulator
+from pytest_looker.settings import LookerSettings
 
 CHILD = """
 import sys
 from pathlib import Path
-from pytest_looker.looker.client.options import LookerOptions
+from pytest_looker.settings import LookerSettings
 from pytest_looker.looker.client.sdk import connect_client
-options = LookerOptions(base_url=sys.argv[1], client_id=sys.argv[2], client_secret_env="PYTEST_LOOKER_TEST_SECRET")
+options = LookerSettings(base_url=sys.argv[1], client_id=sys.argv[2], client_secret_env="PYTEST_LOOKER_TEST_SECRET")
 client = connect_client(options)
 print(client.sdk.me().id, client.auth.logins)
 """
@@ -40,7 +40,7 @@ def url() -> Iterator[str]:
 
 
 def client(url: str, cache: Path) -> LookerClient:
-    options = LookerOptions(base_url=url, client_id=CLIENT_ID, client_secret_env="S")
+    options = LookerSettings(base_url=url, client_id=CLIENT_ID, client_secret_env="S")
     return connect_client(options, environ={"S": SECRET}, cache_dir=cache)
 
 

@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from pytest_looker.compile import Query
-from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.record import Entry, load_cassette, merge_into
 from pytest_looker.record.keys import backend_identity, entry_key, normalise_query
 from pytest_looker.record.values import column_type, decode_value, encode_value
+from pytest_looker.settings import LookerSettings, Settings, load_settings
 
 VALUES = [
     Decimal("1.50"),
@@ -59,7 +59,7 @@ def test_backend_identity_holds_no_secret_path_or_port() -> None:
     settings = Settings(backend="sqlalchemy", url="postgresql://alice:pw-SECRET-42@db.example.com:5433/analytics")
     identity = backend_identity(settings)
     assert identity == {"kind": "sqlalchemy", "dialect": "postgres", "host": "db.example.com", "database": "analytics"}
-    looker = backend_identity(Settings(backend="looker", base_url="https://acme.looker.com:19999"))
+    looker = backend_identity(Settings(backend="looker", looker=LookerSettings(base_url="https://acme.looker.com:19999")))
     assert looker == {"kind": "looker", "host": "acme.looker.com"}
     duck = backend_identity(Settings(duckdb=Path("/somewhere/private/warehouse.duckdb")))
     assert duck == {"kind": "duckdb", "dialect": "duckdb", "database": "warehouse.duckdb"}
@@ -92,5 +92,5 @@ def test_record_setting_is_validated_like_the_others(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="record must be one of off, none, once, new_episodes, all"):
         load_settings(tmp_path, environ={}, cwd=tmp_path)
     settings = load_settings(tmp_path, environ={"PYTEST_LOOKER_RECORD": "new-episodes"}, cwd=tmp_path)
-    assert settings.record == "new_episodes"
-    assert load_settings(tmp_path, environ={}, options={"record": "off"}, cwd=tmp_path).record is None
+    assert settings.record.mode == "new_episodes"
+    assert load_settings(tmp_path, environ={}, options={"record": "off"}, cwd=tmp_path).record.mode is None

@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 
 from pytest_looker.errors import BackendError, ConfigurationError
 from pytest_looker.run import Backend, SQLAlchemyBackend
-from pytest_looker.run.urls import dialect_of, masked_url, scrub, secrets_of
+from pytest_looker.run.urls import dialect_of, masked_url, secrets_of
+from pytest_looker.secrets import redact
 
 SECRET = "s3cr3t-Pa55"
 
@@ -118,12 +119,12 @@ def test_secrets_are_masked_in_urls() -> None:
     secrets = secrets_of(url, {"password": "cp-secret", "sslmode": "require"})
     assert {SECRET, f"pk-{SECRET}", "t0k", "cp-secret"} <= set(secrets)
     assert "require" not in secrets
-    assert scrub(f"failed for {SECRET}", secrets) == "failed for ***"
+    assert redact(f"failed for {SECRET}", secrets) == "failed for ***"
 
 
 def test_url_encoded_password_is_masked_too() -> None:
     url = make_url("postgresql://me:p%40ss%2Fword@h/db")
-    assert scrub("oops p%40ss%2Fword and p@ss/word", secrets_of(url, None)) == "oops *** and ***"
+    assert redact("oops p%40ss%2Fword and p@ss/word", secrets_of(url, None)) == "oops *** and ***"
 
 
 def test_connection_errors_are_one_sentence_without_the_password() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_looker.config import load_settings
 from pytest_looker.errors import ConfigurationError
+from pytest_looker.settings import load_settings
 
 BASE = """
 [tool.pytest-looker]
@@ -57,7 +57,7 @@ def test_precedence_option_over_env_over_environment_over_base(tmp_path: Path) -
     root = write(tmp_path, BASE)
     prod = load_settings(root, environ={"PYTEST_LOOKER_ENV": "prod"}, cwd=root)
     assert prod.environment == "prod" and prod.backend == "sqlalchemy" and prod.url == "postgresql://prod/db"
-    assert prod.base_url == "https://example.looker.com" and prod.workspace == "production"
+    assert prod.looker.base_url == "https://example.looker.com" and prod.looker.workspace == "production"
     assert dict(prod.user_attributes) == {"region": "us", "tier": "3"}  # tables merge key by key
     env = {"PYTEST_LOOKER_ENV": "prod", "PYTEST_LOOKER_BACKEND": "duckdb", "PYTEST_LOOKER_NOW": "2020-01-01T00:00:00Z"}
     by_env = load_settings(root, environ=env, cwd=root)
@@ -65,7 +65,7 @@ def test_precedence_option_over_env_over_environment_over_base(tmp_path: Path) -
     by_option = load_settings(root, environ=env, options={"backend": "sqlalchemy", "now": None}, cwd=root)
     assert by_option.backend == "sqlalchemy" and by_option.now == datetime(2020, 1, 1, tzinfo=timezone.utc)
     dev = load_settings(root, environ={"PYTEST_LOOKER_ENV": "prod"}, environment="dev", cwd=root)
-    assert dev.environment == "dev" and dev.branch == "dev-me" and dev.backend == "duckdb"
+    assert dev.environment == "dev" and dev.looker.branch == "dev-me" and dev.backend == "duckdb"
 
 
 def test_options_resolve_paths_against_the_working_directory(tmp_path: Path) -> None:

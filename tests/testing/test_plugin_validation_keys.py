@@ -39,7 +39,7 @@ def test_sql_validation_passes_on_a_clean_project(shop: Shop, run: Run) -> None:
 
 def test_a_broken_field_is_reported_with_file_line_and_database_message(shop: Shop, run: Run) -> None:
     shop(extra_fields=BROKEN_FIELDS)
-    result = run("shop.model.lkml", "--looker-explores", "shop/orders")
+    result = run("shop.model.lkml", "--looker-explores", "shop/orders", "--looker-ignore-hidden")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
     assert "[sql] shop/orders" in out
@@ -50,9 +50,9 @@ def test_a_broken_field_is_reported_with_file_line_and_database_message(shop: Sh
     assert "Traceback" not in out
 
 
-def test_hidden_fields_are_validated_on_request(shop: Shop, run: Run) -> None:
+def test_hidden_fields_are_validated_by_default_as_looker_runs_them(shop: Shop, run: Run) -> None:
     shop(extra_fields=BROKEN_FIELDS)
-    result = run("shop.model.lkml", "--looker-explores", "shop/orders", "--looker-include-hidden")
+    result = run("shop.model.lkml", "--looker-explores", "shop/orders")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
     assert "orders.hidden_broken" in out and "orders.ignored_broken" not in out

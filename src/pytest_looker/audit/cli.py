@@ -33,11 +33,11 @@ def default_log() -> Path:
     pytest puts the log under its rootdir, which for a configured project is the directory of
     its pyproject.toml; run from elsewhere, pass ``--log``.
     """
-    from pytest_looker.config import load_settings
+    from pytest_looker.settings import load_settings
 
     settings = load_settings()
-    if settings.audit_log is not None:
-        return settings.audit_log
+    if settings.audit.log is not None:
+        return settings.audit.log
     base = settings.source.parent if settings.source is not None else Path.cwd()
     return base / DEFAULT_LOG
 

@@ -10,12 +10,12 @@ import platform
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from pytest_looker.audit.scrub import mask_url
 from pytest_looker.errors import LookerError
+from pytest_looker.secrets import mask_url
 
 if TYPE_CHECKING:
-    from pytest_looker.config import Settings
     from pytest_looker.lookml import Project
+    from pytest_looker.settings import Settings
 
 __all__ = ["all_explores", "backend_identity", "versions"]
 
@@ -32,15 +32,15 @@ def backend_identity(settings: Settings) -> dict[str, Any]:
             name: {"dialect": c.dialect, "url": mask_url(c.url) if c.url else None}
             for name, c in sorted(settings.connections.items())
         },
-        "base_url": mask_url(settings.base_url) if settings.base_url else None,
-        "workspace": settings.workspace,
-        "branch": settings.branch,
+        "base_url": mask_url(settings.looker.base_url) if settings.looker.base_url else None,
+        "workspace": settings.looker.workspace,
+        "branch": settings.looker.branch,
     }
 
 
 def secret_urls(settings: Settings) -> list[str]:
     """The configured URLs, whose passwords the scrubber must know."""
-    urls = [settings.url, settings.base_url, *(c.url for c in settings.connections.values())]
+    urls = [settings.url, settings.looker.base_url, *(c.url for c in settings.connections.values())]
     return [u for u in urls if u]
 
 

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from pytest_looker.audit.scrub import mask_url
+from pytest_looker.secrets import mask_url
 
 __all__ = ["git_info", "lookml_hashes"]
 

@@ -27,15 +27,15 @@ from pytest_looker.audit.context import all_explores, backend_identity, secret_u
 from pytest_looker.audit.gitinfo import git_info, lookml_hashes
 from pytest_looker.audit.identity import identify
 from pytest_looker.audit.records import SCHEMA, ItemResult
-from pytest_looker.audit.scrub import Scrubber
 from pytest_looker.audit.store import AuditStore
 from pytest_looker.audit.summary import group_runs, summarize
 from pytest_looker.errors import LookerError
+from pytest_looker.secrets import Scrubber
 
 if TYPE_CHECKING:
     from pytest_looker.audit.webhook import Delivery
-    from pytest_looker.config import Settings
     from pytest_looker.lookml import Project
+    from pytest_looker.settings import Settings
     from pytest_looker.testing.plugin import LookerPlugin
 
 __all__ = [
@@ -68,9 +68,9 @@ def audit_key(environ: Any = None) -> bytes | None:
 def configure_audit(config: pytest.Config, plugin: LookerPlugin) -> None:
     """Start recording this run, unless audit is off or this process is an xdist worker."""
     settings = plugin.settings
-    if not settings.audit or hasattr(config, "workerinput"):
+    if not settings.audit.enabled or hasattr(config, "workerinput"):
         return
-    path = settings.audit_log or default_log_path(config.rootpath)
+    path = settings.audit.log or default_log_path(config.rootpath)
     recorder = AuditRecorder(config, settings, path, lambda: plugin.session().project)
     config.pluginmanager.register(recorder, "pytest-looker-audit")
     config.add_cleanup(lambda: config.pluginmanager.unregister(recorder))
@@ -141,7 +141,7 @@ class AuditRecorder:
         self.error: str | None = None
         self.warning: str | None = None
         self.delivery: Delivery | None = None
-        webhook = settings.audit_webhook
+        webhook = settings.audit.webhook
         self.scrubber = Scrubber(secret_urls(settings), literals=[webhook] if webhook else [])
 
     # Collecting results (the controller receives every worker's reports here).
@@ -192,7 +192,7 @@ class AuditRecorder:
         except (LookerError, OSError) as exc:
             self.error = str(exc)
             return
-        url = self.settings.audit_webhook
+        url = self.settings.audit.webhook
         if url:
             self.delivery = self._notify(url, key)
 
@@ -231,7 +231,7 @@ class AuditRecorder:
     def _notify(self, url: str, key: bytes | None) -> Delivery:
         from pytest_looker.audit.webhook import build_payload, post  # urllib only when a webhook is set
 
-        fmt = self.settings.audit_webhook_format
+        fmt = self.settings.audit.webhook_format
         rows = self.recorded
         run = group_runs(rows)[0]
         audit = {"head": rows[-1].hash, "seq": rows[-1].seq, "log": self.path.name}

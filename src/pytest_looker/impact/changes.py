@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_looker.config import Settings
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.impact.fingerprint import Fingerprints, ItemKey, fingerprint_project, spec_fingerprint
 from pytest_looker.lookml import Project, load_project
+from pytest_looker.settings import Settings
 
 __all__ = ["Impact", "compute_impact", "git", "spec_changed"]
 

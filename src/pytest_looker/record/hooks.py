@@ -18,7 +18,7 @@ from pytest_looker.errors import ConfigurationError
 from pytest_looker.record.recorder import Recorder
 
 if TYPE_CHECKING:
-    from pytest_looker.config import Settings
+    from pytest_looker.settings import Settings
 
 __all__ = ["RecordHooks", "cassette_path", "configure_recording"]
 
@@ -73,12 +73,14 @@ class RecordHooks:
 
 def configure_recording(config: pytest.Config, settings: Settings) -> Recorder | None:
     """The run's :class:`Recorder` (registered with its hooks), or ``None`` when recording is off."""
-    if settings.record is None:
+    if settings.record.mode is None:
         return None
     live_only = [
-        f"--looker-{name.replace('_', '-')}" for name in ("native_tests", "compare_sql") if settings.looker.get(name)
+        f"--looker-{name.replace('_', '-')}"
+        for name, on in (("native_tests", settings.looker.native_tests), ("compare_sql", settings.looker.compare_sql))
+        if on
     ]
-    if settings.record == "none" and live_only:
+    if settings.record.mode == "none" and live_only:
         raise ConfigurationError(
             f"{' and '.join(live_only)} run(s) live in Looker and cannot replay: drop it or record with "
             "--looker-record=new_episodes"
@@ -89,8 +91,8 @@ def configure_recording(config: pytest.Config, settings: Settings) -> Recorder |
         started = datetime.now(timezone.utc).isoformat()
     rootdir = config.rootpath
     recorder = Recorder(
-        mode=settings.record,
-        cassette_for=lambda path: cassette_path(path, settings.cassette_dir, rootdir),
+        mode=settings.record.mode,
+        cassette_for=lambda path: cassette_path(path, settings.record.cassette_dir, rootdir),
         started=str(started),
         secrets=_secrets(settings),
     )

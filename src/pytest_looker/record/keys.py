@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from pytest_looker.compile import Query
-    from pytest_looker.config import Settings
+    from pytest_looker.settings import Settings
 
 __all__ = ["backend_identity", "describe", "entry_key", "normalise_query", "sql_sha256", "target_dialect"]
 
@@ -60,12 +60,12 @@ def backend_identity(settings: Settings) -> dict[str, Any]:
     if settings.backend == "looker":
         import os
 
-        base = settings.base_url or os.environ.get("LOOKERSDK_BASE_URL")
+        base = settings.looker.base_url or os.environ.get("LOOKERSDK_BASE_URL")
         identity: dict[str, Any] = {"kind": "looker", "host": _host(base) or "unknown"}
-        if settings.workspace:
-            identity["workspace"] = settings.workspace
-        if settings.branch:
-            identity["branch"] = settings.branch
+        if settings.looker.workspace:
+            identity["workspace"] = settings.looker.workspace
+        if settings.looker.branch:
+            identity["branch"] = settings.looker.branch
         return identity
     if settings.backend == "duckdb":
         return {

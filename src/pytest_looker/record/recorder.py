@@ -28,16 +28,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_looker.audit.scrub import MASK, Scrubber
 from pytest_looker.errors import LookerError
 from pytest_looker.record.cassette import Cassette, Entry, load_cassette, merge_into
 from pytest_looker.record.keys import backend_identity, describe, entry_key, normalise_query, sql_sha256
 from pytest_looker.record.values import column_type, decode_value, encode_value
+from pytest_looker.secrets import Scrubber
 from pytest_looker.testing.result import QueryResult
 
 if TYPE_CHECKING:
     from pytest_looker.compile import Query
-    from pytest_looker.config import Settings
+    from pytest_looker.settings import Settings
 
 __all__ = ["MODES", "MissingRecordingError", "Recorder", "RecordingError", "StaleRecordingError"]
 
@@ -181,16 +181,7 @@ class Recorder:
 
     def _secret_free(self, value: Any) -> Any:
         """Known secret values replaced in data too; pattern scrubbing would corrupt real data."""
-        if isinstance(value, str):
-            for secret in self.scrubber.secrets:
-                if secret in value:
-                    value = value.replace(secret, MASK)
-            return value
-        if isinstance(value, list):
-            return [self._secret_free(v) for v in value]
-        if isinstance(value, dict):
-            return {k: self._secret_free(v) for k, v in value.items()}
-        return value
+        return self.scrubber.tree(value, patterns=False)
 
     def _where(self, path: Path) -> str:
         with contextlib.suppress(ValueError):

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from pytest_looker.errors import BackendError, ConfigurationError
 from pytest_looker.run.base import Backend
 from pytest_looker.run.result import ResultSet
-from pytest_looker.run.urls import dialect_of, masked_url, scrub, secrets_of
+from pytest_looker.run.urls import dialect_of, masked_url, secrets_of
+from pytest_looker.secrets import redact, register
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection
@@ -50,6 +51,8 @@ class SQLAlchemyBackend(Backend):
     def __init__(self, url: str, *, connect_args: Mapping[str, Any] | None = None, dialect: str | None = None) -> None:
         parsed = _parse(url)
         self._secrets = secrets_of(parsed, connect_args)
+        for secret in self._secrets:
+            register(secret)  # scrubbed from logs, reports and evidence too
         self.url = masked_url(parsed)
         self.name = str(parsed.get_backend_name())
         self.dialect = dialect.lower() if dialect else dialect_of(parsed)
@@ -143,4 +146,4 @@ class SQLAlchemyBackend(Backend):
             raise BackendError(self._scrub(f"cannot roll back on {self._where}: {_one_line(str(exc))}")) from None
 
     def _scrub(self, text: str) -> str:
-        return scrub(text, self._secrets)
+        return redact(text, self._secrets)

@@ -6,11 +6,12 @@ does not import SQLAlchemy): the backend module owns the lazy import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote_plus
 
 from pytest_looker.errors import ConfigurationError
+from pytest_looker.secrets import MASK
 
 #: SQLAlchemy backend name (the part before ``+driver``) → sqlglot dialect.
 DIALECTS: dict[str, str] = {
@@ -36,7 +37,6 @@ DIALECTS: dict[str, str] = {
 
 #: Query-string and ``connect_args`` keys whose values are secrets.
 _SECRET_WORDS = ("password", "passwd", "secret", "token", "private_key", "credentials", "apikey", "api_key")
-MASK = "***"
 
 
 def dialect_of(url: Any) -> str:
@@ -76,10 +76,3 @@ def masked_url(url: Any) -> str:
     """The URL with its password and secret query values replaced by ``***``."""
     query = {key: (MASK if _is_secret(key) else value) for key, value in dict(url.query).items()}
     return str(url.set(query=query).render_as_string(hide_password=True))
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``***``: the last line of defence for messages."""
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    return text

@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 import click
 
 from pytest_looker.clierrors import user_errors as cli_errors
-from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.lookml import Project, load_project
 from pytest_looker.scaffold.schema import Schema, infer_schema
 from pytest_looker.scaffold.store import Drift, WriteReport
+from pytest_looker.settings import Settings, load_settings
 
 __all__ = ["cli_errors", "open_project_dir", "scaffold"]
 

@@ -30,12 +30,12 @@ from typing import Any
 import yaml
 
 from pytest_looker.compile import Query, compile_query
-from pytest_looker.config import Settings
 from pytest_looker.errors import LookerError
 from pytest_looker.lookml.model import Explore, Field, Model, Project, View
 from pytest_looker.scaffold.data import generate, text_value
 from pytest_looker.scaffold.schema import _TABLE_COLUMN, Schema, _column_of, _is_plain_table, clean_table_name
 from pytest_looker.scaffold.store import Drift, WriteReport, sha256
+from pytest_looker.settings import Settings
 
 __all__ = ["SpecPlan", "check_specs", "plan_specs", "write_specs"]
 
@@ -219,7 +219,7 @@ def _snapshot(
         limit=-1,
         user_attributes=dict(settings.user_attributes),
         timezone=settings.timezone,
-        now=settings.query_now(),
+        now=settings.now,
     )
     try:
         expected = _run_given(project, model, query, given, settings)

@@ -86,7 +86,7 @@ def data_test_query(session: LookerSession, test: DataTest) -> Query:
 def run_data_test(session: LookerSession, test: DataTest) -> DataTestOutcome:
     """Run ``test`` on the session's backend and check every assert."""
     if session.settings.backend == "looker":
-        if session.recorder is not None and not session.settings.looker.get("native_tests"):
+        if session.recorder is not None and not session.settings.looker.native_tests:
             # Looker's rows, recorded or replayed; the asserts are ours either way.
             return check_asserts(session, test, session.run(data_test_query(session, test)))
         # Looker runs the query (or the whole test, with --looker-native-tests).

@@ -235,7 +235,7 @@ class SqlValidationItem(LookerItem):
             execute=backend.execute,
             include_hidden=session.settings.include_hidden,
             user_attributes=session.settings.user_attributes,
-            now=session.settings.query_now(),
+            now=session.settings.now,
         )
         if not report.failures:
             return

@@ -15,6 +15,7 @@ Shared state (settings, the loaded project, the backend) lives in one :class:`Lo
 
 from __future__ import annotations
 
+import argparse
 from collections import Counter
 from collections.abc import Generator
 from pathlib import Path
@@ -23,10 +24,10 @@ from typing import Any
 import pytest
 
 from pytest_looker.audit.hooks import annotate_report, configure_audit
-from pytest_looker.config import Settings, load_settings
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.record.hooks import configure_recording
 from pytest_looker.record.recorder import Recorder
+from pytest_looker.settings import SETTINGS, Settings, load_settings
 from pytest_looker.testing.dashboards import DASHBOARD_SUFFIXES, collect_dashboards
 from pytest_looker.testing.fixtures import looker, lookml_project
 from pytest_looker.testing.items import KIND_PROPERTY, LookMLFile, SpecFile
@@ -36,29 +37,6 @@ from pytest_looker.testing.unit import is_spec_file
 __all__ = ["PLUGIN_KEY", "LookerPlugin", "looker", "lookml_project"]
 
 KIND_ORDER = ("lookml-test", "unit", "sql", "keys", "relationships", "dashboard", "python")
-
-# (option, setting, help)
-_OPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("--looker-project", "project", "LookML project directory."),
-    ("--looker-backend", "backend", "Backend that runs the queries: duckdb, sqlalchemy or looker (the Looker API)."),
-    ("--looker-dialect", "dialect", "Dialect the LookML SQL is written in (default per connection, else duckdb)."),
-    ("--looker-now", "now", "The clock for relative date filters, an ISO datetime."),
-    ("--looker-timezone", "timezone", "Query time zone (IANA name)."),
-    ("--looker-url", "url", "SQLAlchemy URL of the warehouse (sqlalchemy backend)."),
-    ("--looker-duckdb", "duckdb", "DuckDB database file."),
-    ("--looker-seeds", "seeds", "Directory of <schema>/<table>.csv|parquet|json seed files."),
-    ("--looker-audit", "audit", "Audit trail of the run: on (default) or off."),
-    ("--looker-audit-log", "audit_log", "Audit log file (default: .pytest-looker/audit.db under the rootdir)."),
-    ("--looker-audit-webhook", "audit_webhook", "POST the run's summary to this URL after recording it."),
-    ("--looker-audit-webhook-format", "audit_webhook_format", "Webhook payload: json (default) or slack."),
-    (
-        "--looker-record",
-        "record",
-        "Record/replay query results in per-test-file cassettes: none (replay only), once, new_episodes, all;"
-        " off (default) runs live.",
-    ),
-    ("--looker-cassette-dir", "cassette_dir", "Directory for cassettes (default: cassettes/ beside each test file)."),
-)
 
 
 class LookerPlugin:
@@ -114,46 +92,40 @@ PLUGIN_KEY = pytest.StashKey[LookerPlugin]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """One ``--looker-<key>`` option per setting that declares one (:mod:`pytest_looker.settings.table`)."""
     group = parser.getgroup("looker", "pytest-looker (settings: [tool.pytest-looker] in pyproject.toml)")
-    for option, setting, help_text in _OPTIONS:
-        group.addoption(option, dest=f"looker_{setting}", default=None, help=help_text)
-    group.addoption(
-        "--looker-changed-since", dest="looker_changed_since", default=None, metavar="REF",
-        help="Run only the LookML items whose compiled SQL or inputs changed since this git ref.",
-    )  # fmt: skip
+    for setting in SETTINGS:
+        if not setting.option:
+            continue
+        dest = f"looker_{setting.key}"
+        if setting.flag:
+            group.addoption(setting.option_name, dest=dest, action="store_true", default=None, help=setting.help)
+            if setting.off_option:
+                group.addoption(
+                    setting.off_option, dest=dest, action="store_false", default=None, help=argparse.SUPPRESS
+                )
+        elif setting.key == "explores":
+            group.addoption(
+                setting.option_name,
+                dest=dest,
+                action="append",
+                default=None,
+                metavar=setting.metavar,
+                help=setting.help,
+            )
+        else:
+            group.addoption(setting.option_name, dest=dest, default=None, metavar=setting.metavar, help=setting.help)
     group.addoption(
         "--looker-env", dest="looker_env", default=None, help="Environment: [tool.pytest-looker.environments.NAME]."
     )
     group.addoption(
-        "--looker-explores",
-        dest="looker_explores",
-        action="append",
-        default=None,
-        metavar="SELECTOR",
-        help="Explores to validate: model/explore, globs (*), -model/explore excludes. Repeatable.",
-    )
-    group.addoption(
-        "--looker-check-keys", dest="looker_check_keys", action="store_true", default=None,
-        help="Check primary keys and join relationships on the data.",
-    )  # fmt: skip
-    group.addoption(
-        "--looker-include-hidden", dest="looker_include_hidden", action="store_true", default=None,
-        help="Also SQL-validate hidden fields.",
-    )  # fmt: skip
-    group.addoption(
-        "--looker-native-tests", dest="looker_native_tests", action="store_true", default=None,
-        help="With --looker-backend looker: run LookML test: blocks with Looker's own test runner.",
-    )  # fmt: skip
-    group.addoption(
-        "--looker-compare-sql", dest="looker_compare_sql", action="store_true", default=None,
-        help="With --looker-backend looker: also run Looker's SQL and ours on the warehouse; fail on any difference.",
+        "--looker-changed-since", dest="looker_changed_since", default=None, metavar="REF",
+        help="Run only the LookML items whose compiled SQL or inputs changed since this git ref.",
     )  # fmt: skip
 
 
 def _options(config: pytest.Config) -> dict[str, Any]:
-    names = [setting for _, setting, _ in _OPTIONS] + ["explores", "check_keys", "include_hidden"]
-    names += ["native_tests", "compare_sql"]
-    return {name: config.getoption(f"looker_{name}") for name in names}
+    return {s.key: config.getoption(f"looker_{s.key}") for s in SETTINGS if s.option}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -178,7 +150,7 @@ def pytest_configure(config: pytest.Config) -> None:
     plugin.recorder = configure_recording(config, settings)
     # Environment (dev mode, branch) entered and always restored; never in pure replay, which
     # must not contact Looker at all.
-    if settings.backend == "looker" and settings.record != "none":
+    if settings.backend == "looker" and settings.record.mode != "none":
         from pytest_looker.looker.client.pytest_support import LookerRunHooks
 
         config.pluginmanager.register(LookerRunHooks(config, plugin.session), "pytest-looker-looker")

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from pytest_looker.config import Settings
+from pytest_looker.settings import Settings
 
 __all__ = ["pytest_arguments", "run_pytest"]
 

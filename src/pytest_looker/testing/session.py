@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_looker.compile import CompiledQuery, Query, compile_query
-from pytest_looker.config import Settings
 from pytest_looker.errors import ConfigurationError, LookerError, LookMLError
 from pytest_looker.lookml import Project, load_project
 from pytest_looker.run import Backend, DuckDBBackend, connect_backend
+from pytest_looker.settings import Settings
 from pytest_looker.testing.result import QueryResult
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class LookerSession:
             limit=limit,
             user_attributes=attributes,
             timezone=timezone or self.settings.timezone,
-            now=self.settings.query_now(),
+            now=self.settings.now,
         )
 
     def compile(self, query: Query, *, target: str | None = None, project: Project | None = None) -> CompiledQuery:

@@ -19,7 +19,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pytest_looker.config import Settings
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.looker.client.backend import LookerBackend
 from pytest_looker.looker.client.environments import LookerEnvironment
@@ -30,9 +29,9 @@ from pytest_looker.looker.client.errors import (
     LookerUnreachableError,
     SecretTooOldError,
 )
-from pytest_looker.looker.client.options import LookerOptions, looker_options
 from pytest_looker.looker.client.sdk import LookerClient, connect_client
-from pytest_looker.looker.client.secrets import Secret
+from pytest_looker.secrets import Secret
+from pytest_looker.settings import Settings
 
 __all__ = [
     "CredentialsError",
@@ -41,7 +40,6 @@ __all__ = [
     "LookerBackend",
     "LookerClient",
     "LookerEnvironment",
-    "LookerOptions",
     "LookerUnreachableError",
     "Secret",
     "SecretTooOldError",
@@ -55,7 +53,7 @@ def open_looker_backend(
     settings: Settings, *, environ: Mapping[str, str] | None = None, cwd: Path | None = None
 ) -> LookerBackend:
     """The Looker backend for ``settings`` (its environment's section); credentials are checked now."""
-    options = looker_options(settings)
+    options = settings.looker
     if (
         options.base_url is None
         and not (environ or os.environ).get("LOOKERSDK_BASE_URL")

@@ -26,9 +26,9 @@ from looker_sdk.rtl import api_settings, auth_session, serialize, transport
 
 from pytest_looker.looker.client.credentials import Credentials
 from pytest_looker.looker.client.errors import LookerAPIError, LookerAuthError
-from pytest_looker.looker.client.secrets import Secret
 from pytest_looker.looker.client.tokens import CachedToken, TokenCache
 from pytest_looker.looker.client.transport import RetryingTransport, describe_response, status_of
+from pytest_looker.secrets import Secret
 
 __all__ = ["CachedAuthSession"]
 

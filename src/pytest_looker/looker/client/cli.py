@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 
 import click
 
-from pytest_looker.config import load_settings
 from pytest_looker.errors import ConfigurationError, LookerError
+from pytest_looker.settings import load_settings
 
 __all__ = ["connect", "content_validate", "lookml_validate"]
 
@@ -37,7 +37,7 @@ def _errors(function: F) -> F:
 
     @wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from pytest_looker.looker.client.secrets import scrub
+        from pytest_looker.secrets import scrub
 
         try:
             return function(*args, **kwargs)

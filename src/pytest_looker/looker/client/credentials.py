@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from pytest_looker.looker.client.errors import CredentialsError
-from pytest_looker.looker.client.options import LookerOptions
-from pytest_looker.looker.client.secrets import Secret, scrub
+from pytest_looker.secrets import Secret, scrub
+from pytest_looker.settings import LookerSettings
 
 __all__ = ["PROVIDERS", "Credentials", "parse_issued_at", "resolve_credentials"]
 
@@ -47,10 +47,10 @@ class Credentials:
     base_url: str | None = None
 
 
-Provider = Callable[[LookerOptions, Mapping[str, str], Path], "Credentials | None"]
+Provider = Callable[[LookerSettings, Mapping[str, str], Path], "Credentials | None"]
 
 
-def from_configuration(options: LookerOptions, environ: Mapping[str, str], cwd: Path) -> Credentials | None:
+def from_configuration(options: LookerSettings, environ: Mapping[str, str], cwd: Path) -> Credentials | None:
     """``client_id`` + ``client_secret_env`` from the settings."""
     if options.client_secret_env is None:
         if options.client_id is not None and not _other_provider_configured(options, environ, cwd):
@@ -71,7 +71,7 @@ def from_configuration(options: LookerOptions, environ: Mapping[str, str], cwd: 
     )
 
 
-def from_environment(options: LookerOptions, environ: Mapping[str, str], cwd: Path) -> Credentials | None:
+def from_environment(options: LookerSettings, environ: Mapping[str, str], cwd: Path) -> Credentials | None:
     """``LOOKERSDK_CLIENT_ID`` / ``LOOKERSDK_CLIENT_SECRET`` (and ``LOOKERSDK_BASE_URL``)."""
     client_id = environ.get("LOOKERSDK_CLIENT_ID", "").strip()
     secret = environ.get("LOOKERSDK_CLIENT_SECRET", "").strip()
@@ -84,14 +84,14 @@ def from_environment(options: LookerOptions, environ: Mapping[str, str], cwd: Pa
     return Credentials(client_id, Secret(secret), "LOOKERSDK_* environment variables", base_url=base_url)
 
 
-def _ini_path(options: LookerOptions, cwd: Path) -> Path | None:
+def _ini_path(options: LookerSettings, cwd: Path) -> Path | None:
     if options.looker_ini is not None:
         return options.looker_ini if options.looker_ini.is_absolute() else cwd / options.looker_ini
     default = cwd / "looker.ini"
     return default if default.is_file() else None
 
 
-def from_ini(options: LookerOptions, environ: Mapping[str, str], cwd: Path) -> Credentials | None:
+def from_ini(options: LookerSettings, environ: Mapping[str, str], cwd: Path) -> Credentials | None:
     """A section of ``looker.ini``: ``looker_ini_section``, else the environment's name."""
     path = _ini_path(options, cwd)
     if path is None:
@@ -123,7 +123,7 @@ def from_ini(options: LookerOptions, environ: Mapping[str, str], cwd: Path) -> C
     )
 
 
-def from_command(options: LookerOptions, environ: Mapping[str, str], cwd: Path) -> Credentials | None:
+def from_command(options: LookerSettings, environ: Mapping[str, str], cwd: Path) -> Credentials | None:
     """Run ``credentials_command``; its stdout is one JSON object."""
     command = options.credentials_command
     if command is None:
@@ -172,7 +172,7 @@ PROVIDERS: tuple[tuple[str, Provider], ...] = (
 )
 
 
-def _other_provider_configured(options: LookerOptions, environ: Mapping[str, str], cwd: Path) -> bool:
+def _other_provider_configured(options: LookerSettings, environ: Mapping[str, str], cwd: Path) -> bool:
     """A client_id alone is fine when a later provider supplies the pair (it must agree)."""
     return bool(
         environ.get("LOOKERSDK_CLIENT_ID")
@@ -183,7 +183,7 @@ def _other_provider_configured(options: LookerOptions, environ: Mapping[str, str
 
 
 def resolve_credentials(
-    options: LookerOptions,
+    options: LookerSettings,
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     providers: Sequence[tuple[str, Provider]] = PROVIDERS,

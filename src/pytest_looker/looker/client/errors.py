@@ -10,7 +10,7 @@ message without a traceback. Every message passes through :func:`~.secrets.scrub
 from __future__ import annotations
 
 from pytest_looker.errors import BackendError, ConfigurationError
-from pytest_looker.looker.client.secrets import scrub
+from pytest_looker.secrets import scrub
 
 __all__ = [
     "CredentialsError",

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from pytest_looker.looker.client.credentials import Credentials
 from pytest_looker.looker.client.errors import SecretTooOldError
-from pytest_looker.looker.client.options import LookerOptions
+from pytest_looker.settings import LookerSettings
 
 __all__ = ["SecretAge", "SecretAgeWarning", "check_secret_age"]
 
@@ -33,7 +33,7 @@ class SecretAge:
 
 
 def check_secret_age(
-    credentials: Credentials, options: LookerOptions, now: datetime | None = None, *, warn: bool = True
+    credentials: Credentials, options: LookerSettings, now: datetime | None = None, *, warn: bool = True
 ) -> SecretAge:
     """Apply the policy: raise past the hard limit, warn (``SecretAgeWarning``) past the max age."""
     if credentials.issued_at is None:

@@ -91,7 +91,7 @@ def run_through_looker(session: LookerSession, query: Query) -> QueryResult:
     """Run in Looker; with compare_sql, also check Looker's SQL against ours on the warehouse."""
     backend = looker_backend(session)
     result = backend.run_query(query)
-    if session.settings.looker.get("compare_sql"):
+    if session.settings.looker.compare_sql:
         from pytest_looker.looker.client.compare import SqlMismatchError, compare_query
 
         looker_sql = backend.sql_for(query)
@@ -107,7 +107,7 @@ def run_data_test_in_looker(session: LookerSession, test: DataTest) -> DataTestO
     from pytest_looker.testing.datatests import DataTestOutcome, check_asserts, data_test_query
 
     backend = looker_backend(session)
-    if session.settings.looker.get("native_tests"):
+    if session.settings.looker.native_tests:
         outcome = DataTestOutcome()
         runs = backend.run_lookml_tests(model=test.model, test=test.name)
         run = next((r for r in runs if r.name == test.name), None)
@@ -164,9 +164,8 @@ class LookerRunHooks:
         looker_session = self.session_factory()
         options = looker_session.settings
         from pytest_looker.looker.client.environments import LookerEnvironment
-        from pytest_looker.looker.client.options import looker_options
 
-        if not looker_options(options).needs_dev_mode:
+        if not options.looker.needs_dev_mode:
             return
         try:
             backend = looker_session.backend  # not looker_backend(): enter() reads the untouched workspace first

@@ -4,7 +4,7 @@ Nothing here reads ``looker.ini`` or ``LOOKERSDK_*`` behind the user's back the 
 ``looker_sdk.init40()`` does (reference §6.3): the credential providers decide, in a documented
 order, and this module only wires the pieces:
 
-    LookerOptions ─▶ PytestLookerApiSettings (read_config from our providers, memoised)
+    LookerSettings ─▶ PytestLookerApiSettings (read_config from our providers, memoised)
                  ─▶ RetryingTransport (requests session: proxy, CA bundle, headers, retries)
                  ─▶ CachedAuthSession (token cache, workspace, 401 renewal)
                  ─▶ PytestLookerSDK (errors with HTTP status, no error-doc network lookups)
@@ -28,11 +28,12 @@ from pytest_looker.errors import ConfigurationError
 from pytest_looker.looker.client.auth import API_VERSION, CachedAuthSession
 from pytest_looker.looker.client.credentials import Credentials, resolve_credentials
 from pytest_looker.looker.client.errors import LookerAPIError
-from pytest_looker.looker.client.options import LookerOptions, normalise_base_url
 from pytest_looker.looker.client.policy import SecretAge, check_secret_age
-from pytest_looker.looker.client.secrets import Secret, install_log_filter
 from pytest_looker.looker.client.tokens import TokenCache, default_cache_dir
 from pytest_looker.looker.client.transport import RetryingTransport, RetryPolicy, describe_response, make_session
+from pytest_looker.secrets import Secret, install_log_filter
+from pytest_looker.settings import LookerSettings
+from pytest_looker.settings.kinds import normalise_base_url
 
 __all__ = ["LookerClient", "PytestLookerApiSettings", "PytestLookerSDK", "connect_client"]
 
@@ -44,7 +45,7 @@ CREDENTIALS_TTL = 900.0
 class _CredentialSource:
     """Resolve credentials once (then every ``CREDENTIALS_TTL`` seconds), thread-safely."""
 
-    def __init__(self, options: LookerOptions, environ: Mapping[str, str], cwd: Path) -> None:
+    def __init__(self, options: LookerSettings, environ: Mapping[str, str], cwd: Path) -> None:
         self.options = options
         self.environ = environ
         self.cwd = cwd
@@ -112,7 +113,7 @@ class PytestLookerSDK(Looker40SDK):
 class LookerClient:
     """A connected SDK plus the pieces tests and reports look at."""
 
-    options: LookerOptions
+    options: LookerSettings
     sdk: PytestLookerSDK
     auth: CachedAuthSession
     transport: RetryingTransport
@@ -130,7 +131,7 @@ class LookerClient:
 
 
 def connect_client(
-    options: LookerOptions,
+    options: LookerSettings,
     *,
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,

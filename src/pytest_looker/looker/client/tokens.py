@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pytest_looker.looker.client.secrets import Secret
+from pytest_looker.secrets import Secret
 
 __all__ = ["CachedToken", "TokenCache", "default_cache_dir", "refresh_margin"]
 

@@ -34,7 +34,7 @@ import requests
 from looker_sdk.rtl import requests_transport, transport
 
 from pytest_looker.looker.client.errors import LookerUnreachableError
-from pytest_looker.looker.client.secrets import scrub
+from pytest_looker.secrets import scrub
 
 __all__ = ["RetryPolicy", "RetryingTransport", "TransportStats", "is_idempotent", "make_session"]
 

@@ -162,6 +162,6 @@ def serve(
 
 
 def _configured_project() -> Path | None:
-    from pytest_looker.config import load_settings
+    from pytest_looker.settings import load_settings
 
     return load_settings().project

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pytest_looker.compile import CompiledQuery, Query
-from pytest_looker.config import Settings, load_settings
 from pytest_looker.looker.emulator.settings import EmulatorSettings
 from pytest_looker.lookml.model import Project
+from pytest_looker.settings import Settings, load_settings
 from pytest_looker.testing.result import QueryResult
 from pytest_looker.testing.session import LookerSession, run_compiled
 

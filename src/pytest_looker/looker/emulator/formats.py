@@ -50,7 +50,7 @@ def compile_write(engine: Engine, write: Mapping[str, Any], *, limit: str | None
     query = to_query(
         write,
         user_attributes=settings.user_attributes,
-        now=settings.query_now(),
+        now=settings.now,
         default_timezone=settings.timezone,
         limit=limit,
     )
