@@ -57,3 +57,17 @@ class ExpressionError(LookerError):
 
 class BackendError(LookerError):
     """The database or the Looker API refused or failed a request."""
+
+
+class ReplayOnlyError(LookerError):
+    """Live work asked of a run that only replays recordings (``--looker-record=none``)."""
+
+
+#: The command-line contract's exit codes (DESIGN.md §4).
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def exit_code(error: LookerError) -> int:
+    """2 for bad usage or configuration, 1 when the checked thing failed."""
+    return EXIT_USAGE if isinstance(error, ConfigurationError) else EXIT_FAILED

@@ -1,4 +1,4 @@
-"""LookerBackend against the emulator: queries, Looker's SQL, bounded query tasks, validators,
+"""LookerAPI and LookerRunner against the emulator: queries, Looker's SQL, bounded query tasks, validators,
 and environments that always restore the user's branch and workspace."""
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ pytest.importorskip("uvicorn")
 
 from client_support import CLIENT_ID, SECRET, git, tiny_project
 
+from pytest_looker.checks.validation import probe_query, validate_explore
 from pytest_looker.compile import Query
 from pytest_looker.errors import LookerError
-from pytest_looker.looker.client.backend import LookerBackend
+from pytest_looker.looker.client.api import LookerAPI
 from pytest_looker.looker.client.environments import TEMP_PREFIX, LookerEnvironment, RestoreWarning
+from pytest_looker.looker.client.runner import LookerRunner
 from pytest_looker.looker.client.sdk import connect_client
-from pytest_looker.looker.client.validation import validate_explore_in_looker
 from pytest_looker.looker.emulator.settings import Faults
 from pytest_looker.looker.emulator.testing import running_emulator
 from pytest_looker.lookml import load_project
-from pytest_looker.settings import LookerSettings
+from pytest_looker.settings import LookerSettings, Settings
+from pytest_looker.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +37,9 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
         yield root, url
 
 
-def backend(url: str, cache: Path, **options: object) -> LookerBackend:
+def backend(url: str, cache: Path, **options: object) -> LookerAPI:
     settings = LookerSettings(base_url=url, client_id=CLIENT_ID, client_secret_env="S", **options)  # type: ignore[arg-type]
-    return LookerBackend(connect_client(settings, environ={"S": SECRET}, cache_dir=cache))
+    return LookerAPI(connect_client(settings, environ={"S": SECRET}, cache_dir=cache))
 
 
 def test_queries_run_in_looker_keyed_view_field(shop: tuple[Path, str], tmp_path: Path) -> None:
@@ -66,11 +68,14 @@ def test_query_tasks_never_exceed_the_concurrency_bound(shop: tuple[Path, str], 
 
 
 def test_sql_validation_in_looker_bisects_to_the_broken_field(shop: tuple[Path, str], tmp_path: Path) -> None:
-    looker = backend(shop[1], tmp_path)
     project = load_project(shop[0], cache_dir=None)
-    report, first = validate_explore_in_looker(looker, project, project.explore("shop", "items"))
+    workspace = Workspace(Settings(project=shop[0]), project=project)
+    runner = LookerRunner(workspace.settings, lambda: project, api=backend(shop[1], tmp_path))
+    explore = project.explore("shop", "items")
+    report = validate_explore(workspace, explore, runner=runner)
     assert [(f.field, f.file, f.line) for f in report.failures] == [("items.broken", "views/items.view.lkml", 8)]
-    assert report.fields == 3 and first is not None and first.fields == ("items.broken",)
+    assert report.fields == 3 and report.queries > 1
+    assert "no_such_column" in runner.sql(probe_query(workspace, explore, ["items.broken"]))
 
 
 def test_validators_and_lookml_tests(shop: tuple[Path, str], tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ pytest.importorskip("xdist")
 
 from client_support import CLIENT_ID, SECRET, environ, git, looker_side_project, stats, user_project
 
-from pytest_looker.looker.client.backend import LookerBackend
+from pytest_looker.looker.client.api import LookerAPI
 from pytest_looker.looker.client.sdk import connect_client
 from pytest_looker.looker.emulator.testing import running_emulator
 from pytest_looker.settings import LookerSettings
@@ -129,7 +129,7 @@ def test_an_interrupted_dev_branch_run_restores_branch_and_workspace(
     assert re.search(r"lookml-test +\d+ passed", output), output  # natively, in Looker, before the interrupt
     assert git(side, "rev-parse", "--abbrev-ref", "HEAD") == "main"
     options = LookerSettings(base_url=url, client_id=CLIENT_ID, client_secret_env="S")
-    same_session = LookerBackend(
+    same_session = LookerAPI(
         connect_client(options, environ={"S": SECRET}, cache_dir=cache / "pytest-looker" / "tokens")
     )
     assert same_session.workspace() == "production"

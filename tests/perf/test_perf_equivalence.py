@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_looker.checks.validation import explore_fields
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.compile.scope import Scope, scope_for
 from pytest_looker.errors import Location
@@ -19,7 +20,6 @@ from pytest_looker.lookml import Field, FieldCategory, load_project, loader
 from pytest_looker.lookml import cache as parse_cache
 from pytest_looker.lookml.fields import new_field
 from pytest_looker.lookml.syntax import parse_lookml
-from pytest_looker.validation import explore_fields
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ecommerce"
 

@@ -112,9 +112,9 @@ def test_amount_total(looker):
 INNER_CONFTEST = """
 import os
 
-import pytest_looker.testing.session as session_module
+import pytest_looker.run.runner as runner_module
 
-_original = session_module.open_backend
+_original = runner_module.open_engine
 
 
 def _forbidden(settings):
@@ -123,11 +123,11 @@ def _forbidden(settings):
 
 def pytest_configure(config):
     if os.environ.get("RECORD_FORBID_LIVE"):
-        session_module.open_backend = _forbidden
+        runner_module.open_engine = _forbidden
 
 
 def pytest_unconfigure(config):
-    session_module.open_backend = _original
+    runner_module.open_engine = _original
 """
 
 

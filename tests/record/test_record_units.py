@@ -14,8 +14,9 @@ import yaml
 from pytest_looker.compile import Query
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.record import Entry, load_cassette, merge_into
-from pytest_looker.record.keys import backend_identity, entry_key, normalise_query
+from pytest_looker.record.keys import entry_key, normalise_query
 from pytest_looker.record.values import column_type, decode_value, encode_value
+from pytest_looker.run.runner import open_runner
 from pytest_looker.settings import LookerSettings, Settings, load_settings
 
 VALUES = [
@@ -55,11 +56,17 @@ def test_nan_is_tagged_and_mixed_columns_are_not_declared() -> None:
     assert column_type([None, Decimal(1)]) == "decimal"
 
 
+def backend_identity(settings: Settings) -> dict[str, object]:
+    return open_runner(settings, lambda: pytest.fail("nothing is loaded")).describe()
+
+
 def test_backend_identity_holds_no_secret_path_or_port() -> None:
     settings = Settings(backend="sqlalchemy", url="postgresql://alice:pw-SECRET-42@db.example.com:5433/analytics")
     identity = backend_identity(settings)
     assert identity == {"kind": "sqlalchemy", "dialect": "postgres", "host": "db.example.com", "database": "analytics"}
-    looker = backend_identity(Settings(backend="looker", looker=LookerSettings(base_url="https://acme.looker.com:19999")))
+    looker = backend_identity(
+        Settings(backend="looker", looker=LookerSettings(base_url="https://acme.looker.com:19999"))
+    )
     assert looker == {"kind": "looker", "host": "acme.looker.com"}
     duck = backend_identity(Settings(duckdb=Path("/somewhere/private/warehouse.duckdb")))
     assert duck == {"kind": "duckdb", "dialect": "duckdb", "database": "warehouse.duckdb"}

@@ -1,4 +1,4 @@
-"""``connect_backend``: from settings to a backend, refusing combinations that make no sense."""
+"""``open_engine``/``open_runner``: from settings to an engine, refusing combinations that make no sense."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import pytest
 
 from helpers import write_files
 from pytest_looker.errors import ConfigurationError
-from pytest_looker.run import KINDS, Backend, DuckDBBackend, SQLAlchemyBackend, connect_backend
+from pytest_looker.run import Backend, DuckDBBackend, SQLAlchemyBackend
 from pytest_looker.run.names import TableName
+from pytest_looker.run.runner import LocalRunner, open_engine, open_runner
+from pytest_looker.settings import Settings
 
 
 def test_duckdb_in_memory_by_default() -> None:
-    with connect_backend("duckdb") as backend:
+    with open_engine(Settings()) as backend:
         assert isinstance(backend, DuckDBBackend)
         assert isinstance(backend, Backend)
         assert backend.execute("SELECT 42 AS answer").as_dicts() == [{"answer": 42}]
@@ -21,35 +23,43 @@ def test_duckdb_in_memory_by_default() -> None:
 
 def test_duckdb_with_seeds_and_file(tmp_path: Path) -> None:
     seeds = write_files(tmp_path / "seeds", {"shop/orders.csv": "id\n1\n2\n"})
-    with connect_backend(" DuckDB ", duckdb=tmp_path / "w.duckdb", seeds=seeds) as backend:
+    with open_engine(Settings(duckdb=tmp_path / "w.duckdb", seeds=seeds)) as backend:
         assert backend.execute("SELECT COUNT(*) FROM shop.orders").rows == ((2,),)
     assert (tmp_path / "w.duckdb").is_file()
 
 
 def test_sqlalchemy_with_url(tmp_path: Path) -> None:
-    with connect_backend("sqlalchemy", url=f"sqlite:///{tmp_path / 'x.sqlite'}") as backend:
+    with open_engine(Settings(backend="sqlalchemy", url=f"sqlite:///{tmp_path / 'x.sqlite'}")) as backend:
         assert isinstance(backend, SQLAlchemyBackend)
         assert backend.dialect == "sqlite"
 
 
 @pytest.mark.parametrize(
-    ("kind", "options", "message"),
+    ("options", "message"),
     [
-        ("snowflake", {}, r"unknown backend 'snowflake' \(known: duckdb, sqlalchemy\)"),
-        ("sqlalchemy", {}, "the sqlalchemy backend needs a URL"),
-        ("sqlalchemy", {"url": "  "}, "the sqlalchemy backend needs a URL"),
-        ("sqlalchemy", {"url": "sqlite://", "seeds": Path("s")}, "seeds can only be used with the duckdb backend"),
-        ("sqlalchemy", {"url": "sqlite://", "duckdb": Path("f")}, "a DuckDB file can only be used with the duckdb"),
-        ("duckdb", {"url": "sqlite://"}, "a URL is for the sqlalchemy backend, not duckdb"),
+        ({"backend": "sqlalchemy"}, "the sqlalchemy backend needs a URL"),
+        ({"backend": "sqlalchemy", "url": "  "}, "the sqlalchemy backend needs a URL"),
+        ({"backend": "sqlalchemy", "url": "sqlite://", "seeds": Path("s")}, "seeds can only be used with the duckdb"),
+        ({"backend": "sqlalchemy", "url": "sqlite://", "duckdb": Path("f")}, "a DuckDB file can only be used with"),
+        ({"backend": "duckdb", "url": "sqlite://"}, "a url is set but backend is duckdb"),
     ],
 )
-def test_bad_combinations(kind: str, options: dict[str, object], message: str) -> None:
+def test_bad_combinations(options: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
-        connect_backend(kind, **options)  # type: ignore[arg-type]
+        open_engine(Settings(**options))  # type: ignore[arg-type]
 
 
-def test_known_kinds() -> None:
-    assert KINDS == ("duckdb", "sqlalchemy")
+def test_an_unknown_backend_names_the_known_ones() -> None:
+    with pytest.raises(ConfigurationError, match=r"unknown backend 'snowflake' \(known: duckdb, sqlalchemy, looker\)"):
+        open_runner(Settings(backend="snowflake"), lambda: pytest.fail("nothing is loaded"))
+
+
+def test_a_runner_connects_on_first_use_only(tmp_path: Path) -> None:
+    runner = open_runner(Settings(duckdb=tmp_path / "lazy.duckdb"), lambda: pytest.fail("nothing is loaded"))
+    assert isinstance(runner, LocalRunner) and runner.dialect == "duckdb"
+    assert runner.describe() == {"kind": "duckdb", "dialect": "duckdb", "database": "lazy.duckdb"}
+    assert not (tmp_path / "lazy.duckdb").exists()
+    runner.close()
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ import pytest
 
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.lookml import Project, load_project
-from pytest_looker.querying import run_compiled
-from pytest_looker.run import DuckDBBackend, connect_backend
+from pytest_looker.run import DuckDBBackend
+from pytest_looker.run.runner import open_engine, run_compiled
+from pytest_looker.settings import Settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ecommerce"
 TABLES = ["distribution_centers", "events", "inventory_items", "order_items", "orders", "products", "users"]
@@ -19,7 +20,7 @@ TABLES = ["distribution_centers", "events", "inventory_items", "order_items", "o
 
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[DuckDBBackend]:
-    backend = connect_backend("duckdb", seeds=EXAMPLE / "seeds")
+    backend = open_engine(Settings(seeds=EXAMPLE / "seeds"))
     assert isinstance(backend, DuckDBBackend)
     with backend:
         yield backend

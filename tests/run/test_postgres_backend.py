@@ -23,8 +23,9 @@ from helpers import write_files
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.errors import BackendError
 from pytest_looker.lookml import Project, load_project
-from pytest_looker.querying import run_compiled
-from pytest_looker.run import SQLAlchemyBackend, connect_backend
+from pytest_looker.run import SQLAlchemyBackend
+from pytest_looker.run.runner import open_engine, run_compiled
+from pytest_looker.settings import Settings
 
 POSTGRES_URL = os.environ.get("PYTEST_LOOKER_POSTGRES_URL")
 
@@ -138,7 +139,7 @@ def postgres_database() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def postgres(postgres_database: str) -> Iterator[SQLAlchemyBackend]:
-    backend = connect_backend("sqlalchemy", url=postgres_database)
+    backend = open_engine(Settings(backend="sqlalchemy", url=postgres_database))
     assert isinstance(backend, SQLAlchemyBackend)
     with backend:
         yield backend
@@ -158,7 +159,7 @@ def normalise(value: Any) -> Any:
 
 def compiled_rows(postgres: SQLAlchemyBackend, shop: Project, query: Query) -> list[tuple[Any, ...]]:
     compiled = compile_query(shop, query, dialect="postgres")
-    rows = run_compiled(compiled, postgres)
+    rows = run_compiled(compiled, postgres).rows
     return [tuple(normalise(row[field]) for field in query.fields) for row in rows]
 
 

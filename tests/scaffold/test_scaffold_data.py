@@ -10,11 +10,14 @@ import pytest
 from click.testing import Result
 from scaffold_helpers import EXAMPLE, FAST
 
+from pytest_looker.checks.validation import validate
 from pytest_looker.lookml import load_project
 from pytest_looker.run import DuckDBBackend
+from pytest_looker.run.runner import LocalRunner
 from pytest_looker.scaffold import infer_schema
 from pytest_looker.scaffold.data import generate
-from pytest_looker.validation import validate
+from pytest_looker.settings import Settings
+from pytest_looker.workspace import Workspace
 
 Cli = Callable[..., Result]
 
@@ -110,8 +113,11 @@ def test_duckdb_output_validates_and_three_part_names_are_refused(
     result = cli("scaffold", "data", "--project", str(example_project), "--duckdb", str(database), "--rows", "8")
     assert result.exit_code == 0, result.output
     project = load_project(example_project, cache_dir=None)
+    workspace = Workspace(Settings(project=example_project), project=project)
     with DuckDBBackend(database) as backend:
-        report = validate(project, ["ecommerce/*"], execute=backend.execute)
+        report = validate(
+            workspace, ["ecommerce/*"], runner=LocalRunner(workspace.settings, lambda: project, engine=backend)
+        )
     assert report.failures == () and report.fields > 100
     refused = cli("scaffold", "data", "--project", str(bq_project), "--duckdb", str(bq_project / "x.duckdb"))
     assert refused.exit_code == 2 and "three-part name" in refused.output

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import Result
 
-from pytest_looker.testing.unit import load_specs
+from pytest_looker.checks.specs import load_specs
 
 Cli = Callable[..., Result]
 

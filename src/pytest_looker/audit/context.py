@@ -7,6 +7,7 @@ warehouse host, Looker instance) without the log holding a credential: URLs are 
 from __future__ import annotations
 
 import platform
+from collections.abc import Mapping
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +21,15 @@ if TYPE_CHECKING:
 __all__ = ["all_explores", "backend_identity", "versions"]
 
 
-def backend_identity(settings: Settings) -> dict[str, Any]:
-    """Which backend and where, with every URL's password masked."""
+def backend_identity(settings: Settings, runner: Mapping[str, Any]) -> dict[str, Any]:
+    """Which backend and where, with every URL's password masked.
+
+    ``runner`` is the runner's own description (``Runner.describe()``): it says what really
+    answered — a replayed run is ``record: none``, not the database it was recorded from.
+    """
     return {
         "name": settings.backend,
+        "runner": dict(runner),
         "dialect": settings.dialect,
         "duckdb": str(settings.duckdb) if settings.duckdb else None,
         "seeds": str(settings.seeds) if settings.seeds else None,

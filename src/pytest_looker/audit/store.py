@@ -14,6 +14,7 @@ file (they can drop the triggers — verification catches that), but it stops ac
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
@@ -22,6 +23,7 @@ from typing import Any
 
 from pytest_looker.audit.chain import (
     GENESIS,
+    KEY_ENV,
     Head,
     Row,
     Verification,
@@ -33,9 +35,23 @@ from pytest_looker.audit.chain import (
 )
 from pytest_looker.errors import ConfigurationError, LookerError
 
-__all__ = ["SCHEMA_VERSION", "AuditLogError", "AuditStore"]
+__all__ = ["DEFAULT_LOG", "SCHEMA_VERSION", "AuditLogError", "AuditStore", "audit_key", "default_log_path"]
 
 SCHEMA_VERSION = 1
+#: Where the log lives, relative to the pytest rootdir, unless ``audit_log`` says otherwise.
+DEFAULT_LOG = Path(".pytest-looker") / "audit.db"
+
+
+def default_log_path(rootdir: Path) -> Path:
+    return rootdir / DEFAULT_LOG
+
+
+def audit_key(environ: Mapping[str, str] | None = None) -> bytes | None:
+    """The HMAC key from ``PYTEST_LOOKER_AUDIT_KEY`` (``None`` when unset or empty)."""
+    value = (os.environ if environ is None else environ).get(KEY_ENV, "")
+    return value.encode("utf-8") if value else None
+
+
 #: How long a writer waits for another writer's transaction (seconds).
 _BUSY_TIMEOUT = 30.0
 

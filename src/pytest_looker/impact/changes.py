@@ -121,7 +121,7 @@ def compute_impact(project: Project, settings: Settings, ref: str, root: Path) -
 
 def spec_changed(impact: Impact, spec: Any, path: Path, project: Project, dialect_for: Callable[[str], str]) -> bool:
     """Whether a unit spec (in the file ``path``) differs from its version at the ref."""
-    from pytest_looker.testing.unit import SpecError, load_specs
+    from pytest_looker.checks.specs import SpecError, load_specs
 
     assert impact.top is not None and impact.ref_project is not None and impact.dialect_for is not None
     try:

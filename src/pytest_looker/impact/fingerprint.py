@@ -16,6 +16,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_looker.checks.dashboards import element_query
+from pytest_looker.checks.keys import EXPLORE_PREFIX, ROWS, join_parents, key_check_project
+from pytest_looker.checks.validation import explore_fields
 from pytest_looker.compile import UNSORTED, Query, compile_query
 from pytest_looker.errors import LookerError
 from pytest_looker.lookml.model import Explore, Project
@@ -60,8 +63,6 @@ def _compile(project: Project, query: Query, dialect: str) -> str:
 
 
 def _explore_fields(project: Project, explore: Explore) -> list[str]:
-    from pytest_looker.validation import explore_fields
-
     try:
         return [name for name, _ in explore_fields(project, explore, include_hidden=True)]
     except LookerError:
@@ -75,8 +76,6 @@ def fingerprint_project(
 
     ``dialect_for`` maps a model name to the dialect its SQL is written in.
     """
-    from pytest_looker.testing.keys import EXPLORE_PREFIX, ROWS, join_parents, key_check_project
-
     result = Fingerprints()
     chosen = list(explores) if explores is not None else [
         e for m in project.models.values() for e in m.explores.values() if not e.extension_required
@@ -130,8 +129,6 @@ def fingerprint_project(
             result.items[key] = digest([sql, asserts, [(c.name, c.sql) for c in source.derived_columns]])
             result.uses[key] = {f"{model.name}/{source.explore}::{f}" for f in fields}
     for dashboard in project.dashboards.values():
-        from pytest_looker.testing.dashboards import element_query
-
         tiles: list[str] = []
         used: set[str] = set()
         for element in dashboard.elements:

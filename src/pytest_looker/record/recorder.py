@@ -1,4 +1,4 @@
-"""The replay wrapper: every explore query of a test goes through :meth:`Recorder.run`.
+"""The replay wrapper: :class:`RecordingRunner` puts every explore query through :class:`Recorder`.
 
 Modes (``--looker-record``, pytest-recording's meaning):
 
@@ -14,9 +14,12 @@ Modes (``--looker-record``, pytest-recording's meaning):
     Run and record every query again.
 
 Staleness: each entry holds the sha256 of the SQL pytest-looker compiles for the query from
-the local LookML (for the Looker backend too, whose own SQL cannot be fetched offline). Replay
-compiles the query again — compiling needs the LookML only — and refuses an entry whose hash
-differs, rather than hand a test rows the current LookML would not produce.
+the local LookML, in the model's own dialect (for the Looker backend too, whose own SQL cannot be
+fetched offline). Replay compiles the query again — compiling needs the LookML only — and refuses
+an entry whose hash differs, rather than hand a test rows the current LookML would not produce.
+
+The wrapper knows nothing of pytest: :mod:`.pytest_plugin` tells the recorder which test runs
+(and so which cassette it uses).
 """
 
 from __future__ import annotations
@@ -28,18 +31,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_looker.errors import LookerError
+from pytest_looker.errors import LookerError, ReplayOnlyError
 from pytest_looker.record.cassette import Cassette, Entry, load_cassette, merge_into
-from pytest_looker.record.keys import backend_identity, describe, entry_key, normalise_query, sql_sha256
+from pytest_looker.record.keys import describe, entry_key, normalise_query, sql_sha256
 from pytest_looker.record.values import column_type, decode_value, encode_value
+from pytest_looker.run.query_result import QueryResult
+from pytest_looker.run.runner import LocalRunner, NativeTestRun, Runner
 from pytest_looker.secrets import Scrubber
-from pytest_looker.testing.result import QueryResult
 
 if TYPE_CHECKING:
-    from pytest_looker.compile import Query
-    from pytest_looker.settings import Settings
+    from collections.abc import Sequence
 
-__all__ = ["MODES", "MissingRecordingError", "Recorder", "RecordingError", "StaleRecordingError"]
+    from pytest_looker.compile import Query
+
+__all__ = ["MODES", "MissingRecordingError", "Recorder", "RecordingError", "RecordingRunner", "StaleRecordingError"]
 
 MODES = ("none", "once", "new_episodes", "all")
 
@@ -104,15 +109,18 @@ class Recorder:
         return self._scrubber
 
     # -- the wrapper -----------------------------------------------------------------------------
-    def run(self, settings: Settings, query: Query, sql: str | None, live: Callable[[], QueryResult]) -> QueryResult:
+    def run(
+        self, backend: dict[str, Any], query: Query, sql: str | None, live: Callable[[], QueryResult]
+    ) -> QueryResult:
         """Replay ``query`` from the current test's cassette, or run it live and record it.
 
-        ``sql`` is the SQL compiled from the local LookML (``None`` when it cannot be compiled:
-        then staleness cannot be checked); ``live`` runs the query on the real backend.
+        ``backend`` is the identity of the runner that answers live; ``sql`` the SQL compiled
+        from the local LookML (``None`` when it cannot be compiled: then staleness cannot be
+        checked); ``live`` runs the query on the real backend.
         """
         __tracebackhide__ = True
         normal = self.scrubber.tree(normalise_query(query))
-        identity = self.scrubber.tree(backend_identity(settings))
+        identity = self.scrubber.tree(backend)
         key = entry_key(normal, identity)
         digest = sql_sha256(sql)
         context = self.current
@@ -231,3 +239,60 @@ def _result(entry: Entry, sql: str) -> QueryResult:
             rows.append({k: decode_value(v, entry.types.get(k)) for k, v in zip(keys, raw, strict=True)})
     model, explore = str(entry.query.get("model", "")), str(entry.query.get("explore", ""))
     return QueryResult(rows, tuple(entry.columns), sql, model, explore)
+
+
+class RecordingRunner:
+    """A :class:`~pytest_looker.run.runner.Runner` that replays recorded results of ``inner``.
+
+    ``fingerprint`` compiles a query from the local LookML (the staleness check); ``inner`` is
+    touched only for a live run, so pure replay never connects or reads a credential. Live-only
+    work (SQL validation probes, our own SQL on the warehouse) raises
+    :class:`~pytest_looker.errors.ReplayOnlyError` in ``none`` mode: checks turn it into a skip.
+    """
+
+    def __init__(self, inner: Runner, recorder: Recorder, fingerprint: Callable[[Query], str | None]) -> None:
+        self.inner = inner
+        self.recorder = recorder
+        self.fingerprint = fingerprint
+        self.kind = inner.kind
+
+    @property
+    def dialect(self) -> str:
+        return self.inner.dialect
+
+    @property
+    def replay_only(self) -> bool:
+        return self.recorder.mode == "none"
+
+    def run(self, query: Query) -> QueryResult:
+        __tracebackhide__ = True
+        return self.recorder.run(self.inner.describe(), query, self.fingerprint(query), lambda: self.inner.run(query))
+
+    def sql(self, query: Query) -> str:
+        if self.replay_only:
+            return self.fingerprint(query) or ""
+        return self.inner.sql(query)
+
+    def probe(self, queries: Sequence[Query]) -> list[LookerError | None]:
+        self._live("runs live queries, which are not recorded")
+        return self.inner.probe(queries)
+
+    def native_test(self, model: str, test: str) -> NativeTestRun | None:
+        """Native tests run live even while recording (their rows are Looker's business); pure
+        replay refuses them when the run is configured, so here it runs the asserts locally."""
+        return None if self.replay_only else self.inner.native_test(model, test)
+
+    def local(self) -> LocalRunner:
+        self._live("runs its own SQL on the warehouse, which is not recorded")
+        return self.inner.local()
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.inner.describe(), "record": self.recorder.mode}
+
+    def close(self) -> None:
+        self.recorder.flush()
+        self.inner.close()
+
+    def _live(self, what: str) -> None:
+        if self.replay_only:
+            raise ReplayOnlyError(f"{what}: skipped with --looker-record=none (run it against a backend to check it)")

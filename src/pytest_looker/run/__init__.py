@@ -1,4 +1,5 @@
-"""Backends that execute SQL: ``execute(sql) -> ResultSet``. They know nothing of LookML.
+"""Engines that execute SQL (``execute(sql) -> ResultSet``, knowing nothing of LookML) and the
+runners that answer explore queries with them (:mod:`.runner`).
 
 ``DuckDBBackend`` (embedded, seeded from CSV/Parquet/JSON) is the default; ``SQLAlchemyBackend``
 reaches a warehouse. SQLAlchemy itself is imported only when such a backend is built.
@@ -10,13 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_looker.run.base import Backend
 from pytest_looker.run.duckdb import DuckDBBackend
-from pytest_looker.run.factory import KINDS, connect_backend
 from pytest_looker.run.result import ResultSet
 
 if TYPE_CHECKING:
     from pytest_looker.run.sqlalchemy import SQLAlchemyBackend
 
-__all__ = ["KINDS", "Backend", "DuckDBBackend", "ResultSet", "SQLAlchemyBackend", "connect_backend"]
+__all__ = ["Backend", "DuckDBBackend", "ResultSet", "SQLAlchemyBackend"]
 
 
 def __getattr__(name: str) -> Any:

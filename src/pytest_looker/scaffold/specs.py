@@ -6,7 +6,7 @@ stalls. Each generated file holds:
 * a primary-key test per view of the explore that has a key and a ``type: count`` measure:
   no key value may count more than one row (``view.count > 1`` returns no rows);
 * a relationship test per join, in the sense of ``relationship:`` (as the key checks of
-  :mod:`pytest_looker.testing.keys`): a ``many_to_one`` join's parent key never matches more
+  :mod:`pytest_looker.checks.keys`): a ``many_to_one`` join's parent key never matches more
   than one joined row, ``one_to_many`` the other way round, ``one_to_one`` both;
 * a given/expect example on the base view whose expected rows were *computed* by running the
   query on the given rows — a snapshot of today's behaviour, marked ``generated: snapshot`` and
@@ -68,7 +68,7 @@ def _count_measure(view: View, allowed: set[str], alias: str) -> str | None:
 
 
 def _selectable(project: Project, explore: Explore) -> set[str]:
-    from pytest_looker.validation import explore_fields
+    from pytest_looker.checks.validation import explore_fields
 
     try:
         return {name for name, _ in explore_fields(project, explore)}
@@ -77,7 +77,7 @@ def _selectable(project: Project, explore: Explore) -> set[str]:
 
 
 def _key_tests(project: Project, model: Model, explore: Explore, allowed: set[str]) -> list[dict[str, Any]]:
-    from pytest_looker.testing.keys import join_parents
+    from pytest_looker.checks.keys import join_parents
 
     target = f"{model.name}/{explore.name}"
     aliases = explore.aliases()
@@ -239,9 +239,9 @@ def _snapshot(
 def _run_given(
     project: Project, model: Model, query: Query, given: Mapping[str, list[dict[str, Any]]], settings: Settings
 ) -> list[dict[str, Any]]:
+    from pytest_looker.checks.specs import column_types
     from pytest_looker.run import DuckDBBackend
-    from pytest_looker.testing.session import run_compiled
-    from pytest_looker.testing.unit import column_types
+    from pytest_looker.run.runner import run_compiled
 
     compiled = compile_query(project, query, dialect=settings.dialect_for(model.connection), target="duckdb")
     with DuckDBBackend() as backend:

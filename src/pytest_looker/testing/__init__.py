@@ -5,7 +5,7 @@ plain Python, and the plugin (:mod:`pytest_looker.testing.plugin`) is loaded by 
 through the ``pytest11`` entry point.
 """
 
-from pytest_looker.testing.diff import RowsDiff, assert_rows, compare_rows
-from pytest_looker.testing.result import QueryResult
+from pytest_looker.checks.diff import RowsDiff, assert_rows, compare_rows
+from pytest_looker.run.query_result import QueryResult
 
 __all__ = ["QueryResult", "RowsDiff", "assert_rows", "compare_rows"]

@@ -1,124 +1,20 @@
-"""LookML dashboards as test items: ``[dashboard] name``, checked offline.
-
-A dashboard breaks silently: rename a field and the tile shows an error the next time someone
-opens it. Every tile names its model, explore, fields, filters and sorts, so all of it can be
-checked without a database — that the names exist in the explore (as Looker's content validator
-does) and that the tile's query compiles. One item per dashboard keeps the report readable; its
-failure lists each broken tile with the element's name and ``file:line``.
-"""
+"""LookML dashboards as test items: ``[dashboard] name``, checked offline (:mod:`pytest_looker.checks.dashboards`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pytest_looker.compile import Query, compile_query
-from pytest_looker.errors import LookerError
-from pytest_looker.lookml.model import Dashboard, DashboardElement, Explore, Project
+from pytest_looker.checks.dashboards import DASHBOARD_SUFFIXES, check_dashboard, dashboard_target
+from pytest_looker.checks.outcome import Target
+from pytest_looker.lookml.model import Dashboard
 from pytest_looker.testing.items import LookerFailure, LookerItem
+from pytest_looker.testing.state import STATE_KEY
 
-__all__ = ["DashboardFile", "DashboardItem", "collect_dashboards", "dashboard_problems", "element_query"]
-
-DASHBOARD_SUFFIXES = (".dashboard.lookml", ".dashboard.lkml")
-
-
-def _names(project: Project, explore: Explore) -> tuple[set[str], set[str]]:
-    """Selectable fields, and every field (incl. filter-only fields and parameters) of the explore."""
-    from pytest_looker.validation import explore_fields
-
-    selectable = {name for name, _ in explore_fields(project, explore)}
-    model = project.models[explore.model]
-    every = set(selectable)
-    for alias, view_name in explore.aliases().items():
-        view = model.views.get(view_name)
-        every |= {f"{alias}.{name}" for name in (view.fields if view is not None else {})}
-    return selectable, every
-
-
-def _explore(project: Project, model: str | None, explore: str | None) -> tuple[Explore | None, str | None]:
-    if model is None or model not in project.models:
-        return None, f"unknown model {model!r}"
-    found = project.models[model].explores.get(explore or "")
-    if found is None:
-        return None, f"unknown explore {explore!r} in model {model!r}"
-    return found, None
-
-
-def element_query(element: DashboardElement) -> Query | None:
-    """The query a tile runs (table calculations and custom fields left out), ``None`` for text tiles."""
-    if element.model is None or element.explore is None:
-        return None
-    fields = [f for f in element.fields if "." in f]
-    sorts = [s for s in element.sorts if "." in s.split()[0]] if element.sorts else []
-    limit = element.raw.get("limit")
-    return Query(
-        element.model,
-        element.explore,
-        fields=fields,
-        filters={k: v for k, v in element.filters.items() if "." in k},
-        sorts=sorts,
-        limit=int(limit) if isinstance(limit, int | str) and str(limit).lstrip("-").isdigit() else None,
-    )
-
-
-def dashboard_problems(project: Project, dashboard: Dashboard, dialect_for: Callable[[str], str]) -> list[str]:
-    """Every problem of the dashboard's tiles and filters, each naming the element and its file:line."""
-    problems: list[str] = []
-    for raw in dashboard.raw.get("filters") or []:
-        if not isinstance(raw, dict) or not raw.get("model") or not raw.get("explore"):
-            continue
-        where = f"dashboard filter {raw.get('name')} ({dashboard.location.file}:{raw.get('$line', '?')})"
-        explore, error = _explore(project, str(raw["model"]), str(raw["explore"]))
-        if explore is None:
-            problems.append(f"{where}: {error}")
-        elif raw.get("field") and str(raw["field"]) not in _names(project, explore)[1]:
-            problems.append(f"{where}: unknown field {raw['field']} in {raw['model']}/{raw['explore']}")
-    for element in dashboard.elements:
-        problems.extend(_element_problems(project, element, dialect_for))
-    return problems
-
-
-def _element_problems(project: Project, element: DashboardElement, dialect_for: Callable[[str], str]) -> list[str]:
-    where = f"element {element.name} ({element.location})"
-    if element.model is None and element.explore is None:
-        return []
-    explore, error = _explore(project, element.model, element.explore)
-    if explore is None:
-        return [f"{where}: {error}"]
-    target = f"{element.model}/{element.explore}"
-    selectable, every = _names(project, explore)
-    dynamic = {str(d.get("table_calculation") or d.get("measure") or d.get("dimension") or "")
-               for d in element.raw.get("dynamic_fields") or [] if isinstance(d, dict)}  # fmt: skip
-    problems = []
-    for name in element.fields:
-        if "." in name and name not in selectable:
-            problems.append(f"{where}: field {name} is not a field of {target}")
-        elif "." not in name and dynamic and name not in dynamic:
-            problems.append(f"{where}: {name} is neither a field of {target} nor a table calculation")
-    for name in element.filters:
-        if name not in every:
-            problems.append(f"{where}: filter on {name}, which is not a field of {target}")
-    for sort in element.sorts:
-        name = sort.split()[0] if sort.split() else sort
-        if "." in name and name not in selectable:
-            problems.append(f"{where}: sort on {name}, which is not a field of {target}")
-    listen = element.raw.get("listen")
-    for name in (v for k, v in listen.items() if k != "$line") if isinstance(listen, dict) else ():
-        if str(name) not in every:
-            problems.append(f"{where}: listens with field {name}, which is not a field of {target}")
-    if problems:
-        return problems
-    query = element_query(element)
-    if query is None or not query.fields:
-        return problems
-    try:
-        compile_query(project, query, dialect=dialect_for(explore.model))
-    except LookerError as exc:
-        problems.append(f"{where}: the tile's query does not compile: {exc.message}")
-    return problems
+__all__ = ["DashboardFile", "DashboardItem", "collect_dashboards"]
 
 
 class DashboardItem(LookerItem):
@@ -134,34 +30,26 @@ class DashboardItem(LookerItem):
     def runtest(self) -> None:
         if self.load_error is not None:
             raise LookerFailure(f"dashboard file {self.looker_location}: {self.load_error}")
-        session = self.session_
-        problems = dashboard_problems(session.project, self.dashboard, session.dialect_for)
-        if problems:
-            raise LookerFailure(
-                f"dashboard {self.dashboard.name} ({self.dashboard.location}): {len(problems)} problem(s)\n\n"
-                + "\n".join(problems)
-            )
+        self.report(check_dashboard(self.workspace, self.dashboard))
 
 
 class DashboardFile(pytest.File):
     """A ``*.dashboard.lookml`` file of the project: one item per dashboard in it."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from pytest_looker.testing.plugin import PLUGIN_KEY
-
-        session = self.config.stash[PLUGIN_KEY].session()
-        relative = self.path.resolve().relative_to(session.root).as_posix()
-        for dashboard in session.project.dashboards.values():
+        workspace = self.config.stash[STATE_KEY].workspace
+        relative = self.path.resolve().relative_to(workspace.root).as_posix()
+        for dashboard in workspace.project.dashboards.values():
             if dashboard.location.file == relative:
                 yield DashboardItem.from_parent(
-                    self, name=dashboard.name, label=dashboard.name, location=dashboard.location, dashboard=dashboard
+                    self, name=dashboard.name, target=dashboard_target(dashboard), dashboard=dashboard
                 )
-        for diagnostic in session.project.errors:
+        for diagnostic in workspace.project.errors:
             if diagnostic.location.file == relative:
                 broken = Dashboard(relative, diagnostic.location, None, ())
                 yield DashboardItem.from_parent(
-                    self, name="<dashboard>", label=relative, location=diagnostic.location, dashboard=broken,
-                    load_error=diagnostic.message,
+                    self, name="<dashboard>", target=Target("dashboard", relative, diagnostic.location),
+                    dashboard=broken, load_error=diagnostic.message,
                 )  # fmt: skip
 
 

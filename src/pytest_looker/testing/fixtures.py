@@ -20,11 +20,11 @@ import pytest
 
 from pytest_looker.errors import LookerError
 from pytest_looker.lookml import Project
-from pytest_looker.testing.result import QueryResult
+from pytest_looker.run.query_result import QueryResult
+from pytest_looker.testing.state import LookerState, looker_state
 
 if TYPE_CHECKING:
-    from pytest_looker.testing.plugin import LookerPlugin
-    from pytest_looker.testing.session import LookerSession
+    from pytest_looker.workspace import Workspace
 
 __all__ = ["Looker", "looker", "lookml_project"]
 
@@ -34,29 +34,27 @@ _NOT_CONFIGURED = (
 )
 
 
-def _plugin(config: pytest.Config) -> LookerPlugin:
-    from pytest_looker.testing.plugin import PLUGIN_KEY
-
-    plugin = config.stash.get(PLUGIN_KEY, None)
-    if plugin is None:
+def _state(config: pytest.Config) -> LookerState:
+    state = looker_state(config)
+    if state is None:
         pytest.fail(_NOT_CONFIGURED, pytrace=False)
-    return plugin
+    return state
 
 
 class Looker:
     """Queries on the active environment and backend; the SQL of each is recorded on the test."""
 
-    def __init__(self, session: LookerSession, node: pytest.Item | None = None) -> None:
-        self.session = session
+    def __init__(self, workspace: Workspace, node: pytest.Item | None = None) -> None:
+        self.workspace = workspace
         self._node = node
 
     @property
     def project(self) -> Project:
-        return self.session.project
+        return self.workspace.project
 
     @property
     def dialect(self) -> str:
-        return self.session.target_dialect
+        return self.workspace.runner.dialect
 
     def query(
         self,
@@ -75,23 +73,19 @@ class Looker:
         default of 5000 rows, ``-1`` no limit.
         """
         __tracebackhide__ = True
-        query = self.session.make_query(
+        query = self.workspace.query(
             explore, fields=fields, filters=filters, sorts=sorts, limit=limit,
             user_attributes=user_attributes, timezone=timezone,
         )  # fmt: skip
-        if self.session.settings.backend == "looker":  # Looker compiles and runs it
-            result = self.session.run(query)
-            if result.sql:
-                self._record(result.sql)
-            return result
-        compiled = self.session.compile(query)
-        self._record(compiled.sql)
-        return self.session.run_compiled(compiled)
+        result = self.workspace.runner.run(query)
+        if result.sql:
+            self._record(result.sql)
+        return result
 
     def sql(self, explore: str, *, fields: Sequence[str], **options: Any) -> str:
         """Only the SQL the query would run (in the backend's dialect)."""
         __tracebackhide__ = True
-        return self.session.compile(self.session.make_query(explore, fields=fields, **options)).sql
+        return self.workspace.runner.sql(self.workspace.query(explore, fields=fields, **options))
 
     def _record(self, sql: str) -> None:
         if self._node is not None:
@@ -101,23 +95,23 @@ class Looker:
 @pytest.fixture(scope="session")
 def lookml_project(pytestconfig: pytest.Config) -> Project:
     """The configured LookML project, loaded once per session (per xdist worker)."""
-    return _plugin(pytestconfig).session().project
+    return _state(pytestconfig).workspace.project
 
 
 @pytest.fixture
 def looker(request: pytest.FixtureRequest) -> Looker:
     """Run explore queries on the active backend; see :class:`Looker`."""
-    plugin = _plugin(request.config)
+    state = _state(request.config)
     marker = request.node.get_closest_marker("looker")
     env, backend = _marker_options(marker)
     node = request.node if isinstance(request.node, pytest.Item) else None
     if node is not None and not any(k == "looker_kind" for k, _ in node.user_properties):
         node.user_properties.append(("looker_kind", "python"))
     try:
-        session = plugin.session(env, backend)
+        workspace = state.workspace_for(env, backend) if env or backend else state.workspace
     except LookerError as exc:  # a configuration error for this marker: one clear line
         pytest.fail(f"pytest-looker: {exc}", pytrace=False)
-    return Looker(session, node)
+    return Looker(workspace, node)
 
 
 def _marker_options(marker: pytest.Mark | None) -> tuple[str | None, str | None]:

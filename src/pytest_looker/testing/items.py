@@ -1,70 +1,85 @@
 """pytest collectors and items: LookML data tests, unit-test specs, SQL validation, key checks.
 
-Every item reports at the LookML or YAML file:line it comes from (``reportinfo``), fails with a
-readable text instead of a traceback (``repr_failure``: a :class:`LookerFailure` or any
-:class:`~pytest_looker.errors.LookerError` is shown as its message), and records the SQL it ran
-for the report and JUnit XML (``user_properties``; the plugin adds a report section).
+Each item runs one pytest-free check (:mod:`pytest_looker.checks`) and renders its
+:class:`~pytest_looker.checks.outcome.Outcome`: it reports at the LookML or YAML file:line it
+comes from (``reportinfo``), fails with the outcome's report instead of a traceback
+(``repr_failure``), is skipped with the outcome's reason, and records the SQL it ran for the
+report and JUnit XML (``user_properties``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 
-from pytest_looker.errors import Location, LookerError
+from pytest_looker.checks.datatests import data_test_target, run_data_test
+from pytest_looker.checks.keys import keys_target, primary_key_check, relationship_check, relationships_target
+from pytest_looker.checks.outcome import Outcome, Problem, Target
+from pytest_looker.checks.specs import SpecError, UnitSpec, load_specs, run_spec, spec_target
+from pytest_looker.checks.validation import ValidationReport, probe_query, select_explores, validate_explore
+from pytest_looker.errors import Location, LookerError, ReplayOnlyError
 from pytest_looker.lookml.model import DataTest, Explore, Project
-from pytest_looker.testing.datatests import run_data_test
-from pytest_looker.testing.diff import compare_rows
-from pytest_looker.testing.keys import CheckOutcome, primary_key_check, relationship_check
-from pytest_looker.testing.result import QueryResult
-from pytest_looker.testing.session import run_compiled
-from pytest_looker.testing.unit import SpecError, UnitSpec, column_types, load_specs
+from pytest_looker.testing.state import STATE_KEY
 
 if TYPE_CHECKING:
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
-    from pytest_looker.compile import CompiledQuery
-    from pytest_looker.testing.plugin import LookerPlugin
-    from pytest_looker.testing.session import LookerSession
-    from pytest_looker.validation import ValidationReport
+    from pytest_looker.testing.state import LookerState
+    from pytest_looker.workspace import Workspace
+
+__all__ = [
+    "KIND_PROPERTY",
+    "ROWS_PROPERTY",
+    "DataTestItem",
+    "LookMLFile",
+    "LookerFailure",
+    "LookerItem",
+    "PrimaryKeyItem",
+    "RelationshipItem",
+    "SpecFile",
+    "SpecItem",
+    "SqlValidationItem",
+]
 
 KIND_PROPERTY = "looker_kind"
+#: The user property the audit trail reads an item's row count from.
+ROWS_PROPERTY = "looker_rows"
 
 
 class LookerFailure(Exception):
     """A check that ran and found a problem; ``str()`` is the whole report."""
 
 
-#: The user property the audit trail reads an item's row count from.
-ROWS_PROPERTY = "looker_rows"
-
-
 class LookerItem(pytest.Item):
-    """Base of our items: location, failure text, SQL recording."""
+    """Base of our items: a :class:`Target`, failure text, SQL recording."""
 
     kind: ClassVar[str] = "looker"
 
-    def __init__(self, *, label: str, location: Location | None, **kwargs: Any) -> None:
+    def __init__(self, *, target: Target, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.label = label
-        self.looker_location = location
+        self.looker_target = target
         self.sql_text: list[str] = []
         self.user_properties.append((KIND_PROPERTY, self.kind))
 
     @property
-    def plugin(self) -> LookerPlugin:
-        from pytest_looker.testing.plugin import PLUGIN_KEY
-
-        return self.config.stash[PLUGIN_KEY]
+    def label(self) -> str:
+        return self.looker_target.label
 
     @property
-    def session_(self) -> LookerSession:
-        return self.plugin.session()
+    def looker_location(self) -> Location | None:
+        return self.looker_target.location
+
+    @property
+    def state(self) -> LookerState:
+        return self.config.stash[STATE_KEY]
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.state.workspace
 
     def record_sql(self, sql: str) -> None:
         """Keep the SQL for the report section and as a JUnit property."""
@@ -85,25 +100,20 @@ class LookerItem(pytest.Item):
             return text
         return super().repr_failure(excinfo, style=style)
 
-    def _skip_when_replay_only(self) -> None:
-        """Live-only checks are skipped, with the reason, when replaying (``--looker-record=none``).
-
-        SQL validation and key checks run queries that are not recorded; in replay nothing live may
-        be contacted, so they say why they did not run instead of opening the backend.
-        """
-        recorder = self.session_.recorder
-        if recorder is not None and recorder.mode == "none":
-            pytest.skip(
-                f"[{self.kind}] runs live queries, which are not recorded: skipped with --looker-record=none "
-                "(run it against a backend to check it)"
-            )
-
-    def _fail(self, headline: str, details: Iterable[str], sql: str | None = None) -> None:
-        body = "\n\n".join(details)
-        text = f"{headline}\n\n{body}"
-        if sql:
-            text += f"\n\nSQL:\n{sql}"
-        raise LookerFailure(text)
+    def report(self, outcome: Outcome) -> None:
+        """Render a check's outcome: properties, then skip or fail as it says."""
+        for sql in outcome.sql:
+            self.record_sql(sql)
+        if outcome.rows is not None:
+            self.user_properties.append((ROWS_PROPERTY, outcome.rows))
+        for warning in outcome.warnings:
+            self.user_properties.append(("warning", warning))
+        for note in outcome.notes:
+            self.user_properties.append(("note", note))
+        if outcome.skipped is not None and not outcome.problems:
+            pytest.skip(f"[{self.kind}] {outcome.skipped}")
+        if outcome.problems:
+            raise LookerFailure(outcome.report())
 
 
 class DataTestItem(LookerItem):
@@ -116,21 +126,7 @@ class DataTestItem(LookerItem):
         self.test = test
 
     def runtest(self) -> None:
-        session = self.session_
-        outcome = run_data_test(session, self.test)
-        if outcome.sql:
-            self.record_sql(outcome.sql)
-        if outcome.rows is not None:
-            self.user_properties.append((ROWS_PROPERTY, outcome.rows))
-        for warning in outcome.warnings:
-            self.user_properties.append(("warning", warning))
-        if outcome.failed:
-            failed, count = len(outcome.failures), len(self.test.asserts)
-            self._fail(
-                f"LookML data test {self.label} ({self.test.location}): {failed} of {count} assert(s) failed",
-                outcome.failures,
-                outcome.sql,
-            )
+        self.report(run_data_test(self.workspace, self.test))
 
 
 class SpecItem(LookerItem):
@@ -143,66 +139,11 @@ class SpecItem(LookerItem):
         self.spec = spec
 
     def runtest(self) -> None:
-        spec = self.spec
-        where = f"unit test {spec.name} ({spec.location})"
-        if spec.problem is not None:
-            raise LookerFailure(f"{where}: malformed spec: {spec.problem}")
-        session = self.session_
-        query = spec.query
-        made = session.make_query(
-            spec.explore,
-            fields=query["fields"],
-            filters=query.get("filters"),
-            sorts=query.get("sorts", ()),
-            limit=query.get("limit"),
-            user_attributes=query.get("user_attributes"),
-            timezone=query.get("timezone"),
-        )
-        try:
-            if spec.given is None and session.settings.backend == "looker":
-                result = session.run(made)  # through Looker; `given` specs stay local and hermetic
-                if result.sql:
-                    self.record_sql(result.sql)
-                self._compare(spec, result)
-                return
-            compiled = session.compile(made, target="duckdb" if spec.given is not None else None)
-            self.record_sql(compiled.sql)
-            if spec.given is None:
-                result = session.run_compiled(compiled)
-            else:
-                result = self._run_hermetic(session, compiled, spec.given)
-        except LookerError as exc:
-            raise LookerFailure(f"{where} on {spec.explore}: {exc}" + self._sql_tail()) from None
-        self._compare(spec, result)
-
-    def _compare(self, spec: UnitSpec, result: QueryResult) -> None:
-        self.user_properties.append((ROWS_PROPERTY, len(result.rows)))
-        diff = compare_rows(
-            result.rows, spec.expect_rows, ordered=spec.ordered, tolerance=spec.tolerance, available=result.columns
-        )
-        if diff:
-            where = f"unit test {spec.name} ({spec.location})"
-            self._fail(f"{where} on {spec.explore}: rows differ", [diff.render()], result.sql)
-
-    @staticmethod
-    def _run_hermetic(session: LookerSession, compiled: CompiledQuery, given: Any) -> QueryResult:
-        """Run on a fresh in-memory DuckDB holding exactly the ``given`` tables."""
-        from pytest_looker.run import DuckDBBackend
-
-        with DuckDBBackend() as backend:
-            backend.create_tables(given, column_types(session.project, compiled.query.model, given))
-            try:
-                return run_compiled(compiled, backend)
-            except LookerError as exc:
-                tables = ", ".join(backend.table_names()) or "none"
-                raise LookerError(f"{exc.message}\n(given tables: {tables})") from None
-
-    def _sql_tail(self) -> str:
-        return f"\n\nSQL:\n{self.sql_text[-1]}" if self.sql_text else ""
+        self.report(run_spec(self.workspace, self.spec))
 
 
 class SqlValidationItem(LookerItem):
-    """Every dimension and measure of one explore runs (LIMIT 0), bisected to each failing field."""
+    """Every dimension and measure of one explore runs (no rows), bisected to each failing field."""
 
     kind = "sql"
 
@@ -211,68 +152,38 @@ class SqlValidationItem(LookerItem):
         self.explore = explore
 
     def runtest(self) -> None:
-        from pytest_looker.compile import Query
-        from pytest_looker.validation import validate
-
-        self._skip_when_replay_only()
-        session = self.session_
-        if session.settings.backend == "looker":  # Looker runs the LIMIT 0 queries
-            from pytest_looker.looker.client.pytest_support import validate_in_looker
-
-            report, looker_sql = validate_in_looker(session, self.explore)
-            if report.failures:
-                if looker_sql:
-                    self.record_sql(looker_sql)
-                self._report(report, looker_sql and f"-- Looker's SQL for {report.failures[0].field}\n{looker_sql}")
-            return
-        backend = session.backend
-        dialect = session.dialect_for(self.explore.model)
-        report = validate(
-            session.project,
-            [self.label],
-            dialect=dialect,
-            target=backend.dialect,
-            execute=backend.execute,
-            include_hidden=session.settings.include_hidden,
-            user_attributes=session.settings.user_attributes,
-            now=session.settings.now,
-        )
-        if not report.failures:
-            return
-        sql = None
-        first = report.failures[0]
+        workspace = self.workspace
+        runner = workspace.runner
         try:
-            query = Query(self.explore.model, self.explore.name, fields=[first.field], limit=0, sorts=("__UNSORTED__",))
-            sql = session.compile(query).sql
-            self.record_sql(sql)
-        except LookerError:
-            pass
-        self._report(report, sql and f"-- the failing query of {first.field}\n{sql}")
-
-    def _report(self, report: ValidationReport, sql: str | None) -> None:
-        lines = [
-            f"{f.file}:{f.line}  {f.field}\n" + textwrap.indent(f.message.strip(), "    ") for f in report.failures
-        ]
-        self._fail(
-            f"SQL validation of {self.label}: {len(report.failures)} of {report.fields} field(s) fail",
-            ["\n".join(lines)],
-            sql,
-        )
+            report = validate_explore(
+                workspace, self.explore, runner=runner, include_hidden=workspace.settings.include_hidden
+            )
+        except ReplayOnlyError as exc:
+            pytest.skip(f"[{self.kind}] {exc.message}")
+        self.report(_validation_outcome(self.looker_target, report, workspace, self.explore))
 
 
-class _KeyItem(LookerItem):
-    def _report(self, outcome: CheckOutcome, headline: str) -> None:
-        for sql in outcome.sql:
-            self.record_sql(sql)
-        for note in outcome.notes:
-            self.user_properties.append(("note", note))
-        if outcome.problems:
-            self._fail(headline, outcome.problems, outcome.sql[-1] if outcome.sql else None)
-        if not outcome.sql and outcome.notes:
-            pytest.skip("; ".join(outcome.notes))
+def _validation_outcome(target: Target, report: ValidationReport, workspace: Workspace, explore: Explore) -> Outcome:
+    if not report.failures:
+        return Outcome(target)
+    first = report.failures[0]
+    sql: tuple[str, ...] = ()
+    if first.field != "*":
+        with contextlib.suppress(LookerError):
+            sql = (f"-- the failing query of {first.field}\n" + workspace.runner.sql(
+                probe_query(workspace, explore, [first.field])),)  # fmt: skip
+    problems = tuple(
+        Problem(f.message, Location(f.file, f.line) if f.file else None, field=f.field) for f in report.failures
+    )
+    return Outcome(
+        target,
+        problems,
+        headline=f"SQL validation of {target.label}: {len(report.failures)} of {report.fields} field(s) fail",
+        sql=sql,
+    )
 
 
-class PrimaryKeyItem(_KeyItem):
+class PrimaryKeyItem(LookerItem):
     """A view's primary key is unique and not NULL."""
 
     kind = "keys"
@@ -283,12 +194,10 @@ class PrimaryKeyItem(_KeyItem):
         self.view_name = view
 
     def runtest(self) -> None:
-        self._skip_when_replay_only()
-        outcome = primary_key_check(self.session_, self.model_name, self.view_name)
-        self._report(outcome, f"primary key check of {self.label} failed")
+        self.report(primary_key_check(self.workspace, self.model_name, self.view_name))
 
 
-class RelationshipItem(_KeyItem):
+class RelationshipItem(LookerItem):
     """Every join of an explore matches rows as its ``relationship:`` says."""
 
     kind = "relationships"
@@ -298,42 +207,34 @@ class RelationshipItem(_KeyItem):
         self.explore = explore
 
     def runtest(self) -> None:
-        self._skip_when_replay_only()
-        outcome = relationship_check(self.session_, self.explore.model, self.explore.name)
-        self._report(outcome, f"relationship check of {self.label} failed")
+        self.report(relationship_check(self.workspace, self.explore.model, self.explore.name))
 
 
 class LookMLFile(pytest.File):
     """A ``.lkml`` file of the project: its data tests, and for a model file its explores' checks."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from pytest_looker.testing.plugin import PLUGIN_KEY
-
-        plugin = self.config.stash[PLUGIN_KEY]
-        session = plugin.session()
-        project = session.project
-        relative = self.path.resolve().relative_to(session.root).as_posix()
+        state = self.config.stash[STATE_KEY]
+        workspace = state.workspace
+        project = workspace.project
+        relative = self.path.resolve().relative_to(workspace.root).as_posix()
         for model in project.models.values():
             for test in model.tests.values():
                 if test.location.file == relative:
                     yield DataTestItem.from_parent(
-                        self, name=f"{model.name}/{test.name}", label=f"{model.name}/{test.name}",
-                        location=test.location, test=test,
-                    )  # fmt: skip
+                        self, name=f"{model.name}/{test.name}", target=data_test_target(test), test=test
+                    )
         owner = next((m.name for m in project.models.values() if m.location.file == relative), None)
         if owner is not None:
-            yield from self._model_items(plugin, project, owner)
+            yield from self._model_items(workspace, project, owner)
 
-    def _model_items(self, plugin: LookerPlugin, project: Project, model: str) -> Iterator[pytest.Item]:
-        from pytest_looker.validation import select_explores
-
-        settings = plugin.session().settings
+    def _model_items(self, workspace: Workspace, project: Project, model: str) -> Iterator[pytest.Item]:
+        settings = workspace.settings
         explores = [e for e in select_explores(project, settings.explores) if e.model == model]
         for explore in explores:
             label = f"{model}/{explore.name}"
-            yield SqlValidationItem.from_parent(
-                self, name=f"sql[{label}]", label=label, location=explore.location, explore=explore
-            )
+            target = Target("sql", label, explore.location, model=model, explore=explore.name)
+            yield SqlValidationItem.from_parent(self, name=f"sql[{label}]", target=target, explore=explore)
         if not settings.check_keys:
             return
         views = project.model(model).views
@@ -345,15 +246,14 @@ class LookMLFile(pytest.File):
             view = views.get(view_name)
             if view is None:
                 continue
-            label = f"{model}/{view_name}"
             yield PrimaryKeyItem.from_parent(
-                self, name=f"keys[{label}]", label=label, location=view.location, model=model, view=view_name
+                self, name=f"keys[{model}/{view_name}]", target=keys_target(model, view), model=model, view=view_name
             )
         for explore in explores:
             if explore.joins:
                 label = f"{model}/{explore.name}"
                 yield RelationshipItem.from_parent(
-                    self, name=f"relationships[{label}]", label=label, location=explore.location, explore=explore
+                    self, name=f"relationships[{label}]", target=relationships_target(explore), explore=explore
                 )
 
 
@@ -368,7 +268,13 @@ class SpecFile(pytest.File):
             specs = load_specs(self.path, shown)
         except SpecError as exc:
             broken = UnitSpec(self.path.name, exc.location or Location(shown), "", {}, (), problem=exc.message)
-            yield SpecItem.from_parent(self, name="<spec>", label=shown, location=broken.location, spec=broken)
+            target = Target("unit", shown, broken.location, test=broken.name)
+            yield SpecItem.from_parent(self, name="<spec>", target=target, spec=broken)
             return
         for spec in specs:
-            yield SpecItem.from_parent(self, name=spec.name, label=spec.name, location=spec.location, spec=spec)
+            yield SpecItem.from_parent(self, name=spec.name, target=_spec_item_target(spec), spec=spec)
+
+
+def _spec_item_target(spec: UnitSpec) -> Target:
+    target = spec_target(spec)
+    return Target(target.kind, spec.name, target.location, target.model, target.explore, test=spec.name)

@@ -9,8 +9,10 @@ the plugin loads in every pytest run wherever the package is installed. When act
   ``[keys] model/view`` and ``[relationships] model/explore``;
 * ``*.lkmltest.yml`` files anywhere → ``[unit] name`` per test.
 
-Shared state (settings, the loaded project, the backend) lives in one :class:`LookerPlugin` in
-``config.stash``; it is built per process, so each xdist worker has its own.
+Shared state (settings and workspaces) lives in one :class:`~.state.LookerState` in
+``config.stash``; it is built per process, so each xdist worker has its own. The features
+(record/replay, the Looker environment, change impact, the audit trail) are plugins of their
+own, listed in :data:`FEATURE_PLUGINS`; they talk to this one through :mod:`.hookspecs`.
 """
 
 from __future__ import annotations
@@ -23,72 +25,35 @@ from typing import Any
 
 import pytest
 
-from pytest_looker.audit.hooks import annotate_report, configure_audit
+from pytest_looker.checks.dashboards import DASHBOARD_SUFFIXES
+from pytest_looker.checks.specs import is_spec_file
 from pytest_looker.errors import ConfigurationError
-from pytest_looker.record.hooks import configure_recording
-from pytest_looker.record.recorder import Recorder
-from pytest_looker.settings import SETTINGS, Settings, load_settings
-from pytest_looker.testing.dashboards import DASHBOARD_SUFFIXES, collect_dashboards
+from pytest_looker.settings import SETTINGS, load_settings
+from pytest_looker.testing.dashboards import collect_dashboards
 from pytest_looker.testing.fixtures import looker, lookml_project
 from pytest_looker.testing.items import KIND_PROPERTY, LookMLFile, SpecFile
-from pytest_looker.testing.session import LookerSession
-from pytest_looker.testing.unit import is_spec_file
+from pytest_looker.testing.state import STATE_KEY, LookerState, looker_state
 
-__all__ = ["PLUGIN_KEY", "LookerPlugin", "looker", "lookml_project"]
+__all__ = ["FEATURE_PLUGINS", "looker", "lookml_project"]
 
 KIND_ORDER = ("lookml-test", "unit", "sql", "keys", "relationships", "dashboard", "python")
 
 
-class LookerPlugin:
-    """Per-process state: the settings and one :class:`LookerSession` per (environment, backend)."""
-
-    def __init__(self, settings: Settings, options: dict[str, Any], environment: str | None, cwd: Path) -> None:
-        self.settings = settings
-        self.options = options
-        self.environment = environment
-        self.cwd = cwd
-        self.counts: dict[str, Counter[str]] = {}
-        self._sessions: dict[tuple[str | None, str | None], LookerSession] = {}
-        self.recorder: Recorder | None = None
-
-    def session(self, environment: str | None = None, backend: str | None = None) -> LookerSession:
-        """The session for the active settings, or for a marker's ``env``/``backend``."""
-        key = (environment, backend)
-        if key not in self._sessions:
-            settings = self.settings
-            if environment is not None or backend is not None:
-                options = {**self.options, **({"backend": backend} if backend else {})}
-                settings = load_settings(
-                    self.cwd, options=options, environment=environment or self.environment, cwd=self.cwd
-                )
-            self._sessions[key] = LookerSession(settings)
-            self._sessions[key].recorder = self.recorder
-        return self._sessions[key]
-
-    # Hooks: this object is registered as a plugin of its own while a project is configured.
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Count outcomes per item kind (on the xdist controller too: reports carry the kind)."""
-        kind = next((str(v) for k, v in report.user_properties if k == KIND_PROPERTY), None)
-        if kind is not None and (report.when == "call" or (report.when == "setup" and not report.passed)):
-            self.counts.setdefault(kind, Counter())[report.outcome] += 1
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.counts:
-            return
-        terminalreporter.section("pytest-looker")
-        for kind in sorted(self.counts, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else 99):
-            counts = self.counts[kind]
-            text = ", ".join(f"{counts[o]} {o}" for o in ("passed", "failed", "skipped") if counts[o])
-            terminalreporter.write_line(f"{kind:<14} {text}")
-
-    def close(self) -> None:
-        for session in self._sessions.values():
-            session.close()
-        self._sessions.clear()
+FEATURE_PLUGINS = (
+    "pytest_looker.record.pytest_plugin",
+    "pytest_looker.looker.pytest_plugin",
+    "pytest_looker.impact.pytest_plugin",
+    "pytest_looker.audit.pytest_plugin",
+)
+#: The features are pytest plugins of their own, loaded with this one (in this order: record
+#: wraps the runner before anything else sees it).
+pytest_plugins = FEATURE_PLUGINS
 
 
-PLUGIN_KEY = pytest.StashKey[LookerPlugin]()
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from pytest_looker.testing import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -118,10 +83,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--looker-env", dest="looker_env", default=None, help="Environment: [tool.pytest-looker.environments.NAME]."
     )
-    group.addoption(
-        "--looker-changed-since", dest="looker_changed_since", default=None, metavar="REF",
-        help="Run only the LookML items whose compiled SQL or inputs changed since this git ref.",
-    )  # fmt: skip
 
 
 def _options(config: pytest.Config) -> dict[str, Any]:
@@ -144,42 +105,52 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if not settings.project.is_dir():
         raise pytest.UsageError(f"pytest-looker: project directory {settings.project} does not exist")
-    plugin = LookerPlugin(settings, options, environment, cwd)
-    config.stash[PLUGIN_KEY] = plugin
-    config.pluginmanager.register(plugin, "pytest-looker-state")
-    plugin.recorder = configure_recording(config, settings)
-    # Environment (dev mode, branch) entered and always restored; never in pure replay, which
-    # must not contact Looker at all.
-    if settings.backend == "looker" and settings.record.mode != "none":
-        from pytest_looker.looker.client.pytest_support import LookerRunHooks
-
-        config.pluginmanager.register(LookerRunHooks(config, plugin.session), "pytest-looker-looker")
-    configure_audit(config, plugin)
+    state = LookerState(config, settings, options, environment)
+    config.stash[STATE_KEY] = state
+    config.pluginmanager.register(_Reporting(state), "pytest-looker-reporting")
+    try:
+        config.hook.pytest_looker_configure.call_historic(kwargs={"config": config, "workspace": state.workspace})
+    except ConfigurationError as exc:
+        raise pytest.UsageError(f"pytest-looker: {exc}") from None
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``--looker-changed-since REF``: deselect the items a change since REF cannot affect."""
-    plugin = config.stash.get(PLUGIN_KEY, None)
-    ref = config.getoption("looker_changed_since", None)
-    if plugin is not None and ref:
-        from pytest_looker.impact.select import deselect_unchanged
+class _Reporting:
+    """Per-kind outcome counts and the terminal summary (registered while a project is configured)."""
 
-        deselect_unchanged(config, items, plugin.session(), ref)
+    def __init__(self, state: LookerState) -> None:
+        self.state = state
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Count outcomes per item kind (on the xdist controller too: reports carry the kind)."""
+        kind = next((str(v) for k, v in report.user_properties if k == KIND_PROPERTY), None)
+        if kind is not None and (report.when == "call" or (report.when == "setup" and not report.passed)):
+            self.state.counts.setdefault(kind, Counter())[report.outcome] += 1
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        counts_by_kind = self.state.counts
+        if not counts_by_kind:
+            return
+        terminalreporter.section("pytest-looker")
+        for kind in sorted(counts_by_kind, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else 99):
+            counts = counts_by_kind[kind]
+            text = ", ".join(f"{counts[o]} {o}" for o in ("passed", "failed", "skipped") if counts[o])
+            terminalreporter.write_line(f"{kind:<14} {text}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    plugin = config.stash.get(PLUGIN_KEY, None)
-    if plugin is not None:
-        plugin.close()
-        config.pluginmanager.unregister(plugin)
+    state = looker_state(config)
+    if state is not None:
+        state.close()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
-    plugin = config.stash.get(PLUGIN_KEY, None)
-    if plugin is None:
+    state = looker_state(config)
+    if state is None:
         return None
-    s = plugin.settings
+    s = state.settings
     backend = s.backend
+    if s.record.mode is not None:
+        backend += f" (record={s.record.mode})"
     if s.backend == "duckdb":
         backend += f" ({s.duckdb})" if s.duckdb else " (in memory)"
         if s.seeds:
@@ -199,21 +170,21 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    plugin = parent.config.stash.get(PLUGIN_KEY, None)
-    if plugin is None:
+    state = looker_state(parent.config)
+    if state is None:
         return None
     if is_spec_file(file_path):
         return SpecFile.from_parent(parent, path=file_path)
+    workspace = state.workspace
     if file_path.name.endswith(DASHBOARD_SUFFIXES):
-        return collect_dashboards(file_path, parent, plugin.session().root)
+        return collect_dashboards(file_path, parent, workspace.root)
     if file_path.suffix != ".lkml":
         return None
-    session = plugin.session()
     try:
-        relative = file_path.resolve().relative_to(session.root).as_posix()
+        relative = file_path.resolve().relative_to(workspace.root).as_posix()
     except ValueError:
         return None
-    project = session.project
+    project = workspace.project
     relevant = {m.location.file for m in project.models.values()}
     relevant |= {t.location.file for m in project.models.values() for t in m.tests.values()}
     return LookMLFile.from_parent(parent, path=file_path) if relative in relevant else None
@@ -222,7 +193,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
-    annotate_report(item, report)
+    target = getattr(item, "looker_target", None)
+    if target is not None:
+        report.looker_target = target.as_dict()
     if report.when == "call" and not report.failed:
         sql = [str(value) for name, value in item.user_properties if name == "sql"]
         if sql:

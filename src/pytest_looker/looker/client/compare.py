@@ -21,9 +21,8 @@ from typing import Any
 from pytest_looker.compile import Query
 from pytest_looker.compile.transpile import transpile
 from pytest_looker.errors import LookerError
-from pytest_looker.querying import json_value
-from pytest_looker.run import Backend
-from pytest_looker.testing.session import LookerSession, run_compiled
+from pytest_looker.present import json_value
+from pytest_looker.run.runner import LocalRunner
 
 __all__ = ["SqlMismatchError", "compare_query"]
 
@@ -34,12 +33,12 @@ class SqlMismatchError(LookerError):
     """Looker's SQL and ours return different rows on the warehouse."""
 
 
-def compare_query(session: LookerSession, looker_sql: str, query: Query, warehouse: Backend) -> str | None:
+def compare_query(warehouse: LocalRunner, looker_sql: str, query: Query) -> str | None:
     """A description of the differences, or ``None`` when both SQL texts return the same rows."""
-    source = session.dialect_for(query.model)
+    source = warehouse.settings.dialect_for(warehouse.project.model(query.model).connection)
     theirs_sql = transpile(looker_sql, source=source, target=warehouse.dialect, what="Looker's SQL")
-    theirs = warehouse.execute(theirs_sql)
-    ours = run_compiled(session.compile(query, target=warehouse.dialect), warehouse)
+    theirs = warehouse.engine.execute(theirs_sql)
+    ours = warehouse.run(query)
     fields = list(query.fields)
     theirs_rows = [_pick(dict(zip(theirs.columns, row, strict=True)), theirs.columns, fields) for row in theirs.rows]
     ours_rows = [tuple(_norm(row.get(f)) for f in fields) for row in ours.rows]

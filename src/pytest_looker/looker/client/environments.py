@@ -40,7 +40,7 @@ from typing import Any
 from looker_sdk.sdk.api40 import models as m
 
 from pytest_looker.errors import LookerError
-from pytest_looker.looker.client.backend import LookerBackend
+from pytest_looker.looker.client.api import LookerAPI
 from pytest_looker.looker.client.tokens import default_cache_dir
 
 __all__ = ["EnvironmentState", "LookerEnvironment", "RestoreWarning"]
@@ -68,7 +68,7 @@ class EnvironmentState:
 class LookerEnvironment:
     """Context manager: enter = switch workspace/branch/commit; exit = restore. Idempotent."""
 
-    def __init__(self, backend: LookerBackend, *, journal_dir: Path | None = None) -> None:
+    def __init__(self, backend: LookerAPI, *, journal_dir: Path | None = None) -> None:
         self.backend = backend
         self.options = backend.client.options
         self.state: EnvironmentState | None = None
@@ -214,7 +214,7 @@ class LookerEnvironment:
         self._previous_sigterm = None
 
 
-def _restore(backend: LookerBackend, state: EnvironmentState) -> list[str]:
+def _restore(backend: LookerAPI, state: EnvironmentState) -> list[str]:
     """Undo what ``state`` records; each step tried even if an earlier one failed."""
     sdk = backend.sdk
     problems: list[str] = []

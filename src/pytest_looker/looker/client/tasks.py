@@ -15,7 +15,7 @@ import json
 import time
 from collections import deque
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from looker_sdk.rtl.model import DelimSequence
 from looker_sdk.sdk.api40 import models as m
@@ -23,10 +23,9 @@ from looker_sdk.sdk.api40 import models as m
 from pytest_looker.compile import Query
 from pytest_looker.errors import LookerError
 from pytest_looker.looker.client.errors import LookerAPIError
-from pytest_looker.testing.result import QueryResult
-
-if TYPE_CHECKING:
-    from pytest_looker.looker.client.backend import LookerBackend
+from pytest_looker.looker.client.queries import write_query
+from pytest_looker.looker.client.sdk import LookerClient
+from pytest_looker.run.query_result import QueryResult
 
 __all__ = ["run_query_tasks"]
 
@@ -35,22 +34,20 @@ TASK_TIMEOUT = 900.0
 
 
 def run_query_tasks(
-    backend: LookerBackend,
+    client: LookerClient,
     queries: Sequence[Query],
     *,
     limit: int | None = None,
     timeout: float = TASK_TIMEOUT,
 ) -> list[QueryResult | LookerError]:
     """Run ``queries``; each slot of the answer is the rows or the error of that query."""
-    from pytest_looker.looker.client.backend import write_query
-
-    sdk = backend.sdk
-    concurrency = backend.client.options.query_concurrency
+    sdk = client.sdk
+    concurrency = client.options.query_concurrency
     results: list[QueryResult | LookerError | None] = [None] * len(queries)
     pending = deque(enumerate(queries))
     running: dict[str, int] = {}
     started: dict[str, float] = {}
-    peak = backend.client.extra.get("peak_tasks", 0)
+    peak = client.extra.get("peak_tasks", 0)
     delay = 0.05
     try:
         while pending or running:
@@ -82,7 +79,7 @@ def run_query_tasks(
                 query = queries[index]
                 if status in ("added", "running", "pending"):
                     if time.monotonic() - started[task_id] > timeout:
-                        _kill(backend, task_id)
+                        _kill(client, task_id)
                         results[index] = LookerAPIError(f"query on {query.model}/{query.explore} timed out in Looker")
                     else:
                         continue
@@ -100,16 +97,16 @@ def run_query_tasks(
                 time.sleep(delay)
     except BaseException:
         for task_id in list(running):
-            _kill(backend, task_id)
+            _kill(client, task_id)
         raise
     finally:
-        backend.client.extra["peak_tasks"] = peak
+        client.extra["peak_tasks"] = peak
     return [r if r is not None else LookerAPIError("query was not run") for r in results]
 
 
-def _kill(backend: LookerBackend, task_id: str) -> None:
+def _kill(client: LookerClient, task_id: str) -> None:
     with contextlib.suppress(LookerError):
-        backend.sdk.kill_query(task_id)
+        client.sdk.kill_query(task_id)
 
 
 def _rows(data: Any, query: Query) -> QueryResult | LookerError:

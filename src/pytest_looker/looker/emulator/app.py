@@ -76,7 +76,7 @@ def build_app(settings: EmulatorSettings) -> EmulatorMiddleware:
     state = Emulator(settings)
     # Load the project and open (seed) the database now: a wrong path should fail at startup,
     # not as a 400 on every query.
-    state.engine.locked(lambda: (state.engine.session.project, state.engine.session.backend))
+    state.engine.locked(lambda: (state.engine.workspace.project, state.engine.workspace.runner.local().engine))
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

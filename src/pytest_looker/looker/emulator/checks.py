@@ -3,7 +3,7 @@
 * ``validate``: the loader's diagnostics plus every field that does not compile (the
   ``pytest-looker validate --compile-only`` check), as ``ProjectError`` items whose
   ``file_path`` starts with the project name, as Looker's does.
-* LookML tests are run by :func:`pytest_looker.testing.datatests.run_data_test`, the code the
+* LookML tests are run by :func:`pytest_looker.checks.datatests.run_data_test`, the code the
   pytest plugin runs a ``test:`` block with, so both answer the same; one failing assert is one
   ``ProjectError`` of kind ``test``.
 * Content validation covers what a LookML project holds: LookML dashboards whose elements or
@@ -17,13 +17,14 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
+from pytest_looker.checks.datatests import run_data_test
+from pytest_looker.checks.outcome import Problem
+from pytest_looker.checks.validation import validate
 from pytest_looker.errors import Location, LookerError
 from pytest_looker.looker.emulator.engine import Engine
 from pytest_looker.looker.emulator.errors import ApiError
 from pytest_looker.looker.emulator.metadata import explore_fields, project_id
 from pytest_looker.lookml.model import Dashboard, DataTest, Project, Severity
-from pytest_looker.testing.datatests import run_data_test
-from pytest_looker.validation import validate
 
 
 def project_error(
@@ -81,7 +82,7 @@ def validate_project(engine: Engine) -> dict[str, Any]:
         # A field the loader already reported (same file:line) is not reported twice.
         seen: set[tuple[str | None, int | None]] = {(d.location.file, d.location.line) for d in project.errors}
         for model in project.models.values():
-            report = validate(project, [f"{model.name}/*"], dialect=engine.dialect_for(model.name))
+            report = validate(engine.workspace, [f"{model.name}/*"])
             for failure in report.failures:
                 key = (failure.file, failure.line)
                 if key in seen:
@@ -177,13 +178,17 @@ def _run_one(engine: Engine, project: Project, test: DataTest) -> dict[str, Any]
     explore = test.explore_source.explore
     common = {"model": test.model, "explore": explore, "kind": "test"}
     try:
-        outcome = run_data_test(engine.session, test)
+        outcome = run_data_test(engine.workspace, test)
     except LookerError as exc:
         error = project_error(project, str(exc.message), exc.location or test.location, **common)
         return _test_result(test, 0, [error], [])
-    errors = [project_error(project, f, test.location, **common) for f in outcome.failures]
+    errors = [project_error(project, _problem_text(p), test.location, **common) for p in outcome.problems]
     warnings = [project_error(project, w, test.location, severity="warning", **common) for w in outcome.warnings]
-    return _test_result(test, len(outcome.failures), errors, warnings)
+    return _test_result(test, len(outcome.problems), errors, warnings)
+
+
+def _problem_text(problem: Problem) -> str:
+    return f"{problem.message}\n{problem.detail}" if problem.detail else problem.message
 
 
 def _test_result(

@@ -1,8 +1,8 @@
 """The Looker side of the emulator: our loader, compiler and backend behind one lock.
 
-It reuses :class:`~pytest_looker.testing.session.LookerSession` (the object the pytest plugin
-runs LookML data tests with), so a query or a ``test:`` block answered by the emulator is
-compiled and run exactly as in a local pytest run. Settings come from the project's
+It works in a :class:`~pytest_looker.workspace.Workspace` (what the pytest plugin runs LookML
+data tests with), so a query or a ``test:`` block answered by the emulator is compiled and run
+exactly as in a local pytest run. Settings come from the project's
 ``[tool.pytest-looker]`` table plus the ``serve`` options, never from ``PYTEST_LOOKER_*``
 variables: an emulator started inside a test run must not pick up that run's configuration.
 
@@ -22,19 +22,12 @@ from typing import Any, TypeVar
 from pytest_looker.compile import CompiledQuery, Query
 from pytest_looker.looker.emulator.settings import EmulatorSettings
 from pytest_looker.lookml.model import Project
+from pytest_looker.run.query_result import QueryResult
+from pytest_looker.run.runner import run_compiled
 from pytest_looker.settings import Settings, load_settings
-from pytest_looker.testing.result import QueryResult
-from pytest_looker.testing.session import LookerSession, run_compiled
+from pytest_looker.workspace import Workspace
 
 T = TypeVar("T")
-
-
-class EmulatorSession(LookerSession):
-    """A :class:`LookerSession` whose project can be reloaded after the files change (git)."""
-
-    def reload(self) -> None:
-        self._project = None
-        self._keys_project = None
 
 
 def emulator_settings(settings: EmulatorSettings) -> Settings:
@@ -58,7 +51,7 @@ class Engine:
     def __init__(self, settings: EmulatorSettings) -> None:
         self.settings = emulator_settings(settings)
         self.root = settings.project.resolve()
-        self.session = EmulatorSession(self.settings)
+        self.workspace = Workspace(self.settings)
         self.lock = threading.RLock()
 
     def locked(self, function: Callable[[], T]) -> T:
@@ -69,16 +62,16 @@ class Engine:
     @property
     def project(self) -> Project:
         with self.lock:
-            return self.session.project
+            return self.workspace.project
 
     def reload(self) -> None:
         """Forget the loaded project; the next use loads the files as they are now."""
         with self.lock:
-            self.session.reload()
+            self.workspace.reload()
 
     def dialect_for(self, model: str) -> str:
         with self.lock:
-            return self.session.dialect_for(model)
+            return self.workspace.dialect_for(model)
 
     def compile(self, query: Query, *, for_backend: bool = True) -> CompiledQuery:
         """Compile for the backend, or (``for_backend=False``) in the connection's own dialect.
@@ -87,13 +80,13 @@ class Engine:
         """
         with self.lock:
             if for_backend:
-                return self.session.compile(query)
-            return self.session.compile(query, target=self.session.dialect_for(query.model))
+                return self.workspace.compile(query)
+            return self.workspace.compile(query, target=self.workspace.dialect_for(query.model))
 
     def run(self, compiled: CompiledQuery) -> QueryResult:
         with self.lock:
-            return run_compiled(compiled, self.session.backend)
+            return run_compiled(compiled, self.workspace.runner.local().engine)
 
     def close(self) -> None:
         with self.lock:
-            self.session.close()
+            self.workspace.close()

@@ -19,6 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from pytest_looker.checks.datatests import field_types
 from pytest_looker.compile import CompiledQuery
 from pytest_looker.errors import LookerError, LookMLError
 from pytest_looker.expressions import check_assert
@@ -26,8 +27,7 @@ from pytest_looker.looker.emulator.engine import Engine
 from pytest_looker.looker.emulator.errors import ApiError
 from pytest_looker.looker.emulator.metadata import resolve_field, title, view_label
 from pytest_looker.looker.emulator.queries import to_query
-from pytest_looker.querying import json_value
-from pytest_looker.testing.datatests import field_types
+from pytest_looker.present import json_value
 
 FORMATS = ("sql", "json", "json_bi", "csv")
 CONTENT_TYPES = {

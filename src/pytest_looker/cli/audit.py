@@ -16,10 +16,9 @@ from typing import Any, TypeVar
 import click
 
 from pytest_looker.audit.chain import Verification
-from pytest_looker.audit.hooks import DEFAULT_LOG, audit_key
-from pytest_looker.audit.store import AuditStore
+from pytest_looker.audit.store import DEFAULT_LOG, AuditStore, audit_key
 from pytest_looker.audit.summary import summarize
-from pytest_looker.clierrors import user_errors
+from pytest_looker.cli.errors import user_errors
 from pytest_looker.errors import ConfigurationError
 
 __all__ = ["audit"]

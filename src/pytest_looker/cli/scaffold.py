@@ -14,39 +14,21 @@ from typing import Any, TypeVar
 
 import click
 
-from pytest_looker.clierrors import user_errors as cli_errors
+from pytest_looker.cli.errors import user_errors
+from pytest_looker.cli.options import open_workspace, project_option
 from pytest_looker.errors import ConfigurationError
-from pytest_looker.lookml import Project, load_project
+from pytest_looker.lookml import Project
 from pytest_looker.scaffold.schema import Schema, infer_schema
 from pytest_looker.scaffold.store import Drift, WriteReport
-from pytest_looker.settings import Settings, load_settings
+from pytest_looker.settings import Settings
 
-__all__ = ["cli_errors", "open_project_dir", "scaffold"]
+__all__ = ["scaffold"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def open_project_dir(project_dir: Path | None) -> tuple[Project, Settings, Path]:
-    """The project and its settings: with ``--project``, the settings of the project's own pyproject."""
-    settings = load_settings(project_dir.resolve() if project_dir is not None else None)
-    directory = project_dir or settings.project or Path.cwd()
-    if not directory.is_dir():
-        raise ConfigurationError(f"project directory {str(directory)!r} does not exist")
-    project = load_project(directory, constants=settings.constants, dependency_paths=settings.dependency_paths)
-    return project, settings, directory
-
-
 def project_schema(project: Project, settings: Settings) -> Schema:
     return infer_schema(project, lambda model: settings.dialect_for(model.connection))
-
-
-project_dir_option = click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="LookML project directory (default: [tool.pytest-looker] project, else the current directory).",
-)
 
 
 def _report(report: WriteReport, what: str) -> None:
@@ -74,7 +56,7 @@ def scaffold() -> None:
 
 
 @scaffold.command("data")
-@project_dir_option
+@project_option
 @click.option("--seeds", "seeds", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write CSV seeds here: <schema>/<table>.csv, <catalog>/<schema>/<table>.csv.")  # fmt: skip
 @click.option("--duckdb", "duckdb_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -84,7 +66,7 @@ def scaffold() -> None:
 @click.option("--check", is_flag=True, help="Only report drift between the LookML and the existing data.")
 @click.option("--force", is_flag=True, help="Overwrite files even if a person edited them.")
 @click.option("--schema", "show_schema", is_flag=True, help="Print the inferred tables, columns and keys.")
-@cli_errors
+@user_errors
 def data(
     project_dir: Path | None,
     seeds: Path | None,
@@ -102,7 +84,8 @@ def data(
     from pytest_looker.scaffold.data import generate
     from pytest_looker.scaffold.store import check_duckdb, check_seeds, write_duckdb, write_seeds
 
-    project, settings, _ = open_project_dir(project_dir)
+    workspace = open_workspace(project_dir)
+    project, settings = workspace.project, workspace.settings
     if seeds is not None and duckdb_file is not None:
         raise ConfigurationError("give either --seeds DIR or --duckdb FILE, not both")
     if seeds is None and duckdb_file is None:
@@ -143,18 +126,19 @@ def _print_schema(schema: Schema) -> None:
 
 
 @scaffold.command("tests")
-@project_dir_option
+@project_option
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory of the spec files (default: <project>/tests/scaffold).")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the example's given rows.")
 @click.option("--check", is_flag=True, help="Only report drift between the LookML and the existing specs.")
 @click.option("--force", is_flag=True, help="Overwrite spec files even if a person edited them.")
-@cli_errors
+@user_errors
 def tests(project_dir: Path | None, out: Path | None, seed: int, check: bool, force: bool) -> None:
     """Starter *.lkmltest.yml per explore: key and relationship tests and a snapshot example."""
     from pytest_looker.scaffold.specs import check_specs, plan_specs, write_specs
 
-    project, settings, directory = open_project_dir(project_dir)
+    workspace = open_workspace(project_dir)
+    project, settings, directory = workspace.project, workspace.settings, workspace.root
     out = out or directory / "tests" / "scaffold"
     plans = plan_specs(project, project_schema(project, settings), settings, out, seed=seed)
     if check:

@@ -15,16 +15,17 @@ from typing import Any
 
 import click
 
+from pytest_looker.cli.errors import user_errors
+from pytest_looker.cli.options import open_workspace, project_option
 from pytest_looker.impact.changes import Impact, compute_impact, spec_changed, spec_files
 from pytest_looker.lookml import Project
-from pytest_looker.scaffold.cli import cli_errors, open_project_dir, project_dir_option
 
 __all__ = ["blast_radius", "diff"]
 
 
 def blast_radius(impact: Impact, project: Project, dialect_for: Any) -> dict[str, Any]:
     """The report as plain data (the ``--format json`` contract)."""
-    from pytest_looker.testing.unit import SpecError, load_specs
+    from pytest_looker.checks.specs import SpecError, load_specs
 
     fields: dict[tuple[str, str], dict[str, Any]] = {}
     explores: set[str] = set()
@@ -79,12 +80,13 @@ def _text(report: dict[str, Any]) -> str:
 
 @click.command()
 @click.argument("ref")
-@project_dir_option
+@project_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@cli_errors
+@user_errors
 def diff(ref: str, project_dir: Path | None, output_format: str) -> None:
     """What the LookML changes since git REF affect: fields, explores, tests, dashboards."""
-    project, settings, directory = open_project_dir(project_dir)
+    workspace = open_workspace(project_dir)
+    project, settings, directory = workspace.project, workspace.settings, workspace.root
     impact = compute_impact(project, settings, ref, directory)
 
     def dialect_for(model: str) -> str:

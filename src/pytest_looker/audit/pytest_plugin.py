@@ -1,4 +1,5 @@
-"""The pytest side: collect every item's result, append the run to the log, post the webhook.
+"""The audit trail as a pytest plugin: collect every item's result, append the run to the log,
+post the webhook.
 
 Only the process that owns the run writes: the xdist controller (or the only process). Workers
 describe their items on the reports they send (:func:`annotate_report`, the ``looker_audit``
@@ -12,10 +13,8 @@ failing log — is reported in the terminal summary and never changes the tests'
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,87 +26,35 @@ from pytest_looker.audit.context import all_explores, backend_identity, secret_u
 from pytest_looker.audit.gitinfo import git_info, lookml_hashes
 from pytest_looker.audit.identity import identify
 from pytest_looker.audit.records import SCHEMA, ItemResult
-from pytest_looker.audit.store import AuditStore
+from pytest_looker.audit.store import AuditStore, audit_key, default_log_path
 from pytest_looker.audit.summary import group_runs, summarize
+from pytest_looker.checks.outcome import Target
 from pytest_looker.errors import LookerError
 from pytest_looker.secrets import Scrubber
 
 if TYPE_CHECKING:
     from pytest_looker.audit.webhook import Delivery
-    from pytest_looker.lookml import Project
-    from pytest_looker.settings import Settings
-    from pytest_looker.testing.plugin import LookerPlugin
+    from pytest_looker.workspace import Workspace
 
-__all__ = [
-    "DEFAULT_LOG",
-    "AuditRecorder",
-    "annotate_report",
-    "audit_key",
-    "configure_audit",
-    "default_log_path",
-    "describe_item",
-]
+__all__ = ["AuditRecorder", "pytest_looker_configure"]
 
-#: Where the log lives, relative to the pytest rootdir, unless ``audit_log`` says otherwise.
-DEFAULT_LOG = Path(".pytest-looker") / "audit.db"
-#: The report attribute workers use to describe a LookML item to the controller.
-REPORT_ATTR = "looker_audit"
+#: The report attribute carrying an item's target (set by the core plugin, see its hookspecs).
+TARGET_ATTR = "looker_target"
 _KIND = "looker_kind"
+_REGISTERED = "pytest-looker-audit"
 
 
-def default_log_path(rootdir: Path) -> Path:
-    return rootdir / DEFAULT_LOG
-
-
-def audit_key(environ: Any = None) -> bytes | None:
-    """The HMAC key from ``PYTEST_LOOKER_AUDIT_KEY`` (``None`` when unset or empty)."""
-    value = (os.environ if environ is None else environ).get(KEY_ENV, "")
-    return value.encode("utf-8") if value else None
-
-
-def configure_audit(config: pytest.Config, plugin: LookerPlugin) -> None:
-    """Start recording this run, unless audit is off or this process is an xdist worker."""
-    settings = plugin.settings
+def pytest_looker_configure(config: pytest.Config, workspace: Workspace) -> None:
+    """Record this run, unless audit is off or this process is an xdist worker."""
+    settings = workspace.settings
     if not settings.audit.enabled or hasattr(config, "workerinput"):
         return
+    if config.pluginmanager.get_plugin(_REGISTERED) is not None:
+        return  # the main workspace's run is the one recorded
     path = settings.audit.log or default_log_path(config.rootpath)
-    recorder = AuditRecorder(config, settings, path, lambda: plugin.session().project)
-    config.pluginmanager.register(recorder, "pytest-looker-audit")
+    recorder = AuditRecorder(config, workspace, path)
+    config.pluginmanager.register(recorder, _REGISTERED)
     config.add_cleanup(lambda: config.pluginmanager.unregister(recorder))
-
-
-def annotate_report(item: pytest.Item, report: pytest.TestReport) -> None:
-    """Attach what the controller cannot know from a report alone: the item's LookML target."""
-    described = describe_item(item)
-    if described is not None:
-        setattr(report, REPORT_ATTR, described)
-
-
-def describe_item(item: pytest.Item) -> dict[str, Any] | None:
-    """Model, explore, view, test and location of one of our items (``None`` for others)."""
-    from pytest_looker.testing.items import (
-        DataTestItem,
-        LookerItem,
-        PrimaryKeyItem,
-        RelationshipItem,
-        SpecItem,
-        SqlValidationItem,
-    )
-
-    if not isinstance(item, LookerItem):
-        return None
-    info: dict[str, Any] = {"target": item.label, "location": str(item.looker_location or "") or None}
-    if isinstance(item, DataTestItem):
-        info.update(model=item.test.model, explore=item.test.explore_source.explore, test=item.test.name)
-    elif isinstance(item, SpecItem):
-        model, _, explore = item.spec.explore.partition("/")
-        info.update(model=model or None, explore=explore or None, test=item.spec.name)
-        info["target"] = item.spec.explore or item.label
-    elif isinstance(item, SqlValidationItem | RelationshipItem):
-        info.update(model=item.explore.model, explore=item.explore.name)
-    elif isinstance(item, PrimaryKeyItem):
-        info.update(model=item.model_name, view=item.view_name)
-    return info
 
 
 def _now() -> str:
@@ -128,11 +75,11 @@ def _properties(report: pytest.TestReport | pytest.CollectReport) -> list[tuple[
 class AuditRecorder:
     """Per-run state on the controller: the results so far and, at the end, what was recorded."""
 
-    def __init__(self, config: pytest.Config, settings: Settings, path: Path, load: Callable[[], Project]) -> None:
+    def __init__(self, config: pytest.Config, workspace: Workspace, path: Path) -> None:
         self.config = config
-        self.settings = settings
+        self.workspace = workspace
+        self.settings = workspace.settings
         self.path = path
-        self.load = load
         self.run_id = uuid.uuid4().hex
         self.started = _now()
         self._clock = time.perf_counter()
@@ -141,8 +88,8 @@ class AuditRecorder:
         self.error: str | None = None
         self.warning: str | None = None
         self.delivery: Delivery | None = None
-        webhook = settings.audit.webhook
-        self.scrubber = Scrubber(secret_urls(settings), literals=[webhook] if webhook else [])
+        webhook = self.settings.audit.webhook
+        self.scrubber = Scrubber(secret_urls(self.settings), literals=[webhook] if webhook else [])
 
     # Collecting results (the controller receives every worker's reports here).
 
@@ -164,11 +111,14 @@ class AuditRecorder:
             elif name == "looker_rows" and isinstance(value, int):
                 entry.rows = value
         entry.sql = [str(v) for n, v in props if n == "sql"]  # the list grows across phases
-        described = getattr(report, REPORT_ATTR, None)
+        described = getattr(report, TARGET_ATTR, None)
         if isinstance(described, dict):
-            for key in ("target", "model", "explore", "view", "test", "location"):
-                if described.get(key):
-                    setattr(entry, key, str(described[key]))
+            target = Target.from_dict(described)
+            entry.target = _target_name(target)
+            entry.location = str(target.location) if target.location else entry.location
+            for key in ("model", "explore", "view", "test"):
+                if getattr(target, key):
+                    setattr(entry, key, str(getattr(target, key)))
         entry.add_phase(report.when or "call", report.outcome, report.duration, _phase_text(report),
                         hasattr(report, "wasxfail"))  # fmt: skip
 
@@ -216,9 +166,9 @@ class AuditRecorder:
             "who": identify(),
             "git": git_info(project, exclude=(self.path,)),
             "lookml": lookml_hashes(project),
-            "explores": all_explores(self.load),
+            "explores": all_explores(lambda: self.workspace.project),
             "environment": settings.environment,
-            "backend": backend_identity(settings),
+            "backend": backend_identity(settings, self.workspace.runner.describe()),
             "pytest": {
                 "args": list(self.config.invocation_params.args),
                 "invocation_dir": str(self.config.invocation_params.dir),
@@ -271,3 +221,10 @@ class AuditRecorder:
                 " — the local record is intact",
                 red=True,
             )
+
+
+def _target_name(target: Target) -> str:
+    """How the log names an item's target: a unit test by the explore it tests."""
+    if target.kind == "unit" and target.model and target.explore:
+        return f"{target.model}/{target.explore}"
+    return target.label

@@ -16,13 +16,12 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from pytest_looker.errors import ConfigurationError, LookerError
+from pytest_looker.cli.errors import user_errors
 from pytest_looker.settings import load_settings
 
 __all__ = ["connect", "content_validate", "lookml_validate"]
@@ -30,32 +29,6 @@ __all__ = ["connect", "content_validate", "lookml_validate"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 SEVERITIES = ("info", "warning", "error", "fatal")
-
-
-def _errors(function: F) -> F:
-    """One line on stderr for every error a user can cause; exit 2 (settings) or 1 (Looker)."""
-
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from pytest_looker.secrets import scrub
-
-        try:
-            return function(*args, **kwargs)
-        except ConfigurationError as exc:
-            click.echo(f"pytest-looker: error: {scrub(str(exc))}", err=True)
-            sys.exit(2)
-        except LookerError as exc:
-            click.echo(f"pytest-looker: error: {scrub(str(exc))}", err=True)
-            sys.exit(1)
-        except ImportError as exc:
-            click.echo(
-                f"pytest-looker: error: the Looker commands need looker-sdk: pip install 'pytest-looker[looker]'"
-                f" ({exc})",
-                err=True,
-            )
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _env_option(function: F) -> F:
@@ -69,10 +42,10 @@ def _env_option(function: F) -> F:
 
 
 def _open(environment: str | None) -> Any:
-    from pytest_looker.looker.client import open_looker_backend
+    from pytest_looker.looker.client import open_looker_api
 
     settings = load_settings(environment=environment)
-    return open_looker_backend(settings, cwd=settings.source.parent if settings.source else Path.cwd())
+    return open_looker_api(settings, cwd=settings.source.parent if settings.source else Path.cwd())
 
 
 @contextmanager
@@ -86,7 +59,7 @@ def _in_environment(backend: Any) -> Iterator[None]:
 @click.command()
 @_env_option
 @click.option("--logout", is_flag=True, help="Revoke the cached token afterwards (the next run logs in again).")
-@_errors
+@user_errors
 def connect(environment: str | None, logout: bool) -> None:
     """Check the Looker credentials of an environment: who am I, which Looker, how old the secret is."""
     backend = _open(environment)
@@ -128,7 +101,7 @@ def connect(environment: str | None, logout: bool) -> None:
     help="Fail on problems at or above this severity.",
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_errors
+@user_errors
 def lookml_validate(environment: str | None, severity: str, output_format: str) -> None:
     """Run Looker's LookML validator on the project (in the environment's branch or commit)."""
     backend = _open(environment)
@@ -164,7 +137,7 @@ def lookml_validate(environment: str | None, severity: str, output_format: str) 
 @click.command("content-validate")
 @_env_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_errors
+@user_errors
 def content_validate(environment: str | None, output_format: str) -> None:
     """Run Looker's content validator: Looks and dashboards that reference missing fields."""
     backend = _open(environment)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from pytest_looker.errors import ConfigurationError, LookerError
+from pytest_looker.cli.errors import user_errors
+from pytest_looker.errors import ConfigurationError
 
 ENV_CLIENT_ID = "PYTEST_LOOKER_SERVE_CLIENT_ID"
 ENV_CLIENT_SECRET = "PYTEST_LOOKER_SERVE_CLIENT_SECRET"
@@ -82,6 +83,7 @@ _RATE = click.FloatRange(0.0, 1.0)
 @click.option("--query-delay-ms", type=click.IntRange(min=0), default=0, help="Time each query task stays running.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault RNG (reproducible faults).")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
+@user_errors
 def serve(
     project_dir: Path | None,
     duckdb_file: Path | None,
@@ -114,13 +116,9 @@ def serve(
             "the emulator needs credentials: --client-id and --client-secret"
             f" (or {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET})"
         )
+    from pytest_looker.looker.emulator.server import make_server
     from pytest_looker.looker.emulator.settings import EmulatorSettings, Faults, parse_paths
 
-    try:
-        from pytest_looker.looker.emulator.server import make_server
-    except ImportError:
-        click.echo("pytest-looker: error: serve needs the 'serve' extra: pip install 'pytest-looker[serve]'", err=True)
-        sys.exit(2)
     faults = Faults(
         latency_ms=latency_ms,
         error_rate=error_rate,
@@ -135,26 +133,19 @@ def serve(
         seed=seed,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
-    try:
-        directory = project_dir or _configured_project() or Path.cwd()
-        if not directory.is_dir():
-            raise ConfigurationError(f"project directory {str(directory)!r} does not exist")
-        settings = EmulatorSettings(
-            project=directory,
-            client_id=client_id,
-            client_secret=client_secret,
-            duckdb=duckdb_file,
-            seeds=seeds,
-            faults=faults,
-            log_requests=not quiet,
-        )
-        server = make_server(settings, host, port, log_level="warning")
-    except ConfigurationError as exc:
-        click.echo(f"pytest-looker: error: {exc}", err=True)
-        sys.exit(2)
-    except LookerError as exc:
-        click.echo(f"pytest-looker: error: {exc}", err=True)
-        sys.exit(1)
+    directory = project_dir or _configured_project() or Path.cwd()
+    if not directory.is_dir():
+        raise ConfigurationError(f"project directory {str(directory)!r} does not exist")
+    settings = EmulatorSettings(
+        project=directory,
+        client_id=client_id,
+        client_secret=client_secret,
+        duckdb=duckdb_file,
+        seeds=seeds,
+        faults=faults,
+        log_requests=not quiet,
+    )
+    server = make_server(settings, host, port, log_level="warning")
     click.echo(f"Looker API emulator for {directory} on http://{host}:{port} (Ctrl-C to stop)", err=True)
     server.run()
     if not server.started:

@@ -23,7 +23,7 @@ Column types of ``given`` tables come from the LookML: a field whose SQL is ``${
 view whose ``sql_table_name`` is the table types ``col`` (number → BIGINT/DOUBLE, string →
 VARCHAR, yesno → BOOLEAN, time → TIMESTAMP or DATE). Other columns take their type from the
 values. A spec problem (unknown key, missing query, bad YAML...) is a :class:`SpecError` naming
-the file, the test and what is wrong; the plugin reports it as that test's failure.
+the file, the test and what is wrong; pytest reports it as that test's failure.
 """
 
 from __future__ import annotations
@@ -36,10 +36,16 @@ from typing import Any
 
 import yaml
 
-from pytest_looker.errors import Location, LookerError
+from pytest_looker.checks.diff import compare_rows
+from pytest_looker.checks.outcome import Outcome, Problem, Target
+from pytest_looker.compile import CompiledQuery
+from pytest_looker.errors import Location, LookerError, ReplayOnlyError
 from pytest_looker.lookml.model import Field, Project
+from pytest_looker.run.query_result import QueryResult
+from pytest_looker.run.runner import run_compiled
+from pytest_looker.workspace import Workspace
 
-__all__ = ["SpecError", "UnitSpec", "column_types", "load_specs"]
+__all__ = ["SpecError", "UnitSpec", "column_types", "is_spec_file", "load_specs", "run_spec", "spec_target"]
 
 SPEC_SUFFIXES = (".lkmltest.yml", ".lkmltest.yaml")
 _TEST_KEYS = frozenset({"name", "explore", "description", "given", "query", "expect", "generated"})
@@ -231,3 +237,67 @@ def column_types(
             if sql_type is not None:
                 types[table].setdefault(column, sql_type)
     return types
+
+
+def spec_target(spec: UnitSpec) -> Target:
+    model, _, explore = spec.explore.partition("/")
+    return Target("unit", spec.explore or spec.name, spec.location, model=model or None, explore=explore or None,
+                  test=spec.name)  # fmt: skip
+
+
+def run_spec(workspace: Workspace, spec: UnitSpec) -> Outcome:
+    """Run one unit test and compare its rows with the expectation.
+
+    With ``given`` it runs hermetically: compiled for DuckDB and run on a fresh in-memory DuckDB
+    holding exactly the given tables, whatever the configured backend. Without, the runner
+    answers (the warehouse, Looker, or a recording).
+    """
+    target = spec_target(spec)
+    where = f"unit test {spec.name} ({spec.location}) on {spec.explore}"
+    if spec.problem is not None:
+        message = f"unit test {spec.name} ({spec.location}): malformed spec: {spec.problem}"
+        return Outcome(target, (Problem(message, spec.location),))
+    query = spec.query
+    sql: str | None = None
+    try:
+        made = workspace.query(
+            spec.explore,
+            fields=query["fields"],
+            filters=query.get("filters"),
+            sorts=query.get("sorts", ()),
+            limit=query.get("limit"),
+            user_attributes=query.get("user_attributes"),
+            timezone=query.get("timezone"),
+        )
+        if spec.given is None:
+            result = workspace.runner.run(made)
+        else:
+            compiled = workspace.compile(made, target="duckdb")
+            sql = compiled.sql
+            result = _run_hermetic(workspace, compiled, spec.given)
+    except ReplayOnlyError as exc:
+        return Outcome(target, skipped=exc.message)
+    except LookerError as exc:
+        return Outcome(target, (Problem(f"{where}: {exc}"),), sql=(sql,) if sql else ())
+    diff = compare_rows(
+        result.rows, spec.expect_rows, ordered=spec.ordered, tolerance=spec.tolerance, available=result.columns
+    )
+    ran = (result.sql,) if result.sql else ()
+    if not diff:
+        return Outcome(target, sql=ran, rows=len(result.rows))
+    return Outcome(target, (Problem(diff.render()),), headline=f"{where}: rows differ", sql=ran, rows=len(result.rows))
+
+
+def _run_hermetic(
+    workspace: Workspace, compiled: CompiledQuery, given: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> QueryResult:
+    """Run on a fresh in-memory DuckDB holding exactly the ``given`` tables."""
+    from pytest_looker.run import DuckDBBackend
+
+    with DuckDBBackend() as engine:
+        engine.create_tables(given, column_types(workspace.project, compiled.query.model, given))
+        try:
+            return run_compiled(compiled, engine)
+        except LookerError as exc:
+            tables = ", ".join(engine.table_names()) or "none"
+            raise LookerError(f"{exc.message}\n(given tables: {tables})") from None

@@ -10,16 +10,16 @@ The JSON form (:func:`report_json`) is a stable contract shared with ``validate`
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-from datetime import datetime
 from typing import Any
 
-from pytest_looker.compile import Query, compile_query
+from pytest_looker.compile import UNSORTED, Query, compile_query
 from pytest_looker.compile.scope import is_selectable_category, scope_for
 from pytest_looker.errors import CompileError, ConfigurationError, Location, LookerError
 from pytest_looker.lookml.model import Explore, Field, Project
+from pytest_looker.run.runner import Runner
+from pytest_looker.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,6 @@ class ValidationReport:
 
     def as_json(self) -> dict[str, Any]:
         return {"explores": self.explores, "fields": self.fields, "failures": [f.as_json() for f in self.failures]}
-
-
-Execute = Callable[[str], object]
 
 
 def select_explores(project: Project, selectors: Sequence[str]) -> list[Explore]:
@@ -100,111 +97,92 @@ def explore_fields(project: Project, explore: Explore, *, include_hidden: bool =
 
 
 def validate(
-    project: Project,
+    workspace: Workspace,
     selectors: Sequence[str] = (),
     *,
-    dialect: str = "duckdb",
-    target: str | None = None,
-    execute: Execute | None = None,
+    runner: Runner | None = None,
     on_explore: Callable[[Explore], None] | None = None,
     include_hidden: bool = True,
-    user_attributes: Mapping[str, str] | None = None,
-    now: datetime | None = None,
-    model_dialects: Mapping[str, str] | None = None,
 ) -> ValidationReport:
-    """Validate the selected explores; without ``execute`` only compile (no database).
+    """Validate the selected explores: each field compiles (no ``runner``) or runs on ``runner``.
 
-    SQL is generated in ``dialect`` and transpiled to ``target`` (the backend's dialect) if given.
-    ``model_dialects`` overrides ``dialect`` per model (a model's connection picks its dialect).
-    ``user_attributes`` and ``now`` are those of the validating user and clock (access filters
-    and ``_user_attributes`` in Liquid need them, as in Looker).
+    Compiling uses the workspace's settings (each model's dialect, the validating user's
+    attributes and clock — access filters and ``_user_attributes`` in Liquid need them, as in
+    Looker). With a runner, each explore's fields run in one query that returns no rows, and a
+    failing field list is split in halves until each failure is alone — whoever compiles the
+    SQL, our compiler or Looker.
     """
-    attributes = dict(user_attributes or {})
-    contexts = {
-        name: _Context(project, (model_dialects or {}).get(name, dialect), target, attributes, now)
-        for name in project.models
-    }
-    explores = select_explores(project, selectors)
+    explores = select_explores(workspace.project, selectors)
     failures: list[Failure] = []
     total_fields = 0
     queries = 0
     for explore in explores:
         if on_explore is not None:
             on_explore(explore)
-        try:
-            fields = explore_fields(project, explore, include_hidden=include_hidden)
-        except LookerError as exc:
-            failures.append(_explore_failure(explore, exc.message, exc.location))
-            continue
-        total_fields += len(fields)
-        context = contexts[explore.model]
-        runnable, compile_failures = _compile_each(context, explore, fields)
-        failures.extend(compile_failures)
-        if execute is not None and runnable:
-            found, count = _bisect(context, explore, runnable, execute)
-            failures.extend(found)
-            queries += count
+        report = validate_explore(workspace, explore, runner=runner, include_hidden=include_hidden)
+        failures.extend(report.failures)
+        total_fields += report.fields
+        queries += report.queries
     return ValidationReport(len(explores), total_fields, tuple(failures), queries)
 
 
-@dataclass(frozen=True)
-class _Context:
-    project: Project
-    dialect: str
-    target: str | None
-    user_attributes: Mapping[str, str]
-    now: datetime | None
-
-    _compiled: dict[tuple[str, tuple[str, ...]], str] = dataclass_field(default_factory=dict, compare=False, repr=False)
-
-    def compile(self, explore: Explore, names: Iterable[str]) -> str:
-        """SQL of a LIMIT 0 query of ``names``; remembered, as the first bisection step repeats it."""
-        key = (explore.name, tuple(names))
-        if key not in self._compiled:
-            self._compiled[key] = self._compile(explore, key[1])
-        return self._compiled[key]
-
-    def _compile(self, explore: Explore, names: Iterable[str]) -> str:
-        query = Query(
-            explore.model,
-            explore.name,
-            fields=list(names),
-            limit=0,
-            sorts=("__UNSORTED__",),
-            user_attributes=self.user_attributes,
-            now=self.now,
-        )
-        return compile_query(self.project, query, dialect=self.dialect, target=self.target).sql
+def validate_explore(
+    workspace: Workspace, explore: Explore, *, runner: Runner | None = None, include_hidden: bool = True
+) -> ValidationReport:
+    """The report of one explore (see :func:`validate`)."""
+    project = workspace.project
+    try:
+        fields = explore_fields(project, explore, include_hidden=include_hidden)
+    except LookerError as exc:
+        return ValidationReport(1, 0, (_explore_failure(explore, exc.message, exc.location),))
+    if not fields:
+        return ValidationReport(1, 0, ())
+    if runner is None:
+        failures = _compile_each(workspace, explore, fields)
+        return ValidationReport(1, len(fields), tuple(failures))
+    failures, queries = _bisect(workspace, runner, explore, fields)
+    return ValidationReport(1, len(fields), tuple(_one_cause(explore, fields, failures)), queries)
 
 
-def _compile_each(
-    context: _Context, explore: Explore, fields: list[tuple[str, Field]]
-) -> tuple[list[tuple[str, Field]], list[Failure]]:
-    """Fields that compile, and a failure for each that does not.
+def probe_query(workspace: Workspace, explore: Explore, names: Iterable[str]) -> Query:
+    """The query that checks ``names`` run: no rows, no sorting, the run's user and clock."""
+    query = Query(explore.model, explore.name, fields=list(names), limit=0, sorts=(UNSORTED,))
+    return workspace.with_settings(query)
+
+
+def _compile_each(workspace: Workspace, explore: Explore, fields: list[tuple[str, Field]]) -> list[Failure]:
+    """A failure for each field that does not compile (in the model's own dialect).
 
     The whole explore is compiled once first: when that works (the usual case) no field needs
-    compiling alone. When every field fails with one message, the problem is the explore's
-    (a missing user attribute, a broken sql_always_where...), reported once at the explore.
+    compiling alone.
     """
-    if not fields:
-        return [], []
+    project = workspace.project
+    dialect = workspace.dialect_for(explore.model)
+
+    def compile_names(names: list[str]) -> None:
+        compile_query(project, probe_query(workspace, explore, names), dialect=dialect)
+
     try:
-        context.compile(explore, [name for name, _ in fields])
-        return fields, []
+        compile_names([name for name, _ in fields])
+        return []
     except LookerError:
         pass
-    runnable: list[tuple[str, Field]] = []
-    problems: list[tuple[str, Field, str]] = []
+    failures: list[Failure] = []
     for name, field in fields:
         try:
-            context.compile(explore, [name])
-            runnable.append((name, field))
+            compile_names([name])
         except LookerError as exc:
-            problems.append((name, field, exc.message))
-    messages = {message for _, _, message in problems}
-    if not runnable and len(problems) > 1 and len(messages) == 1:
-        return [], [_explore_failure(explore, f"every field fails: {messages.pop()}", None)]
-    return runnable, [_failure(explore, name, field, message) for name, field, message in problems]
+            failures.append(_failure(explore, name, field, exc.message))
+    return _one_cause(explore, fields, failures)
+
+
+def _one_cause(explore: Explore, fields: list[tuple[str, Field]], failures: list[Failure]) -> list[Failure]:
+    """When every field fails with one message, the problem is the explore's (a missing user
+    attribute, a broken sql_always_where...): reported once, at the explore."""
+    messages = {f.message for f in failures}
+    if len(fields) > 1 and len(failures) == len(fields) and len(messages) == 1:
+        return [_explore_failure(explore, f"every field fails: {messages.pop()}", None)]
+    return failures
 
 
 def _explore_failure(explore: Explore, message: str, location: Location | None) -> Failure:
@@ -213,25 +191,30 @@ def _explore_failure(explore: Explore, message: str, location: Location | None) 
 
 
 def _bisect(
-    context: _Context, explore: Explore, fields: list[tuple[str, Field]], execute: Execute
+    workspace: Workspace, runner: Runner, explore: Explore, fields: list[tuple[str, Field]]
 ) -> tuple[list[Failure], int]:
-    """Run all fields in one LIMIT 0 query; split the list in halves until each failure is alone."""
+    """Run all fields in one query; split failing groups in halves until each failure is alone.
+
+    All groups of one round go to the runner together (Looker runs them concurrently).
+    """
     queries = 0
     failures: list[Failure] = []
     pending = [fields]
     while pending:
-        group = pending.pop()
-        queries += 1
-        try:
-            execute(context.compile(explore, [n for n, _ in group]))
-            continue
-        except LookerError as exc:
+        batch = [probe_query(workspace, explore, [name for name, _ in group]) for group in pending]
+        errors = runner.probe(batch)
+        queries += len(batch)
+        next_round: list[list[tuple[str, Field]]] = []
+        for group, error in zip(pending, errors, strict=True):
+            if error is None:
+                continue
             if len(group) == 1:
                 name, field = group[0]
-                failures.append(_failure(explore, name, field, exc.message))
+                failures.append(_failure(explore, name, field, error.message))
                 continue
-        middle = len(group) // 2
-        pending.extend([group[middle:], group[:middle]])
+            middle = len(group) // 2
+            next_round.extend([group[:middle], group[middle:]])
+        pending = next_round
     failures.sort(key=lambda f: (f.file or "", f.line or 0, f.field))
     return failures, queries
 

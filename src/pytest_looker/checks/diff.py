@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_looker.testing.tables import cell, render_table
+from pytest_looker.present import cell, render_table
 
 __all__ = ["RowsDiff", "assert_rows", "compare_rows", "values_equal"]
 

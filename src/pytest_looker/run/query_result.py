@@ -1,12 +1,13 @@
-"""What ``looker.query(...)`` returns to a Python test: rows keyed ``view.field``, and the SQL."""
+"""What a runner returns for an explore query: rows keyed ``view.field``, and the SQL that ran.
+
+It is also what ``looker.query(...)`` gives a Python test, so its ``repr`` is a readable table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_looker.testing.tables import render_table
+from pytest_looker.present import render_table
 
 __all__ = ["QueryResult"]
 
@@ -48,9 +49,3 @@ class QueryResult:
     def as_table(self, limit: int = 50) -> str:
         """The rows as a text table (at most ``limit`` rows)."""
         return render_table(self.columns, self.rows, limit=limit)
-
-
-def result_from_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], sql: str, where: str) -> QueryResult:
-    """Build a :class:`QueryResult` for ``model/explore`` named ``where``."""
-    model, _, explore = where.partition("/")
-    return QueryResult(list(rows), tuple(columns), sql, model, explore)

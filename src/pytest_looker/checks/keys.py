@@ -25,31 +25,21 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from pytest_looker.errors import LookerError
+from pytest_looker.checks.outcome import Outcome, Problem, Target
+from pytest_looker.errors import LookerError, ReplayOnlyError
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View, frozen_mapping
-from pytest_looker.testing.tables import render_table
+from pytest_looker.present import render_table
+from pytest_looker.run.query_result import QueryResult
+from pytest_looker.run.runner import LocalRunner
+from pytest_looker.workspace import Workspace
 
-if TYPE_CHECKING:
-    from pytest_looker.testing.session import LookerSession
-
-__all__ = ["CheckOutcome", "join_parents", "key_check_project", "primary_key_check", "relationship_check"]
+__all__ = ["join_parents", "key_check_project", "primary_key_check", "relationship_check"]
 
 ROWS = "__pytest_looker_rows"
 EXPLORE_PREFIX = "__pytest_looker_keys__"
 _SAMPLE = 10
 _REFERENCE = re.compile(r"\$\{\s*(\w+)\.(\w+)\s*\}")
-
-
-@dataclass
-class CheckOutcome:
-    """What a key check found: problems (failures), notes (checks skipped and why) and the SQL run."""
-
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    sql: list[str] = field(default_factory=list)
 
 
 def _count_name(alias: str, pk: str) -> str:
@@ -115,88 +105,147 @@ def _key_model(model: Model) -> Model:
     return dataclasses.replace(model, views=frozen_mapping(views), explores=frozen_mapping(explores))
 
 
-def primary_key_check(session: LookerSession, model: str, view_name: str) -> CheckOutcome:
+def keys_target(model: str, view: View) -> Target:
+    return Target("keys", f"{model}/{view.name}", view.location, model=model, view=view.name)
+
+
+def relationships_target(explore: Explore) -> Target:
+    label = f"{explore.model}/{explore.name}"
+    return Target("relationships", label, explore.location, model=explore.model, explore=explore.name)
+
+
+class _KeyRun:
+    """Runs key-check queries on the warehouse (our SQL, on the helper project), keeping the SQL."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.project = workspace.cached("key-check-project", lambda: key_check_project(workspace.project))
+        self.sql: list[str] = []
+        self._runner: LocalRunner | None = None
+
+    def run(
+        self,
+        target: str,
+        *,
+        fields: list[str],
+        filters: dict[str, str],
+        sorts: tuple[str, ...] = (),
+        limit: int | None = None,
+    ) -> QueryResult:
+        if self._runner is None:
+            self._runner = self.workspace.runner.local()
+        query = self.workspace.query(target, fields=fields, filters=filters, sorts=sorts, limit=limit)
+        result = self._runner.run(query, project=self.project)
+        self.sql.append(result.sql)
+        return result
+
+
+def primary_key_check(workspace: Workspace, model: str, view_name: str) -> Outcome:
     """Whether ``view_name``'s primary key is unique and never NULL on the data."""
-    outcome = CheckOutcome()
-    view = session.project.model(model).views[view_name]
+    view = workspace.project.model(model).views[view_name]
+    target = keys_target(model, view)
     pk = view.primary_key
     if pk is None:
-        outcome.notes.append(f"view {view_name} has no primary_key")
-        return outcome
-    project = session.keys_project
-    target = f"{model}/{EXPLORE_PREFIX}{view_name}"
+        return Outcome(target, skipped=f"view {view_name} has no primary_key")
+    checks = _KeyRun(workspace)
+    explore = f"{model}/{EXPLORE_PREFIX}{view_name}"
     key, rows = f"{view_name}.{pk.name}", f"{view_name}.{ROWS}"
-    duplicates = session.make_query(
-        target, fields=[key, rows], filters={rows: ">1"}, sorts=[f"{rows} desc"], limit=_SAMPLE
-    )
-    result = session.run(duplicates, project=project)
-    outcome.sql.append(result.sql)
-    if result.rows:
-        outcome.problems.append(
-            f"primary key {key} ({pk.location}) is not unique: these values occur more than once"
-            f" (first {_SAMPLE}):\n" + _table(result.rows, {key: key, rows: "rows"})
+    problems: list[Problem] = []
+    try:
+        duplicates = checks.run(
+            explore, fields=[key, rows], filters={rows: ">1"}, sorts=(f"{rows} desc",), limit=_SAMPLE
         )
-    nulls = session.run(session.make_query(target, fields=[rows], filters={key: "NULL"}, limit=1), project=project)
-    outcome.sql.append(nulls.sql)
+        if duplicates.rows:
+            problems.append(
+                Problem(
+                    f"primary key {key} ({pk.location}) is not unique: these values occur more than once"
+                    f" (first {_SAMPLE})",
+                    pk.location,
+                    detail=_table(duplicates.rows, {key: key, rows: "rows"}),
+                )
+            )
+        nulls = checks.run(explore, fields=[rows], filters={key: "NULL"}, limit=1)
+    except ReplayOnlyError as exc:
+        return Outcome(target, skipped=exc.message)
     count = nulls.rows[0].get(rows) if nulls.rows else 0
     if count:
-        outcome.problems.append(f"primary key {key} ({pk.location}) is NULL in {count} row(s)")
-    return outcome
+        problems.append(Problem(f"primary key {key} ({pk.location}) is NULL in {count} row(s)", pk.location))
+    return Outcome(
+        target,
+        tuple(problems),
+        headline=f"primary key check of {target.label} failed" if problems else None,
+        sql=tuple(checks.sql),
+    )
 
 
-def relationship_check(session: LookerSession, model: str, explore_name: str) -> CheckOutcome:
+def relationship_check(workspace: Workspace, model: str, explore_name: str) -> Outcome:
     """Whether every join of the explore matches rows as its ``relationship:`` declares."""
-    outcome = CheckOutcome()
-    project = session.project
+    project = workspace.project
     explore = project.explore(model, explore_name)
+    target = relationships_target(explore)
     views = project.model(model).views
     aliases = explore.aliases()
+    checks = _KeyRun(workspace)
+    problems: list[Problem] = []
+    notes: list[str] = []
     for join in explore.joins:
         relationship = join.relationship
         if relationship == "many_to_many":
-            outcome.notes.append(f"join {join.name}: many_to_many, nothing to check")
+            notes.append(f"join {join.name}: many_to_many, nothing to check")
             continue
         parents = join_parents(explore, join)
         parent_alias = parents[0]
         joined, parent = views.get(join.view), views.get(aliases.get(parent_alias, ""))
         if joined is None or parent is None:
             continue
-        missing = [v.name for v in (parent, joined) if v.primary_key is None]
-        if missing:
-            outcome.notes.append(f"join {join.name}: not checked, view {' and '.join(missing)} has no primary_key")
+        if parent.primary_key is None or joined.primary_key is None:
+            missing = [v.name for v in (parent, joined) if v.primary_key is None]
+            notes.append(f"join {join.name}: not checked, view {' and '.join(missing)} has no primary_key")
             continue
-        assert joined.primary_key is not None and parent.primary_key is not None
         parent_key = f"{parent_alias}.{parent.primary_key.name}"
         joined_key = f"{join.name}.{joined.primary_key.name}"
-        checks = []
+        pairs = []
         if relationship in ("many_to_one", "one_to_one"):
             counter = f"{parent_alias}.{_count_name(join.name, joined.primary_key.name)}"
-            checks.append((parent_key, parent.primary_key, counter, join.name))
+            pairs.append((parent_key, parent.primary_key, counter, join.name))
         if relationship in ("one_to_many", "one_to_one"):
             counter = f"{join.name}.{_count_name(parent_alias, parent.primary_key.name)}"
-            checks.append((joined_key, joined.primary_key, counter, parent_alias))
-        for key, key_field, counter, other in checks:
+            pairs.append((joined_key, joined.primary_key, counter, parent_alias))
+        for key, key_field, counter, other in pairs:
             try:
-                query = session.make_query(
+                result = checks.run(
                     f"{model}/{explore_name}",
                     fields=[key, counter],
                     # Rows of a LEFT JOIN without a match have a NULL key: not a violation.
                     filters={counter: ">1", key: _not_null(key_field)},
-                    sorts=[f"{counter} desc"],
+                    sorts=(f"{counter} desc",),
                     limit=_SAMPLE,
                 )
-                result = session.run(query, project=session.keys_project)
+            except ReplayOnlyError as exc:
+                return Outcome(target, skipped=exc.message)
             except LookerError as exc:
-                outcome.problems.append(f"join {join.name} ({join.location}): the check could not run: {exc}")
-                continue
-            outcome.sql.append(result.sql)
-            if result.rows:
-                outcome.problems.append(
-                    f"join {join.name} ({join.location}) is declared relationship: {relationship}, but"
-                    f" these {key} values match more than one {other} row (first {_SAMPLE}):\n"
-                    + _table(result.rows, {key: key, counter: f"{other} rows"})
+                problems.append(
+                    Problem(f"join {join.name} ({join.location}): the check could not run: {exc}", join.location)
                 )
-    return outcome
+                continue
+            if result.rows:
+                problems.append(
+                    Problem(
+                        f"join {join.name} ({join.location}) is declared relationship: {relationship},"
+                        f" but these {key} values match more than one {other} row (first {_SAMPLE})",
+                        join.location,
+                        detail=_table(result.rows, {key: key, counter: f"{other} rows"}),
+                    )
+                )
+    if not checks.sql and notes and not problems:
+        return Outcome(target, notes=tuple(notes), skipped="; ".join(notes))
+    return Outcome(
+        target,
+        tuple(problems),
+        headline=f"relationship check of {target.label} failed" if problems else None,
+        notes=tuple(notes),
+        sql=tuple(checks.sql),
+    )
 
 
 def _not_null(key: Field) -> str:

@@ -1,10 +1,10 @@
-"""``LookerBackend``: explore queries, validation and LookML tests run by Looker itself.
+"""``LookerAPI``: explore queries, validation and LookML tests run by Looker itself.
 
-Local backends take SQL our compiler wrote; this one takes :class:`~pytest_looker.compile.Query`
-objects and lets *Looker* compile and run them — the point of a run against the source of
-truth. It still satisfies the run ``Backend`` protocol (``name``, ``dialect``, ``execute``,
-``close``) so sessions can hold it, but ``execute(sql)`` is refused: SQL written by our compiler
-does not belong on a user's Looker connection. Callers use :meth:`run_query` instead.
+Local engines take SQL our compiler wrote; Looker takes :class:`~pytest_looker.compile.Query`
+objects and compiles and runs them itself — the point of a run against the source of truth.
+This class is the typed facade over looker-sdk that :class:`~.runner.LookerRunner`, the
+environment handling and the ``connect``/``lookml-validate`` commands use. It runs no SQL text:
+SQL written by our compiler does not belong on a user's Looker connection.
 
 Many queries at once go through Looker's async query tasks, never more than
 ``query_concurrency`` (≤ 15, Looker's per-user limit) in flight (:mod:`.tasks`).
@@ -15,18 +15,19 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from looker_sdk.sdk.api40 import models as m
 
 from pytest_looker.compile import Query
-from pytest_looker.errors import BackendError, LookerError
+from pytest_looker.errors import LookerError
 from pytest_looker.looker.client.errors import LookerAPIError
+from pytest_looker.looker.client.queries import write_query
 from pytest_looker.looker.client.sdk import LookerClient, PytestLookerSDK
-from pytest_looker.run.result import ResultSet
-from pytest_looker.testing.result import QueryResult
+from pytest_looker.looker.client.tasks import run_query_tasks
+from pytest_looker.run.query_result import QueryResult
+from pytest_looker.run.runner import NativeTestRun
 
-__all__ = ["LookerBackend", "TestRun", "write_query"]
+__all__ = ["LookerAPI"]
 
 log = logging.getLogger(__name__)
 
@@ -37,55 +38,17 @@ TEST_TIMEOUT = 1800
 CONTENT_TIMEOUT = 3600
 
 
-def write_query(query: Query, *, limit: int | None = None) -> m.WriteQuery:
-    """The API body for ``query`` (``view`` is the explore; ``limit`` is a string in the API).
-
-    User attributes and ``now`` cannot be sent: Looker takes them from the API user and the
-    clock. ``limit`` overrides the query's (validation runs with ``limit=1``).
-    """
-    chosen = query.limit if limit is None else limit
-    return m.WriteQuery(
-        model=query.model,
-        view=query.explore,
-        fields=list(query.fields),
-        filters=dict(query.filters) or None,
-        sorts=list(query.sorts) or None,
-        limit=None if chosen is None else str(chosen),
-        query_timezone=query.timezone,
-    )
-
-
-@dataclass(frozen=True)
-class TestRun:
-    """One LookML test as Looker ran it."""
-
-    model: str
-    name: str
-    success: bool
-    assertions: int
-    failed: int
-    errors: tuple[str, ...]
-    warnings: tuple[str, ...]
-
-
-class LookerBackend:
+class LookerAPI:
     """Queries, SQL, tests and validators through one :class:`LookerClient`."""
 
-    name = "looker"
-
-    def __init__(self, client: LookerClient, *, dialect: str = "duckdb") -> None:
+    def __init__(self, client: LookerClient) -> None:
         self.client = client
-        self.dialect = dialect
         self._project_id: str | None = client.options.looker_project
-
-    # -- the run Backend protocol ---------------------------------------------------------------
-    def execute(self, sql: str) -> ResultSet:
-        raise BackendError("the looker backend runs explore queries (Looker compiles them); it does not run SQL text")
 
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self) -> LookerBackend:
+    def __enter__(self) -> LookerAPI:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -156,9 +119,7 @@ class LookerBackend:
 
     def run_queries(self, queries: Sequence[Query], *, limit: int | None = None) -> list[QueryResult | LookerError]:
         """Many queries through async query tasks, bounded concurrency; errors returned in place."""
-        from pytest_looker.looker.client.tasks import run_query_tasks
-
-        return run_query_tasks(self, queries, limit=limit)
+        return run_query_tasks(self.client, queries, limit=limit)
 
     def _inline(self, query: Query, result_format: str) -> str:
         try:
@@ -180,13 +141,13 @@ class LookerBackend:
     def lookml_tests(self) -> list[m.LookmlTest]:
         return list(self.sdk.all_lookml_tests(self.project_id()))
 
-    def run_lookml_tests(self, model: str | None = None, test: str | None = None) -> list[TestRun]:
+    def run_lookml_tests(self, model: str | None = None, test: str | None = None) -> list[NativeTestRun]:
         """Run LookML ``test:`` blocks in Looker (all, a model's, or one)."""
         results = self.sdk.run_lookml_test(
             self.project_id(model), model=model, test=test, transport_options={"timeout": TEST_TIMEOUT}
         )
         return [
-            TestRun(
+            NativeTestRun(
                 str(r.model_name or model or ""),
                 str(r.test_name or ""),
                 bool(r.success),

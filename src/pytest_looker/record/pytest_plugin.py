@@ -1,7 +1,8 @@
-"""The pytest side of recording: which test (and so which cassette) is running, and when.
+"""Record/replay as a pytest plugin: wraps the run's runner, and tells the recorder which test
+(and so which cassette) is running.
 
-Kept apart from :mod:`.recorder` so the wrapper stays free of pytest. Registered by the plugin
-only when ``record`` is set; without it the plugin behaves exactly as before (live queries).
+Kept apart from :mod:`.recorder` so the wrapper stays free of pytest. Inert unless ``record``
+is set; without it every query runs live.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_looker.errors import ConfigurationError
-from pytest_looker.record.recorder import Recorder
+from pytest_looker.record.recorder import Recorder, RecordingRunner
 
 if TYPE_CHECKING:
     from pytest_looker.settings import Settings
+    from pytest_looker.workspace import Workspace
 
-__all__ = ["RecordHooks", "cassette_path", "configure_recording"]
+__all__ = ["RecordHooks", "cassette_path", "pytest_looker_configure"]
+
+_RECORDER = pytest.StashKey[Recorder]()
 
 #: The xdist ``workerinput`` key carrying the controller's start time to its workers.
 _STARTED = "pytest_looker_record_started"
@@ -39,9 +43,9 @@ def cassette_path(test_file: Path, cassette_dir: Path | None, rootdir: Path) -> 
 
 
 def _secrets(settings: Settings) -> list[str]:
-    from pytest_looker.audit.context import secret_urls
-
-    return secret_urls(settings)
+    """The configured URLs, whose passwords the recorder's scrubber must know."""
+    urls = [settings.url, settings.looker.base_url, *(c.url for c in settings.connections.values())]
+    return [u for u in urls if u]
 
 
 class RecordHooks:
@@ -71,16 +75,33 @@ class RecordHooks:
         self.recorder.flush()
 
 
-def configure_recording(config: pytest.Config, settings: Settings) -> Recorder | None:
-    """The run's :class:`Recorder` (registered with its hooks), or ``None`` when recording is off."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_looker_configure(config: pytest.Config, workspace: Workspace) -> None:
+    """Wrap every workspace's runner in a :class:`RecordingRunner` when ``record`` is set.
+
+    One recorder per process serves every workspace of the run (a marker's other environment
+    records into the same test file's cassette, under its own backend identity).
+    """
+    settings = workspace.settings
     if settings.record.mode is None:
-        return None
+        return
+    recorder = config.stash.get(_RECORDER, None)
+    if recorder is None:
+        recorder = _recorder(config, settings)
+        config.stash[_RECORDER] = recorder
+        config.pluginmanager.register(RecordHooks(config, recorder), "pytest-looker-record")
+    workspace.wrap_runner(lambda inner: RecordingRunner(inner, recorder, workspace.fingerprint))
+
+
+def _recorder(config: pytest.Config, settings: Settings) -> Recorder:
+    mode = settings.record.mode
+    assert mode is not None
     live_only = [
         f"--looker-{name.replace('_', '-')}"
         for name, on in (("native_tests", settings.looker.native_tests), ("compare_sql", settings.looker.compare_sql))
         if on
     ]
-    if settings.record.mode == "none" and live_only:
+    if mode == "none" and live_only:
         raise ConfigurationError(
             f"{' and '.join(live_only)} run(s) live in Looker and cannot replay: drop it or record with "
             "--looker-record=new_episodes"
@@ -90,11 +111,10 @@ def configure_recording(config: pytest.Config, settings: Settings) -> Recorder |
     if not started:
         started = datetime.now(timezone.utc).isoformat()
     rootdir = config.rootpath
-    recorder = Recorder(
-        mode=settings.record.mode,
-        cassette_for=lambda path: cassette_path(path, settings.record.cassette_dir, rootdir),
+    cassette_dir = settings.record.cassette_dir
+    return Recorder(
+        mode=mode,
+        cassette_for=lambda path: cassette_path(path, cassette_dir, rootdir),
         started=str(started),
         secrets=_secrets(settings),
     )
-    config.pluginmanager.register(RecordHooks(config, recorder), "pytest-looker-record")
-    return recorder

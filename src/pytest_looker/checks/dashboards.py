@@ -1,0 +1,134 @@
+"""LookML dashboards, checked offline as Looker's content validator would.
+
+A dashboard breaks silently: rename a field and the tile shows an error the next time someone
+opens it. Every tile names its model, explore, fields, filters and sorts, so all of it can be
+checked without a database — that the names exist in the explore and that the tile's query
+compiles. One outcome per dashboard lists each broken tile with the element's name and
+``file:line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pytest_looker.checks.outcome import Outcome, Problem, Target
+from pytest_looker.checks.validation import explore_fields
+from pytest_looker.compile import Query, compile_query
+from pytest_looker.errors import LookerError
+from pytest_looker.lookml.model import Dashboard, DashboardElement, Explore, Project
+from pytest_looker.workspace import Workspace
+
+__all__ = ["DASHBOARD_SUFFIXES", "check_dashboard", "dashboard_problems", "dashboard_target", "element_query"]
+
+DASHBOARD_SUFFIXES = (".dashboard.lookml", ".dashboard.lkml")
+
+
+def _names(project: Project, explore: Explore) -> tuple[set[str], set[str]]:
+    """Selectable fields, and every field (incl. filter-only fields and parameters) of the explore."""
+    selectable = {name for name, _ in explore_fields(project, explore)}
+    model = project.models[explore.model]
+    every = set(selectable)
+    for alias, view_name in explore.aliases().items():
+        view = model.views.get(view_name)
+        every |= {f"{alias}.{name}" for name in (view.fields if view is not None else {})}
+    return selectable, every
+
+
+def _explore(project: Project, model: str | None, explore: str | None) -> tuple[Explore | None, str | None]:
+    if model is None or model not in project.models:
+        return None, f"unknown model {model!r}"
+    found = project.models[model].explores.get(explore or "")
+    if found is None:
+        return None, f"unknown explore {explore!r} in model {model!r}"
+    return found, None
+
+
+def element_query(element: DashboardElement) -> Query | None:
+    """The query a tile runs (table calculations and custom fields left out), ``None`` for text tiles."""
+    if element.model is None or element.explore is None:
+        return None
+    fields = [f for f in element.fields if "." in f]
+    sorts = [s for s in element.sorts if "." in s.split()[0]] if element.sorts else []
+    limit = element.raw.get("limit")
+    return Query(
+        element.model,
+        element.explore,
+        fields=fields,
+        filters={k: v for k, v in element.filters.items() if "." in k},
+        sorts=sorts,
+        limit=int(limit) if isinstance(limit, int | str) and str(limit).lstrip("-").isdigit() else None,
+    )
+
+
+def dashboard_problems(project: Project, dashboard: Dashboard, dialect_for: Callable[[str], str]) -> list[str]:
+    """Every problem of the dashboard's tiles and filters, each naming the element and its file:line."""
+    problems: list[str] = []
+    for raw in dashboard.raw.get("filters") or []:
+        if not isinstance(raw, dict) or not raw.get("model") or not raw.get("explore"):
+            continue
+        where = f"dashboard filter {raw.get('name')} ({dashboard.location.file}:{raw.get('$line', '?')})"
+        explore, error = _explore(project, str(raw["model"]), str(raw["explore"]))
+        if explore is None:
+            problems.append(f"{where}: {error}")
+        elif raw.get("field") and str(raw["field"]) not in _names(project, explore)[1]:
+            problems.append(f"{where}: unknown field {raw['field']} in {raw['model']}/{raw['explore']}")
+    for element in dashboard.elements:
+        problems.extend(_element_problems(project, element, dialect_for))
+    return problems
+
+
+def _element_problems(project: Project, element: DashboardElement, dialect_for: Callable[[str], str]) -> list[str]:
+    where = f"element {element.name} ({element.location})"
+    if element.model is None and element.explore is None:
+        return []
+    explore, error = _explore(project, element.model, element.explore)
+    if explore is None:
+        return [f"{where}: {error}"]
+    target = f"{element.model}/{element.explore}"
+    selectable, every = _names(project, explore)
+    dynamic = {str(d.get("table_calculation") or d.get("measure") or d.get("dimension") or "")
+               for d in element.raw.get("dynamic_fields") or [] if isinstance(d, dict)}  # fmt: skip
+    problems = []
+    for name in element.fields:
+        if "." in name and name not in selectable:
+            problems.append(f"{where}: field {name} is not a field of {target}")
+        elif "." not in name and dynamic and name not in dynamic:
+            problems.append(f"{where}: {name} is neither a field of {target} nor a table calculation")
+    for name in element.filters:
+        if name not in every:
+            problems.append(f"{where}: filter on {name}, which is not a field of {target}")
+    for sort in element.sorts:
+        name = sort.split()[0] if sort.split() else sort
+        if "." in name and name not in selectable:
+            problems.append(f"{where}: sort on {name}, which is not a field of {target}")
+    listen = element.raw.get("listen")
+    for name in (v for k, v in listen.items() if k != "$line") if isinstance(listen, dict) else ():
+        if str(name) not in every:
+            problems.append(f"{where}: listens with field {name}, which is not a field of {target}")
+    if problems:
+        return problems
+    query = element_query(element)
+    if query is None or not query.fields:
+        return problems
+    try:
+        compile_query(project, query, dialect=dialect_for(explore.model))
+    except LookerError as exc:
+        problems.append(f"{where}: the tile's query does not compile: {exc.message}")
+    return problems
+
+
+def dashboard_target(dashboard: Dashboard) -> Target:
+    return Target("dashboard", dashboard.name, dashboard.location)
+
+
+def check_dashboard(workspace: Workspace, dashboard: Dashboard) -> Outcome:
+    """Every problem of one dashboard (names and queries of its tiles and filters)."""
+    target = dashboard_target(dashboard)
+    problems = dashboard_problems(workspace.project, dashboard, workspace.dialect_for)
+    if not problems:
+        return Outcome(target)
+    return Outcome(
+        target,
+        tuple(Problem(p) for p in problems),
+        headline=f"dashboard {dashboard.name} ({dashboard.location}): {len(problems)} problem(s)",
+    )

@@ -1,0 +1,3 @@
+from pytest_looker.cli import main
+
+main()

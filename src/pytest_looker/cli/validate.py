@@ -1,0 +1,110 @@
+"""``pytest-looker validate``: every dimension and measure of the selected explores compiles (and runs)."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from pytest_looker.checks.validation import Failure, ValidationReport, select_explores, validate_explore
+from pytest_looker.checks.validation import validate as run_validation
+from pytest_looker.cli.errors import user_errors
+from pytest_looker.cli.options import on_duckdb_file, open_workspace, project_option
+from pytest_looker.workspace import Workspace
+
+__all__ = ["validate"]
+
+
+@click.command()
+@project_option
+@click.option("--explores", "selectors", multiple=True, metavar="SELECTOR", help="model/explore, globs, -exclude.")
+@click.option("--compile-only", is_flag=True, help="Only compile every field; no database needed.")
+@click.option("--duckdb", "duckdb_file", type=click.Path(path_type=Path), default=None, help="DuckDB database file.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--include-hidden/--ignore-hidden", default=None, help="Validate hidden fields (default: yes, as Looker)."
+)
+@user_errors
+def validate(
+    project_dir: Path | None,
+    selectors: tuple[str, ...],
+    compile_only: bool,
+    duckdb_file: Path | None,
+    output_format: str,
+    include_hidden: bool | None,
+) -> None:
+    """Check that every dimension and measure of the selected explores compiles (and runs).
+
+    On a backend (the configured one, or --duckdb FILE) a progress bar goes to stderr and a
+    summary table per explore to stdout; --format json prints only the report.
+    """
+    workspace = open_workspace(project_dir, include_hidden=include_hidden)
+    hidden = workspace.settings.include_hidden
+    selected = [s for chunk in selectors for s in chunk.split()] or list(workspace.settings.explores)
+    if compile_only:
+        report = run_validation(workspace, selected, include_hidden=hidden)
+        _print_report(report, output_format, None)
+        return
+    with on_duckdb_file(workspace, duckdb_file) as running:
+        show = output_format == "text"
+        report, per_explore = _validate_with_progress(running, selected, hidden, show)
+    _print_report(report, output_format, per_explore)
+
+
+def _validate_with_progress(
+    workspace: Workspace, selected: list[str], include_hidden: bool, show_progress: bool
+) -> tuple[ValidationReport, list[tuple[str, int, int, float]]]:
+    """Validate explore by explore, drawing a progress bar on stderr; rows for the summary.
+
+    JSON output gets no progress bar: it is for machines, and some capture both streams.
+    """
+    explores = select_explores(workspace.project, selected)
+    rows: list[tuple[str, int, int, float]] = []
+    failures: list[Failure] = []
+    fields = queries = 0
+    with click.progressbar(
+        explores,
+        label="Validating explores",
+        file=sys.stderr if show_progress else io.StringIO(),
+        item_show_func=lambda e: f"{e.model}/{e.name}" if e is not None else "",
+    ) as bar:
+        for explore in bar:
+            started = time.perf_counter()
+            report = validate_explore(workspace, explore, runner=workspace.runner, include_hidden=include_hidden)
+            rows.append(
+                (f"{explore.model}/{explore.name}", report.fields, len(report.failures), time.perf_counter() - started)
+            )
+            failures.extend(report.failures)
+            fields += report.fields
+            queries += report.queries
+    return ValidationReport(len(explores), fields, tuple(failures), queries), rows
+
+
+def _print_report(
+    report: ValidationReport, output_format: str, per_explore: list[tuple[str, int, int, float]] | None
+) -> None:
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        for failure in report.failures:
+            where = f"{failure.file}:{failure.line}" if failure.line else (failure.file or "?")
+            click.echo(f"{where}: {failure.model}/{failure.explore} {failure.field}: {failure.message}")
+        if per_explore is not None:
+            click.echo(_summary_table(per_explore))
+        click.echo(f"{report.explores} explores, {report.fields} fields, {len(report.failures)} failures")
+    if report.failures:
+        sys.exit(1)
+
+
+def _summary_table(rows: list[tuple[str, int, int, float]]) -> str:
+    header = ("explore", "fields", "failures", "status", "seconds")
+    cells = [(name, str(n), str(bad), "FAIL" if bad else "ok", f"{secs:.2f}") for name, n, bad, secs in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)

@@ -1,0 +1,183 @@
+"""One workspace per run: the settings, the loaded LookML project and the runner.
+
+The CLI commands, the pytest plugin, the emulator, scaffold and impact all start from a
+:class:`Workspace`, so a project is opened one way everywhere (the same pyproject.toml, the same
+constants and dependency paths) and queries get the same clock, time zone and user attributes
+whichever tool asks. Loading and connecting are lazy: a command that only compiles never opens
+a database, and one that only replays never connects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pytest_looker.compile import CompiledQuery, Query, compile_query
+from pytest_looker.errors import ConfigurationError, LookerError, LookMLError
+from pytest_looker.lookml import Project, load_project
+from pytest_looker.run.runner import Runner, open_runner
+from pytest_looker.settings import Settings, load_settings
+
+__all__ = ["Workspace", "filter_text"]
+
+T = TypeVar("T")
+
+_NOT_CONFIGURED = (
+    "no LookML project configured: set project in [tool.pytest-looker] of pyproject.toml, PYTEST_LOOKER_PROJECT"
+    " or --looker-project DIR"
+)
+
+
+class Workspace:
+    """The settings, the project (loaded once) and the runner (built once) of one run."""
+
+    def __init__(self, settings: Settings, *, project: Project | None = None) -> None:
+        if settings.project is None:
+            raise ConfigurationError(_NOT_CONFIGURED)
+        self.settings = settings
+        self.root: Path = settings.project
+        self._project = project
+        self._runner: Runner | None = None
+        self._wrappers: list[Callable[[Runner], Runner]] = []
+        self._cache: dict[str, Any] = {}
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        project_dir: Path | None = None,
+        options: Mapping[str, Any] | None = None,
+        environment: str | None = None,
+        cwd: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Workspace:
+        """Settings from the pyproject.toml that governs ``project_dir`` (else the working
+        directory), with ``project_dir`` as the project when given."""
+        here = (cwd or Path.cwd()).resolve()
+        start = (here / project_dir).resolve() if project_dir is not None else here
+        settings = load_settings(start, environ=environ, options=options, environment=environment, cwd=here)
+        if project_dir is not None:
+            settings = dataclasses.replace(settings, project=start)
+        elif settings.project is None:
+            settings = dataclasses.replace(settings, project=here)
+        return cls(settings)
+
+    # -- the project -----------------------------------------------------------------------------
+    @property
+    def project(self) -> Project:
+        """The loaded project (loaded once)."""
+        if self._project is None:
+            if not self.root.is_dir():
+                raise ConfigurationError(f"project directory {str(self.root)!r} does not exist")
+            self._project = load_project(
+                self.root, constants=self.settings.constants, dependency_paths=self.settings.dependency_paths
+            )
+        return self._project
+
+    def reload(self) -> None:
+        """Forget the loaded project and what was derived from it (the files changed: git)."""
+        self._project = None
+        self._cache.clear()
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """A value derived from the project, built once per workspace (e.g. key checks' helper project)."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        value: T = self._cache[key]
+        return value
+
+    def dialect_for(self, model: str) -> str:
+        """The dialect the model's connection writes SQL in."""
+        return self.settings.dialect_for(self.project.model(model).connection)
+
+    # -- the runner ------------------------------------------------------------------------------
+    @property
+    def runner(self) -> Runner:
+        """The runner ``settings.backend`` names, wrapped by the features that asked to."""
+        if self._runner is None:
+            runner = open_runner(self.settings, lambda: self.project)
+            for wrap in self._wrappers:
+                runner = wrap(runner)
+            self._runner = runner
+        return self._runner
+
+    def wrap_runner(self, wrap: Callable[[Runner], Runner]) -> None:
+        """Let a feature (record/replay) wrap the runner; only before it is first used."""
+        if self._runner is not None:
+            raise RuntimeError("wrap_runner() after the runner was built")
+        self._wrappers.append(wrap)
+
+    # -- queries ---------------------------------------------------------------------------------
+    def query(
+        self,
+        target: str,
+        *,
+        fields: Sequence[str],
+        filters: Mapping[str, Any] | None = None,
+        sorts: Sequence[str] = (),
+        limit: int | None = None,
+        user_attributes: Mapping[str, str] | None = None,
+        timezone: str | None = None,
+    ) -> Query:
+        """A :class:`Query` on ``model/explore`` with the run's clock, time zone and user attributes."""
+        model, slash, explore = target.partition("/")
+        if not slash or not model or not explore:
+            raise LookMLError(f"{target!r} must be written model/explore")
+        if isinstance(fields, str):
+            raise LookMLError("fields must be a list of view.field names, not one string")
+        attributes = {**self.settings.user_attributes, **(user_attributes or {})}
+        return Query(
+            model,
+            explore,
+            fields=list(fields),
+            filters={str(k): filter_text(v) for k, v in (filters or {}).items()},
+            sorts=list(sorts),
+            limit=limit,
+            user_attributes=attributes,
+            timezone=timezone or self.settings.timezone,
+            now=self.settings.now,
+        )
+
+    def with_settings(self, query: Query) -> Query:
+        """``query`` completed with the run's clock, time zone and user attributes where it has none."""
+        return dataclasses.replace(
+            query,
+            now=query.now or self.settings.now,
+            timezone=query.timezone or self.settings.timezone,
+            user_attributes={**self.settings.user_attributes, **query.user_attributes},
+        )
+
+    def compile(self, query: Query, *, target: str | None = None, project: Project | None = None) -> CompiledQuery:
+        """Compile in the model's dialect for ``target`` (default: the runner's dialect)."""
+        source = project or self.project
+        dialect = self.settings.dialect_for(source.model(query.model).connection)
+        return compile_query(source, query, dialect=dialect, target=target or self.runner.dialect)
+
+    def fingerprint(self, query: Query) -> str | None:
+        """The SQL the local LookML compiles ``query`` to, in the model's own dialect (``None``
+        when it does not compile): what a recording's staleness is judged by."""
+        try:
+            model_dialect = self.dialect_for(query.model)
+            return compile_query(self.project, query, dialect=model_dialect).sql
+        except LookerError:
+            return None
+
+    def close(self) -> None:
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def filter_text(value: Any) -> str:
+    """Python filter values as Looker filter expressions (``True`` → ``yes``, ``3`` → ``3``)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
