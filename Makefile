@@ -29,6 +29,7 @@ test: install lint typecheck unit contract
 lint: install
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy

@@ -31,9 +31,11 @@ sys.path.insert(0, str(HERE))
 
 from generate_project import ensure_project  # noqa: E402
 
+from pytest_looker.checks.validation import explore_fields, validate  # noqa: E402
 from pytest_looker.compile import Query, compile_query  # noqa: E402
 from pytest_looker.lookml import Project, load_project  # noqa: E402
-from pytest_looker.validation import explore_fields, validate  # noqa: E402
+from pytest_looker.settings import Settings  # noqa: E402
+from pytest_looker.workspace import Workspace  # noqa: E402
 
 EXAMPLE = HERE.parent / "examples" / "ecommerce"
 
@@ -45,7 +47,7 @@ def project_size(root: Path) -> float:
 def compile_all(project: Project) -> tuple[int, float, int]:
     """(queries, seconds, failures) of a whole compile-only validation."""
     started = time.perf_counter()
-    report = validate(project)
+    report = validate(Workspace(Settings(project=project.root), project=project))
     return report.fields, time.perf_counter() - started, len(report.failures)
 
 

@@ -30,7 +30,7 @@ import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
-from pytest_looker.inspection import counts
+from pytest_looker.checks.inspection import counts
 from pytest_looker.lookml import Project, load_project
 
 COLUMNS = ("files", "models", "explores", "views", "fields", "errors", "warnings")

@@ -19,9 +19,13 @@ import sys
 import time
 from pathlib import Path
 
+from pytest_looker.checks.validation import validate
 from pytest_looker.lookml import load_project
 from pytest_looker.run.duckdb import DuckDBBackend
-from pytest_looker.validation import validate
+from pytest_looker.run.result import ResultSet
+from pytest_looker.run.runner import LocalRunner
+from pytest_looker.settings import Settings
+from pytest_looker.workspace import Workspace
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ecommerce"
 
@@ -29,20 +33,25 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ecommerce"
 def run_once() -> tuple[int, int, float, float, int]:
     """(fields, queries, total seconds, seconds inside DuckDB, failures)."""
     project = load_project(EXAMPLE)
-    backend = DuckDBBackend(seeds=EXAMPLE / "seeds")
     spent = 0.0
 
-    def execute(sql: str) -> object:
-        nonlocal spent
-        started = time.perf_counter()
-        try:
-            return backend.execute(sql)
-        finally:
-            spent += time.perf_counter() - started
+    class Timed(DuckDBBackend):
+        """The engine, with the time spent inside ``execute`` added up."""
 
+        def execute(self, sql: str) -> ResultSet:
+            nonlocal spent
+            started = time.perf_counter()
+            try:
+                return super().execute(sql)
+            finally:
+                spent += time.perf_counter() - started
+
+    backend = Timed(seeds=EXAMPLE / "seeds")
+    workspace = Workspace(Settings(project=EXAMPLE), project=project)
+    runner = LocalRunner(workspace.settings, lambda: project, engine=backend)
     try:
         started = time.perf_counter()
-        report = validate(project, dialect="duckdb", target="duckdb", execute=execute)
+        report = validate(workspace, runner=runner)
         total = time.perf_counter() - started
     finally:
         backend.close()

@@ -13,17 +13,20 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any as _Any
 
 if _TYPE_CHECKING:
+    from pytest_looker.checks.diff import assert_rows
     from pytest_looker.compile import Query, compile_query, compile_sql
     from pytest_looker.errors import LookerError
     from pytest_looker.lookml import load_project
+    from pytest_looker.run.query_result import QueryResult
     from pytest_looker.settings import Settings, load_settings
-    from pytest_looker.testing import QueryResult, assert_rows
+    from pytest_looker.workspace import Workspace
 
 __all__ = [
     "LookerError",
     "Query",
     "QueryResult",
     "Settings",
+    "Workspace",
     "assert_rows",
     "compile_query",
     "compile_sql",
@@ -39,8 +42,9 @@ _HOMES = {
     "Settings": "pytest_looker.settings",
     "load_settings": "pytest_looker.settings",
     "load_project": "pytest_looker.lookml",
-    "QueryResult": "pytest_looker.testing",
-    "assert_rows": "pytest_looker.testing",
+    "QueryResult": "pytest_looker.run.query_result",
+    "Workspace": "pytest_looker.workspace",
+    "assert_rows": "pytest_looker.checks.diff",
 }
 
 

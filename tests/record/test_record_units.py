@@ -13,7 +13,7 @@ import yaml
 
 from pytest_looker.compile import Query
 from pytest_looker.errors import ConfigurationError
-from pytest_looker.record import Entry, load_cassette, merge_into
+from pytest_looker.record.cassette import Entry, load_cassette, merge_into
 from pytest_looker.record.keys import entry_key, normalise_query
 from pytest_looker.record.values import column_type, decode_value, encode_value
 from pytest_looker.run.runner import open_runner

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_looker.errors import ConfigurationError
-from pytest_looker.record.recorder import Recorder, RecordingRunner
 
 if TYPE_CHECKING:
+    from pytest_looker.record.recorder import Recorder
     from pytest_looker.settings import Settings
     from pytest_looker.workspace import Workspace
 
 __all__ = ["RecordHooks", "cassette_path", "pytest_looker_configure"]
 
-_RECORDER = pytest.StashKey[Recorder]()
+_RECORDER = pytest.StashKey["Recorder"]()
 
 #: The xdist ``workerinput`` key carrying the controller's start time to its workers.
 _STARTED = "pytest_looker_record_started"
@@ -85,6 +85,8 @@ def pytest_looker_configure(config: pytest.Config, workspace: Workspace) -> None
     settings = workspace.settings
     if settings.record.mode is None:
         return
+    from pytest_looker.record.recorder import RecordingRunner
+
     recorder = config.stash.get(_RECORDER, None)
     if recorder is None:
         recorder = _recorder(config, settings)
@@ -94,6 +96,8 @@ def pytest_looker_configure(config: pytest.Config, workspace: Workspace) -> None
 
 
 def _recorder(config: pytest.Config, settings: Settings) -> Recorder:
+    from pytest_looker.record.recorder import Recorder
+
     mode = settings.record.mode
     assert mode is not None
     live_only = [

@@ -10,18 +10,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pytest_looker.run.base import Backend
-from pytest_looker.run.duckdb import DuckDBBackend
 from pytest_looker.run.result import ResultSet
 
 if TYPE_CHECKING:
+    from pytest_looker.run.duckdb import DuckDBBackend
     from pytest_looker.run.sqlalchemy import SQLAlchemyBackend
 
 __all__ = ["Backend", "DuckDBBackend", "ResultSet", "SQLAlchemyBackend"]
 
 
 def __getattr__(name: str) -> Any:
-    # The module is light (SQLAlchemy loads inside it only when a backend is built), but keeping
-    # it lazy means a broken optional install cannot break ``import pytest_looker.run``.
+    # The engines load when first named: DuckDB is not free to import, and a broken optional
+    # install (SQLAlchemy's drivers) must not break ``import pytest_looker.run``.
+    if name == "DuckDBBackend":
+        from pytest_looker.run.duckdb import DuckDBBackend
+
+        return DuckDBBackend
     if name == "SQLAlchemyBackend":
         from pytest_looker.run.sqlalchemy import SQLAlchemyBackend
 

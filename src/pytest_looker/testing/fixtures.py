@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_looker.errors import LookerError
-from pytest_looker.lookml import Project
-from pytest_looker.run.query_result import QueryResult
 from pytest_looker.testing.state import LookerState, looker_state
 
 if TYPE_CHECKING:
+    from pytest_looker.lookml import Project
+    from pytest_looker.run.query_result import QueryResult
     from pytest_looker.workspace import Workspace
 
 __all__ = ["Looker", "looker", "lookml_project"]

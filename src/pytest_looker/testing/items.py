@@ -23,7 +23,7 @@ from pytest_looker.checks.specs import SpecError, UnitSpec, load_specs, run_spec
 from pytest_looker.checks.validation import ValidationReport, probe_query, select_explores, validate_explore
 from pytest_looker.errors import Location, LookerError, ReplayOnlyError
 from pytest_looker.lookml.model import DataTest, Explore, Project
-from pytest_looker.testing.state import STATE_KEY
+from pytest_looker.testing.state import KIND_PROPERTY, STATE_KEY
 
 if TYPE_CHECKING:
     from _pytest._code.code import ExceptionInfo, TerminalRepr
@@ -45,7 +45,6 @@ __all__ = [
     "SqlValidationItem",
 ]
 
-KIND_PROPERTY = "looker_kind"
 #: The user property the audit trail reads an item's row count from.
 ROWS_PROPERTY = "looker_rows"
 

@@ -25,14 +25,10 @@ from typing import Any
 
 import pytest
 
-from pytest_looker.checks.dashboards import DASHBOARD_SUFFIXES
-from pytest_looker.checks.specs import is_spec_file
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.settings import SETTINGS, load_settings
-from pytest_looker.testing.dashboards import collect_dashboards
 from pytest_looker.testing.fixtures import looker, lookml_project
-from pytest_looker.testing.items import KIND_PROPERTY, LookMLFile, SpecFile
-from pytest_looker.testing.state import STATE_KEY, LookerState, looker_state
+from pytest_looker.testing.state import KIND_PROPERTY, STATE_KEY, LookerState, looker_state
 
 __all__ = ["FEATURE_PLUGINS", "looker", "lookml_project"]
 
@@ -173,21 +169,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     state = looker_state(parent.config)
     if state is None:
         return None
-    if is_spec_file(file_path):
-        return SpecFile.from_parent(parent, path=file_path)
-    workspace = state.workspace
-    if file_path.name.endswith(DASHBOARD_SUFFIXES):
-        return collect_dashboards(file_path, parent, workspace.root)
-    if file_path.suffix != ".lkml":
-        return None
-    try:
-        relative = file_path.resolve().relative_to(workspace.root).as_posix()
-    except ValueError:
-        return None
-    project = workspace.project
-    relevant = {m.location.file for m in project.models.values()}
-    relevant |= {t.location.file for m in project.models.values() for t in m.tests.values()}
-    return LookMLFile.from_parent(parent, path=file_path) if relative in relevant else None
+    from pytest_looker.testing.collection import collect_file  # the checks load with the first file
+
+    return collect_file(file_path, parent, state)
 
 
 @pytest.hookimpl(wrapper=True)

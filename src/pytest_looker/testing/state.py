@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_looker.settings import Settings, load_settings
-from pytest_looker.workspace import Workspace
 
-__all__ = ["STATE_KEY", "LookerState", "looker_state"]
+if TYPE_CHECKING:
+    from pytest_looker.workspace import Workspace
+
+__all__ = ["KIND_PROPERTY", "STATE_KEY", "LookerState", "looker_state"]
+
+#: The user property naming an item's kind (reports carry it to the xdist controller).
+KIND_PROPERTY = "looker_kind"
 
 
 class LookerState:
@@ -45,6 +50,8 @@ class LookerState:
                 settings = load_settings(
                     self.cwd, options=options, environment=environment or self.environment, cwd=self.cwd
                 )
+            from pytest_looker.workspace import Workspace  # the compiler loads when a run needs it
+
             workspace = Workspace(settings)
             self._workspaces[key] = workspace
             if key != (None, None):
