@@ -34,6 +34,7 @@ __all__ = [
     "has_refs",
     "named_views",
     "scan",
+    "sole",
     "substitute",
     "table_column",
     "table_columns",
@@ -129,6 +130,17 @@ def scan(text: str | None) -> Iterator[Ref]:
         inner = match.group(1)
         kind, view, field, suffix = _parse_inner(inner)
         yield Ref(kind, match.start(), match.end(), inner.strip(), view, field, suffix)
+
+
+def sole(text: str | None) -> Ref | None:
+    """The reference when ``text`` is exactly one reference (surrounding whitespace aside)."""
+    if not text or "${" not in text:
+        return None
+    stripped = text.strip()
+    found = list(scan(stripped))
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
+        return found[0]
+    return None
 
 
 def substitute(
