@@ -147,19 +147,19 @@ class JoinTree:
         else:
             wanted = set(included)
             chosen = [alias for alias in self.edges if alias in wanted]
-        nodes = frozenset([self.base, *chosen])
+        nodes = [self.base, *chosen]  # in declaration order
         fanned: dict[str, str] = {}
         for join in chosen:
             relationship = self.edges[join].relationship
             if relationship == "one_to_one":
                 continue
-            if relationship == "many_to_one":
-                duplicated = self.subtree(join) & nodes
-            elif relationship == "one_to_many":
-                duplicated = nodes - self.subtree(join)
-            else:
+            if relationship == "many_to_many":
                 duplicated = nodes
-            for node in sorted(duplicated, key=self.order.__getitem__):
+            else:
+                subtree = self.subtree(join)
+                inside = relationship == "many_to_one"  # one_to_many: everything outside the subtree
+                duplicated = [node for node in nodes if (node in subtree) == inside]
+            for node in duplicated:
                 fanned.setdefault(node, join)
         return fanned
 

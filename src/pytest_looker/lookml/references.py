@@ -245,14 +245,16 @@ def _check_explore(explore: Explore, model: Model, emit: Emit, cache: CheckCache
 
 def _check_fanout_keys(explore: Explore, model: Model, emit: Emit, cache: CheckCache) -> None:
     aliases = explore.aliases()
+    at_risk = {
+        alias
+        for alias, name in aliases.items()
+        if name in model.views and cache.fanout_of(model.views[name]) == (False, True)
+    }
+    if not at_risk or not explore.joins:
+        return  # every view has a primary key or nothing to inflate: no need for the tree
     for alias, join_name in explore_join_tree(explore, model.views).fanned().items():
-        view = model.views.get(aliases[alias])
-        if view is None:
-            continue
-        has_key, sensitive = cache.fanout_of(view)
-        if has_key:
-            continue
-        if sensitive:
+        if alias in at_risk:
+            view = model.views[aliases[alias]]
             join = explore.join(join_name)
             emit(
                 "warning",
