@@ -27,6 +27,8 @@ def test_parent_is_the_deepest_view_the_on_clause_names() -> None:
     assert tree.parent("c") == "b"
     assert tree.path("c") == ("a", "b", "c")
     assert tree.depth("c") == 2
+    assert tree.on_aliases("c") == ("a", "b")
+    assert tree.on_aliases("a") == ()
 
 
 def test_depth_beats_declaration_order() -> None:

@@ -127,6 +127,14 @@ class JoinTree:
             chain.append(self.parents[chain[-1]])
         return tuple(reversed(chain))
 
+    def on_aliases(self, alias: str) -> tuple[str, ...]:
+        """The other aliases a join's ON clause reads (known ones, in declaration order): the views
+        a check of its keys compares it with. Empty for the base."""
+        edge = self.edges.get(alias)
+        if edge is None:
+            return ()
+        return tuple(sorted((a for a in edge.on if a != alias and a in self.order), key=self.order.__getitem__))
+
     def dependencies(self, alias: str) -> frozenset[str]:
         """The aliases a join needs (known ones only)."""
         edge = self.edges.get(alias)
