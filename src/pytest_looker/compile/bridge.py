@@ -8,15 +8,17 @@ planner speaks only in its own terms (a field kind, a column's SQL, the compile 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
 from typing import TYPE_CHECKING
-
-from sqlglot import exp
 
 from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dialects import Dialect, get_dialect
-from pytest_looker.compile.filters import FilterContext, FilterKind, filter_sql, substitute_user_attributes
-from pytest_looker.compile.filters import date_range as filter_date_range
+from pytest_looker.compile.filters import (
+    FilterContext,
+    FilterKind,
+    date_bounds_sql,
+    filter_sql,
+    substitute_user_attributes,
+)
 from pytest_looker.errors import CompileError, Location, LookerError
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ def _filter_context(
     return FilterContext(
         dialect=state.dialect_name,
         now=state.now,
-        timezone=state.timezone,
+        timezone=state.timezone if state.timezone_given else None,
         database_timezone=state.database_timezone,
         convert_tz=convert_tz,
         case_sensitive=case_sensitive,
@@ -72,25 +74,13 @@ def _filter_context(
 
 
 def date_range(state: CompileState, expression: str) -> tuple[str | None, str | None]:
-    """SQL literals of the [start, end) of a date filter, for ``date_start``/``date_end``."""
+    """The SQL of the [start, end) of a date filter, for ``date_start``/``date_end``: the same
+    bounds the filter itself compares with (over the warehouse clock for relative dates)."""
     try:
-        result = filter_date_range(expression, _filter_context(state))
+        result = date_bounds_sql(expression, _filter_context(state))
     except LookerError as error:
         raise CompileError(f"date filter {expression!r}: {error.message}", error.location) from error
-    if result is None:
-        return (None, None)
-    return (_moment_literal(result[0], state.dialect_name), _moment_literal(result[1], state.dialect_name))
-
-
-def _moment_literal(value: date | datetime | None, dialect: str) -> str | None:
-    """A date or naive timestamp as a typed literal of ``dialect`` (via sqlglot)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        text, kind = value.replace(tzinfo=None).isoformat(sep=" "), "TIMESTAMP"
-    else:
-        text, kind = value.isoformat(), "DATE"
-    return str(exp.cast(exp.Literal.string(text), kind).sql(dialect=dialect))
+    return (None, None) if result is None else result
 
 
 def has_liquid(text: str) -> bool:

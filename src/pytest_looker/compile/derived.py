@@ -111,4 +111,5 @@ def native_query(state: CompileState, source: ExploreSource) -> Query:
         timezone=source.timezone or state.query.timezone,
         now=state.now,
         dialect=state.dialect_name,
+        database_timezone=state.query.database_timezone,
     )

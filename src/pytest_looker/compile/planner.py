@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from pytest_looker.compile import bridge, derived
 from pytest_looker.compile.assemble import SelectParts, select_sql
-from pytest_looker.compile.context import CompileState
+from pytest_looker.compile.context import DEFAULT_DATABASE_TIMEZONE, CompileState
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import included_joins
@@ -92,13 +91,16 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     sort_fields = _resolve_sorts(scope, sorts or ())
     filters, parameter_values = liquid_filters(applied)
     names = frozenset(item.name for item in selected)
+    database_timezone = query.database_timezone or DEFAULT_DATABASE_TIMEZONE
     state = CompileState(
         scope=scope,
         query=query,
         dialect_name=dialect_name,
         dialect=bridge.load_dialect(dialect_name),
-        now=query.now or datetime.now(timezone.utc),
-        timezone=query.timezone or "UTC",
+        now=query.now,
+        timezone=query.timezone or database_timezone,
+        database_timezone=database_timezone,
+        timezone_given=query.timezone is not None,
         filters=filters,
         parameter_values=parameter_values,
         selected=names,

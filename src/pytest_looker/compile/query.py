@@ -2,8 +2,10 @@
 
 A :class:`Query` names a model and an explore, the fields to select, filters (a field name →
 a Looker filter expression), sorts and a limit, plus everything that makes the compiled SQL
-depend on *who* runs it and *when*: user attributes, the query time zone and "now". Tests
-inject ``now`` so that relative date filters ("7 days") are reproducible.
+depend on *who* runs it, *where* and *when*: user attributes, the query and database time
+zones and "now". Relative date filters ("7 days") are written over the warehouse clock, as
+Looker writes them; tests inject ``now``, which replaces that clock inside the same SQL, so that
+they are reproducible.
 
 Parameters are not a separate argument: as in Looker's API, a filter on a ``parameter:`` field
 sets that parameter's value.
@@ -36,7 +38,13 @@ def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
 
 @dataclass(frozen=True)
 class Query:
-    """One explore query. Lists and dicts given by the caller are copied into immutable ones."""
+    """One explore query. Lists and dicts given by the caller are copied into immutable ones.
+
+    ``timezone`` is the query time zone (``None``: the database's, no conversion);
+    ``database_timezone`` the zone of the warehouse clock and of the stored timestamps (``None``:
+    UTC), the connection's "database time zone" in Looker. ``now`` (aware) replaces the
+    warehouse clock.
+    """
 
     model: str
     explore: str
@@ -48,6 +56,7 @@ class Query:
     timezone: str | None = None
     now: datetime | None = None
     dialect: str | None = None
+    database_timezone: str | None = None
 
     def __post_init__(self) -> None:
         # Accept lists and plain dicts from callers while keeping the object hashable-ish and

@@ -48,6 +48,8 @@ from typing import ClassVar
 
 from sqlglot import exp
 
+from pytest_looker.compile.clock import ClockContext
+from pytest_looker.compile.dialects.moments import MomentSql
 from pytest_looker.errors import CompileError
 
 #: Every timeframe name a ``dimension_group: { type: time }`` may list, except the ``hourN``,
@@ -144,7 +146,7 @@ def percentile_fraction(p: float) -> str:
     return repr(value / 100)
 
 
-class Dialect:
+class Dialect(MomentSql):
     """SQL fragments for one warehouse. Stateless: one shared instance per dialect.
 
     Subclasses set :attr:`name` (the sqlglot dialect name) and override the primitives below.
@@ -617,6 +619,24 @@ class Dialect:
 
     def _concat(self, a: str, b: str) -> str:
         return f"({a} || {b})"
+
+    # -- date filters: the primitives of :class:`MomentSql` ------------------------------------------
+
+    def _zone_sql(self, sql: str, from_tz: str, to_tz: str) -> str:
+        return self._convert_tz(sql, from_tz, to_tz)
+
+    def _trunc_sql(self, unit: str, sql: str, ctx: ClockContext) -> str:
+        return self._trunc(unit, _Ts(sql, None))
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return self._add(unit, str(count), sql, None)
+
+    def _week_start(self, sql: str, week_start: int, ctx: ClockContext) -> str:
+        back = self._mod(f"{self._dow_monday0(_Ts(sql, None))} + {7 - week_start}", 7)
+        return self._add("day", f"-{back}", sql, None)
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return self._to_date(_Ts(sql, None))
 
 
 class _Ts:

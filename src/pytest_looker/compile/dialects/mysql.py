@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from pytest_looker.compile.clock import ClockContext
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, Dialect, _Ts
 from pytest_looker.compile.dialects.postgres import translate_format
 from pytest_looker.errors import CompileError
@@ -107,6 +108,39 @@ class MySQLDialect(Dialect):
 
     def _concat(self, a: str, b: str) -> str:
         return f"CONCAT({a}, {b})"
+
+    # -- date filters ------------------------------------------------------------------------------
+    # Real SQL: ``CONVERT_TZ(DATE_ADD(DATE(CONVERT_TZ(NOW(),'UTC','America/New_York')),INTERVAL -30
+    # day),'America/New_York','UTC')``; years ``DATE_ADD(TIMESTAMP(DATE_FORMAT(DATE(NOW()),
+    # '%Y-01-01')),INTERVAL -2 year)``; absolute dates ``TIMESTAMP('2022-01-01')``.
+
+    clock_function: ClassVar[str] = "NOW()"
+    moment_units: ClassVar[frozenset[str]] = frozenset(
+        {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+    )
+
+    def _timestamp_literal(self, value: dt.datetime) -> str:
+        if value == dt.datetime(value.year, value.month, value.day):
+            return f"TIMESTAMP('{value:%Y-%m-%d}')"
+        return f"TIMESTAMP('{value:%Y-%m-%d %H:%M:%S}')"
+
+    def _zone_sql(self, sql: str, from_tz: str, to_tz: str) -> str:
+        return f"CONVERT_TZ({sql},{self.string_literal(from_tz)},{self.string_literal(to_tz)})"
+
+    def _trunc_sql(self, unit: str, sql: str, ctx: ClockContext) -> str:
+        if unit == "day":
+            return f"DATE({sql})"
+        if unit in ("month", "year"):
+            pattern = "%Y-%m-01" if unit == "month" else "%Y-01-01"
+            return f"TIMESTAMP(DATE_FORMAT({sql},{self.string_literal(pattern)}))"
+        return self._trunc(unit, _Ts(sql, None))
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return f"DATE_ADD({sql},INTERVAL {count} {unit})"
+
+    def _week_start(self, sql: str, week_start: int, ctx: ClockContext) -> str:
+        start = (week_start + 1) % 7  # Sunday-based index of the start day
+        return f"DATE_ADD({sql},INTERVAL (0 - MOD((DAYOFWEEK({sql}) - 1) - {start} + 7, 7)) day)"
 
     # -- aggregates --------------------------------------------------------------------------------
 

@@ -14,8 +14,10 @@ Looker does.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import ClassVar
 
+from pytest_looker.compile.clock import ClockContext, Moment, is_relative
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, Dialect, _Ts, percentile_fraction
 
 #: strftime code → TO_CHAR pattern (Postgres and Redshift share it).
@@ -80,6 +82,37 @@ class PostgresDialect(Dialect):
 
     def _micros_between(self, start: str, end: str) -> str:
         return f"CAST(ROUND(EXTRACT(EPOCH FROM ({end}) - ({start})) * 1000000) AS BIGINT)"
+
+    # -- date filters ------------------------------------------------------------------------------
+    # Real SQL: ``(SELECT (DATE_TRUNC('day', CURRENT_TIMESTAMP) + (-6 || ' day')::INTERVAL))``;
+    # with a query zone ``DATE_TRUNC('day', CURRENT_TIMESTAMP AT TIME ZONE 'America/Chicago')``.
+    # Converting back, Looker writes ``(x) AT TIME ZONE 'tz'`` (a timestamptz compared in the
+    # session's zone); we add ``AT TIME ZONE 'db'`` so the bound is the database zone's wall
+    # clock whatever the session says.
+
+    moment_units: ClassVar[frozenset[str]] = frozenset(
+        {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+    )
+
+    def _local_clock(self, ctx: ClockContext) -> str:
+        if not ctx.converts:
+            return self._clock_sql(ctx)
+        clock = self.clock_function if ctx.now is None else f"TIMESTAMPTZ '{ctx.now_in('UTC'):%Y-%m-%d %H:%M:%S}+00'"
+        return f"{clock} AT TIME ZONE {self.string_literal(ctx.query_timezone)}"
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return f"({sql} + ({count} || ' {unit}')::INTERVAL)"
+
+    def _bound(self, sql: str, moment: Moment) -> str:
+        return f"(SELECT {sql})" if is_relative(moment) else sql
+
+    def _fixed(self, value: datetime, ctx: ClockContext) -> str:
+        if ctx.column_is_date and value == datetime(value.year, value.month, value.day):
+            return f"DATE '{value:%Y-%m-%d}'"
+        return self._timestamp_literal(value)
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return f"DATE_TRUNC('day', {sql})"
 
     # -- aggregates --------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pytest_looker.compile.clock import ClockContext, Moment
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, _Ts
 from pytest_looker.compile.dialects.postgres import PostgresDialect
 
@@ -48,6 +49,29 @@ class RedshiftDialect(PostgresDialect):
 
     def _add(self, unit: str, amount: str, sql: str, tz: str | None) -> str:
         return f"DATEADD({unit}, {amount}, {sql})"
+
+    # -- date filters (real SQL: ``CONVERT_TIMEZONE('America/Los_Angeles', 'UTC', DATEADD(day,-59,
+    # DATE_TRUNC('day',CONVERT_TIMEZONE('UTC', 'America/Los_Angeles', GETDATE())) ))``; "before
+    # this month" keeps its zero shift, ``DATEADD(month,0, DATE_TRUNC('month', …))``) -------------
+
+    clock_function: ClassVar[str] = "GETDATE()"
+    moment_units: ClassVar[frozenset[str]] = frozenset(
+        {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+    )
+    writes_zero_shift: ClassVar[bool] = True
+
+    def _local_clock(self, ctx: ClockContext) -> str:
+        clock = self._clock_sql(ctx)
+        return self._convert_tz(clock, ctx.database_timezone, ctx.query_timezone) if ctx.converts else clock
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return f"DATEADD({unit},{count}, {sql} )"
+
+    def _bound(self, sql: str, moment: Moment) -> str:
+        return sql
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return f"DATE({sql})"
 
     def _micros_between(self, start: str, end: str) -> str:
         return f"DATEDIFF(microsecond, {start}, {end})"

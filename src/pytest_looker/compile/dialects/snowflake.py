@@ -11,8 +11,10 @@ Symmetric sum: Looker's Snowflake formula (semantics §1b, several real outputs)
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
+from pytest_looker.compile.clock import Clock, ClockContext, Trunc
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, WEEKDAYS, Dialect, _Ts, percentile_fraction
 from pytest_looker.compile.dialects.postgres import translate_format
 
@@ -75,6 +77,43 @@ class SnowflakeDialect(Dialect):
 
     def _micros_between(self, start: str, end: str) -> str:
         return f"DATEDIFF(microsecond, {start}, {end})"
+
+    # -- date filters ------------------------------------------------------------------------------
+    # Real SQL: without a zone conversion ``DATEADD('month', -11, DATE_TRUNC('month',
+    # CURRENT_DATE()))``; with one ``CONVERT_TIMEZONE('tz', 'db', CAST(DATEADD('month', -5,
+    # DATE_TRUNC('month', DATE_TRUNC('day', CONVERT_TIMEZONE('db', 'tz', CAST(CURRENT_TIMESTAMP()
+    # AS TIMESTAMP_NTZ))))) AS TIMESTAMP_NTZ))``. The injected clock is the text of the
+    # database zone's wall clock inside the same CAST (and ``TO_DATE('…')`` for CURRENT_DATE()).
+
+    clock_function: ClassVar[str] = "CURRENT_TIMESTAMP()"
+    moment_units: ClassVar[frozenset[str]] = frozenset(
+        {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+    )
+
+    def _timestamp_literal(self, value: datetime) -> str:
+        return f"CAST('{value:%Y-%m-%d %H:%M:%S}' AS TIMESTAMP_NTZ)"
+
+    def _clock_sql(self, ctx: ClockContext) -> str:
+        return self.clock_function if ctx.now is None else f"'{ctx.now_in(ctx.database_timezone):%Y-%m-%d %H:%M:%S}'"
+
+    def _local_clock(self, ctx: ClockContext) -> str:
+        clock = self._clock_sql(ctx)
+        if ctx.converts:
+            return self._convert_tz(clock, ctx.database_timezone, ctx.query_timezone)
+        return f"CAST({clock} AS TIMESTAMP_NTZ)"
+
+    def _truncate(self, moment: Trunc, ctx: ClockContext) -> str:
+        if moment.unit == "day" and isinstance(moment.of, Clock) and not ctx.converts:
+            if ctx.now is None:
+                return "CURRENT_DATE()"
+            return f"TO_DATE('{ctx.now_in(ctx.database_timezone):%Y-%m-%d}')"
+        return super()._truncate(moment, ctx)
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return f"DATEADD('{unit}', {count}, {sql})"
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return f"TO_DATE({sql})"
 
     # -- aggregates --------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 One function per filter kind. The shapes follow Looker's generated SQL (filter-expressions.md
 §2–§7): positives OR-ed, negatives AND-ed, negated equalities keep NULL rows, negated LIKEs do
-not, date items become literal half-open bounds. Rendering to text for a dialect is left to
+not, date items become half-open bounds over the warehouse clock. Rendering to text for a dialect is left to
 sqlglot so literal escaping is always the dialect's own.
 """
 
@@ -12,12 +12,16 @@ from decimal import Decimal
 
 from sqlglot import exp
 
+from pytest_looker.compile.dialects import get_dialect
+
 from . import sqlbuild as sql
-from .calendar import item_bounds, to_column_bounds
+from .calendar import item_bounds, item_moments
 from .context import FilterContext
 from .nodes import (
+    DateBound,
     DateFilter,
     DateNull,
+    DateRangeNode,
     FilterExpression,
     LocationBox,
     LocationCircle,
@@ -237,18 +241,32 @@ def _date(expression: DateFilter, column: exp.Expr, ctx: FilterContext) -> exp.E
         if isinstance(item, DateNull):
             conditions.append(sql.is_not_null(column) if item.negated else sql.is_null(column))
             continue
-        start, end = to_column_bounds(item_bounds(item, ctx, expression.text), ctx)
+        start, end = bound_sql(item, ctx, expression.text)
         sides: list[exp.Expr] = []
         if start is not None:
-            sides.append(exp.GTE(this=column.copy(), expression=sql.moment(start)))
+            sides.append(exp.GTE(this=column.copy(), expression=start))
         if end is not None:
-            sides.append(exp.LT(this=column.copy(), expression=sql.moment(end)))
+            sides.append(exp.LT(this=column.copy(), expression=end))
         conditions.append(sides[0] if len(sides) == 1 else exp.and_(*sides))
     if not conditions:
         return None
     if len(conditions) == 1:
         return conditions[0]
     return exp.or_(*(exp.Paren(this=c) if isinstance(c, exp.And) else c for c in conditions))
+
+
+def bound_sql(
+    item: DateRangeNode | DateBound, ctx: FilterContext, text: str
+) -> tuple[exp.Expr | None, exp.Expr | None]:
+    """The SQL of an item's ``[start, end)``: Looker's expressions over the warehouse clock, in
+    the dialect's spelling (the injected ``now``, if any, in place of the clock)."""
+    item_bounds(item, ctx, text)  # a date out of range fails here, not in the warehouse
+    dialect = get_dialect(ctx.dialect)
+    clock = ctx.clock()
+    return tuple(  # type: ignore[return-value]
+        None if moment is None else exp.Paren(this=sql.trusted(dialect.moment_sql(moment, clock)))
+        for moment in item_moments(item, ctx.fiscal_month_offset)
+    )
 
 
 # -- yesno ------------------------------------------------------------------------------------
