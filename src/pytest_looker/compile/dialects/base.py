@@ -165,6 +165,9 @@ class Dialect(MomentSql):
     supports_distinct_percentile: ClassVar[bool] = False
     #: Whether ``LIKE`` takes an ``ESCAPE '\\'`` clause (filters escape ``%`` and ``_`` with it).
     like_escape_clause: ClassVar[bool] = True
+    #: Whether ORDER BY repeats the selected expression instead of its ordinal (Looker on MySQL:
+    #: ``ORDER BY COUNT(*) DESC``).
+    orders_by_expression: ClassVar[bool] = False
 
     def __repr__(self) -> str:
         return f"<Dialect {self.name}>"
@@ -192,6 +195,11 @@ class Dialect(MomentSql):
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise CompileError(f"row limit must be a non-negative integer, got {n!r}")
         return f"LIMIT {n}"
+
+    def group_by_expression(self, select_sql: str) -> str | None:
+        """What GROUP BY names for a selected timeframe instead of its ordinal (``None``: the
+        ordinal). Postgres and Snowflake group a ``TO_CHAR(x, fmt)`` timeframe by ``x``."""
+        return None
 
     # -- time: raw values and time zones -----------------------------------------------------------
 

@@ -16,7 +16,8 @@ Golden forms: week ``FORMAT_TIMESTAMP('%F', TIMESTAMP_TRUNC(x, WEEK(MONDAY)))``,
 Month arithmetic goes through DATETIME_ADD, as Looker's date filters do (verified §10).
 
 Symmetric sum: Looker's BigQuery formula (semantics §1b, ≥6 real outputs), with its scaling
-(value × 1/1000 rounded to 9 decimals in NUMERIC, key × 1e-9) and final ROUND(…, 6).
+(value × 1/1000 rounded to 9 decimals in NUMERIC, key × 1e-9) and final ROUND(…, 6), in the newer
+wrapper ``ROUND(COALESCE(CAST(… AS FLOAT64), 0), 6)`` without the older outer COALESCE.
 
 Median/percentile: BigQuery has no exact percentile *aggregate*; we use
 ``APPROX_QUANTILES(x, 1000)[OFFSET(p*10)]`` — approximate, and a nearest-rank value (no
@@ -173,9 +174,10 @@ class BigQueryDialect(Dialect):
     def symmetric_sum(self, value_sql: str, key_sql: str) -> str:
         key = self._hash_key(key_sql)
         value = f"CAST(ROUND(COALESCE({value_sql} ,0)*(1/1000*1.0), 9) AS NUMERIC)"
+        # Newer Looker: one COALESCE inside the ROUND (older output wrapped it in a second one).
         return (
-            f"COALESCE(ROUND(COALESCE(CAST( ( SUM(DISTINCT ({value} + {key} )) - SUM(DISTINCT {key}) )"
-            f" / (1/1000*1.0) AS FLOAT64), 0), 6), 0)"
+            f"ROUND(COALESCE(CAST( ( SUM(DISTINCT ({value} + {key} )) - SUM(DISTINCT {key}) )"
+            f" / (1/1000*1.0) AS FLOAT64), 0), 6)"
         )
 
     def percentile(self, value_sql: str, p: float) -> str:

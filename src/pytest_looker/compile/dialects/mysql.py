@@ -6,9 +6,10 @@ Golden forms (verified §4): month ``DATE_FORMAT(x ,'%Y-%m')``; week
 no DATE_TRUNC, so truncation goes through DATE_FORMAT. ``datatype: epoch`` uses
 ``FROM_UNIXTIME``, which depends on the session time zone (set it to UTC).
 
-Symmetric sum: no real Looker MySQL output is known; this is the reference's inferred form
-(semantics §1b): the Postgres pattern with ``CONV(SUBSTR(MD5(pk), …), 16, 10)`` halves in
-DECIMAL(65). Median and percentile raise: MySQL has no percentile aggregate.
+Symmetric sum: Looker's MySQL form (issue-16 research, two real outputs): the value scaled by 10^6
+and floored into DECIMAL(65,0), plus a key made of the two halves of ``MD5(pk)`` read with
+``CONV(…, 16, 10)`` into DECIMAL(65), in one COALESCE. Median and percentile raise: MySQL has
+no percentile aggregate.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class MySQLDialect(Dialect):
     """MySQL 8 (sqlglot ``mysql``)."""
 
     name: ClassVar[str] = "mysql"
+    orders_by_expression: ClassVar[bool] = True
     integer_type: ClassVar[str] = "SIGNED"
     text_type: ClassVar[str] = "CHAR"
 
@@ -145,16 +147,18 @@ class MySQLDialect(Dialect):
     # -- aggregates --------------------------------------------------------------------------------
 
     def _hash_key(self, key_sql: str) -> str:
-        md5 = f"MD5({key_sql})"
+        md5 = f"MD5({key_sql} )"
         return (
-            f"CAST(CONV(SUBSTR({md5},1,16),16,10) AS DECIMAL(65)) * 18446744073709551616 + "
-            f"CAST(CONV(SUBSTR({md5},17,16),16,10) AS DECIMAL(65))"
+            f"(CAST(CONV(SUBSTR({md5},1,16),16,10) AS DECIMAL(65)) *18446744073709551616 + "
+            f"CAST(CONV(SUBSTR({md5}, 17, 16), 16, 10) AS DECIMAL(65)))"
         )
 
     def symmetric_sum(self, value_sql: str, key_sql: str) -> str:
+        # Real MySQL output (newer): COALESCE(( SUM(DISTINCT v + key) - SUM(DISTINCT key) ) /
+        # (1000000*1.0), 0); the older one wrapped it as COALESCE(COALESCE((0E0 + …) / (0E0 + …), 0), 0).
         key = self._hash_key(key_sql)
         value = f"CAST(FLOOR(COALESCE({value_sql} ,0)*(1000000*1.0)) AS DECIMAL(65,0))"
-        return f"COALESCE(COALESCE( ( SUM(DISTINCT ({value}) + {key} ) - SUM(DISTINCT {key}) ) / (1000000*1.0), 0), 0)"
+        return f"COALESCE( ( SUM(DISTINCT ({value}) + {key} ) - SUM(DISTINCT {key}) )  / (1000000*1.0), 0)"
 
     def percentile(self, value_sql: str, p: float) -> str:
         raise CompileError("SQL dialect mysql has no percentile or median aggregate")

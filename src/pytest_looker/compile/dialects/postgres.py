@@ -36,6 +36,44 @@ TO_CHAR_CODES: dict[str, str] = {
 _CODE = re.compile(r"%[A-Za-z]")
 
 
+def unformatted(select_sql: str) -> str | None:
+    """``x`` of a ``TO_CHAR(x, 'pattern')`` expression (outer parentheses allowed), else None."""
+    text = select_sql.strip()
+    while text.startswith("(") and _closing(text, 0) == len(text) - 1:
+        text = text[1:-1].strip()
+    if not text.upper().startswith("TO_CHAR(") or _closing(text, 7) != len(text) - 1:
+        return None
+    inner = text[8:-1]
+    depth, quote = 0, False
+    for index in range(len(inner) - 1, -1, -1):  # the last top-level comma separates the pattern
+        char = inner[index]
+        if char == "'":
+            quote = not quote
+        elif not quote and char == ")":
+            depth += 1
+        elif not quote and char == "(":
+            depth -= 1
+        elif not quote and depth == 0 and char == ",":
+            return f"({inner[:index].strip()})"
+    return None
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the parenthesis closing the one at ``start`` (-1 if unbalanced)."""
+    depth, quote = 0, False
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "'":
+            quote = not quote
+        elif not quote and char == "(":
+            depth += 1
+        elif not quote and char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
 def translate_format(spec: str, codes: dict[str, str]) -> str:
     """Rewrite the strftime codes of ``spec`` with ``codes`` (one pass, so outputs are not
     re-translated)."""
@@ -48,6 +86,15 @@ class PostgresDialect(Dialect):
     name: ClassVar[str] = "postgres"
     integer_type: ClassVar[str] = "BIGINT"
     truncate_before_format: ClassVar[bool] = True
+
+    def limit(self, n: int) -> str:
+        """Newer Looker writes ``FETCH NEXT n ROWS ONLY`` on Postgres (older: ``LIMIT n``)."""
+        return super().limit(n).replace("LIMIT ", "FETCH NEXT ") + " ROWS ONLY"
+
+    def group_by_expression(self, select_sql: str) -> str | None:
+        """Real SQL: select ``TO_CHAR(DATE_TRUNC('month', x ), 'YYYY-MM')``, group
+        ``(DATE_TRUNC('month', x ))``."""
+        return unformatted(select_sql)
 
     # -- time --------------------------------------------------------------------------------------
 

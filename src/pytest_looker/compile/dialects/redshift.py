@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pytest_looker.compile.clock import ClockContext, Moment
-from pytest_looker.compile.dialects.base import LIST_SEPARATOR, _Ts
+from pytest_looker.compile.dialects.base import LIST_SEPARATOR, Dialect, _Ts
 from pytest_looker.compile.dialects.postgres import PostgresDialect
 
 _SUNDAY_INDEX = ("1", "2", "3", "4", "5", "6", "0")  # Monday-first index → Redshift DOW
@@ -25,6 +25,14 @@ class RedshiftDialect(PostgresDialect):
     """Amazon Redshift (sqlglot ``redshift``): Postgres syntax plus DATEADD/DATEDIFF/CONVERT_TIMEZONE."""
 
     name: ClassVar[str] = "redshift"
+
+    def limit(self, n: int) -> str:
+        """Redshift keeps ``LIMIT n`` (every real output)."""
+        return Dialect.limit(self, n)
+
+    def group_by_expression(self, select_sql: str) -> str | None:
+        """Redshift groups by ordinals (every real output)."""
+        return None
 
     def _from_epoch(self, sql: str) -> str:
         return f"(TIMESTAMP 'epoch' + ({sql}) * INTERVAL '1 second')"

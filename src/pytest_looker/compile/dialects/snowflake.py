@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from pytest_looker.compile.clock import Clock, ClockContext, Trunc
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, WEEKDAYS, Dialect, _Ts, percentile_fraction
-from pytest_looker.compile.dialects.postgres import translate_format
+from pytest_looker.compile.dialects.postgres import translate_format, unformatted
 
 _TO_CHAR_CODES: dict[str, str] = {
     "%Y": "YYYY",
@@ -37,6 +37,20 @@ class SnowflakeDialect(Dialect):
 
     name: ClassVar[str] = "snowflake"
     truncate_before_format: ClassVar[bool] = True
+
+    def limit(self, n: int) -> str:
+        """Looker writes ``FETCH NEXT n ROWS ONLY`` on Snowflake since 2022 (``LIMIT n`` before)."""
+        return f"{super().limit(n).replace('LIMIT ', 'FETCH NEXT ')} ROWS ONLY"
+
+    def group_by_expression(self, select_sql: str) -> str | None:
+        """Real SQL: select ``TO_CHAR(TO_DATE(date_trunc('week', x)), 'YYYY-MM-DD')``, group
+        ``(TO_DATE(date_trunc('week', x)))``; the date ``TO_CHAR(TO_DATE(x), …)`` by ``TO_DATE(x)``."""
+        return unformatted(select_sql)
+
+    def _tf_week(self, t: _Ts, week_start: int) -> str:
+        if week_start == 0:  # real SQL: TO_CHAR(TO_DATE(date_trunc('week', x)), 'YYYY-MM-DD')
+            return self._fmt(f"TO_DATE(DATE_TRUNC('week', {t.sql}))", "%Y-%m-%d", t.tz)
+        return super()._tf_week(t, week_start)
 
     def _from_epoch(self, sql: str) -> str:
         return f"TO_TIMESTAMP_NTZ({sql})"
