@@ -2,8 +2,8 @@
 
 A :class:`Query` names a model and an explore, the fields to select, filters (a field name →
 a Looker filter expression), sorts and a limit, plus everything that makes the compiled SQL
-depend on *who* runs it, *where* and *when*: user attributes, the query and database time
-zones and "now". Relative date filters ("7 days") are written over the warehouse clock, as
+depend on *who* runs it, *where* and *when*: user attributes, development mode, the query and
+database time zones and "now". Relative date filters ("7 days") are written over the warehouse clock, as
 Looker writes them; tests inject ``now``, which replaces that clock inside the same SQL, so that
 they are reproducible.
 
@@ -40,6 +40,10 @@ def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
 class Query:
     """One explore query. Lists and dicts given by the caller are copied into immutable ones.
 
+    ``dev_mode`` compiles as a development-mode session does: ``-- if dev --`` lines of SQL
+    derived tables and ``sql_table_name`` are live and ``-- if prod --`` lines stay comments
+    (the default, production, is the reverse).
+
     ``timezone`` is the query time zone (``None``: the database's, no conversion);
     ``database_timezone`` the zone of the warehouse clock and of the stored timestamps (``None``:
     UTC), the connection's "database time zone" in Looker. ``now`` (aware) replaces the
@@ -56,6 +60,7 @@ class Query:
     timezone: str | None = None
     now: datetime | None = None
     dialect: str | None = None
+    dev_mode: bool = False
     database_timezone: str | None = None
 
     def __post_init__(self) -> None:
