@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pytest_looker.compile import bridge, derived, grouping
 from pytest_looker.compile.assemble import SelectParts, select_sql
 from pytest_looker.compile.context import DEFAULT_DATABASE_TIMEZONE, CompileState
+from pytest_looker.compile.custom_filter import compile_custom_filter
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import included_joins
@@ -272,6 +273,9 @@ def _render(
     conditions = render_conditions(fc, applied, state.query.user_attributes)
     out.where = [out.use(sql) for sql in conditions.where]
     out.having = [out.use(sql) for sql in conditions.having]
+    custom = compile_custom_filter(fc, state.query.filter_expression or "")
+    if custom is not None:
+        (out.having if custom.having else out.where).append(out.use(custom.sql))
     for sort, _ in sort_fields:
         if sort.name in out.positions:
             out.aliases.add(sort.alias)

@@ -1,11 +1,11 @@
 """The query a user asks of an explore, in the shape of Looker's API ``Query``.
 
 A :class:`Query` names a model and an explore, the fields to select, filters (a field name →
-a Looker filter expression), sorts and a limit, plus everything that makes the compiled SQL
-depend on *who* runs it, *where* and *when*: user attributes, development mode, the query and
-database time zones and "now". Relative date filters ("7 days") are written over the warehouse clock, as
-Looker writes them; tests inject ``now``, which replaces that clock inside the same SQL, so that
-they are reproducible.
+a Looker filter expression), a custom filter (``filter_expression``), sorts and a limit, plus
+everything that makes the compiled SQL depend on *who* runs it, *where* and *when*: user
+attributes, development mode, the query and database time zones and "now". Relative date
+filters ("7 days") are written over the warehouse clock, as Looker writes them; tests inject
+``now``, which replaces that clock inside the same SQL, so that they are reproducible.
 
 Parameters are not a separate argument: as in Looker's API, a filter on a ``parameter:`` field
 sets that parameter's value.
@@ -40,6 +40,11 @@ def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
 class Query:
     """One explore query. Lists and dicts given by the caller are copied into immutable ones.
 
+    ``filter_expression`` is the API's custom filter (Looker's ``Query.filter_expression``, the
+    Explore's "custom filter"): a Looker expression such as ``${orders.status} = "complete" AND
+    ${orders.amount} > 10`` or ``matches_filter(${orders.created_date}, `7 days`)``, compiled
+    to SQL and AND-ed to WHERE (to HAVING when it reads a measure). ``None`` or blank: none.
+
     ``dev_mode`` compiles as a development-mode session does: ``-- if dev --`` lines of SQL
     derived tables and ``sql_table_name`` are live and ``-- if prod --`` lines stay comments
     (the default, production, is the reverse).
@@ -60,6 +65,7 @@ class Query:
     timezone: str | None = None
     now: datetime | None = None
     dialect: str | None = None
+    filter_expression: str | None = None
     dev_mode: bool = False
     database_timezone: str | None = None
 
