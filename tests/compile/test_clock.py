@@ -224,6 +224,13 @@ LOOKER_FORMS = [
         " INTERVAL 3 YEAR)",
     ),
     (
+        "mysql",
+        "2019/10 to 2019/12",
+        "America/Los_Angeles",
+        "t.created_at >= CONVERT_TZ(TIMESTAMP('2019-10-01'), 'America/Los_Angeles', 'UTC')"
+        " AND t.created_at < CONVERT_TZ(TIMESTAMP('2019-12-01'), 'America/Los_Angeles', 'UTC')",
+    ),
+    (
         "postgres",
         "7 days",
         None,

@@ -150,6 +150,9 @@ def test_date_range_open_sides_and_hull() -> None:
         ("after 2 days from now", datetime(2024, 3, 4), None),
         ("before last month", None, datetime(2024, 2, 1)),
         ("2 hours ago", datetime(2024, 3, 2, 10), datetime(2024, 3, 2, 11)),
+        # Month ranges (Looker's MySQL output for "2019/10 to 2019/12": [10-01, 12-01)).
+        ("2019/10 to 2019/12", datetime(2019, 10, 1), datetime(2019, 12, 1)),
+        ("2019-10 to 2019-12-15", datetime(2019, 10, 1), datetime(2019, 12, 15)),
     ],
 )
 def test_more_date_forms(text: str, start: datetime | None, end: datetime | None) -> None:
