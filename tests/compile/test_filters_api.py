@@ -197,3 +197,19 @@ def test_quote_string_value_round_trips() -> None:
     for value in ["NULL", "", " a ", 'say "hi"', "a\\b", "-x", "%_^,"]:
         parsed = parse_filter(FilterKind.STRING, quote_string_value(value))
         assert parsed == StringFilter(quote_string_value(value), (StringItem(StringMatch.EQUALS, value=value),))
+
+
+def test_measure_negations_are_not_around_the_condition() -> None:
+    """Looker's HAVING for "NOT 0" is ``NOT (agg = 0)`` (real Redshift output): a NULL aggregate
+    fails it, where a dimension's negation keeps NULL rows."""
+    measure = ctx(aggregate=True)
+    assert filter_sql(FilterKind.NUMBER, "NOT 0", "COUNT(x)", measure) == "NOT ((COUNT(x)) = 0)"
+    assert filter_sql(FilterKind.NUMBER, "NOT 1, NOT 2", "m", measure) == "NOT (m IN (1, 2))"
+    assert filter_sql(FilterKind.NUMBER, ">5, NOT 7", "m", measure) == "m > 5 AND NOT (m = 7)"
+    assert filter_sql(FilterKind.NUMBER, "NOT NULL", "m", measure) == "NOT m IS NULL"
+    db = duckdb.connect()
+    db.execute("CREATE TABLE g AS SELECT * FROM (VALUES (1, 0), (2, NULL), (3, 5)) AS t(k, v)")
+    having = filter_sql(FilterKind.NUMBER, "NOT 0", "AVG(v)", measure)
+    assert [r[0] for r in db.execute(f"SELECT k FROM g GROUP BY k HAVING {having} ORDER BY k").fetchall()] == [3]
+    dimension = filter_sql(FilterKind.NUMBER, "NOT 0", "v", ctx())
+    assert [r[0] for r in db.execute(f"SELECT k FROM g WHERE {dimension} ORDER BY k").fetchall()] == [2, 3]

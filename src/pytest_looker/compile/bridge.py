@@ -39,6 +39,7 @@ def condition_sql(
     case_sensitive: bool,
     convert_tz: bool = True,
     column_is_date: bool = False,
+    aggregate: bool = False,
     where: str,
     location: Location | None = None,
 ) -> str | None:
@@ -47,7 +48,9 @@ def condition_sql(
     ``column_sql`` is a (latitude, longitude) pair for location filters. User attributes written
     in the expression (``{{ _user_attributes['x'] }}``) are substituted first.
     """
-    ctx = _filter_context(state, convert_tz=convert_tz, case_sensitive=case_sensitive, column_is_date=column_is_date)
+    ctx = _filter_context(
+        state, convert_tz=convert_tz, case_sensitive=case_sensitive, column_is_date=column_is_date, aggregate=aggregate
+    )
     try:
         if "{{" in expression:
             expression = substitute_user_attributes(expression, state.query.user_attributes)
@@ -58,7 +61,12 @@ def condition_sql(
 
 
 def _filter_context(
-    state: CompileState, *, convert_tz: bool = True, case_sensitive: bool = True, column_is_date: bool = False
+    state: CompileState,
+    *,
+    convert_tz: bool = True,
+    case_sensitive: bool = True,
+    column_is_date: bool = False,
+    aggregate: bool = False,
 ) -> FilterContext:
     return FilterContext(
         dialect=state.dialect_name,
@@ -70,6 +78,7 @@ def _filter_context(
         week_start_day=state.week_start_day,
         fiscal_month_offset=state.fiscal_month_offset,
         column_is_date=column_is_date,
+        aggregate=aggregate,
     )
 
 

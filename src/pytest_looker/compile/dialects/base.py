@@ -257,6 +257,10 @@ class Dialect(MomentSql):
             raise CompileError(f"unknown timeframe {timeframe!r}")
         week_start = _week_start_index(week_start_day)
         kind = (datatype or "timestamp").lower()
+        if tf == "raw" and kind == "date":
+            # Looker compares a date group's filters with the date column itself (real Postgres:
+            # ``( x ) >= (DATE_TRUNC('day', DATE '2023-01-01'))``), not a timestamp made of it.
+            return sql
         raw = self.raw_timestamp(sql, datatype=kind)
         if tf == "raw":
             return raw

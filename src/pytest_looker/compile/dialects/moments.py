@@ -113,7 +113,12 @@ class MomentSql:
     clock_function: ClassVar[str] = "CURRENT_TIMESTAMP"
 
     def _timestamp_literal(self, value: datetime) -> str:
-        """A naive timestamp literal (``TIMESTAMP '2024-03-02 12:00:00'``)."""
+        """A naive timestamp literal, as short as Looker writes it: ``TIMESTAMP '2019-01-01'`` at
+        midnight, ``TIMESTAMP '2018-03-21 11:00'`` on a minute (real Postgres and Redshift)."""
+        if value == datetime(value.year, value.month, value.day):
+            return f"TIMESTAMP '{value:%Y-%m-%d}'"
+        if value.second == 0:
+            return f"TIMESTAMP '{value:%Y-%m-%d %H:%M}'"
         return f"TIMESTAMP '{value:%Y-%m-%d %H:%M:%S}'"
 
     def _zone_sql(self, sql: str, from_tz: str, to_tz: str) -> str:

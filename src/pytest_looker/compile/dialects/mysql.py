@@ -40,7 +40,8 @@ _TRUNC_FORMAT = {
     "day": "%Y-%m-%d",
     "month": "%Y-%m-01",
 }
-_EXTRACT = {"doy": "DAYOFYEAR({})", "isoweek": "WEEK({}, 3)"}
+#: Looker writes the year as ``YEAR(x)`` on MySQL (real output: ``(YEAR(orders.created_at ))``).
+_EXTRACT = {"doy": "DAYOFYEAR({})", "isoweek": "WEEK({}, 3)", "year": "YEAR({})"}
 
 
 class MySQLDialect(Dialect):

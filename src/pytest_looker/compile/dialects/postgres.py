@@ -111,6 +111,10 @@ class PostgresDialect(Dialect):
     def _fmt(self, sql: str, spec: str, tz: str | None) -> str:
         return f"TO_CHAR({sql}, {self.string_literal(translate_format(spec, TO_CHAR_CODES))})"
 
+    def _tf_date(self, t: _Ts) -> str:
+        """Real Postgres output: ``DATE(x )`` (2018 and newer layouts)."""
+        return f"DATE({t.sql})"
+
     def _extract(self, part: str, t: _Ts) -> str:
         # EXTRACT returns numeric on Postgres 14+; integers keep DIV/MOD integral.
         name = {"isoweek": "WEEK"}.get(part, part.upper())

@@ -53,7 +53,8 @@ class FilterContext:
     no query zone, i.e. the database's) and ``database_timezone`` the zone of the raw timestamps
     and of the warehouse clock; with ``convert_tz=False`` bounds are left in the query zone, as
     LookML ``convert_tz: no`` does. ``column_is_date`` makes date filters compare with dates
-    (``datatype: date``).
+    (``datatype: date``). ``aggregate`` marks a measure's filter (HAVING), whose number
+    negations are ``NOT (x = 0)`` rather than the NULL-keeping form of dimensions.
     """
 
     dialect: str = "duckdb"
@@ -65,6 +66,7 @@ class FilterContext:
     week_start_day: str = "monday"
     fiscal_month_offset: int = 0
     column_is_date: bool = False
+    aggregate: bool = False
 
     def __post_init__(self) -> None:
         if self.dialect not in SUPPORTED_DIALECTS:

@@ -8,6 +8,7 @@ sqlglot so literal escaping is always the dialect's own.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from sqlglot import exp
@@ -64,7 +65,7 @@ def render(
     if isinstance(expression, TierFilter):
         return _tier(expression, column)
     if isinstance(expression, NumberFilter):
-        return _number(expression, column)
+        return _number(expression, column, aggregate=ctx.aggregate)
     if isinstance(expression, DateFilter):
         return _date(expression, column, ctx)
     return _yesno(expression, column)
@@ -167,7 +168,11 @@ def _tier(expression: TierFilter, column: exp.Expr) -> exp.Expr | None:
 # -- number -----------------------------------------------------------------------------------
 
 
-def _number(expression: NumberFilter, column: exp.Expr) -> exp.Expr | None:
+def _number(expression: NumberFilter, column: exp.Expr, *, aggregate: bool = False) -> exp.Expr | None:
+    """Dimension negations keep NULL rows, ``(x <> 5 OR x IS NULL)``; a measure's (HAVING) are
+    ``NOT (x = 0)``, as Looker writes them (real Redshift: ``HAVING (NOT (COUNT(DISTINCT …) = 0))``)."""
+    if aggregate:
+        return _negated_measure(expression, column)
     positives: list[exp.Expr] = []
     negatives: list[exp.Expr] = []
     equal = [i.core.value for i in expression.items if isinstance(i.core, NumberEquals) and not i.negated]
@@ -192,6 +197,19 @@ def _number(expression: NumberFilter, column: exp.Expr) -> exp.Expr | None:
         else:
             positives.append(_number_core(core, column, inverted=False))
     return _combine(positives, negatives)
+
+
+def _negated_measure(expression: NumberFilter, column: exp.Expr) -> exp.Expr | None:
+    """``NOT (…)`` around the negated items of a measure's filter, AND-ed to the others."""
+    negated = [dataclasses.replace(i, negated=False) for i in expression.items if i.negated]
+    negated = [i for i in negated if not isinstance(i.core, NumberIsNull)]
+    kept = [i for i in expression.items if not i.negated or isinstance(i.core, NumberIsNull)]
+    parts = [_number(NumberFilter(expression.text, tuple(kept)), column)] if kept else []
+    if negated:
+        excluded = _number(NumberFilter(expression.text, tuple(negated)), column)
+        parts.append(None if excluded is None else exp.Not(this=exp.Paren(this=excluded)))
+    present = [part for part in parts if part is not None]
+    return sql.all_of(present) if present else None
 
 
 _INVERSE = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
