@@ -60,7 +60,7 @@ def test_the_html_report_renders_summary_failures_and_sql(project: Project, run:
     assert 'id="verification"' in dom and "Chain verified: intact — 6 record(s)" in dom
     assert 'id="summary"' in dom and "1 run(s), 5 item result(s), 2 failure(s)" in dom
     assert "Coverage per model and explore" in dom
-    assert "<td>shop</td><td>unused</td><td>sql ×1</td>" in dom
+    assert "<td>shop</td><td>customers</td><td>sql ×1</td>" in dom
     assert "tests/data.lkml::shop/big_orders" in dom and "over_eight" in dom
     assert '<pre class="sql">SELECT' in dom and "FROM shop.orders AS orders" in dom
     # Hostile text is shown as text: no element was injected.

@@ -172,10 +172,10 @@ def test_signing_an_e2e_run(project: Callable[..., Path], run: Callable[..., pyt
                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     root = project()
     monkeypatch.setenv(KEY_ENV, "a-run-key-1234")
-    run("-k", "four_orders").stdout.fnmatch_lines(["audit: run * recorded in * (records 1–2, head *, signed)"])
+    run("-k", "order_count_is_four").stdout.fnmatch_lines(["audit: run * recorded in * (records 1–2, head *, signed)"])
     log = root / ".pytest-looker" / "audit.db"
     assert b"a-run-key-1234" not in log.read_bytes()
     assert cli("audit", "verify", "--log", str(log)).exit_code == 0
     monkeypatch.delenv(KEY_ENV)
-    unsigned = run("-k", "four_orders")
+    unsigned = run("-k", "order_count_is_four")
     unsigned.stdout.fnmatch_lines(["*warning: the log is signed but PYTEST_LOOKER_AUDIT_KEY is not set*"])

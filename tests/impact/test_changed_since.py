@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from impact_helpers import FAST, edit
+from impact_helpers import edit
 
+from helpers import FAST
 from pytest_looker.cli import main
 
 ORDER_TOTAL = ("sql: ${TABLE}.order_total ;;", "sql: ${TABLE}.order_total * 1.0 ;;")
