@@ -13,7 +13,7 @@ between threads, cached, and compared.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -439,7 +439,7 @@ class Project:
             return self.models[name]
         except KeyError:
             known = ", ".join(sorted(self.models)) or "none"
-            raise LookMLError(f"unknown model {name!r} (models: {known})") from None
+            raise LookMLError(f"unknown model {name!r}{_did_you_mean(name, self.models)} (models: {known})") from None
 
     def explore(self, model: str, explore: str) -> Explore:
         """The explore ``model/explore``; a clear error naming what is unknown."""
@@ -447,6 +447,16 @@ class Project:
 
         found = self.model(model).explores.get(explore)
         if found is None:
-            known = ", ".join(sorted(self.models[model].explores)) or "none"
-            raise LookMLError(f"unknown explore {explore!r} in model {model!r} (explores: {known})")
+            explores = self.models[model].explores
+            known = ", ".join(sorted(explores)) or "none"
+            raise LookMLError(
+                f"unknown explore {explore!r} in model {model!r}{_did_you_mean(explore, explores)} (explores: {known})"
+            )
         return found
+
+
+def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
