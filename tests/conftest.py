@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb  # noqa: F401  (see below)
 import pytest
 
-from helpers import FAST, ProjectFactory, write_files, write_shop
+from helpers import FAST, ProjectFactory, Run, Shop, write_files, write_shop
 from pytest_looker.lookml import Project, load_project
 
 pytest_plugins = ["pytester"]
@@ -26,9 +26,6 @@ CI_MARKERS = (
     "JENKINS_HOME", "BUILDKITE", "TF_BUILD",
 )  # fmt: skip
 _PROXIES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
-
-Shop = Callable[..., Path]
-Run = Callable[..., pytest.RunResult]
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import pytest
+
 from pytest_looker.lookml import Project
 
 __all__ = [
@@ -20,11 +22,16 @@ __all__ = [
     "SHOP_DATA_TESTS",
     "SHOP_SETTINGS",
     "ProjectFactory",
+    "Run",
+    "Shop",
     "write_files",
     "write_shop",
 ]
 
 ProjectFactory = Callable[..., Project]
+#: ``shop(**options)`` → the project directory; ``run(*args)`` → an inner pytest run (tests/conftest.py).
+Shop = Callable[..., Path]
+Run = Callable[..., pytest.RunResult]
 
 #: Inner pytest runs skip the heavy plugins of this venv (about a second per run, not tested here).
 FAST = ("-p", "no:benchmark", "-p", "no:hypothesispytest", "-p", "no:cacheprovider")

@@ -9,6 +9,7 @@ The JSON form (:func:`report_json`) is a stable contract shared with ``validate`
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -56,25 +57,57 @@ class ValidationReport:
 
 
 def select_explores(project: Project, selectors: Sequence[str]) -> list[Explore]:
-    """Explores matching Spectacles-style selectors: ``model/explore``, ``*`` globs, ``-exclude``."""
+    """Explores matching Spectacles-style selectors: ``model/explore``, ``*`` globs, ``-exclude``.
+
+    A selector that matches no explore is a :class:`ConfigurationError` naming the closest
+    explores: a typo must never quietly test less (or nothing) and pass.
+    """
     include = [s for s in selectors if not s.startswith("-")] or ["*/*"]
     exclude = [s[1:] for s in selectors if s.startswith("-")]
     for selector in (*include, *exclude):
         if selector != "*" and "/" not in selector:
             raise ConfigurationError(f"explore selector {selector!r} must look like model/explore (globs allowed)")
-    chosen = []
-    for model in project.models.values():
-        for explore in model.explores.values():
-            name = f"{model.name}/{explore.name}"
-            if explore.extension_required:
-                continue
-            if any(_matches(name, s) for s in include) and not any(_matches(name, s) for s in exclude):
-                chosen.append(explore)
-    return chosen
+    names = {
+        f"{model.name}/{explore.name}": explore
+        for model in project.models.values()
+        for explore in model.explores.values()
+        if not explore.extension_required
+    }
+    unmatched = [
+        (f"-{s}" if s in exclude else s)
+        for s in dict.fromkeys((*include, *exclude))
+        if not any(_matches(name, s) for name in names)
+    ]
+    if unmatched:
+        raise ConfigurationError("; ".join(_no_match(selector, names) for selector in unmatched))
+    return [
+        explore
+        for name, explore in names.items()
+        if any(_matches(name, s) for s in include) and not any(_matches(name, s) for s in exclude)
+    ]
 
 
 def _matches(name: str, selector: str) -> bool:
     return selector == "*" or fnmatch.fnmatchcase(name, selector)
+
+
+def _no_match(selector: str, names: Iterable[str]) -> str:
+    """``explore selector 'm/ordrs' matches no explore (did you mean 'm/orders'?)``."""
+    body = selector.lstrip("-")
+    sign = selector[: len(selector) - len(body)]
+    known = sorted(names)
+    if not known:
+        return f"explore selector {selector!r} matches no explore (the project has no explores)"
+    if any(c in body for c in "*?["):
+        model, _, rest = body.partition("/")
+        models = sorted({n.split("/", 1)[0] for n in known})
+        close = [f"{sign}{m}/{rest}" for m in difflib.get_close_matches(model, models, n=2, cutoff=0.6)]
+        listing = f"models: {', '.join(models)}"
+    else:
+        close = [sign + c for c in difflib.get_close_matches(body, known, n=2, cutoff=0.85)]
+        listing = f"explores: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''}"
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else listing
+    return f"explore selector {selector!r} matches no explore ({hint})"
 
 
 def explore_fields(project: Project, explore: Explore, *, include_hidden: bool = True) -> list[tuple[str, Field]]:

@@ -25,14 +25,14 @@ from typing import Any
 
 import pytest
 
-from pytest_looker.errors import ConfigurationError
+from pytest_looker.errors import ConfigurationError, LookerError
 from pytest_looker.settings import SETTINGS, load_settings
 from pytest_looker.testing.fixtures import looker, lookml_project
 from pytest_looker.testing.state import KIND_PROPERTY, STATE_KEY, LookerState, looker_state
 
 __all__ = ["FEATURE_PLUGINS", "looker", "lookml_project"]
 
-KIND_ORDER = ("lookml-test", "unit", "sql", "keys", "relationships", "dashboard", "python")
+KIND_ORDER = ("lookml", "lookml-test", "unit", "sql", "keys", "relationships", "dashboard", "python")
 
 
 FEATURE_PLUGINS = (
@@ -107,6 +107,19 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         config.hook.pytest_looker_configure.call_historic(kwargs={"config": config, "workspace": state.workspace})
     except ConfigurationError as exc:
+        raise pytest.UsageError(f"pytest-looker: {exc}") from None
+    if settings.explores:
+        _check_selectors(state)
+
+
+def _check_selectors(state: LookerState) -> None:
+    """A ``--looker-explores`` selector that matches nothing is a usage error, before anything runs
+    (else a typo silently deselects the explore's items and the run passes)."""
+    from pytest_looker.checks.validation import select_explores
+
+    try:
+        select_explores(state.workspace.project, state.settings.explores)
+    except LookerError as exc:
         raise pytest.UsageError(f"pytest-looker: {exc}") from None
 
 

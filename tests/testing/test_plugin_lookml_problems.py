@@ -1,0 +1,95 @@
+"""LookML problems the loader reports are pytest items: a broken project is never a green run."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import Run, Shop
+
+UNCLOSED = """
+view: oops {
+  dimension: x {
+    sql: 1 ;;
+"""
+
+#: A view that is included but refers to a field that does not exist, and a needless warning.
+BAD_REFERENCE = """
+view: refunds {
+  sql_table_name: shop.refunds ;;
+
+  dimension: id {
+    primary_key: yes
+    sql: ${TABLE}.id ;;
+  }
+
+  dimension: order_amount {
+    sql: ${orders.amout} ;;
+  }
+}
+"""
+
+
+def test_a_syntax_error_in_a_view_file_fails_the_run_at_its_file_and_line(shop: Shop, run: Run) -> None:
+    shop(files={"views/oops.view.lkml": UNCLOSED})
+    result = run("-v")
+    result.assert_outcomes(passed=3, failed=1)
+    out = result.stdout.str()
+    assert "views/oops.view.lkml::lookml FAILED" in out
+    assert "[lookml] views/oops.view.lkml" in out
+    assert "views/oops.view.lkml:4: syntax error" in out
+    assert "Traceback" not in out
+    result.stdout.fnmatch_lines(["lookml *1 failed"])
+
+
+def test_a_missing_local_dependency_fails_at_the_manifest(shop: Shop, run: Run) -> None:
+    manifest = 'project_name: "shop"\nlocal_dependency: {\n  project: "shared_views"\n}\n'
+    shop(files={"manifest.lkml": manifest})
+    result = run()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    out = result.stdout.str()
+    assert "FAILED manifest.lkml::lookml" in out
+    assert "manifest.lkml:2: local_dependency 'shared_views' not found" in out
+
+
+def test_an_unknown_reference_fails_where_it_is_written_and_inspect_agrees(shop: Shop, run: Run) -> None:
+    from click.testing import CliRunner
+
+    from pytest_looker.cli import main
+
+    root = shop(files={"views/refunds.view.lkml": BAD_REFERENCE})
+    result = run("views")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "views/refunds.view.lkml:9: refunds.order_amount: unknown field orders.amout" in out
+    inspect = CliRunner().invoke(main, ["inspect", "--project", str(root)])
+    assert inspect.exit_code == 1
+    assert "views/refunds.view.lkml:9: error: refunds.order_amount: unknown field orders.amout" in inspect.output
+
+
+def test_warnings_pass_but_are_shown_and_can_be_made_errors(shop: Shop, run: Run) -> None:
+    # A many_to_one join can fan out a view with a sum but no primary key: a LookML warning.
+    no_key = "view: extra {\n  sql_table_name: shop.extra ;;\n  measure: total {\n    type: sum\n    sql: 1 ;;\n  }\n}"
+    model = (
+        'connection: "db"\ninclude: "/views/*.view.lkml"\nexplore: orders {\n'
+        "  join: extra {\n    relationship: many_to_one\n    sql_on: 1 = 1 ;;\n  }\n}\n"
+    )
+    shop(files={"views/extra.view.lkml": no_key, "shop.model.lkml": model})
+    result = run("shop.model.lkml", "-k", "lookml")
+    result.assert_outcomes(passed=1, warnings=1)
+    assert "LookMLWarning" in result.stdout.str() and "cannot use symmetric aggregates" in result.stdout.str()
+    strict = run("shop.model.lkml", "-k", "lookml", "-W", "error::pytest_looker.testing.items.LookMLWarning")
+    strict.assert_outcomes(failed=1)
+
+
+def test_lookml_items_are_kept_by_changed_since_and_stay_red(shop: Shop, run: Run) -> None:
+    import subprocess
+
+    root = shop(files={"views/oops.view.lkml": UNCLOSED})
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "x"]):
+        subprocess.run(
+            ["git", "-c", "user.email=t@e.com", "-c", "user.name=t", "-c", "commit.gpgsign=false", *command],
+            cwd=root, check=True, capture_output=True,
+        )  # fmt: skip
+    result = run("--looker-changed-since", "HEAD")
+    result.assert_outcomes(failed=1)
+    assert "FAILED views/oops.view.lkml::lookml" in result.stdout.str()
