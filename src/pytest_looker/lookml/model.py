@@ -312,6 +312,19 @@ class Explore:
         result.update({j.name: j.view for j in self.joins})
         return result
 
+    def parameter_location(self, parameter: str, index: int = 0) -> Location:
+        """Where the explore writes ``parameter`` (``always_filter``, the ``index``-th
+        ``access_filter``...), possibly in a refinement's file: the place an error about it points
+        at, rather than the explore's first line."""
+        raw = self.raw.get(parameter)
+        if isinstance(raw, list):
+            raw = raw[index] if index < len(raw) else None
+        if isinstance(raw, Mapping) and isinstance(raw.get("$line"), int):
+            return Location(str(raw.get("$file") or self.location.file), raw["$line"])
+        lines = self.raw.get("$lines")  # plain values: their line, in the explore's file unless refined
+        line = lines.get(parameter) if isinstance(lines, Mapping) and not self.refined_at else None
+        return Location(self.location.file, line) if isinstance(line, int) else self.location
+
 
 @dataclass(frozen=True)
 class Assert:
