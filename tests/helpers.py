@@ -19,6 +19,7 @@ from pytest_looker.lookml import Project
 __all__ = [
     "FAST",
     "ORDERS_CSV",
+    "SHOP_CUSTOMERS",
     "SHOP_DATA_TESTS",
     "SHOP_SETTINGS",
     "ProjectFactory",

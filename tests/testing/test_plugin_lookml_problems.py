@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from helpers import Run, Shop
+import pytest
+from click.testing import CliRunner
+
+from helpers import SHOP_CUSTOMERS, Run, Shop
+from pytest_looker.cli import main
 
 UNCLOSED = """
 view: oops {
@@ -52,10 +56,6 @@ def test_a_missing_local_dependency_fails_at_the_manifest(shop: Shop, run: Run) 
 
 
 def test_an_unknown_reference_fails_where_it_is_written_and_inspect_agrees(shop: Shop, run: Run) -> None:
-    from click.testing import CliRunner
-
-    from pytest_looker.cli import main
-
     root = shop(files={"views/refunds.view.lkml": BAD_REFERENCE})
     result = run("views")
     result.assert_outcomes(failed=1)
@@ -93,3 +93,99 @@ def test_lookml_items_are_kept_by_changed_since_and_stay_red(shop: Shop, run: Ru
     result = run("--looker-changed-since", "HEAD")
     result.assert_outcomes(failed=1)
     assert "FAILED views/oops.view.lkml::lookml" in result.stdout.str()
+
+
+ALWAYS_FILTER_TYPO = """
+connection: "db"
+include: "/views/*.view.lkml"
+
+explore: orders {
+  join: customers {
+    relationship: many_to_one
+    sql_on: ${orders.customer_id} = ${customers.id} ;;
+  }
+  always_filter: {
+    filters: [orders.stauts: "complete"]
+  }
+}
+"""
+
+#: ``big_orders`` is an alias of ``orders_plus``, which alone has ``big``: ``${big_orders.big}``
+#: resolves in the one explore that joins ``big_orders``.
+ALIASED_MODEL = """
+connection: "db"
+include: "/views/*.view.lkml"
+
+explore: customers {
+  join: big_orders {
+    from: orders_plus
+    relationship: one_to_many
+    sql_on: ${customers.id} = ${big_orders.customer_id} ;;
+  }
+}
+"""
+
+ALIASED_VIEWS = """
+view: orders_plus {
+  extends: [orders]
+  dimension: big {
+    type: yesno
+    sql: ${amount} > 8 ;;
+  }
+}
+
+view: customer_flags {
+  extends: [customers]
+}
+"""
+
+BIG_ORDER_COUNT = """
+  measure: big_order_count {
+    type: count_distinct
+    sql: CASE WHEN ${big_orders.big} THEN ${big_orders.id} END ;;
+  }
+"""
+
+
+def _same_line_everywhere(root: Path, run: Run, location: str, sentence: str) -> None:
+    cli = CliRunner()
+    inspect = cli.invoke(main, ["inspect", "--project", str(root)])
+    assert f"{location}: error: {sentence}" in inspect.output, inspect.output
+    sql = cli.invoke(main, ["sql", "shop/orders", "--fields", "orders.count", "--project", str(root)])
+    assert sql.exit_code == 1 and f"{location}: {sentence}" in sql.output, sql.output
+    for extra in (["--compile-only"], []):
+        validate = cli.invoke(main, ["validate", "--project", str(root), *extra])
+        assert f"{location}: shop/orders *: every field fails: {sentence}" in validate.output, validate.output
+    result = run("-rf")
+    out = result.stdout.str()
+    assert "FAILED shop.model.lkml::lookml" in out and f"{location}: {sentence}" in out
+    assert f"{location}  *\n    every field fails: {sentence}" in out
+
+
+def test_an_always_filter_typo_has_one_diagnosis_at_one_line_everywhere(shop: Shop, run: Run) -> None:
+    root = shop(files={"shop.model.lkml": ALWAYS_FILTER_TYPO})
+    sentence = (
+        "unknown field orders.stauts (referenced by the explore's always_filter): view 'orders' has no field"
+        " 'stauts' (did you mean 'status'?)"
+    )
+    _same_line_everywhere(root, run, "shop.model.lkml:9", sentence)
+
+
+def test_a_reference_through_a_join_alias_is_valid_everywhere(shop: Shop, run: Run) -> None:
+    root = shop(
+        files={
+            "shop.model.lkml": ALIASED_MODEL,
+            "views/aliased.view.lkml": ALIASED_VIEWS,
+            "views/customers.view.lkml": SHOP_CUSTOMERS.replace(
+                "  measure: count {", BIG_ORDER_COUNT + "\n  measure: count {"
+            ),
+        }
+    )
+    cli = CliRunner()
+    inspect = cli.invoke(main, ["inspect", "--project", str(root)])
+    assert inspect.exit_code == 0 and "0 errors" in inspect.output, inspect.output
+    sql = cli.invoke(main, ["query", "shop/customers", "--fields", "customers.big_order_count", "--project", str(root)])
+    assert sql.exit_code == 0 and "2" in sql.output, sql.output  # orders 1 and 2 are over 8
+    validate = cli.invoke(main, ["validate", "--project", str(root)])
+    assert validate.exit_code == 0, validate.output
+    run().assert_outcomes(passed=1)  # sql[shop/customers]

@@ -9,6 +9,7 @@ The JSON form (:func:`report_json`) is a stable contract shared with ``validate`
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import fnmatch
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +26,11 @@ from pytest_looker.workspace import Workspace
 
 @dataclass(frozen=True)
 class Failure:
-    """One field that does not compile or does not run, where it is defined and why."""
+    """One field that does not compile or does not run, where it is defined and why.
+
+    ``cause`` is where the error itself points when that is not the field (an ``always_filter``
+    naming an unknown field): when every field fails for it, the one failure is reported there.
+    """
 
     model: str
     explore: str
@@ -33,6 +38,7 @@ class Failure:
     file: str | None
     line: int | None
     message: str
+    cause: Location | None = dataclasses.field(default=None, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -205,16 +211,19 @@ def _compile_each(workspace: Workspace, explore: Explore, fields: list[tuple[str
         try:
             compile_names([name])
         except LookerError as exc:
-            failures.append(_failure(explore, name, field, exc.message))
+            failures.append(_failure(explore, name, field, exc))
     return _one_cause(explore, fields, failures)
 
 
 def _one_cause(explore: Explore, fields: list[tuple[str, Field]], failures: list[Failure]) -> list[Failure]:
     """When every field fails with one message, the problem is the explore's (a missing user
-    attribute, a broken sql_always_where...): reported once, at the explore."""
+    attribute, a broken sql_always_where...): reported once, where the error points (else at the
+    explore)."""
     messages = {f.message for f in failures}
     if len(fields) > 1 and len(failures) == len(fields) and len(messages) == 1:
-        return [_explore_failure(explore, f"every field fails: {messages.pop()}", None)]
+        causes = {f.cause for f in failures}
+        cause = causes.pop() if len(causes) == 1 else None
+        return [_explore_failure(explore, f"every field fails: {messages.pop()}", cause)]
     return failures
 
 
@@ -243,7 +252,7 @@ def _bisect(
                 continue
             if len(group) == 1:
                 name, field = group[0]
-                failures.append(_failure(explore, name, field, error.message))
+                failures.append(_failure(explore, name, field, error))
                 continue
             middle = len(group) // 2
             next_round.extend([group[:middle], group[middle:]])
@@ -252,5 +261,6 @@ def _bisect(
     return failures, queries
 
 
-def _failure(explore: Explore, name: str, field: Field, message: str) -> Failure:
-    return Failure(explore.model, explore.name, name, field.location.file, field.location.line, message)
+def _failure(explore: Explore, name: str, field: Field, error: LookerError) -> Failure:
+    where = field.location
+    return Failure(explore.model, explore.name, name, where.file, where.line, error.message, error.location)
