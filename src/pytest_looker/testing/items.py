@@ -10,6 +10,7 @@ report and JUnit XML (``user_properties``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -183,7 +184,12 @@ class SpecItem(LookerItem):
         self.spec = spec
 
     def runtest(self) -> None:
-        self.report(run_spec(self.workspace, self.spec))
+        outcome = run_spec(self.workspace, self.spec)
+        if self.spec.severity == "warn" and outcome.failed:
+            outcome = dataclasses.replace(
+                outcome, problems=(), warnings=(*outcome.warnings, f"fails (severity: warn):\n{outcome.report()}")
+            )
+        self.report(outcome)
 
 
 class SqlValidationItem(LookerItem):
@@ -317,7 +323,12 @@ class SpecFile(pytest.File):
             yield SpecItem.from_parent(self, name="<spec>", target=target, spec=broken)
             return
         for spec in specs:
-            yield SpecItem.from_parent(self, name=spec.name, target=_spec_item_target(spec), spec=spec)
+            item = SpecItem.from_parent(self, name=spec.name, target=_spec_item_target(spec), spec=spec)
+            if spec.skip is not None:
+                item.add_marker(pytest.mark.skip(reason=spec.skip))
+            if spec.xfail is not None:
+                item.add_marker(pytest.mark.xfail(reason=spec.xfail, raises=LookerFailure))
+            yield item
 
 
 def _spec_item_target(spec: UnitSpec) -> Target:
