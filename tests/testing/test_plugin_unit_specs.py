@@ -152,9 +152,7 @@ tests:
 """
 
 
-def test_typos_in_given_tables_columns_views_fields_and_explores_fail_with_did_you_mean(
-    shop: Shop, run: Run
-) -> None:
+def test_typos_in_given_tables_columns_views_fields_and_explores_fail_with_did_you_mean(shop: Shop, run: Run) -> None:
     # Before: the misspelt column became NULL, the sum 0, and the (wrong) expectation of 0 passed.
     shop(files={"typos.lkmltest.yml": TYPOS})
     result = run("typos.lkmltest.yml")
