@@ -181,3 +181,36 @@ def test_the_json_export_can_be_reverified_offline(project: Project, run: Run, c
     assert document["verification"]["ok"] is True and document["runs"][0]["summary"]["counts"] == {"passed": 1}
     assert [c["explore"] for c in document["runs"][0]["coverage"]] == ["customers", "orders"]
     assert document["runs"][0]["coverage"][0]["covered"] is False  # deselected: shown as untested
+
+
+def test_a_replayed_run_is_recorded_as_a_replay_not_as_the_database(project: Project, run: Run, cli: Cli) -> None:
+    root = project()
+    run("--looker-record=once", "-k", "order_count_is_four").assert_outcomes(passed=1)
+    replayed = run("--looker-record=none", "-k", "order_count_is_four")
+    replayed.assert_outcomes(passed=1)
+    assert "backend=replay (record=none: recordings of duckdb, nothing live)" in replayed.stdout.str()
+    runs = [b for b in records(log_path(root)) if b["type"] == "run"]
+    assert runs[0]["backend"]["name"] == "duckdb (record=once)"
+    assert (runs[1]["backend"]["name"], runs[1]["backend"]["replayed_from"]) == ("replay", "duckdb")
+    shown = cli("audit", "show", "--log", str(log_path(root)), "--run", runs[1]["run_id"][:8])
+    assert "backend replay" in shown.output
+
+
+def test_collect_only_is_not_recorded_as_a_run(project: Project, run: Run) -> None:
+    root = project()
+    result = run("--collect-only", "-q")
+    assert "audit: not recorded: --collect-only runs no test" in result.stdout.str()
+    assert not log_path(root).exists()
+    run("-k", "order_count_is_four")
+    assert [b["type"] for b in records(log_path(root))] == ["run", "item"]
+
+
+def test_the_log_directory_ignores_itself_in_git(project: Project, run: Run) -> None:
+    import subprocess
+
+    root = project()
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    run("-k", "order_count_is_four")
+    assert (root / ".pytest-looker" / ".gitignore").read_text().splitlines()[-1] == "*"
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True)
+    assert ".pytest-looker" not in status.stdout

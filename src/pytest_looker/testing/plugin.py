@@ -158,9 +158,11 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         return None
     s = state.settings
     backend = s.backend
-    if s.record.mode is not None:
+    if s.record.mode == "none":
+        backend = f"replay (record=none: recordings of {s.backend}, nothing live)"
+    elif s.record.mode is not None:
         backend += f" (record={s.record.mode})"
-    if s.backend == "duckdb":
+    if s.backend == "duckdb" and s.record.mode != "none":
         backend += f" ({s.duckdb})" if s.duckdb else " (in memory)"
         if s.seeds:
             backend += f", seeds {s.seeds}"
