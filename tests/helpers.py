@@ -149,6 +149,7 @@ CUSTOMERS_CSV = """id,name
 SHOP_SETTINGS = """
 [tool.pytest-looker]
 project = "."
+dialect = "duckdb"
 seeds = "seeds"
 now = "2025-01-01T00:00:00Z"
 """

@@ -85,4 +85,17 @@ def test_diff_prints_the_blast_radius(repo: Path, monkeypatch: pytest.MonkeyPatc
 def test_a_bad_ref_is_a_usage_error(repo: Path, pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*FAST, "--collect-only", "-q", "--looker-changed-since", "no-such-ref")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--looker-changed-since no-such-ref: git rev-parse*"])
+    result.stderr.fnmatch_lines(
+        ["*--looker-changed-since no-such-ref: git ref 'no-such-ref' is not a commit of the repository*"]
+    )
+    assert "known refs: master" in result.stderr.str() or "known refs: main" in result.stderr.str()
+
+
+def test_diff_with_a_ref_the_checkout_lacks_says_which_and_how_to_fetch(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["diff", "origin/main"])
+    assert result.exit_code == 2
+    assert "git ref 'origin/main' is not a commit of the repository" in result.output
+    assert "fetch-depth: 0" in result.output and "failed: 1" not in result.output

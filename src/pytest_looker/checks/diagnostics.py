@@ -16,8 +16,9 @@ from pathlib import Path
 from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.errors import Location
 from pytest_looker.lookml.model import Diagnostic, Project, Severity
+from pytest_looker.settings import Settings
 
-__all__ = ["anchor_file", "diagnostics_by_file", "diagnostics_outcome", "diagnostics_target"]
+__all__ = ["anchor_file", "diagnostics_by_file", "diagnostics_outcome", "diagnostics_target", "settings_diagnostics"]
 
 
 def anchor_file(project: Project, root: Path) -> str | None:
@@ -28,11 +29,36 @@ def anchor_file(project: Project, root: Path) -> str | None:
     return models[0] if models else None
 
 
-def diagnostics_by_file(project: Project, root: Path) -> Mapping[str, tuple[Diagnostic, ...]]:
-    """Every diagnostic of the project keyed by the project file it is reported with."""
+def settings_diagnostics(project: Project, settings: Settings) -> list[Diagnostic]:
+    """Warnings about how the settings read the project: a model whose connection no setting maps
+    to a dialect has its SQL read as DuckDB's, which is wrong for a BigQuery or Snowflake project
+    and must not happen silently."""
+    if settings.dialect_set:
+        return []
+    found = []
+    for model in project.models.values():
+        name = model.connection
+        entry = settings.connections.get(name or "")
+        if name and (entry is None or entry.dialect is None):
+            found.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    f"model {model.name!r} uses connection {name!r}, which no setting maps to a dialect: its SQL"
+                    f" is read as {settings.dialect}'s (set [tool.pytest-looker.connections.{name}] dialect ="
+                    " '...', or dialect = '...')",
+                    model.location,
+                )
+            )
+    return found
+
+
+def diagnostics_by_file(
+    project: Project, root: Path, extra: Sequence[Diagnostic] = ()
+) -> Mapping[str, tuple[Diagnostic, ...]]:
+    """Every diagnostic of the project (and ``extra`` ones) keyed by the project file it is reported with."""
     anchor = anchor_file(project, root)
     grouped: dict[str, list[Diagnostic]] = {}
-    for diagnostic in project.diagnostics:
+    for diagnostic in (*project.diagnostics, *extra):
         file = diagnostic.location.file
         if not (root / file).is_file():
             if anchor is None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from pytest_looker.checks.diagnostics import settings_diagnostics
+from pytest_looker.checks.hints import setup_hint
 from pytest_looker.checks.validation import Failure, ValidationReport, select_explores, validate_explore
 from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
@@ -45,6 +47,8 @@ def validate(
     workspace = open_workspace(project_dir, include_hidden=include_hidden)
     hidden = workspace.settings.include_hidden
     selected = [s for chunk in selectors for s in chunk.split()] or list(workspace.settings.explores)
+    for warning in settings_diagnostics(workspace.project, workspace.settings):
+        click.echo(f"pytest-looker: {warning}", err=True)
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
         _print_report(report, output_format, None)
@@ -52,6 +56,9 @@ def validate(
     with on_duckdb_file(workspace, duckdb_file) as running:
         show = output_format == "text"
         report, per_explore = _validate_with_progress(running, selected, hidden, show)
+        hint = setup_hint(running.settings, (f.message for f in report.failures))
+    if hint and output_format == "text":
+        click.echo(hint, err=True)
     _print_report(report, output_format, per_explore)
 
 

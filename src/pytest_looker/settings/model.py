@@ -114,6 +114,8 @@ class Settings:
     source: Path | None = None
     project: Path | None = None
     dialect: str = "duckdb"
+    #: Whether ``dialect`` was set (file, variable or option) rather than defaulted.
+    dialect_set: bool = False
     connections: Mapping[str, Connection] = field(default_factory=frozen)
     backend: str = "duckdb"
     duckdb: Path | None = None

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pytest
 
 from pytest_looker.checks.datatests import data_test_target, run_data_test
-from pytest_looker.checks.diagnostics import diagnostics_by_file, diagnostics_outcome, diagnostics_target
+from pytest_looker.checks.diagnostics import (
+    diagnostics_by_file,
+    diagnostics_outcome,
+    diagnostics_target,
+    settings_diagnostics,
+)
+from pytest_looker.checks.hints import setup_hint
 from pytest_looker.checks.keys import keys_target, primary_key_check, relationship_check, relationships_target
 from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.checks.specs import SpecError, UnitSpec, load_specs, run_spec, spec_target
@@ -131,7 +137,8 @@ class LookerItem(pytest.Item):
         if outcome.skipped is not None and not outcome.problems:
             pytest.skip(f"[{self.kind}] {outcome.skipped}")
         if outcome.problems:
-            raise LookerFailure(outcome.report())
+            hint = setup_hint(self.workspace.settings, (p.message for p in outcome.problems))
+            raise LookerFailure(outcome.report() + (f"\n\n{hint}" if hint else ""))
 
 
 class LookMLDiagnosticsItem(LookerItem):
@@ -158,7 +165,12 @@ def diagnostics_items(parent: pytest.File, file: str, workspace: Workspace) -> I
 
 def workspace_diagnostics(workspace: Workspace) -> dict[str, tuple[Diagnostic, ...]]:
     """The project's diagnostics by file, computed once per workspace."""
-    return workspace.cached("testing.diagnostics", lambda: dict(diagnostics_by_file(workspace.project, workspace.root)))
+
+    def build() -> dict[str, tuple[Diagnostic, ...]]:
+        extra = settings_diagnostics(workspace.project, workspace.settings)
+        return dict(diagnostics_by_file(workspace.project, workspace.root, extra))
+
+    return workspace.cached("testing.diagnostics", build)
 
 
 class DataTestItem(LookerItem):

@@ -90,6 +90,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "looker(env=None, backend=None): run this test's `looker` fixture on another environment or backend.",
     )
+    if config.option.help:
+        return  # pytest --help shows the options; it must work whatever the settings say
     cwd = config.invocation_params.dir
     options = _options(config)
     environment = config.getoption("looker_env")
