@@ -150,3 +150,23 @@ def test_hidden_fields_follow_one_rule_in_validate_and_pytest(shop: Shop, run: R
     run("shop.model.lkml", "--looker-explores", "shop/orders").assert_outcomes(passed=1)
     # ... and the option turns it back on for one run.
     run("shop.model.lkml", "--looker-explores", "shop/orders", "--looker-include-hidden").assert_outcomes(failed=1)
+
+
+IGNORED = """
+  dimension: tagged {
+    tags: ["ci: ignore"]
+    sql: ${TABLE}.tagged_missing ;;
+  }
+
+  dimension: commented {
+    # spectacles: ignore
+    sql: ${TABLE}.commented_missing ;;
+  }
+"""
+
+
+def test_ignore_tags_and_comments_skip_a_field_in_validate_and_pytest(shop: Shop, run: Run) -> None:
+    root = shop(extra_fields=IGNORED)
+    validate = CliRunner().invoke(main, ["validate", "--project", str(root)])
+    assert validate.exit_code == 0, validate.output
+    run("shop.model.lkml").assert_outcomes(passed=2)

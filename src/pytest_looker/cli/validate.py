@@ -51,6 +51,7 @@ def validate(
         click.echo(f"pytest-looker: {warning}", err=True)
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
+        _annotate(workspace, report, output_format)
         _print_report(report, output_format, None)
         return
     with on_duckdb_file(workspace, duckdb_file) as running:
@@ -59,7 +60,21 @@ def validate(
         hint = setup_hint(running.settings, (f.message for f in report.failures))
     if hint and output_format == "text":
         click.echo(hint, err=True)
+    _annotate(workspace, report, output_format)
     _print_report(report, output_format, per_explore)
+
+
+def _annotate(workspace: Workspace, report: ValidationReport, output_format: str) -> None:
+    """In GitHub Actions (or with annotations = "github"): one annotation per failure at its
+    file:line, on stdout where the runner reads workflow commands (not in JSON output)."""
+    from pytest_looker.testing.ci import CiProblem, annotations_enabled, github_annotation, repository_path
+
+    if output_format != "text" or not annotations_enabled(workspace.settings.annotations):
+        return
+    for failure in report.failures:
+        path = repository_path(workspace.root / failure.file) if failure.file else None
+        title = f"[sql] {failure.model}/{failure.explore} {failure.field}"
+        click.echo(github_annotation(CiProblem("error", title, failure.message, path, failure.line)))
 
 
 def _validate_with_progress(

@@ -130,6 +130,8 @@ class Settings:
     check_keys: bool = False
     explores: tuple[str, ...] = ()
     include_hidden: bool = True
+    annotations: str = "auto"
+    summary: Path | None = None
     environment: str | None = None
     environments: tuple[str, ...] = ()
     looker: LookerSettings = field(default_factory=LookerSettings)
