@@ -189,3 +189,16 @@ def test_a_reference_through_a_join_alias_is_valid_everywhere(shop: Shop, run: R
     validate = cli.invoke(main, ["validate", "--project", str(root)])
     assert validate.exit_code == 0, validate.output
     run().assert_outcomes(passed=1)  # sql[shop/customers]
+
+
+def test_a_stray_closing_brace_that_drops_fields_is_an_error(shop: Shop, run: Run) -> None:
+    # lkml accepts the stray '}': the fields after it would silently leave the view.
+    from helpers import SHOP_CUSTOMERS
+
+    stray = SHOP_CUSTOMERS.replace("    sql: ${TABLE}.id ;;\n  }", "    sql: ${TABLE}.id ;;\n  }\n}", 1)
+    shop(files={"views/customers.view.lkml": stray})
+    result = run("views")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "views/customers.view.lkml:11: dimension 'name' is outside any view" in out
+    assert "measure 'count' is outside any view" in out
