@@ -10,10 +10,10 @@ with expectations counted independently from the files.
 from __future__ import annotations
 
 import re
-from json import loads as json_loads
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from json import loads as json_loads
 from pathlib import Path
 from typing import Any
 

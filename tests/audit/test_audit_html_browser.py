@@ -46,6 +46,7 @@ def render(html: Path, tmp_path: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_the_html_report_renders_summary_failures_and_sql(project: Project, run: Run, cli: Cli, tmp_path: Path) -> None:
     chromium = _chromium()
     assert chromium
@@ -68,6 +69,7 @@ def test_the_html_report_renders_summary_failures_and_sql(project: Project, run:
     assert "<img" not in dom and "<script" not in dom and "<b>bold" not in dom
 
 
+@pytest.mark.slow
 def test_a_tampered_log_says_so_first(project: Project, run: Run, cli: Cli, tmp_path: Path) -> None:
     import sqlite3
 

@@ -77,6 +77,7 @@ def test_every_run_appends_to_the_same_chain(project: Project, run: Run, cli: Cl
     assert "FAILED tests/data.lkml::shop/big_orders [lookml-test]" in detail.output
 
 
+@pytest.mark.slow
 def test_xdist_workers_produce_one_intact_chain(project: Project, pytester: pytest.Pytester, cli: Cli) -> None:
     root = project(files={"test_python.py": PYTHON_TESTS})
     result = pytester.runpytest_subprocess(*FAST, "-n", "2")

@@ -116,6 +116,7 @@ def test_once_new_episodes_and_all_have_pytest_recording_semantics(
     assert len(third[("orders.id",)]["rows"]) == 5
 
 
+@pytest.mark.slow
 def test_two_xdist_workers_record_into_one_cassette_file(shop: Shop, run: Run) -> None:
     pytest.importorskip("xdist")
     tests = "\n".join(

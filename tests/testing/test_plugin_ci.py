@@ -74,6 +74,7 @@ def test_outside_github_nothing_is_annotated_unless_asked(shop: Shop, run: Run, 
     assert _annotations(off.stdout.str()) == []
 
 
+@pytest.mark.slow
 def test_the_markdown_summary_file_for_any_ci_with_xdist(shop: Shop, pytester: pytest.Pytester) -> None:
     shop(extra_fields=BROKEN)
     result = pytester.runpytest_subprocess(

@@ -91,6 +91,7 @@ def _outcomes(stdout: str) -> dict[str, str]:
     return {name: outcome for outcome, name in found}
 
 
+@pytest.mark.slow
 def test_xdist_gives_the_same_outcomes(shop: Shop, pytester: pytest.Pytester) -> None:
     shop(
         relationship="many_to_one",
@@ -108,6 +109,7 @@ def test_xdist_gives_the_same_outcomes(shop: Shop, pytester: pytest.Pytester) ->
     parallel.stdout.fnmatch_lines(["relationships *1 passed, 1 failed"])
 
 
+@pytest.mark.slow
 def test_cli_test_runs_pytest_on_the_project_and_passes_the_exit_code(shop: Shop) -> None:
     root = shop()
     passing = subprocess.run(

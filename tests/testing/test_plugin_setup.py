@@ -38,6 +38,7 @@ def test_no_seeds_says_how_to_get_data(shop: Shop, run: Run) -> None:
     assert validate.exit_code == 1 and "hint: no seeds" in validate.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pyproject", [None, '[tool.pytest-looker]\nbakend = "x"\n'], ids=["no-project", "bad-setting"])
 def test_cli_test_help_works_anywhere(tmp_path: Path, pyproject: str | None, clean_env: None) -> None:
     if pyproject is not None:
