@@ -1,8 +1,6 @@
-"""Git branch endpoints; changing branches needs the ``dev`` workspace, as in Looker."""
+"""Git branch endpoints; changing branches needs the ``dev`` workspace, as in Looker (see :mod:`..git`)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -44,34 +42,20 @@ async def _branch_body(request: Request) -> tuple[str, str | None]:
     return body["name"], ref or None
 
 
-def _with_engine_reload(state: Emulator, work: Any) -> Any:
-    """Run a branch change under the engine lock and reload the project (files changed)."""
-
-    def run() -> Any:
-        result = work()
-        state.engine.reload()
-        return result
-
-    return state.engine.locked(run)
-
-
 async def current_branch(request: Request) -> Response:
-    """The checked-out branch in dev; the production branch in production."""
+    """The production branch in production; the dev clone's checked-out branch in dev."""
     state, session = await _checked(request)
-    if session.workspace_id != "dev" and state.git.production_branch:
-        production = state.git.production_branch
-        return json_response(await blocking(state.git.branch, production))
-    return json_response(await blocking(state.git.current_branch))
+    return json_response(await blocking(state.trees.current, session.workspace_id))
 
 
 async def all_branches(request: Request) -> Response:
     state, _ = await _checked(request)
-    return json_response(await blocking(state.git.branches))
+    return json_response(await blocking(state.trees.branches))
 
 
 async def find_branch(request: Request) -> Response:
     state, _ = await _checked(request)
-    return json_response(await blocking(state.git.branch, path_param(request, "branch_name")))
+    return json_response(await blocking(state.trees.branch, path_param(request, "branch_name")))
 
 
 async def update_branch(request: Request) -> Response:
@@ -79,32 +63,40 @@ async def update_branch(request: Request) -> Response:
     state, session = await _checked(request)
     _require_dev(session)
     name, ref = await _branch_body(request)
-    git = state.git
-    work = (lambda: git.reset_to(name, ref)) if ref else (lambda: git.checkout(name))
-    return json_response(await blocking(_with_engine_reload, state, work))
+    trees = state.trees
+    if ref:
+        return json_response(await blocking(trees.reset_to, name, ref))
+    return json_response(await blocking(trees.checkout, name))
 
 
 async def create_branch(request: Request) -> Response:
-    """``POST``: create a branch at ``ref`` (default HEAD) and check it out; 409 if it exists."""
+    """``POST``: create a branch at ``ref`` (default: the current one) and check it out; 409 if it exists."""
     state, session = await _checked(request)
     _require_dev(session)
     name, ref = await _branch_body(request)
-    return json_response(await blocking(_with_engine_reload, state, lambda: state.git.create(name, ref)))
+    return json_response(await blocking(state.trees.create, name, ref))
 
 
 async def delete_branch(request: Request) -> Response:
     state, session = await _checked(request)
     _require_dev(session)
-    name = path_param(request, "branch_name")
-    await blocking(state.git.delete, name)
+    await blocking(state.trees.delete, path_param(request, "branch_name"))
     return no_content()
 
 
 async def reset_to_remote(request: Request) -> Response:
-    """No remote in the emulator: the branch already equals it (204), in dev mode only."""
+    """Reset the dev branch to the project directory's branch of that name (dev mode), 204."""
     state, session = await _checked(request)
     _require_dev(session)
-    await blocking(state.git.require)
+    await blocking(state.trees.reset_to_remote)
+    return no_content()
+
+
+async def reset_to_production(request: Request) -> Response:
+    """Reset the dev branch to the production branch's commit (dev mode), 204."""
+    state, session = await _checked(request)
+    _require_dev(session)
+    await blocking(state.trees.reset_to_production)
     return no_content()
 
 
@@ -118,4 +110,5 @@ def routes() -> list[Route]:
         Route(f"{base}/git_branch/{{branch_name:path}}", find_branch, methods=["GET"]),
         Route(f"{base}/git_branch/{{branch_name:path}}", delete_branch, methods=["DELETE"]),
         Route(f"{base}/reset_to_remote", reset_to_remote, methods=["POST"]),
+        Route(f"{base}/reset_to_production", reset_to_production, methods=["POST"]),
     ]
