@@ -58,7 +58,7 @@ class Git:
             raise ApiError(500, f"git failed: {type(exc).__name__}") from None
         if check and done.returncode != 0:
             last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
-            raise ApiError(422, f"git {args[0]} failed: {last}")
+            raise ApiError(400, f"git {args[0]} failed: {last}")
         return done
 
     def out(self, *args: str) -> str:
@@ -223,16 +223,18 @@ class ProjectTrees:
             return self._changed()
 
     def delete(self, name: str) -> None:
-        """Delete a dev branch that is neither checked out nor the production branch."""
+        """Delete a dev branch that is neither checked out nor the production branch (400 otherwise:
+        the spec declares no 422 here)."""
         with self._lock:
             git = self._ensure_dev()
-            self._check_name(git, name)
+            if git("check-ref-format", "--branch", name, check=False).returncode != 0 or name.startswith("-"):
+                raise ApiError(400, f"invalid branch name {name!r}")
             if name == self.production_branch:
-                raise validation_error("name", f"cannot delete the production branch {name!r}")
+                raise ApiError(400, f"cannot delete the production branch {name!r}")
             if git.sha(f"refs/heads/{name}") is None:
                 raise ApiError(404, f"branch {name!r} not found")
             if name == git.head_name():
-                raise validation_error("name", f"cannot delete the checked-out branch {name!r}")
+                raise ApiError(400, f"cannot delete the checked-out branch {name!r}")
             git("branch", "--quiet", "-D", name)
 
     def reset_to_remote(self) -> None:

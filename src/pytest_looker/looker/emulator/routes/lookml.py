@@ -73,7 +73,7 @@ async def one_explore(request: Request) -> Response:
         try:
             return explore_json(project, model, explore, engine.dialect_for(model_name), attributes)
         except LookerError as exc:
-            raise ApiError(422, str(exc)) from None
+            raise ApiError(400, str(exc)) from None
 
     def work() -> dict[str, Any]:
         # Built once per loaded project: the fields' SQL is compiled for those without sql:.

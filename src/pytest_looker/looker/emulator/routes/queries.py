@@ -143,7 +143,7 @@ async def multi_results(request: Request) -> Response:
     authenticate(request)
     ids = csv_param(request, "query_task_ids")
     if not ids:
-        raise validation_error("query_task_ids", "query_task_ids is required", "missing_field")
+        raise ApiError(400, "query_task_ids is required")
     return json_response(emulator(request).tasks.multi_results(ids))
 
 
