@@ -92,26 +92,23 @@ def validate_project(engine: Engine) -> dict[str, Any]:
             )
             for d in project.diagnostics
         ]
-        # A field the loader already reported (same file:line) is not reported twice.
-        seen: set[tuple[str | None, int | None]] = {(d.location.file, d.location.line) for d in project.errors}
+        # A field the loader already reported (same file:line) is not reported twice; its
+        # report gains the model, explore and field the validation found it in.
+        reported = {(e["file_path"], e["line_number"]): e for e in errors if e["severity"] == "error"}
         for model in project.models.values():
             report = validate(validating, [f"{model.name}/*"])
             for failure in report.failures:
-                key = (failure.file, failure.line)
-                if key in seen:
-                    continue
-                seen.add(key)
                 where = Location(failure.file, failure.line) if failure.file else None
-                errors.append(
-                    project_error(
-                        project,
-                        failure.message,
-                        where,
-                        model=failure.model,
-                        explore=failure.explore,
-                        field=None if failure.field == "*" else failure.field,
-                    )
+                field = None if failure.field == "*" else failure.field
+                key = (f"{project_id(project)}/{failure.file}" if failure.file else None, failure.line)
+                known = reported.get(key)
+                if known is not None:
+                    known.update(field_name=known["field_name"] or field, explore=known["explore"] or failure.explore)
+                    continue
+                reported[key] = project_error(
+                    project, failure.message, where, model=failure.model, explore=failure.explore, field=field
                 )
+                errors.append(reported[key])
         return digest, errors
 
     digest, errors = engine.locked(work)
