@@ -40,7 +40,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("emulator-git")
     root = base / "shop"
     (root / "views").mkdir(parents=True)
-    (root / "manifest.lkml").write_text('project_name: "shop"\n')
+    (root / "manifest.lkml").write_text('project_name: "shop"\nlocal_dependency: { project: "shared_views" }\n')
     (root / "shop.model.lkml").write_text(MODEL)
     (root / "views" / "items.view.lkml").write_text(VIEW)
     git(root, "init", "--quiet", "-b", "main")
@@ -206,3 +206,23 @@ def test_a_project_that_is_not_a_repository_has_a_read_only_production_branch(
         assert sdk.git_branch("shop").ref == branch.ref
         with pytest.raises(sdk_error.SDKError, match="not the top of a git repository"):
             sdk.create_git_branch("shop", models.WriteGitBranch(name="x"))
+
+
+def test_imported_projects_have_branches_as_names_only(sdk: looker_sdk.methods40.Looker40SDK) -> None:
+    """Spectacles makes temporary branches in imported projects in dev mode: accepted, no effect."""
+    assert sdk.git_branch("shared_views").name == "main"
+    with pytest.raises(sdk_error.SDKError):
+        sdk.git_branch("not_imported")
+    sdk.update_session(models.WriteApiSession(workspace_id="dev"))
+    try:
+        sdk.update_git_branch("shop", models.WriteGitBranch(name="feature"))
+        sdk.create_git_branch("shared_views", models.WriteGitBranch(name="tmp_spectacles_import"))
+        sdk.update_git_branch("shared_views", models.WriteGitBranch(name="tmp_spectacles_import", ref="origin/main"))
+        assert sdk.git_branch("shared_views").name == "tmp_spectacles_import"
+        assert sdk.git_branch("shop").name == "feature"  # the main project's dev branch did not move
+        sdk.update_git_branch("shared_views", models.WriteGitBranch(name="main"))
+        sdk.delete_git_branch("shared_views", "tmp_spectacles_import")
+        assert [b.name for b in sdk.all_git_branches("shared_views")] == ["main"]
+        sdk.update_git_branch("shop", models.WriteGitBranch(name="main"))
+    finally:
+        sdk.update_session(models.WriteApiSession(workspace_id="production"))

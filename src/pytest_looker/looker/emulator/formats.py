@@ -64,6 +64,9 @@ CONTENT_TYPES = {
 ERROR_CARRYING = frozenset({"json", "json_bi", "json_detail"})
 
 NO_FIELDS = "Must query at least one dimension or measure"
+#: How Looker names databases in its error messages.
+_DATABASE_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "bigquery": "Google BigQuery Standard SQL",
+                   "snowflake": "Snowflake", "redshift": "Amazon Redshift", "databricks": "Databricks"}  # fmt: skip
 _FALSE = "(1 = 2)"
 _LINE = re.compile(r"LINE (\d+):[^\n]*\n( *)\^")
 
@@ -124,8 +127,8 @@ def run_write(
         result = engine.run(compiled)
     except LookerError as exc:
         shown = _shown_sql(engine, query, constant, compiled)
-        dialect = engine.dialect_for(query.model)
-        message = f"The {dialect} database encountered an error while running this query."
+        database = _DATABASE_NAMES.get(compiled.dialect, compiled.dialect)  # the one that ran it
+        message = f"The {database} database encountered an error while running this query."
         failure = Failure(message, str(exc), shown)
         return _failed(engine, write, query, result_format, failure, started, profile, run_id)
     columns = list(result.columns)

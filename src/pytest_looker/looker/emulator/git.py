@@ -12,6 +12,9 @@ changes what production serves. The emulator follows that with two trees:
   means "reset to the project directory's branch". Each branch change fetches first, so new
   commits in the project directory are seen.
 
+Projects the main one imports (``local_dependency``) get branches that exist only as names
+(:class:`ImportedBranches`): clients make temporary branches in them too.
+
 A project directory that is not the top of a git repository (an example inside a tool's
 repository, an export) has one read-only pseudo branch, ``main``, whose ``ref`` is the digest of
 its files; branch changes then answer 400 naming the reason.
@@ -23,6 +26,7 @@ passed after ``--`` or as a full ``refs/heads/`` name: never as an option.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import subprocess
 import tempfile
@@ -320,3 +324,64 @@ class ProjectTrees:
             raise validation_error("name", f"invalid branch name {name!r}")
         if git("check-ref-format", "--branch", name, check=False).returncode != 0:
             raise validation_error("name", f"invalid branch name {name!r}")
+
+
+class ImportedBranches:
+    """Branches of a project the main one imports (``local_dependency``), as clients see them.
+
+    Looker keeps imported projects as projects of their own, and clients such as Spectacles make
+    temporary branches in them in dev mode. The emulator serves an import's files as part of the
+    main project, as found on disk, so these branches exist only as names: changing them is
+    accepted and changes nothing that is served.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._ref = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()
+        self._branches = {PSEUDO_BRANCH}
+        self._current = PSEUDO_BRANCH
+        self._lock = threading.Lock()
+
+    def _json(self, name: str) -> dict[str, Any]:
+        return branch_json(name, self._ref, commit_at=0, production=name == PSEUDO_BRANCH)
+
+    def current(self, workspace_id: str) -> dict[str, Any]:
+        return self._json(self._current if workspace_id == "dev" else PSEUDO_BRANCH)
+
+    def branches(self) -> list[dict[str, Any]]:
+        return [self._json(name) for name in sorted(self._branches)]
+
+    def branch(self, name: str) -> dict[str, Any]:
+        if name not in self._branches:
+            raise ApiError(404, f"branch {name!r} not found")
+        return self._json(name)
+
+    def checkout(self, name: str) -> dict[str, Any]:
+        with self._lock:
+            self.branch(name)
+            self._current = name
+            return self._json(name)
+
+    def reset_to(self, name: str, ref: str) -> dict[str, Any]:
+        return self.checkout(name)
+
+    def create(self, name: str, ref: str | None) -> dict[str, Any]:
+        with self._lock:
+            if name in self._branches:
+                raise ApiError(409, f"branch {name!r} already exists")
+            self._branches.add(name)
+            self._current = name
+            return self._json(name)
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            self.branch(name)
+            if name in (PSEUDO_BRANCH, self._current):
+                raise ApiError(400, f"cannot delete the production or checked-out branch {name!r}")
+            self._branches.discard(name)
+
+    def reset_to_remote(self) -> None:
+        return None
+
+    def reset_to_production(self) -> None:
+        return None

@@ -10,7 +10,7 @@ from pytest_looker.looker.emulator.content import Content, load_content
 from pytest_looker.looker.emulator.engine import Engine
 from pytest_looker.looker.emulator.errors import ApiError
 from pytest_looker.looker.emulator.faults import FaultInjector
-from pytest_looker.looker.emulator.git import ProjectTrees
+from pytest_looker.looker.emulator.git import ImportedBranches, ProjectTrees
 from pytest_looker.looker.emulator.metadata import project_id
 from pytest_looker.looker.emulator.queries import QueryStore
 from pytest_looker.looker.emulator.settings import EmulatorSettings
@@ -26,6 +26,7 @@ class Emulator:
         self.engine = Engine(settings)
         self.trees = ProjectTrees(self.engine, self._dev_engine)
         self.queries = QueryStore()
+        self._imports: dict[str, ImportedBranches] = {}
         self.tasks = TaskManager(delay_ms=settings.faults.query_delay_ms)
         self.faults = FaultInjector(settings.faults)
         self.content: Content = load_content(settings.content, self.engine.root, self.queries.create)
@@ -42,6 +43,15 @@ class Emulator:
 
     def project_id(self) -> str:
         return self.engine.locked(lambda: project_id(self.engine.project))
+
+    def branches_of(self, requested: str) -> ProjectTrees | ImportedBranches:
+        """The branches of this emulator's project or of a project it imports; 404 otherwise."""
+        if requested == self.project_id():
+            return self.trees
+        imported = self.engine.locked(lambda: {d.project for d in self.engine.project.manifest.local_dependencies})
+        if requested not in imported:
+            raise ApiError(404, "Not found")
+        return self._imports.setdefault(requested, ImportedBranches(requested))
 
     def check_project(self, requested: str) -> None:
         """404 unless ``requested`` is this emulator's project."""

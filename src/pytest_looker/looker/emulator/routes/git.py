@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from pytest_looker.looker.emulator.auth import ApiSessionState
 from pytest_looker.looker.emulator.errors import ApiError, validation_error
+from pytest_looker.looker.emulator.git import ImportedBranches, ProjectTrees
 from pytest_looker.looker.emulator.routes.common import (
     authenticate,
     blocking,
@@ -17,14 +18,13 @@ from pytest_looker.looker.emulator.routes.common import (
     no_content,
     path_param,
 )
-from pytest_looker.looker.emulator.state import Emulator
 
 
-async def _checked(request: Request) -> tuple[Emulator, ApiSessionState]:
+async def _checked(request: Request) -> tuple[ProjectTrees | ImportedBranches, ApiSessionState]:
+    """The branches of the project in the path (this emulator's, or one it imports) and the session."""
     session = authenticate(request)
-    state = emulator(request)
-    await blocking(state.check_project, path_param(request, "project_id"))
-    return state, session
+    branches = await blocking(emulator(request).branches_of, path_param(request, "project_id"))
+    return branches, session
 
 
 def _require_dev(session: ApiSessionState) -> None:
@@ -44,59 +44,58 @@ async def _branch_body(request: Request) -> tuple[str, str | None]:
 
 async def current_branch(request: Request) -> Response:
     """The production branch in production; the dev clone's checked-out branch in dev."""
-    state, session = await _checked(request)
-    return json_response(await blocking(state.trees.current, session.workspace_id))
+    branches, session = await _checked(request)
+    return json_response(await blocking(branches.current, session.workspace_id))
 
 
 async def all_branches(request: Request) -> Response:
-    state, _ = await _checked(request)
-    return json_response(await blocking(state.trees.branches))
+    branches, _ = await _checked(request)
+    return json_response(await blocking(branches.branches))
 
 
 async def find_branch(request: Request) -> Response:
-    state, _ = await _checked(request)
-    return json_response(await blocking(state.trees.branch, path_param(request, "branch_name")))
+    branches, _ = await _checked(request)
+    return json_response(await blocking(branches.branch, path_param(request, "branch_name")))
 
 
 async def update_branch(request: Request) -> Response:
     """``PUT``: ``{"name"}`` checks out, ``{"name", "ref"}`` resets that branch to ``ref``."""
-    state, session = await _checked(request)
+    branches, session = await _checked(request)
     _require_dev(session)
     name, ref = await _branch_body(request)
-    trees = state.trees
     if ref:
-        return json_response(await blocking(trees.reset_to, name, ref))
-    return json_response(await blocking(trees.checkout, name))
+        return json_response(await blocking(branches.reset_to, name, ref))
+    return json_response(await blocking(branches.checkout, name))
 
 
 async def create_branch(request: Request) -> Response:
     """``POST``: create a branch at ``ref`` (default: the current one) and check it out; 409 if it exists."""
-    state, session = await _checked(request)
+    branches, session = await _checked(request)
     _require_dev(session)
     name, ref = await _branch_body(request)
-    return json_response(await blocking(state.trees.create, name, ref))
+    return json_response(await blocking(branches.create, name, ref))
 
 
 async def delete_branch(request: Request) -> Response:
-    state, session = await _checked(request)
+    branches, session = await _checked(request)
     _require_dev(session)
-    await blocking(state.trees.delete, path_param(request, "branch_name"))
+    await blocking(branches.delete, path_param(request, "branch_name"))
     return no_content()
 
 
 async def reset_to_remote(request: Request) -> Response:
     """Reset the dev branch to the project directory's branch of that name (dev mode), 204."""
-    state, session = await _checked(request)
+    branches, session = await _checked(request)
     _require_dev(session)
-    await blocking(state.trees.reset_to_remote)
+    await blocking(branches.reset_to_remote)
     return no_content()
 
 
 async def reset_to_production(request: Request) -> Response:
     """Reset the dev branch to the production branch's commit (dev mode), 204."""
-    state, session = await _checked(request)
+    branches, session = await _checked(request)
     _require_dev(session)
-    await blocking(state.trees.reset_to_production)
+    await blocking(branches.reset_to_production)
     return no_content()
 
 
