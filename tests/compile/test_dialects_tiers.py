@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import duckdb
 import pytest
 import sqlglot
+from golden import validate_fragment
 from sqlglot import exp
 
 from pytest_looker.compile.dialects import SUPPORTED_DIALECTS, get_dialect
@@ -43,13 +44,12 @@ def test_integer_style_ga4_block() -> None:
 
 
 def test_integer_style_width_one_tiers_match_looker_sql() -> None:
-    label, _ = get_dialect("bigquery").tier("x", [0, 1, 2, 3, 5, 10], "integer")
     looker = (
         "CASE WHEN x  < 0 THEN 'Below 0' WHEN x  = 0 THEN '0' WHEN x  = 1 THEN '1' WHEN x  = 2 THEN '2' "
         "WHEN x  >= 3 AND x  < 5 THEN '3 to 4' WHEN x  >= 5 AND x  < 10 THEN '5 to 9' "
         "WHEN x  >= 10 THEN '10 or Above' ELSE 'Undefined' END"
     )
-    assert sqlglot.parse_one(label, read="bigquery") == sqlglot.parse_one(looker, read="bigquery")
+    validate_fragment(lambda d: d.tier("x", [0, 1, 2, 3, 5, 10], "integer")[0], {"bigquery": looker})
     assert [lab for lab, _ in labels([0, 1, 2, 3, 5, 10], "integer", [-1, 0, 1, 2, 4, 9, 10])] == [
         "Below 0", "0", "1", "2", "3 to 4", "5 to 9", "10 or Above",
     ]  # fmt: skip
@@ -116,6 +116,11 @@ def test_bad_tiers(tiers: list[float], style: str, needle: str) -> None:
 
 @pytest.mark.parametrize("dialect", SUPPORTED_DIALECTS)
 @pytest.mark.parametrize("style", ["classic", "interval", "integer", "relational"])
-def test_tiers_parse_in_every_dialect(dialect: str, style: str) -> None:
-    for part in get_dialect(dialect).tier("orders.amount", [0, 10, 100], style):
-        sqlglot.parse_one(part, read=dialect)
+def test_every_dialect_labels_and_sorts_like_duckdb(dialect: str, style: str) -> None:
+    """Each dialect's CASE pair, transpiled to DuckDB, gives the labels and sort codes checked above."""
+    probes = [-5, 0, 9.5, 10, 99, 100, 1000, None]
+    label, sort = get_dialect(dialect).tier("x", [0, 10, 100], style)
+    rows = ", ".join(f"({i}, {'NULL' if v is None else v})" for i, v in enumerate(probes))
+    sql = f"SELECT {label}, {sort} FROM (VALUES {rows}) AS t(i, x) ORDER BY i"
+    got = duckdb.execute(sqlglot.transpile(sql, read=dialect, write="duckdb")[0]).fetchall()
+    assert got == labels([0, 10, 100], style, probes)

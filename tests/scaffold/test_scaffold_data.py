@@ -121,3 +121,12 @@ def test_duckdb_output_validates_and_three_part_names_are_refused(
     assert report.failures == () and report.fields > 100
     refused = cli("scaffold", "data", "--project", str(bq_project), "--duckdb", str(bq_project / "x.duckdb"))
     assert refused.exit_code == 2 and "three-part name" in refused.output
+
+
+def test_a_derived_table_reading_another_derived_table_creates_no_warehouse_table() -> None:
+    shop = Path(__file__).parents[1] / "compile" / "projects" / "shop"
+    schema = infer_schema(load_project(shop, cache_dir=None))
+    # stacked's SQL reads ${user_facts.SQL_TABLE_NAME}, itself a derived table: not a source table.
+    assert "user_facts (derived)" in schema.tables["main.orders"].readers
+    assert not any("stacked (derived)" in table.readers for table in schema.tables.values())
+    assert not [name for name in schema.tables if name.startswith("__")]

@@ -13,7 +13,7 @@ helper fields that LookML does not have, so they run on a copy of the project
   no ``fields:`` restrictions, so hidden keys and helper fields can be selected.
 
 Relationship rules (Looker's meaning of ``relationship:``, seen from the join's parent — the
-view(s) its ``sql_on``/``foreign_key`` references):
+view its ``sql_on``/``foreign_key`` hangs it from, :mod:`pytest_looker.lookml.jointree`):
 
 * ``many_to_one``: each parent row matches at most one joined row;
 * ``one_to_many``: each joined row matches at most one parent row;
@@ -23,23 +23,22 @@ view(s) its ``sql_on``/``foreign_key`` references):
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 
 from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.errors import LookerError, ReplayOnlyError
-from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View, frozen_mapping
+from pytest_looker.lookml.jointree import explore_join_tree
+from pytest_looker.lookml.model import Explore, Field, FieldCategory, Model, Project, View, frozen_mapping
 from pytest_looker.present import render_table
 from pytest_looker.run.query_result import QueryResult
 from pytest_looker.run.runner import LocalRunner
 from pytest_looker.workspace import Workspace
 
-__all__ = ["join_parents", "key_check_project", "primary_key_check", "relationship_check"]
+__all__ = ["key_check_project", "primary_key_check", "relationship_check"]
 
 ROWS = "__pytest_looker_rows"
 EXPLORE_PREFIX = "__pytest_looker_keys__"
 _SAMPLE = 10
-_REFERENCE = re.compile(r"\$\{\s*(\w+)\.(\w+)\s*\}")
 
 
 def _count_name(alias: str, pk: str) -> str:
@@ -50,17 +49,6 @@ def _measure(view: View, name: str, sql: str) -> Field:
     return Field(
         view=view.name, name=name, category=FieldCategory.MEASURE, type="number", location=view.location, sql=sql
     )
-
-
-def join_parents(explore: Explore, join: Join) -> list[str]:
-    """The aliases a join's condition reads besides the join itself (its "one side" context)."""
-    aliases = explore.aliases()
-    if join.foreign_key:
-        owner = join.foreign_key.split(".")[0] if "." in join.foreign_key else explore.view_name
-        return [owner] if owner in aliases else [explore.view_name]
-    found = [m.group(1) for m in _REFERENCE.finditer(join.sql_on or join.sql or "")]
-    parents = [a for a in dict.fromkeys(found) if a != join.name and a in aliases]
-    return parents or [explore.view_name]
 
 
 def key_check_project(project: Project) -> Project:
@@ -77,9 +65,10 @@ def _key_model(model: Model) -> Model:
     explores: dict[str, Explore] = {}
     for explore in model.explores.values():
         aliases = explore.aliases()
+        tree = explore_join_tree(explore, model.views)
         for join in explore.joins:
             joined = model.views.get(join.view)
-            parents = join_parents(explore, join)
+            parents = [tree.parent(join.name)]
             parent = model.views.get(aliases.get(parents[0], ""))
             if joined is None or parent is None or joined.primary_key is None or parent.primary_key is None:
                 continue
@@ -185,6 +174,7 @@ def relationship_check(workspace: Workspace, model: str, explore_name: str) -> O
     target = relationships_target(explore)
     views = project.model(model).views
     aliases = explore.aliases()
+    tree = explore_join_tree(explore, views)
     checks = _KeyRun(workspace)
     problems: list[Problem] = []
     notes: list[str] = []
@@ -193,8 +183,7 @@ def relationship_check(workspace: Workspace, model: str, explore_name: str) -> O
         if relationship == "many_to_many":
             notes.append(f"join {join.name}: many_to_many, nothing to check")
             continue
-        parents = join_parents(explore, join)
-        parent_alias = parents[0]
+        parent_alias = tree.parent(join.name)
         joined, parent = views.get(join.view), views.get(aliases.get(parent_alias, ""))
         if joined is None or parent is None:
             continue

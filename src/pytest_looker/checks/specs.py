@@ -28,7 +28,6 @@ the file, the test and what is wrong; pytest reports it as that test's failure.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.compile import CompiledQuery
 from pytest_looker.errors import Location, LookerError, ReplayOnlyError
 from pytest_looker.lookml.model import Field, Project
+from pytest_looker.lookml.refs import table_column
 from pytest_looker.run.query_result import QueryResult
 from pytest_looker.run.runner import run_compiled
 from pytest_looker.workspace import Workspace
@@ -54,7 +54,6 @@ _TEST_KEYS = frozenset({"name", "explore", "description", "given", "query", "exp
 _GENERATED = ("snapshot",)
 _QUERY_KEYS = frozenset({"fields", "filters", "sorts", "limit", "user_attributes", "timezone"})
 _EXPECT_KEYS = frozenset({"rows", "ordered", "tolerance"})
-_TABLE_COLUMN = re.compile(r'^\s*\$\{TABLE\}\.[`"]?(\w+)[`"]?\s*$')
 _TIME_TYPES = {"date": "DATE", "epoch": "BIGINT", "yyyymmdd": "BIGINT"}
 
 
@@ -228,10 +227,9 @@ def column_types(
         if table is None:
             continue
         for found in view.fields.values():
-            match = _TABLE_COLUMN.match(found.sql or "")
-            if match is None or not found.is_dimension:
+            column = table_column(found.sql)
+            if column is None or not found.is_dimension:
                 continue
-            column = match.group(1)
             values = [row.get(column) for row in given[table] if isinstance(row, Mapping)]
             sql_type = _sql_type(found, values)
             if sql_type is not None:

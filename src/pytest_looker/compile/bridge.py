@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from pytest_looker.compile.context import CompileState
+from pytest_looker.compile.dialects import Dialect, get_dialect
+from pytest_looker.compile.filters import FilterContext, FilterKind, filter_sql, substitute_user_attributes
+from pytest_looker.compile.filters import date_range as filter_date_range
 from pytest_looker.errors import CompileError, Location, LookerError
 
+if TYPE_CHECKING:
+    from pytest_looker.compile.liquid import ParameterInfo
 
-def load_dialect(name: str) -> Any:
+
+def load_dialect(name: str) -> Dialect:
     """The dialect object that renders timeframes, aliases and symmetric aggregates."""
-    from pytest_looker.compile.dialects import get_dialect
-
     return get_dialect(name)
 
 
@@ -41,8 +45,6 @@ def condition_sql(
     ``column_sql`` is a (latitude, longitude) pair for location filters. User attributes written
     in the expression (``{{ _user_attributes['x'] }}``) are substituted first.
     """
-    from pytest_looker.compile.filters import FilterKind, filter_sql, substitute_user_attributes
-
     ctx = _filter_context(state, convert_tz=convert_tz, case_sensitive=case_sensitive, column_is_date=column_is_date)
     try:
         if "{{" in expression:
@@ -55,9 +57,7 @@ def condition_sql(
 
 def _filter_context(
     state: CompileState, *, convert_tz: bool = True, case_sensitive: bool = True, column_is_date: bool = False
-) -> Any:
-    from pytest_looker.compile.filters import FilterContext
-
+) -> FilterContext:
     return FilterContext(
         dialect=state.dialect_name,
         now=state.now,
@@ -73,10 +73,8 @@ def _filter_context(
 
 def date_range(state: CompileState, expression: str) -> tuple[str | None, str | None]:
     """SQL literals of the [start, end) of a date filter, for ``date_start``/``date_end``."""
-    from pytest_looker.compile.filters import date_range as compute
-
     try:
-        result = compute(expression, _filter_context(state))
+        result = filter_date_range(expression, _filter_context(state))
     except LookerError as error:
         raise CompileError(f"date filter {expression!r}: {error.message}", error.location) from error
     if result is None:
@@ -107,7 +105,7 @@ def render_liquid(
     view: str,
     where: str,
     location: Location | None,
-    parameters: Mapping[str, Any],
+    parameters: Mapping[str, ParameterInfo],
     condition: Callable[[str, str], str],
     bounds: Callable[[str], tuple[str | None, str | None]],
     field: str | None = None,
@@ -118,8 +116,9 @@ def render_liquid(
     ``ParameterInfo``; ``condition`` renders ``{% condition f %}`` blocks and ``bounds`` gives
     ``{% date_start/end f %}``. ``field`` is the field whose own SQL this is, if any.
     """
+    # python-liquid costs ~80 ms to import: only a query whose LookML holds Liquid pays it.
     from pytest_looker.compile.liquid import LiquidContext
-    from pytest_looker.compile.liquid import render_liquid as render
+    from pytest_looker.compile.liquid import render_liquid as liquid_render
 
     ctx = LiquidContext(
         model=state.scope.model.name,
@@ -138,13 +137,13 @@ def render_liquid(
         field=field,
     )
     try:
-        return str(render(template, ctx, where=where))
+        return str(liquid_render(template, ctx, where=where))
     except LookerError as error:
         raise CompileError(f"{where}: {error.message}", error.location or location) from error
 
 
-def parameter_info(kind: str, allowed: tuple[tuple[str, str], ...], default: str | None) -> Any:
+def parameter_info(kind: str, allowed: tuple[tuple[str, str], ...], default: str | None) -> ParameterInfo:
     """The Liquid module's description of a parameter or filter-only field."""
-    from pytest_looker.compile.liquid import ParameterInfo
+    from pytest_looker.compile.liquid import ParameterInfo  # see render_liquid
 
     return ParameterInfo(type=kind, allowed_values=allowed, default_value=default)

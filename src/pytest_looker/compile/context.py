@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from pytest_looker.compile.dialects import Dialect
 from pytest_looker.compile.query import Query
 from pytest_looker.compile.scope import Scope
 from pytest_looker.lookml.model import Field
@@ -37,7 +37,7 @@ class CompileState:
     scope: Scope
     query: Query
     dialect_name: str
-    dialect: Any
+    dialect: Dialect
     now: datetime
     timezone: str
     database_timezone: str = DEFAULT_DATABASE_TIMEZONE

@@ -9,13 +9,9 @@ zone, so every dialect's idiosyncrasies stay there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from pytest_looker.compile.renderer import FieldRenderer, FilterTarget
 from pytest_looker.compile.sqltext import Sql, combine, wrap
 from pytest_looker.lookml.model import Field
-
-if TYPE_CHECKING:
-    from pytest_looker.compile.fields import FieldCompiler, FilterTarget
 
 #: Timeframes whose values are points or ranges in time: filters use date grammar on ``raw``
 #: and the default sort treats them as "time" (verified page §8: ``day_of_week`` is not).
@@ -66,7 +62,7 @@ def _is_step_timeframe(timeframe: str) -> bool:
     return any(timeframe.startswith(p) and timeframe[len(p) :].isdigit() for p in ("hour", "minute", "millisecond"))
 
 
-def reference(fc: FieldCompiler, alias: str, target: Field, *, as_type: str = "ref") -> Sql:
+def reference(fc: FieldRenderer, alias: str, target: Field, *, as_type: str = "ref") -> Sql:
     """What ``${target}`` expands to; ``as_type`` ``date``/``datetime`` is ``${target::date}``."""
     if target.timeframe is not None:
         if as_type in ("date", "datetime"):
@@ -75,7 +71,7 @@ def reference(fc: FieldCompiler, alias: str, target: Field, *, as_type: str = "r
                 return typed
         return _timeframe(fc, alias, target, target.timeframe)
     if target.interval is not None:
-        return _duration(fc, alias, target)
+        return _duration(fc, alias, target, target.interval)
     if target.type == "tier":
         label, _ = _tier(fc, alias, target)
         return label
@@ -86,7 +82,7 @@ def reference(fc: FieldCompiler, alias: str, target: Field, *, as_type: str = "r
     return fc.own_sql(alias, target)
 
 
-def select(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+def select(fc: FieldRenderer, alias: str, target: Field) -> Sql:
     """The SELECT expression."""
     value = fc.reference(alias, target.name, context=f"{alias}.{target.name}")
     if target.type == "yesno":
@@ -94,7 +90,7 @@ def select(fc: FieldCompiler, alias: str, target: Field) -> Sql:
     return value
 
 
-def tier_sort(fc: FieldCompiler, alias: str, target: Field) -> Sql | None:
+def tier_sort(fc: FieldRenderer, alias: str, target: Field) -> Sql | None:
     """The ``__sort_`` companion of a non-classic tier (None for classic and other types)."""
     if target.type != "tier" or (target.style or "classic") == "classic":
         return None
@@ -102,10 +98,8 @@ def tier_sort(fc: FieldCompiler, alias: str, target: Field) -> Sql | None:
     return sort
 
 
-def filter_target(fc: FieldCompiler, alias: str, target: Field) -> FilterTarget:
+def filter_target(fc: FieldRenderer, alias: str, target: Field) -> FilterTarget:
     """Date filters compare the group's raw timestamp; others the dimension's own value."""
-    from pytest_looker.compile.fields import FilterTarget
-
     if target.timeframe is not None:
         if is_date_like(target):
             raw = _timeframe(fc, alias, target, "raw")
@@ -137,7 +131,7 @@ def filter_target(fc: FieldCompiler, alias: str, target: Field) -> FilterTarget:
 # -- renderers ------------------------------------------------------------------------------------
 
 
-def _timeframe(fc: FieldCompiler, alias: str, target: Field, timeframe: str) -> Sql:
+def _timeframe(fc: FieldRenderer, alias: str, target: Field, timeframe: str) -> Sql:
     base = fc.own_sql(alias, target)
     state = fc.state
     text = fc.dialect.timeframe(
@@ -153,7 +147,7 @@ def _timeframe(fc: FieldCompiler, alias: str, target: Field, timeframe: str) -> 
     return base.map(str(text))
 
 
-def _typed_timeframe(fc: FieldCompiler, alias: str, target: Field, as_type: str) -> Sql | None:
+def _typed_timeframe(fc: FieldRenderer, alias: str, target: Field, as_type: str) -> Sql | None:
     """The period start of a text timeframe as a DATE/timestamp; None where the value is kept."""
     assert target.timeframe is not None
     base = fc.own_sql(alias, target)
@@ -171,22 +165,20 @@ def _typed_timeframe(fc: FieldCompiler, alias: str, target: Field, as_type: str)
     return None if text is None else base.map(str(text))
 
 
-def _duration(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+def _duration(fc: FieldRenderer, alias: str, target: Field, interval: str) -> Sql:
     start = fc.own_sql(alias, target, target.sql_start or "NULL")
     end = fc.own_sql(alias, target, target.sql_end or "NULL")
-    text = fc.dialect.duration(
-        target.interval, wrap(start.text), wrap(end.text), datatype=target.datatype or "timestamp"
-    )
+    text = fc.dialect.duration(interval, wrap(start.text), wrap(end.text), datatype=target.datatype or "timestamp")
     return combine(str(text), (start, end))
 
 
-def _tier(fc: FieldCompiler, alias: str, target: Field) -> tuple[Sql, Sql]:
+def _tier(fc: FieldRenderer, alias: str, target: Field) -> tuple[Sql, Sql]:
     base = fc.own_sql(alias, target)
     label, sort = fc.dialect.tier(wrap(base.text), tuple(target.tiers), target.style or "classic")
     return base.map(str(label)), base.map(str(sort))
 
 
-def _case(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+def _case(fc: FieldRenderer, alias: str, target: Field) -> Sql:
     literal = fc.dialect.string_literal
     parts: list[Sql] = []
     whens: list[str] = []
@@ -198,12 +190,12 @@ def _case(fc: FieldCompiler, alias: str, target: Field) -> Sql:
     return combine(f"CASE {' '.join(whens)}{otherwise} END", parts)
 
 
-def _location(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+def _location(fc: FieldRenderer, alias: str, target: Field) -> Sql:
     """``lat,lon`` as a string, the value Looker returns for a location dimension."""
     if not (target.sql_latitude and target.sql_longitude):
         return fc.own_sql(alias, target)
     lat = fc.own_sql(alias, target, target.sql_latitude)
     lon = fc.own_sql(alias, target, target.sql_longitude)
-    text_type = "STRING" if fc.state.dialect_name == "bigquery" else "VARCHAR"
+    text_type = fc.dialect.text_type
     text = f"CONCAT(CAST({wrap(lat.text)} AS {text_type}), ',', CAST({wrap(lon.text)} AS {text_type}))"
     return combine(text, (lat, lon))

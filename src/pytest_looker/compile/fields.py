@@ -12,19 +12,24 @@ Dimension- and measure-specific rendering lives in :mod:`.dimensions` and :mod:`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from pytest_looker.compile import bridge
+from pytest_looker.compile import bridge, dimensions, measures, templating
 from pytest_looker.compile.context import CompileState
-from pytest_looker.compile.scope import suggest
+from pytest_looker.compile.dialects import Dialect
+from pytest_looker.compile.renderer import FilterTarget
+from pytest_looker.compile.scope import Scope, suggest
 from pytest_looker.compile.sqltext import Sql, wrap
 from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Field, FieldCategory, View
+from pytest_looker.lookml.refs import Ref, RefKind, scan
 
-_REFERENCE = re.compile(r"\$\{\s*([^{}]*?)\s*\}")
+if TYPE_CHECKING:  # python-liquid is imported only when a query meets Liquid (it costs ~80 ms)
+    from pytest_looker.compile.liquid import ParameterInfo
+
+__all__ = ["FieldCompiler", "FilterTarget"]
+
 #: Looker's type suffixes (``${field::number}``, ``${view.field::date}``, seen in public blocks) →
 #: the rendering mode of the field. ``number`` asks for the value as it is; ``date``/``datetime``
 #: turn a time dimension group's text timeframes (``'YYYY-MM'``) into the DATE/timestamp of the
@@ -32,59 +37,42 @@ _REFERENCE = re.compile(r"\$\{\s*([^{}]*?)\s*\}")
 _TYPE_SUFFIXES = {"number": "ref", "date": "date", "datetime": "datetime"}
 
 
-@dataclass(frozen=True)
-class FilterTarget:
-    """What a filter on a field compares: the SQL, the grammar, and date-typing hints."""
-
-    sql: Sql
-    kind: str
-    column_is_date: bool = False
-    convert_tz: bool = True
-    pair: tuple[str, str] | None = None
-
-    @property
-    def column(self) -> str | tuple[str, str]:
-        """What the filter module compares: the SQL, or (latitude, longitude) for locations."""
-        return self.pair if self.pair is not None else self.sql.text
-
-
 class FieldCompiler:
     """Renders fields of one explore for one query (``fanned``: alias → join that fans it)."""
 
     def __init__(self, state: CompileState, fanned: Mapping[str, str]) -> None:
         self.state = state
-        self.scope = state.scope
-        self.dialect: Any = state.dialect
+        self.scope: Scope = state.scope
+        self.dialect: Dialect = state.dialect
         self.fanned = fanned
         self.derived_views: list[str] = []
         self._cache: dict[tuple[str, str, str], Sql] = {}
         self._stack: list[tuple[str, str]] = []
-        self.liquid_parameters: dict[str, Any] | None = None
+        self.liquid_parameters: dict[str, ParameterInfo] | None = None
 
     # -- public entry points -------------------------------------------------------------------
 
     def reference(self, alias: str, name: str, *, context: str) -> Sql:
         """What ``${alias.name}`` expands to; ``name`` may end with a type suffix (``::date``)."""
         name, _, suffix = name.partition("::")
-        mode = _TYPE_SUFFIXES.get(suffix.strip().lower(), "") if suffix else "ref"
+        return self._reference(alias, name.strip(), suffix.strip().lower() or None, context=context)
+
+    def _reference(self, alias: str, name: str, suffix: str | None, *, context: str) -> Sql:
+        mode = _TYPE_SUFFIXES.get(suffix, "") if suffix else "ref"
         if not mode:
             known = ", ".join("::" + s for s in _TYPE_SUFFIXES)
             raise CompileError(f"{context}: unknown type suffix '::{suffix}' after {name!r} (known: {known})")
-        target = self.lookup(alias, name.strip(), context=context)
+        target = self.lookup(alias, name, context=context)
         return self._field(alias, target, mode)
 
     def select(self, alias: str, target: Field) -> Sql:
         """The SELECT expression of a field (yesno as 'Yes'/'No')."""
-        from pytest_looker.compile import dimensions
-
         if target.is_dimension:
             return dimensions.select(self, alias, target)
         return self._field(alias, target, "select")
 
     def filter_target(self, alias: str, target: Field) -> FilterTarget:
         """The SQL and grammar a filter on ``target`` uses (the raw timestamp for dates)."""
-        from pytest_looker.compile import dimensions, measures
-
         if target.is_measure:
             return FilterTarget(self._field(alias, target, "ref"), measures.filter_kind(target))
         return dimensions.filter_target(self, alias, target)
@@ -101,22 +89,23 @@ class FieldCompiler:
         return self.expand(text, alias, where=where, location=location)
 
     def liquid(self, text: str, alias: str, *, where: str, location: Location | None, field: str | None = None) -> str:
-        from pytest_looker.compile.templating import render
-
-        return render(self, text, alias, where=where, location=location, field=field)
+        return templating.render(self, text, alias, where=where, location=location, field=field)
 
     def expand(self, text: str, alias: str | None, *, where: str, location: Location | None) -> Sql:
         """Replace every ``${...}`` of ``text``; ``alias`` is the view the text belongs to."""
+        if "${" not in text:
+            return Sql(text)
         aliases: set[str] = set()
-
-        def replace(match: re.Match[str]) -> str:
-            inner = match.group(1)
-            result = self._substitute(inner, alias, where=where, location=location)
+        parts: list[str] = []
+        last = 0
+        for ref in scan(text):
+            result = self._substitute(ref, alias, where=where, location=location)
             aliases.update(result.aliases)
-            return result.text
-
-        expanded = _REFERENCE.sub(replace, text)
-        return Sql(expanded, frozenset(aliases))
+            parts.append(text[last : ref.start])
+            parts.append(result.text)
+            last = ref.end
+        parts.append(text[last:])
+        return Sql("".join(parts), frozenset(aliases))
 
     def lookup(self, alias: str, name: str, *, context: str) -> Field:
         """A field by name, where a bare dimension-group name means its ``raw`` timeframe."""
@@ -132,23 +121,34 @@ class FieldCompiler:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _substitute(self, inner: str, alias: str | None, *, where: str, location: Location | None) -> Sql:
-        if inner == "TABLE":
+    def _substitute(self, ref: Ref, alias: str | None, *, where: str, location: Location | None) -> Sql:
+        kind = ref.kind
+        if kind is RefKind.TABLE:
             if alias is None:
                 raise CompileError(f"{where}: ${{TABLE}} is not allowed here", location)
             return Sql(alias, frozenset({alias}))
-        if "." not in inner:
+        if kind is RefKind.FIELD:
+            assert ref.field is not None
             if alias is None:
-                raise CompileError(f"{where}: ${{{inner}}} must name its view (view.field)", location)
-            return self.reference(alias, inner, context=where)
-        scope_name, _, name = inner.partition(".")
-        if name == "SQL_TABLE_NAME":
-            return Sql(self.table_name_of(scope_name, where=where, location=location))
-        target_alias = self.alias_for(scope_name, alias)
-        if target_alias is None:
-            self.scope.check_alias(scope_name, context=where)
-            raise AssertionError("unreachable")  # check_alias raised
-        return self.reference(target_alias, name, context=where)
+                raise CompileError(f"{where}: ${{{ref.inner}}} must name its view (view.field)", location)
+            return self._reference(alias, ref.field, ref.type_suffix, context=where)
+        if kind is RefKind.SQL_TABLE_NAME:
+            assert ref.view is not None
+            return Sql(self.table_name_of(ref.view, where=where, location=location))
+        if kind is RefKind.VIEW_FIELD:
+            assert ref.view is not None and ref.field is not None
+            target_alias = self.alias_for(ref.view, alias)
+            if target_alias is None:
+                self.scope.check_alias(ref.view, context=where)
+                raise AssertionError("unreachable")  # check_alias raised
+            return self._reference(target_alias, ref.field, ref.type_suffix, context=where)
+        if kind is RefKind.EXTENDED:
+            raise CompileError(f"{where}: ${{EXTENDED}} is only allowed in an object that extends another", location)
+        raise CompileError(
+            f"{where}: ${{{ref.inner}}} is not a reference: expected ${{field}}, ${{view.field}}, ${{TABLE}} "
+            "or ${view.SQL_TABLE_NAME}",
+            location,
+        )
 
     def alias_for(self, scope_name: str, alias: str | None) -> str | None:
         """``${v.f}``: an explore alias, or the own view's name when it is joined under another."""
@@ -187,8 +187,6 @@ class FieldCompiler:
         return text
 
     def _field(self, alias: str, target: Field, mode: str) -> Sql:
-        from pytest_looker.compile import dimensions, measures
-
         key = (alias, target.name, mode)
         cached = self._cache.get(key)
         if cached is not None:

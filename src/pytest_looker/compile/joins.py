@@ -9,12 +9,13 @@ the first time it is needed, so a broken join the query does not use cannot fail
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.sqltext import Sql, combine
 from pytest_looker.errors import CompileError
+from pytest_looker.lookml.jointree import JoinEdge, JoinTree
 from pytest_looker.lookml.model import Join
 
 _JOIN_KEYWORDS = {
@@ -33,8 +34,16 @@ class RenderedJoin:
     join: Join
     clause: str
     references: frozenset[str]
-    on_references: tuple[str, ...]
     sql_where: Sql | None
+    edge: JoinEdge
+
+
+@dataclass(frozen=True)
+class IncludedJoins:
+    """The joins a query includes, in the order they are written, and their tree."""
+
+    joins: list[RenderedJoin]
+    tree: JoinTree
 
 
 def render_join(fc: FieldCompiler, join: Join) -> RenderedJoin:
@@ -64,17 +73,17 @@ def render_join(fc: FieldCompiler, join: Join) -> RenderedJoin:
     sql_where = None
     if join.sql_where:
         sql_where = fc.template(join.sql_where, join.name, where=f"sql_where of {where}", location=join.location)
-    references = combine("", [*parts, *([sql_where] if sql_where else [])]).aliases
-    on_references = tuple(sorted(combine("", parts).aliases))
     for required in join.required_joins:
         fc.scope.check_alias(required, context=f"required_joins of {where}")
+    edge = JoinEdge(
+        alias=join.name,
+        relationship=join.relationship,
+        on=combine("", parts).aliases,
+        required=tuple(join.required_joins),
+        where=sql_where.aliases if sql_where is not None else frozenset(),
+    )
     return RenderedJoin(
-        name=join.name,
-        join=join,
-        clause=clause,
-        references=references | frozenset(join.required_joins),
-        on_references=on_references or tuple(join.required_joins),
-        sql_where=sql_where,
+        name=join.name, join=join, clause=clause, references=edge.dependencies, sql_where=sql_where, edge=edge
     )
 
 
@@ -98,8 +107,12 @@ def _on(fc: FieldCompiler, join: Join) -> Sql:
     raise CompileError(f"join {join.name} needs sql_on, foreign_key or sql", join.location)
 
 
-def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> list[RenderedJoin]:
-    """The joins the query needs, closed over their references, in declaration order."""
+def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> IncludedJoins:
+    """The joins the query needs, closed over their references, and the tree they form.
+
+    A join's dependencies are what its *rendered* clauses reference (Liquid may add or drop a
+    reference per query), so the tree is built from the included joins as rendered.
+    """
     scope = fc.scope
     pending = [alias for alias in needed if alias in scope.joins]
     for alias in scope.explore.always_join:
@@ -112,33 +125,9 @@ def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> list[RenderedJoi
             continue
         result = render_join(fc, scope.joins[alias])
         rendered[alias] = result
-        pending.extend(result.references - rendered.keys())
-    return _ordered(scope.order, rendered)
-
-
-def _ordered(order: Mapping[str, int], rendered: dict[str, RenderedJoin]) -> list[RenderedJoin]:
-    """Declaration order, except that a join comes after the joins its clause references.
-
-    Looker expects joins to be declared after what they depend on; when a LookML author does
-    not, emitting a dependency first still yields valid SQL with the same meaning. ``order`` is
-    each alias's declaration position; only the included joins are visited (an explore may
-    declare hundreds).
-    """
-    result: list[RenderedJoin] = []
-    placed: set[str] = set()
-    visiting: set[str] = set()
-
-    def place(alias: str) -> None:
-        if alias in placed or alias in visiting:
-            return
-        visiting.add(alias)
-        dependencies = [d for d in rendered[alias].references if d in rendered and d != alias and d in order]
-        for dependency in sorted(dependencies, key=order.__getitem__):
-            place(dependency)
-        visiting.discard(alias)
-        placed.add(alias)
-        result.append(rendered[alias])
-
-    for alias in sorted((a for a in rendered if a in order), key=order.__getitem__):
-        place(alias)
-    return result
+        # Sorted, so the order joins are rendered in (and derived tables found) is the same in
+        # every process, whatever the hash seed.
+        pending.extend(sorted(result.references - rendered.keys(), key=lambda a: scope.order.get(a, -1), reverse=True))
+    declared = sorted(rendered, key=scope.order.__getitem__)
+    tree = JoinTree(scope.base_alias, [rendered[alias].edge for alias in declared])
+    return IncludedJoins([rendered[alias] for alias in tree.dependency_order(declared)], tree)

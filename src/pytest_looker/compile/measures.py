@@ -18,16 +18,12 @@ Which form a measure takes depends on the query, not only on the LookML: the fan
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pytest_looker.compile import bridge
+from pytest_looker.compile.renderer import FieldRenderer
 from pytest_looker.compile.sqltext import Sql, combine, wrap
 from pytest_looker.compile.transpile import symmetric_marker
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Field
-
-if TYPE_CHECKING:
-    from pytest_looker.compile.fields import FieldCompiler
 
 SYMMETRIC_TYPES = frozenset({"sum", "average", "count", "median", "percentile"})
 DISTINCT_KEY_TYPES = frozenset({"sum_distinct", "average_distinct", "median_distinct", "percentile_distinct"})
@@ -59,7 +55,7 @@ def filter_kind(target: Field) -> str:
     return "number"
 
 
-def render(fc: FieldCompiler, alias: str, target: Field, *, select: bool) -> Sql:
+def render(fc: FieldRenderer, alias: str, target: Field, *, select: bool) -> Sql:
     """The measure's SQL (``select``: a yesno measure as 'Yes'/'No')."""
     kind = target.type
     if kind in AGGREGATE_TYPES:
@@ -77,7 +73,7 @@ def render(fc: FieldCompiler, alias: str, target: Field, *, select: bool) -> Sql
     raise CompileError(f"measure {alias}.{target.name} has unsupported type {kind!r}", target.location)
 
 
-def _aggregate(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+def _aggregate(fc: FieldRenderer, alias: str, target: Field) -> Sql:
     kind = target.type
     dialect = fc.dialect
     condition = conditions(fc, alias, target)
@@ -118,7 +114,7 @@ def _aggregate(fc: FieldCompiler, alias: str, target: Field) -> Sql:
     return combine(str(dialect.percentile(guarded, _percentile(alias, target))), parts)
 
 
-def _count(fc: FieldCompiler, alias: str, target: Field, condition: Sql | None, fanned_by: str | None) -> Sql:
+def _count(fc: FieldRenderer, alias: str, target: Field, condition: Sql | None, fanned_by: str | None) -> Sql:
     if fanned_by is not None:
         key = _primary_key(fc, alias, target, fanned_by)
         return combine(f"COUNT(DISTINCT {_case(condition, key.text)})", _parts(key, condition))
@@ -135,7 +131,7 @@ def _count(fc: FieldCompiler, alias: str, target: Field, condition: Sql | None, 
 
 
 def _symmetric(
-    fc: FieldCompiler, kind: str, target: Field, guarded: str, key: Sql, condition: Sql | None, value: Sql
+    fc: FieldRenderer, kind: str, target: Field, guarded: str, key: Sql, condition: Sql | None, value: Sql
 ) -> Sql:
     dialect = fc.dialect
     guarded_key = _case(condition, key.text)
@@ -156,7 +152,7 @@ def _symmetric(
     return combine(str(text), _parts(value, condition, key))
 
 
-def _primary_key(fc: FieldCompiler, alias: str, target: Field, fanned_by: str) -> Sql:
+def _primary_key(fc: FieldRenderer, alias: str, target: Field, fanned_by: str) -> Sql:
     pk = fc.scope.view(alias).primary_key
     if pk is None:
         view = fc.scope.view(alias)
@@ -168,7 +164,7 @@ def _primary_key(fc: FieldCompiler, alias: str, target: Field, fanned_by: str) -
     return fc.reference(alias, pk.name, context=f"primary key of {alias}")
 
 
-def _value(fc: FieldCompiler, alias: str, target: Field) -> Sql:
+def _value(fc: FieldRenderer, alias: str, target: Field) -> Sql:
     if target.sql is None:
         raise CompileError(f"measure {alias}.{target.name} of type {target.type} needs a sql", target.location)
     return fc.own_sql(alias, target)
@@ -190,7 +186,7 @@ def _parts(*parts: Sql | None) -> list[Sql]:
     return [part for part in parts if part is not None]
 
 
-def conditions(fc: FieldCompiler, alias: str, target: Field) -> Sql | None:
+def conditions(fc: FieldRenderer, alias: str, target: Field) -> Sql | None:
     """The AND of a measure's ``filters:``, each on its dimension's own SQL; None if none."""
     rendered: list[Sql] = []
     for item in target.filters:

@@ -24,9 +24,8 @@ from pytest_looker.compile import bridge, derived
 from pytest_looker.compile.assemble import SelectParts, select_sql
 from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
-from pytest_looker.compile.fanout import fanned_views, parent_of
 from pytest_looker.compile.fields import FieldCompiler
-from pytest_looker.compile.joins import RenderedJoin, included_joins
+from pytest_looker.compile.joins import included_joins
 from pytest_looker.compile.measures import POST_SQL_TYPES
 from pytest_looker.compile.predicates import (
     AppliedFilter,
@@ -112,8 +111,9 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     first = FieldCompiler(state, {})
     needed = _render(first, selected, applied, sort_fields).aliases
     needed.add(scope.base_alias)
-    joins = included_joins(first, needed)
-    fanned = _fanout(scope, joins)
+    included = included_joins(first, needed)
+    joins = included.joins
+    fanned = included.tree.fanned()
 
     # Pass 2: the SQL, with the fan-out known.
     second = FieldCompiler(state, fanned)
@@ -280,13 +280,6 @@ def _unquoted(column: str) -> str:
     if len(column) >= 2 and column[0] == column[-1] and column[0] in '"`':
         return column[1:-1]
     return column
-
-
-def _fanout(scope: Scope, joins: list[RenderedJoin]) -> dict[str, str]:
-    declared = scope.aliases
-    parents = {j.name: parent_of(j.name, j.on_references, declared, scope.base_alias, scope.order) for j in joins}
-    relationships = {j.name: j.join.relationship for j in joins}
-    return fanned_views(scope.base_alias, [j.name for j in joins], parents, relationships)
 
 
 def _order_by(

@@ -14,11 +14,18 @@ same here:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from pytest_looker.compile.result import PostSqlMeasure
+
+@dataclass(frozen=True)
+class PostSqlMeasure:
+    """A measure finished on the result rows (``percent_of_total``, ``running_total``...)."""
+
+    field: str
+    type: str
+    column: str
 
 
 def apply_post_sql(rows: list[dict[str, Any]], measures: Sequence[PostSqlMeasure]) -> list[dict[str, Any]]:

@@ -12,7 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_looker.compile.posttable import PostSqlMeasure, apply_post_sql
 from pytest_looker.compile.query import Query
+
+__all__ = ["Column", "CompiledQuery", "PostSqlMeasure"]
 
 
 @dataclass(frozen=True)
@@ -29,15 +32,6 @@ class Column:
     category: str
     type: str
     hidden: bool = False
-
-
-@dataclass(frozen=True)
-class PostSqlMeasure:
-    """A measure finished on the result rows (``percent_of_total``, ``running_total``...)."""
-
-    field: str
-    type: str
-    column: str
 
 
 @dataclass(frozen=True)
@@ -63,7 +57,5 @@ class CompiledQuery:
 
         ``rows`` are mappings keyed by result column name, as a database returns them.
         """
-        from pytest_looker.compile.posttable import apply_post_sql
-
         renamed = [{column.field: row.get(column.name) for column in self.columns if not column.hidden} for row in rows]
         return apply_post_sql(renamed, self.post_sql_measures)

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
+
+if TYPE_CHECKING:  # python-liquid is imported only when a query meets Liquid (it costs ~80 ms)
+    from pytest_looker.compile.liquid import ParameterInfo
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
@@ -46,7 +49,7 @@ class Scope:
         self.aliases: tuple[str, ...] = tuple(self.views)
         self.order: dict[str, int] = {alias: index for index, alias in enumerate(self.aliases)}
         #: Liquid's description of the explore's parameters and filter-only fields (built once).
-        self.liquid_parameters: dict[str, Any] | None = None
+        self.liquid_parameters: dict[str, ParameterInfo] | None = None
 
     def _add(self, alias: str, view_name: str, join: Join | None) -> None:
         view = self.model.views.get(view_name)

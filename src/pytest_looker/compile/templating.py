@@ -7,14 +7,15 @@ those answers as callbacks and describes every parameter and filter-only field o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pytest_looker.compile import bridge
+from pytest_looker.compile.renderer import FieldRenderer
 from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Field, FieldCategory
 
-if TYPE_CHECKING:
-    from pytest_looker.compile.fields import FieldCompiler
+if TYPE_CHECKING:  # python-liquid is imported only when a query meets Liquid (it costs ~80 ms)
+    from pytest_looker.compile.liquid import ParameterInfo
 
 _FILTER_FIELD_KINDS = {
     "date": "date",
@@ -28,7 +29,7 @@ _FILTER_FIELD_KINDS = {
 
 
 def render(
-    fc: FieldCompiler, text: str, alias: str, *, where: str, location: Location | None, field: str | None = None
+    fc: FieldRenderer, text: str, alias: str, *, where: str, location: Location | None, field: str | None = None
 ) -> str:
     """Render ``text`` written in view ``alias`` (an explore alias or a view name).
 
@@ -73,14 +74,14 @@ def render(
     )
 
 
-def parameters(fc: FieldCompiler) -> dict[str, Any]:
+def parameters(fc: FieldRenderer) -> dict[str, ParameterInfo]:
     """``alias.field`` → ParameterInfo for every parameter and filter-only field in reach."""
     if fc.liquid_parameters is not None:
         return fc.liquid_parameters
     if fc.scope.liquid_parameters is not None:  # the explore's, computed by an earlier query
         fc.liquid_parameters = fc.scope.liquid_parameters
         return fc.liquid_parameters
-    result: dict[str, Any] = {}
+    result: dict[str, ParameterInfo] = {}
     for alias, view in fc.scope.views.items():
         for target in view.fields.values():
             if target.category in (FieldCategory.PARAMETER, FieldCategory.FILTER):
@@ -92,7 +93,7 @@ def parameters(fc: FieldCompiler) -> dict[str, Any]:
 
 
 def _kind_of(
-    fc: FieldCompiler, name: str, *, where: str, location: Location | None
+    fc: FieldRenderer, name: str, *, where: str, location: Location | None
 ) -> tuple[str, Field | None, bool, bool]:
     """Filter grammar for ``{% condition name %}`` from the named field's type."""
     scope_name, _, field_name = name.rpartition(".")

@@ -8,12 +8,12 @@ transpiling. Whatever sqlglot cannot read or cannot express in the target become
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, UnsupportedError
 
+from pytest_looker.compile.dialects import Dialect
 from pytest_looker.errors import CompileError
 
 #: Placeholder functions for symmetric aggregates in SQL that will be transpiled: Looker's
@@ -33,7 +33,7 @@ def symmetric_marker(kind: str, value_sql: str, key_sql: str, percentile: float 
     return f"LOOKER_SYMMETRIC_{kind.upper()}({value_sql}, {key_sql}{extra})"
 
 
-def transpile(sql: str, *, source: str, target: str, what: str = "query", symmetric: Any = None) -> str:
+def transpile(sql: str, *, source: str, target: str, what: str = "query", symmetric: Dialect | None = None) -> str:
     """``sql`` (one or more statements in ``source``) rewritten for ``target``.
 
     ``symmetric`` is the target's dialect object; when given, symmetric-aggregate markers are
@@ -53,7 +53,7 @@ def transpile(sql: str, *, source: str, target: str, what: str = "query", symmet
         if tree is None:
             continue
         if symmetric is not None:
-            tree = tree.transform(lambda node: _expand_marker(node, symmetric, target))
+            tree = tree.transform(_expand_marker, symmetric, target)
         try:
             statements.append(tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE))
         except UnsupportedError as error:
@@ -63,18 +63,22 @@ def transpile(sql: str, *, source: str, target: str, what: str = "query", symmet
     return ";\n".join(statements)
 
 
-def _expand_marker(node: exp.Expr, dialect: Any, target: str) -> exp.Expr:
+def _expand_marker(node: exp.Expr, dialect: Dialect, target: str) -> exp.Expr:
     if not isinstance(node, exp.Anonymous):
         return node
     method = SYMMETRIC_MARKERS.get(str(node.name).upper())
     if method is None:
         return node
-    args = [arg.sql(dialect=target) for arg in node.expressions]
-    if method == "symmetric_percentile":
-        text = dialect.symmetric_percentile(args[0], args[1], float(args[2]))
+    value, key, *rest = [arg.sql(dialect=target) for arg in node.expressions]
+    if method == "symmetric_sum":
+        text = dialect.symmetric_sum(value, key)
+    elif method == "symmetric_average":
+        text = dialect.symmetric_average(value, key)
+    elif method == "symmetric_median":
+        text = dialect.symmetric_median(value, key)
     else:
-        text = getattr(dialect, method)(args[0], args[1])
-    parsed: exp.Expr = sqlglot.parse_one(str(text), read=target)
+        text = dialect.symmetric_percentile(value, key, float(rest[0]))
+    parsed: exp.Expr = sqlglot.parse_one(text, read=target)
     return parsed
 
 
@@ -87,7 +91,9 @@ def _first_error(error: ParseError) -> str:
     return str(error)
 
 
-def culprit(expressions: Sequence[tuple[str, str]], *, source: str, target: str, symmetric: Any = None) -> str | None:
+def culprit(
+    expressions: Sequence[tuple[str, str]], *, source: str, target: str, symmetric: Dialect | None = None
+) -> str | None:
     """The first field whose expression alone cannot be transpiled, to name it in the error."""
     for name, text in expressions:
         try:

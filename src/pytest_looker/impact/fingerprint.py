@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_looker.checks.dashboards import element_query
-from pytest_looker.checks.keys import EXPLORE_PREFIX, ROWS, join_parents, key_check_project
+from pytest_looker.checks.keys import EXPLORE_PREFIX, ROWS, key_check_project
 from pytest_looker.checks.validation import explore_fields
 from pytest_looker.compile import UNSORTED, Query, compile_query
 from pytest_looker.errors import LookerError
+from pytest_looker.lookml.jointree import explore_join_tree
 from pytest_looker.lookml.model import Explore, Project
 
 __all__ = ["Fingerprints", "digest", "fingerprint_project", "spec_fingerprint"]
@@ -93,10 +94,11 @@ def fingerprint_project(
         if explore.joins:
             model = project.models[explore.model]
             aliases = explore.aliases()
+            tree = explore_join_tree(explore, model.views)
             parts = []
             for join in explore.joins:
                 keys = []
-                for alias in (*join_parents(explore, join), join.name):
+                for alias in (*tree.on_aliases(join.name), join.name):
                     view = model.views.get(aliases.get(alias, ""))
                     if view is not None and view.primary_key is not None:
                         keys.append(f"{alias}.{view.primary_key.name}")

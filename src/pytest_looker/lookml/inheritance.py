@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_looker.lookml.refs import RefKind, substitute
 from pytest_looker.lookml.syntax import RawNode
 
 #: Keys holding named children merged by name, per object kind.
@@ -40,7 +41,6 @@ _ADDITIVE_LISTS: Mapping[str, frozenset[str]] = {
     "explore_source": frozenset({"bind_filters", "dev_filters", "filters", "sorts"}),
 }
 _NOT_INHERITED = frozenset({"extension", "extends", "$name", "final"})
-_EXTENDED = "${EXTENDED}"
 
 
 def merge_nodes(base: RawNode, over: RawNode, kind: str) -> RawNode:
@@ -56,13 +56,18 @@ def merge_nodes(base: RawNode, over: RawNode, kind: str) -> RawNode:
             result[key] = _merge_named(base.get(key, []), value, child_kind)
         elif key in additive and isinstance(value, list):
             result[key] = [*base.get(key, []), *value]
-        elif isinstance(value, str) and _EXTENDED in value:
-            result[key] = value.replace(_EXTENDED, str(base.get(key, "")))
+        elif isinstance(value, str) and "EXTENDED" in value and "${" in value:
+            result[key] = _splice_extended(value, str(base.get(key, "")))
         elif isinstance(value, dict) and isinstance(base.get(key), dict) and key != "$repeated":
             result[key] = merge_nodes(base[key], value, key)
         else:
             result[key] = value
     return result
+
+
+def _splice_extended(value: str, parent: str) -> str:
+    """``value`` with each ``${EXTENDED}`` replaced by the parent's value of the parameter."""
+    return substitute(value, lambda ref: parent if ref.kind is RefKind.EXTENDED else None)
 
 
 def _merge_named(base: list[Any], over: list[Any], kind: str) -> list[Any]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from pytest_looker.errors import Location
+from pytest_looker.errors import Location, LookMLError
 
 EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
 
@@ -433,8 +433,6 @@ class Project:
 
     def model(self, name: str) -> Model:
         """The model named ``name``; a :class:`~pytest_looker.errors.LookMLError` if unknown."""
-        from pytest_looker.errors import LookMLError
-
         try:
             return self.models[name]
         except KeyError:
@@ -443,8 +441,6 @@ class Project:
 
     def explore(self, model: str, explore: str) -> Explore:
         """The explore ``model/explore``; a clear error naming what is unknown."""
-        from pytest_looker.errors import LookMLError
-
         found = self.model(model).explores.get(explore)
         if found is None:
             known = ", ".join(sorted(self.models[model].explores)) or "none"

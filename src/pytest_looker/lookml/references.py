@@ -8,28 +8,17 @@ alias only some explores define) is not reported.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 
 from pytest_looker.errors import Location
+from pytest_looker.lookml.jointree import explore_join_tree
 from pytest_looker.lookml.model import Explore, Field, Model, View
+from pytest_looker.lookml.refs import SPECIAL_NAMES, field_references
 
-#: ``${field}`` or ``${view.field}``, optionally with Looker's type suffix (``${field::date}``,
-#: ``${view.field::number}``), which asks for the field's value as that type: the field named is
-#: the same, so the suffix is matched and ignored here.
-REFERENCE = re.compile(r"\$\{\s*([A-Za-z0-9_]+)(?:\.([A-Za-z0-9_]+))?(?:::[A-Za-z_]+)?\s*\}")
-_SPECIAL = frozenset({"TABLE", "EXTENDED", "SQL_TABLE_NAME"})
 #: Measure types whose results a fan-out inflates unless symmetric aggregates apply.
 FANOUT_SENSITIVE = frozenset({"count", "sum", "average", "median", "percentile", "sum_distinct", "average_distinct"})
 
 Emit = Callable[[str, str, Location], None]
-
-
-def references(sql: str | None) -> Iterator[tuple[str | None, str]]:
-    """``(view or None, field)`` for every ``${…}`` in ``sql``."""
-    for match in REFERENCE.finditer(sql or ""):
-        first, second = match.group(1), match.group(2)
-        yield (first, second) if second else (None, first)
 
 
 def _field_sqls(field: Field) -> Iterator[str | None]:
@@ -61,7 +50,7 @@ class CheckCache:
     def references_of(self, field: Field) -> tuple[tuple[str | None, str], ...]:
         found = self.field_references.get(id(field))
         if found is None:
-            found = tuple(ref for sql in _field_sqls(field) if sql and "${" in sql for ref in references(sql))
+            found = tuple(ref for sql in _field_sqls(field) if sql and "${" in sql for ref in field_references(sql))
             self.field_references[id(field)] = found
         return found
 
@@ -78,7 +67,7 @@ class CheckCache:
             own_fields = view.fields
             for field in own_fields.values():
                 for ref_view, ref_field in self.references_of(field):
-                    if ref_view is None and (ref_field in own_fields or ref_field in _SPECIAL):
+                    if ref_view is None and (ref_field in own_fields or ref_field in SPECIAL_NAMES):
                         continue
                     found.append((field, ref_view, ref_field, None))
                 for condition in field.filters:
@@ -139,7 +128,7 @@ def check_model(model: Model, emit: Emit, cache: CheckCache | None = None) -> No
 
 
 def _known(view: View, name: str, views: Mapping[str, View], cache: CheckCache) -> bool:
-    if name in view.fields or name in _SPECIAL:
+    if name in view.fields or name in SPECIAL_NAMES:
         return True
     if any(parent not in views for parent in view.extends):
         return True  # a parent is missing (already reported): its fields cannot be proved absent
@@ -224,7 +213,7 @@ def _check_explore(explore: Explore, model: Model, emit: Emit, cache: CheckCache
             if required not in aliases:
                 emit("error", f"join {join.name!r} requires unknown join {required!r}", join.location)
         for sql in (join.sql_on, join.sql_where, join.sql):
-            for ref_view, ref_field in references(sql):
+            for ref_view, ref_field in field_references(sql):
                 if ref_view is None:
                     emit("error", f"join {join.name!r}: ${{{ref_field}}} needs a view name", join.location)
                 elif ref_view not in aliases:
@@ -233,7 +222,10 @@ def _check_explore(explore: Explore, model: Model, emit: Emit, cache: CheckCache
                         f"join {join.name!r} references {ref_view!r}, which is not in explore {explore.name!r}",
                         join.location,
                     )
-                elif ref_field not in _SPECIAL and _lookup(f"{ref_view}.{ref_field}", explore, model, aliases) is None:
+                elif (
+                    ref_field not in SPECIAL_NAMES
+                    and _lookup(f"{ref_view}.{ref_field}", explore, model, aliases) is None
+                ):
                     target = model.views.get(aliases[ref_view])
                     if target is not None and not _known(target, ref_field, model.views, cache):
                         emit(
@@ -251,68 +243,18 @@ def _check_explore(explore: Explore, model: Model, emit: Emit, cache: CheckCache
     _check_fanout_keys(explore, model, emit, cache)
 
 
-def join_parents(explore: Explore) -> dict[str, str]:
-    """Join alias → the alias it hangs from: the earlier view its ``sql_on``/``foreign_key`` names."""
-    parents: dict[str, str] = {}
-    seen = [explore.view_name]
-    for join in explore.joins:
-        named = [v for v, _ in references(join.sql_on) if v] + [v for v, _ in references(join.sql) if v]
-        if join.foreign_key and "." in join.foreign_key:
-            named.insert(0, join.foreign_key.split(".", 1)[0])
-        parent = next((v for v in named if v != join.name and v in seen), explore.view_name)
-        parents[join.name] = parent
-        seen.append(join.name)
-    return parents
-
-
-def fanned_aliases(explore: Explore) -> dict[str, str]:
-    """Alias → a join that can duplicate its rows, considering every join of the explore.
-
-    The compiler decides per query; this whole-explore view is for warnings. A many_to_one join
-    duplicates the joined view and everything joined through it; a one_to_many join duplicates
-    every view outside its own subtree; a many_to_many join duplicates everything.
-    """
-    parents = join_parents(explore)
-    children: dict[str, list[str]] = {}
-    for child, parent in parents.items():
-        children.setdefault(parent, []).append(child)
-
-    def subtree(root: str) -> set[str]:
-        members = {root}
-        pending = [root]
-        while pending:
-            for child in children.get(pending.pop(), ()):
-                if child not in members:
-                    members.add(child)
-                    pending.append(child)
-        return members
-
-    fanned: dict[str, str] = {}
-    everyone = set(explore.aliases())
-    for join in explore.joins:
-        if join.relationship == "many_to_one":
-            duplicated = subtree(join.name)
-        elif join.relationship == "one_to_many":
-            duplicated = everyone - subtree(join.name)
-        elif join.relationship == "many_to_many":
-            duplicated = everyone
-        else:
-            continue
-        for alias in sorted(duplicated):
-            fanned.setdefault(alias, join.name)
-    return fanned
-
-
 def _check_fanout_keys(explore: Explore, model: Model, emit: Emit, cache: CheckCache) -> None:
     aliases = explore.aliases()
-    for alias, join_name in fanned_aliases(explore).items():
-        view = model.views.get(aliases[alias])
-        if view is None:
-            continue
-        has_key, sensitive = cache.fanout_of(view)
-        if has_key:
-            continue
-        if sensitive:
+    at_risk = {
+        alias
+        for alias, name in aliases.items()
+        if name in model.views and cache.fanout_of(model.views[name]) == (False, True)
+    }
+    if not at_risk or not explore.joins:
+        return  # every view has a primary key or nothing to inflate: no need for the tree
+    for alias, join_name in explore_join_tree(explore, model.views).fanned().items():
+        if alias in at_risk:
+            view = model.views[aliases[alias]]
             join = explore.join(join_name)
             emit(
                 "warning",

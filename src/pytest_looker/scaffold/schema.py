@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.optimizer.scope import traverse_scope
-
+from pytest_looker.compile.sqlreads import ColumnUse, Fragment, SelectReads, UnreadableSql, read_fragment, read_select
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Model, Project, View
+from pytest_looker.lookml.refs import Ref, RefKind, equalities, sole, substitute, table_column, table_columns
 
 __all__ = [
     "ColumnInfo",
@@ -56,15 +54,11 @@ SQL_TYPES = {
     "yyyymmdd": "BIGINT",
 }
 
-_TABLE_COLUMN = re.compile(
-    r"\$\{\s*TABLE\s*\}\s*\.\s*(?:`([^`]+)`|\"([^\"]+)\"|\[([^\]]+)\]|([A-Za-z_][A-Za-z0-9_$]*))"
-)
-_EXACT_COLUMN = re.compile(r"^\s*\(?\s*" + _TABLE_COLUMN.pattern + r"\s*\)?\s*$")
-_REFERENCE = re.compile(r"\$\{\s*(\w+)(?:\.(\w+))?\s*\}")
-_SQL_TABLE_NAME = re.compile(r"\$\{\s*(\w+)\.SQL_TABLE_NAME\s*\}")
+#: The name a derived table's ``${view.SQL_TABLE_NAME}`` gets when the view has no plain table:
+#: read, but its columns are not a warehouse table's.
+_UNRESOLVED = "__derived_"
 _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-_EQUALITY = re.compile(r"\$\{\s*(\w+)\.(\w+)\s*\}\s*=\s*\$\{\s*(\w+)\.(\w+)\s*\}")
 _PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ ]+$")
 _INTEGER_NAME = re.compile(r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$", re.I)
 _TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts)$", re.I)
@@ -189,22 +183,24 @@ def _name_type(column: str) -> str | None:
     return None
 
 
-def _column_of(match: re.Match[str]) -> str:
-    return next(g for g in match.groups() if g)
-
-
 def direct_column(view: View, field_name: str, depth: int = 0) -> str | None:
     """The column a dimension is exactly (``${TABLE}.col``, or ``${other}`` that is), else ``None``."""
     found = view.fields.get(field_name)
     if found is None or depth > 5 or found.cases:
         return None
-    match = _EXACT_COLUMN.match(found.sql or "")
-    if match is not None:
-        return _column_of(match)
-    ref = _REFERENCE.fullmatch((found.sql or "").strip())
-    if ref is not None and ref.group(2) is None and ref.group(1) != "TABLE":
-        return direct_column(view, ref.group(1), depth + 1)
-    return None
+    column = table_column(found.sql)
+    if column is not None:
+        return column
+    other = _sole_field(found.sql)
+    return direct_column(view, other, depth + 1) if other is not None else None
+
+
+def _sole_field(sql: str | None) -> str | None:
+    """The field when ``sql`` is exactly ``${field}`` (no view, no type suffix)."""
+    ref = sole(sql)
+    if ref is None or ref.kind is not RefKind.FIELD or ref.type_suffix is not None:
+        return None
+    return ref.field
 
 
 def field_type(found: Field) -> str | None:
@@ -247,96 +243,32 @@ def _is_plain_table(name: str | None) -> bool:
     return "${" not in name and "{%" not in name and "{{" not in name and bool(_PLAIN_TABLE.match(name))
 
 
-# -- SQL usage ------------------------------------------------------------------------------------
-
-
-def _classes(*names: str) -> tuple[type[exp.Expression], ...]:
-    return tuple(getattr(exp, n) for n in names if isinstance(getattr(exp, n, None), type))
-
-
-_NUMERIC = _classes(
-    "Add", "Sub", "Mul", "Div", "Mod", "Neg", "Sum", "Avg", "Round", "Abs", "Floor", "Ceil", "Stddev",
-    "StddevPop", "StddevSamp", "Variance", "Ln", "Log", "Sqrt", "Pow", "SafeDivide", "IntDiv", "Sign",
-)  # fmt: skip
-_STRINGY = _classes(
-    "Lower", "Upper", "Trim", "Substring", "Length", "Like", "ILike", "RegexpLike", "RegexpExtract",
-    "Concat", "ConcatWs", "DPipe", "Initcap", "StrPosition", "Split", "Left", "Right", "Replace", "Lpad", "Rpad",
-)  # fmt: skip
-_TEMPORAL = _classes(
-    "DateTrunc", "TimestampTrunc", "DatetimeTrunc", "TimeTrunc", "Extract", "DateDiff", "TimestampDiff",
-    "DatetimeDiff", "DateAdd", "DateSub", "TimestampAdd", "TimestampSub", "DatetimeAdd", "DatetimeSub",
-    "TimeToStr", "TsOrDsToDate", "Date", "Year", "Month", "Day", "Quarter", "Week", "DayOfWeek",
-)  # fmt: skip
-_COMPARISON = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE")
-_BOOLEAN = _classes("Not", "And", "Or")
-_COALESCE = _classes("Coalesce", "Nvl2", "If", "Greatest", "Least")
-_PREDICATES = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Is", "In", "Like", "ILike", "Not", "And", "Or")
-
-
-def _literal_type(node: exp.Expression) -> tuple[str | None, str | None]:
-    """``(type, string value)`` of a literal operand."""
-    if isinstance(node, exp.Literal):
-        return ("string", node.this) if node.is_string else ("number", None)
-    if isinstance(node, exp.Boolean):
-        return "boolean", None
-    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal):
-        return "number", None
-    return None, None
-
-
-def usage(column: exp.Column) -> tuple[str | None, list[str]]:
-    """The type how SQL uses ``column`` implies, and string literals it is compared with."""
-    parent = column.parent
-    while isinstance(parent, exp.Paren):
-        parent = parent.parent
-    if parent is None:
-        return None, []
-    if isinstance(parent, _NUMERIC):
-        if any(isinstance(n, exp.Interval) for n in parent.iter_expressions()):
-            return "timestamp", []
-        return "number", []
-    if isinstance(parent, _STRINGY):
-        return "string", []
-    if isinstance(parent, _TEMPORAL):
-        return "timestamp", []
-    if isinstance(parent, _COMPARISON):
-        other = parent.expression if parent.this is column or column in parent.this.walk() else parent.this
-        kind, value = _literal_type(other)
-        return kind, [value] if value is not None and isinstance(parent, exp.EQ | exp.NEQ) else []
-    if isinstance(parent, exp.In) and parent.this is column:
-        literals = [_literal_type(e) for e in parent.expressions]
-        types = {k for k, _ in literals}
-        if len(types) == 1 and None not in types:
-            return types.pop(), [v for _, v in literals if v is not None]
-        return None, []
-    if isinstance(parent, _COALESCE):
-        kinds = {_literal_type(e)[0] for e in parent.iter_expressions() if e is not column} - {None}
-        return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
-    if isinstance(parent, _BOOLEAN) or (isinstance(parent, exp.If) and parent.this is column):
-        return "boolean", []
-    return None, []
+# -- LookML SQL as SQL ---------------------------------------------------------------------------
 
 
 def _placeholders(sql: str) -> str:
-    """LookML SQL as parseable SQL: ``${TABLE}.c`` → ``__t.c``, ``${f}`` → ``__ref.f``, Liquid dropped."""
+    """LookML SQL as parseable SQL: ``${TABLE}.c`` → ``__t."c"``, ``${f}`` → ``__ref."f"``, Liquid dropped."""
     text = _LIQUID_TAG.sub(" ", sql)
     text = _LIQUID_OUTPUT.sub("1", text)
-    text = _TABLE_COLUMN.sub(lambda m: f'__t."{_column_of(m)}"', text)
-    text = re.sub(r"\$\{\s*TABLE\s*\}", "__t", text)
-    return _REFERENCE.sub(lambda m: f'__ref."{m.group(1)}{"." + m.group(2) if m.group(2) else ""}"', text)
+    return substitute(text, _placeholder, table_column=lambda column: f'__t."{column}"')
 
 
-def parse(sql: str, dialect: str) -> exp.Expression | None:
-    """``sql`` parsed in ``dialect``, or ``None``: any failure only means we learn less.
+def _placeholder(ref: Ref) -> str | None:
+    if ref.kind is RefKind.TABLE:
+        return "__t"
+    if ref.kind is RefKind.FIELD or ref.kind is RefKind.EXTENDED:
+        return f'__ref."{ref.field or "EXTENDED"}"'
+    if ref.kind is RefKind.VIEW_FIELD or ref.kind is RefKind.SQL_TABLE_NAME:
+        return f'__ref."{ref.view}.{ref.field or "SQL_TABLE_NAME"}"'
+    return None
 
-    sqlglot raises more than :class:`SqlglotError` on unusual input (an ``AttributeError``
-    from a half-known function), so everything is caught here.
-    """
-    try:
-        tree: Any = sqlglot.parse_one(sql, read=dialect)
-        return tree if isinstance(tree, exp.Expression) else None
-    except Exception:
-        return None
+
+def _fragment(sql: str, dialect: str) -> Fragment | None:
+    return read_fragment(_placeholders(sql), dialect)
+
+
+def _uses(fragment: Fragment | None, qualifier: str) -> Iterable[ColumnUse]:
+    return (use for use in fragment.columns if use.table == qualifier) if fragment is not None else ()
 
 
 # -- inference ------------------------------------------------------------------------------------
@@ -420,8 +352,8 @@ class _Inference:
         if source is None or explore is None or pk is None:
             return
         by_name = {c.name.lower(): c.field for c in source.columns}
-        for match in _TABLE_COLUMN.finditer(pk.sql or ""):
-            selected = by_name.get(_column_of(match).lower())
+        for read in table_columns(pk.sql):
+            selected = by_name.get(read.column.lower())
             alias, _, name = (selected or "").partition(".")
             resolved = self._resolve(model, explore, alias, name) if name else None
             if resolved is not None:
@@ -431,124 +363,83 @@ class _Inference:
         single = direct_column(view, pk.name)
         if single is not None:
             return (single,)
-        return tuple(dict.fromkeys(_column_of(m) for m in _TABLE_COLUMN.finditer(pk.sql or "")))
+        return tuple(dict.fromkeys(read.column for read in table_columns(pk.sql)))
 
     def _fields(self, view: View, table: SourceTable, dialect: str) -> None:
         for found in view.fields.values():
             if found.category is FieldCategory.PARAMETER:
                 continue
             for sql, exact_type in _field_sqls(found):
-                exact = _EXACT_COLUMN.match(sql)
+                exact = table_column(sql)
                 if exact is not None:
-                    column = table.column(_column_of(exact))
+                    column = table.column(exact)
                     # A dimension without `type:` is a string by default, often carelessly: weaker.
                     strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
                     column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
                     continue
-                columns = [_column_of(m) for m in _TABLE_COLUMN.finditer(sql)]
+                columns = [read.column for read in table_columns(sql)]
                 if not columns:
                     continue
                 for name in columns:
                     table.column(name)
-                tree = parse(_placeholders(sql), dialect)
-                if tree is None:
+                fragment = _fragment(sql, dialect)
+                if fragment is None:
                     continue
-                if (
-                    len(set(columns)) == 1
-                    and exact_type in ("number", "string")
-                    and not any(isinstance(n, _PREDICATES) for n in tree.walk())
-                ):
+                if len(set(columns)) == 1 and exact_type in ("number", "string") and not fragment.has_predicate:
                     # IFNULL(${TABLE}.x, 0) of a number field: x is a number too, most likely.
                     column = table.column(columns[0])
                     column.offer(_refine_number(exact_type, column.name), FIELD, f"{view.name}.{found.name} (wrapped)")
-                for node in tree.find_all(exp.Column):
-                    if node.table != "__t":
-                        continue
-                    kind, values = usage(node)
-                    column = table.column(node.name)
-                    column.offer(_refine_number(kind, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
-                    _add_values(column, values)
+                for use in _uses(fragment, "__t"):
+                    column = table.column(use.column)
+                    column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
+                    _add_values(column, use.literals)
 
     def _derived(self, model: Model, view: View, sql: str, dialect: str) -> None:
-        def table_for(match: re.Match[str]) -> str:
-            other = model.views.get(match.group(1))
-            name = self.view_tables.get((model.name, match.group(1)))
+        def table_for(ref: Ref) -> str | None:
+            if ref.kind is not RefKind.SQL_TABLE_NAME or ref.view is None:
+                return None
+            other = model.views.get(ref.view)
+            name = self.view_tables.get((model.name, ref.view))
             if other is None or name is None:
-                return f"__derived_{match.group(1)}"
+                return f"{_UNRESOLVED}{ref.view}"
             return (other.sql_table_name or name).strip()
 
-        text = _SQL_TABLE_NAME.sub(table_for, sql)
+        text = substitute(sql, table_for)
         text = _LIQUID_TAG.sub(" ", text)
         text = _LIQUID_OUTPUT.sub("1", text)
-        text = _REFERENCE.sub("NULL", text)
-        tree = parse(text, dialect)
-        if tree is None:
-            self.schema.notes.append(f"view {view.name}: derived table SQL does not parse as {dialect}")
-            return
+        text = substitute(text, lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
         try:
-            scopes = traverse_scope(tree)
-        except Exception:
-            self.schema.notes.append(f"view {view.name}: cannot resolve the derived table's column scopes")
+            reads = read_select(text, dialect, opaque=lambda name: name.startswith(_UNRESOLVED))
+        except UnreadableSql as error:
+            if error.reason == "parse":
+                self.schema.notes.append(f"view {view.name}: derived table SQL does not parse as {dialect}")
+            else:
+                self.schema.notes.append(f"view {view.name}: cannot resolve the derived table's column scopes")
             return
-        for scope in scopes:
-            tables = {
-                alias: source
-                for alias, source in scope.sources.items()
-                if isinstance(source, exp.Table) and not source.name.startswith("__derived_")
-            }
-            for read in tables.values():
-                table = self.schema.table(_table_name(read))
-                if f"{view.name} (derived)" not in table.readers:
-                    table.readers.append(f"{view.name} (derived)")
-            for node in scope.columns:
-                if node.table:
-                    found = tables.get(node.table)
-                elif len(scope.sources) == 1 and len(tables) == 1:
-                    found = next(iter(tables.values()))
-                else:
-                    found = None
-                if found is None:
-                    continue
-                source = found
-                column = self.schema.table(_table_name(source)).column(node.name)
-                kind, values = usage(node)
-                column.offer(_refine_number(kind, column.name), USAGE, f"{view.name} derived SQL")
-                _add_values(column, values)
-        self._derived_outputs(view, tree, scopes)
+        for name in reads.tables:
+            table = self.schema.table(name)
+            if f"{view.name} (derived)" not in table.readers:
+                table.readers.append(f"{view.name} (derived)")
+        for use in reads.columns:
+            column = self.schema.table(use.table).column(use.column)
+            column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name} derived SQL")
+            _add_values(column, use.literals)
+        self._derived_outputs(view, reads)
 
-    def _derived_outputs(self, view: View, tree: exp.Expression, scopes: list[Any]) -> None:
+    def _derived_outputs(self, view: View, reads: SelectReads) -> None:
         """Carry the derived view's field types back to the source columns its SELECT passes on."""
-        outer = scopes[-1] if scopes else None
-        if outer is None or not isinstance(outer.expression, exp.Select):
-            return
-        select = outer.expression
-        tables = {a: s for a, s in outer.sources.items() if isinstance(s, exp.Table)}
-        grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))
-        passes: dict[str, tuple[str, str, bool]] = {}
-        for projection in select.expressions:
-            inner = projection.this if isinstance(projection, exp.Alias) else projection
-            plain = isinstance(inner, exp.Column)
-            if isinstance(inner, exp.Min | exp.Max) and isinstance(inner.this, exp.Column):
-                inner = inner.this
-            if not isinstance(inner, exp.Column):
-                continue
-            source = (
-                tables.get(inner.table) if inner.table else (next(iter(tables.values())) if len(tables) == 1 else None)
-            )
-            if source is not None:
-                passes[projection.alias_or_name.lower()] = (_table_name(source), inner.name, plain)
         pk = view.primary_key
         for found in view.fields.values():
             for sql, exact_type in _field_sqls(found):
-                exact = _EXACT_COLUMN.match(sql)
-                target = passes.get(_column_of(exact).lower()) if exact else None
+                exact = table_column(sql)
+                target = reads.outputs.get(exact.lower()) if exact else None
                 if target is None:
                     continue
-                column = self.schema.table(target[0]).column(target[1])
+                column = self.schema.table(target.table).column(target.column)
                 column.offer(_refine_number(exact_type, column.name), STRONG, f"{view.name}.{found.name} (derived)")
-                if pk is not None and found.name == pk.name and target[2]:
+                if pk is not None and found.name == pk.name and target.plain:
                     column.not_null = True
-                    if not grouped and not any(isinstance(p, exp.AggFunc) for p in select.find_all(exp.AggFunc)):
+                    if not reads.aggregated:
                         column.unique = True
 
     def _resolve(self, model: Model, explore: Explore, alias: str, field_name: str) -> tuple[str, str, View] | None:
@@ -574,8 +465,8 @@ class _Inference:
                 if joined is not None and joined.primary_key is not None:
                     pairs.append((owner or explore.view_name, name, join.name, joined.primary_key.name))
             else:
-                for m in _EQUALITY.finditer(join.sql_on or ""):
-                    pairs.append((m.group(1), m.group(2), m.group(3), m.group(4)))
+                for (left_view, left_field), (right_view, right_field) in equalities(join.sql_on):
+                    pairs.append((left_view, left_field, right_view, right_field))
             for left_alias, left_field, right_alias, right_field in pairs:
                 if right_alias != join.name and left_alias == join.name:
                     left_alias, left_field, right_alias, right_field = right_alias, right_field, left_alias, left_field
@@ -638,27 +529,25 @@ class _Inference:
                     for sql, exact_type in _field_sqls(found):
                         if "${" not in sql:
                             continue
-                        whole = _REFERENCE.fullmatch(sql.strip())
-                        if found.is_measure and exact_type == "number" and whole and whole.group(2) is None:
-                            column = direct_column(view, whole.group(1))
+                        whole = _sole_field(sql)
+                        if found.is_measure and exact_type == "number" and whole is not None:
+                            column = direct_column(view, whole)
                             if column is not None:
                                 info = table.column(column)
                                 info.offer(_refine_number("number", column), USAGE, f"{view.name}.{found.name}")
                             continue
-                        tree = parse(_placeholders(sql), dialect)
-                        for node in tree.find_all(exp.Column) if tree is not None else ():
-                            if node.table != "__ref" or "." in node.name:
+                        for use in _uses(_fragment(sql, dialect), "__ref"):
+                            if "." in use.column:
                                 continue
-                            column = _transparent_column(view, node.name)
-                            kind, values = usage(node)
+                            column = _transparent_column(view, use.column)
                             if column is None:
                                 continue
                             info = table.column(column)
-                            if kind == "string" and info.type == "string":
-                                _add_values(info, values)
-                            elif kind == "number" and direct_column(view, node.name) == column:
+                            if use.type == "string" and info.type == "string":
+                                _add_values(info, use.literals)
+                            elif use.type == "number" and direct_column(view, use.column) == column:
                                 info.offer(
-                                    _refine_number(kind, info.name), USAGE, f"{view.name}.{found.name} (SQL use)"
+                                    _refine_number(use.type, info.name), USAGE, f"{view.name}.{found.name} (SQL use)"
                                 )
 
 
@@ -669,11 +558,10 @@ def _transparent_column(view: View, field_name: str) -> str | None:
         return direct
     found = view.fields.get(field_name)
     match = re.fullmatch(r"\s*(?:LOWER|UPPER|TRIM)\s*\(\s*(.*?)\s*\)\s*", found.sql or "", re.I) if found else None
-    inner = _EXACT_COLUMN.match(match.group(1)) if match else None
-    return _column_of(inner) if inner else None
+    return table_column(match.group(1)) if match else None
 
 
-def _add_values(column: ColumnInfo, values: list[str]) -> None:
+def _add_values(column: ColumnInfo, values: Iterable[str]) -> None:
     for value in values:
         if value and value not in column.values and len(column.values) < 20:
             column.values.append(value)
@@ -684,10 +572,6 @@ def _refine_number(kind: str | None, column: str) -> str | None:
     if kind == "number" and _INTEGER_NAME.search(column):
         return "integer"
     return kind
-
-
-def _table_name(source: exp.Table) -> str:
-    return ".".join(p for p in (source.catalog, source.db, source.name) if p)
 
 
 def infer_schema(project: Project, dialect_for: Callable[[Model], str] | str = "duckdb") -> Schema:

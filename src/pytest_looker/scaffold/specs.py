@@ -31,9 +31,11 @@ import yaml
 
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.errors import LookerError
+from pytest_looker.lookml.jointree import explore_join_tree
 from pytest_looker.lookml.model import Explore, Field, Model, Project, View
+from pytest_looker.lookml.refs import RefKind, scan, table_columns
 from pytest_looker.scaffold.data import generate, text_value
-from pytest_looker.scaffold.schema import _TABLE_COLUMN, Schema, _column_of, _is_plain_table, clean_table_name
+from pytest_looker.scaffold.schema import Schema, _is_plain_table, clean_table_name
 from pytest_looker.scaffold.store import Drift, WriteReport, sha256
 from pytest_looker.settings import Settings
 
@@ -46,7 +48,6 @@ _SNAPSHOT_COMMENT = (
     "  # the given rows, so they pin today's behaviour, right or wrong. Review every value, then delete\n"
     "  # `generated: snapshot` to make this a real test.\n"
 )
-_REF = re.compile(r"\$\{\s*(\w+)(?:\.(\w+))?\s*\}")
 
 
 @dataclass
@@ -77,8 +78,6 @@ def _selectable(project: Project, explore: Explore) -> set[str]:
 
 
 def _key_tests(project: Project, model: Model, explore: Explore, allowed: set[str]) -> list[dict[str, Any]]:
-    from pytest_looker.checks.keys import join_parents
-
     target = f"{model.name}/{explore.name}"
     aliases = explore.aliases()
     tests: list[dict[str, Any]] = []
@@ -115,10 +114,11 @@ def _key_tests(project: Project, model: Model, explore: Explore, allowed: set[st
                     *found,
                 )
             )
+    tree = explore_join_tree(explore, model.views)
     for join in explore.joins:
         if join.relationship == "many_to_many":
             continue
-        parent = join_parents(explore, join)[0]
+        parent = tree.parent(join.name)
         own, other = key_and_count(parent), key_and_count(join.name)
         if own is None or other is None:
             continue
@@ -152,16 +152,13 @@ def _own_columns(view: View, found: Field, depth: int = 0) -> set[str] | None:
     for text in texts:
         if "{%" in text or "{{" in text:
             return None
-        columns |= {_column_of(m) for m in _TABLE_COLUMN.finditer(text)}
-        for ref in _REF.finditer(text):
-            first, second = ref.group(1), ref.group(2)
-            if first == "TABLE" and second is None:
+        columns |= {read.column for read in table_columns(text)}
+        for ref in scan(text):
+            if ref.kind is RefKind.TABLE or ref.kind is RefKind.INVALID:
                 continue
-            if second is not None and first not in (view.name, "TABLE"):
+            if ref.kind is RefKind.VIEW_FIELD and ref.view != view.name:
                 return None
-            other = view.fields.get(second or first) if first != "TABLE" else None
-            if first == "TABLE":
-                continue
+            other = view.fields.get(ref.field) if ref.is_field and ref.field else None
             if other is None or other is found:
                 return None
             nested = _own_columns(view, other, depth + 1)

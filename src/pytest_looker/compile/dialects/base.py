@@ -161,6 +161,8 @@ class Dialect:
     truncate_before_format: ClassVar[bool] = False
     #: Whether :meth:`symmetric_median` / :meth:`symmetric_percentile` can be expressed.
     supports_distinct_percentile: ClassVar[bool] = False
+    #: Whether ``LIKE`` takes an ``ESCAPE '\\'`` clause (filters escape ``%`` and ``_`` with it).
+    like_escape_clause: ClassVar[bool] = True
 
     def __repr__(self) -> str:
         return f"<Dialect {self.name}>"

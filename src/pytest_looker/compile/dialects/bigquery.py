@@ -39,6 +39,8 @@ class BigQueryDialect(Dialect):
     name: ClassVar[str] = "bigquery"
     integer_type: ClassVar[str] = "INT64"
     text_type: ClassVar[str] = "STRING"
+    #: BigQuery's LIKE has no ESCAPE clause; it treats a backslash as the escape character.
+    like_escape_clause: ClassVar[bool] = False
 
     def alias(self, full_name: str) -> str:
         """``orders.count`` → ``orders_count`` (unquoted, as Looker emits on BigQuery)."""

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pytest_looker.compile.dialects import SUPPORTED_DIALECTS as DIALECT_NAMES
 from pytest_looker.errors import CompileError
 
-#: sqlglot dialect names this package renders for.
-SUPPORTED_DIALECTS: frozenset[str] = frozenset({"duckdb", "bigquery", "snowflake", "redshift", "postgres", "mysql"})
+#: sqlglot dialect names this package renders for: those with a :class:`Dialect`.
+SUPPORTED_DIALECTS: frozenset[str] = frozenset(DIALECT_NAMES)
 
 #: LookML ``week_start_day`` values, mapped to Python's ``date.weekday()`` numbers.
 WEEKDAYS: dict[str, int] = {

@@ -16,11 +16,12 @@ from decimal import Decimal
 
 from sqlglot import exp
 
+from pytest_looker.compile.dialects import get_dialect
+
 #: Column expressions that need no parentheses around them: (quoted) identifiers and dots.
 _SIMPLE_COLUMN = re.compile(r'(?:[A-Za-z_][\w$]*|"[^"]+"|`[^`]+`)(?:\.(?:[A-Za-z_][\w$]*|"[^"]+"|`[^`]+`))*')
-#: The LIKE escape character we use. BigQuery's LIKE has no ESCAPE clause but uses it by default.
+#: The LIKE escape character we use (BigQuery's LIKE, without an ESCAPE clause, uses it by default).
 LIKE_ESCAPE = "\\"
-_NO_ESCAPE_CLAUSE = frozenset({"bigquery"})
 
 
 def raw(sql: str) -> exp.Expr:
@@ -91,7 +92,7 @@ def like(value: exp.Expr, pattern: str, *, negate: bool, case_sensitive: bool, e
     where the dialect has no ILIKE), with ``ESCAPE '\\'`` when the pattern contains escapes."""
     node_type: type[exp.Like] | type[exp.ILike] = exp.Like if case_sensitive else exp.ILike
     node: exp.Expr = node_type(this=value.copy(), expression=string(pattern), negate=negate or None)
-    if escaped and dialect not in _NO_ESCAPE_CLAUSE:
+    if escaped and get_dialect(dialect).like_escape_clause:
         node = exp.Escape(this=node, expression=string(LIKE_ESCAPE))
     return node
 

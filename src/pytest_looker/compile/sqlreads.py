@@ -1,0 +1,240 @@
+"""What a SQL text reads: its tables, its columns and what each use of a column implies.
+
+Scaffold builds warehouse tables a project can run on from the SQL its LookML holds, so it asks
+of a text: which source tables a derived table's SELECT reads, which of their columns, and
+what each use says about a column's type (``SUM(x)``: a number; ``x = 'complete'``: a string,
+and ``'complete'`` is a value worth generating). This module answers with plain data, so that
+sqlglot stays the compiler's business (DESIGN: compile/ is the only sqlglot importer).
+
+Every answer is best-effort: SQL that does not parse in the dialect, or whose scopes sqlglot
+cannot resolve, raises :class:`UnreadableSql` (or gives ``None`` for a fragment), and the
+caller learns less, never fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.optimizer.scope import Scope, traverse_scope
+
+__all__ = ["ColumnUse", "Fragment", "Passed", "SelectReads", "UnreadableSql", "read_fragment", "read_select"]
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """One use of a column: its qualifier as written (a fragment) or its source table (a
+    SELECT), its name, the type the use implies (``number``, ``string``, ``timestamp``,
+    ``boolean`` or None) and the string literals it is compared with."""
+
+    table: str
+    column: str
+    type: str | None
+    literals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """What an expression (a field's SQL) reads; ``has_predicate`` when it compares or tests."""
+
+    columns: tuple[ColumnUse, ...]
+    has_predicate: bool
+
+
+@dataclass(frozen=True)
+class Passed:
+    """An output column of a SELECT that is a source column (``plain``), or its MIN/MAX."""
+
+    table: str
+    column: str
+    plain: bool
+
+
+@dataclass(frozen=True)
+class SelectReads:
+    """What a SELECT reads: source tables (``catalog.db.name``), the uses of their columns, its
+    outer SELECT's columns taken from a source column (by lower-case output name), and whether
+    that SELECT aggregates (GROUP BY, DISTINCT or an aggregate function)."""
+
+    tables: tuple[str, ...]
+    columns: tuple[ColumnUse, ...]
+    outputs: Mapping[str, Passed]
+    aggregated: bool
+
+
+class UnreadableSql(Exception):
+    """The SQL does not parse (``reason == "parse"``) or its scopes do not resolve (``"scope"``)."""
+
+    def __init__(self, reason: str, dialect: str) -> None:
+        super().__init__(f"{reason} ({dialect})")
+        self.reason = reason
+        self.dialect = dialect
+
+
+def read_fragment(sql: str, dialect: str) -> Fragment | None:
+    """The columns an expression reads, keyed by the qualifier written before them (``t.x`` →
+    ``t``; unqualified → ``""``); None when it does not parse in ``dialect``."""
+    tree = _parse(sql, dialect)
+    if tree is None:
+        return None
+    uses = tuple(_use(node.table, node) for node in tree.find_all(exp.Column))
+    return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()))
+
+
+def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambda _name: False) -> SelectReads:
+    """The tables and columns a SELECT reads, through its CTEs and subqueries.
+
+    A column is attributed to a table when its qualifier names the table's alias, or when it
+    has none and its scope reads that single table. ``opaque`` tables (placeholders for SQL
+    the caller could not resolve) are read but report no column.
+    """
+    tree = _parse(sql, dialect)
+    if tree is None:
+        raise UnreadableSql("parse", dialect)
+    try:
+        scopes = traverse_scope(tree)
+    except Exception as error:  # sqlglot raises many kinds on SQL it half understands
+        raise UnreadableSql("scope", dialect) from error
+    tables: list[str] = []
+    uses: list[ColumnUse] = []
+    for scope in scopes:
+        known = _tables(scope, opaque)
+        for source in known.values():
+            name = _table_name(source)
+            if name not in tables:
+                tables.append(name)
+        for node in scope.columns:
+            found = _source(node, known, only_source=len(scope.sources) == 1)
+            if found is not None:
+                uses.append(_use(_table_name(found), node))
+    outputs, aggregated = _outputs(scopes[-1] if scopes else None, opaque)
+    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated)
+
+
+# -- internals --------------------------------------------------------------------------------------
+
+
+def _parse(sql: str, dialect: str) -> exp.Expression | None:
+    """``sql`` parsed in ``dialect``, or ``None``: sqlglot raises more than its own errors on
+    unusual input (an ``AttributeError`` from a half-known function), so everything is caught."""
+    try:
+        tree: Any = sqlglot.parse_one(sql, read=dialect)
+    except Exception:
+        return None
+    return tree if isinstance(tree, exp.Expression) else None
+
+
+def _tables(scope: Scope, opaque: Callable[[str], bool]) -> dict[str, exp.Table]:
+    return {
+        alias: source
+        for alias, source in scope.sources.items()
+        if isinstance(source, exp.Table) and not opaque(source.name)
+    }
+
+
+def _source(column: exp.Column, tables: Mapping[str, exp.Table], *, only_source: bool) -> exp.Table | None:
+    """The table a column reads: the one its qualifier names, else the only table of a scope
+    that reads nothing else (``only_source``)."""
+    if column.table:
+        return tables.get(column.table)
+    return next(iter(tables.values())) if only_source and len(tables) == 1 else None
+
+
+def _table_name(source: exp.Table) -> str:
+    return ".".join(part for part in (source.catalog, source.db, source.name) if part)
+
+
+def _outputs(outer: Scope | None, opaque: Callable[[str], bool]) -> tuple[dict[str, Passed], bool]:
+    if outer is None or not isinstance(outer.expression, exp.Select):
+        return {}, False
+    select = outer.expression
+    tables = _tables(outer, opaque)
+    passed: dict[str, Passed] = {}
+    for projection in select.expressions:
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        plain = isinstance(inner, exp.Column)
+        if isinstance(inner, exp.Min | exp.Max) and isinstance(inner.this, exp.Column):
+            inner = inner.this
+        if not isinstance(inner, exp.Column):
+            continue
+        source = _source(inner, tables, only_source=True)
+        if source is not None:
+            passed[projection.alias_or_name.lower()] = Passed(_table_name(source), inner.name, plain)
+    grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))
+    aggregated = grouped or any(True for _ in select.find_all(exp.AggFunc))
+    return passed, aggregated
+
+
+def _classes(*names: str) -> tuple[type[exp.Expression], ...]:
+    return tuple(getattr(exp, n) for n in names if isinstance(getattr(exp, n, None), type))
+
+
+_NUMERIC = _classes(
+    "Add", "Sub", "Mul", "Div", "Mod", "Neg", "Sum", "Avg", "Round", "Abs", "Floor", "Ceil", "Stddev",
+    "StddevPop", "StddevSamp", "Variance", "Ln", "Log", "Sqrt", "Pow", "SafeDivide", "IntDiv", "Sign",
+)  # fmt: skip
+_STRINGY = _classes(
+    "Lower", "Upper", "Trim", "Substring", "Length", "Like", "ILike", "RegexpLike", "RegexpExtract",
+    "Concat", "ConcatWs", "DPipe", "Initcap", "StrPosition", "Split", "Left", "Right", "Replace", "Lpad", "Rpad",
+)  # fmt: skip
+_TEMPORAL = _classes(
+    "DateTrunc", "TimestampTrunc", "DatetimeTrunc", "TimeTrunc", "Extract", "DateDiff", "TimestampDiff",
+    "DatetimeDiff", "DateAdd", "DateSub", "TimestampAdd", "TimestampSub", "DatetimeAdd", "DatetimeSub",
+    "TimeToStr", "TsOrDsToDate", "Date", "Year", "Month", "Day", "Quarter", "Week", "DayOfWeek",
+)  # fmt: skip
+_COMPARISON = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE")
+_BOOLEAN = _classes("Not", "And", "Or")
+_COALESCE = _classes("Coalesce", "Nvl2", "If", "Greatest", "Least")
+_PREDICATES = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Is", "In", "Like", "ILike", "Not", "And", "Or")
+
+
+def _use(table: str, column: exp.Column) -> ColumnUse:
+    kind, literals = _usage(column)
+    return ColumnUse(table, column.name, kind, tuple(literals))
+
+
+def _literal_type(node: exp.Expression) -> tuple[str | None, str | None]:
+    """``(type, string value)`` of a literal operand."""
+    if isinstance(node, exp.Literal):
+        return ("string", node.this) if node.is_string else ("number", None)
+    if isinstance(node, exp.Boolean):
+        return "boolean", None
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal):
+        return "number", None
+    return None, None
+
+
+def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
+    """The type how SQL uses ``column`` implies, and string literals it is compared with."""
+    parent = column.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    if parent is None:
+        return None, []
+    if isinstance(parent, _NUMERIC):
+        if any(isinstance(n, exp.Interval) for n in parent.iter_expressions()):
+            return "timestamp", []
+        return "number", []
+    if isinstance(parent, _STRINGY):
+        return "string", []
+    if isinstance(parent, _TEMPORAL):
+        return "timestamp", []
+    if isinstance(parent, _COMPARISON):
+        other = parent.expression if parent.this is column or column in parent.this.walk() else parent.this
+        kind, value = _literal_type(other)
+        return kind, [value] if value is not None and isinstance(parent, exp.EQ | exp.NEQ) else []
+    if isinstance(parent, exp.In) and parent.this is column:
+        literals = [_literal_type(e) for e in parent.expressions]
+        types = {k for k, _ in literals}
+        if len(types) == 1 and None not in types:
+            return types.pop(), [v for _, v in literals if v is not None]
+        return None, []
+    if isinstance(parent, _COALESCE):
+        kinds = {_literal_type(e)[0] for e in parent.iter_expressions() if e is not column} - {None}
+        return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
+    if isinstance(parent, _BOOLEAN) or (isinstance(parent, exp.If) and parent.this is column):
+        return "boolean", []
+    return None, []

@@ -1,0 +1,79 @@
+"""What a SQL text reads: tables, columns and the type each use of a column implies."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_looker.compile.sqlreads import ColumnUse, Passed, UnreadableSql, read_fragment, read_select
+
+
+def test_fragment_columns_by_qualifier_with_the_type_each_use_implies() -> None:
+    fragment = read_fragment("CASE WHEN t.status = 'done' THEN SUM(t.amount) ELSE LOWER(r.name) END", "duckdb")
+    assert fragment is not None
+    assert set(fragment.columns) == {
+        ColumnUse("t", "status", "string", ("done",)),
+        ColumnUse("t", "amount", "number"),
+        ColumnUse("r", "name", "string"),
+    }
+    assert fragment.has_predicate
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("t.x + 1", "number"),
+        ("t.x + INTERVAL 1 DAY", "timestamp"),
+        ("DATE_TRUNC('month', t.x)", "timestamp"),
+        ("t.x IN ('a', 'b')", "string"),
+        ("COALESCE(t.x, 0)", "number"),
+        ("NOT t.x", "boolean"),
+        ("t.x", None),
+    ],
+)
+def test_each_kind_of_use(sql: str, expected: str | None) -> None:
+    fragment = read_fragment(sql, "duckdb")
+    assert fragment is not None
+    assert fragment.columns[0].type == expected
+
+
+def test_in_list_literals_are_kept_and_a_plain_value_has_no_predicate() -> None:
+    fragment = read_fragment("t.x IN ('a', 'b')", "duckdb")
+    assert fragment is not None and fragment.columns[0].literals == ("a", "b")
+    plain = read_fragment("IFNULL(t.x, 0)", "duckdb")
+    assert plain is not None and not plain.has_predicate
+
+
+def test_a_fragment_that_does_not_parse_reads_nothing() -> None:
+    assert read_fragment("SELECT FROM WHERE (", "duckdb") is None
+
+
+def test_select_reads_tables_through_ctes_and_attributes_columns() -> None:
+    reads = read_select(
+        """
+        WITH recent AS (SELECT user_id, amount FROM shop.orders WHERE status = 'complete')
+        SELECT u.id, MAX(u.name) AS name, SUM(r.amount) AS total
+        FROM shop.users AS u JOIN recent AS r ON r.user_id = u.id
+        GROUP BY 1
+        """,
+        "duckdb",
+    )
+    assert reads.tables == ("shop.orders", "shop.users")
+    assert ColumnUse("shop.orders", "status", "string", ("complete",)) in reads.columns
+    assert ColumnUse("shop.orders", "amount", None) in reads.columns
+    assert ColumnUse("shop.users", "id", None) in reads.columns
+    assert reads.outputs == {"id": Passed("shop.users", "id", True), "name": Passed("shop.users", "name", False)}
+    assert reads.aggregated
+
+
+def test_opaque_tables_are_read_but_report_no_column() -> None:
+    reads = read_select("SELECT x.a, x.b FROM __unresolved AS x", "duckdb", opaque=lambda name: name.startswith("__"))
+    assert reads.tables == () and reads.columns == () and reads.outputs == {}
+    assert not reads.aggregated
+
+
+def test_dialect_decides_what_parses() -> None:
+    reads = read_select("SELECT `p-1`.d.t.x FROM `p-1.d.t`", "bigquery")
+    assert reads.tables == ("p-1.d.t",)
+    with pytest.raises(UnreadableSql) as info:
+        read_select("SELECT FROM WHERE (", "duckdb")
+    assert info.value.reason == "parse"

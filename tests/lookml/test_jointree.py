@@ -1,0 +1,163 @@
+"""The one join tree: dependencies, the parent of each join, and the views each join fans out."""
+
+from __future__ import annotations
+
+from helpers import ProjectFactory
+from pytest_looker.lookml.jointree import JoinEdge, JoinTree, explore_join_tree
+
+MODEL = 'connection: "db"\ninclude: "/views/*.view.lkml"\n'
+
+
+def edge(
+    alias: str,
+    relationship: str = "many_to_one",
+    on: set[str] | None = None,
+    required: tuple[str, ...] = (),
+    where: frozenset[str] = frozenset(),
+) -> JoinEdge:
+    return JoinEdge(alias, relationship, frozenset(on or ()), required, where)
+
+
+def test_parent_is_the_deepest_view_the_on_clause_names() -> None:
+    tree = JoinTree(
+        "a",
+        [edge("b", "one_to_many", {"a", "b"}), edge("c", "one_to_one", {"a", "b", "c"})],
+    )
+    assert tree.parent("b") == "a"
+    assert tree.parent("c") == "b"
+    assert tree.path("c") == ("a", "b", "c")
+    assert tree.depth("c") == 2
+    assert tree.on_aliases("c") == ("a", "b")
+    assert tree.on_aliases("a") == ()
+
+
+def test_depth_beats_declaration_order() -> None:
+    # d names y (declared early, two levels down) and x (declared later, hanging from the base).
+    tree = JoinTree(
+        "a",
+        [edge("w", on={"a"}), edge("y", on={"w"}), edge("x", on={"a"}), edge("d", on={"x", "y"})],
+    )
+    assert tree.parent("d") == "y"
+
+
+def test_declaration_order_breaks_ties_and_out_of_order_declarations_still_resolve() -> None:
+    tree = JoinTree("a", [edge("late", on={"b"}), edge("b", on={"a"}), edge("c", on={"a"}), edge("t", on={"b", "c"})])
+    assert tree.parent("late") == "b"
+    assert tree.parent("t") == "c"  # b and c are both one level down: the later declared wins
+    assert tree.dependency_order(["late", "b", "c"]) == ["b", "late", "c"]
+
+
+def test_required_joins_choose_the_parent_only_when_the_on_clause_names_no_view() -> None:
+    tree = JoinTree(
+        "a",
+        [
+            edge("b", on={"a"}),
+            edge("raw", on=set(), required=("b",)),
+            edge("typed", on={"a", "typed"}, required=("b",)),
+        ],
+    )
+    assert tree.parent("raw") == "b"
+    assert tree.parent("typed") == "a"
+    assert tree.dependencies("typed") == frozenset({"a", "b"})
+
+
+def test_sql_where_is_a_dependency_but_never_the_parent() -> None:
+    tree = JoinTree("a", [edge("b", on={"a"}), edge("c", on={"a"}, where=frozenset({"b"}))])
+    assert tree.parent("c") == "a"
+    assert tree.dependencies("c") == frozenset({"a", "b"})
+
+
+def test_a_dependency_cycle_does_not_loop() -> None:
+    tree = JoinTree("a", [edge("b", on={"c"}), edge("c", on={"b"})])
+    assert {tree.parent("b"), tree.parent("c")} <= {"a", "b", "c"}
+    assert tree.path("b")[0] == "a" and tree.path("c")[0] == "a"
+
+
+def test_fan_out_of_each_relationship() -> None:
+    tree = JoinTree(
+        "orders",
+        [
+            edge("users", "many_to_one", {"orders"}),
+            edge("user_facts", "one_to_one", {"users"}),
+            edge("items", "one_to_many", {"orders"}),
+            edge("products", "many_to_one", {"items"}),
+        ],
+    )
+    assert tree.fanned(["users", "user_facts"]) == {"users": "users", "user_facts": "users"}
+    assert tree.fanned(["items", "products"]) == {"orders": "items", "products": "products"}
+    everything = tree.fanned()
+    assert set(everything) == {"orders", "users", "user_facts", "products"}
+    assert everything["users"] == "users"  # the first join (in declaration order) that fans it
+    assert JoinTree("a", [edge("t", "many_to_many", {"a"})]).fanned() == {"a": "t", "t": "t"}
+
+
+ISSUE_EXAMPLE = {
+    "m.model.lkml": MODEL
+    + """
+        explore: a {
+          join: b { relationship: one_to_many sql_on: ${a.id} = ${b.a_id} ;; }
+          join: c { relationship: one_to_many sql_on: ${a.id} = ${c.a_id} AND ${b.k} = ${c.k} ;; }
+        }
+    """,
+    "views/a.view.lkml": """
+        view: a {
+          sql_table_name: a ;;
+          dimension: id { primary_key: yes type: number }
+          measure: count { type: count }
+        }
+    """,
+    "views/b.view.lkml": """
+        view: b {
+          sql_table_name: b ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: a_id { type: number }
+          dimension: k { type: number }
+        }
+    """,
+    "views/c.view.lkml": """
+        view: c {
+          sql_table_name: c ;;
+          dimension: a_id { type: number }
+          dimension: k { type: number }
+          dimension: val { type: number }
+          measure: total { type: sum sql: ${val} ;; }
+        }
+    """,
+}
+
+
+def test_loader_hangs_the_issue_example_from_the_deepest_view_and_does_not_warn(lookml: ProjectFactory) -> None:
+    project = lookml(ISSUE_EXAMPLE)
+    model = project.models["m"]
+    tree = explore_join_tree(model.explores["a"], model.views)
+    assert tree.parent("c") == "b"
+    assert "c" not in tree.fanned()
+    # c has no primary key: a warning here would claim that b fans it out.
+    assert not [d for d in project.diagnostics if "fan out" in d.message]
+
+
+def test_loader_follows_references_through_field_sql(lookml: ProjectFactory) -> None:
+    project = lookml(
+        {
+            "m.model.lkml": MODEL
+            + """
+                explore: a {
+                  join: b { sql_on: ${a.id} = ${b.a_id} ;; }
+                  join: c { foreign_key: b_key }
+                }
+            """,
+            "views/a.view.lkml": """
+                view: a {
+                  dimension: id { primary_key: yes }
+                  dimension: b_key { sql: ${b.id} ;; }
+                }
+            """,
+            "views/b.view.lkml": "view: b { dimension: id { primary_key: yes } dimension: a_id {} }",
+            "views/c.view.lkml": "view: c { dimension: id { primary_key: yes } }",
+        }
+    )
+    model = project.models["m"]
+    tree = explore_join_tree(model.explores["a"], model.views)
+    # c's foreign key is a.b_key, whose SQL reads b: c hangs from b, not from a.
+    assert tree.edges["c"].on == frozenset({"a", "b", "c"})
+    assert tree.parent("c") == "b"
