@@ -57,7 +57,12 @@ def effective_filters(scope: Scope, query: Query) -> list[AppliedFilter]:
     result: list[AppliedFilter] = []
     for name, (expression, origin) in merged.items():
         context = "the query's filters" if origin == "query" else f"the explore's {origin}"
-        alias, target = scope.resolve(name, context=context)
+        try:
+            alias, target = scope.resolve(name, context=context)
+        except CompileError as exc:
+            if origin == "query":
+                raise
+            raise CompileError(exc.message, explore.parameter_location(origin)) from None
         if origin == "query":
             scope.check_selectable(alias, target)
         result.append(AppliedFilter(f"{alias}.{target.name}", alias, target, expression, origin))
@@ -100,14 +105,18 @@ def render_conditions(
         rendered = filter_condition(fc, item.alias, item.field, item.expression, origin=item.origin)
         if rendered is not None:
             (having if item.field.is_measure else where).append(rendered)
-    for access in fc.scope.explore.access_filters:
+    for index, access in enumerate(fc.scope.explore.access_filters):
+        written_at = fc.scope.explore.parameter_location("access_filter", index)
         if access.user_attribute not in user_attributes:
             raise CompileError(
                 f"explore {fc.scope.explore.name!r} has an access_filter on {access.field} that needs "
                 f"user attribute {access.user_attribute!r}, which the query does not set",
-                fc.scope.explore.location,
+                written_at,
             )
-        alias, target = fc.scope.resolve(access.field, context="access_filter")
+        try:
+            alias, target = fc.scope.resolve(access.field, context="access_filter")
+        except CompileError as exc:
+            raise CompileError(exc.message, written_at) from None
         rendered = filter_condition(fc, alias, target, user_attributes[access.user_attribute], origin="access_filter")
         if rendered is not None:
             where.append(rendered)
@@ -115,11 +124,25 @@ def render_conditions(
     base = fc.scope.base_alias
     if explore.sql_always_where:
         where.append(
-            _wrapped(fc.template(explore.sql_always_where, base, where="sql_always_where", location=explore.location))
+            _wrapped(
+                fc.template(
+                    explore.sql_always_where,
+                    base,
+                    where="sql_always_where",
+                    location=explore.parameter_location("sql_always_where"),
+                )
+            )
         )
     if explore.sql_always_having:
         having.append(
-            _wrapped(fc.template(explore.sql_always_having, base, where="sql_always_having", location=explore.location))
+            _wrapped(
+                fc.template(
+                    explore.sql_always_having,
+                    base,
+                    where="sql_always_having",
+                    location=explore.parameter_location("sql_always_having"),
+                )
+            )
         )
     return Conditions(tuple(where), tuple(having))
 
