@@ -83,7 +83,7 @@ def invoke(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
 def test_sql_writes_the_configured_clock_in_the_query_zone(tmp_path: Path, dialect: str) -> None:
     root = make(tmp_path, dialect)
     sql = invoke(root, "sql", "clk/events", "--fields", "events.count", "--filter", "events.at_date=today")
-    assert "2024-03-02 03:30:00" in sql  # the configured now, in place of the warehouse clock
+    assert "2024-03-02 03:30" in sql  # the configured now, in place of the warehouse clock
     assert "America/New_York" in sql  # the configured query zone
     default = invoke(root, "sql", "clk/events", "--fields", "events.count", "--filter", "events.at_date=today")
     assert sql == default  # reproducible
