@@ -199,3 +199,42 @@ def write_shop(
     write_files(root, contents)
     (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     return root
+
+
+JOIN_MODEL = 'connection: "db"\ninclude: "/views/*.view.lkml"\n'
+#: ``a ⋈ b (one_to_many) ⋈ c ON ${a.id} = ${c.a_id} AND ${b.k} = ${c.k}``: each ``c`` row is
+#: matched against rows of ``b``, so ``c`` hangs from ``b`` and ``b``'s join does not fan it out.
+CHAIN_JOIN_PROJECT: dict[str, str] = {
+    "m.model.lkml": JOIN_MODEL
+    + """
+        explore: a {
+          join: b { relationship: one_to_many sql_on: ${a.id} = ${b.a_id} ;; }
+          join: c { relationship: one_to_many sql_on: ${a.id} = ${c.a_id} AND ${b.k} = ${c.k} ;; }
+        }
+    """,
+    "views/a.view.lkml": """
+        view: a {
+          sql_table_name: a ;;
+          dimension: id { primary_key: yes type: number }
+          measure: count { type: count }
+        }
+    """,
+    "views/b.view.lkml": """
+        view: b {
+          sql_table_name: b ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: a_id { type: number }
+          dimension: k { type: number }
+          measure: count { type: count }
+        }
+    """,
+    "views/c.view.lkml": """
+        view: c {
+          sql_table_name: c ;;
+          dimension: a_id { type: number }
+          dimension: k { type: number }
+          dimension: val { type: number }
+          measure: total { type: sum sql: ${val} ;; }
+        }
+    """,
+}

@@ -9,50 +9,13 @@ import duckdb
 import pytest
 from shop import SHOP
 
-from helpers import ProjectFactory
+from helpers import CHAIN_JOIN_PROJECT, ProjectFactory
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml import load_project
 from pytest_looker.lookml.jointree import explore_join_tree
 from pytest_looker.lookml.model import Project
 
-MODEL = 'connection: "db"\ninclude: "/views/*.view.lkml"\n'
-#: ``a ⋈ b (one_to_many) ⋈ c ON ${a.id} = ${c.a_id} AND ${b.k} = ${c.k}``: each ``c`` row is
-#: matched against rows of ``b``, so ``c`` hangs from ``b`` and ``b``'s join does not fan it out.
-ISSUE_EXAMPLE = {
-    "m.model.lkml": MODEL
-    + """
-        explore: a {
-          join: b { relationship: one_to_many sql_on: ${a.id} = ${b.a_id} ;; }
-          join: c { relationship: one_to_many sql_on: ${a.id} = ${c.a_id} AND ${b.k} = ${c.k} ;; }
-        }
-    """,
-    "views/a.view.lkml": """
-        view: a {
-          sql_table_name: a ;;
-          dimension: id { primary_key: yes type: number }
-          measure: count { type: count }
-        }
-    """,
-    "views/b.view.lkml": """
-        view: b {
-          sql_table_name: b ;;
-          dimension: id { primary_key: yes type: number }
-          dimension: a_id { type: number }
-          dimension: k { type: number }
-          measure: count { type: count }
-        }
-    """,
-    "views/c.view.lkml": """
-        view: c {
-          sql_table_name: c ;;
-          dimension: a_id { type: number }
-          dimension: k { type: number }
-          dimension: val { type: number }
-          measure: total { type: sum sql: ${val} ;; }
-        }
-    """,
-}
 DATA = """
     CREATE TABLE a AS SELECT * FROM (VALUES (1), (2), (3)) t(id);
     -- a 1 has two b rows (b fans a out); (a_id, k) is unique, as b -> c one_to_many says.
@@ -64,7 +27,7 @@ DATA = """
 
 @pytest.fixture
 def issue(lookml: ProjectFactory) -> Project:
-    return lookml(ISSUE_EXAMPLE)
+    return lookml(CHAIN_JOIN_PROJECT)
 
 
 def run(project: Project, db: duckdb.DuckDBPyConnection, fields: list[str]) -> list[tuple[Any, ...]]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from helpers import ProjectFactory
+from helpers import CHAIN_JOIN_PROJECT, JOIN_MODEL, ProjectFactory
 from pytest_looker.lookml.jointree import JoinEdge, JoinTree, explore_join_tree
-
-MODEL = 'connection: "db"\ninclude: "/views/*.view.lkml"\n'
 
 
 def edge(
@@ -91,43 +89,8 @@ def test_fan_out_of_each_relationship() -> None:
     assert JoinTree("a", [edge("t", "many_to_many", {"a"})]).fanned() == {"a": "t", "t": "t"}
 
 
-ISSUE_EXAMPLE = {
-    "m.model.lkml": MODEL
-    + """
-        explore: a {
-          join: b { relationship: one_to_many sql_on: ${a.id} = ${b.a_id} ;; }
-          join: c { relationship: one_to_many sql_on: ${a.id} = ${c.a_id} AND ${b.k} = ${c.k} ;; }
-        }
-    """,
-    "views/a.view.lkml": """
-        view: a {
-          sql_table_name: a ;;
-          dimension: id { primary_key: yes type: number }
-          measure: count { type: count }
-        }
-    """,
-    "views/b.view.lkml": """
-        view: b {
-          sql_table_name: b ;;
-          dimension: id { primary_key: yes type: number }
-          dimension: a_id { type: number }
-          dimension: k { type: number }
-        }
-    """,
-    "views/c.view.lkml": """
-        view: c {
-          sql_table_name: c ;;
-          dimension: a_id { type: number }
-          dimension: k { type: number }
-          dimension: val { type: number }
-          measure: total { type: sum sql: ${val} ;; }
-        }
-    """,
-}
-
-
 def test_loader_hangs_the_issue_example_from_the_deepest_view_and_does_not_warn(lookml: ProjectFactory) -> None:
-    project = lookml(ISSUE_EXAMPLE)
+    project = lookml(CHAIN_JOIN_PROJECT)
     model = project.models["m"]
     tree = explore_join_tree(model.explores["a"], model.views)
     assert tree.parent("c") == "b"
@@ -139,7 +102,7 @@ def test_loader_hangs_the_issue_example_from_the_deepest_view_and_does_not_warn(
 def test_loader_follows_references_through_field_sql(lookml: ProjectFactory) -> None:
     project = lookml(
         {
-            "m.model.lkml": MODEL
+            "m.model.lkml": JOIN_MODEL
             + """
                 explore: a {
                   join: b { sql_on: ${a.id} = ${b.a_id} ;; }
