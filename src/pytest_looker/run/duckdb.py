@@ -72,7 +72,10 @@ class DuckDBBackend(Backend):
         self.read_only = not in_memory and read_only is not False
         self._closed = False
         temp = "" if in_memory else self.path + ".tmp"
+        # The session runs in UTC: warehouse instants (BigQuery TIMESTAMP) are stored as naive UTC
+        # TIMESTAMPs, and a TIMESTAMPTZ result must not depend on the machine's zone.
         self._connection = duckdb.connect(":memory:", config={"temp_directory": temp})
+        self._connection.execute("SET TimeZone = 'UTC'")
         self.catalog = "memory"
         if not in_memory:
             reserved = {name.schema.lower() for name in plan if name.schema and not name.catalog}

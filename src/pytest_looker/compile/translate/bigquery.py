@@ -1,0 +1,57 @@
+"""BigQuery SQL read with its meanings made explicit for DuckDB.
+
+* ``EXTRACT(DAYOFWEEK FROM x)`` counts 1 = Sunday … 7 (DuckDB's ``DAYOFWEEK`` counts from 0):
+  read as :class:`~.functions.SundayWeekday`.
+* ``EXTRACT(ISOWEEK FROM x)`` is the ISO-8601 week, DuckDB's ``WEEK``.
+* ``EXTRACT(part FROM x AT TIME ZONE 'tz')`` is the part of the wall clock of instant ``x`` in
+  ``tz``; read as a time-zone conversion from UTC (BigQuery stores instants) so the DuckDB writer
+  does not mistake it for DuckDB's ``AT TIME ZONE`` on a naive timestamp, which means the opposite.
+* Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
+  fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
+
+Sources: https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#extract ,
+https://cloud.google.com/bigquery/docs/reference/standard-sql/format-elements .
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from sqlglot import exp
+from sqlglot.dialects.bigquery import BigQuery
+from sqlglot.parsers.bigquery import BigQueryParser
+
+from pytest_looker.compile.translate.functions import SundayWeekday, merged
+
+#: The internal strftime-like code sqlglot keeps for BigQuery's quarter element.
+QUARTER_CODE = "%Q"
+
+
+class LookerBigQuery(BigQuery):
+    """BigQuery as read for execution on DuckDB."""
+
+    TIME_MAPPING = merged(BigQuery.TIME_MAPPING, {"%E3S": "%S.%f_three", "%E*S": "%S.%f", "%E6S": "%S.%f"})
+
+    class Parser(BigQueryParser):
+        FUNCTION_PARSERS: ClassVar[dict[str, Callable[[Any], exp.Expr]]] = {
+            **BigQueryParser.FUNCTION_PARSERS,
+            "EXTRACT": lambda self: self._parse_bigquery_extract(),
+        }
+
+        def _parse_bigquery_extract(self) -> exp.Expr:
+            node: exp.Expr = self._parse_extract()
+            if not isinstance(node, exp.Extract):
+                return node
+            inner = node.expression
+            if isinstance(inner, exp.AtTimeZone):
+                local = exp.ConvertTimezone(
+                    source_tz=exp.Literal.string("UTC"), target_tz=inner.args["zone"], timestamp=inner.this
+                )
+                node.set("expression", local)
+            part = node.this.name.upper()
+            if part == "ISOWEEK":
+                node.set("this", exp.var("WEEK"))
+            elif part == "DAYOFWEEK":
+                return SundayWeekday(this=node.expression)
+            return node
