@@ -94,9 +94,16 @@ class Scope:
             f"unknown view {alias!r} in explore {self.explore.name!r}{where}{hint}", self.explore.location
         )
 
-    def resolve(self, full_name: str, *, context: str | None = None) -> tuple[str, Field]:
-        """``view.field`` as a user writes it (queries, filters, sorts) → (alias, field)."""
+    def resolve(self, full_name: str, *, context: str | None = None, bare: bool = False) -> tuple[str, Field]:
+        """``view.field`` as a user writes it (queries, filters, sorts) → (alias, field).
+
+        ``bare``: a name without its view is a field of the explore's base view, Looker's rule for
+        the fields a filter names (docs, always_filter: "If you need to reference a dimension or
+        measure that is part of a joined view … use view_name.field_name").
+        """
         alias, dot, name = full_name.partition(".")
+        if bare and not dot and alias:
+            alias, dot, name = self.base_alias, ".", full_name
         if not dot or not alias or not name:
             known = [f"{a}.{f}" for a, v in self.views.items() for f in v.fields]
             raise CompileError(
