@@ -88,7 +88,7 @@ def render(template: str, **changes: Any) -> str:
         ("{{ orders.status_param._parameter_value }}", "'complete'"),
         ("{{ metric._parameter_value }}", "revenue"),
         ("{{ min_amount._parameter_value }}", "10"),
-        ("[{{ no_default._parameter_value }}]", "[]"),
+        ("[{{ no_default._parameter_value }}]", "['']"),
         (
             "{% if metric._parameter_value == 'revenue' %}SUM(amount){% else %}COUNT(*){% endif %}",
             "SUM(amount)",

@@ -13,7 +13,7 @@ import click
 from pytest_looker.checks.validation import Failure, ValidationReport, select_explores, validate_explore
 from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
-from pytest_looker.cli.options import on_duckdb_file, open_workspace, project_option
+from pytest_looker.cli.options import on_duckdb_file, open_workspace, parse_key_values, project_option
 from pytest_looker.workspace import Workspace
 
 __all__ = ["validate"]
@@ -28,6 +28,13 @@ __all__ = ["validate"]
 @click.option(
     "--include-hidden/--ignore-hidden", default=None, help="Validate hidden fields (default: yes, as Looker)."
 )
+@click.option(
+    "--parameter",
+    "parameters",
+    multiple=True,
+    metavar="VIEW.PARAMETER=VALUE",
+    help="A LookML parameter's value for every query (adds to the parameters setting).",
+)
 @user_errors
 def validate(
     project_dir: Path | None,
@@ -36,13 +43,16 @@ def validate(
     duckdb_file: Path | None,
     output_format: str,
     include_hidden: bool | None,
+    parameters: tuple[str, ...],
 ) -> None:
     """Check that every dimension and measure of the selected explores compiles (and runs).
 
     On a backend (the configured one, or --duckdb FILE) a progress bar goes to stderr and a
     summary table per explore to stdout; --format json prints only the report.
     """
-    workspace = open_workspace(project_dir, include_hidden=include_hidden)
+    workspace = open_workspace(
+        project_dir, include_hidden=include_hidden, parameters=parse_key_values(parameters, "--parameter") or None
+    )
     hidden = workspace.settings.include_hidden
     selected = [s for chunk in selectors for s in chunk.split()] or list(workspace.settings.explores)
     if compile_only:

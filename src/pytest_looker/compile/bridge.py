@@ -17,7 +17,7 @@ from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dialects import Dialect, get_dialect
 from pytest_looker.compile.filters import FilterContext, FilterKind, filter_sql, substitute_user_attributes
 from pytest_looker.compile.filters import date_range as filter_date_range
-from pytest_looker.errors import CompileError, Location, LookerError
+from pytest_looker.errors import CompileError, Location, LookerError, in_context
 
 if TYPE_CHECKING:
     from pytest_looker.compile.liquid import ParameterInfo
@@ -51,7 +51,7 @@ def condition_sql(
             expression = substitute_user_attributes(expression, state.query.user_attributes)
         result = filter_sql(FilterKind(kind), expression, column_sql, ctx)
     except LookerError as error:
-        raise CompileError(f"{where}: {error.message}", error.location or location) from error
+        raise CompileError(in_context(where, error.message), error.location or location) from error
     return None if result is None else str(result)
 
 
@@ -139,7 +139,7 @@ def render_liquid(
     try:
         return str(liquid_render(template, ctx, where=where))
     except LookerError as error:
-        raise CompileError(f"{where}: {error.message}", error.location or location) from error
+        raise CompileError(in_context(where, error.message), error.location or location) from error
 
 
 def parameter_info(kind: str, allowed: tuple[tuple[str, str], ...], default: str | None) -> ParameterInfo:

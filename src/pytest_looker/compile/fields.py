@@ -21,7 +21,7 @@ from pytest_looker.compile.dialects import Dialect
 from pytest_looker.compile.renderer import FilterTarget
 from pytest_looker.compile.scope import Scope, suggest
 from pytest_looker.compile.sqltext import Sql, wrap
-from pytest_looker.errors import CompileError, Location
+from pytest_looker.errors import CompileError, Location, in_context
 from pytest_looker.lookml.model import Field, FieldCategory, View
 from pytest_looker.lookml.refs import Ref, RefKind, scan
 
@@ -212,7 +212,7 @@ class FieldCompiler:
             if error.location is not None:
                 raise
             # Errors from the dialect module know the construct, not the field: add it.
-            raise CompileError(f"{alias}.{target.name}: {error.message}", target.location) from error
+            raise CompileError(in_context(f"{alias}.{target.name}", error.message), target.location) from error
         finally:
             self._stack.pop()
         if mode != "select":

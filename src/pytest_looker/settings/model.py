@@ -123,6 +123,7 @@ class Settings:
     timezone: str | None = None
     now: datetime | None = None
     user_attributes: Mapping[str, str] = field(default_factory=frozen)
+    parameters: Mapping[str, str] = field(default_factory=frozen)
     constants: Mapping[str, str] = field(default_factory=frozen)
     dependency_paths: tuple[Path, ...] = ()
     check_keys: bool = False
