@@ -217,7 +217,15 @@ def field_type(found: Field) -> str | None:
         return "date" if kind == "date" and found.group is None else "timestamp"
     if kind.startswith("duration_"):
         return "date" if (found.datatype or "").lower() == "date" else "timestamp"
-    return {"number": "number", "tier": "number", "string": "string", "zipcode": "string", "yesno": "boolean"}.get(kind)
+    return {
+        "number": "number",
+        "tier": "number",
+        "bin": "number",
+        "distance": "number",
+        "string": "string",
+        "zipcode": "string",
+        "yesno": "boolean",
+    }.get(kind)
 
 
 def _field_sqls(found: Field) -> Iterator[tuple[str, str | None]]:
