@@ -24,7 +24,11 @@ from pytest_looker.workspace import Workspace
 
 @dataclass(frozen=True)
 class Failure:
-    """One field that does not compile or does not run, where it is defined and why."""
+    """One field that does not compile or does not run, where it is defined and why.
+
+    ``count``: the fields it stands for — 1, or every field of the explore for an explore-wide
+    failure (``field == "*"``), so that reports count failing fields, not failure records.
+    """
 
     model: str
     explore: str
@@ -32,9 +36,10 @@ class Failure:
     file: str | None
     line: int | None
     message: str
+    count: int = 1
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "model": self.model,
             "explore": self.explore,
             "field": self.field,
@@ -42,6 +47,9 @@ class Failure:
             "line": self.line,
             "message": self.message,
         }
+        if self.field == "*":
+            found["fields"] = self.count
+        return found
 
 
 @dataclass(frozen=True)
@@ -51,8 +59,18 @@ class ValidationReport:
     failures: tuple[Failure, ...]
     queries: int = 0
 
+    @property
+    def failed_fields(self) -> int:
+        """Fields that fail, an explore-wide failure counting each of the explore's fields."""
+        return sum(f.count for f in self.failures)
+
     def as_json(self) -> dict[str, Any]:
-        return {"explores": self.explores, "fields": self.fields, "failures": [f.as_json() for f in self.failures]}
+        return {
+            "explores": self.explores,
+            "fields": self.fields,
+            "failed_fields": self.failed_fields,
+            "failures": [f.as_json() for f in self.failures],
+        }
 
 
 def select_explores(project: Project, selectors: Sequence[str]) -> list[Explore]:
@@ -181,13 +199,13 @@ def _one_cause(explore: Explore, fields: list[tuple[str, Field]], failures: list
     attribute, a broken sql_always_where...): reported once, at the explore."""
     messages = {f.message for f in failures}
     if len(fields) > 1 and len(failures) == len(fields) and len(messages) == 1:
-        return [_explore_failure(explore, f"every field fails: {messages.pop()}", None)]
+        return [_explore_failure(explore, f"every field fails: {messages.pop()}", None, count=len(fields))]
     return failures
 
 
-def _explore_failure(explore: Explore, message: str, location: Location | None) -> Failure:
+def _explore_failure(explore: Explore, message: str, location: Location | None, *, count: int = 1) -> Failure:
     where = location or explore.location
-    return Failure(explore.model, explore.name, "*", where.file, where.line, message)
+    return Failure(explore.model, explore.name, "*", where.file, where.line, message, count)
 
 
 def _bisect(

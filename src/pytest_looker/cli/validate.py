@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from pytest_looker.checks.causes import Cause, group_failures
 from pytest_looker.checks.validation import Failure, ValidationReport, select_explores, validate_explore
 from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
@@ -97,17 +98,49 @@ def _validate_with_progress(
 def _print_report(
     report: ValidationReport, output_format: str, per_explore: list[tuple[str, int, int, float]] | None
 ) -> None:
+    causes = group_failures(report.failures)
     if output_format == "json":
-        click.echo(json.dumps(report.as_json(), indent=2))
+        click.echo(json.dumps({**report.as_json(), "causes": [c.as_json() for c in causes]}, indent=2))
     else:
-        for failure in report.failures:
-            where = f"{failure.file}:{failure.line}" if failure.line else (failure.file or "?")
-            click.echo(f"{where}: {failure.model}/{failure.explore} {failure.field}: {failure.message}")
+        for cause in causes:
+            click.echo(_describe(cause))
         if per_explore is not None:
             click.echo(_summary_table(per_explore))
-        click.echo(f"{report.explores} explores, {report.fields} fields, {len(report.failures)} failures")
+        click.echo(_totals(report, len(causes)))
     if report.failures:
         sys.exit(1)
+
+
+#: How many failing fields a cause lists before "… and N more".
+_SHOWN = 5
+
+
+def _describe(cause: Cause) -> str:
+    """One cause: whose problem, what, where, what it breaks, the fix."""
+    explores = cause.explores
+    scope = f"{cause.fields} field{'s' if cause.fields != 1 else ''} in {len(explores)} explore"
+    scope += "s" if len(explores) != 1 else ""
+    lines = [f"[{cause.kind}] {cause.summary}", f"    breaks {scope}:"]
+    for failure in cause.failures[:_SHOWN]:
+        where = f"{failure.file}:{failure.line}" if failure.line else (failure.file or "?")
+        field = "every field" if failure.field == "*" else failure.field
+        lines.append(f"      {where}: {failure.model}/{failure.explore} {field}")
+    if len(cause.failures) > _SHOWN:
+        lines.append(f"      ... and {len(cause.failures) - _SHOWN} more")
+    if cause.fix:
+        lines.append(f"    fix: {cause.fix}")
+    return "\n".join(lines)
+
+
+def _totals(report: ValidationReport, causes: int) -> str:
+    """``12 explores, 1469 fields: 1289 validate, 180 fail (12.3%) for 3 causes``."""
+    failed = report.failed_fields
+    passed = max(report.fields - failed, 0)
+    text = f"{report.explores} explores, {report.fields} fields: {passed} validate"
+    if failed:
+        share = 100.0 * failed / report.fields if report.fields else 100.0
+        text += f", {failed} fail ({share:.1f}%) for {causes} cause{'s' if causes != 1 else ''}"
+    return text
 
 
 def _summary_table(rows: list[tuple[str, int, int, float]]) -> str:
