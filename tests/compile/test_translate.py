@@ -48,6 +48,9 @@ def test_snowflake_number_in_a_string_function_is_coerced_to_text(db: DuckDBBack
     # with, the arguments": RIGHT(1237, 1) = '7'; the doc's example, 17 || '25' = '1725'.
     got = values(db, "SELECT RIGHT(t.id, 1), t.id || 'x', LEFT(t.id, 2) FROM t ORDER BY t.id", "snowflake")
     assert got == [("0", "40x", "40"), ("7", "1237x", "12")]
+    # nested: the Spectacles demo's image URL, '…/' || RIGHT(${id}, 1) || '.jpg'
+    got = values(db, "SELECT 'p/' || RIGHT(t.id, 1) || '.jpg' FROM t ORDER BY t.id", "snowflake")
+    assert got == [("p/0.jpg",), ("p/7.jpg",)]
 
 
 def test_snowflake_text_in_a_date_function_is_coerced_to_timestamp(db: DuckDBBackend) -> None:

@@ -73,11 +73,12 @@ _TEXT_TYPES = exp.DataType.TEXT_TYPES
 
 
 def _annotated(tree: exp.Expr, classes: tuple[type[exp.Expr], ...], dialect: object) -> list[exp.Expr]:
-    """The nodes of ``tree`` of ``classes``, with types annotated (only when there are some)."""
+    """The nodes of ``tree`` of ``classes``, deepest first, with types annotated (only when there
+    are some). Deepest first: a rewrite copies the node it wraps, so inner nodes go first."""
     found = list(tree.find_all(*classes))
     if found:
         annotate_types(tree, dialect=dialect)  # type: ignore[arg-type]
-    return found
+    return found[::-1]
 
 
 def _is_text(node: exp.Expr) -> bool:
