@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -15,6 +16,7 @@ from pytest_looker.checks.validation import Failure, ValidationReport, select_ex
 from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
 from pytest_looker.cli.options import on_duckdb_file, open_workspace, parse_key_values, project_option
+from pytest_looker.errors import ConfigurationError
 from pytest_looker.workspace import Workspace
 
 __all__ = ["validate"]
@@ -25,6 +27,13 @@ __all__ = ["validate"]
 @click.option("--explores", "selectors", multiple=True, metavar="SELECTOR", help="model/explore, globs, -exclude.")
 @click.option("--compile-only", is_flag=True, help="Only compile every field; no database needed.")
 @click.option("--duckdb", "duckdb_file", type=click.Path(path_type=Path), default=None, help="DuckDB database file.")
+@click.option(
+    "--seeds",
+    "seeds",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Run on DuckDB seeded from this directory (what scaffold data --seeds writes).",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option(
     "--include-hidden/--ignore-hidden", default=None, help="Validate hidden fields (default: yes, as Looker)."
@@ -42,6 +51,7 @@ def validate(
     selectors: tuple[str, ...],
     compile_only: bool,
     duckdb_file: Path | None,
+    seeds: Path | None,
     output_format: str,
     include_hidden: bool | None,
     parameters: tuple[str, ...],
@@ -51,9 +61,13 @@ def validate(
     On a backend (the configured one, or --duckdb FILE) a progress bar goes to stderr and a
     summary table per explore to stdout; --format json prints only the report.
     """
+    if seeds is not None and duckdb_file is not None:
+        raise ConfigurationError("give either --seeds DIR or --duckdb FILE, not both")
     workspace = open_workspace(
         project_dir, include_hidden=include_hidden, parameters=parse_key_values(parameters, "--parameter") or None
     )
+    if seeds is not None:
+        workspace = _on_seeds(workspace, seeds)
     hidden = workspace.settings.include_hidden
     selected = [s for chunk in selectors for s in chunk.split()] or list(workspace.settings.explores)
     if compile_only:
@@ -64,6 +78,15 @@ def validate(
         show = output_format == "text"
         report, per_explore = _validate_with_progress(running, selected, hidden, show)
     _print_report(report, output_format, per_explore)
+
+
+def _on_seeds(workspace: Workspace, seeds: Path) -> Workspace:
+    """``--seeds DIR``: the queries run on an in-memory DuckDB loaded from DIR, whatever the
+    configured backend (the counterpart of ``--duckdb FILE`` for ``scaffold data --seeds``)."""
+    settings = dataclasses.replace(
+        workspace.settings, backend="duckdb", seeds=seeds.resolve(), duckdb=None, seed_tables={}, url=None
+    )
+    return Workspace(settings)
 
 
 def _validate_with_progress(

@@ -21,7 +21,16 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
-__all__ = ["ColumnUse", "Fragment", "Passed", "SelectReads", "UnreadableSql", "read_fragment", "read_select"]
+__all__ = [
+    "ColumnUse",
+    "Fragment",
+    "Passed",
+    "SelectReads",
+    "UnreadableSql",
+    "read_fragment",
+    "read_select",
+    "rename_tables",
+]
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,33 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                 uses.append(_use(_table_name(found), node))
     outputs, aggregated = _outputs(scopes[-1] if scopes else None, opaque)
     return SelectReads(tuple(tables), tuple(uses), outputs, aggregated)
+
+
+def rename_tables(sql: str, renames: Mapping[tuple[str, ...], str], dialect: str = "duckdb") -> str:
+    """``sql`` with each table whose qualifier is in ``renames`` read from the schema it is kept in.
+
+    ``renames`` maps a lower-case ``(catalog, schema)`` or ``(schema,)`` qualifier to a schema of
+    the default catalog (see :func:`pytest_looker.run.names.stored_name`). SQL that does not
+    parse is returned unchanged: the database then reports what it cannot find.
+    """
+    from pytest_looker.compile.translate import writer
+
+    try:
+        trees = sqlglot.parse(sql, read=dialect)
+    except Exception:
+        return sql
+    out: list[str] = []
+    for tree in trees:
+        if tree is None:
+            continue
+        for table in tree.find_all(exp.Table):
+            key = (table.catalog.lower(), table.db.lower()) if table.catalog else (table.db.lower(),)
+            schema = renames.get(key) if table.db else None
+            if schema is not None:
+                table.set("catalog", None)
+                table.set("db", exp.to_identifier(schema, quoted=True))
+        out.append(tree.sql(dialect=writer(dialect)))
+    return ";\n".join(out)
 
 
 # -- internals --------------------------------------------------------------------------------------

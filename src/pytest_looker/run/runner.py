@@ -223,7 +223,17 @@ class LocalRunner:
         return compile_query(source, query, dialect=dialect, target=target or self.dialect)
 
     def run(self, query: Query, *, project: Project | None = None) -> QueryResult:
-        return run_compiled(self.compile(query, project=project), self.engine)
+        return run_compiled(self._executable(self.compile(query, project=project)), self.engine)
+
+    def _executable(self, compiled: CompiledQuery) -> CompiledQuery:
+        """``compiled`` with its table names where the engine keeps them (dotted schemas of a
+        DuckDB file, catalogs named like schemas: :meth:`DuckDBBackend.table_renames`)."""
+        renames: Mapping[tuple[str, ...], str] = getattr(self.engine, "table_renames", dict)()
+        if not renames or compiled.dialect != self.engine.dialect:
+            return compiled
+        from pytest_looker.compile.sqlreads import rename_tables
+
+        return dataclasses.replace(compiled, sql=rename_tables(compiled.sql, renames, compiled.dialect))
 
     def sql(self, query: Query) -> str:
         return self.compile(query).sql
@@ -232,7 +242,7 @@ class LocalRunner:
         errors: list[LookerError | None] = []
         for query in queries:
             try:
-                self.engine.execute(self.compile(query).sql)
+                self.engine.execute(self._executable(self.compile(query)).sql)
             except LookerError as error:
                 errors.append(error)
             else:

@@ -3,8 +3,10 @@
 Looker never sees the warehouse schema; the LookML only *uses* it. To build data a project can
 run on offline we read the schema back out of those uses:
 
-* a view's ``sql_table_name`` names a source table; every ``${TABLE}.col`` in its fields is a
-  column of it;
+* a view's ``sql_table_name`` names a source table (its Liquid rendered with the run's user
+  attributes and parameter values), and a view with neither ``sql_table_name`` nor
+  ``derived_table`` reads the table of its own name, as in Looker; every ``${TABLE}.col`` in
+  its fields is a column of it;
 * a derived table's SQL is parsed with sqlglot in the project's dialect: each table it reads and
   each column it takes from it (``${view.SQL_TABLE_NAME}`` resolved to the view's table first);
 * types come first from a field that is exactly ``${TABLE}.col`` (its LookML type: number,
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +60,8 @@ SQL_TYPES = {
 #: read, but its columns are not a warehouse table's.
 _UNRESOLVED = "__derived_"
 _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
+_USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
+_PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ ]+$")
 _INTEGER_NAME = re.compile(r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$", re.I)
@@ -283,9 +287,17 @@ def _uses(fragment: Fragment | None, qualifier: str) -> Iterable[ColumnUse]:
 
 
 class _Inference:
-    def __init__(self, project: Project, dialect_for: Callable[[Model], str]) -> None:
+    def __init__(
+        self,
+        project: Project,
+        dialect_for: Callable[[Model], str],
+        user_attributes: Mapping[str, str],
+        parameters: Mapping[str, str],
+    ) -> None:
         self.project = project
         self.dialect_for = dialect_for
+        self.user_attributes = user_attributes
+        self.parameters = parameters
         self.schema = Schema()
         self.view_tables: dict[tuple[str, str], str] = {}
         self.seen_views: set[tuple[str, int]] = set()
@@ -294,13 +306,19 @@ class _Inference:
         alternatives: dict[str, list[str]] = {}
         for model in self.project.models.values():
             for view in model.views.values():
-                if view.extension_required or not view.sql_table_name:
+                if view.extension_required:
                     continue
-                if _is_plain_table(view.sql_table_name):
-                    self.view_tables[(model.name, view.name)] = clean_table_name(view.sql_table_name)
+                if not view.sql_table_name:
+                    if view.derived_table is None and _reads_its_table(view):
+                        # Looker's default table: the view's name, in the connection's schema.
+                        self.view_tables[(model.name, view.name)] = view.name
+                    continue
+                table_name = self._rendered(view, view.sql_table_name)
+                if _is_plain_table(table_name):
+                    self.view_tables[(model.name, view.name)] = clean_table_name(table_name)
                     continue
                 # {% if x._in_query %} a.t1 {% else %} a.t2 {% endif %}: every branch is a table.
-                branches = [b.strip() for b in _LIQUID_TAG.split(view.sql_table_name) if b.strip()]
+                branches = [b.strip() for b in _LIQUID_TAG.split(table_name) if b.strip()]
                 if branches and all(_is_plain_table(b) for b in branches):
                     self.view_tables[(model.name, view.name)] = clean_table_name(branches[0])
                     alternatives[clean_table_name(branches[0])] = [clean_table_name(b) for b in branches[1:]]
@@ -323,6 +341,24 @@ class _Inference:
                 copy.primary_key = copy.primary_key or source.primary_key
                 copy.readers = list(dict.fromkeys([*copy.readers, *source.readers]))
         return self.schema
+
+    def _rendered(self, view: View, text: str) -> str:
+        """``text`` with the Liquid a table name uses filled in: user attributes that are set and
+        parameters (the configured value, else ``default_value``, else empty, as a query that
+        sets none)."""
+
+        def attribute(match: re.Match[str]) -> str:
+            return self.user_attributes.get(match.group(1), match.group(0))
+
+        def parameter(match: re.Match[str]) -> str:
+            name = match.group(1) or match.group(2)
+            qualified = name if "." in name else f"{view.name}.{name}"
+            found = view.fields.get(qualified.rpartition(".")[2])
+            default = found.default_value if found is not None else None
+            return self.parameters.get(qualified, default or "")
+
+        text = _USER_ATTRIBUTE.sub(attribute, text)
+        return _PARAMETER.sub(parameter, text)
 
     def _view(self, model: Model, view: View, dialect: str) -> None:
         table_name = self.view_tables.get((model.name, view.name))
@@ -582,11 +618,29 @@ def _refine_number(kind: str | None, column: str) -> str | None:
     return kind
 
 
-def infer_schema(project: Project, dialect_for: Callable[[Model], str] | str = "duckdb") -> Schema:
+def infer_schema(
+    project: Project,
+    dialect_for: Callable[[Model], str] | str = "duckdb",
+    *,
+    user_attributes: Mapping[str, str] | None = None,
+    parameters: Mapping[str, str] | None = None,
+) -> Schema:
     """The source tables, columns, types and join keys the project's LookML reads.
 
     ``dialect_for`` gives the SQL dialect of a model (its connection's); a string means one
-    dialect for all models.
+    dialect for all models. ``user_attributes`` and ``parameters`` (``view.name``) are the
+    run's, for table names written with Liquid.
     """
     resolve = (lambda _model: dialect_for) if isinstance(dialect_for, str) else dialect_for
-    return _Inference(project, resolve).run()
+    return _Inference(project, resolve, user_attributes or {}, parameters or {}).run()
+
+
+def _reads_its_table(view: View) -> bool:
+    """Whether any field of the view reads ``${TABLE}`` (a view of filters and parameters only,
+    or of references to other views, reads no table)."""
+    return any(
+        "${TABLE}" in sql
+        for found in view.fields.values()
+        if found.category is not FieldCategory.PARAMETER
+        for sql, _ in _field_sqls(found)
+    )

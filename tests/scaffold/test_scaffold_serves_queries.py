@@ -1,0 +1,114 @@
+"""Scaffolded data serves the queries it is for: every table and column they read, by the names
+the warehouse uses, through both outputs (``--seeds DIR`` and ``--duckdb FILE``) into validate."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from helpers import write_files
+
+Cli = Callable[..., Result]
+
+SNOWFLAKE = {
+    "pyproject.toml": """
+        [tool.pytest-looker]
+        project = "."
+        dialect = "snowflake"
+        seeds = "seeds"
+        user_attributes = { tenant = "acme" }
+        parameters = { "events.source" = "web" }
+    """,
+    "m.model.lkml": """
+        connection: "sf"
+        include: "*.view.lkml"
+        explore: shipments {
+          join: distribution_centers {
+            sql_on: ${shipments.center_id} = ${distribution_centers.id} ;;
+            relationship: many_to_one
+          }
+          join: apps { sql_on: ${shipments.app_id} = ${apps.id} ;; relationship: many_to_one }
+        }
+        explore: events {}
+    """,
+    "shipments.view.lkml": """
+        view: shipments {
+          sql_table_name: PRODUCTION.PRODUCTION.SHIPMENTS ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: center_id { type: number }
+          dimension: app_id { type: number }
+          measure: count { type: count }
+        }
+    """,
+    "apps.view.lkml": """
+        view: apps {
+          sql_table_name: PRODUCTION.APPS ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: name {}
+        }
+    """,
+    "distribution_centers.view.lkml": """
+        view: distribution_centers {
+          dimension: id { primary_key: yes type: number }
+          dimension: name {}
+        }
+    """,
+    "events.view.lkml": """
+        view: events {
+          parameter: source { type: unquoted }
+          sql_table_name: {{ _user_attributes['tenant'] }}.events_{% parameter source %} ;;
+          dimension: id { primary_key: yes type: number }
+          measure: count { type: count }
+        }
+    """,
+}
+
+
+@pytest.fixture
+def snowflake_project(tmp_path: Path) -> Path:
+    return write_files(tmp_path / "sf", SNOWFLAKE)
+
+
+def validate(cli: Cli, root: Path, *args: str) -> dict[str, object]:
+    result = cli("validate", "--project", str(root), "--format", "json", *args)
+    report: dict[str, object] = json.loads(result.output)
+    assert result.exit_code == 0, report
+    return report
+
+
+def test_seeds_serve_default_tables_liquid_names_and_catalog_named_like_a_schema(
+    snowflake_project: Path, cli: Cli
+) -> None:
+    result = cli("scaffold", "data", "--project", str(snowflake_project))
+    assert result.exit_code == 0, result.output
+    seeds = snowflake_project / "seeds"
+    # Looker's default table of a view without sql_table_name is the view's name
+    assert (seeds / "distribution_centers.csv").is_file()
+    # the Liquid of sql_table_name rendered with the run's user attribute and parameter value
+    assert (seeds / "acme" / "events_web.csv").is_file()
+    assert (seeds / "PRODUCTION" / "PRODUCTION" / "SHIPMENTS.csv").is_file()
+    report = validate(cli, snowflake_project)
+    assert (report["fields"], report["failed_fields"]) == (10, 0)
+    check = cli("scaffold", "data", "--project", str(snowflake_project), "--check")
+    assert check.exit_code == 0, check.output
+
+
+def test_duckdb_file_holds_three_part_names_and_validate_reads_it(bq_project: Path, cli: Cli) -> None:
+    database = bq_project / "warehouse.duckdb"
+    result = cli("scaffold", "data", "--project", str(bq_project), "--duckdb", str(database))
+    assert result.exit_code == 0, result.output
+    report = validate(cli, bq_project, "--duckdb", str(database))
+    assert report["failures"] == [] and report["fields"] == 126
+    check = cli("scaffold", "data", "--project", str(bq_project), "--duckdb", str(database), "--check")
+    assert check.exit_code == 0, check.output
+
+
+def test_validate_reads_what_scaffold_writes_to_a_seed_directory(bq_project: Path, cli: Cli) -> None:
+    out = bq_project / "elsewhere"
+    assert cli("scaffold", "data", "--project", str(bq_project), "--seeds", str(out)).exit_code == 0
+    report = validate(cli, bq_project, "--seeds", str(out))
+    assert (report["fields"], report["failed_fields"]) == (126, 0)
