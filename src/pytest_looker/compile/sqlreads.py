@@ -131,23 +131,14 @@ def rename_tables(sql: str, renames: Mapping[tuple[str, ...], str], dialect: str
     parse is returned unchanged: the database then reports what it cannot find.
     """
     from pytest_looker.compile.translate import writer
+    from pytest_looker.compile.translate.tables import renamed_tables
 
     try:
         trees = sqlglot.parse(sql, read=dialect)
     except Exception:
         return sql
-    out: list[str] = []
-    for tree in trees:
-        if tree is None:
-            continue
-        for table in tree.find_all(exp.Table):
-            key = (table.catalog.lower(), table.db.lower()) if table.catalog else (table.db.lower(),)
-            schema = renames.get(key) if table.db else None
-            if schema is not None:
-                table.set("catalog", None)
-                table.set("db", exp.to_identifier(schema, quoted=True))
-        out.append(tree.sql(dialect=writer(dialect)))
-    return ";\n".join(out)
+    rename = renamed_tables(renames)
+    return ";\n".join(rename(tree).sql(dialect=writer(dialect), copy=False) for tree in trees if tree is not None)
 
 
 # -- internals --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ naming the construct, instead of SQL that fails later in the database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sqlglot
 from sqlglot import exp
@@ -17,6 +17,7 @@ from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, UnsupportedErro
 
 from pytest_looker.compile.dialects import Dialect
 from pytest_looker.compile.translate import apply_passes, reader, writer
+from pytest_looker.compile.translate.tables import renamed_tables
 from pytest_looker.errors import CompileError
 
 #: Placeholder functions for symmetric aggregates in SQL that will be transpiled: Looker's
@@ -36,13 +37,22 @@ def symmetric_marker(kind: str, value_sql: str, key_sql: str, percentile: float 
     return f"LOOKER_SYMMETRIC_{kind.upper()}({value_sql}, {key_sql}{extra})"
 
 
-def transpile(sql: str, *, source: str, target: str, what: str = "query", symmetric: Dialect | None = None) -> str:
+def transpile(
+    sql: str,
+    *,
+    source: str,
+    target: str,
+    what: str = "query",
+    symmetric: Dialect | None = None,
+    renames: Mapping[tuple[str, ...], str] | None = None,
+) -> str:
     """``sql`` (one or more statements in ``source``) rewritten for ``target``.
 
     ``symmetric`` is the target's dialect object; when given, symmetric-aggregate markers are
-    replaced by its formulas.
+    replaced by its formulas. ``renames``: where the target keeps tables under another schema
+    (:mod:`.translate.tables`).
     """
-    if source == target and symmetric is None:
+    if source == target and symmetric is None and not renames:
         return sql
     try:
         trees = sqlglot.parse(sql, read=reader(source, target))
@@ -56,10 +66,14 @@ def transpile(sql: str, *, source: str, target: str, what: str = "query", symmet
         if tree is None:
             continue
         if symmetric is not None:
-            tree = tree.transform(_expand_marker, symmetric, target)
+            tree = tree.transform(_expand_marker, symmetric, target, copy=False)
         tree = apply_passes(tree, source, target)
+        if renames:
+            tree = renamed_tables(renames)(tree)
         try:
-            statements.append(tree.sql(dialect=writer(target), pretty=True, unsupported_level=ErrorLevel.RAISE))
+            # The tree is ours: the generator need not copy it first.
+            text = tree.sql(dialect=writer(target), pretty=True, unsupported_level=ErrorLevel.RAISE, copy=False)
+            statements.append(text)
         except UnsupportedError as error:
             raise CompileError(limit_message(what, source, target, str(error))) from None
         except SqlglotError as error:

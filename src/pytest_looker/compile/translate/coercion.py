@@ -26,7 +26,7 @@ https://docs.aws.amazon.com/redshift/latest/dg/c_Supported_data_types.html .
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 from sqlglot import exp
 from sqlglot.optimizer.annotate_types import annotate_types
@@ -72,28 +72,44 @@ _NULL_TIMESTAMP_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
 _TEXT_TYPES = exp.DataType.TEXT_TYPES
 
 
-def _annotated(tree: exp.Expr, classes: tuple[type[exp.Expr], ...], dialect: object) -> list[exp.Expr]:
-    """The nodes of ``tree`` of ``classes``, deepest first, with types annotated (only when there
-    are some). Deepest first: a rewrite copies the node it wraps, so inner nodes go first."""
-    found = list(tree.find_all(*classes))
-    if found:
-        annotate_types(tree, dialect=dialect)  # type: ignore[arg-type]
-    return found[::-1]
+def _typed(node: exp.Expr, dialect: object) -> exp.Expr:
+    """``node`` with its type annotated: a value's type depends on its own subtree only, so the
+    annotator need not walk the whole query (it would cost more than the translation)."""
+    if node.type is None:
+        annotate_types(node, dialect=dialect)  # type: ignore[arg-type]
+    return node
 
 
 def _is_text(node: exp.Expr) -> bool:
     return node.type is not None and node.is_type(*_TEXT_TYPES)
 
 
+def _cast(node: exp.Expr, to: exp.DType) -> None:
+    """Replace ``node`` by ``CAST(node AS to)`` in its parent, without copying the subtree."""
+    parent, key, index = node.parent, node.arg_key, node.index
+    cast = exp.cast(node, to, copy=False)
+    if parent is not None and key is not None:
+        parent.set(key, cast, index=index)
+
+
+def _arguments(tree: exp.Expr, functions: Mapping[type[exp.Expr], tuple[str, ...]]) -> Iterator[exp.Expr]:
+    """The arguments named in ``functions`` of every such call in ``tree`` (collected first: the
+    caller rewrites them)."""
+    calls = list(tree.find_all(*functions))
+    for call in calls:
+        for name in functions[type(call)]:
+            arg = call.args.get(name)
+            if isinstance(arg, exp.Expr):
+                yield arg
+
+
 def text_arguments(dialect: object) -> TreePass:
     """Snowflake: a non-text argument of a text function is converted to VARCHAR."""
 
     def apply(tree: exp.Expr) -> exp.Expr:
-        for node in _annotated(tree, tuple(_TEXT_FUNCTIONS), dialect):
-            for name in _TEXT_FUNCTIONS[type(node)]:
-                arg = node.args.get(name)
-                if isinstance(arg, exp.Expr) and not _is_text(arg) and not isinstance(arg, exp.Null):
-                    arg.replace(exp.cast(arg.copy(), exp.DType.VARCHAR))
+        for arg in list(_arguments(tree, _TEXT_FUNCTIONS)):
+            if not isinstance(arg, exp.Null) and not _is_text(_typed(arg, dialect)):
+                _cast(arg, exp.DType.VARCHAR)
         return tree
 
     return apply
@@ -103,11 +119,9 @@ def timestamp_arguments(dialect: object) -> TreePass:
     """Snowflake: a text argument of a date/time function is converted to TIMESTAMP."""
 
     def apply(tree: exp.Expr) -> exp.Expr:
-        for node in _annotated(tree, tuple(_TIMESTAMP_FUNCTIONS), dialect):
-            for name in _TIMESTAMP_FUNCTIONS[type(node)]:
-                arg = node.args.get(name)
-                if isinstance(arg, exp.Expr) and _is_text(arg) and not arg.is_string:
-                    arg.replace(exp.cast(arg.copy(), exp.DType.TIMESTAMP))
+        for arg in list(_arguments(tree, _TIMESTAMP_FUNCTIONS)):
+            if not arg.is_string and _is_text(_typed(arg, dialect)):
+                _cast(arg, exp.DType.TIMESTAMP)
         return tree
 
     return apply
@@ -115,10 +129,12 @@ def timestamp_arguments(dialect: object) -> TreePass:
 
 def concatenating_plus(tree: exp.Expr) -> exp.Expr:
     """Redshift: ``a + b`` of two character strings is ``a || b``."""
-    for node in _annotated(tree, (exp.Add,), "redshift"):
+    for node in list(tree.find_all(exp.Add)):
         left, right = node.this, node.expression
-        if _is_text(left) and _is_text(right) and (left.is_string or right.is_string):
-            node.replace(exp.DPipe(this=left.copy(), expression=right.copy(), safe=True))
+        if not (left.is_string or right.is_string):
+            continue
+        if _is_text(_typed(left, "redshift")) and _is_text(_typed(right, "redshift")):
+            node.replace(exp.DPipe(this=left, expression=right, safe=True))
     return tree
 
 
