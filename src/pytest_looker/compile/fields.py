@@ -217,6 +217,10 @@ class FieldCompiler:
             self._stack.pop()
         if mode != "select":
             result = result.map(wrap(result.text))
+        # A field needs its own view in FROM even when its SQL does not say ${TABLE}: Looker's
+        # UNNEST pattern (join: x__y { sql: LEFT JOIN UNNEST(${x.y}) AS x__y ;; } with
+        # dimension: x__y { sql: x__y ;; }), or a column left unqualified (sql: size).
+        result = Sql(result.text, result.aliases | {alias})
         self._cache[key] = result
         return result
 
