@@ -61,8 +61,20 @@ def test_select_reads_tables_through_ctes_and_attributes_columns() -> None:
     assert ColumnUse("shop.orders", "status", "string", ("complete",)) in reads.columns
     assert ColumnUse("shop.orders", "amount", None) in reads.columns
     assert ColumnUse("shop.users", "id", None) in reads.columns
-    assert reads.outputs == {"id": Passed("shop.users", "id", True), "name": Passed("shop.users", "name", False)}
+    assert reads.outputs == {
+        "id": (Passed("shop.users", "id", True),),
+        "name": (Passed("shop.users", "name", False),),
+    }
     assert reads.aggregated
+
+
+def test_union_branches_each_feed_the_output_columns() -> None:
+    reads = read_select(
+        "SELECT c.id, c.ts FROM ios.clicks c UNION SELECT a.id, a.created AS ts FROM android.clicks a", "snowflake"
+    )
+    assert reads.outputs["ts"] == (Passed("ios.clicks", "ts", True), Passed("android.clicks", "created", True))
+    assert [p.table for p in reads.outputs["id"]] == ["ios.clicks", "android.clicks"]
+    assert reads.aggregated  # UNION (distinct)
 
 
 def test_opaque_tables_are_read_but_report_no_column() -> None:

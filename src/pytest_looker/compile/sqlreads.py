@@ -65,12 +65,13 @@ class Passed:
 @dataclass(frozen=True)
 class SelectReads:
     """What a SELECT reads: source tables (``catalog.db.name``), the uses of their columns, its
-    outer SELECT's columns taken from a source column (by lower-case output name), and whether
-    that SELECT aggregates (GROUP BY, DISTINCT or an aggregate function)."""
+    outer SELECT's columns taken from a source column (by lower-case output name; one source per
+    branch of a UNION), and whether that SELECT aggregates (GROUP BY, DISTINCT or an aggregate
+    function)."""
 
     tables: tuple[str, ...]
     columns: tuple[ColumnUse, ...]
-    outputs: Mapping[str, Passed]
+    outputs: Mapping[str, tuple[Passed, ...]]
     aggregated: bool
 
 
@@ -174,12 +175,28 @@ def _table_name(source: exp.Table) -> str:
     return ".".join(part for part in (source.catalog, source.db, source.name) if part)
 
 
-def _outputs(outer: Scope | None, opaque: Callable[[str], bool]) -> tuple[dict[str, Passed], bool]:
+def _outputs(outer: Scope | None, opaque: Callable[[str], bool]) -> tuple[dict[str, tuple[Passed, ...]], bool]:
+    """The outer SELECT's pass-through columns; for a UNION, every branch's (each branch feeds
+    the same output column, named by the first branch)."""
+    if outer is not None and isinstance(outer.expression, exp.SetOperation):
+        merged: dict[str, tuple[Passed, ...]] = {}
+        aggregated = bool(outer.expression.args.get("distinct"))
+        names: list[str] = []
+        for index, branch in enumerate(outer.set_operation_scopes):
+            passed, branch_aggregated = _outputs(branch, opaque)
+            aggregated = aggregated or branch_aggregated
+            if index == 0:
+                names = list(passed)
+            for position, sources in enumerate(passed.values()):
+                name = names[position] if position < len(names) else None
+                if name is not None:
+                    merged[name] = merged.get(name, ()) + sources
+        return merged, aggregated
     if outer is None or not isinstance(outer.expression, exp.Select):
         return {}, False
     select = outer.expression
     tables = _tables(outer, opaque)
-    passed: dict[str, Passed] = {}
+    passed: dict[str, tuple[Passed, ...]] = {}
     for projection in select.expressions:
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         plain = isinstance(inner, exp.Column)
@@ -189,7 +206,7 @@ def _outputs(outer: Scope | None, opaque: Callable[[str], bool]) -> tuple[dict[s
             continue
         source = _source(inner, tables, only_source=True)
         if source is not None:
-            passed[projection.alias_or_name.lower()] = Passed(_table_name(source), inner.name, plain)
+            passed[projection.alias_or_name.lower()] = (Passed(_table_name(source), inner.name, plain),)
     grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))
     aggregated = grouped or any(True for _ in select.find_all(exp.AggFunc))
     return passed, aggregated

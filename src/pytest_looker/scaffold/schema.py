@@ -65,7 +65,7 @@ _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._pa
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ ]+$")
 _INTEGER_NAME = re.compile(r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$", re.I)
-_TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts)$", re.I)
+_TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts|^timestamp|^ts)$", re.I)
 _DATE_NAME = re.compile(r"(^date$|_date$|^day$)", re.I)
 _BOOL_NAME = re.compile(r"^(is|has|was|can|should)_", re.I)
 
@@ -476,15 +476,15 @@ class _Inference:
         for found in view.fields.values():
             for sql, exact_type in _field_sqls(found):
                 exact = table_column(sql)
-                target = reads.outputs.get(exact.lower()) if exact else None
-                if target is None:
-                    continue
-                column = self.schema.table(target.table).column(target.column)
-                column.offer(_refine_number(exact_type, column.name), STRONG, f"{view.name}.{found.name} (derived)")
-                if pk is not None and found.name == pk.name and target.plain:
-                    column.not_null = True
-                    if not reads.aggregated:
-                        column.unique = True
+                targets = reads.outputs.get(exact.lower(), ()) if exact else ()
+                for target in targets:  # one per branch of a UNION
+                    column = self.schema.table(target.table).column(target.column)
+                    evidence = f"{view.name}.{found.name} (derived)"
+                    column.offer(_refine_number(exact_type, column.name), STRONG, evidence)
+                    if pk is not None and found.name == pk.name and target.plain:
+                        column.not_null = True
+                        if not reads.aggregated and len(targets) == 1:
+                            column.unique = True
 
     def _resolve(self, model: Model, explore: Explore, alias: str, field_name: str) -> tuple[str, str, View] | None:
         view_name = explore.aliases().get(alias)
