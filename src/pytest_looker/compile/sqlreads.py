@@ -183,11 +183,11 @@ def _outputs(outer: Scope | None, opaque: Callable[[str], bool]) -> tuple[dict[s
         aggregated = bool(outer.expression.args.get("distinct"))
         names: list[str] = []
         for index, branch in enumerate(outer.set_operation_scopes):
-            passed, branch_aggregated = _outputs(branch, opaque)
+            branch_outputs, branch_aggregated = _outputs(branch, opaque)
             aggregated = aggregated or branch_aggregated
             if index == 0:
-                names = list(passed)
-            for position, sources in enumerate(passed.values()):
+                names = list(branch_outputs)
+            for position, sources in enumerate(branch_outputs.values()):
                 name = names[position] if position < len(names) else None
                 if name is not None:
                     merged[name] = merged.get(name, ()) + sources
