@@ -70,10 +70,12 @@ def test_select_reads_tables_through_ctes_and_attributes_columns() -> None:
 
 def test_union_branches_each_feed_the_output_columns() -> None:
     reads = read_select(
-        "SELECT c.id, c.ts FROM ios.clicks c UNION SELECT a.id, a.created AS ts FROM android.clicks a", "snowflake"
+        "SELECT c.id, 1 AS n, c.ts FROM ios.clicks c UNION SELECT a.id, a.n, a.created AS ts FROM android.clicks a",
+        "snowflake",
     )
     assert reads.outputs["ts"] == (Passed("ios.clicks", "ts", True), Passed("android.clicks", "created", True))
     assert [p.table for p in reads.outputs["id"]] == ["ios.clicks", "android.clicks"]
+    assert reads.outputs["n"] == (Passed("android.clicks", "n", True),)  # positions, not names
     assert reads.aggregated  # UNION (distinct)
 
 

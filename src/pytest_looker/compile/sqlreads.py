@@ -176,40 +176,49 @@ def _table_name(source: exp.Table) -> str:
 
 
 def _outputs(outer: Scope | None, opaque: Callable[[str], bool]) -> tuple[dict[str, tuple[Passed, ...]], bool]:
-    """The outer SELECT's pass-through columns; for a UNION, every branch's (each branch feeds
-    the same output column, named by the first branch)."""
+    """The outer SELECT's pass-through columns; for a UNION, every branch's (the branches feed
+    the output columns by position; the first branch names them)."""
+    columns, aggregated = _projections(outer, opaque)
+    merged: dict[str, tuple[Passed, ...]] = {}
+    for name, sources in columns:
+        if name and sources:
+            merged[name] = merged.get(name, ()) + sources
+    return merged, aggregated
+
+
+def _projections(
+    outer: Scope | None, opaque: Callable[[str], bool]
+) -> tuple[list[tuple[str, tuple[Passed, ...]]], bool]:
+    """``(output name, sources)`` per output position of a SELECT or a set operation."""
     if outer is not None and isinstance(outer.expression, exp.SetOperation):
-        merged: dict[str, tuple[Passed, ...]] = {}
         aggregated = bool(outer.expression.args.get("distinct"))
-        names: list[str] = []
-        for index, branch in enumerate(outer.set_operation_scopes):
-            branch_outputs, branch_aggregated = _outputs(branch, opaque)
+        positions: list[tuple[str, tuple[Passed, ...]]] = []
+        for branch in outer.set_operation_scopes:
+            columns, branch_aggregated = _projections(branch, opaque)
             aggregated = aggregated or branch_aggregated
-            if index == 0:
-                names = list(branch_outputs)
-            for position, sources in enumerate(branch_outputs.values()):
-                name = names[position] if position < len(names) else None
-                if name is not None:
-                    merged[name] = merged.get(name, ()) + sources
-        return merged, aggregated
+            if not positions:
+                positions = list(columns)
+                continue
+            for index, (_, sources) in enumerate(columns[: len(positions)]):
+                name, known = positions[index]
+                positions[index] = (name, known + sources)
+        return positions, aggregated
     if outer is None or not isinstance(outer.expression, exp.Select):
-        return {}, False
+        return [], False
     select = outer.expression
     tables = _tables(outer, opaque)
-    passed: dict[str, tuple[Passed, ...]] = {}
+    positions = []
     for projection in select.expressions:
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         plain = isinstance(inner, exp.Column)
         if isinstance(inner, exp.Min | exp.Max) and isinstance(inner.this, exp.Column):
             inner = inner.this
-        if not isinstance(inner, exp.Column):
-            continue
-        source = _source(inner, tables, only_source=True)
-        if source is not None:
-            passed[projection.alias_or_name.lower()] = (Passed(_table_name(source), inner.name, plain),)
+        source = _source(inner, tables, only_source=True) if isinstance(inner, exp.Column) else None
+        passed = (Passed(_table_name(source), inner.name, plain),) if source is not None else ()
+        positions.append((projection.alias_or_name.lower(), passed))
     grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))
     aggregated = grouped or any(True for _ in select.find_all(exp.AggFunc))
-    return passed, aggregated
+    return positions, aggregated
 
 
 def _classes(*names: str) -> tuple[type[exp.Expression], ...]:
