@@ -112,3 +112,63 @@ def test_validate_reads_what_scaffold_writes_to_a_seed_directory(bq_project: Pat
     assert cli("scaffold", "data", "--project", str(bq_project), "--seeds", str(out)).exit_code == 0
     report = validate(cli, bq_project, "--seeds", str(out))
     assert (report["fields"], report["failed_fields"]) == (126, 0)
+
+
+BIGQUERY = {
+    "pyproject.toml": """
+        [tool.pytest-looker]
+        project = "."
+        dialect = "bigquery"
+        seeds = "seeds"
+    """,
+    "m.model.lkml": """
+        connection: "bq"
+        include: "*.view.lkml"
+        explore: users {
+          join: events {
+            sql_on: ${users.id} = COALESCE(${events.user_id}, ${events.anonymous_id}) ;;
+            relationship: one_to_many
+          }
+          join: accounts {
+            sql_on: ${accounts.id} = coalesce(users.mapped_account_id, users.account_id) ;;
+            relationship: many_to_one
+          }
+        }
+    """,
+    "views.view.lkml": """
+        view: users {
+          sql_table_name: `proj.ds.users` ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: bytes {
+            type: number
+            sql: {% if accounts.id._in_query %} ${TABLE}.account_bytes {% else %} ${TABLE}.own_bytes {% endif %} ;;
+          }
+          measure: total_bytes { type: sum sql: ${bytes} / 1024 ;; }
+        }
+        view: events {
+          sql_table_name: `proj.analytics.events_*` ;;
+          dimension: event_id { primary_key: yes }
+          dimension: user_id {}
+          dimension: anonymous_id {}
+          dimension_group: event { type: time sql: TIMESTAMP_MICROS(${TABLE}.event_timestamp) ;; }
+          dimension: day { sql: PARSE_DATE('%Y%m%d', _TABLE_SUFFIX) ;; }
+          measure: count { type: count }
+        }
+        view: accounts {
+          sql_table_name: `proj.ds.accounts` ;;
+          dimension: id { primary_key: yes type: number }
+        }
+    """,
+}
+
+
+def test_seeds_serve_join_expressions_liquid_columns_and_wildcard_tables(tmp_path: Path, cli: Cli) -> None:
+    root = write_files(tmp_path / "bq", BIGQUERY)
+    result = cli("scaffold", "data", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    events = (root / "seeds" / "proj" / "analytics" / "events_*.csv").read_text().splitlines()
+    header = events[0].split(",")
+    suffix = header.index("_TABLE_SUFFIX")
+    assert all(len(row.split(",")[suffix]) == 8 for row in events[1:])  # YYYYMMDD, as the wildcard matched
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (16, 0)

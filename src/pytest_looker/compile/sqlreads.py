@@ -27,6 +27,7 @@ __all__ = [
     "Passed",
     "SelectReads",
     "UnreadableSql",
+    "compared_columns",
     "read_fragment",
     "read_select",
     "rename_tables",
@@ -122,6 +123,23 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                 uses.append(_use(_table_name(found), node))
     outputs, aggregated = _outputs(scopes[-1] if scopes else None, opaque)
     return SelectReads(tuple(tables), tuple(uses), outputs, aggregated)
+
+
+def compared_columns(sql: str, dialect: str) -> list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]]:
+    """For each ``=`` of an expression, the ``(qualifier, column)`` pairs read on either side
+    (``a.x = COALESCE(b.y, c.z)`` → ``(("a", "x"),), (("b", "y"), ("c", "z"))``); empty when
+    the expression does not parse."""
+    tree = _parse(sql, dialect)
+    if tree is None:
+        return []
+    found = []
+    for node in tree.find_all(exp.EQ):
+        sides = tuple(
+            tuple((c.table, c.name) for c in side.find_all(exp.Column)) for side in (node.this, node.expression)
+        )
+        if sides[0] and sides[1]:
+            found.append((sides[0], sides[1]))
+    return found
 
 
 def rename_tables(sql: str, renames: Mapping[tuple[str, ...], str], dialect: str = "duckdb") -> str:
@@ -267,6 +285,9 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
         parent = parent.parent
     if parent is None:
         return None, []
+    if isinstance(parent, exp.UnixToTime):
+        # TIMESTAMP_MICROS(x), TIMESTAMP_SECONDS(x), TO_TIMESTAMP(x): x counts time units.
+        return "integer", []
     if isinstance(parent, _NUMERIC):
         if any(isinstance(n, exp.Interval) for n in parent.iter_expressions()):
             return "timestamp", []

@@ -142,6 +142,8 @@ def _column(
         return [rng.choice(candidates) if candidates else None for _ in range(count)]
     if column.unique:
         return [_unique(type_, table, index) for index in range(count)]
+    if column.name.lower() == "_table_suffix":  # always a matched suffix: no NULL, no edge value
+        return [_ordinary(type_, column.name, column.values, rng, index) for index in range(count)]
     result: list[Any] = []
     for index in range(count):
         roll = rng.random()
@@ -187,9 +189,12 @@ def _ordinary(type_: str, name: str, literals: list[str], rng: random.Random, in
         return int(moment.replace(tzinfo=dt.timezone.utc).timestamp())
     if type_ == "yyyymmdd":
         return int(moment.strftime("%Y%m%d"))
+    lowered = name.lower()
+    if lowered == "_table_suffix":
+        # BigQuery wildcard tables (events_*): the suffix the * matched, a date in GA4 exports.
+        return moment.strftime("%Y%m%d")
     if literals and (index == 0 or rng.random() < 0.8):
         return literals[index % len(literals)] if index < len(literals) else rng.choice(literals)
-    lowered = name.lower()
     if "email" in lowered:
         return f"{rng.choice(_WORDS)}{rng.randint(1, 999)}@example.com"
     return f"{rng.choice(_WORDS)} {rng.randint(1, 99)}"

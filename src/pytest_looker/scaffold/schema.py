@@ -29,7 +29,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_looker.compile.sqlreads import ColumnUse, Fragment, SelectReads, UnreadableSql, read_fragment, read_select
+from pytest_looker.compile.sqlreads import (
+    ColumnUse,
+    Fragment,
+    SelectReads,
+    UnreadableSql,
+    compared_columns,
+    read_fragment,
+    read_select,
+)
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Model, Project, View
 from pytest_looker.lookml.refs import Ref, RefKind, equalities, sole, substitute, table_column, table_columns
 
@@ -63,7 +71,7 @@ _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
 _USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
 _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-_PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ ]+$")
+_PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ *]+$")
 _INTEGER_NAME = re.compile(r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$", re.I)
 _TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts|^timestamp|^ts)$", re.I)
 _DATE_NAME = re.compile(r"(^date$|_date$|^day$)", re.I)
@@ -369,6 +377,9 @@ class _Inference:
             table = self.schema.table(table_name)
             if view.name not in table.readers:
                 table.readers.append(view.name)
+            if table_name.endswith("*"):
+                # A BigQuery wildcard table: its rows carry the matched suffix as _TABLE_SUFFIX.
+                table.column("_TABLE_SUFFIX").offer("string", STRONG, "wildcard table")
             self._fields(view, table, dialect)
             pk = view.primary_key
             if pk is not None:
@@ -414,12 +425,16 @@ class _Inference:
             if found.category is FieldCategory.PARAMETER:
                 continue
             for sql, exact_type in _field_sqls(found):
-                exact = table_column(sql)
-                if exact is not None:
-                    column = table.column(exact)
-                    # A dimension without `type:` is a string by default, often carelessly: weaker.
-                    strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
-                    column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
+                # {% if … %} ${TABLE}.a {% else %} ${TABLE}.b {% endif %}: each branch is the field.
+                branches = [b.strip() for b in _LIQUID_TAG.split(sql) if b.strip()] if "{%" in sql else [sql]
+                exacts = [table_column(branch) for branch in branches]
+                if all(exacts):
+                    for exact in exacts:
+                        assert exact is not None
+                        column = table.column(exact)
+                        # A dimension without `type:` is a string by default, often carelessly: weaker.
+                        strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
+                        column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
                     continue
                 columns = [read.column for read in table_columns(sql)]
                 if not columns:
@@ -499,7 +514,37 @@ class _Inference:
             return None
         return table, column, view
 
+    def _join_expressions(self, model: Model, explore: Explore, join_sql: str, dialect: str) -> None:
+        """What a join's ON clause reads beyond plain ``${a.x} = ${b.y}`` keys: columns written
+        raw (``coalesce(users.mapped_user_id, users.user_id)``) belong to the alias's table, and
+        the columns compared by one ``=`` (``${users.id} = COALESCE(${events.user_id}, …)``) must
+        have one type, the one with the strongest evidence."""
+        aliases = explore.aliases()
+        for left, right in compared_columns(_placeholders(join_sql), dialect):
+            sides: list[ColumnInfo] = []
+            for qualifier, name in (*left, *right):
+                resolved = None
+                if qualifier == "__ref" and "." in name:
+                    view_alias, _, field_name = name.partition(".")
+                    found = self._resolve(model, explore, view_alias, field_name)
+                    resolved = (found[0], found[1]) if found is not None else None
+                elif qualifier in aliases:
+                    table = self.view_tables.get((model.name, aliases[qualifier]))
+                    resolved = (table, name) if table is not None else None
+                if resolved is not None:
+                    sides.append(self.schema.table(resolved[0]).column(resolved[1]))
+            if len(sides) > 1:
+                strongest = max(sides, key=lambda c: c.strength)
+                for column in sides:
+                    if column.type != strongest.type and column.strength <= strongest.strength:
+                        column.type, column.evidence = strongest.type, f"compared with {strongest.name} in a join"
+                        column.strength = max(column.strength, USAGE)
+
     def _joins(self, model: Model, explore: Explore) -> None:
+        dialect = self.dialect_for(model)
+        for join in explore.joins:
+            if join.sql_on:
+                self._join_expressions(model, explore, join.sql_on, dialect)
         for join in explore.joins:
             where = f"{model.name}/{explore.name} join {join.name}"
             pairs: list[tuple[str, str, str, str]] = []
