@@ -17,7 +17,7 @@ def test_imported_project_may_include_itself_by_name(tmp_path: Path) -> None:
             "deps/looker-hub/ns/explores/events.explore.lkml": (
                 'include: "/looker-hub/ns/views/events.view.lkml"\nexplore: events {}\n'
             ),
-            "deps/looker-hub/ns/views/events.view.lkml": "view: events { sql_table_name: ds.events ;; dimension: id {} }\n",
+            "deps/looker-hub/ns/views/events.view.lkml": "view: events { sql_table_name: ds.e ;; dimension: id {} }\n",
         },
     )
     project = load_project(tmp_path / "spoke", dependency_paths=[tmp_path / "deps"], cache_dir=None)
