@@ -172,3 +172,42 @@ def test_seeds_serve_join_expressions_liquid_columns_and_wildcard_tables(tmp_pat
     assert all(len(row.split(",")[suffix]) == 8 for row in events[1:])  # YYYYMMDD, as the wildcard matched
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (16, 0)
+
+
+def test_join_keys_take_the_stronger_type_on_both_sides(tmp_path: Path) -> None:
+    from pytest_looker.lookml import load_project
+    from pytest_looker.scaffold import infer_schema
+
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: orders {
+                  join: users { sql_on: ${orders.user_id} = ${users.id} ;; relationship: many_to_one }
+                  join: visits {
+                    sql_on: ${users.id} = COALESCE(${visits.user_id}, ${orders.user_id}) ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "v.view.lkml": """
+                view: users { sql_table_name: s.users ;; dimension: id { primary_key: yes } }
+                view: orders {
+                  sql_table_name: s.orders ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: user_id { type: number }
+                }
+                view: visits {
+                  sql_table_name: s.visits ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: user_id { type: number sql: CAST(${TABLE}.raw_user AS INT64) ;; }
+                }
+            """,
+        },
+    )
+    schema = infer_schema(load_project(root, cache_dir=None), "bigquery")
+    # users.id says nothing; orders.user_id says number: the key is an integer on both sides
+    assert schema.tables["s.users"].columns["id"].type == "integer"
+    assert schema.tables["s.orders"].columns["user_id"].type == "integer"

@@ -20,7 +20,7 @@ database's error classes (DuckDB's "Catalog Error", "Binder Error", "Parser Erro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ _MISSING_COLUMN = re.compile(r'Table "([^"]+)" does not have a column named "([^
 _MISSING_REFERENCED = re.compile(r'Referenced column "([^"]+)" not found')
 _DERIVED_COLUMN = re.compile(r'Values list "([^"]+)" does not have a column named "([^"]+)"')
 _MISSING_FUNCTION = re.compile(r"(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist")
+_UNKNOWN_OBJECT = re.compile(r"unknown (?:explore|view) '")
 _TYPE_ERRORS = (
     "No function matches",
     "Cannot compare values",
@@ -154,16 +155,27 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
     return "lookml", message, None
 
 
-def group_failures(failures: Iterable[Failure], hints: Mapping[str, str] | None = None) -> list[Cause]:
+def group_failures(
+    failures: Iterable[Failure],
+    hints: Mapping[str, str] | None = None,
+    *,
+    missing_dependencies: Sequence[str] = (),
+) -> list[Cause]:
     """The failures grouped by cause, the cause breaking most fields first.
 
     ``hints`` maps a summary to a better fix (the caller knows the project: a parameter without
-    value behind a missing table, for instance).
+    value behind a missing table, for instance). ``missing_dependencies``: the project's
+    ``local_dependency`` projects that were not found; an unknown explore or view is then most
+    likely theirs.
     """
     groups: dict[tuple[str, str], list[Failure]] = {}
     fixes: dict[tuple[str, str], str | None] = {}
     for failure in failures:
         kind, summary, fix = diagnose(message_of(failure))
+        if missing_dependencies and kind == "lookml" and _UNKNOWN_OBJECT.search(summary):
+            names = ", ".join(missing_dependencies)
+            kind, summary = "dependency", f"{summary} (the project imports {names}, which is not available)"
+            fix = f"put {names} where dependency_paths in [tool.pytest-looker] points"
         key = (kind, summary)
         groups.setdefault(key, []).append(failure)
         fixes.setdefault(key, (hints or {}).get(summary, fix))

@@ -7,6 +7,7 @@ import io
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -72,12 +73,16 @@ def validate(
     selected = [s for chunk in selectors for s in chunk.split()] or list(workspace.settings.explores)
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
-        _print_report(report, output_format, None)
+        _print_report(report, output_format, None, _missing_dependencies(workspace))
         return
     with on_duckdb_file(workspace, duckdb_file) as running:
         show = output_format == "text"
         report, per_explore = _validate_with_progress(running, selected, hidden, show)
-    _print_report(report, output_format, per_explore)
+    _print_report(report, output_format, per_explore, _missing_dependencies(workspace))
+
+
+def _missing_dependencies(workspace: Workspace) -> list[str]:
+    return [d.project for d in workspace.project.manifest.local_dependencies if d.path is None]
 
 
 def _on_seeds(workspace: Workspace, seeds: Path) -> Workspace:
@@ -119,9 +124,12 @@ def _validate_with_progress(
 
 
 def _print_report(
-    report: ValidationReport, output_format: str, per_explore: list[tuple[str, int, int, float]] | None
+    report: ValidationReport,
+    output_format: str,
+    per_explore: list[tuple[str, int, int, float]] | None,
+    missing: Sequence[str] = (),
 ) -> None:
-    causes = group_failures(report.failures)
+    causes = group_failures(report.failures, missing_dependencies=missing)
     if output_format == "json":
         click.echo(json.dumps({**report.as_json(), "causes": [c.as_json() for c in causes]}, indent=2))
     else:

@@ -340,6 +340,7 @@ class _Inference:
             for explore in model.explores.values():
                 self._joins(model, explore)
         self._literal_values()
+        self._unify_keys()
         for first, others in alternatives.items():
             source = self.schema.table(first)
             for other in others:
@@ -528,6 +529,9 @@ class _Inference:
                     view_alias, _, field_name = name.partition(".")
                     found = self._resolve(model, explore, view_alias, field_name)
                     resolved = (found[0], found[1]) if found is not None else None
+                    stated = self._field_type(model, explore, view_alias, field_name) if found is None else None
+                    if stated is not None:  # an expression: its field's type stands for its value
+                        sides.append(ColumnInfo(field_name, stated, STRONG, f"{view_alias}.{field_name}"))
                 elif qualifier in aliases:
                     table = self.view_tables.get((model.name, aliases[qualifier]))
                     resolved = (table, name) if table is not None else None
@@ -539,6 +543,23 @@ class _Inference:
                     if column.type != strongest.type and column.strength <= strongest.strength:
                         column.type, column.evidence = strongest.type, f"compared with {strongest.name} in a join"
                         column.strength = max(column.strength, USAGE)
+
+    def _unify_keys(self) -> None:
+        """A join key has one type on both sides: the one with the stronger evidence (a users.id
+        that LookML leaves untyped is an integer when order_items.user_id says number)."""
+        for key in self.schema.keys:
+            parent = self.schema.table(key.parent_table).column(key.parent_column)
+            child = self.schema.table(key.child_table).column(key.child_column)
+            if parent.type == child.type:
+                continue
+            weaker, stronger = (parent, child) if child.strength > parent.strength else (child, parent)
+            weaker.type, weaker.evidence = stronger.type, f"joined to {stronger.name} ({stronger.evidence})"
+
+    def _field_type(self, model: Model, explore: Explore, alias: str, field_name: str) -> str | None:
+        """The type a field's LookML states (``type: number`` …), when it is not a plain column."""
+        view = model.views.get(explore.aliases().get(alias, ""))
+        found = view.fields.get(field_name) if view is not None else None
+        return _refine_number(field_type(found), field_name) if found is not None else None
 
     def _joins(self, model: Model, explore: Explore) -> None:
         dialect = self.dialect_for(model)
