@@ -91,3 +91,11 @@ def test_dialect_decides_what_parses() -> None:
     with pytest.raises(UnreadableSql) as info:
         read_select("SELECT FROM WHERE (", "duckdb")
     assert info.value.reason == "parse"
+
+
+def test_star_projections_name_the_tables_they_pass_on() -> None:
+    reads = read_select("SELECT *, MIN(ts) OVER () AS first_ts FROM analytics.tasks", "bigquery")
+    assert reads.star_sources == ("analytics.tasks",)
+    through_cte = read_select("WITH a AS (SELECT * EXCEPT (x) FROM p.d.t) SELECT a.*, 1 AS z FROM a", "bigquery")
+    assert through_cte.star_sources == ("p.d.t",)
+    assert read_select("SELECT t.id FROM s.t AS t", "duckdb").star_sources == ()

@@ -211,3 +211,31 @@ def test_join_keys_take_the_stronger_type_on_both_sides(tmp_path: Path) -> None:
     # users.id says nothing; orders.user_id says number: the key is an integer on both sides
     assert schema.tables["s.users"].columns["id"].type == "integer"
     assert schema.tables["s.orders"].columns["user_id"].type == "integer"
+
+
+def test_columns_read_through_a_star_derived_table_are_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n',
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: tasks {}\n',
+            "tasks.view.lkml": """
+                view: tasks {
+                  derived_table: {
+                    sql: SELECT *, MIN(start_ts) OVER (PARTITION BY project_fk) AS project_start_ts
+                         FROM analytics.tasks_fact ;;
+                  }
+                  dimension: task_pk { primary_key: yes }
+                  dimension: contact_fk {}
+                  dimension: hours { type: number sql: CAST(${TABLE}.hours_logged AS FLOAT64) ;; }
+                  dimension_group: project_start { type: time sql: ${TABLE}.project_start_ts ;; }
+                  measure: total_hours { type: sum sql: ${hours} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    header = (root / "seeds" / "analytics" / "tasks_fact.csv").read_text().splitlines()[0].split(",")
+    assert {"task_pk", "contact_fk", "hours_logged", "start_ts", "project_fk"} <= set(header)
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0

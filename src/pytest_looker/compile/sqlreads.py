@@ -74,6 +74,9 @@ class SelectReads:
     columns: tuple[ColumnUse, ...]
     outputs: Mapping[str, tuple[Passed, ...]]
     aggregated: bool
+    #: source tables whose every column the outer SELECT passes on (``SELECT *``, ``t.*``,
+    #: ``SELECT * EXCEPT (…)``), through CTEs and subqueries that do the same
+    star_sources: tuple[str, ...] = ()
 
 
 class UnreadableSql(Exception):
@@ -121,8 +124,10 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
             found = _source(node, known, only_source=len(scope.sources) == 1)
             if found is not None:
                 uses.append(_use(_table_name(found), node))
-    outputs, aggregated = _outputs(scopes[-1] if scopes else None, opaque)
-    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated)
+    outer = scopes[-1] if scopes else None
+    outputs, aggregated = _outputs(outer, opaque)
+    stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
+    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated, stars)
 
 
 def compared_columns(sql: str, dialect: str) -> list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]]:
@@ -237,6 +242,31 @@ def _projections(
     grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))
     aggregated = grouped or any(True for _ in select.find_all(exp.AggFunc))
     return positions, aggregated
+
+
+def _star_sources(scope: Scope, opaque: Callable[[str], bool], depth: int = 0) -> list[str]:
+    """The tables a scope's ``*`` projections pass on (see :attr:`SelectReads.star_sources`)."""
+    if depth > 10:
+        return []
+    if isinstance(scope.expression, exp.SetOperation):
+        return [t for branch in scope.set_operation_scopes for t in _star_sources(branch, opaque, depth + 1)]
+    if not isinstance(scope.expression, exp.Select):
+        return []
+    found: list[str] = []
+    for projection in scope.expression.expressions:
+        if isinstance(projection, exp.Star):
+            names = list(scope.sources)
+        elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+            names = [projection.table]
+        else:
+            continue
+        for name in names:
+            source = scope.sources.get(name)
+            if isinstance(source, exp.Table) and not opaque(source.name):
+                found.append(_table_name(source))
+            elif isinstance(source, Scope):
+                found.extend(_star_sources(source, opaque, depth + 1))
+    return found
 
 
 def _classes(*names: str) -> tuple[type[exp.Expression], ...]:

@@ -32,6 +32,7 @@ from typing import Any
 from pytest_looker.compile.sqlreads import (
     ColumnUse,
     Fragment,
+    Passed,
     SelectReads,
     UnreadableSql,
     compared_columns,
@@ -487,12 +488,22 @@ class _Inference:
         self._derived_outputs(view, reads)
 
     def _derived_outputs(self, view: View, reads: SelectReads) -> None:
-        """Carry the derived view's field types back to the source columns its SELECT passes on."""
+        """Carry the derived view's field types back to the source columns its SELECT passes on.
+
+        A column the view reads that the SELECT does not name comes through its ``*`` (``SELECT
+        *, x AS y FROM t``): a column of each table the star passes on."""
         pk = view.primary_key
         for found in view.fields.values():
             for sql, exact_type in _field_sqls(found):
                 exact = table_column(sql)
+                if reads.star_sources:
+                    for read in table_columns(sql):
+                        if read.column.lower() not in reads.outputs:
+                            for star in reads.star_sources:
+                                self.schema.table(star).column(read.column)
                 targets = reads.outputs.get(exact.lower(), ()) if exact else ()
+                if exact and not targets:
+                    targets = tuple(Passed(table, exact, True) for table in reads.star_sources)
                 for target in targets:  # one per branch of a UNION
                     column = self.schema.table(target.table).column(target.column)
                     evidence = f"{view.name}.{found.name} (derived)"
