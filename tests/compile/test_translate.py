@@ -156,3 +156,13 @@ def test_readers_are_used_only_for_duckdb() -> None:
 
 def test_duckdb_session_runs_in_utc(db: DuckDBBackend) -> None:
     assert db.execute("SELECT current_setting('TimeZone')").rows == (("UTC",),)
+
+
+def test_bigquery_unnest_of_structs_exposes_their_fields(db: DuckDBBackend) -> None:
+    # UNNEST operator: "for an ARRAY of STRUCTs, … a row for each STRUCT, with a column for each field".
+    db.execute(
+        "CREATE TABLE ga AS SELECT 1 AS id, [{'key': 'sid', 'value': {'int_value': 5}},"
+        " {'key': 'n', 'value': {'int_value': 7}}] AS params"
+    )
+    sql = "SELECT (SELECT value.int_value FROM UNNEST(g.params) WHERE key = 'n') FROM ga AS g"
+    assert values(db, sql, "bigquery") == [(7,)]

@@ -239,3 +239,50 @@ def test_columns_read_through_a_star_derived_table_are_scaffolded(tmp_path: Path
     assert {"task_pk", "contact_fk", "hours_logged", "start_ts", "project_fk"} <= set(header)
     report = validate(cli, root)
     assert report["failed_fields"] == 0
+
+
+def test_nested_columns_are_scaffolded_as_structs_and_arrays(tmp_path: Path, cli: Cli) -> None:
+    """GA4-style BigQuery LookML: STRUCT fields, an ARRAY of STRUCTs read through UNNEST, and
+    Looker's UNNEST join for a REPEATED column."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n',
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: events {
+                  join: events__items {
+                    sql: LEFT JOIN UNNEST(${events.items}) AS events__items ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "events.view.lkml": """
+                view: events {
+                  sql_table_name: `p.analytics.events` ;;
+                  dimension: event_id { primary_key: yes }
+                  dimension: browser { sql: ${TABLE}.device.web_info.browser ;; }
+                  dimension: session_id {
+                    type: number
+                    sql: (SELECT value.int_value FROM UNNEST(${TABLE}.event_params) WHERE key = 'ga_session_id') ;;
+                  }
+                  dimension: param_count { type: number sql: ARRAY_LENGTH(${TABLE}.event_params) ;; }
+                  dimension: items { hidden: yes sql: ${TABLE}.items ;; }
+                  measure: sessions { type: count_distinct sql: ${session_id} ;; }
+                }
+                view: events__items {
+                  dimension: item_name { sql: ${TABLE}.item_name ;; }
+                  dimension: price { type: number sql: ${TABLE}.price ;; }
+                  measure: revenue { type: sum sql: ${price} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    first = json.loads((root / "seeds" / "p" / "analytics" / "events.jsonl").read_text().splitlines()[0])
+    assert isinstance(first["device"]["web_info"]["browser"], str)
+    assert {"key", "value"} <= set(first["event_params"][0]) and "int_value" in first["event_params"][0]["value"]
+    assert {"item_name", "price"} <= set(first["items"][0])
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (9, 0)

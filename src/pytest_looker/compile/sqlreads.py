@@ -26,10 +26,12 @@ __all__ = [
     "Fragment",
     "Passed",
     "SelectReads",
+    "Unnested",
     "UnreadableSql",
     "compared_columns",
     "read_fragment",
     "read_select",
+    "read_unnests",
     "rename_tables",
 ]
 
@@ -128,6 +130,66 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
     return SelectReads(tuple(tables), tuple(uses), outputs, aggregated, stars)
+
+
+@dataclass(frozen=True)
+class Unnested:
+    """One ``UNNEST(x.y.z)``: the names of what it unnests (``("__t", "event_params")``), the
+    table its first name is an alias of in the SQL (if any), its alias, and the uses of the
+    element's fields in the SELECT it feeds: ``(path in the element, usage type, literals)``
+    (BigQuery: ``(SELECT value.int_value FROM UNNEST(params) WHERE key = 'k')`` reads the
+    element's ``key`` and ``value.int_value``)."""
+
+    path: tuple[str, ...]
+    table: str | None
+    alias: str | None
+    fields: tuple[tuple[tuple[str, ...], str | None, tuple[str, ...]], ...]
+
+
+def read_unnests(sql: str, dialect: str) -> list[Unnested]:
+    """Every ``UNNEST`` of ``sql`` (a statement or an expression); empty if it does not parse."""
+    tree = _parse(sql, dialect)
+    if tree is None:
+        return []
+    tables = {t.alias_or_name: _table_name(t) for t in tree.find_all(exp.Table) if t.name}
+    found: list[Unnested] = []
+    for node in tree.find_all(exp.Unnest):
+        path = _names(node.expressions[0]) if node.expressions else ()
+        if not path:
+            continue
+        alias = node.args.get("alias")
+        name = None
+        if isinstance(alias, exp.TableAlias):
+            columns = alias.columns
+            name = columns[0].name if columns else alias.name or None
+        select = node.find_ancestor(exp.Select)
+        fields: list[tuple[tuple[str, ...], str | None, tuple[str, ...]]] = []
+        if select is not None and node.find_ancestor(exp.From, exp.Join) is not None:
+            sources = {t.alias_or_name for t in select.find_all(exp.Table) if t.find_ancestor(exp.Select) is select}
+            for column in select.find_all(exp.Column):
+                if column.find_ancestor(exp.Select) is not select or column.find_ancestor(exp.Unnest) is node:
+                    continue
+                parts = _names(column)
+                if not parts or parts[0] in sources:
+                    continue
+                if name is not None:
+                    if parts[0] != name:
+                        continue
+                    parts = parts[1:]
+                kind, literals = _usage(column)
+                fields.append((parts, kind, tuple(literals)))
+        found.append(Unnested(path, tables.get(path[0]) if len(path) > 1 else None, name, tuple(fields)))
+    return found
+
+
+def _names(node: exp.Expression) -> tuple[str, ...]:
+    """``a.b.c`` (a column or a chain of field accesses) as names; ``()`` for anything else."""
+    if isinstance(node, exp.Column):
+        return tuple(part.name for part in node.parts)
+    if isinstance(node, exp.Dot):
+        left = _names(node.this)
+        return (*left, node.expression.name) if left else ()
+    return ()
 
 
 def compared_columns(sql: str, dialect: str) -> list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]]:

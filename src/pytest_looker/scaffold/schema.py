@@ -34,12 +34,14 @@ from pytest_looker.compile.sqlreads import (
     Fragment,
     Passed,
     SelectReads,
+    Unnested,
     UnreadableSql,
     compared_columns,
     read_fragment,
     read_select,
+    read_unnests,
 )
-from pytest_looker.lookml.model import Explore, Field, FieldCategory, Model, Project, View
+from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 from pytest_looker.lookml.refs import Ref, RefKind, equalities, sole, substitute, table_column, table_columns
 
 __all__ = [
@@ -69,6 +71,11 @@ SQL_TYPES = {
 #: read, but its columns are not a warehouse table's.
 _UNRESOLVED = "__derived_"
 _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
+_NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)+)")
+_TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)")
+_TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
+_ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)\s*\)", re.I)
+_UNNEST_JOIN = re.compile(r"UNNEST\s*\(\s*\$\{\s*(\w+)\.(\w+)\s*\}\s*\)\s*(?:AS\s+)?(\w+)", re.I)
 _USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
 _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
@@ -78,8 +85,10 @@ _TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts|^timestamp|^ts)$", re.I)
 _DATE_NAME = re.compile(r"(^date$|_date$|^day$)", re.I)
 _BOOL_NAME = re.compile(r"^(is|has|was|can|should)_", re.I)
 
-#: Strength of evidence for a type: a field's LookML type beats SQL usage beats the name.
-STRONG, USAGE, FIELD, NAME = 4, 3, 2, 1
+#: Strength of evidence for a type: nesting (a field access, UNNEST) beats a field's LookML type
+#: beats SQL usage beats the name.
+NESTED, STRONG, USAGE, FIELD, NAME = 5, 4, 3, 2, 1
+NESTED_TYPES = ("struct", "array")
 
 
 @dataclass
@@ -93,6 +102,34 @@ class ColumnInfo:
     values: list[str] = field(default_factory=list)
     not_null: bool = False
     unique: bool = False
+    #: the fields of a ``struct`` column and the element of an ``array`` one (BigQuery's
+    #: STRUCT and REPEATED columns: ``${TABLE}.device.browser``, ``UNNEST(${TABLE}.params)``)
+    children: dict[str, ColumnInfo] = field(default_factory=dict)
+    element: ColumnInfo | None = None
+
+    def child(self, name: str) -> ColumnInfo:
+        """The struct field ``name`` (this column becomes a struct)."""
+        self.type, self.strength, self.evidence = "struct", NESTED, "field access"
+        key = name.lower()
+        found = self.children.get(key)
+        if found is None:
+            found = self.children[key] = ColumnInfo(name)
+            found.offer(_name_type(name), NAME, "column name")
+        return found
+
+    def items(self) -> ColumnInfo:
+        """The element of this column (it becomes an array)."""
+        self.type, self.strength, self.evidence = "array", NESTED, "UNNEST"
+        if self.element is None:
+            self.element = ColumnInfo(self.name)
+        return self.element
+
+    def path(self, names: Iterable[str]) -> ColumnInfo:
+        """The nested field at ``names`` (``()``: this column)."""
+        found = self
+        for name in names:
+            found = found.child(name)
+        return found
 
     def offer(self, type_: str | None, strength: int, evidence: str) -> None:
         """Take ``type_`` when its evidence is stronger than what we have.
@@ -102,6 +139,8 @@ class ColumnInfo:
         carelessly, and Snowflake casts silently where DuckDB will not).
         """
         numeric_over_string = type_ in ("number", "integer") and self.type == "string" and strength >= USAGE
+        if self.type in NESTED_TYPES:
+            return
         if type_ is not None and (strength > self.strength or numeric_over_string):
             self.type, self.strength, self.evidence = type_, strength, evidence
 
@@ -169,6 +208,16 @@ class Schema:
             }
             for table in sorted(self.tables.values(), key=lambda t: t.name.lower())
         }
+
+
+def sql_type(column: ColumnInfo) -> str:
+    """The DuckDB type of a column, nested types spelled out (``STRUCT("k" VARCHAR)[]``)."""
+    if column.type == "struct" and column.children:
+        fields = ", ".join(f'"{c.name}" {sql_type(c)}' for c in column.children.values())
+        return f"STRUCT({fields})"
+    if column.type == "array":
+        return f"{sql_type(column.element) if column.element is not None else 'VARCHAR'}[]"
+    return SQL_TYPES.get(column.type, "VARCHAR")
 
 
 def clean_table_name(name: str) -> str:
@@ -314,11 +363,19 @@ class _Inference:
     def run(self) -> Schema:
         alternatives: dict[str, list[str]] = {}
         for model in self.project.models.values():
+            # Views joined as an UNNEST (join: x__y { sql: LEFT JOIN UNNEST(...) AS x__y ;; })
+            # read an array's elements, not a table of their name.
+            unnested = {
+                join.view
+                for explore in model.explores.values()
+                for join in explore.joins
+                if join.sql and "UNNEST" in join.sql.upper()
+            }
             for view in model.views.values():
                 if view.extension_required:
                     continue
                 if not view.sql_table_name:
-                    if view.derived_table is None and _reads_its_table(view):
+                    if view.derived_table is None and view.name not in unnested and _reads_its_table(view):
                         # Looker's default table: the view's name, in the connection's schema.
                         self.view_tables[(model.name, view.name)] = view.name
                     continue
@@ -438,6 +495,7 @@ class _Inference:
                         strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
                         column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
                     continue
+                self._nested(table, sql, exact_type, dialect, f"{view.name}.{found.name}")
                 columns = [read.column for read in table_columns(sql)]
                 if not columns:
                     continue
@@ -454,6 +512,30 @@ class _Inference:
                     column = table.column(use.column)
                     column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
                     _add_values(column, use.literals)
+
+    def _nested(self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str) -> None:
+        """Struct fields (``${TABLE}.device.web_info.browser``) and arrays (``UNNEST(${TABLE}.x)``,
+        ``ARRAY_LENGTH(${TABLE}.x)``) a field's SQL reads from its table."""
+        for match in _NESTED_PATH.finditer(sql):
+            leaf = table.column(match.group(1)).path(match.group(2).strip(".").split("."))
+            whole = _NESTED_PATH.fullmatch(sql.strip())
+            leaf.offer(_refine_number(exact_type, leaf.name) if whole else None, STRONG, evidence)
+        for match in _ARRAY_LENGTH.finditer(sql):
+            table.column(match.group(1)).path(match.group(2).strip(".").split(".") if match.group(2) else ()).items()
+        if "UNNEST" not in sql.upper():
+            return
+        text = substitute(_TABLE_REF.sub("__t", sql), lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
+        for unnested in read_unnests(_LIQUID_TAG.sub(" ", text), dialect):
+            if unnested.path[0] == "__t" and len(unnested.path) > 1:
+                self._elements(table.column(unnested.path[1]).path(unnested.path[2:]), unnested)
+
+    def _elements(self, column: ColumnInfo, unnested: Unnested) -> None:
+        """``column`` is an array; its element has the fields the unnesting SELECT reads."""
+        element = column.items()
+        for names, kind, literals in unnested.fields:
+            used = element.path(names)
+            used.offer(_refine_number(kind, used.name), USAGE, "use of an UNNEST element")
+            _add_values(used, literals)
 
     def _derived(self, model: Model, view: View, sql: str, dialect: str) -> None:
         def table_for(ref: Ref) -> str | None:
@@ -485,6 +567,11 @@ class _Inference:
             column = self.schema.table(use.table).column(use.column)
             column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name} derived SQL")
             _add_values(column, use.literals)
+        if "UNNEST" in text.upper():
+            for unnested in read_unnests(text, dialect):
+                if unnested.table is not None and len(unnested.path) > 1:
+                    source = self.schema.table(unnested.table)
+                    self._elements(source.column(unnested.path[1]).path(unnested.path[2:]), unnested)
         self._derived_outputs(view, reads)
 
     def _derived_outputs(self, view: View, reads: SelectReads) -> None:
@@ -572,11 +659,40 @@ class _Inference:
         found = view.fields.get(field_name) if view is not None else None
         return _refine_number(field_type(found), field_name) if found is not None else None
 
+    def _unnest_join(self, model: Model, explore: Explore, join: Join) -> None:
+        """Looker's pattern for a REPEATED column: ``join: x__y { sql: LEFT JOIN UNNEST(${x.y})
+        AS x__y ;; }``: ``x.y`` is an array whose element the view ``x__y`` reads (``${TABLE}.f``
+        a field of it, ``${TABLE}`` or ``x__y`` alone the element itself)."""
+        found = _UNNEST_JOIN.search(join.sql or "")
+        if found is None or found.group(3) != join.name:
+            return
+        resolved = self._resolve(model, explore, found.group(1), found.group(2))
+        view = model.views.get(join.view)
+        if resolved is None or view is None:
+            return
+        element = self.schema.table(resolved[0]).column(resolved[1]).items()
+        for member in view.fields.values():
+            if member.category is FieldCategory.PARAMETER or member.sql is None:
+                continue
+            sql = member.sql.strip()
+            exact_type = _refine_number(field_type(member), member.name)
+            if sql in ("${TABLE}", join.name):
+                element.offer(exact_type, STRONG, f"{view.name}.{member.name}")
+                continue
+            for match in _TABLE_PATH.finditer(sql):
+                leaf = element.path(
+                    [match.group(1), *match.group(2).strip(".").split(".")] if match.group(2) else [match.group(1)]
+                )
+                whole = _TABLE_PATH.fullmatch(sql)
+                leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
+
     def _joins(self, model: Model, explore: Explore) -> None:
         dialect = self.dialect_for(model)
         for join in explore.joins:
             if join.sql_on:
                 self._join_expressions(model, explore, join.sql_on, dialect)
+            if join.sql and "UNNEST" in join.sql.upper():
+                self._unnest_join(model, explore, join)
         for join in explore.joins:
             where = f"{model.name}/{explore.name} join {join.name}"
             pairs: list[tuple[str, str, str, str]] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
@@ -59,10 +60,29 @@ class Drift:
     notes: list[str] = field(default_factory=list)
 
 
-def seed_path(root: Path, table: str) -> Path:
+def seed_path(root: Path, table: str, suffix: str = ".csv") -> Path:
     """``schema.table`` → ``<root>/schema/table.csv``; ``p.d.t`` → ``<root>/p/d/t.csv``."""
     parts = table.split(".")
-    return root.joinpath(*parts[:-1], parts[-1] + ".csv")
+    return root.joinpath(*parts[:-1], parts[-1] + suffix)
+
+
+def _nested(types: dict[str, str]) -> bool:
+    """Whether a table has STRUCT or array columns (which CSV cannot hold)."""
+    return any(kind not in SQL_TYPES for kind in types.values())
+
+
+def jsonl_text(rows: list[dict[str, Any]]) -> str:
+    """Rows as JSON lines, for tables with nested columns: DuckDB reads STRUCTs from objects and
+    lists from arrays (dates and timestamps as their ISO text, which it recognises)."""
+    return "".join(json.dumps(row, default=_json_value, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def csv_text(rows: list[dict[str, Any]], types: dict[str, str]) -> str:
@@ -99,9 +119,16 @@ def write_seeds(
     files: dict[str, str] = dict(manifest.get("files", {}))
     types: dict[str, Any] = dict(manifest.get("types", {}))
     for table, rows in dataset.tables.items():
-        path = seed_path(root, table)
+        nested = _nested(dataset.types[table])
+        path = seed_path(root, table, ".jsonl" if nested else ".csv")
+        other = seed_path(root, table, ".csv" if nested else ".jsonl")
         relative = path.relative_to(root).as_posix()
-        text = csv_text(rows, dataset.types[table])
+        stale = other.relative_to(root).as_posix()
+        if other.is_file() and files.get(stale) == sha256(other.read_bytes()):
+            other.unlink()  # our own file of the other format: it would define the table twice
+            files.pop(stale, None)
+            types.pop(stale, None)
+        text = jsonl_text(rows) if nested else csv_text(rows, dataset.types[table])
         digest = sha256(text.encode("utf-8"))
         if path.is_file():
             current = sha256(path.read_bytes())
@@ -162,7 +189,7 @@ def write_duckdb(
         from pytest_looker.run.tables import plan_tables
 
         for spec in plan_tables(
-            dataset.tables, {t: {c: SQL_TYPES[k] for c, k in v.items()} for t, v in dataset.types.items()}
+            dataset.tables, {t: {c: SQL_TYPES.get(k, k) for c, k in v.items()} for t, v in dataset.types.items()}
         ):
             name = str(spec.name)
             if name.lower() in existing:

@@ -6,10 +6,15 @@
 * ``EXTRACT(part FROM x AT TIME ZONE 'tz')`` is the part of the wall clock of instant ``x`` in
   ``tz``; read as a time-zone conversion from UTC (BigQuery stores instants) so the DuckDB writer
   does not mistake it for DuckDB's ``AT TIME ZONE`` on a naive timestamp, which means the opposite.
+* ``FROM UNNEST(array_of_structs)`` without an alias (GA4's ``(SELECT value.int_value FROM
+  UNNEST(event_params) WHERE key = 'x')``) makes each struct field a column; DuckDB's
+  ``UNNEST`` in FROM gives one struct column, so it becomes ``(SELECT UNNEST(x, max_depth := 2))``,
+  which unpacks the struct (:func:`struct_fields_as_columns`).
 * Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
   fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
 
 Sources: https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#extract ,
+https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#unnest_operator ,
 https://cloud.google.com/bigquery/docs/reference/standard-sql/format-elements .
 """
 
@@ -22,14 +27,29 @@ from sqlglot import exp
 from sqlglot.dialects.bigquery import BigQuery
 from sqlglot.parsers.bigquery import BigQueryParser
 
+from pytest_looker.compile.translate.coercion import TreePass
 from pytest_looker.compile.translate.functions import SundayWeekday, merged
 
 #: The internal strftime-like code sqlglot keeps for BigQuery's quarter element.
 QUARTER_CODE = "%Q"
 
 
+def struct_fields_as_columns(tree: exp.Expr) -> exp.Expr:
+    """``FROM UNNEST(x)`` (no alias) → ``FROM (SELECT UNNEST(x, max_depth := 2))``: the fields of
+    each STRUCT element become columns, as BigQuery's UNNEST operator makes them."""
+    for node in list(tree.find_all(exp.Unnest)):
+        if node.args.get("alias") is not None or not isinstance(node.parent, exp.From) or len(node.expressions) != 1:
+            continue
+        depth = exp.PropertyEQ(this=exp.var("max_depth"), expression=exp.Literal.number(2))
+        unpacked = exp.Anonymous(this="UNNEST", expressions=[node.expressions[0], depth])
+        node.replace(exp.select(unpacked).subquery())
+    return tree
+
+
 class LookerBigQuery(BigQuery):
     """BigQuery as read for execution on DuckDB."""
+
+    PASSES: ClassVar[tuple[TreePass, ...]] = (struct_fields_as_columns,)
 
     TIME_MAPPING = merged(BigQuery.TIME_MAPPING, {"%E3S": "%S.%f_three", "%E*S": "%S.%f", "%E6S": "%S.%f"})
 
