@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -66,12 +67,38 @@ def build_view(node: RawNode, locate: Locate, report: Report, refined_at: tuple[
 
 def _derived_table(node: RawNode, locate: Locate, report: Report) -> DerivedTable:
     source = node.get("explore_source")
+    process = node.get("create_process")
     return DerivedTable(
         location=locate(node),
-        sql=text(node.get("sql")),
+        sql=text(node.get("sql")) or (_created_by(process) if isinstance(process, dict) else None),
         explore_source=explore_source(source, locate) if isinstance(source, dict) else None,
         persisted=any(key in node for key in _PERSISTENCE_KEYS),
     )
+
+
+_FILLS_TABLE = re.compile(
+    r"^\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?TABLE|INSERT\s+INTO)\s+\$\{\s*SQL_TABLE_NAME\s*\}"
+    r"(?:\s*\([^)]*\))?\s*(?:AS\s+)?(?P<select>(?:WITH|SELECT|\().*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _created_by(process: RawNode) -> str | None:
+    """The SELECT whose rows a ``create_process`` puts in ``${SQL_TABLE_NAME}``.
+
+    A ``create_process`` persists a derived table through ``sql_step``s (docs,
+    param-view-create-process); the table a query reads holds what the steps that write
+    ``${SQL_TABLE_NAME}`` (``CREATE TABLE … AS SELECT``, ``INSERT INTO … SELECT``) select, so that
+    is the derived table's SQL offline (several such steps: their UNION ALL). Steps that only
+    prepare other tables stay the warehouse's business; the tables they fill are read as such.
+    """
+    steps = process.get("sql_step", [])
+    selects = [
+        found.group("select").strip().rstrip(";").strip()
+        for step in (steps if isinstance(steps, list) else [steps])
+        if isinstance(step, str) and (found := _FILLS_TABLE.match(step))
+    ]
+    return "\nUNION ALL\n".join(selects) or None
 
 
 def explore_source(node: RawNode, locate: Locate) -> ExploreSource:

@@ -572,9 +572,9 @@ class _Inference:
                 if unnested.table is not None and len(unnested.path) > 1:
                     source = self.schema.table(unnested.table)
                     self._elements(source.column(unnested.path[1]).path(unnested.path[2:]), unnested)
-        self._derived_outputs(view, reads)
+        self._derived_outputs(view, reads, dialect)
 
-    def _derived_outputs(self, view: View, reads: SelectReads) -> None:
+    def _derived_outputs(self, view: View, reads: SelectReads, dialect: str = "duckdb") -> None:
         """Carry the derived view's field types back to the source columns its SELECT passes on.
 
         A column the view reads that the SELECT does not name comes through its ``*`` (``SELECT
@@ -591,6 +591,13 @@ class _Inference:
                 targets = reads.outputs.get(exact.lower(), ()) if exact else ()
                 if exact and not targets:
                     targets = tuple(Passed(table, exact, True) for table in reads.star_sources)
+                if exact is None and "${TABLE}" in sql:
+                    # ${TABLE}.total_queue_time / 1000000: how the view uses a passed-on column
+                    # says what the source column is.
+                    for use in _uses(_fragment(sql, dialect), "__t"):
+                        for passed in reads.outputs.get(use.column.lower(), ()):
+                            source = self.schema.table(passed.table).column(passed.column)
+                            source.offer(_refine_number(use.type, source.name), USAGE, f"{view.name}.{found.name}")
                 for target in targets:  # one per branch of a UNION
                     column = self.schema.table(target.table).column(target.column)
                     evidence = f"{view.name}.{found.name} (derived)"
