@@ -107,6 +107,9 @@ def test_kinds_of_database_errors() -> None:
     kind, summary, fix = diagnose('Catalog Error: Scalar Function with name "mozfun.map.get_key" does not exist!')
     assert kind == "translation" and summary.startswith("translation limit") and fix and "CREATE MACRO" in fix
     assert diagnose("translation limit (mysql to duckdb): the query uses …")[0] == "translation"
+    kind, summary, _ = diagnose("Catalog Error: Scalar Function with name offset_list does not exist!")
+    assert kind == "lookml" and "table calculation" in summary  # Looker expression function in SQL
+    assert diagnose("Binder Error: UNNEST requires a single list or array as input")[0] == "data"
 
 
 def test_an_explore_wide_failure_counts_every_field() -> None:

@@ -39,6 +39,7 @@ _MISSING_REFERENCED = re.compile(r'Referenced column "([^"]+)" not found')
 _DERIVED_COLUMN = re.compile(r'Values list "([^"]+)" does not have a column named "([^"]+)"')
 _MISSING_FUNCTION = re.compile(r"(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist")
 _UNKNOWN_OBJECT = re.compile(r"unknown (?:explore|view) '")
+_NESTED_ERRORS = ("UNNEST requires a single list", "Cannot extract field")
 _TYPE_ERRORS = (
     "No function matches",
     "Cannot compare values",
@@ -112,6 +113,12 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
     found = _MISSING_FUNCTION.search(message)
     if found:
         name = found.group(1).strip('"')
+        if name.lower() in _looker_expression_functions():
+            return (
+                "lookml",
+                f"{name}() is a Looker expression (table calculation) function, not SQL",
+                "compute it in a table calculation, or write SQL the warehouse has",
+            )
         return (
             "translation",
             f"{TRANSLATION_LIMIT}: function {name} exists only on the warehouse (no DuckDB equivalent)",
@@ -144,6 +151,12 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
     found = _MISSING_REFERENCED.search(message)
     if found:
         return "data", f"column {found.group(1)} is missing from the data", "re-run `pytest-looker scaffold data`"
+    if any(needle in message for needle in _NESTED_ERRORS):
+        return (
+            "data",
+            message,
+            "the seed has a plain column where the SQL reads a STRUCT or an ARRAY: re-run `pytest-looker scaffold data`",
+        )
     if any(needle in message for needle in _TYPE_ERRORS):
         return (
             "data",
@@ -153,6 +166,12 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
     if message.startswith("Parser Error") or "SQL to transpile it" in message:
         return "lookml", message, "fix the SQL syntax"
     return "lookml", message, None
+
+
+def _looker_expression_functions() -> frozenset[str]:
+    from pytest_looker.expressions.functions.registry import FUNCTIONS
+
+    return frozenset(FUNCTIONS)
 
 
 def group_failures(
