@@ -155,7 +155,7 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
         return (
             "data",
             message,
-            "the seed has a plain column where the SQL reads a STRUCT or an ARRAY: re-run `pytest-looker scaffold data`",
+            "the seed has a plain column where the SQL reads a STRUCT or an ARRAY: re-run scaffold data",
         )
     if any(needle in message for needle in _TYPE_ERRORS):
         return (
