@@ -220,7 +220,11 @@ class FieldCompiler:
         # A field needs its own view in FROM even when its SQL does not say ${TABLE}: Looker's
         # UNNEST pattern (join: x__y { sql: LEFT JOIN UNNEST(${x.y}) AS x__y ;; } with
         # dimension: x__y { sql: x__y ;; }), or a column left unqualified (sql: size).
-        result = Sql(result.text, result.aliases | {alias})
+        # A join with no clause at all only exposes its view's fields (their SQL reads other
+        # views): it is never written, so it is not needed.
+        join = self.scope.joins.get(alias)
+        if join is None or join.sql_on or join.foreign_key or join.sql:
+            result = Sql(result.text, result.aliases | {alias})
         self._cache[key] = result
         return result
 

@@ -643,7 +643,7 @@ class _Inference:
                 if resolved is not None:
                     sides.append(self.schema.table(resolved[0]).column(resolved[1]))
             if len(sides) > 1:
-                strongest = max(sides, key=lambda c: c.strength)
+                strongest = max(sides, key=_key_preference)
                 for column in sides:
                     if column.type != strongest.type and column.strength <= strongest.strength:
                         column.type, column.evidence = strongest.type, f"compared with {strongest.name} in a join"
@@ -657,7 +657,7 @@ class _Inference:
             child = self.schema.table(key.child_table).column(key.child_column)
             if parent.type == child.type:
                 continue
-            weaker, stronger = (parent, child) if child.strength > parent.strength else (child, parent)
+            weaker, stronger = (parent, child) if _key_preference(child) > _key_preference(parent) else (child, parent)
             weaker.type, weaker.evidence = stronger.type, f"joined to {stronger.name} ({stronger.evidence})"
 
     def _field_type(self, model: Model, explore: Explore, alias: str, field_name: str) -> str | None:
@@ -793,6 +793,12 @@ class _Inference:
                                 info.offer(
                                     _refine_number(use.type, info.name), USAGE, f"{view.name}.{found.name} (SQL use)"
                                 )
+
+
+def _key_preference(column: ColumnInfo) -> tuple[int, bool]:
+    """Which side's type a compared pair of columns takes: the stronger evidence, and on a tie a
+    number (digits serve a string column too; a string never joins a number column)."""
+    return column.strength, column.type in ("integer", "number")
 
 
 def _transparent_column(view: View, field_name: str) -> str | None:
