@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_looker.compile.sqlreads import ColumnUse, Passed, UnreadableSql, read_fragment, read_select
+from pytest_looker.compile.sqlreads import ColumnUse, Passed, UnreadableSql, read_fragment, read_select, read_unnests
 
 
 def test_fragment_columns_by_qualifier_with_the_type_each_use_implies() -> None:
@@ -99,3 +99,16 @@ def test_star_projections_name_the_tables_they_pass_on() -> None:
     through_cte = read_select("WITH a AS (SELECT * EXCEPT (x) FROM p.d.t) SELECT a.*, 1 AS z FROM a", "bigquery")
     assert through_cte.star_sources == ("p.d.t",)
     assert read_select("SELECT t.id FROM s.t AS t", "duckdb").star_sources == ()
+
+
+def test_struct_paths_and_unnests_are_traced_through_ctes() -> None:
+    sql = """
+        WITH sl AS (SELECT e.device, e.event_params FROM p.ga.events AS e)
+        SELECT sl.device.category, (SELECT value.string_value FROM UNNEST(sl.event_params) WHERE key = 'x')
+        FROM sl
+    """
+    reads = read_select(sql, "bigquery")
+    assert ("p.ga.events", "device", ("category",)) in reads.struct_paths
+    [unnested] = read_unnests(sql, "bigquery")
+    assert (unnested.table, unnested.path[1]) == ("p.ga.events", "event_params")
+    assert (("value", "string_value"), None, ()) in unnested.fields

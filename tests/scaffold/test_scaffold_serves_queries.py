@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import Result
 
@@ -280,7 +281,9 @@ def test_nested_columns_are_scaffolded_as_structs_and_arrays(tmp_path: Path, cli
         },
     )
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
-    first = json.loads((root / "seeds" / "p" / "analytics" / "events.jsonl").read_text().splitlines()[0])
+    seed = root / "seeds" / "p" / "analytics" / "events.parquet"
+    first = duckdb.sql(f"SELECT * FROM read_parquet('{seed}') LIMIT 1").fetchall()[0]
+    first = dict(zip(duckdb.sql(f"SELECT * FROM read_parquet('{seed}')").columns, first, strict=True))
     assert isinstance(first["device"]["web_info"]["browser"], str)
     assert {"key", "value"} <= set(first["event_params"][0]) and "int_value" in first["event_params"][0]["value"]
     assert {"item_name", "price"} <= set(first["items"][0])

@@ -79,6 +79,9 @@ class SelectReads:
     #: source tables whose every column the outer SELECT passes on (``SELECT *``, ``t.*``,
     #: ``SELECT * EXCEPT (…)``), through CTEs and subqueries that do the same
     star_sources: tuple[str, ...] = ()
+    #: struct fields read from a source column (``e.device.web_info.browser``): (table, column,
+    #: path in the column)
+    struct_paths: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 class UnreadableSql(Exception):
@@ -116,6 +119,7 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
         raise UnreadableSql("scope", dialect) from error
     tables: list[str] = []
     uses: list[ColumnUse] = []
+    paths: list[tuple[str, str, tuple[str, ...]]] = []
     for scope in scopes:
         known = _tables(scope, opaque)
         for source in known.values():
@@ -123,13 +127,23 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
             if name not in tables:
                 tables.append(name)
         for node in scope.columns:
+            parts = tuple(part.name for part in node.parts)
+            alias = next((i for i, part in enumerate(parts[:-2]) if part in scope.sources), None)
+            if alias is not None:  # alias.column.field…: a struct column (of a table, maybe via a CTE)
+                if parts[alias] in known:
+                    paths.append((_table_name(known[parts[alias]]), parts[alias + 1], parts[alias + 2 :]))
+                elif isinstance(scope.expression, exp.Select):
+                    behind = _through_scopes(scopes, scope.expression, parts[alias], parts[alias + 1])
+                    if behind is not None:
+                        paths.append((behind[0], behind[1], parts[alias + 2 :]))
+                continue
             found = _source(node, known, only_source=len(scope.sources) == 1)
             if found is not None:
                 uses.append(_use(_table_name(found), node))
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
-    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated, stars)
+    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated, stars, tuple(paths))
 
 
 @dataclass(frozen=True)
@@ -151,7 +165,16 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
     tree = _parse(sql, dialect)
     if tree is None:
         return []
-    tables = {t.alias_or_name: _table_name(t) for t in tree.find_all(exp.Table) if t.name}
+    try:
+        scopes = traverse_scope(tree) if isinstance(tree, exp.Query) else []
+    except Exception:  # sqlglot raises many kinds on SQL it half understands
+        scopes = []
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    tables = {
+        t.alias_or_name: _table_name(t)
+        for t in tree.find_all(exp.Table)
+        if t.name and (t.db or t.name.lower() not in ctes)
+    }
     found: list[Unnested] = []
     for node in tree.find_all(exp.Unnest):
         path = _names(node.expressions[0]) if node.expressions else ()
@@ -178,8 +201,36 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
                     parts = parts[1:]
                 kind, literals = _usage(column)
                 fields.append((parts, kind, tuple(literals)))
-        found.append(Unnested(path, tables.get(path[0]) if len(path) > 1 else None, name, tuple(fields)))
+        table = tables.get(path[0]) if len(path) > 1 else None
+        if table is None and len(path) > 1 and select is not None:
+            resolved = _through_scopes(scopes, select, path[0], path[1])
+            if resolved is not None:
+                table, source_column = resolved
+                path = (path[0], source_column, *path[2:])
+        found.append(Unnested(path, table, name, tuple(fields)))
     return found
+
+
+def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, column: str) -> tuple[str, str] | None:
+    """The source table and column behind ``qualifier.column`` in ``select`` when ``qualifier``
+    is a CTE or subquery that passes a table's column on (``sl.event_params`` of a CTE that
+    selects ``events.event_params``)."""
+    scope = next((s for s in scopes if s.expression is select), None)
+    for _ in range(10):
+        source = scope.sources.get(qualifier) if scope is not None else None
+        if isinstance(source, exp.Table):
+            return _table_name(source), column
+        if not isinstance(source, Scope) or not isinstance(source.expression, exp.Select):
+            return None
+        projection = next((p for p in source.expression.expressions if p.alias_or_name == column), None)
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if not isinstance(inner, exp.Column):
+            return None
+        scope, qualifier, column = source, inner.table, inner.name
+        if not qualifier:
+            tables = [t for t in source.sources.values() if isinstance(t, exp.Table)]
+            return (_table_name(tables[0]), column) if len(tables) == 1 else None
+    return None
 
 
 def _names(node: exp.Expression) -> tuple[str, ...]:

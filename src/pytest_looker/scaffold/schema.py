@@ -80,7 +80,11 @@ _USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*
 _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ *]+$")
-_INTEGER_NAME = re.compile(r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$", re.I)
+_INTEGER_NAME = re.compile(
+    r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$|^int(64)?_value$", re.I
+)
+#: Typed value slots of key/value records (GA4's event_params: int_value, float_value…).
+_NUMBER_NAME = re.compile(r"^(float|double|numeric)(64)?_value$", re.I)
 _TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts|^timestamp|^ts)$", re.I)
 _DATE_NAME = re.compile(r"(^date$|_date$|^day$)", re.I)
 _BOOL_NAME = re.compile(r"^(is|has|was|can|should)_", re.I)
@@ -238,6 +242,8 @@ def _name_type(column: str) -> str | None:
         return "boolean"
     if _TIME_NAME.search(column):
         return "timestamp"
+    if _NUMBER_NAME.search(column):
+        return "number"
     if _DATE_NAME.search(column):
         return "date"
     if _INTEGER_NAME.search(column):
@@ -528,6 +534,21 @@ class _Inference:
         for unnested in read_unnests(_LIQUID_TAG.sub(" ", text), dialect):
             if unnested.path[0] == "__t" and len(unnested.path) > 1:
                 self._elements(table.column(unnested.path[1]).path(unnested.path[2:]), unnested)
+            elif len(unnested.path) == 1:  # UNNEST(event_params): a column of the view's own table
+                self._elements(table.column(unnested.path[0]), unnested)
+
+    def _inner_unnests(self, sql: str, dialect: str) -> None:
+        """``UNNEST(event_params)`` written in a view that reads another array's elements (GA4's
+        events view over ``UNNEST(sessions.event_data)``, whose structs carry ``event_params``):
+        the element's field comes from a source table's array column of that name."""
+        text = substitute(sql, lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
+        for unnested in read_unnests(text, dialect):
+            if len(unnested.path) != 1:
+                continue
+            for table in self.schema.tables.values():
+                column = table.columns.get(unnested.path[0].lower())
+                if column is not None and column.type == "array":
+                    self._elements(column, unnested)
 
     def _elements(self, column: ColumnInfo, unnested: Unnested) -> None:
         """``column`` is an array; its element has the fields the unnesting SELECT reads."""
@@ -567,6 +588,8 @@ class _Inference:
             column = self.schema.table(use.table).column(use.column)
             column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name} derived SQL")
             _add_values(column, use.literals)
+        for table_name, column_name, names in reads.struct_paths:
+            self.schema.table(table_name).column(column_name).path(names)
         if "UNNEST" in text.upper():
             for unnested in read_unnests(text, dialect):
                 if unnested.table is not None and len(unnested.path) > 1:
@@ -675,6 +698,10 @@ class _Inference:
             return
         resolved = self._resolve(model, explore, found.group(1), found.group(2))
         view = model.views.get(join.view)
+        if view is not None:
+            for member in view.fields.values():
+                if member.sql and "UNNEST" in member.sql.upper():
+                    self._inner_unnests(member.sql, self.dialect_for(model))
         if resolved is None or view is None:
             return
         element = self.schema.table(resolved[0]).column(resolved[1]).items()

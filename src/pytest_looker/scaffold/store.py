@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import datetime as dt
 import hashlib
 import io
 import json
@@ -71,18 +70,30 @@ def _nested(types: dict[str, str]) -> bool:
     return any(kind not in SQL_TYPES for kind in types.values())
 
 
-def jsonl_text(rows: list[dict[str, Any]]) -> str:
-    """Rows as JSON lines, for tables with nested columns: DuckDB reads STRUCTs from objects and
-    lists from arrays (dates and timestamps as their ISO text, which it recognises)."""
-    return "".join(json.dumps(row, default=_json_value, ensure_ascii=False) + "\n" for row in rows)
+def parquet_bytes(rows: list[dict[str, Any]], types: dict[str, str]) -> bytes:
+    """Rows as a Parquet file, for tables with nested columns: CSV cannot hold a STRUCT or a
+    list, and JSON leaves the types to a reader's guess (integers came back HUGEINT); Parquet
+    keeps every type exactly. DuckDB writes the same bytes for the same rows."""
+    import tempfile
 
+    import duckdb
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    columns = list(types)
+    ddl = ", ".join(f"{quote(c)} {SQL_TYPES.get(k, k)}" for c, k in types.items())
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"CREATE TABLE t ({ddl})")
+        if rows:
+            placeholders = ", ".join(["?"] * len(columns))
+            connection.executemany(
+                f"INSERT INTO t VALUES ({placeholders})", [[r.get(c) for c in columns] for r in rows]
+            )
+        with tempfile.TemporaryDirectory() as directory:
+            target = Path(directory) / "t.parquet"
+            connection.execute(f"COPY t TO '{target}' (FORMAT PARQUET)")
+            return target.read_bytes()
+    finally:
+        connection.close()
 
 
 def csv_text(rows: list[dict[str, Any]], types: dict[str, str]) -> str:
@@ -120,16 +131,16 @@ def write_seeds(
     types: dict[str, Any] = dict(manifest.get("types", {}))
     for table, rows in dataset.tables.items():
         nested = _nested(dataset.types[table])
-        path = seed_path(root, table, ".jsonl" if nested else ".csv")
-        other = seed_path(root, table, ".csv" if nested else ".jsonl")
+        path = seed_path(root, table, ".parquet" if nested else ".csv")
+        other = seed_path(root, table, ".csv" if nested else ".parquet")
         relative = path.relative_to(root).as_posix()
         stale = other.relative_to(root).as_posix()
         if other.is_file() and files.get(stale) == sha256(other.read_bytes()):
             other.unlink()  # our own file of the other format: it would define the table twice
             files.pop(stale, None)
             types.pop(stale, None)
-        text = jsonl_text(rows) if nested else csv_text(rows, dataset.types[table])
-        digest = sha256(text.encode("utf-8"))
+        data = parquet_bytes(rows, dataset.types[table]) if nested else csv_text(rows, dataset.types[table]).encode()
+        digest = sha256(data)
         if path.is_file():
             current = sha256(path.read_bytes())
             if current == digest:
@@ -141,7 +152,7 @@ def write_seeds(
                 report.skipped.append(f"{relative} ({why}; --force overwrites it)")
                 continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
         files[relative], types[relative] = digest, dataset.types[table]
         report.written.append(relative)
     root.mkdir(parents=True, exist_ok=True)
