@@ -112,3 +112,8 @@ def test_struct_paths_and_unnests_are_traced_through_ctes() -> None:
     [unnested] = read_unnests(sql, "bigquery")
     assert (unnested.table, unnested.path[1]) == ("p.ga.events", "event_params")
     assert (("value", "string_value"), None, ()) in unnested.fields
+
+
+def test_a_case_result_takes_the_type_of_its_sibling_branches() -> None:
+    reads = read_select("SELECT CASE WHEN i.g IS NULL THEN i.l / 2 ELSE i.g END FROM s.inv AS i", "bigquery")
+    assert ColumnUse("s.inv", "g", "number") in reads.columns

@@ -410,7 +410,7 @@ def _use(table: str, column: exp.Column) -> ColumnUse:
     return ColumnUse(table, column.name, kind, tuple(literals))
 
 
-def _literal_type(node: exp.Expression) -> tuple[str | None, str | None]:
+def _literal_type(node: exp.Expr) -> tuple[str | None, str | None]:
     """``(type, string value)`` of a literal operand."""
     if isinstance(node, exp.Literal):
         return ("string", node.this) if node.is_string else ("number", None)
@@ -419,6 +419,26 @@ def _literal_type(node: exp.Expression) -> tuple[str | None, str | None]:
     if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal):
         return "number", None
     return None, None
+
+
+def _case_branches(parent: exp.Expr, column: exp.Expr) -> list[exp.Expr]:
+    """The other result branches of the CASE that ``column`` is a result (THEN/ELSE) of."""
+    case = parent.parent if isinstance(parent, exp.If) and parent.args.get("true") is column else parent
+    if not isinstance(case, exp.Case):
+        return []
+    results = [i.args.get("true") for i in case.args.get("ifs") or []] + [case.args.get("default")]
+    if not any(r is column for r in results) and case is parent:
+        return []
+    return [r for r in results if isinstance(r, exp.Expr) and r is not column]
+
+
+def _value_type(node: exp.Expr) -> str | None:
+    """The type an expression's value evidently has: a literal's, or a number for arithmetic."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, _NUMERIC) and not any(isinstance(n, exp.Interval) for n in node.iter_expressions()):
+        return "number"
+    return _literal_type(node)[0]
 
 
 def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
@@ -449,6 +469,11 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
         if len(types) == 1 and None not in types:
             return types.pop(), [v for _, v in literals if v is not None]
         return None, []
+    branches = _case_branches(parent, column)
+    if branches:
+        # CASE … THEN x ELSE a / b END: every branch gives the CASE one type.
+        kinds = {_value_type(e) for e in branches} - {None}
+        return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
     if isinstance(parent, _COALESCE):
         kinds = {_literal_type(e)[0] for e in parent.iter_expressions() if e is not column} - {None}
         return (kinds.pop(), []) if len(kinds) == 1 else (None, [])

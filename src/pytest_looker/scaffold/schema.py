@@ -618,7 +618,10 @@ class _Inference:
                     # ${TABLE}.total_queue_time / 1000000: how the view uses a passed-on column
                     # says what the source column is.
                     for use in _uses(_fragment(sql, dialect), "__t"):
-                        for passed in reads.outputs.get(use.column.lower(), ()):
+                        passing = reads.outputs.get(use.column.lower()) or tuple(
+                            Passed(star, use.column, True) for star in reads.star_sources
+                        )
+                        for passed in passing:
                             source = self.schema.table(passed.table).column(passed.column)
                             source.offer(_refine_number(use.type, source.name), USAGE, f"{view.name}.{found.name}")
                 for target in targets:  # one per branch of a UNION

@@ -132,13 +132,14 @@ def write_seeds(
     for table, rows in dataset.tables.items():
         nested = _nested(dataset.types[table])
         path = seed_path(root, table, ".parquet" if nested else ".csv")
-        other = seed_path(root, table, ".csv" if nested else ".parquet")
         relative = path.relative_to(root).as_posix()
-        stale = other.relative_to(root).as_posix()
-        if other.is_file() and files.get(stale) == sha256(other.read_bytes()):
-            other.unlink()  # our own file of the other format: it would define the table twice
-            files.pop(stale, None)
-            types.pop(stale, None)
+        for suffix in (".csv", ".parquet"):
+            other = seed_path(root, table, suffix)
+            stale = other.relative_to(root).as_posix()
+            if other != path and other.is_file() and files.get(stale) == sha256(other.read_bytes()):
+                other.unlink()  # our own file of the other format: it would define the table twice
+                files.pop(stale, None)
+                types.pop(stale, None)
         data = parquet_bytes(rows, dataset.types[table]) if nested else csv_text(rows, dataset.types[table]).encode()
         digest = sha256(data)
         if path.is_file():
