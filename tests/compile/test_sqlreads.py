@@ -117,3 +117,10 @@ def test_struct_paths_and_unnests_are_traced_through_ctes() -> None:
 def test_a_case_result_takes_the_type_of_its_sibling_branches() -> None:
     reads = read_select("SELECT CASE WHEN i.g IS NULL THEN i.l / 2 ELSE i.g END FROM s.inv AS i", "bigquery")
     assert ColumnUse("s.inv", "g", "number") in reads.columns
+
+
+def test_select_cte_star_passes_the_ctes_columns_on() -> None:
+    reads = read_select(
+        "WITH s AS (SELECT e.query, e.nodeid FROM stl_explain AS e) SELECT s.*, 1 AS z FROM s", "redshift"
+    )
+    assert reads.outputs["query"] == (Passed("stl_explain", "query", True),)

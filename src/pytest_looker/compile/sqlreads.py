@@ -345,6 +345,19 @@ def _projections(
     tables = _tables(outer, opaque)
     positions = []
     for projection in select.expressions:
+        star_of = (
+            list(outer.sources)
+            if isinstance(projection, exp.Star)
+            else [projection.table]
+            if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
+            else []
+        )
+        if star_of:  # SELECT cte.*: the CTE's (or subquery's) own columns, passed on
+            for name in star_of:
+                source = outer.sources.get(name)
+                if isinstance(source, Scope):
+                    positions.extend(_projections(source, opaque)[0])
+            continue
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         plain = isinstance(inner, exp.Column)
         if isinstance(inner, exp.Min | exp.Max) and isinstance(inner.this, exp.Column):
