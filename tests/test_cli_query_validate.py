@@ -92,7 +92,7 @@ def test_validate_bisects_to_each_broken_field(tmp_path: Path) -> None:
         main, ["validate", "--project", str(project), "--duckdb", str(database), "--format", "json"]
     )
     assert result.exit_code == 1
-    failures = json.loads(result.output)["failures"]
+    failures = json.loads(result.stdout)["failures"]
     assert sorted(f["field"] for f in failures) == ["t.also_broken", "t.broken"]
     assert all(f["file"] == "views/t.view.lkml" and isinstance(f["line"], int) for f in failures)
     assert any("no_such_column" in f["message"] for f in failures)
@@ -130,7 +130,7 @@ def test_validate_reports_an_explore_level_problem_once_and_uses_user_attributes
     root = write_files(tmp_path / "p", ACCESS_FILTERED)
     result = CliRunner().invoke(main, ["validate", "--compile-only", "--project", str(root), "--format", "json"])
     assert result.exit_code == 1, result.output
-    [failure] = json.loads(result.output)["failures"]
+    [failure] = json.loads(result.stdout)["failures"]
     assert failure["field"] == "*" and "every field fails" in failure["message"] and "region" in failure["message"]
     (root / "pyproject.toml").write_text(
         '[tool.pytest-looker]\nproject = "."\nuser_attributes = { region = "north" }\n'
@@ -138,4 +138,4 @@ def test_validate_reports_an_explore_level_problem_once_and_uses_user_attributes
     monkeypatch.chdir(root)
     result = CliRunner().invoke(main, ["validate", "--compile-only", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["fields"] == 3
+    assert json.loads(result.stdout)["fields"] == 3

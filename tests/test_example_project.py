@@ -1,7 +1,10 @@
 """Checks of the example LookML project ``examples/ecommerce`` and its seed data.
 
-Independent of pytest-looker itself: the LookML is only parsed with ``lkml``/``yaml``, and every
-expected number is computed here with hand-written SQL on DuckDB over the committed seed CSVs.
+Sections 1–4 are independent of pytest-looker: the LookML is only parsed with ``lkml``/``yaml``,
+and every expected number is computed here with hand-written SQL on DuckDB over the committed
+seed CSVs. Section 5 runs the product on it as a user would — the plugin (every check of the
+example is an item and passes; a planted fault makes the run red by name) and ``validate`` —
+with expectations counted independently from the files.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from json import loads as json_loads
 from pathlib import Path
 from typing import Any
 
@@ -529,3 +533,75 @@ def test_data_tests_depend_on_refinement_and_symmetric_aggregates(
     assert unrefined == 21541.54
     assert fanned == 73249.09
     assert not re.search(r"\b(21541\.54|73249\.09)\b", (PROJECT / "tests" / "data_tests.lkml").read_text())
+
+
+# --------------------------------------------------------------------------- (5) through the product
+
+
+def _copy(tmp_path: Path) -> Path:
+    """A copy of the example, so the runs' audit log and caches stay out of the repository."""
+    import shutil
+
+    copy = tmp_path / "ecommerce"
+    shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns(".pytest-looker", ".pytest_cache", "__pycache__"))
+    return copy
+
+
+def _pytest(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest with the plugin in ``directory``, as a user runs it (settings from its pyproject only)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_LOOKER_", "PYTEST_ADDOPTS", "GITHUB_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:benchmark", "-p", "no:hypothesispytest", "-rA", *args],
+        cwd=directory, env={**env, "PYTEST_LOOKER_CACHE_DIR": ""}, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_plugin_collects_and_passes_every_check_of_the_example(tmp_path: Path) -> None:
+    """Every LookML test block, spec, explore, key and dashboard of the example is an item, and passes."""
+    done = _pytest(_copy(tmp_path))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    passed = re.findall(r"^PASSED (\S+)", done.stdout, re.M)
+    specs = yaml.safe_load((PROJECT / "tests" / "metrics.lkmltest.yml").read_text(encoding="utf-8"))["tests"]
+    explores = [e for p in LKML_FILES if p.name.endswith(".model.lkml") for e in load(p).get("explores", [])]
+    by_kind = {
+        "lookml-test": [n for n in passed if n.startswith("tests/data_tests.lkml::")],
+        "unit": [n for n in passed if n.startswith("tests/metrics.lkmltest.yml::")],
+        "sql": [n for n in passed if "::sql[" in n],
+        "dashboard": [n for n in passed if n.startswith("dashboards/")],
+    }
+    assert sorted(n.split("/")[-1] for n in by_kind["lookml-test"]) == sorted(DATA_TESTS)
+    assert len(by_kind["unit"]) == len(specs)
+    assert len(by_kind["sql"]) == len([e for e in explores if e.get("extension") != "required"])
+    assert by_kind["dashboard"] == ["dashboards/sales_overview.dashboard.lookml::sales_overview"]
+    assert "::lookml" not in done.stdout  # no LookML problem anywhere in the example
+    assert re.search(r"^keys +\d+ passed$", done.stdout, re.M) and re.search(r"^relationships +\d+ passed$",
+                                                                              done.stdout, re.M)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_planted_fault_in_the_example_fails_the_run_by_name(tmp_path: Path) -> None:
+    """The same run is red, naming the file, when the example is broken the way users break it:
+    a '}' too many closes the users view early and its later fields fall out of it."""
+    view = _copy(tmp_path) / "views" / "users.view.lkml"
+    text = view.read_text(encoding="utf-8")
+    assert "  dimension: state {\n" in text
+    view.write_text(text.replace("  dimension: state {\n", "  }\n  dimension: state {\n", 1), encoding="utf-8")
+    broken = _pytest(view.parents[1], "-q")
+    assert broken.returncode == 1
+    assert "FAILED views/users.view.lkml::lookml" in broken.stdout
+    assert "dimension 'state' is outside any view" in broken.stdout
+
+
+def test_validate_compiles_and_runs_every_field_of_the_example() -> None:
+    from click.testing import CliRunner
+
+    from pytest_looker.cli import main
+
+    for extra in (["--compile-only"], []):
+        result = CliRunner().invoke(main, ["validate", "--project", str(PROJECT), "--format", "json", *extra])
+        assert result.exit_code == 0, result.output
+        report = json_loads(result.stdout)
+        assert report["failures"] == [] and report["explores"] == 7 and report["fields"] > 250

@@ -14,9 +14,6 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-#: Inner runs skip the heavy plugins of this venv (they cost ~1 s per run and are not tested here).
-FAST = ("-p", "no:benchmark", "-p", "no:hypothesispytest", "-p", "no:cacheprovider")
-
 Project = Callable[..., Path]
 Run = Callable[..., pytest.RunResult]
 Cli = Callable[..., Result]

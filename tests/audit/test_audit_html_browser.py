@@ -46,6 +46,7 @@ def render(html: Path, tmp_path: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_the_html_report_renders_summary_failures_and_sql(project: Project, run: Run, cli: Cli, tmp_path: Path) -> None:
     chromium = _chromium()
     assert chromium
@@ -60,7 +61,7 @@ def test_the_html_report_renders_summary_failures_and_sql(project: Project, run:
     assert 'id="verification"' in dom and "Chain verified: intact — 6 record(s)" in dom
     assert 'id="summary"' in dom and "1 run(s), 5 item result(s), 2 failure(s)" in dom
     assert "Coverage per model and explore" in dom
-    assert "<td>shop</td><td>unused</td><td>sql ×1</td>" in dom
+    assert "<td>shop</td><td>customers</td><td>sql ×1</td>" in dom
     assert "tests/data.lkml::shop/big_orders" in dom and "over_eight" in dom
     assert '<pre class="sql">SELECT' in dom and "FROM shop.orders AS orders" in dom
     # Hostile text is shown as text: no element was injected.
@@ -68,6 +69,7 @@ def test_the_html_report_renders_summary_failures_and_sql(project: Project, run:
     assert "<img" not in dom and "<script" not in dom and "<b>bold" not in dom
 
 
+@pytest.mark.slow
 def test_a_tampered_log_says_so_first(project: Project, run: Run, cli: Cli, tmp_path: Path) -> None:
     import sqlite3
 

@@ -74,7 +74,7 @@ def test_a_ci_run_records_its_identity(
     root = project()
     for name, value in {**CASES[0][0], **TOKENS}.items():
         monkeypatch.setenv(name, value)
-    run("-k", "four_orders")
+    run("-k", "order_count_is_four")
     who = records(log_path(root))[0]["who"]
     assert who["source"] == "github-actions" and who["user"] == "octocat" and who["ci"]["run_id"] == "42"
     raw = log_path(root).read_bytes()

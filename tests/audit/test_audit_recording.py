@@ -8,7 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from audit_support import FAST, Cli, Project, Run, log_path, records
+from audit_support import Cli, Project, Run, log_path, records
+
+from helpers import FAST
 
 PYTHON_TESTS = """
 def test_plain():
@@ -32,11 +34,11 @@ def test_a_run_records_who_what_and_every_item(project: Project, run: Run, cli: 
     assert run_record["counts"] == {"failed": 1, "passed": 5} and run_record["exit_status"] == 1
     assert run_record["who"]["source"] == "local" and run_record["who"]["user"]
     assert run_record["backend"]["name"] == "duckdb" and run_record["backend"]["seeds"].endswith("seeds")
-    assert run_record["explores"] == ["shop/orders", "shop/unused"]
+    assert run_record["explores"] == ["shop/customers", "shop/orders"]
     files = run_record["lookml"]["files"]
     model = (root / "shop.model.lkml").read_bytes()
     assert files["shop.model.lkml"] == hashlib.sha256(model).hexdigest()
-    assert set(files) == {"shop.model.lkml", "views/orders.view.lkml", "tests/data.lkml"}
+    assert set(files) == {"shop.model.lkml", "views/orders.view.lkml", "views/customers.view.lkml", "tests/data.lkml"}
     assert run_record["started"] <= run_record["finished"]
 
     by_id = {b["nodeid"]: b for b in items}
@@ -45,7 +47,7 @@ def test_a_run_records_who_what_and_every_item(project: Project, run: Run, cli: 
     assert (big["model"], big["explore"], big["test"]) == ("shop", "orders", "big_orders")
     assert "over_eight" in big["error"] and "FROM shop.orders" in big["sql"]
     assert len(big["sql_hashes"]) == 1 and big["sql_hashes"][0] == hashlib.sha256(big["sql"].encode()).hexdigest()
-    four = by_id["tests/data.lkml::shop/four_orders"]
+    four = by_id["tests/data.lkml::shop/order_count_is_four"]
     assert four["outcome"] == "passed" and four["sql"] is None and four["error"] is None and four["sql_hashes"]
     assert (four["rows"], big["rows"]) == (1, 4)  # the rows each data test's query returned
     sql = by_id["shop.model.lkml::sql[shop/orders]"]
@@ -61,7 +63,7 @@ def test_a_run_records_who_what_and_every_item(project: Project, run: Run, cli: 
 
 def test_every_run_appends_to_the_same_chain(project: Project, run: Run, cli: Cli) -> None:
     root = project()
-    run("-k", "four_orders")
+    run("-k", "order_count_is_four")
     run("-k", "big_orders")
     bodies = records(log_path(root))
     runs = [b for b in bodies if b["type"] == "run"]
@@ -75,6 +77,7 @@ def test_every_run_appends_to_the_same_chain(project: Project, run: Run, cli: Cl
     assert "FAILED tests/data.lkml::shop/big_orders [lookml-test]" in detail.output
 
 
+@pytest.mark.slow
 def test_xdist_workers_produce_one_intact_chain(project: Project, pytester: pytest.Pytester, cli: Cli) -> None:
     root = project(files={"test_python.py": PYTHON_TESTS})
     result = pytester.runpytest_subprocess(*FAST, "-n", "2")
@@ -83,10 +86,10 @@ def test_xdist_workers_produce_one_intact_chain(project: Project, pytester: pyte
     assert [b["type"] for b in bodies] == ["run"] + ["item"] * 6
     assert bodies[0]["pytest"]["workers"] == 2
     assert {b["nodeid"] for b in bodies[1:]} == {
-        "tests/data.lkml::shop/four_orders",
+        "tests/data.lkml::shop/order_count_is_four",
         "tests/data.lkml::shop/big_orders",
         "shop.model.lkml::sql[shop/orders]",
-        "shop.model.lkml::sql[shop/unused]",
+        "shop.model.lkml::sql[shop/customers]",
         "test_python.py::test_plain",
         "test_python.py::test_uses_looker",
     }
@@ -97,13 +100,13 @@ def test_xdist_workers_produce_one_intact_chain(project: Project, pytester: pyte
 
 def test_audit_off_and_a_configured_log_path(project: Project, run: Run, pytester: pytest.Pytester) -> None:
     root = project()
-    run("--looker-audit=off", "-k", "four_orders").assert_outcomes(passed=1)
+    run("--looker-audit=off", "-k", "order_count_is_four").assert_outcomes(passed=1)
     assert not log_path(root).exists()
-    run("--looker-audit-log", "evidence/runs.db", "-k", "four_orders").assert_outcomes(passed=1)
+    run("--looker-audit-log", "evidence/runs.db", "-k", "order_count_is_four").assert_outcomes(passed=1)
     assert len(records(root / "evidence" / "runs.db")) == 2 and not log_path(root).exists()
 
     project(settings_extra='audit_log = "from-config.db"')
-    run("-k", "four_orders").assert_outcomes(passed=1)
+    run("-k", "order_count_is_four").assert_outcomes(passed=1)
     assert (root / "from-config.db").exists()
 
 
@@ -134,14 +137,14 @@ def test_git_commit_branch_and_dirty_state(project: Project, run: Run, pytester:
     git("-c", "user.name=t", "-c", "user.email=t@example.com", "add", ".")
     git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "models")
     git("remote", "add", "origin", "https://ci-bot:hunter2secret@git.example.com/shop.git")
-    run("-k", "four_orders")
+    run("-k", "order_count_is_four")
     first = records(log_path(root))[0]["git"]
     assert first["commit"] == git("rev-parse", "HEAD") and first["branch"] == "audit-branch"
     assert first["dirty"] is False  # the audit log itself does not make the project dirty
     assert first["remote"] == "https://ci-bot:***@git.example.com/shop.git"
 
     (root / "views" / "orders.view.lkml").write_text(ORDERS_CHANGED, encoding="utf-8")
-    run("-k", "four_orders")
+    run("-k", "order_count_is_four")
     second = [b for b in records(log_path(root)) if b["type"] == "run"][1]
     assert second["git"]["dirty"] is True and second["git"]["dirty_files"] == ["views/orders.view.lkml"]
     assert second["lookml"]["digest"] != first_digest(root, 0)
@@ -159,7 +162,7 @@ def test_without_git_the_version_is_unknown(
 ) -> None:
     root = project()
     monkeypatch.setenv("PATH", str(tmp_path))  # no git on PATH
-    run("-k", "four_orders").assert_outcomes(passed=1)
+    run("-k", "order_count_is_four").assert_outcomes(passed=1)
     git = records(log_path(root))[0]["git"]
     assert git["status"] == "unknown: git is not installed" and git["commit"] is None and git["dirty"] is None
 
@@ -177,5 +180,38 @@ def test_the_json_export_can_be_reverified_offline(project: Project, run: Run, c
     rows = [Row(**r) for r in document["records"]]
     assert verify_rows(rows, None).problems[0].message.startswith("the head")  # only the head is not exported
     assert document["verification"]["ok"] is True and document["runs"][0]["summary"]["counts"] == {"passed": 1}
-    assert [c["explore"] for c in document["runs"][0]["coverage"]] == ["orders", "unused"]
-    assert document["runs"][0]["coverage"][1]["covered"] is False  # deselected: shown as untested
+    assert [c["explore"] for c in document["runs"][0]["coverage"]] == ["customers", "orders"]
+    assert document["runs"][0]["coverage"][0]["covered"] is False  # deselected: shown as untested
+
+
+def test_a_replayed_run_is_recorded_as_a_replay_not_as_the_database(project: Project, run: Run, cli: Cli) -> None:
+    root = project()
+    run("--looker-record=once", "-k", "order_count_is_four").assert_outcomes(passed=1)
+    replayed = run("--looker-record=none", "-k", "order_count_is_four")
+    replayed.assert_outcomes(passed=1)
+    assert "backend=replay (record=none: recordings of duckdb, nothing live)" in replayed.stdout.str()
+    runs = [b for b in records(log_path(root)) if b["type"] == "run"]
+    assert runs[0]["backend"]["name"] == "duckdb (record=once)"
+    assert (runs[1]["backend"]["name"], runs[1]["backend"]["replayed_from"]) == ("replay", "duckdb")
+    shown = cli("audit", "show", "--log", str(log_path(root)), "--run", runs[1]["run_id"][:8])
+    assert "backend replay" in shown.output
+
+
+def test_collect_only_is_not_recorded_as_a_run(project: Project, run: Run) -> None:
+    root = project()
+    result = run("--collect-only", "-q")
+    assert "audit: not recorded: --collect-only runs no test" in result.stdout.str()
+    assert not log_path(root).exists()
+    run("-k", "order_count_is_four")
+    assert [b["type"] for b in records(log_path(root))] == ["run", "item"]
+
+
+def test_the_log_directory_ignores_itself_in_git(project: Project, run: Run) -> None:
+    import subprocess
+
+    root = project()
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    run("-k", "order_count_is_four")
+    assert (root / ".pytest-looker" / ".gitignore").read_text().splitlines()[-1] == "*"
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True)
+    assert ".pytest-looker" not in status.stdout

@@ -39,7 +39,7 @@ def test_secrets_are_scrubbed_everywhere(
     result = run(
         "--looker-url", f"postgresql://app:{PASSWORD}@db.example.com/warehouse",
         "--looker-audit-webhook", receiver.url,
-        "-k", "leaks or four_orders",
+        "-k", "leaks or order_count_is_four",
     )  # fmt: skip
     result.assert_outcomes(passed=1, failed=1)
     assert TOKEN in result.stdout.str()  # the run itself shows it: the log must not

@@ -172,10 +172,27 @@ def test_signing_an_e2e_run(project: Callable[..., Path], run: Callable[..., pyt
                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     root = project()
     monkeypatch.setenv(KEY_ENV, "a-run-key-1234")
-    run("-k", "four_orders").stdout.fnmatch_lines(["audit: run * recorded in * (records 1–2, head *, signed)"])
+    run("-k", "order_count_is_four").stdout.fnmatch_lines(["audit: run * recorded in * (records 1–2, head *, signed)"])
     log = root / ".pytest-looker" / "audit.db"
     assert b"a-run-key-1234" not in log.read_bytes()
     assert cli("audit", "verify", "--log", str(log)).exit_code == 0
     monkeypatch.delenv(KEY_ENV)
-    unsigned = run("-k", "four_orders")
+    unsigned = run("-k", "order_count_is_four")
     unsigned.stdout.fnmatch_lines(["*warning: the log is signed but PYTEST_LOOKER_AUDIT_KEY is not set*"])
+
+
+def test_verify_says_what_an_unkeyed_chain_cannot_prove_and_keygen_sets_up_signing(
+    cli: Cli, log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = verify(cli, log)
+    assert code == 0 and "not a consistent rewrite of the whole log" in out and "pytest-looker audit keygen" in out
+    generated = cli("audit", "keygen")
+    key = generated.stdout.strip()
+    assert generated.exit_code == 0 and len(key) == 64 and int(key, 16) >= 0
+    assert KEY_ENV in generated.stderr
+    assert cli("audit", "keygen").stdout.strip() != key  # random each time
+    monkeypatch.setenv(KEY_ENV, key)
+    with AuditStore(log) as store:
+        store.append([{"schema": 1, "type": "run", "run_id": "signed"}], key.encode())
+    signed = verify(cli, log)[1]
+    assert "HMAC checked" in signed and "consistent rewrite" not in signed

@@ -381,6 +381,8 @@ def test_other_dialect_datatypes_transpiled_to_duckdb(
     if tf == "raw":  # BigQuery's TIMESTAMP() becomes a TIMESTAMPTZ in DuckDB: same instant
         got = [v.astimezone(UTC).replace(tzinfo=None) if isinstance(v, dt.datetime) and v.tzinfo else v for v in got]
     expected = expected_column(tf, setting, _datatype_stamps(datatype))
+    if tf == "raw" and datatype == "date":  # a date group's raw value is the date column itself
+        expected = [v.date() if isinstance(v, dt.datetime) else v for v in expected]
     assert [normalise(v) for v in got] == [normalise(v) for v in expected]
 
 

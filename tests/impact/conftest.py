@@ -9,12 +9,6 @@ import pytest
 from impact_helpers import EXAMPLE, git
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Enable pytester here: ``pytest_plugins`` is refused in a conftest below the rootdir."""
-    if not config.pluginmanager.has_plugin("pytester"):
-        config.pluginmanager.import_plugin("pytester")
-
-
 @pytest.fixture
 def repo(pytester: pytest.Pytester) -> Path:
     """pytester's directory as a git repository with the example project committed at HEAD."""

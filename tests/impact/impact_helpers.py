@@ -6,8 +6,6 @@ import subprocess
 from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ecommerce"
-#: Inner pytest runs skip the heavy plugins of this venv (about a second per run).
-FAST = ("-p", "no:benchmark", "-p", "no:hypothesispytest", "-p", "no:cacheprovider")
 
 
 def git(directory: Path, *args: str) -> None:

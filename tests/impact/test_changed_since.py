@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from impact_helpers import FAST, edit
+from impact_helpers import edit
 
+from helpers import FAST
 from pytest_looker.cli import main
 
 ORDER_TOTAL = ("sql: ${TABLE}.order_total ;;", "sql: ${TABLE}.order_total * 1.0 ;;")
@@ -49,12 +50,14 @@ def test_without_changes_every_lookml_item_is_deselected(repo: Path, pytester: p
     assert deselected == 36
 
 
+@pytest.mark.slow
 def test_an_edited_unit_spec_selects_only_itself(repo: Path, pytester: pytest.Pytester) -> None:
     edit(repo / "tests/metrics.lkmltest.yml", 'orders.created_month: "2024-02"', 'orders.created_month: "2024-2"')
     selected, _ = _collected(pytester, "--looker-changed-since", "HEAD")
     assert selected == {"tests/metrics.lkmltest.yml::completed_orders_by_month"}
 
 
+@pytest.mark.slow
 def test_diff_prints_the_blast_radius(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edit(repo / "views/orders.view.lkml", *ORDER_TOTAL)
     monkeypatch.chdir(repo)
@@ -81,7 +84,22 @@ def test_diff_prints_the_blast_radius(repo: Path, monkeypatch: pytest.MonkeyPatc
     assert "dashboards affected (1):\n  sales_overview" in text
 
 
+@pytest.mark.slow
 def test_a_bad_ref_is_a_usage_error(repo: Path, pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*FAST, "--collect-only", "-q", "--looker-changed-since", "no-such-ref")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--looker-changed-since no-such-ref: git rev-parse*"])
+    result.stderr.fnmatch_lines(
+        ["*--looker-changed-since no-such-ref: git ref 'no-such-ref' is not a commit of the repository*"]
+    )
+    assert "known refs: master" in result.stderr.str() or "known refs: main" in result.stderr.str()
+
+
+@pytest.mark.slow
+def test_diff_with_a_ref_the_checkout_lacks_says_which_and_how_to_fetch(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["diff", "origin/main"])
+    assert result.exit_code == 2
+    assert "git ref 'origin/main' is not a commit of the repository" in result.output
+    assert "fetch-depth: 0" in result.output and "failed: 1" not in result.output

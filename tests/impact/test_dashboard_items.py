@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from impact_helpers import FAST, edit
+from impact_helpers import edit
+
+from helpers import FAST
 
 DASHBOARD = "dashboards/sales_overview.dashboard.lookml"
 

@@ -76,6 +76,25 @@ def stats(url: str) -> dict[str, Any]:
     return data
 
 
+def _api(url: str, method: str, path: str, token: str | None = None, body: bytes | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(f"{url}/api/4.0/{path}", data=body, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.load(answer)
+
+
+def dev_branches(url: str) -> tuple[str, list[str]]:
+    """The emulator's dev-mode branch and every branch name, asked through the API (the dev
+    workspace works in a clone of its own: the project directory's checkout never moves)."""
+    login = f"client_id={CLIENT_ID}&client_secret={SECRET}".encode()
+    token = _api(url, "POST", "login", body=login)["access_token"]
+    _api(url, "PATCH", "session", token, json.dumps({"workspace_id": "dev"}).encode())
+    project = _api(url, "GET", "projects", token)[0]["id"]
+    current = _api(url, "GET", f"projects/{project}/git_branch", token)["name"]
+    names = [b["name"] for b in _api(url, "GET", f"projects/{project}/git_branches", token)]
+    return current, names
+
+
 def environ(cache: Path, **extra: str) -> dict[str, str]:
     """A clean environment for a child process: our secret, a private token cache, no proxies."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOOKERSDK_", "PYTEST_LOOKER_", "PYTEST_XDIST"))}

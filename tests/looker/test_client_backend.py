@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("looker_sdk")
 pytest.importorskip("uvicorn")
 
-from client_support import CLIENT_ID, SECRET, git, tiny_project
+from client_support import CLIENT_ID, SECRET, dev_branches, git, tiny_project
 
 from pytest_looker.checks.validation import probe_query, validate_explore
 from pytest_looker.compile import Query
@@ -93,13 +93,14 @@ def test_a_branch_is_checked_out_and_restored_even_on_failure(shop: tuple[Path, 
 
     def failing_run() -> None:
         with LookerEnvironment(looker, journal_dir=tmp_path / "j"):
-            seen.append((git(root, "rev-parse", "--abbrev-ref", "HEAD"), looker.workspace()))
+            seen.append((dev_branches(url)[0], looker.workspace()))
             raise RuntimeError("test failure")
 
     with pytest.raises(RuntimeError, match="test failure"):
         failing_run()
     assert seen == [("feature", "dev")]
-    assert git(root, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert dev_branches(url)[0] == "main"
+    assert git(root, "rev-parse", "--abbrev-ref", "HEAD") == "main"  # the emulator never moves the project's tree
     assert looker.workspace() == "production" and not list((tmp_path / "j").glob("*.json"))
 
 
@@ -109,13 +110,13 @@ def test_a_commit_gets_a_temporary_branch_that_is_deleted(shop: tuple[Path, str]
     looker = backend(url, tmp_path, workspace="dev", commit=commit)
     with LookerEnvironment(looker, journal_dir=tmp_path / "j") as environment:
         assert environment.state is not None and environment.state.temporary_branch is not None
-        assert git(root, "rev-parse", "--abbrev-ref", "HEAD").startswith(TEMP_PREFIX)
-    assert git(root, "rev-parse", "--abbrev-ref", "HEAD") == "main"
-    assert TEMP_PREFIX not in git(root, "branch", "--list")
+        assert dev_branches(url)[0].startswith(TEMP_PREFIX)
+    current, names = dev_branches(url)
+    assert current == "main" and not [n for n in names if n.startswith(TEMP_PREFIX)]
 
 
 def test_a_killed_run_is_restored_by_the_next_one(shop: tuple[Path, str], tmp_path: Path) -> None:
-    root, url = shop
+    _, url = shop
     killed = LookerEnvironment(backend(url, tmp_path, workspace="dev", branch="feature"), journal_dir=tmp_path / "j")
     killed.enter()  # ... and the process dies without restoring (SIGKILL)
     atexit.unregister(killed.restore)
@@ -123,7 +124,7 @@ def test_a_killed_run_is_restored_by_the_next_one(shop: tuple[Path, str], tmp_pa
     assert killed.state is not None
     killed.state.pid = 999_999_999  # a pid that is not alive
     killed._write_journal()
-    assert git(root, "rev-parse", "--abbrev-ref", "HEAD") == "feature"
+    assert dev_branches(url)[0] == "feature"
     later = LookerEnvironment(backend(url, tmp_path, workspace="dev", branch="feature"), journal_dir=tmp_path / "j")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -131,4 +132,4 @@ def test_a_killed_run_is_restored_by_the_next_one(shop: tuple[Path, str], tmp_pa
     assert any(issubclass(w.category, RestoreWarning) and "interrupted run" in str(w.message) for w in caught)
     assert later.state is not None and later.state.branch == "main"  # the true original, not "feature"
     later.restore()
-    assert git(root, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert dev_branches(url)[0] == "main"

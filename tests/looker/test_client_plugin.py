@@ -19,7 +19,7 @@ pytest.importorskip("looker_sdk")
 pytest.importorskip("uvicorn")
 pytest.importorskip("xdist")
 
-from client_support import CLIENT_ID, SECRET, environ, git, looker_side_project, stats, user_project
+from client_support import CLIENT_ID, SECRET, dev_branches, environ, looker_side_project, stats, user_project
 
 from pytest_looker.looker.client.api import LookerAPI
 from pytest_looker.looker.client.sdk import connect_client
@@ -101,13 +101,13 @@ def test_whole_suite_through_looker_with_two_workers_one_login_and_no_leak(
 def test_an_interrupted_dev_branch_run_restores_branch_and_workspace(
     emulator: tuple[str, Path], tmp_path: Path
 ) -> None:
-    url, side = emulator
+    url, _ = emulator
     root = user_project(tmp_path, url)
     (root / "zz").mkdir()
     (root / "zz" / "test_sleep.py").write_text(SLEEPER)
     marker = tmp_path / "marker"
     cache = tmp_path / "cache"
-    assert git(side, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert dev_branches(url)[0] == "main"
     process = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--looker-env", "dev", "--looker-native-tests",
          str(root / "tests"), str(root / "zz")],
@@ -119,7 +119,7 @@ def test_an_interrupted_dev_branch_run_restores_branch_and_workspace(
         while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.1)
         assert marker.exists(), process.communicate(timeout=30)[0]
-        assert git(side, "rev-parse", "--abbrev-ref", "HEAD") == "feature"  # the run is on the dev branch
+        assert dev_branches(url)[0] == "feature"  # the run is on the dev branch
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
     finally:
@@ -127,7 +127,7 @@ def test_an_interrupted_dev_branch_run_restores_branch_and_workspace(
             process.kill()
     assert "KeyboardInterrupt" in output and process.returncode == 2, output
     assert re.search(r"lookml-test +\d+ passed", output), output  # natively, in Looker, before the interrupt
-    assert git(side, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert dev_branches(url)[0] == "main"
     options = LookerSettings(base_url=url, client_id=CLIENT_ID, client_secret_env="S")
     same_session = LookerAPI(
         connect_client(options, environ={"S": SECRET}, cache_dir=cache / "pytest-looker" / "tokens")

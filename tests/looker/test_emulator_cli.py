@@ -76,3 +76,19 @@ def test_a_missing_database_fails_at_startup_in_one_sentence(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "missing.duckdb" in result.output and "does not exist" in result.output
     assert "Traceback" not in result.output and SECRET not in result.output
+
+
+def test_serve_options_are_checked_before_serving(tmp_path: Path) -> None:
+    pytest.importorskip("uvicorn")
+    (tmp_path / "m.model.lkml").write_text('connection: "db"\nexplore: v {}\n')
+    credentials = ["--client-id", "cid", "--client-secret", SECRET, "--project", str(tmp_path)]
+    bad_attribute = CliRunner().invoke(main, ["serve", *credentials, "--user-attribute", "region"])
+    assert bad_attribute.exit_code == 2 and "NAME=VALUE" in bad_attribute.output
+    bad_profile = CliRunner().invoke(main, ["serve", *credentials, "--shape-profile", "looker-9"])
+    assert bad_profile.exit_code == 2 and "full" in bad_profile.output
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "look.yaml").write_text("title: no query here\n")
+    bad_content = CliRunner().invoke(main, ["serve", *credentials, "--content", str(content)])
+    assert bad_content.exit_code == 2 and "look.yaml" in bad_content.output and "Traceback" not in bad_content.output
+    assert SECRET not in bad_attribute.output + bad_profile.output + bad_content.output

@@ -80,6 +80,7 @@ def _requests(url: str) -> int:
     return int(data["requests"])
 
 
+@pytest.mark.slow
 def test_record_through_looker_then_replay_with_looker_gone_and_no_credentials(tmp_path: Path) -> None:
     side = tmp_path / "looker-side"
     shutil.copytree(EXAMPLE, side, ignore=shutil.ignore_patterns(".pytest-looker", "__pycache__", ".pytest_cache"))

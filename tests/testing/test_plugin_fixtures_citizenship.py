@@ -91,6 +91,7 @@ def _outcomes(stdout: str) -> dict[str, str]:
     return {name: outcome for outcome, name in found}
 
 
+@pytest.mark.slow
 def test_xdist_gives_the_same_outcomes(shop: Shop, pytester: pytest.Pytester) -> None:
     shop(
         relationship="many_to_one",
@@ -108,6 +109,7 @@ def test_xdist_gives_the_same_outcomes(shop: Shop, pytester: pytest.Pytester) ->
     parallel.stdout.fnmatch_lines(["relationships *1 passed, 1 failed"])
 
 
+@pytest.mark.slow
 def test_cli_test_runs_pytest_on_the_project_and_passes_the_exit_code(shop: Shop) -> None:
     root = shop()
     passing = subprocess.run(
@@ -147,3 +149,36 @@ def test_compare_rows_semantics() -> None:
         assert_rows(result, [{"v.f": 2}])
     with pytest.raises(KeyError, match=r"columns: v\.f"):
         result.column("v.g")
+
+
+TYPO_TESTS = """
+from pytest_looker import assert_rows
+
+def test_field_typo(looker):
+    looker.query("shop/orders", fields=["orders.cuont"])
+
+def test_explore_typo(looker):
+    looker.sql("shop/ordrs", fields=["orders.count"])
+
+def test_rows_differ(looker):
+    result = looker.query("shop/orders", fields=["orders.status", "orders.count"])
+    assert_rows(result, [{"orders.status": "complete", "orders.count": 2}])
+"""
+
+
+@pytest.mark.parametrize("style", ["short", "auto"])
+def test_python_test_failures_show_the_users_line_and_one_message(
+    shop: Shop, run: Run, pytester: pytest.Pytester, style: str
+) -> None:
+    shop()
+    pytester.makepyfile(test_typos=TYPO_TESTS)
+    result = run("test_typos.py", f"--tb={style}")
+    result.assert_outcomes(failed=3)
+    out = result.stdout.str()
+    assert "pytest_looker/" not in out.split("pytest-looker audit")[0]  # not one frame of ours
+    assert "def assert_rows" not in out and "__tracebackhide__" not in out
+    assert "unknown field orders.cuont (referenced by the query's fields)" in out and "(did you mean 'count'?)" in out
+    assert "unknown explore 'ordrs' in model 'shop' (did you mean 'orders'?)" in out
+    assert "~ complete      | 2 → 3" in out
+    sections = re.split(r"_{5,} test_\w+ _{5,}", out.split("pytest-looker audit")[0])[1:]
+    assert len(sections) == 3 and all(len(s.strip().splitlines()) <= 25 for s in sections[:2]), sections

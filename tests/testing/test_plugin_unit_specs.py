@@ -117,3 +117,86 @@ def test_given_tables_are_typed_from_the_lookml(shop: Shop, run: Run) -> None:
     """
     shop(files={"typed.lkmltest.yml": spec})
     run("typed.lkmltest.yml").assert_outcomes(passed=1)
+
+
+TYPOS = """
+tests:
+  - name: column_typo
+    explore: shop/orders
+    given:
+      shop.orders:
+        - {id: 1, status: complete, amout: 2.5}
+    query: {fields: [orders.total_amount]}
+    expect:
+      rows: [{orders.total_amount: 0}]
+  - name: table_typo
+    explore: shop/orders
+    given:
+      shop.ordrs:
+        - {id: 1}
+    query: {fields: [orders.count]}
+    expect:
+      rows: [{orders.count: 0}]
+  - name: field_typo
+    explore: shop/orders
+    query: {fields: [orders.cuont]}
+    expect: {rows: []}
+  - name: view_typo
+    explore: shop/orders
+    query: {fields: [order.count]}
+    expect: {rows: []}
+  - name: explore_typo
+    explore: shop/ordres
+    query: {fields: [orders.count]}
+    expect: {rows: []}
+"""
+
+
+def test_typos_in_given_tables_columns_views_fields_and_explores_fail_with_did_you_mean(shop: Shop, run: Run) -> None:
+    # Before: the misspelt column became NULL, the sum 0, and the (wrong) expectation of 0 passed.
+    shop(files={"typos.lkmltest.yml": TYPOS})
+    result = run("typos.lkmltest.yml")
+    result.assert_outcomes(failed=5)
+    out = result.stdout.str()
+    assert "given column shop.orders.amout is read by no SQL of model 'shop' (did you mean 'amount'?)" in out
+    assert "given table 'shop.ordrs' is read by no view of model 'shop' (did you mean 'shop.orders'?)" in out
+    assert "unknown field orders.cuont (referenced by the query's fields): view 'orders' has no field 'cuont'" in out
+    assert "(did you mean 'count'?)" in out
+    assert "unknown view 'order' in explore 'orders' (referenced by the query's fields) (did you mean 'orders'?)" in out
+    assert "unknown explore 'ordres' in model 'shop' (did you mean 'orders'?)" in out
+    assert "Traceback" not in out
+
+
+MARKED = """
+tests:
+  - name: not_yet
+    explore: shop/orders
+    skip: the refunds table is not seeded yet
+    query: {fields: [orders.count]}
+    expect: {rows: [{orders.count: 99}]}
+  - name: known_bug
+    explore: shop/orders
+    xfail: cancelled orders are still counted
+    query: {fields: [orders.count]}
+    expect: {rows: [{orders.count: 3}]}
+  - name: advisory
+    explore: shop/orders
+    severity: warn
+    query: {fields: [orders.count]}
+    expect: {rows: [{orders.count: 5}]}
+  - name: bad_severity
+    explore: shop/orders
+    severity: fatal
+    query: {fields: [orders.count]}
+    expect: {rows: [{orders.count: 4}]}
+"""
+
+
+def test_specs_can_be_skipped_expected_to_fail_or_warn_only(shop: Shop, run: Run) -> None:
+    shop(files={"marked.lkmltest.yml": MARKED})
+    result = run("marked.lkmltest.yml", "-rsx")
+    result.assert_outcomes(skipped=1, xfailed=1, passed=1, failed=1, warnings=1)
+    out = result.stdout.str()
+    assert "the refunds table is not seeded yet" in out and "cancelled orders are still counted" in out
+    assert "[unit] advisory: fails (severity: warn)" in out and "orders.count" in out
+    assert "malformed spec: severity: must be error or warn, not 'fatal'" in out

@@ -27,8 +27,16 @@ def backend_identity(settings: Settings, runner: Mapping[str, Any]) -> dict[str,
     ``runner`` is the runner's own description (``Runner.describe()``): it says what really
     answered — a replayed run is ``record: none``, not the database it was recorded from.
     """
+    record = runner.get("record")
+    if record == "none":
+        name = "replay"  # no backend answered: cassettes did (recorded from settings.backend)
+    elif record is not None:
+        name = f"{settings.backend} (record={record})"
+    else:
+        name = settings.backend
     return {
-        "name": settings.backend,
+        "name": name,
+        "replayed_from": settings.backend if record == "none" else None,
         "runner": dict(runner),
         "dialect": settings.dialect,
         "duckdb": str(settings.duckdb) if settings.duckdb else None,

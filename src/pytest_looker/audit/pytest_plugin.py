@@ -88,6 +88,7 @@ class AuditRecorder:
         self.error: str | None = None
         self.warning: str | None = None
         self.delivery: Delivery | None = None
+        self.skipped: str | None = None
         webhook = self.settings.audit.webhook
         self.scrubber = Scrubber(secret_urls(self.settings), literals=[webhook] if webhook else [])
 
@@ -131,6 +132,9 @@ class AuditRecorder:
     # Recording, then notifying.
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.config.option.collectonly:
+            self.skipped = "--collect-only runs no test, so there is nothing to record"
+            return
         key = audit_key()
         try:
             bodies = [self._run_body(int(exitstatus)), *(r.body(self.run_id) for r in self.results.values())]
@@ -198,6 +202,9 @@ class AuditRecorder:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         terminalreporter.section("pytest-looker audit")
+        if self.skipped is not None:
+            terminalreporter.write_line(f"audit: not recorded: {self.skipped}")
+            return
         if self.error is not None:
             terminalreporter.write_line(f"audit: NOT RECORDED in {self.path}: {self.error}", red=True)
         elif self.recorded:

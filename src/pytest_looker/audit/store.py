@@ -81,6 +81,20 @@ class AuditLogError(LookerError):
     """The log exists but cannot be read or written (not SQLite, locked too long, disk full)."""
 
 
+#: What pytest-looker writes in a ``.pytest-looker`` directory it creates (as pytest does for
+#: ``.pytest_cache``): the run's working files never show up in ``git status``.
+GITIGNORE = "# Created by pytest-looker automatically.\n*\n"
+
+
+def _make_directory(directory: Path) -> None:
+    """Create the log's directory; a ``.pytest-looker`` one gets a ``.gitignore`` of everything."""
+    if directory.is_dir():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    if directory.name == DEFAULT_LOG.parent.name:
+        (directory / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+
+
 class AuditStore:
     """An audit log file: append batches of record bodies, read them back, verify them."""
 
@@ -89,7 +103,7 @@ class AuditStore:
         if not create and not path.is_file():
             raise ConfigurationError(f"audit log {path} does not exist")
         if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_directory(path.parent)
         try:
             self._db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")

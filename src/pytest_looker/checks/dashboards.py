@@ -43,12 +43,39 @@ def _explore(project: Project, model: str | None, explore: str | None) -> tuple[
     return found, None
 
 
+#: Looker's hidden sort helper of a tier (or case) dimension: ``view.tier__sort_`` sorts by the tier.
+SORT_HELPER = "__sort_"
+
+
+def field_name(name: str) -> str:
+    """The field a tile's name stands for: ``v.tier__sort_`` is ``v.tier``."""
+    return name.removesuffix(SORT_HELPER) if name.endswith(SORT_HELPER) else name
+
+
+def parse_sort(sort: str) -> tuple[str, bool] | None:
+    """A tile's sort → (field, descending). Looker writes ``v.f``, ``v.f desc`` and, for pivoted
+    tiles, the pivot column after it (``v.f 0``, ``v.f desc 0``). ``None``: not a field (a table
+    calculation)."""
+    words = sort.split()
+    if not words or "." not in words[0]:
+        return None
+    return field_name(words[0]), any(w.lower() == "desc" for w in words[1:])
+
+
 def element_query(element: DashboardElement) -> Query | None:
-    """The query a tile runs (table calculations and custom fields left out), ``None`` for text tiles."""
+    """The query a tile runs (table calculations and custom fields left out), ``None`` for text tiles.
+
+    Sorts are what Looker runs: the pivot column dropped, sort helpers resolved, and a sort on a
+    dimension the tile does not select left out (Looker ignores it).
+    """
     if element.model is None or element.explore is None:
         return None
-    fields = [f for f in element.fields if "." in f]
-    sorts = [s for s in element.sorts if "." in s.split()[0]] if element.sorts else []
+    fields = list(dict.fromkeys(field_name(f) for f in element.fields if "." in f))
+    sorts = []
+    for sort in element.sorts or ():
+        parsed = parse_sort(sort)
+        if parsed is not None and parsed[0] in fields:
+            sorts.append(f"{parsed[0]} desc" if parsed[1] else parsed[0])
     limit = element.raw.get("limit")
     return Query(
         element.model,
@@ -90,7 +117,7 @@ def _element_problems(project: Project, element: DashboardElement, dialect_for: 
                for d in element.raw.get("dynamic_fields") or [] if isinstance(d, dict)}  # fmt: skip
     problems = []
     for name in element.fields:
-        if "." in name and name not in selectable:
+        if "." in name and field_name(name) not in selectable:
             problems.append(f"{where}: field {name} is not a field of {target}")
         elif "." not in name and dynamic and name not in dynamic:
             problems.append(f"{where}: {name} is neither a field of {target} nor a table calculation")
@@ -98,9 +125,9 @@ def _element_problems(project: Project, element: DashboardElement, dialect_for: 
         if name not in every:
             problems.append(f"{where}: filter on {name}, which is not a field of {target}")
     for sort in element.sorts:
-        name = sort.split()[0] if sort.split() else sort
-        if "." in name and name not in selectable:
-            problems.append(f"{where}: sort on {name}, which is not a field of {target}")
+        parsed = parse_sort(sort)
+        if parsed is not None and parsed[0] not in selectable:
+            problems.append(f"{where}: sort on {sort.split()[0]}, which is not a field of {target}")
     listen = element.raw.get("listen")
     for name in (v for k, v in listen.items() if k != "$line") if isinstance(listen, dict) else ():
         if str(name) not in every:

@@ -232,8 +232,10 @@ def assert_rows(
 ) -> None:
     """Assert that a query result (a :class:`QueryResult` or a list of dicts) has ``expected`` rows.
 
-    Raises ``AssertionError`` whose message is the table diff and, for a query result, its SQL.
+    Raises ``AssertionError`` whose message is the table diff and, for a query result, its SQL
+    (pytest shows it at the test's line, not inside this function).
     """
+    __tracebackhide__ = True
     rows = getattr(result, "rows", result)
     available = getattr(result, "columns", None)
     diff = compare_rows(rows, expected, ordered=ordered, tolerance=tolerance, available=available)

@@ -18,17 +18,23 @@
             - {orders.created_month: "2024-01", orders.completed_order_count: 1}
           ordered: false             # optional
           tolerance: 0.01            # optional, absolute, for numbers
+        skip: "reason"               # optional: skip it (or xfail: "reason": expected to fail)
+        severity: warn               # optional: a failure warns instead of failing (default error)
 
 Column types of ``given`` tables come from the LookML: a field whose SQL is ``${TABLE}.col`` in a
 view whose ``sql_table_name`` is the table types ``col`` (number → BIGINT/DOUBLE, string →
 VARCHAR, yesno → BOOLEAN, time → TIMESTAMP or DATE). Other columns take their type from the
-values. A spec problem (unknown key, missing query, bad YAML...) is a :class:`SpecError` naming
-the file, the test and what is wrong; pytest reports it as that test's failure.
+values. A ``given`` table or column that no SQL of the model reads is an error with the closest
+names (a typo would otherwise be a missing column, i.e. NULL, and a test that checks nothing).
+A spec problem (unknown key, missing query, bad YAML...) is a :class:`SpecError` naming the
+file, the test and what is wrong; pytest reports it as that test's failure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,15 +46,27 @@ from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.compile import CompiledQuery
 from pytest_looker.errors import Location, LookerError, ReplayOnlyError
 from pytest_looker.lookml.model import Field, Project
-from pytest_looker.lookml.refs import table_column
+from pytest_looker.lookml.refs import table_column, table_columns
 from pytest_looker.run.query_result import QueryResult
 from pytest_looker.run.runner import run_compiled
 from pytest_looker.workspace import Workspace
 
-__all__ = ["SpecError", "UnitSpec", "column_types", "is_spec_file", "load_specs", "run_spec", "spec_target"]
+__all__ = [
+    "SpecError",
+    "UnitSpec",
+    "column_types",
+    "given_problems",
+    "is_spec_file",
+    "load_specs",
+    "run_spec",
+    "spec_target",
+]
 
 SPEC_SUFFIXES = (".lkmltest.yml", ".lkmltest.yaml")
-_TEST_KEYS = frozenset({"name", "explore", "description", "given", "query", "expect", "generated"})
+_TEST_KEYS = frozenset(
+    {"name", "explore", "description", "given", "query", "expect", "generated", "skip", "xfail", "severity"}
+)
+SEVERITIES = ("error", "warn")
 #: ``generated: snapshot`` marks a test whose expectation ``pytest-looker scaffold tests`` computed
 #: from its given rows: it pins today's behaviour and needs a person's review to become a spec.
 _GENERATED = ("snapshot",)
@@ -74,6 +92,9 @@ class UnitSpec:
     ordered: bool = False
     tolerance: float | None = None
     description: str | None = None
+    skip: str | None = None
+    xfail: str | None = None
+    severity: str = "error"
     problem: str | None = field(default=None, compare=False)
 
 
@@ -174,6 +195,10 @@ def _parse(raw: Any, name: str, location: Location) -> UnitSpec:
     tolerance = expect.get("tolerance")
     if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, int | float)):
         raise SpecError("expect.tolerance must be a number")
+    skip, xfail = _reason(raw, "skip"), _reason(raw, "xfail")
+    severity = raw.get("severity", "error")
+    if severity not in SEVERITIES:
+        raise SpecError(f"severity: must be {' or '.join(SEVERITIES)}, not {severity!r}")
     given = raw.get("given")
     if given is not None:
         if not isinstance(given, Mapping):
@@ -191,7 +216,22 @@ def _parse(raw: Any, name: str, location: Location) -> UnitSpec:
         ordered=ordered,
         tolerance=float(tolerance) if tolerance is not None else None,
         description=str(raw["description"]) if raw.get("description") else None,
+        skip=skip,
+        xfail=xfail,
+        severity=severity,
     )
+
+
+def _reason(raw: Mapping[str, Any], key: str) -> str | None:
+    """``skip: true`` / ``skip: "why"`` → the reason; ``false`` or absent → ``None``."""
+    value = raw.get(key)
+    if value is None or value is False:
+        return None
+    if value is True:
+        return f"{key} in the spec"
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise SpecError(f"{key}: must be true or a reason, not {value!r}")
 
 
 def _table_key(name: str) -> str:
@@ -237,6 +277,66 @@ def column_types(
     return types
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def given_problems(project: Project, model: str, given: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[str]:
+    """A sentence per ``given`` table or column that no SQL of the model reads, with the closest names.
+
+    The model's SQL (views' tables, fields, derived tables, joins) is the only evidence of which
+    tables and columns a query can read; a name found nowhere in it is a typo or a stale spec.
+    """
+    views = project.model(model).views.values()
+    tables = {_table_key(v.sql_table_name): v.sql_table_name for v in views if v.sql_table_name}
+    corpus = _model_sql(project, model)
+    words = set(_IDENTIFIER.findall(corpus))
+    lowered = corpus.lower()
+    problems: list[str] = []
+    for table, rows in given.items():
+        key = _table_key(table)
+        if key not in tables and not re.search(rf"(?<![\w.]){re.escape(key)}(?!\w)", lowered):
+            problems.append(f"given table {table!r} is read by no view of model {model!r}{_closest(key, tables)}")
+            continue
+        columns = _table_columns(project, model, key)
+        for column in dict.fromkeys(str(c) for row in rows if isinstance(row, Mapping) for c in row):
+            if column not in words and column not in columns:
+                problems.append(
+                    f"given column {table}.{column} is read by no SQL of model {model!r}"
+                    f"{_closest(column, columns or words)}"
+                )
+    return problems
+
+
+def _closest(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _model_sql(project: Project, model: str) -> str:
+    """Every piece of SQL of the model's views and explores, joined (for name evidence only)."""
+    parts: list[str] = []
+    found = project.model(model)
+    for view in found.views.values():
+        parts.append(view.sql_table_name or "")
+        if view.derived_table is not None:
+            parts.append(view.derived_table.sql or "")
+        for item in view.fields.values():
+            parts += [item.sql or "", item.sql_start or "", item.sql_end or "", *(c.sql or "" for c in item.cases)]
+    for explore in found.explores.values():
+        parts += [explore.sql_always_where or "", *(j.sql_on or "" for j in explore.joins)]
+    return "\n".join(parts)
+
+
+def _table_columns(project: Project, model: str, table: str) -> set[str]:
+    """Columns of ``table`` that fields read as ``${TABLE}.column`` in views over it."""
+    columns: set[str] = set()
+    for view in project.model(model).views.values():
+        if view.sql_table_name and _table_key(view.sql_table_name) == table:
+            for item in view.fields.values():
+                columns |= {found.column for found in table_columns(item.sql)}
+    return columns
+
+
 def spec_target(spec: UnitSpec) -> Target:
     model, _, explore = spec.explore.partition("/")
     return Target("unit", spec.explore or spec.name, spec.location, model=model or None, explore=explore or None,
@@ -270,6 +370,9 @@ def run_spec(workspace: Workspace, spec: UnitSpec) -> Outcome:
         if spec.given is None:
             result = workspace.runner.run(made)
         else:
+            typos = given_problems(workspace.project, made.model, spec.given)
+            if typos:
+                return Outcome(target, tuple(Problem(f"{where}: {typo}", spec.location) for typo in typos))
             compiled = workspace.compile(made, target="duckdb")
             sql = compiled.sql
             result = _run_hermetic(workspace, compiled, spec.given)

@@ -9,6 +9,8 @@ The JSON form (:func:`report_json`) is a stable contract shared with ``validate`
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ class Failure:
 
     ``count``: the fields it stands for — 1, or every field of the explore for an explore-wide
     failure (``field == "*"``), so that reports count failing fields, not failure records.
+    ``cause`` is where the error itself points when that is not the field (an ``always_filter``
+    naming an unknown field): when every field fails for it, the one failure is reported there.
     """
 
     model: str
@@ -37,6 +41,7 @@ class Failure:
     line: int | None
     message: str
     count: int = 1
+    cause: Location | None = dataclasses.field(default=None, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         found = {
@@ -74,25 +79,57 @@ class ValidationReport:
 
 
 def select_explores(project: Project, selectors: Sequence[str]) -> list[Explore]:
-    """Explores matching Spectacles-style selectors: ``model/explore``, ``*`` globs, ``-exclude``."""
+    """Explores matching Spectacles-style selectors: ``model/explore``, ``*`` globs, ``-exclude``.
+
+    A selector that matches no explore is a :class:`ConfigurationError` naming the closest
+    explores: a typo must never quietly test less (or nothing) and pass.
+    """
     include = [s for s in selectors if not s.startswith("-")] or ["*/*"]
     exclude = [s[1:] for s in selectors if s.startswith("-")]
     for selector in (*include, *exclude):
         if selector != "*" and "/" not in selector:
             raise ConfigurationError(f"explore selector {selector!r} must look like model/explore (globs allowed)")
-    chosen = []
-    for model in project.models.values():
-        for explore in model.explores.values():
-            name = f"{model.name}/{explore.name}"
-            if explore.extension_required:
-                continue
-            if any(_matches(name, s) for s in include) and not any(_matches(name, s) for s in exclude):
-                chosen.append(explore)
-    return chosen
+    names = {
+        f"{model.name}/{explore.name}": explore
+        for model in project.models.values()
+        for explore in model.explores.values()
+        if not explore.extension_required
+    }
+    unmatched = [
+        (f"-{s}" if s in exclude else s)
+        for s in dict.fromkeys((*include, *exclude))
+        if not any(_matches(name, s) for name in names)
+    ]
+    if unmatched:
+        raise ConfigurationError("; ".join(_no_match(selector, names) for selector in unmatched))
+    return [
+        explore
+        for name, explore in names.items()
+        if any(_matches(name, s) for s in include) and not any(_matches(name, s) for s in exclude)
+    ]
 
 
 def _matches(name: str, selector: str) -> bool:
     return selector == "*" or fnmatch.fnmatchcase(name, selector)
+
+
+def _no_match(selector: str, names: Iterable[str]) -> str:
+    """``explore selector 'm/ordrs' matches no explore (did you mean 'm/orders'?)``."""
+    body = selector.lstrip("-")
+    sign = selector[: len(selector) - len(body)]
+    known = sorted(names)
+    if not known:
+        return f"explore selector {selector!r} matches no explore (the project has no explores)"
+    if any(c in body for c in "*?["):
+        model, _, rest = body.partition("/")
+        models = sorted({n.split("/", 1)[0] for n in known})
+        close = [f"{sign}{m}/{rest}" for m in difflib.get_close_matches(model, models, n=2, cutoff=0.6)]
+        listing = f"models: {', '.join(models)}"
+    else:
+        close = [sign + c for c in difflib.get_close_matches(body, known, n=2, cutoff=0.85)]
+        listing = f"explores: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''}"
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else listing
+    return f"explore selector {selector!r} matches no explore ({hint})"
 
 
 def explore_fields(project: Project, explore: Explore, *, include_hidden: bool = True) -> list[tuple[str, Field]]:
@@ -190,22 +227,25 @@ def _compile_each(workspace: Workspace, explore: Explore, fields: list[tuple[str
         try:
             compile_names([name])
         except LookerError as exc:
-            failures.append(_failure(explore, name, field, exc.message))
+            failures.append(_failure(explore, name, field, exc))
     return _one_cause(explore, fields, failures)
 
 
 def _one_cause(explore: Explore, fields: list[tuple[str, Field]], failures: list[Failure]) -> list[Failure]:
     """When every field fails with one message, the problem is the explore's (a missing user
-    attribute, a broken sql_always_where...): reported once, at the explore."""
+    attribute, a broken sql_always_where...): reported once, where the error points (else at the
+    explore)."""
     messages = {f.message for f in failures}
     if len(fields) > 1 and len(failures) == len(fields) and len(messages) == 1:
-        return [_explore_failure(explore, f"every field fails: {messages.pop()}", None, count=len(fields))]
+        causes = {f.cause for f in failures}
+        cause = causes.pop() if len(causes) == 1 else None
+        return [_explore_failure(explore, f"every field fails: {messages.pop()}", cause, count=len(fields))]
     return failures
 
 
 def _explore_failure(explore: Explore, message: str, location: Location | None, *, count: int = 1) -> Failure:
     where = location or explore.location
-    return Failure(explore.model, explore.name, "*", where.file, where.line, message, count)
+    return Failure(explore.model, explore.name, "*", where.file, where.line, message, count=count)
 
 
 def _bisect(
@@ -228,7 +268,7 @@ def _bisect(
                 continue
             if len(group) == 1:
                 name, field = group[0]
-                failures.append(_failure(explore, name, field, error.message))
+                failures.append(_failure(explore, name, field, error))
                 continue
             middle = len(group) // 2
             next_round.extend([group[:middle], group[middle:]])
@@ -237,5 +277,6 @@ def _bisect(
     return failures, queries
 
 
-def _failure(explore: Explore, name: str, field: Field, message: str) -> Failure:
-    return Failure(explore.model, explore.name, name, field.location.file, field.location.line, message)
+def _failure(explore: Explore, name: str, field: Field, error: LookerError) -> Failure:
+    where = field.location
+    return Failure(explore.model, explore.name, name, where.file, where.line, error.message, cause=error.location)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pytest_looker.audit.chain import Verification
+from pytest_looker.audit.chain import KEY_ENV, Verification
 from pytest_looker.audit.store import DEFAULT_LOG, AuditStore, audit_key
 from pytest_looker.audit.summary import summarize
 from pytest_looker.cli.errors import user_errors
@@ -86,7 +86,30 @@ def _verify_text(path: str, result: Verification) -> str:
         lines = [f"{path}: NOT INTACT — first bad record: {first.seq or 'the log itself'} ({hmac_note})"]
         lines += [f"  {p}" for p in result.problems]
     lines += [f"note: {n}" for n in result.notes]
+    if not result.key_used:
+        lines.append(f"note: {UNSIGNED_NOTE}")
     return "\n".join(lines)
+
+
+#: What a chain without a key can and cannot prove (said on every unkeyed verify).
+UNSIGNED_NOTE = (
+    f"without {KEY_ENV} the chain detects changed, deleted, inserted and reordered records, but not a"
+    " consistent rewrite of the whole log; sign runs with a key (pytest-looker audit keygen) and verify with it"
+)
+
+
+@audit.command()
+def keygen() -> None:
+    """Print a new random signing key for PYTEST_LOOKER_AUDIT_KEY (store it as a CI secret)."""
+    import secrets
+
+    click.echo(secrets.token_hex(32))
+    click.echo(
+        f"Store this as a secret and set {KEY_ENV} to it wherever pytest records runs and wherever"
+        " `pytest-looker audit verify` checks them. Runs recorded with it are signed (HMAC-SHA256);"
+        " the key itself is never written to the log.",
+        err=True,
+    )
 
 
 @audit.command()

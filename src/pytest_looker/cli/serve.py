@@ -16,7 +16,9 @@ from pathlib import Path
 import click
 
 from pytest_looker.cli.errors import user_errors
+from pytest_looker.cli.options import parse_key_values
 from pytest_looker.errors import ConfigurationError
+from pytest_looker.looker.emulator.settings import SHAPE_PROFILES
 
 ENV_CLIENT_ID = "PYTEST_LOOKER_SERVE_CLIENT_ID"
 ENV_CLIENT_SECRET = "PYTEST_LOOKER_SERVE_CLIENT_SECRET"
@@ -81,6 +83,27 @@ _RATE = click.FloatRange(0.0, 1.0)
     help="Only inject faults on paths starting with PREFIX (repeatable).",
 )
 @click.option("--query-delay-ms", type=click.IntRange(min=0), default=0, help="Time each query task stays running.")
+@click.option(
+    "--user-attribute",
+    "user_attributes",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A user attribute of the API user (repeatable; over [tool.pytest-looker] user_attributes).",
+)
+@click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Directory of user-defined Looks and dashboards (JSON/YAML); default: looker-content/ in the project.",
+)
+@click.option(
+    "--shape-profile",
+    type=click.Choice(SHAPE_PROFILES),
+    default="full",
+    show_default=True,
+    help="json_detail/json_bi error shapes of a Looker release: full, string-error or null-sql.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault RNG (reproducible faults).")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 @user_errors
@@ -102,13 +125,17 @@ def serve(
     max_faults: int | None,
     fault_paths: tuple[str, ...],
     query_delay_ms: int,
+    user_attributes: tuple[str, ...],
+    content_dir: Path | None,
+    shape_profile: str,
     seed: int,
     quiet: bool,
 ) -> None:
     """Serve a local emulator of the Looker API 4.0 for the project (for looker-sdk and tests).
 
     Logins need the configured client id and secret. Queries are compiled by pytest-looker and
-    run on DuckDB. The fault options make the emulator slow, rate-limited or flaky on purpose.
+    run on DuckDB. Dev-mode branch changes work in a clone: the project directory is never
+    switched. The fault options make the emulator slow, rate-limited or flaky on purpose.
     GET /__emulator/stats (not part of Looker's API) counts logins and requests.
     """
     if not client_id or not client_secret:
@@ -143,7 +170,10 @@ def serve(
         duckdb=duckdb_file,
         seeds=seeds,
         faults=faults,
+        user_attributes=parse_key_values(user_attributes, "--user-attribute"),
         log_requests=not quiet,
+        content=content_dir,
+        shape_profile=shape_profile,
     )
     server = make_server(settings, host, port, log_level="warning")
     click.echo(f"Looker API emulator for {directory} on http://{host}:{port} (Ctrl-C to stop)", err=True)

@@ -25,12 +25,14 @@ def test(pytest_args: tuple[str, ...]) -> None:
     -k, -x, -n 2, --junitxml, --looker-env). The exit code is pytest's.
     """
     from pytest_looker.errors import ConfigurationError
-    from pytest_looker.settings import load_settings
+    from pytest_looker.settings import Settings, load_settings
     from pytest_looker.testing.runner import run_pytest
 
-    asks_help = any(a in ("-h", "--help") for a in pytest_args)
+    if any(a in ("-h", "--help") for a in pytest_args):
+        # Help must work anywhere: outside a project, or with a pyproject.toml that has an error.
+        sys.exit(run_pytest(pytest_args, Settings(), Path.cwd()))
     settings = load_settings()
-    if settings.project is None and not asks_help and not any(a.startswith("--looker-project") for a in pytest_args):
+    if settings.project is None and not any(a.startswith("--looker-project") for a in pytest_args):
         raise ConfigurationError(
             "no LookML project configured: set project in [tool.pytest-looker] of pyproject.toml,"
             " PYTEST_LOOKER_PROJECT or pass --looker-project DIR"

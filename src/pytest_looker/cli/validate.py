@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from pytest_looker.checks.causes import Cause, group_failures
+from pytest_looker.checks.diagnostics import settings_diagnostics
+from pytest_looker.checks.hints import setup_hint
 from pytest_looker.checks.validation import Failure, ValidationReport, select_explores, validate_explore
 from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
@@ -71,13 +73,20 @@ def validate(
         workspace = _on_seeds(workspace, seeds)
     hidden = workspace.settings.include_hidden
     selected = [s for chunk in selectors for s in chunk.split()] or list(workspace.settings.explores)
+    for warning in settings_diagnostics(workspace.project, workspace.settings):
+        click.echo(f"pytest-looker: {warning}", err=True)
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
+        _annotate(workspace, report, output_format)
         _print_report(report, output_format, None, _missing_dependencies(workspace))
         return
     with on_duckdb_file(workspace, duckdb_file) as running:
         show = output_format == "text"
         report, per_explore = _validate_with_progress(running, selected, hidden, show)
+        hint = setup_hint(running.settings, (f.message for f in report.failures))
+    if hint and output_format == "text":
+        click.echo(hint, err=True)
+    _annotate(workspace, report, output_format)
     _print_report(report, output_format, per_explore, _missing_dependencies(workspace))
 
 
@@ -92,6 +101,19 @@ def _on_seeds(workspace: Workspace, seeds: Path) -> Workspace:
         workspace.settings, backend="duckdb", seeds=seeds.resolve(), duckdb=None, seed_tables={}, url=None
     )
     return Workspace(settings)
+
+
+def _annotate(workspace: Workspace, report: ValidationReport, output_format: str) -> None:
+    """In GitHub Actions (or with annotations = "github"): one annotation per failure at its
+    file:line, on stdout where the runner reads workflow commands (not in JSON output)."""
+    from pytest_looker.testing.ci import CiProblem, annotations_enabled, github_annotation, repository_path
+
+    if output_format != "text" or not annotations_enabled(workspace.settings.annotations):
+        return
+    for failure in report.failures:
+        path = repository_path(workspace.root / failure.file) if failure.file else None
+        title = f"[sql] {failure.model}/{failure.explore} {failure.field}"
+        click.echo(github_annotation(CiProblem("error", title, failure.message, path, failure.line)))
 
 
 def _validate_with_progress(

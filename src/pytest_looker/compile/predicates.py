@@ -57,7 +57,12 @@ def effective_filters(scope: Scope, query: Query) -> list[AppliedFilter]:
     result: list[AppliedFilter] = []
     for name, (expression, origin) in merged.items():
         context = "the query's filters" if origin == "query" else f"the explore's {origin}"
-        alias, target = scope.resolve(name, context=context, bare=True)
+        try:
+            alias, target = scope.resolve(name, context=context, bare=True)
+        except CompileError as exc:
+            if origin == "query":
+                raise
+            raise CompileError(exc.message, explore.parameter_location(origin)) from None
         if origin == "query":
             scope.check_selectable(alias, target)
         result.append(AppliedFilter(f"{alias}.{target.name}", alias, target, expression, origin))
@@ -105,14 +110,18 @@ def render_conditions(
         rendered = filter_condition(fc, item.alias, item.field, item.expression, origin=item.origin)
         if rendered is not None:
             (having if item.field.is_measure else where).append(rendered)
-    for access in fc.scope.explore.access_filters:
+    for index, access in enumerate(fc.scope.explore.access_filters):
+        written_at = fc.scope.explore.parameter_location("access_filter", index)
         if access.user_attribute not in user_attributes:
             raise CompileError(
                 f"explore {fc.scope.explore.name!r} has an access_filter on {access.field} that needs "
                 f"user attribute {access.user_attribute!r}, which the query does not set",
-                fc.scope.explore.location,
+                written_at,
             )
-        alias, target = fc.scope.resolve(access.field, context="access_filter")
+        try:
+            alias, target = fc.scope.resolve(access.field, context="access_filter")
+        except CompileError as exc:
+            raise CompileError(exc.message, written_at) from None
         rendered = filter_condition(fc, alias, target, user_attributes[access.user_attribute], origin="access_filter")
         if rendered is not None:
             where.append(rendered)
@@ -120,11 +129,25 @@ def render_conditions(
     base = fc.scope.base_alias
     if explore.sql_always_where:
         where.append(
-            _wrapped(fc.template(explore.sql_always_where, base, where="sql_always_where", location=explore.location))
+            _wrapped(
+                fc.template(
+                    explore.sql_always_where,
+                    base,
+                    where="sql_always_where",
+                    location=explore.parameter_location("sql_always_where"),
+                )
+            )
         )
     if explore.sql_always_having:
         having.append(
-            _wrapped(fc.template(explore.sql_always_having, base, where="sql_always_having", location=explore.location))
+            _wrapped(
+                fc.template(
+                    explore.sql_always_having,
+                    base,
+                    where="sql_always_having",
+                    location=explore.parameter_location("sql_always_having"),
+                )
+            )
         )
     return Conditions(tuple(where), tuple(having))
 
@@ -140,6 +163,7 @@ def filter_condition(fc: FieldCompiler, alias: str, target: Field, expression: s
         case_sensitive=fc.state.case_sensitive(target),
         convert_tz=aim.convert_tz,
         column_is_date=aim.column_is_date,
+        aggregate=target.is_measure,
         where=f"{origin} filter on {alias}.{target.name}",
         location=target.location,
     )

@@ -42,12 +42,26 @@ def git(directory: Path, *args: str, binary: bool = False) -> Any:
     return done.stdout if binary else done.stdout.decode("utf-8", "replace")
 
 
+def _check_ref(top: Path, ref: str) -> None:
+    """A ref git does not know is one sentence naming it and the refs there are (a CI checkout is
+    often shallow, with no ``origin/main``), not git's exit status."""
+    try:
+        git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except ConfigurationError:
+        refs = git(top, "for-each-ref", "--format=%(refname:short)", "--count=12").split()
+        known = f"known refs: {', '.join(refs)}" if refs else "the repository has no branches or tags yet"
+        hint = " (in CI, fetch it first: git fetch origin main, or actions/checkout with fetch-depth: 0)"
+        raise ConfigurationError(
+            f"git ref {ref!r} is not a commit of the repository at {top} ({known}){hint if '/' in ref else ''}"
+        ) from None
+
+
 def repository_root(directory: Path) -> Path:
     return Path(git(directory, "rev-parse", "--show-toplevel").strip()).resolve()
 
 
 def _extract(top: Path, ref: str, prefix: str, into: Path) -> None:
-    git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    _check_ref(top, ref)
     listing = git(top, "ls-tree", "-r", "--name-only", ref, "--", prefix or ".").strip()
     if not listing:
         return

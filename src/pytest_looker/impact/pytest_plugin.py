@@ -1,6 +1,8 @@
 """``pytest --looker-changed-since REF`` as a pytest plugin: keep only the items a change can affect.
 
-Items that are not ours (plain Python tests) are always kept: we cannot know what they read.
+Items that are not ours (plain Python tests) are always kept: we cannot know what they read;
+nor are the LookML problems of a file ever deselected (they cost nothing and a broken project
+must stay red).
 The rest are kept when their fingerprint changed (see :mod:`pytest_looker.impact.changes`) and
 otherwise reported to pytest as deselected, so the summary says how many were skipped and why
 nothing is silently lost. Items are recognised by their ``looker_target`` (see
@@ -67,7 +69,7 @@ def deselect_unchanged(config: pytest.Config, items: list[pytest.Item], workspac
         elif impact.seeds_changed and target.kind in _DATA_KINDS:
             keep = True
         else:
-            keep = (target.kind, target.label) in changed or getattr(item, "load_error", None) is not None
+            keep = target.kind == "lookml" or (target.kind, target.label) in changed
         (selected if keep else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)

@@ -246,6 +246,28 @@ def _load(
     return project, [main, *dependencies]
 
 
+#: Keys that only exist inside a view: at a file's top level they mean a ``}`` closed the view
+#: early, and lkml would otherwise drop them without a word (the fields vanish from the view).
+_VIEW_ONLY_KEYS = ("dimension", "dimension_group", "measure", "filter", "parameter", "set", "sql_table_name",
+                   "derived_table", "drill_fields")  # fmt: skip
+
+
+def _check_top_level(tree: RawNode, display: str, diagnostics: _Diagnostics) -> None:
+    found = tree.get("$lines")
+    lines: dict[str, int] = found if isinstance(found, dict) else {}
+    for key in _VIEW_ONLY_KEYS:
+        if key in tree:
+            value = tree[key]
+            first = value[0] if isinstance(value, list) and value else value
+            name = first.get("$name") if isinstance(first, dict) else None
+            what = f"{key} {name!r}" if name else key
+            diagnostics.add(
+                "error",
+                f"{what} is outside any view (does a '}}' above it close the view early?)",
+                Location(display, lines.get(key)),
+            )
+
+
 def _read_project(
     name: str | None, root: Path, cache: ParseCache, diagnostics: _Diagnostics, overrides: Mapping[str, str]
 ) -> _SourceProject:
@@ -271,6 +293,7 @@ def _read_project(
         display = SourceFile(name, relative).display
         for issue in parsed.issues:
             diagnostics.add(issue.severity, issue.message, Location(display, issue.line))
+        _check_top_level(parsed.tree, display, diagnostics)
         trees[relative] = parsed.tree
         if "@{" in content:
             uses_constants.add(relative)

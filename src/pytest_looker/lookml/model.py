@@ -13,7 +13,7 @@ between threads, cached, and compared.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -313,6 +313,19 @@ class Explore:
         result.update({j.name: j.view for j in self.joins})
         return result
 
+    def parameter_location(self, parameter: str, index: int = 0) -> Location:
+        """Where the explore writes ``parameter`` (``always_filter``, the ``index``-th
+        ``access_filter``...), possibly in a refinement's file: the place an error about it points
+        at, rather than the explore's first line."""
+        raw = self.raw.get(parameter)
+        if isinstance(raw, list):
+            raw = raw[index] if index < len(raw) else None
+        if isinstance(raw, Mapping) and isinstance(raw.get("$line"), int):
+            return Location(str(raw.get("$file") or self.location.file), raw["$line"])
+        lines = self.raw.get("$lines")  # plain values: their line, in the explore's file unless refined
+        line = lines.get(parameter) if isinstance(lines, Mapping) and not self.refined_at else None
+        return Location(self.location.file, line) if isinstance(line, int) else self.location
+
 
 @dataclass(frozen=True)
 class Assert:
@@ -438,12 +451,22 @@ class Project:
             return self.models[name]
         except KeyError:
             known = ", ".join(sorted(self.models)) or "none"
-            raise LookMLError(f"unknown model {name!r} (models: {known})") from None
+            raise LookMLError(f"unknown model {name!r}{_did_you_mean(name, self.models)} (models: {known})") from None
 
     def explore(self, model: str, explore: str) -> Explore:
         """The explore ``model/explore``; a clear error naming what is unknown."""
         found = self.model(model).explores.get(explore)
         if found is None:
-            known = ", ".join(sorted(self.models[model].explores)) or "none"
-            raise LookMLError(f"unknown explore {explore!r} in model {model!r} (explores: {known})")
+            explores = self.models[model].explores
+            known = ", ".join(sorted(explores)) or "none"
+            raise LookMLError(
+                f"unknown explore {explore!r} in model {model!r}{_did_you_mean(explore, explores)} (explores: {known})"
+            )
         return found
+
+
+def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

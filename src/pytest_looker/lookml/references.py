@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from pytest_looker.errors import Location
 from pytest_looker.lookml.jointree import explore_join_tree
-from pytest_looker.lookml.model import Explore, Field, Model, View
+from pytest_looker.lookml.model import Explore, Field, Model, View, _did_you_mean
 from pytest_looker.lookml.refs import SPECIAL_NAMES, field_references
 
 #: Measure types whose results a fan-out inflates unless symmetric aggregates apply.
@@ -159,14 +159,16 @@ def _reference_problem(
 ) -> str | None:
     if ref_view is None:
         return None if _known(view, ref_field, views, cache) else f"unknown field {ref_field!r} in view {view.name!r}"
-    if ref_view in views:
-        target = views[ref_view]
-        return None if _known(target, ref_field, views, cache) else f"unknown field {ref_view}.{ref_field}"
+    # ``${name.field}`` names a join alias of the explore the query runs in, and an alias may
+    # stand for another view (``join: sessions { from: sessions_webanalytics }``): aliases first.
     if ref_view in aliases:
         targets = [views[v] for v in aliases[ref_view] if v in views]
         if not targets or any(_known(t, ref_field, views, cache) for t in targets):
             return None  # no target view is defined (reported at the explore), or one has the field
         return f"unknown field {ref_view}.{ref_field}"
+    if ref_view in views:
+        target = views[ref_view]
+        return None if _known(target, ref_field, views, cache) else f"unknown field {ref_view}.{ref_field}"
     return f"unknown view {ref_view!r} in reference ${{{ref_view}.{ref_field}}}"
 
 
@@ -240,7 +242,45 @@ def _check_explore(explore: Explore, model: Model, emit: Emit, cache: CheckCache
                 f"explore {explore.name!r}: always_join names unknown join {name!r}",
                 explore.location,
             )
+    for parameter, index, name in _filtered_fields(explore):
+        context = "access_filter" if parameter == "access_filter" else f"the explore's {parameter}"
+        message = _filter_field_problem(name, explore, model, cache, context)
+        if message:
+            emit("error", message, explore.parameter_location(parameter, index))
     _check_fanout_keys(explore, model, emit, cache)
+
+
+def _filtered_fields(explore: Explore) -> Iterator[tuple[str, int, str]]:
+    """``(parameter, index, view.field)`` for every field the explore's default filters name."""
+    for condition in explore.always_filter:
+        yield "always_filter", 0, condition.field
+    conditional = explore.conditionally_filter
+    if conditional is not None:
+        for condition in conditional.filters:
+            yield "conditionally_filter", 0, condition.field
+        for name in conditional.unless:
+            yield "conditionally_filter", 0, name
+    for index, access in enumerate(explore.access_filters):
+        yield "access_filter", index, access.field
+
+
+def _filter_field_problem(name: str, explore: Explore, model: Model, cache: CheckCache, context: str) -> str | None:
+    """The compiler's sentence for a filter on a field the explore does not have (same words in
+    ``inspect``, ``validate``, ``sql`` and pytest), or ``None`` when it may exist."""
+    alias, dot, field = name.partition(".")
+    aliases = explore.aliases()
+    if not dot or not alias or not field:
+        return f"field {name!r} must be written as 'view.field' (referenced by {context})"
+    if alias not in aliases:
+        hint = _did_you_mean(alias, aliases)
+        return f"unknown view {alias!r} in explore {explore.name!r} (referenced by {context}){hint}"
+    view = model.views.get(aliases[alias])
+    if view is None or _known(view, field, model.views, cache):
+        return None
+    return (
+        f"unknown field {alias}.{field} (referenced by {context}): view {view.name!r} has no field {field!r}"
+        f"{_did_you_mean(field, view.fields)}"
+    )
 
 
 def _check_fanout_keys(explore: Explore, model: Model, emit: Emit, cache: CheckCache) -> None:

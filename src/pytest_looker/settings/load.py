@@ -189,6 +189,7 @@ def _resolve(
     return Settings(
         source=path,
         raw=frozen(table),
+        dialect_set="dialect" in core,
         environment=environment,
         environments=environments,
         looker=looker,

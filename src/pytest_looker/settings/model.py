@@ -114,6 +114,8 @@ class Settings:
     source: Path | None = None
     project: Path | None = None
     dialect: str = "duckdb"
+    #: Whether ``dialect`` was set (file, variable or option) rather than defaulted.
+    dialect_set: bool = False
     connections: Mapping[str, Connection] = field(default_factory=frozen)
     backend: str = "duckdb"
     duckdb: Path | None = None
@@ -121,6 +123,7 @@ class Settings:
     seed_tables: Mapping[str, Path] = field(default_factory=frozen)
     url: str | None = None
     timezone: str | None = None
+    database_timezone: str | None = None
     now: datetime | None = None
     user_attributes: Mapping[str, str] = field(default_factory=frozen)
     parameters: Mapping[str, str] = field(default_factory=frozen)
@@ -129,6 +132,8 @@ class Settings:
     check_keys: bool = False
     explores: tuple[str, ...] = ()
     include_hidden: bool = True
+    annotations: str = "auto"
+    summary: Path | None = None
     environment: str | None = None
     environments: tuple[str, ...] = ()
     looker: LookerSettings = field(default_factory=LookerSettings)

@@ -18,13 +18,25 @@ from pytest_looker.settings import kinds
 from pytest_looker.settings.kinds import Kind
 from pytest_looker.settings.model import MAX_CONCURRENCY, Connection
 
-__all__ = ["BACKENDS", "BY_KEY", "ENV_VARS", "RECORD_MODES", "SECRET_KEYS", "SETTINGS", "WEBHOOK_FORMATS", "Setting"]
+__all__ = [
+    "ANNOTATIONS",
+    "BACKENDS",
+    "BY_KEY",
+    "ENV_VARS",
+    "RECORD_MODES",
+    "SECRET_KEYS",
+    "SETTINGS",
+    "WEBHOOK_FORMATS",
+    "Setting",
+]
 
 #: Backends a configuration may name (``looker`` runs queries through the Looker API and needs
 #: the ``looker`` extra, i.e. looker-sdk).
 BACKENDS = ("duckdb", "sqlalchemy", "looker")
 #: Payload formats of the audit webhook.
 WEBHOOK_FORMATS = ("json", "slack")
+#: ``annotations`` modes: GitHub Actions workflow commands and job summary when running there.
+ANNOTATIONS = ("auto", "github", "off")
 #: ``record`` modes (pytest-recording's meaning); ``off`` (the default) runs every query live.
 RECORD_MODES = ("off", "none", "once", "new_episodes", "all")
 
@@ -144,6 +156,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("url", kinds.string, "SQLAlchemy URL of the warehouse (sqlalchemy backend).", env=True, option=True),
     Setting("timezone", kinds.zone_name, "Query time zone (IANA name).", env=True, option=True),
+    Setting(
+        "database_timezone",
+        kinds.zone_name,
+        "Zone of the warehouse clock and stored timestamps (Looker's connection Database Time Zone; default UTC).",
+        env=True,
+        option=True,
+    ),
     Setting("now", kinds.iso_datetime, "The clock for relative date filters, an ISO datetime.", env=True, option=True),
     Setting("user_attributes", kinds.text_table, "Looker user attributes the queries run with.", merge=True),
     Setting(
@@ -178,6 +197,23 @@ SETTINGS: tuple[Setting, ...] = (
         option=True,
         flag=True,
         off_option="--looker-ignore-hidden",
+    ),
+    # -- CI --------------------------------------------------------------------------------------
+    Setting(
+        "annotations",
+        kinds.choice(*ANNOTATIONS),
+        "Failures as GitHub Actions annotations at the LookML file:line and a job summary: auto (when"
+        " GITHUB_ACTIONS is true), github, off.",
+        env=True,
+        option=True,
+    ),
+    Setting(
+        "summary",
+        kinds.path,
+        "Write the run's Markdown summary (per-kind table and failures) to this file, for any CI or a PR comment.",
+        env=True,
+        option=True,
+        metavar="FILE",
     ),
     # -- a Looker environment ------------------------------------------------------------------
     Setting("base_url", kinds.looker_base_url, "Looker instance URL.", section="looker"),

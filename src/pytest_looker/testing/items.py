@@ -10,6 +10,7 @@ report and JUnit XML (``user_properties``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -17,12 +18,19 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pytest
 
 from pytest_looker.checks.datatests import data_test_target, run_data_test
+from pytest_looker.checks.diagnostics import (
+    diagnostics_by_file,
+    diagnostics_outcome,
+    diagnostics_target,
+    settings_diagnostics,
+)
+from pytest_looker.checks.hints import setup_hint
 from pytest_looker.checks.keys import keys_target, primary_key_check, relationship_check, relationships_target
 from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.checks.specs import SpecError, UnitSpec, load_specs, run_spec, spec_target
 from pytest_looker.checks.validation import ValidationReport, probe_query, select_explores, validate_explore
 from pytest_looker.errors import Location, LookerError, ReplayOnlyError
-from pytest_looker.lookml.model import DataTest, Explore, Project
+from pytest_looker.lookml.model import DataTest, Diagnostic, Explore, Project
 from pytest_looker.testing.state import KIND_PROPERTY, STATE_KEY
 
 if TYPE_CHECKING:
@@ -35,7 +43,9 @@ __all__ = [
     "KIND_PROPERTY",
     "ROWS_PROPERTY",
     "DataTestItem",
+    "LookMLDiagnosticsItem",
     "LookMLFile",
+    "LookMLWarning",
     "LookerFailure",
     "LookerItem",
     "PrimaryKeyItem",
@@ -53,6 +63,11 @@ class LookerFailure(Exception):
     """A check that ran and found a problem; ``str()`` is the whole report."""
 
 
+class LookMLWarning(UserWarning):
+    """A LookML warning, or a check's warning (``-W error::pytest_looker.testing.items.LookMLWarning``
+    makes them fail the item that found them)."""
+
+
 class LookerItem(pytest.Item):
     """Base of our items: a :class:`Target`, failure text, SQL recording."""
 
@@ -61,8 +76,16 @@ class LookerItem(pytest.Item):
     def __init__(self, *, target: Target, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.looker_target = target
+        self.looker_outcome: Outcome | None = None
         self.sql_text: list[str] = []
         self.user_properties.append((KIND_PROPERTY, self.kind))
+
+    @classmethod
+    def from_parent(cls, parent: pytest.Collector, *, name: str, **kwargs: Any) -> Any:  # type: ignore[override]
+        """The node id is given as text, ``<file>::<name>``, so that pytest reads it back the way it
+        reads the ids it stores (``--lf``, ``--ff``, ``--deselect``): our names contain ``[...]``
+        without being parametrised, and pytest 9 parses an id's brackets as parameters."""
+        return super().from_parent(parent, name=name, nodeid=f"{parent.nodeid}::{name}", **kwargs)
 
     @property
     def label(self) -> str:
@@ -100,19 +123,54 @@ class LookerItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def report(self, outcome: Outcome) -> None:
-        """Render a check's outcome: properties, then skip or fail as it says."""
+        """Render a check's outcome: properties and warnings, then skip or fail as it says."""
+        self.looker_outcome = outcome
         for sql in outcome.sql:
             self.record_sql(sql)
         if outcome.rows is not None:
             self.user_properties.append((ROWS_PROPERTY, outcome.rows))
         for warning in outcome.warnings:
             self.user_properties.append(("warning", warning))
+            self.warn(LookMLWarning(f"[{self.kind}] {self.label}: {warning}"))
         for note in outcome.notes:
             self.user_properties.append(("note", note))
         if outcome.skipped is not None and not outcome.problems:
             pytest.skip(f"[{self.kind}] {outcome.skipped}")
         if outcome.problems:
-            raise LookerFailure(outcome.report())
+            hint = setup_hint(self.workspace.settings, (p.message for p in outcome.problems))
+            raise LookerFailure(outcome.report() + (f"\n\n{hint}" if hint else ""))
+
+
+class LookMLDiagnosticsItem(LookerItem):
+    """The LookML errors and warnings of one file: fails on errors, warns on warnings."""
+
+    kind = "lookml"
+
+    def __init__(self, *, file: str, diagnostics: tuple[Diagnostic, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.file = file
+        self.diagnostics = diagnostics
+
+    def runtest(self) -> None:
+        self.report(diagnostics_outcome(self.file, self.diagnostics))
+
+
+def diagnostics_items(parent: pytest.File, file: str, workspace: Workspace) -> Iterator[pytest.Item]:
+    """The diagnostics item of ``file`` when the loader reported anything there."""
+    found = workspace_diagnostics(workspace).get(file)
+    if found:
+        target = diagnostics_target(file, found)
+        yield LookMLDiagnosticsItem.from_parent(parent, name="lookml", target=target, file=file, diagnostics=found)
+
+
+def workspace_diagnostics(workspace: Workspace) -> dict[str, tuple[Diagnostic, ...]]:
+    """The project's diagnostics by file, computed once per workspace."""
+
+    def build() -> dict[str, tuple[Diagnostic, ...]]:
+        extra = settings_diagnostics(workspace.project, workspace.settings)
+        return dict(diagnostics_by_file(workspace.project, workspace.root, extra))
+
+    return workspace.cached("testing.diagnostics", build)
 
 
 class DataTestItem(LookerItem):
@@ -138,7 +196,12 @@ class SpecItem(LookerItem):
         self.spec = spec
 
     def runtest(self) -> None:
-        self.report(run_spec(self.workspace, self.spec))
+        outcome = run_spec(self.workspace, self.spec)
+        if self.spec.severity == "warn" and outcome.failed:
+            outcome = dataclasses.replace(
+                outcome, problems=(), warnings=(*outcome.warnings, f"fails (severity: warn):\n{outcome.report()}")
+            )
+        self.report(outcome)
 
 
 class SqlValidationItem(LookerItem):
@@ -217,6 +280,7 @@ class LookMLFile(pytest.File):
         workspace = state.workspace
         project = workspace.project
         relative = self.path.resolve().relative_to(workspace.root).as_posix()
+        yield from diagnostics_items(self, relative, workspace)
         for model in project.models.values():
             for test in model.tests.values():
                 if test.location.file == relative:
@@ -271,7 +335,12 @@ class SpecFile(pytest.File):
             yield SpecItem.from_parent(self, name="<spec>", target=target, spec=broken)
             return
         for spec in specs:
-            yield SpecItem.from_parent(self, name=spec.name, target=_spec_item_target(spec), spec=spec)
+            item = SpecItem.from_parent(self, name=spec.name, target=_spec_item_target(spec), spec=spec)
+            if spec.skip is not None:
+                item.add_marker(pytest.mark.skip(reason=spec.skip))
+            if spec.xfail is not None:
+                item.add_marker(pytest.mark.xfail(reason=spec.xfail, raises=LookerFailure))
+            yield item
 
 
 def _spec_item_target(spec: UnitSpec) -> Target:

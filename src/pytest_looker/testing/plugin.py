@@ -18,22 +18,18 @@ own, listed in :data:`FEATURE_PLUGINS`; they talk to this one through :mod:`.hoo
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pytest_looker.errors import ConfigurationError
+from pytest_looker.errors import ConfigurationError, LookerError
 from pytest_looker.settings import SETTINGS, load_settings
 from pytest_looker.testing.fixtures import looker, lookml_project
-from pytest_looker.testing.state import KIND_PROPERTY, STATE_KEY, LookerState, looker_state
+from pytest_looker.testing.state import STATE_KEY, LookerState, looker_state
 
 __all__ = ["FEATURE_PLUGINS", "looker", "lookml_project"]
-
-KIND_ORDER = ("lookml-test", "unit", "sql", "keys", "relationships", "dashboard", "python")
-
 
 FEATURE_PLUGINS = (
     "pytest_looker.record.pytest_plugin",
@@ -90,6 +86,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "looker(env=None, backend=None): run this test's `looker` fixture on another environment or backend.",
     )
+    if config.option.help:
+        return  # pytest --help shows the options; it must work whatever the settings say
     cwd = config.invocation_params.dir
     options = _options(config)
     environment = config.getoption("looker_env")
@@ -103,34 +101,26 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"pytest-looker: project directory {settings.project} does not exist")
     state = LookerState(config, settings, options, environment)
     config.stash[STATE_KEY] = state
-    config.pluginmanager.register(_Reporting(state), "pytest-looker-reporting")
+    from pytest_looker.testing.reporting import Reporting
+
+    config.pluginmanager.register(Reporting(state), "pytest-looker-reporting")
     try:
         config.hook.pytest_looker_configure.call_historic(kwargs={"config": config, "workspace": state.workspace})
     except ConfigurationError as exc:
         raise pytest.UsageError(f"pytest-looker: {exc}") from None
+    if settings.explores:
+        _check_selectors(state)
 
 
-class _Reporting:
-    """Per-kind outcome counts and the terminal summary (registered while a project is configured)."""
+def _check_selectors(state: LookerState) -> None:
+    """A ``--looker-explores`` selector that matches nothing is a usage error, before anything runs
+    (else a typo silently deselects the explore's items and the run passes)."""
+    from pytest_looker.checks.validation import select_explores
 
-    def __init__(self, state: LookerState) -> None:
-        self.state = state
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Count outcomes per item kind (on the xdist controller too: reports carry the kind)."""
-        kind = next((str(v) for k, v in report.user_properties if k == KIND_PROPERTY), None)
-        if kind is not None and (report.when == "call" or (report.when == "setup" and not report.passed)):
-            self.state.counts.setdefault(kind, Counter())[report.outcome] += 1
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        counts_by_kind = self.state.counts
-        if not counts_by_kind:
-            return
-        terminalreporter.section("pytest-looker")
-        for kind in sorted(counts_by_kind, key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else 99):
-            counts = counts_by_kind[kind]
-            text = ", ".join(f"{counts[o]} {o}" for o in ("passed", "failed", "skipped") if counts[o])
-            terminalreporter.write_line(f"{kind:<14} {text}")
+    try:
+        select_explores(state.workspace.project, state.settings.explores)
+    except LookerError as exc:
+        raise pytest.UsageError(f"pytest-looker: {exc}") from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -145,9 +135,11 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         return None
     s = state.settings
     backend = s.backend
-    if s.record.mode is not None:
+    if s.record.mode == "none":
+        backend = f"replay (record=none: recordings of {s.backend}, nothing live)"
+    elif s.record.mode is not None:
         backend += f" (record={s.record.mode})"
-    if s.backend == "duckdb":
+    if s.backend == "duckdb" and s.record.mode != "none":
         backend += f" ({s.duckdb})" if s.duckdb else " (in memory)"
         if s.seeds:
             backend += f", seeds {s.seeds}"
@@ -180,6 +172,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     target = getattr(item, "looker_target", None)
     if target is not None:
         report.looker_target = target.as_dict()
+    outcome = getattr(item, "looker_outcome", None)
+    state = looker_state(item.config)
+    if (
+        report.when == "call"
+        and target is not None
+        and outcome is not None
+        and state is not None
+        and (report.failed or outcome.warnings)
+    ):
+        from pytest_looker.testing.reporting import PROBLEMS_ATTR, describe_problems
+
+        setattr(report, PROBLEMS_ATTR, describe_problems(outcome, target, state.workspace.root))
     if report.when == "call" and not report.failed:
         sql = [str(value) for name, value in item.user_properties if name == "sql"]
         if sql:

@@ -5,6 +5,12 @@ starts one in a test. It lets the Looker backend (and users' own looker-sdk scri
 over real HTTP with the real ``looker-sdk``, offline, including the failures a real instance
 produces: expiring tokens, rate limits, server errors and dropped connections.
 
+It answers in the shapes of Looker's OpenAPI spec (the test suite validates every answer against
+the official spec, and runs Spectacles against it): metadata, queries in every result format
+(errors answered as Looker does), query tasks, validation, data tests, content validation, git
+branches (dev mode in a clone of its own, see :mod:`.git`), the manifest, and user-defined Looks
+and dashboards declared in a folder (:mod:`.content`).
+
 The web stack (Starlette, uvicorn) is the optional ``serve`` extra and is imported only by
 the modules that serve; this package and its settings import without it.
 

@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from pytest_looker.looker.emulator.errors import ApiError, error_body
 from pytest_looker.looker.emulator.middleware import EmulatorMiddleware
-from pytest_looker.looker.emulator.routes import auth, git, lookml, projects, queries
+from pytest_looker.looker.emulator.routes import auth, content, git, lookml, projects, queries
 from pytest_looker.looker.emulator.routes.common import authenticate, emulator, json_response
 from pytest_looker.looker.emulator.settings import EmulatorSettings
 from pytest_looker.looker.emulator.state import Emulator
@@ -76,7 +76,7 @@ def build_app(settings: EmulatorSettings) -> EmulatorMiddleware:
     state = Emulator(settings)
     # Load the project and open (seed) the database now: a wrong path should fail at startup,
     # not as a 400 on every query.
-    state.engine.locked(lambda: (state.engine.workspace.project, state.engine.workspace.runner.local().engine))
+    state.engine.locked(lambda: (state.engine.workspace.project, state.engine.database()))
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -91,6 +91,7 @@ def build_app(settings: EmulatorSettings) -> EmulatorMiddleware:
         *queries.routes(),
         *projects.routes(),
         *git.routes(),
+        *content.routes(),
         Route("/__emulator/stats", stats, methods=["GET"]),
         Route("/__emulator/expire_tokens", expire_tokens, methods=["POST"]),
     ]

@@ -9,11 +9,17 @@ variables: an emulator started inside a test run must not pick up that run's con
 One re-entrant lock serialises every use of the project and the database: a DuckDB
 connection is not safe to share between the server's worker threads, and a git checkout
 reloads the project under the feet of a running query otherwise.
+
+There is one engine per tree of files: production reads the project directory, the ``dev``
+workspace reads its own clone (see :mod:`.git`). The dev engine shares the production
+engine's lock and database, so both workspaces query the same rows and seeds load once.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -22,8 +28,9 @@ from typing import Any, TypeVar
 from pytest_looker.compile import CompiledQuery, Query
 from pytest_looker.looker.emulator.settings import EmulatorSettings
 from pytest_looker.lookml.model import Project
+from pytest_looker.run.base import Backend
 from pytest_looker.run.query_result import QueryResult
-from pytest_looker.run.runner import run_compiled
+from pytest_looker.run.runner import LocalRunner, run_compiled
 from pytest_looker.settings import Settings, load_settings
 from pytest_looker.workspace import Workspace
 
@@ -45,14 +52,57 @@ def emulator_settings(settings: EmulatorSettings) -> Settings:
     return resolved
 
 
-class Engine:
-    """The project and the database, used under one lock."""
+#: File suffixes whose contents make up a project's digest (what Looker validates).
+_LOOKML_SUFFIXES = (".lkml", ".lookml")
 
-    def __init__(self, settings: EmulatorSettings) -> None:
-        self.settings = emulator_settings(settings)
-        self.root = settings.project.resolve()
+
+def project_digest(root: Path) -> str:
+    """A SHA-1 over the paths and contents of the LookML files under ``root``.
+
+    Looker reports such a ``project_digest`` with each validation and marks a cached result
+    ``stale`` once the files moved on; the emulator does the same with this digest.
+    """
+    digest = hashlib.sha1(usedforsecurity=False)
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(_LOOKML_SUFFIXES):
+                path = Path(directory, name)
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class Engine:
+    """The project and the database, used under one lock.
+
+    ``shared`` is the production engine when this one serves the dev clone: its lock and
+    database are used instead of opening a second one.
+    """
+
+    settings: Settings
+    workspace: Workspace
+
+    def __init__(self, settings: EmulatorSettings, *, root: Path | None = None, shared: Engine | None = None) -> None:
+        resolved: Settings = emulator_settings(settings) if shared is None else shared.settings
+        if root is not None:
+            resolved = dataclasses.replace(resolved, project=root.resolve())
+        self.settings = resolved
+        self.root = (root or settings.project).resolve()
         self.workspace = Workspace(self.settings)
-        self.lock = threading.RLock()
+        self.lock: threading.RLock = shared.lock if shared is not None else threading.RLock()
+        #: The last validation of this tree: (digest of the files it saw, ProjectValidation).
+        self.validation: tuple[str, dict[str, Any]] | None = None
+        if shared is not None:
+            database = shared.database
+            self.workspace.wrap_runner(
+                lambda _: LocalRunner(self.settings, lambda: self.workspace.project, engine=database())
+            )
+
+    def database(self) -> Backend:
+        """The opened database (opened on first use)."""
+        with self.lock:
+            return self.workspace.runner.local().engine
 
     def locked(self, function: Callable[[], T]) -> T:
         """Run ``function`` holding the engine lock."""
@@ -85,7 +135,7 @@ class Engine:
 
     def run(self, compiled: CompiledQuery) -> QueryResult:
         with self.lock:
-            return run_compiled(compiled, self.workspace.runner.local().engine)
+            return run_compiled(compiled, self.database())
 
     def close(self) -> None:
         with self.lock:

@@ -5,14 +5,24 @@ shown as "Orders Created Date" with its view label), lists an explore's fields p
 (dimensions, measures, filters, parameters) after the explore's and joins' ``fields:``
 restrictions, and names files as ``<project>/<path>``. Values Looker computes from things we do
 not model (drill metadata, suggestions, usage counts) are given their neutral defaults.
+
+Every dimension has its ``sql`` text (clients search it, e.g. for ``spectacles: ignore``): the
+LookML ``sql`` when the field has one, otherwise (duration and location dimension groups, a
+dimension without ``sql:``) the expression our compiler writes for it. Measures of type
+``count`` have none, as in Looker. ``lookml_link`` is Looker's relative IDE link,
+``/projects/<project>/files/<url-encoded path>?line=<line>``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
+from pytest_looker.compile import Query
+from pytest_looker.compile.planner import PlanOptions, plan_query
 from pytest_looker.compile.scope import Scope
-from pytest_looker.errors import LookerError
+from pytest_looker.errors import Location, LookerError
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Model, Project
 
 _NUMERIC_TYPES = frozenset(
@@ -41,6 +51,33 @@ def title(name: str) -> str:
 def project_id(project: Project) -> str:
     """The project's id in URLs: the manifest's ``project_name``, else the directory name."""
     return project.name or project.root.rstrip("/").rsplit("/", 1)[-1]
+
+
+def lookml_link(project: Project, location: Location) -> str:
+    """Looker's link to a file and line in its IDE, relative to the web server."""
+    return f"/projects/{project_id(project)}/files/{quote(location.file, safe='')}?line={location.line or 1}"
+
+
+def field_sql(
+    project: Project,
+    explore: Explore,
+    alias: str,
+    field: Field,
+    *,
+    dialect: str,
+    user_attributes: Mapping[str, str],
+) -> str | None:
+    """The ``sql`` Looker shows for a field (see the module docstring)."""
+    if field.sql is not None or field.category is not FieldCategory.DIMENSION:
+        return field.sql
+    query = Query(
+        explore.model, explore.name, fields=[f"{alias}.{field.name}"], limit=0, user_attributes=user_attributes
+    )
+    try:
+        expressions = dict(plan_query(project, query, dialect, PlanOptions()).expressions)
+    except LookerError:
+        expressions = {}
+    return expressions.get(query.fields[0]) or "${TABLE}." + (field.group or field.name)
 
 
 def model_json(project: Project, model: Model) -> dict[str, Any]:
@@ -78,8 +115,10 @@ def view_label(explore: Explore, alias: str, model: Model) -> str:
     return (view.label if view is not None and view.label else None) or title(alias)
 
 
-def field_json(project: Project, model: Model, explore: Explore, alias: str, field: Field) -> dict[str, Any]:
-    """A ``LookmlModelExploreField``."""
+def field_json(
+    project: Project, model: Model, explore: Explore, alias: str, field: Field, sql: str | None
+) -> dict[str, Any]:
+    """A ``LookmlModelExploreField`` (``sql`` from :func:`field_sql`)."""
     label_short = field.label or title(field.name)
     view_lbl = view_label(explore, alias, model)
     file_path = field.location.file
@@ -101,7 +140,7 @@ def field_json(project: Project, model: Model, explore: Explore, alias: str, fie
         "parameter": field.category is FieldCategory.PARAMETER,
         "primary_key": field.primary_key,
         "hidden": field.hidden,
-        "sql": field.sql,
+        "sql": sql,
         "sql_case": [{"value": c.label, "condition": c.sql} for c in field.cases] or None,
         "filters": [{"field": f.field, "condition": f.expression} for f in field.filters] or None,
         "value_format": field.raw.get("value_format"),
@@ -119,7 +158,7 @@ def field_json(project: Project, model: Model, explore: Explore, alias: str, fie
         "source_file": file_path,
         "source_file_path": f"{project_id(project)}/{file_path}",
         "project_name": project_id(project),
-        "lookml_link": None,
+        "lookml_link": lookml_link(project, field.location),
         "drill_fields": list(field.raw.get("drill_fields") or []),
         "links": [],
         "can_filter": True,
@@ -165,11 +204,18 @@ def explore_fields(project: Project, model: Model, explore: Explore) -> list[tup
     return found
 
 
-def explore_json(project: Project, model: Model, explore: Explore, dialect: str) -> dict[str, Any]:
-    """A ``LookmlModelExplore``: description, joins and fields by category."""
+def explore_json(
+    project: Project, model: Model, explore: Explore, dialect: str, user_attributes: Mapping[str, str]
+) -> dict[str, Any]:
+    """A ``LookmlModelExplore``: description, joins and fields by category.
+
+    ``user_attributes`` (with stand-ins, see :mod:`.attributes`) let the SQL of dimensions
+    without ``sql:`` compile in an explore with access filters.
+    """
     fieldset: dict[str, list[dict[str, Any]]] = {key: [] for key in _CATEGORY_KEYS.values()}
     for alias, field in explore_fields(project, model, explore):
-        fieldset[_CATEGORY_KEYS[field.category]].append(field_json(project, model, explore, alias, field))
+        sql = field_sql(project, explore, alias, field, dialect=dialect, user_attributes=user_attributes)
+        fieldset[_CATEGORY_KEYS[field.category]].append(field_json(project, model, explore, alias, field, sql))
     files = sorted({explore.location.file, *model.files})
     return {
         "id": f"{model.name}::{explore.name}",
@@ -181,7 +227,7 @@ def explore_json(project: Project, model: Model, explore: Explore, dialect: str)
         "can_total": True,
         "can_develop": True,
         "can_see_lookml": True,
-        "lookml_link": None,
+        "lookml_link": lookml_link(project, explore.location),
         "can_save": True,
         "can_explain": False,
         "can_pivot_in_db": True,

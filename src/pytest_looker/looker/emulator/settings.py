@@ -13,6 +13,13 @@ from pathlib import Path
 #: Looker's access-token lifetime ("Access tokens expire after 1 hour").
 DEFAULT_TOKEN_LIFETIME = 3600
 
+#: ``json_detail`` (and ``json_bi``) error shapes of Looker releases, for ``--shape-profile``:
+#: ``full`` — what Looker 22.x and later answer: ``id``, ``runtime`` (a string), ``sql`` and an
+#: ``errors`` list; ``string-error`` — some errors since mid-2023: ``{"id", "error"}`` with no
+#: ``runtime``, ``sql`` or ``errors``; ``null-sql`` — since late 2023: ``sql`` is ``null`` (also
+#: ``metadata.sql`` of ``json_bi``). Client authors regression-test against each.
+SHAPE_PROFILES = ("full", "string-error", "null-sql")
+
 
 @dataclass(frozen=True)
 class Faults:
@@ -65,6 +72,9 @@ class EmulatorSettings:
     ``duckdb``/``seeds`` choose the database as for ``pytest-looker query``; without either the
     project's ``[tool.pytest-looker]`` backend is used (``looker`` there is replaced by DuckDB:
     the emulator *is* the Looker side). ``client_secret`` is never logged nor echoed.
+    ``user_attributes`` are the API user's (over the project's ``user_attributes``); ``content``
+    is the directory of user-defined Looks and dashboards (default: ``looker-content`` in the
+    project, if present); ``shape_profile`` one of :data:`SHAPE_PROFILES`.
     """
 
     project: Path
@@ -75,10 +85,14 @@ class EmulatorSettings:
     faults: Faults = field(default_factory=Faults)
     user_attributes: dict[str, str] = field(default_factory=dict)
     log_requests: bool = False
+    content: Path | None = None
+    shape_profile: str = "full"
 
     def __post_init__(self) -> None:
         if not self.client_id or not self.client_secret:
             raise ValueError("the emulator needs a client id and a client secret")
+        if self.shape_profile not in SHAPE_PROFILES:
+            raise ValueError(f"shape_profile must be one of {', '.join(SHAPE_PROFILES)}, not {self.shape_profile!r}")
 
 
 def parse_paths(values: Sequence[str]) -> tuple[str, ...]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_looker.looker.emulator.errors import ApiError
+from pytest_looker.looker.emulator.formats import Answer, error_data
 
 #: Statuses after which a task never changes again.
 FINAL = frozenset({"complete", "error", "killed"})
@@ -31,9 +32,9 @@ class Task:
     query: dict[str, Any]
     result_format: str
     options: dict[str, Any]
+    run: Callable[[str], Answer] | None = field(default=None, repr=False)
     status: str = "added"
-    data: Any = None
-    text: str | None = None
+    answer: Answer | None = None
     error: str | None = None
     runtime: float | None = None
     created_at: float = field(default_factory=time.time)
@@ -64,22 +65,20 @@ class Task:
         }
 
 
-#: Runs a stored query in a format and returns (parsed data, text); raises ApiError on failure.
-Runner = Callable[[Mapping[str, Any], str], "tuple[Any, str]"]
-
-
 class TaskManager:
     """Every task of this emulator, executed on a thread pool."""
 
-    def __init__(self, runner: Runner, delay_ms: int = 0, workers: int = 4) -> None:
-        self._runner = runner
+    def __init__(self, delay_ms: int = 0, workers: int = 4) -> None:
         self._delay = delay_ms / 1000
         self._tasks: dict[str, Task] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="looker-emulator-task")
 
-    def create(self, query: dict[str, Any], result_format: str, options: dict[str, Any]) -> Task:
-        task = Task(secrets.token_hex(16), query, result_format, options)
+    def create(
+        self, query: dict[str, Any], result_format: str, options: dict[str, Any], run: Callable[[str], Answer]
+    ) -> Task:
+        """A task that calls ``run(task_id)`` on the pool (the caller binds the engine and format)."""
+        task = Task(secrets.token_hex(16), query, result_format, options, run)
         with self._lock:
             self._tasks[task.id] = task
         self._pool.submit(self._run, task)
@@ -119,10 +118,11 @@ class TaskManager:
             task = self.find(task_id)
             if task is None:
                 answer[task_id] = {"status": "missing", "data": None}
-            elif task.status == "complete":
-                answer[task_id] = {"status": "complete", "data": task.data}
-            elif task.status == "error":
-                answer[task_id] = {"status": "error", "data": self._error_data(task)}
+            elif task.status in ("complete", "error"):
+                data = (
+                    task.answer.data if task.answer is not None else error_data(task.result_format, task.id, task.error)
+                )
+                answer[task_id] = {"status": task.status, "data": data}
             else:
                 answer[task_id] = {"status": task.status}
         return answer
@@ -140,14 +140,17 @@ class TaskManager:
             task.status = "running"
         if self._delay and task.cancelled.wait(self._delay):
             return
+        assert task.run is not None
         try:
-            data, text = self._runner(task.query, task.result_format)
+            answer = task.run(task.id)
         except ApiError as exc:
             self._finish(task, "error", error=exc.message, started=started)
         except Exception as exc:  # a bug must still end the task, or clients poll forever
             self._finish(task, "error", error=f"internal error: {type(exc).__name__}", started=started)
         else:
-            self._finish(task, "complete", data=data, text=text, started=started)
+            self._finish(
+                task, "error" if answer.error else "complete", answer=answer, error=answer.error, started=started
+            )
 
     def _finish(
         self,
@@ -155,18 +158,11 @@ class TaskManager:
         status: str,
         *,
         started: float,
-        data: Any = None,
-        text: str | None = None,
+        answer: Answer | None = None,
         error: str | None = None,
     ) -> None:
         with self._lock:
             if task.status == "killed":
                 return
-            task.status, task.data, task.text, task.error = status, data, text, error
+            task.status, task.answer, task.error = status, answer, error
             task.runtime = round(time.perf_counter() - started, 3)
-
-    @staticmethod
-    def _error_data(task: Task) -> dict[str, Any]:
-        if task.result_format == "json_bi":
-            return {"metadata": {"sql": None}, "rows": [{"looker_error": task.error}]}
-        return {"id": task.id, "error": task.error, "runtime": task.runtime, "sql": None}

@@ -30,6 +30,8 @@ def running_emulator(
     faults: Faults | None = None,
     user_attributes: Mapping[str, str] | None = None,
     log_requests: bool = False,
+    content: str | Path | None = None,
+    shape_profile: str = "full",
 ) -> Iterator[str]:
     """Yield the base URL (``http://127.0.0.1:PORT``, no trailing slash) of a running emulator.
 
@@ -46,6 +48,8 @@ def running_emulator(
         faults=faults or Faults(),
         user_attributes=dict(user_attributes or {}),
         log_requests=log_requests,
+        content=Path(content) if content is not None else None,
+        shape_profile=shape_profile,
     )
     with serve_in_thread(settings) as url:
         yield url

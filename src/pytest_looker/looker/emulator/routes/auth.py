@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pytest_looker.looker.emulator.auth import WORKSPACES
+from pytest_looker.looker.emulator.content import API_USER_NAME, PERSONAL_ID
 from pytest_looker.looker.emulator.errors import validation_error
 from pytest_looker.looker.emulator.routes.common import (
     authenticate,
@@ -58,13 +59,13 @@ async def me(request: Request) -> Response:
     user = {
         "id": "1",
         "email": "api-user@pytest-looker.invalid",
-        "display_name": "pytest-looker emulator",
+        "display_name": API_USER_NAME,
         "first_name": "pytest-looker",
         "last_name": "emulator",
         "role_ids": ["2"],
         "group_ids": ["1"],
-        "personal_folder_id": "1",
-        "home_folder_id": "1",
+        "personal_folder_id": PERSONAL_ID,
+        "home_folder_id": PERSONAL_ID,
         "is_disabled": False,
         "locale": "en",
         "looker_versions": [RELEASE],

@@ -1,8 +1,6 @@
-"""Git branch endpoints; changing branches needs the ``dev`` workspace, as in Looker."""
+"""Git branch endpoints; changing branches needs the ``dev`` workspace, as in Looker (see :mod:`..git`)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,6 +8,7 @@ from starlette.routing import Route
 
 from pytest_looker.looker.emulator.auth import ApiSessionState
 from pytest_looker.looker.emulator.errors import ApiError, validation_error
+from pytest_looker.looker.emulator.git import ImportedBranches, ProjectTrees
 from pytest_looker.looker.emulator.routes.common import (
     authenticate,
     blocking,
@@ -19,14 +18,13 @@ from pytest_looker.looker.emulator.routes.common import (
     no_content,
     path_param,
 )
-from pytest_looker.looker.emulator.state import Emulator
 
 
-async def _checked(request: Request) -> tuple[Emulator, ApiSessionState]:
+async def _checked(request: Request) -> tuple[ProjectTrees | ImportedBranches, ApiSessionState]:
+    """The branches of the project in the path (this emulator's, or one it imports) and the session."""
     session = authenticate(request)
-    state = emulator(request)
-    await blocking(state.check_project, path_param(request, "project_id"))
-    return state, session
+    branches = await blocking(emulator(request).branches_of, path_param(request, "project_id"))
+    return branches, session
 
 
 def _require_dev(session: ApiSessionState) -> None:
@@ -44,67 +42,60 @@ async def _branch_body(request: Request) -> tuple[str, str | None]:
     return body["name"], ref or None
 
 
-def _with_engine_reload(state: Emulator, work: Any) -> Any:
-    """Run a branch change under the engine lock and reload the project (files changed)."""
-
-    def run() -> Any:
-        result = work()
-        state.engine.reload()
-        return result
-
-    return state.engine.locked(run)
-
-
 async def current_branch(request: Request) -> Response:
-    """The checked-out branch in dev; the production branch in production."""
-    state, session = await _checked(request)
-    if session.workspace_id != "dev" and state.git.production_branch:
-        production = state.git.production_branch
-        return json_response(await blocking(state.git.branch, production))
-    return json_response(await blocking(state.git.current_branch))
+    """The production branch in production; the dev clone's checked-out branch in dev."""
+    branches, session = await _checked(request)
+    return json_response(await blocking(branches.current, session.workspace_id))
 
 
 async def all_branches(request: Request) -> Response:
-    state, _ = await _checked(request)
-    return json_response(await blocking(state.git.branches))
+    branches, _ = await _checked(request)
+    return json_response(await blocking(branches.branches))
 
 
 async def find_branch(request: Request) -> Response:
-    state, _ = await _checked(request)
-    return json_response(await blocking(state.git.branch, path_param(request, "branch_name")))
+    branches, _ = await _checked(request)
+    return json_response(await blocking(branches.branch, path_param(request, "branch_name")))
 
 
 async def update_branch(request: Request) -> Response:
     """``PUT``: ``{"name"}`` checks out, ``{"name", "ref"}`` resets that branch to ``ref``."""
-    state, session = await _checked(request)
+    branches, session = await _checked(request)
     _require_dev(session)
     name, ref = await _branch_body(request)
-    git = state.git
-    work = (lambda: git.reset_to(name, ref)) if ref else (lambda: git.checkout(name))
-    return json_response(await blocking(_with_engine_reload, state, work))
+    if ref:
+        return json_response(await blocking(branches.reset_to, name, ref))
+    return json_response(await blocking(branches.checkout, name))
 
 
 async def create_branch(request: Request) -> Response:
-    """``POST``: create a branch at ``ref`` (default HEAD) and check it out; 409 if it exists."""
-    state, session = await _checked(request)
+    """``POST``: create a branch at ``ref`` (default: the current one) and check it out; 409 if it exists."""
+    branches, session = await _checked(request)
     _require_dev(session)
     name, ref = await _branch_body(request)
-    return json_response(await blocking(_with_engine_reload, state, lambda: state.git.create(name, ref)))
+    return json_response(await blocking(branches.create, name, ref))
 
 
 async def delete_branch(request: Request) -> Response:
-    state, session = await _checked(request)
+    branches, session = await _checked(request)
     _require_dev(session)
-    name = path_param(request, "branch_name")
-    await blocking(state.git.delete, name)
+    await blocking(branches.delete, path_param(request, "branch_name"))
     return no_content()
 
 
 async def reset_to_remote(request: Request) -> Response:
-    """No remote in the emulator: the branch already equals it (204), in dev mode only."""
-    state, session = await _checked(request)
+    """Reset the dev branch to the project directory's branch of that name (dev mode), 204."""
+    branches, session = await _checked(request)
     _require_dev(session)
-    await blocking(state.git.require)
+    await blocking(branches.reset_to_remote)
+    return no_content()
+
+
+async def reset_to_production(request: Request) -> Response:
+    """Reset the dev branch to the production branch's commit (dev mode), 204."""
+    branches, session = await _checked(request)
+    _require_dev(session)
+    await blocking(branches.reset_to_production)
     return no_content()
 
 
@@ -118,4 +109,5 @@ def routes() -> list[Route]:
         Route(f"{base}/git_branch/{{branch_name:path}}", find_branch, methods=["GET"]),
         Route(f"{base}/git_branch/{{branch_name:path}}", delete_branch, methods=["DELETE"]),
         Route(f"{base}/reset_to_remote", reset_to_remote, methods=["POST"]),
+        Route(f"{base}/reset_to_production", reset_to_production, methods=["POST"]),
     ]

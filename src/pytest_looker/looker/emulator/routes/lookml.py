@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pytest_looker.errors import LookerError
+from pytest_looker.looker.emulator.attributes import stand_in_attributes
 from pytest_looker.looker.emulator.errors import ApiError
 from pytest_looker.looker.emulator.metadata import explore_json, model_json
 from pytest_looker.looker.emulator.routes.common import (
@@ -24,8 +25,7 @@ from pytest_looker.looker.emulator.select import select_fields
 
 async def all_models(request: Request) -> Response:
     """``GET /lookml_models`` (``limit``, ``offset``, ``exclude_empty``, ``exclude_hidden``)."""
-    authenticate(request)
-    engine = emulator(request).engine
+    engine = emulator(request).engine_for(authenticate(request))
 
     def work() -> list[dict[str, Any]]:
         project = engine.project
@@ -44,8 +44,7 @@ async def all_models(request: Request) -> Response:
 
 
 async def one_model(request: Request) -> Response:
-    authenticate(request)
-    engine = emulator(request).engine
+    engine = emulator(request).engine_for(authenticate(request))
     name = path_param(request, "model")
 
     def work() -> dict[str, Any]:
@@ -61,20 +60,24 @@ async def one_model(request: Request) -> Response:
 
 async def one_explore(request: Request) -> Response:
     """``GET /lookml_models/{model}/explores/{explore}``: ``LookmlModelExplore`` with fields."""
-    authenticate(request)
-    engine = emulator(request).engine
+    engine = emulator(request).engine_for(authenticate(request))
     model_name, explore_name = path_param(request, "model"), path_param(request, "explore")
 
-    def work() -> dict[str, Any]:
+    def build() -> dict[str, Any]:
         project = engine.project
         model = project.models.get(model_name)
         explore = model.explores.get(explore_name) if model is not None else None
         if model is None or explore is None or explore.extension_required:
             raise ApiError(404, "Not found")
+        attributes = stand_in_attributes(project, engine.settings.user_attributes)
         try:
-            return explore_json(project, model, explore, engine.dialect_for(model_name))
+            return explore_json(project, model, explore, engine.dialect_for(model_name), attributes)
         except LookerError as exc:
-            raise ApiError(422, str(exc)) from None
+            raise ApiError(400, str(exc)) from None
+
+    def work() -> dict[str, Any]:
+        # Built once per loaded project: the fields' SQL is compiled for those without sql:.
+        return engine.workspace.cached(f"emulator-explore:{model_name}/{explore_name}", build)
 
     found = await blocking(engine.locked, work)
     return json_response(select_fields(found, request.query_params.get("fields")))

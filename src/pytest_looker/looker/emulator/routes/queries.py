@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pytest_looker.looker.emulator.errors import ApiError, validation_error
-from pytest_looker.looker.emulator.formats import CONTENT_TYPES, check_format, run_write
+from pytest_looker.looker.emulator.formats import FORMATS, Answer, check_format, run_write
 from pytest_looker.looker.emulator.queries import check_write_query, query_json
 from pytest_looker.looker.emulator.routes.common import (
     authenticate,
@@ -26,7 +26,15 @@ from pytest_looker.looker.emulator.select import select_fields
 from pytest_looker.looker.emulator.tasks import FINAL
 
 #: ``result_format`` values a task may ask for that the emulator can produce.
-TASK_FORMATS = ("json", "json_bi", "csv", "sql")
+TASK_FORMATS = tuple(f for f in FORMATS if f != "xlsx")
+
+
+def with_links(request: Request, stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored ``Query`` with its ``share_url`` on this server (``{web_server_url}/x/{slug}``)."""
+    base = str(request.base_url).rstrip("/")
+    slug = stored.get("slug")
+    share = f"{base}/x/{slug}" if slug else None
+    return {**stored, "share_url": share, "expanded_share_url": f"{base}{stored['url']}" if stored.get("url") else None}
 
 
 async def create_query(request: Request) -> Response:
@@ -34,13 +42,13 @@ async def create_query(request: Request) -> Response:
     authenticate(request)
     write = check_write_query(await body_json(request))
     stored = emulator(request).queries.create(write)
-    return json_response(select_fields(stored, request.query_params.get("fields")))
+    return json_response(select_fields(with_links(request, stored), request.query_params.get("fields")))
 
 
 async def get_query(request: Request) -> Response:
     authenticate(request)
     stored = emulator(request).queries.get(path_param(request, "query_id"))
-    return json_response(select_fields(stored, request.query_params.get("fields")))
+    return json_response(select_fields(with_links(request, stored), request.query_params.get("fields")))
 
 
 async def run_query(request: Request) -> Response:
@@ -48,7 +56,7 @@ async def run_query(request: Request) -> Response:
     authenticate(request)
     result_format = check_format(path_param(request, "result_format"))
     stored = emulator(request).queries.get(path_param(request, "query_id"))
-    return await _run(request, stored, result_format)
+    return await run_answer(request, stored, result_format)
 
 
 async def run_inline_query(request: Request) -> Response:
@@ -56,19 +64,22 @@ async def run_inline_query(request: Request) -> Response:
     authenticate(request)
     result_format = check_format(path_param(request, "result_format"))
     write = check_write_query(await body_json(request))
-    return await _run(request, query_json(write, None, None), result_format)
+    return await run_answer(request, query_json(write, None, None), result_format)
 
 
-async def _run(request: Request, query: dict[str, Any], result_format: str) -> Response:
-    engine = emulator(request).engine
+async def run_answer(request: Request, query: dict[str, Any], result_format: str) -> Response:
+    """Run ``query`` in the caller's workspace; a failed query is answered in the formats that carry errors."""
+    state = emulator(request)
+    engine = state.engine_for(authenticate(request))
     limit = request.query_params.get("limit")
-    text = await blocking(lambda: run_write(engine, query, result_format, limit=limit))
-    return Response(text, media_type=CONTENT_TYPES[result_format])
+    profile = state.settings.shape_profile
+    answer = await blocking(lambda: run_write(engine, query, result_format, limit=limit, profile=profile))
+    return Response(answer.body, media_type=answer.content_type)
 
 
 async def create_query_task(request: Request) -> Response:
     """``POST /query_tasks`` ``{"query_id", "result_format", ...}`` → ``QueryTask`` (``added``)."""
-    authenticate(request)
+    session = authenticate(request)
     state = emulator(request)
     body = await body_json(request)
     if not isinstance(body, dict):
@@ -93,7 +104,12 @@ async def create_query_task(request: Request) -> Response:
         if value is not None:
             options[name] = value
     options["path_prefix"] = request.query_params.get("path_prefix")
-    task = state.tasks.create(stored, str(result_format), options)
+    engine, profile, fmt = state.engine_for(session), state.settings.shape_profile, str(result_format)
+
+    def run(task_id: str) -> Answer:
+        return run_write(engine, stored, fmt, profile=profile, result_id=task_id)
+
+    task = state.tasks.create(stored, fmt, options, run)
     return json_response(select_fields(task.as_json(), request.query_params.get("fields")))
 
 
@@ -104,16 +120,22 @@ async def get_query_task(request: Request) -> Response:
 
 
 async def query_task_results(request: Request) -> Response:
-    """200 with the result, 202 while the task runs, 404 for unknown or killed, 400 on error."""
+    """200 with the result, 202 while the task runs, 404 for unknown or killed.
+
+    A failed query is 400 with its message, except in ``json_detail``, whose 200 answer carries
+    the ``errors`` (the spec's description of this endpoint).
+    """
     authenticate(request)
     task = emulator(request).tasks.get(path_param(request, "task_id"))
     if task.status not in FINAL:
         return Response("", status_code=202, media_type="text/plain; charset=utf-8")
     if task.status == "killed":
         raise ApiError(404, "Not found")
-    if task.status == "error":
+    answer = task.answer
+    if task.status == "error" and (answer is None or task.result_format != "json_detail"):
         raise ApiError(400, task.error)
-    return Response(task.text or "", media_type=CONTENT_TYPES[task.result_format])
+    assert answer is not None
+    return Response(answer.body, media_type=answer.content_type)
 
 
 async def multi_results(request: Request) -> Response:
@@ -121,7 +143,7 @@ async def multi_results(request: Request) -> Response:
     authenticate(request)
     ids = csv_param(request, "query_task_ids")
     if not ids:
-        raise validation_error("query_task_ids", "query_task_ids is required", "missing_field")
+        raise ApiError(400, "query_task_ids is required")
     return json_response(emulator(request).tasks.multi_results(ids))
 
 

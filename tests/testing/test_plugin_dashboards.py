@@ -1,0 +1,69 @@
+"""Dashboard items accept what Looker accepts and still catch what Looker would break on."""
+
+from __future__ import annotations
+
+from helpers import Run, Shop
+
+TIER = """
+  dimension: amount_tier {
+    type: tier
+    tiers: [0, 10]
+    style: integer
+    sql: ${amount} ;;
+  }
+"""
+
+#: Three tiles as Looker saves them: a tier's sort helper, a sort on a dimension the tile does
+#: not select (Looker ignores it), and a pivoted tile's sorts with the pivot column index.
+LOOKER_SAVED = """
+- dashboard: saved_by_looker
+  title: Saved by Looker
+  elements:
+  - name: by_tier
+    model: shop
+    explore: orders
+    type: looker_column
+    fields: [orders.amount_tier, orders.count]
+    sorts: [orders.amount_tier__sort_]
+  - name: unselected_sort
+    model: shop
+    explore: orders
+    type: looker_bar
+    fields: [orders.status, orders.count]
+    sorts: [orders.created_date desc, orders.count desc]
+  - name: pivoted
+    model: shop
+    explore: customers
+    type: looker_column
+    fields: [customers.name, orders.status, orders.count]
+    pivots: [orders.status]
+    sorts: [orders.status 0, orders.count desc 0]
+"""
+
+BROKEN = """
+- dashboard: broken
+  title: Broken
+  elements:
+  - name: typo
+    model: shop
+    explore: orders
+    type: looker_column
+    fields: [orders.amount_teir, orders.count]
+    sorts: [orders.amount_teir__sort_]
+"""
+
+
+def test_tiles_as_looker_saves_them_pass(shop: Shop, run: Run) -> None:
+    shop(extra_fields=TIER, files={"saved.dashboard.lookml": LOOKER_SAVED})
+    result = run("saved.dashboard.lookml", "-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*saved.dashboard.lookml::saved_by_looker PASSED*"])
+
+
+def test_a_misspelt_tier_and_its_sort_helper_fail_by_name(shop: Shop, run: Run) -> None:
+    shop(extra_fields=TIER, files={"broken.dashboard.lookml": BROKEN})
+    result = run("broken.dashboard.lookml")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "element typo (broken.dashboard.lookml:4): field orders.amount_teir is not a field of shop/orders" in out
+    assert "sort on orders.amount_teir__sort_, which is not a field of shop/orders" in out
