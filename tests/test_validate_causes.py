@@ -57,7 +57,7 @@ FILES = {
 def validate_json(root: Path) -> dict[str, object]:
     result = CliRunner().invoke(main, ["validate", "--project", str(root), "--format", "json"])
     assert result.exit_code == 1, result.output
-    report: dict[str, object] = json.loads(result.output)
+    report: dict[str, object] = json.loads(result.stdout)
     return report
 
 

@@ -98,7 +98,7 @@ def test_unquoted_parameter_without_value_fails_like_looker_and_a_value_fixes_it
          "--parameter", "orders.grain=month"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["failures"] == []
+    assert json.loads(result.stdout)["failures"] == []
 
 
 def test_parameter_option_must_name_a_value(root: Path) -> None:
