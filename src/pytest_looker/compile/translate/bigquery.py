@@ -12,6 +12,7 @@
   which unpacks the struct (:func:`struct_fields_as_columns`).
 * Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
   fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
+* A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
 
 Sources: https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#extract ,
 https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#unnest_operator ,
@@ -29,6 +30,7 @@ from sqlglot.parsers.bigquery import BigQueryParser
 
 from pytest_looker.compile.translate.coercion import TreePass
 from pytest_looker.compile.translate.functions import SundayWeekday, merged
+from pytest_looker.compile.translate.patterns import backslash_escaped_likes
 
 #: The internal strftime-like code sqlglot keeps for BigQuery's quarter element.
 QUARTER_CODE = "%Q"
@@ -49,7 +51,7 @@ def struct_fields_as_columns(tree: exp.Expr) -> exp.Expr:
 class LookerBigQuery(BigQuery):
     """BigQuery as read for execution on DuckDB."""
 
-    PASSES: ClassVar[tuple[TreePass, ...]] = (struct_fields_as_columns,)
+    PASSES: ClassVar[tuple[TreePass, ...]] = (struct_fields_as_columns, backslash_escaped_likes)
 
     TIME_MAPPING = merged(BigQuery.TIME_MAPPING, {"%E3S": "%S.%f_three", "%E*S": "%S.%f", "%E6S": "%S.%f"})
 

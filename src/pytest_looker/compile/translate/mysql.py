@@ -7,6 +7,7 @@
   drops the mode; :mod:`.duckdb` writes the modes it can (0, 3, 5).
 * ``STR_TO_DATE(x, fmt)`` takes a string; MySQL converts a number to one first (Looker writes it
   over ``CAST(x AS CHAR)``-less integers for ``datatype: yyyymmdd``).
+* A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
 
 Sources: https://dev.mysql.com/doc/refman/8.0/en/date-and-time-functions.html (WEEKDAY,
 DAYOFWEEK, WEEK modes table, STR_TO_DATE).
@@ -21,7 +22,9 @@ from sqlglot.dialects.mysql import MySQL
 from sqlglot.helper import seq_get
 from sqlglot.parsers.mysql import MySQLParser
 
+from pytest_looker.compile.translate.coercion import TreePass
 from pytest_looker.compile.translate.functions import IsoWeekday, SundayWeekday
+from pytest_looker.compile.translate.patterns import backslash_escaped_likes
 
 _BASE_FUNCTIONS = MySQLParser.FUNCTIONS
 
@@ -36,6 +39,8 @@ def _str_to_date(args: list[Any]) -> exp.Expr:
 
 class LookerMySQL(MySQL):
     """MySQL as read for execution on DuckDB."""
+
+    PASSES: ClassVar[tuple[TreePass, ...]] = (backslash_escaped_likes,)
 
     class Parser(MySQLParser):
         FUNCTIONS: ClassVar[dict[str, Any]] = {

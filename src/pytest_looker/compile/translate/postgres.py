@@ -10,6 +10,7 @@
 * Redshift (only): ``'0' + text`` with two character operands concatenates — Looker's own
   Redshift admin block relies on it (``('0' + COALESCE(SUBSTRING(…), ''))::int``, which only
   makes sense when ``'0' + ''`` is ``'0'``). Done in :mod:`.coercion`.
+* A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
 
 Sources: https://www.postgresql.org/docs/current/functions-formatting.html (Table 9.26/9.27),
 https://www.postgresql.org/docs/current/sql-select.html#SQL-SELECT-LIST ("output column names").
@@ -25,6 +26,7 @@ from sqlglot.dialects.redshift import Redshift
 
 from pytest_looker.compile.translate.coercion import TreePass, concatenating_plus
 from pytest_looker.compile.translate.functions import merged
+from pytest_looker.compile.translate.patterns import backslash_escaped_likes
 
 _TO_CHAR_ELEMENTS = {
     "FMDay": "%A",
@@ -51,11 +53,11 @@ class LookerPostgres(Postgres):
     """PostgreSQL as read for execution on DuckDB."""
 
     TIME_MAPPING = merged(Postgres.TIME_MAPPING, _TO_CHAR_ELEMENTS)
-    PASSES: ClassVar[tuple[TreePass, ...]] = (name_cast_projections,)
+    PASSES: ClassVar[tuple[TreePass, ...]] = (name_cast_projections, backslash_escaped_likes)
 
 
 class LookerRedshift(Redshift):
     """Redshift as read for execution on DuckDB."""
 
     TIME_MAPPING = merged(Redshift.TIME_MAPPING, _TO_CHAR_ELEMENTS)
-    PASSES: ClassVar[tuple[TreePass, ...]] = (name_cast_projections, concatenating_plus)
+    PASSES: ClassVar[tuple[TreePass, ...]] = (name_cast_projections, concatenating_plus, backslash_escaped_likes)
