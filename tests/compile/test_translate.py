@@ -124,6 +124,18 @@ def test_a_cast_projection_keeps_its_column_name(db: DuckDBBackend, dialect: str
     assert values(db, sql, dialect) == [(43,)]
 
 
+@pytest.mark.parametrize(
+    ("dialect", "pattern"),
+    [("bigquery", r"'%100\\%%'"), ("postgres", r"'%100\%%'"), ("redshift", r"'%100\\%%'"), ("mysql", r"'%100\\%%'")],
+)
+def test_a_backslash_escapes_in_like_by_default(db: DuckDBBackend, dialect: str, pattern: str) -> None:
+    # Each source's LIKE treats a backslash as the escape character without an ESCAPE clause
+    # (BigQuery operators#like_operator, PostgreSQL functions-matching, Redshift LIKE, MySQL LIKE),
+    # so the pattern means "contains 100%": '100% wool' matches, '1000 wool' does not.
+    sql = f"SELECT v FROM (SELECT '100% wool' AS v UNION ALL SELECT '1000 wool' AS v) AS x WHERE v LIKE {pattern}"
+    assert values(db, sql, dialect) == [("100% wool",)]
+
+
 # -- MySQL ----------------------------------------------------------------------------------------
 
 

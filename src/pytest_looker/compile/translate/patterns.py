@@ -3,7 +3,8 @@
 BigQuery, PostgreSQL, Redshift and MySQL treat a backslash in a ``LIKE`` pattern as the escape
 character without an ``ESCAPE`` clause (BigQuery has no such clause at all: ``'%100\\%%'`` is
 "contains 100%"). DuckDB's ``LIKE`` has no default escape character, so the same pattern would
-look for a backslash and match nothing. Snowflake has no default either and is left alone.
+look for a backslash and match nothing. Snowflake is left as sqlglot reads it (Looker's
+Snowflake filters say ``ESCAPE`` explicitly).
 
 Sources: https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#like_operator ,
 https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE ,
