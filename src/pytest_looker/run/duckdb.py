@@ -16,7 +16,11 @@ except where a catalog cannot hold them: seeded into a file (it has one catalog)
 a schema (Snowflake's ``PRODUCTION.PRODUCTION.T`` beside ``PRODUCTION.T``). Those, and tables of
 DuckDB's own system schemas (``pg_catalog``), are kept in dotted schemas of the default catalog
 (:func:`~pytest_looker.run.names.stored_name`); :meth:`DuckDBBackend.table_renames` says where,
-and the runner rewrites its SQL's table names to match. The session runs in UTC.
+and the runner rewrites its SQL's table names to match.
+
+The session runs in the database time zone (``database_timezone``, UTC when unset), as a
+warehouse session does: ``CURRENT_TIMESTAMP`` cast to a plain TIMESTAMP, and a plain TIMESTAMP
+cast to TIMESTAMPTZ, then mean the warehouse's wall clock, never the machine's.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class DuckDBBackend(Backend):
         read_only: bool | None = None,
         seeds: Path | None = None,
         seed_tables: Mapping[str, Path] | None = None,
+        timezone: str | None = None,
     ) -> None:
         in_memory = path is None or str(path) == ":memory:"
         self.path = ":memory:" if in_memory else str(path)
@@ -78,10 +83,15 @@ class DuckDBBackend(Backend):
         self.read_only = not in_memory and read_only is not False
         self._closed = False
         temp = "" if in_memory else self.path + ".tmp"
-        # The session runs in UTC: warehouse instants (BigQuery TIMESTAMP) are stored as naive UTC
-        # TIMESTAMPs, and a TIMESTAMPTZ result must not depend on the machine's zone.
+        # Never the machine's zone: warehouse instants (BigQuery TIMESTAMP) are stored as naive
+        # TIMESTAMPs in the database zone, and TIMESTAMPTZ results must not depend on where we run.
+        self.timezone = timezone or "UTC"
         self._connection = duckdb.connect(":memory:", config={"temp_directory": temp})
-        self._connection.execute("SET TimeZone = 'UTC'")
+        try:
+            self._connection.execute(f"SET TimeZone = {literal(self.timezone)}")
+        except duckdb.Error as error:
+            self._connection.close()
+            raise ConfigurationError(f"database_timezone {self.timezone!r}: {_first_line(error)}") from None
         self.catalog = "memory"
         self._in_memory = in_memory
         self._renames: dict[tuple[str, ...], str] = {}

@@ -147,7 +147,12 @@ def open_engine(settings: Settings) -> Backend:
             raise ConfigurationError("a url is set but backend is duckdb: set backend = 'sqlalchemy' to use it")
         from pytest_looker.run.duckdb import DuckDBBackend
 
-        return DuckDBBackend(settings.duckdb, seeds=settings.seeds, seed_tables=dict(settings.seed_tables) or None)
+        return DuckDBBackend(
+            settings.duckdb,
+            seeds=settings.seeds,
+            seed_tables=dict(settings.seed_tables) or None,
+            timezone=settings.database_timezone,
+        )
     url = warehouse_url(settings)
     if url is None or not url.strip():
         raise ConfigurationError("the sqlalchemy backend needs a URL (dialect+driver://user:password@host/db)")
