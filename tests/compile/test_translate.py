@@ -178,3 +178,23 @@ def test_bigquery_unnest_of_structs_exposes_their_fields(db: DuckDBBackend) -> N
     )
     sql = "SELECT (SELECT value.int_value FROM UNNEST(g.params) WHERE key = 'n') FROM ga AS g"
     assert values(db, sql, "bigquery") == [(7,)]
+
+
+def test_bigquery_unnest_join_is_a_value_table(db: DuckDBBackend) -> None:
+    # Value tables: a join of UNNEST(array of STRUCTs) AS e gives e, the struct, and its fields as
+    # columns (GA4's UNNEST(event_params) over Looker's UNNEST join of event_data). A scalar array
+    # gives its values; an empty array under LEFT JOIN keeps its row with NULLs.
+    db.execute(
+        "CREATE TABLE sessions AS SELECT * FROM (VALUES"
+        " (1, [{'event_name': 'view', 'event_params': [{'key': 'n', 'value': {'int_value': 5}}]},"
+        "      {'event_name': 'buy', 'event_params': []}], [10, 20]),"
+        " (2, [], [])) AS v(id, event_data, nums)"
+    )
+    sql = (
+        "SELECT s.id, events.event_name, event_name,"
+        " (SELECT value.int_value FROM UNNEST(event_params) WHERE key = 'n')"
+        " FROM sessions AS s LEFT JOIN UNNEST(s.event_data) AS events ORDER BY 1, 2"
+    )
+    assert values(db, sql, "bigquery") == [(1, "buy", "buy", None), (1, "view", "view", 5), (2, None, None, None)]
+    sql = "SELECT s.id, n FROM sessions AS s CROSS JOIN UNNEST(s.nums) AS n ORDER BY 1, 2"
+    assert values(db, sql, "bigquery") == [(1, 10), (1, 20)]

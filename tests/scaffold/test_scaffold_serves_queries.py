@@ -14,6 +14,7 @@ from click.testing import Result
 from helpers import write_files
 
 Cli = Callable[..., Result]
+BIGQUERY_SEEDS = '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n'
 
 SNOWFLAKE = {
     "pyproject.toml": """
@@ -218,7 +219,7 @@ def test_columns_read_through_a_star_derived_table_are_scaffolded(tmp_path: Path
     root = write_files(
         tmp_path,
         {
-            "pyproject.toml": '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n',
+            "pyproject.toml": BIGQUERY_SEEDS,
             "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: tasks {}\n',
             "tasks.view.lkml": """
                 view: tasks {
@@ -248,7 +249,7 @@ def test_nested_columns_are_scaffolded_as_structs_and_arrays(tmp_path: Path, cli
     root = write_files(
         tmp_path,
         {
-            "pyproject.toml": '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n',
+            "pyproject.toml": BIGQUERY_SEEDS,
             "m.model.lkml": """
                 connection: "c"
                 include: "*.view.lkml"
@@ -289,3 +290,72 @@ def test_nested_columns_are_scaffolded_as_structs_and_arrays(tmp_path: Path, cli
     assert {"item_name", "price"} <= set(first["items"][0])
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (9, 0)
+
+
+def _parquet_types(seed: Path) -> dict[str, str]:
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{seed}')").fetchall()
+    return {str(row[0]): str(row[1]) for row in described}
+
+
+def test_nesting_is_traced_through_ctes_and_unnests_of_unnested_elements(tmp_path: Path, cli: Cli) -> None:
+    """GA4's shape: a derived table reading struct paths through a CTE, a join over the sessions'
+    array of events, and events' ``UNNEST(event_params)`` whose typed value slots are numbers."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: sessions {
+                  join: events {
+                    sql: LEFT JOIN UNNEST(${sessions.event_data}) AS events ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "sessions.view.lkml": """
+                view: sessions {
+                  derived_table: {
+                    sql: WITH sl AS (
+                        SELECT e.session_id, e.device, e.event_name, e.event_params FROM `p.ga.events` AS e
+                      )
+                      SELECT sl.session_id, ANY_VALUE(sl.device.category) AS device_category,
+                        MAX((SELECT value.int_value FROM UNNEST(sl.event_params) WHERE key = 'session_number'))
+                          AS number,
+                        ARRAY_AGG(STRUCT(sl.event_name, sl.event_params)) AS event_data
+                      FROM sl GROUP BY 1 ;;
+                  }
+                  dimension: session_id { primary_key: yes type: number }
+                  dimension: device_category {}
+                  dimension: number { type: number }
+                  dimension: event_data { hidden: yes }
+                  measure: count { type: count }
+                }
+            """,
+            "events.view.lkml": """
+                view: events {
+                  dimension: event_name { sql: ${TABLE}.event_name ;; }
+                  dimension: page_views {
+                    type: number
+                    sql: (SELECT value.int_value FROM UNNEST(event_params) WHERE key = 'page_views') ;;
+                  }
+                  dimension: engaged_seconds {
+                    type: number
+                    sql: (SELECT value.double_value FROM UNNEST(event_params) WHERE key = 'engaged') ;;
+                  }
+                  measure: total_engaged { type: sum sql: ${engaged_seconds} ;; }
+                  measure: total_page_views { type: sum sql: ${page_views} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    types = _parquet_types(root / "seeds" / "p" / "ga" / "events.parquet")
+    # device.category through the CTE; the events' UNNEST(event_params) reaches the source array
+    # of that name, whose int_value/double_value slots are numbers.
+    assert types["device"].startswith("STRUCT(") and "category" in types["device"]
+    params = types["event_params"]
+    assert params.endswith("[]") and "int_value BIGINT" in params and "double_value DOUBLE" in params
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (10, 0), report

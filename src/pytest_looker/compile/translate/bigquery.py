@@ -10,12 +10,17 @@
   UNNEST(event_params) WHERE key = 'x')``) makes each struct field a column; DuckDB's
   ``UNNEST`` in FROM gives one struct column, so it becomes ``(SELECT UNNEST(x, max_depth := 2))``,
   which unpacks the struct (:func:`struct_fields_as_columns`).
+* ``JOIN UNNEST(array_of_structs) AS e`` makes ``e`` a value table: ``e`` is the struct *and* its
+  fields are columns (GA4's ``(SELECT value.int_value FROM UNNEST(event_params) …)`` over Looker's
+  UNNEST join of ``event_data``). DuckDB's ``UNNEST(x) AS _t(e)`` gives only ``e``, so the join
+  becomes a lateral subquery with both (:func:`value_table_joins`).
 * Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
   fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
 * A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
 
 Sources: https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#extract ,
 https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#unnest_operator ,
+https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#value_tables ,
 https://cloud.google.com/bigquery/docs/reference/standard-sql/format-elements .
 """
 
@@ -48,10 +53,38 @@ def struct_fields_as_columns(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+def _unnest(array: exp.Expr, *, depth: int | None = None) -> exp.Expr:
+    if depth is None:
+        return exp.Explode(this=array.copy())
+    levels = exp.PropertyEQ(this=exp.var("max_depth"), expression=exp.Literal.number(depth))
+    return exp.Explode(this=array.copy(), expressions=[levels])
+
+
+def value_table_joins(tree: exp.Expr) -> exp.Expr:
+    """``JOIN UNNEST(x) AS e`` → ``JOIN LATERAL (SELECT UNNEST(x) AS e, UNNEST(x, max_depth := 2))``:
+    ``e`` stays the element and a STRUCT element's fields become columns too, as BigQuery's value
+    table makes them. (A scalar element adds one unnamed duplicate column, never read by name.)"""
+    for index, node in enumerate(list(tree.find_all(exp.Unnest))):
+        join = node.parent
+        alias = node.args.get("alias")
+        if not isinstance(join, exp.Join) or join.this is not node or node.args.get("offset"):
+            continue
+        if alias is None or alias.this is not None or len(alias.columns) != 1 or len(node.expressions) != 1:
+            continue
+        array = node.expressions[0]
+        element = exp.alias_(_unnest(array), alias.columns[0].copy())
+        body = exp.select(element, _unnest(array, depth=2)).subquery()
+        lateral = exp.Lateral(this=body, alias=exp.TableAlias(this=exp.to_identifier(f"_vt{index}")))
+        node.replace(lateral)
+        if join.side and not join.args.get("on"):
+            join.set("on", exp.true())
+    return tree
+
+
 class LookerBigQuery(BigQuery):
     """BigQuery as read for execution on DuckDB."""
 
-    PASSES: ClassVar[tuple[TreePass, ...]] = (struct_fields_as_columns, backslash_escaped_likes)
+    PASSES: ClassVar[tuple[TreePass, ...]] = (struct_fields_as_columns, value_table_joins, backslash_escaped_likes)
 
     TIME_MAPPING = merged(BigQuery.TIME_MAPPING, {"%E3S": "%S.%f_three", "%E*S": "%S.%f", "%E6S": "%S.%f"})
 
