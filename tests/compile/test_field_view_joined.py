@@ -43,3 +43,37 @@ def test_unnest_join_is_kept_for_a_field_without_table_reference(tmp_path: Path)
     db.execute("CREATE SCHEMA ds; CREATE TABLE ds.x AS SELECT * FROM (VALUES (1, ['a', 'b']), (2, [])) t(id, y)")
     # BigQuery: LEFT JOIN UNNEST of an empty array keeps the row with NULL.
     assert db.execute(sql).fetchall() == [(1, "a"), (1, "b"), (2, None)]
+
+
+def test_a_join_without_any_clause_is_never_written(tmp_path: Path) -> None:
+    """A join with no ``sql_on``, ``foreign_key`` or ``sql`` only exposes its view's fields, whose
+    SQL reads other views (Spectacles' share-of-wallet view): Looker writes no JOIN for it."""
+    files = {
+        "m.model.lkml": """
+            connection: "c"
+            include: "*.view.lkml"
+            explore: orders {
+              join: share { relationship: one_to_one }
+            }
+        """,
+        "v.view.lkml": """
+            view: orders {
+              sql_table_name: ds.orders ;;
+              dimension: id { primary_key: yes type: number }
+              dimension: amount { type: number }
+              measure: total { type: sum sql: ${amount} ;; }
+            }
+            view: share {
+              measure: big_total { type: sum sql: CASE WHEN ${orders.amount} > 10 THEN ${orders.amount} END ;; }
+            }
+        """,
+    }
+    project = load_project(write_files(tmp_path, files))
+    query = Query("m", "orders", fields=["orders.total", "share.big_total"])
+    sql = compile_sql(project, query, dialect="bigquery", target="duckdb")
+    assert "JOIN" not in sql.upper()
+    db = duckdb.connect()
+    db.execute(
+        "CREATE SCHEMA ds; CREATE TABLE ds.orders AS SELECT * FROM (VALUES (1, 5), (2, 20), (3, 30)) t(id, amount)"
+    )
+    assert db.execute(sql).fetchall() == [(55, 50)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -176,10 +177,15 @@ def test_seeds_serve_join_expressions_liquid_columns_and_wildcard_tables(tmp_pat
     assert (report["fields"], report["failed_fields"]) == (16, 0)
 
 
-def test_join_keys_take_the_stronger_type_on_both_sides(tmp_path: Path) -> None:
+def inferred(root: Path) -> Any:
+    """The schema scaffold infers for the BigQuery project at ``root``."""
     from pytest_looker.lookml import load_project
     from pytest_looker.scaffold import infer_schema
 
+    return infer_schema(load_project(root, cache_dir=None), "bigquery")
+
+
+def test_join_keys_take_the_stronger_type_on_both_sides(tmp_path: Path) -> None:
     root = write_files(
         tmp_path,
         {
@@ -209,7 +215,7 @@ def test_join_keys_take_the_stronger_type_on_both_sides(tmp_path: Path) -> None:
             """,
         },
     )
-    schema = infer_schema(load_project(root, cache_dir=None), "bigquery")
+    schema = inferred(root)
     # users.id says nothing; orders.user_id says number: the key is an integer on both sides
     assert schema.tables["s.users"].columns["id"].type == "integer"
     assert schema.tables["s.orders"].columns["user_id"].type == "integer"
@@ -359,3 +365,58 @@ def test_nesting_is_traced_through_ctes_and_unnests_of_unnested_elements(tmp_pat
     assert params.endswith("[]") and "int_value BIGINT" in params and "double_value DOUBLE" in params
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (10, 0), report
+
+
+def test_keys_compared_with_equal_evidence_become_numbers(tmp_path: Path) -> None:
+    """Both sides say their type as strongly (``type: string`` against ``type: number``): the key
+    is a number on both, since digits serve a string column but a word never joins a number."""
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: shipments {
+                  join: carriers { sql_on: ${shipments.carrier_code} = ${carriers.code} ;; relationship: many_to_one }
+                }
+            """,
+            "v.view.lkml": """
+                view: shipments {
+                  sql_table_name: s.shipments ;;
+                  dimension: carrier_code { type: string }
+                }
+                view: carriers {
+                  sql_table_name: s.carriers ;;
+                  dimension: code { primary_key: yes type: number }
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    assert schema.tables["s.shipments"].columns["carrier_code"].type in ("integer", "number")
+    assert schema.tables["s.carriers"].columns["code"].type in ("integer", "number")
+
+
+def test_a_column_passed_on_by_select_star_is_typed_by_its_use(tmp_path: Path) -> None:
+    """``COALESCE(${TABLE}.x, 0)`` in a view over ``SELECT *``: the source column is a number, and a
+    CASE branch takes the type of its siblings (``… THEN l / r ELSE g END``: g is a number)."""
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: invoices {}\n',
+            "v.view.lkml": """
+                view: invoices {
+                  derived_table: { sql: SELECT * FROM s.inv ;; }
+                  dimension: id { primary_key: yes type: number }
+                  dimension: paid { type: number sql: COALESCE(${TABLE}.paid_amount, 0) ;; }
+                  dimension: gross {
+                    type: number
+                    sql: CASE WHEN ${TABLE}.gross IS NULL THEN ${TABLE}.net / 2 ELSE ${TABLE}.gross END ;;
+                  }
+                }
+            """,
+        },
+    )
+    columns = inferred(root).tables["s.inv"].columns
+    assert columns["paid_amount"].type in ("integer", "number"), columns["paid_amount"]
+    assert columns["gross"].type in ("integer", "number"), columns["gross"]
