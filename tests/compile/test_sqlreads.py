@@ -124,3 +124,12 @@ def test_select_cte_star_passes_the_ctes_columns_on() -> None:
         "WITH s AS (SELECT e.query, e.nodeid FROM stl_explain AS e) SELECT s.*, 1 AS z FROM s", "redshift"
     )
     assert reads.outputs["query"] == (Passed("stl_explain", "query", True),)
+
+
+@pytest.mark.parametrize("dialect", ["bigquery", "snowflake", "duckdb"])
+def test_compared_field_references_stay_references_in_every_dialect(dialect: str) -> None:
+    # BigQuery reads a quoted dotted name as a path (__ref.events.user_id): it is still one field.
+    from pytest_looker.compile.sqlreads import compared_columns
+
+    sql = '__ref."events.user_id" = COALESCE(__ref."users.id", o.uid)'
+    assert compared_columns(sql, dialect) == [((("__ref", "events.user_id"),), (("__ref", "users.id"), ("o", "uid")))]

@@ -420,3 +420,28 @@ def test_a_column_passed_on_by_select_star_is_typed_by_its_use(tmp_path: Path) -
     columns = inferred(root).tables["s.inv"].columns
     assert columns["paid_amount"].type in ("integer", "number"), columns["paid_amount"]
     assert columns["gross"].type in ("integer", "number"), columns["gross"]
+
+
+def test_a_key_field_computed_from_a_column_does_not_retype_the_column(tmp_path: Path) -> None:
+    """bq_thelook: ``user_id`` is ``CAST(REGEXP_EXTRACT(${TABLE}.user_id, r'\\d+') AS INT64)``
+    joined to ``users.id``: the field is a number, its column stays the text REGEXP_EXTRACT reads."""
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: events { join: users { sql_on: ${events.user_id} = ${users.id} ;; relationship: many_to_one } }
+            """,
+            "v.view.lkml": """
+                view: events {
+                  sql_table_name: s.events ;;
+                  dimension: user_id { type: number sql: CAST(REGEXP_EXTRACT(${TABLE}.user_id, r'\\d+') AS INT64) ;; }
+                }
+                view: users { sql_table_name: s.users ;; dimension: id { primary_key: yes } }
+            """,
+        },
+    )
+    tables = inferred(root).tables
+    assert tables["s.events"].columns["user_id"].type == "string"
+    assert tables["s.users"].columns["id"].type == "integer"

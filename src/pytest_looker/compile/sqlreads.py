@@ -252,12 +252,22 @@ def compared_columns(sql: str, dialect: str) -> list[tuple[tuple[tuple[str, str]
         return []
     found = []
     for node in tree.find_all(exp.EQ):
-        sides = tuple(
-            tuple((c.table, c.name) for c in side.find_all(exp.Column)) for side in (node.this, node.expression)
-        )
+        sides = tuple(tuple(_qualified(c) for c in side.find_all(exp.Column)) for side in (node.this, node.expression))
         if sides[0] and sides[1]:
             found.append((sides[0], sides[1]))
     return found
+
+
+#: The qualifier of LookML ``${view.field}`` placeholders (``scaffold.schema._placeholders``).
+_REF = "__ref"
+
+
+def _qualified(column: exp.Column) -> tuple[str, str]:
+    """``(qualifier, name)`` of a column. BigQuery reads a quoted dotted name as a path, so a
+    placeholder ``__ref."view.field"`` comes back as ``__ref.view.field``: it stays one reference."""
+    if column.text("db") == _REF and column.table:
+        return _REF, f"{column.table}.{column.name}"
+    return column.table, column.name
 
 
 def rename_tables(sql: str, renames: Mapping[tuple[str, ...], str], dialect: str = "duckdb") -> str:
