@@ -60,6 +60,20 @@ def test_snowflake_text_in_a_date_function_is_coerced_to_timestamp(db: DuckDBBac
     assert values(db, sql, "snowflake") == [(1162,), (10,)]
 
 
+def test_snowflake_text_passed_on_by_a_derived_table_is_read_as_a_timestamp(db: DuckDBBackend) -> None:
+    # Looker's Snowflake `_time` is TO_CHAR(…) text; a derived table passes it on, and a date
+    # function or a comparison with a date reads it as a timestamp (VARCHAR is coercible to
+    # TIMESTAMP). 2024-02-29 is a Thursday (ISO 4), 2021-01-03 a Sunday (ISO 7).
+    derived = "(SELECT t.id, TO_CHAR(t.ts, 'YYYY-MM-DD HH24:MI:SS') AS at FROM t) AS d"
+    sql = f"SELECT DATE_TRUNC('month', d.at), DAYOFWEEKISO(d.at), DATE_PART('year', d.at) FROM {derived} ORDER BY d.id"
+    assert values(db, sql, "snowflake") == [
+        (dt.datetime(2021, 1, 1), 7, 2021),
+        (dt.datetime(2024, 2, 1), 4, 2024),
+    ]
+    sql = f"SELECT d.id FROM {derived} WHERE d.at >= DATEADD('day', -1, TO_DATE('2024-03-01'))"
+    assert values(db, sql, "snowflake") == [(1237,)]
+
+
 def test_snowflake_to_char_with_a_date_format_on_an_untyped_column(db: DuckDBBackend) -> None:
     sql = "SELECT TO_CHAR(DATE_TRUNC('month', t.ts), 'YYYY-MM'), TO_CHAR(t.ts, 'HH24:MI') FROM t ORDER BY t.id"
     assert values(db, sql, "snowflake") == [("2021-01", "23:59"), ("2024-02", "13:45")]

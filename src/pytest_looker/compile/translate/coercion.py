@@ -10,7 +10,8 @@ source documents, and only where the source applies it:
   requires a data type that is different from, but compatible with, the arguments", e.g. INTEGER
   17 to VARCHAR for ``||``): :func:`text_arguments`.
 * Snowflake converts text to a timestamp for a date/time function (same page, VARCHAR →
-  TIMESTAMP is coercible): :func:`timestamp_arguments`.
+  TIMESTAMP is coercible): :func:`timestamp_arguments`, and where text is compared with a date or
+  timestamp: :func:`temporal_comparisons`.
 * Redshift: ``+`` of two character strings concatenates: :func:`concatenating_plus`.
 * Every source: an untyped ``NULL`` where a date/time function takes a timestamp (Liquid's empty
   ``{% date_start %}`` renders ``NULL``) is a timestamp NULL there: :func:`typed_nulls`.
@@ -59,6 +60,21 @@ _TIMESTAMP_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
     exp.TimestampTrunc: ("this",),
     exp.Extract: ("expression",),
 }
+#: Date parts of a value that Snowflake also takes from text (DAYOFWEEKISO(x), YEAR(x), …).
+_PART_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
+    cls: ("this",)
+    for cls in (
+        exp.DayOfWeekIso, exp.DayOfWeek, exp.DayOfMonth, exp.DayOfYear, exp.WeekOfYear,
+        exp.Year, exp.Month, exp.Quarter, exp.Week, exp.Day,
+    )
+}  # fmt: skip
+#: Where a column of unknown type is read as a timestamp: the value does not change when it
+#: already is a date or timestamp (DATEADD is left out: it would turn a DATE into a TIMESTAMP).
+_UNTYPED_TIMESTAMP_FUNCTIONS: tuple[type[exp.Expr], ...] = (
+    exp.DateDiff, exp.TimestampDiff, exp.DateTrunc, exp.TimestampTrunc, exp.Extract, *_PART_FUNCTIONS,
+)  # fmt: skip
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_MOMENT_TYPES = exp.DataType.TEMPORAL_TYPES - {exp.DType.TIME, exp.DType.TIMETZ}
 #: Where an untyped NULL must be a timestamp for DuckDB to choose a function.
 _NULL_TIMESTAMP_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
     **_TIMESTAMP_FUNCTIONS,
@@ -115,13 +131,43 @@ def text_arguments(dialect: object) -> TreePass:
     return apply
 
 
+def _untyped_column(node: exp.Expr) -> bool:
+    """A column whose type the translator cannot see (a table's, or a derived table's output)."""
+    return isinstance(node, exp.Column) and (node.type is None or node.is_type(exp.DType.UNKNOWN))
+
+
 def timestamp_arguments(dialect: object) -> TreePass:
-    """Snowflake: a text argument of a date/time function is converted to TIMESTAMP."""
+    """Snowflake: a text argument of a date/time function is converted to TIMESTAMP.
+
+    A column of unknown type is converted too: it may be text (Looker's Snowflake ``_time`` is
+    ``TO_CHAR(…)``, and a derived table passes that text on), and the cast leaves a date or a
+    timestamp as it is for these functions."""
 
     def apply(tree: exp.Expr) -> exp.Expr:
-        for arg in list(_arguments(tree, _TIMESTAMP_FUNCTIONS)):
-            if not arg.is_string and _is_text(_typed(arg, dialect)):
+        for arg in list(_arguments(tree, {**_TIMESTAMP_FUNCTIONS, **_PART_FUNCTIONS})):
+            typed = _typed(arg, dialect)
+            untyped = _untyped_column(typed) and isinstance(arg.parent, _UNTYPED_TIMESTAMP_FUNCTIONS)
+            if not arg.is_string and (_is_text(typed) or untyped):
                 _cast(arg, exp.DType.TIMESTAMP)
+        return tree
+
+    return apply
+
+
+def temporal_comparisons(dialect: object) -> TreePass:
+    """Snowflake: text compared with a date or timestamp is converted to a timestamp ("coercion"
+    of VARCHAR to TIMESTAMP). Made explicit for a column of unknown type compared with a value
+    known to be a date or timestamp (``order_created_time >= DATEADD('day', -89, TO_DATE(…))``)."""
+
+    def apply(tree: exp.Expr) -> exp.Expr:
+        for node in list(tree.find_all(*_COMPARISONS)):
+            for side, other in ((node.this, node.expression), (node.expression, node.this)):
+                if not isinstance(side, exp.Column) or not _untyped_column(_typed(side, dialect)):
+                    continue
+                known = _typed(other, dialect).type
+                if known is not None and known.this in _MOMENT_TYPES:
+                    _cast(side, exp.DType.TIMESTAMP)
+                    break
         return tree
 
     return apply

@@ -27,7 +27,12 @@ from sqlglot.dialects.snowflake import Snowflake
 from sqlglot.helper import seq_get
 from sqlglot.parsers.snowflake import SnowflakeParser
 
-from pytest_looker.compile.translate.coercion import TreePass, text_arguments, timestamp_arguments
+from pytest_looker.compile.translate.coercion import (
+    TreePass,
+    temporal_comparisons,
+    text_arguments,
+    timestamp_arguments,
+)
 from pytest_looker.compile.translate.functions import ToTimestampAny
 
 #: Elements only a date/time format model has. Numeric format models use 9 0 X $ . , D G S MI
@@ -68,7 +73,11 @@ _BASE_FUNCTIONS = SnowflakeParser.FUNCTIONS
 class LookerSnowflake(Snowflake):
     """Snowflake as read for execution on DuckDB (implicit casts: :mod:`.coercion`)."""
 
-    PASSES: ClassVar[tuple[TreePass, ...]] = (text_arguments("snowflake"), timestamp_arguments("snowflake"))
+    PASSES: ClassVar[tuple[TreePass, ...]] = (
+        text_arguments("snowflake"),
+        timestamp_arguments("snowflake"),
+        temporal_comparisons("snowflake"),
+    )
 
     class Parser(SnowflakeParser):
         FUNCTIONS: ClassVar[dict[str, Any]] = {
