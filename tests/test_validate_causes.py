@@ -115,3 +115,29 @@ def test_kinds_of_database_errors() -> None:
 def test_an_explore_wide_failure_counts_every_field() -> None:
     causes = group_failures([failure("every field fails: boom", field="*", count=12), failure("boom")])
     assert len(causes) == 1 and causes[0].fields == 13
+
+
+def test_a_typo_in_a_join_is_reported_at_the_join(tmp_path: Path) -> None:
+    """The fields that need the join fail; the cause says where the typo is (the join), not only
+    where the fields it breaks are defined."""
+    files = dict(FILES)
+    files["m.model.lkml"] = """
+        connection: "db"
+        include: "*.view.lkml"
+        explore: orders {
+          join: archived {
+            sql_on: ${orders.id} = ${archived.idd} ;;
+            relationship: one_to_one
+          }
+        }
+    """
+    root = write_files(tmp_path, files)
+    result = CliRunner().invoke(main, ["validate", "--project", str(root), "--explores", "m/orders"])
+    lines = result.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if "unknown field archived.idd" in line)
+    assert "(did you mean 'id'?)" in lines[head]
+    assert lines[head + 1].strip() == "at m.model.lkml:4"  # the join, where the typo is
+    assert "archived.view.lkml:4: m/orders archived.count" in result.stdout  # a field it breaks
+    report = json.loads(CliRunner().invoke(main, ["validate", "--project", str(root), "--format", "json"]).stdout)
+    [cause] = [c for c in report["causes"] if "archived.idd" in c["summary"]]
+    assert cause["at"] == ["m.model.lkml:4"]

@@ -73,6 +73,14 @@ class Cause:
         """Where the failing fields are defined (``file:line``), each once."""
         return tuple(dict.fromkeys(f"{f.file}:{f.line}" if f.line else str(f.file) for f in self.failures if f.file))
 
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Where the error itself is when that is not the failing fields' own definition (a typo
+        in a join's ``sql_on`` breaks the fields that need the join): ``file:line``, each once."""
+        own = set(self.locations)
+        found = (str(f.cause) for f in self.failures if f.cause is not None)
+        return tuple(where for where in dict.fromkeys(found) if where not in own)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -80,6 +88,7 @@ class Cause:
             "fix": self.fix,
             "fields": self.fields,
             "explores": list(self.explores),
+            "at": list(self.origins),
             "locations": list(self.locations),
         }
 

@@ -173,7 +173,9 @@ def _describe(cause: Cause) -> str:
     explores = cause.explores
     scope = f"{cause.fields} field{'s' if cause.fields != 1 else ''} in {len(explores)} explore"
     scope += "s" if len(explores) != 1 else ""
-    lines = [f"[{cause.kind}] {cause.summary}", f"    breaks {scope}:"]
+    lines = [f"[{cause.kind}] {cause.summary}"]
+    lines += [f"    at {where}" for where in cause.origins]
+    lines.append(f"    breaks {scope}:")
     for failure in cause.failures[:_SHOWN]:
         where = f"{failure.file}:{failure.line}" if failure.line else (failure.file or "?")
         field = "every field" if failure.field == "*" else failure.field

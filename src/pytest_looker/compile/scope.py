@@ -17,7 +17,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pytest_looker.errors import CompileError
+from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 
 if TYPE_CHECKING:  # python-liquid is imported only when a query meets Liquid (it costs ~80 ms)
@@ -65,8 +65,9 @@ class Scope:
     def view(self, alias: str) -> View:
         return self.views[alias]
 
-    def field(self, alias: str, name: str, *, context: str | None = None) -> Field:
-        """The field ``name`` of the view under ``alias``; a CompileError naming it otherwise."""
+    def field(self, alias: str, name: str, *, context: str | None = None, location: Location | None = None) -> Field:
+        """The field ``name`` of the view under ``alias``; a CompileError naming it otherwise, at
+        ``location`` (the reference) when given, else at the view that lacks it."""
         view = self.views[alias]
         found = view.fields.get(name)
         if found is None:
@@ -74,7 +75,7 @@ class Scope:
             raise CompileError(
                 f"unknown field {alias}.{name}{where}: view {view.name!r} has no field {name!r}"
                 f"{suggest(name, view.fields)}",
-                view.location,
+                location or view.location,
             )
         return found
 
