@@ -212,3 +212,9 @@ def test_bigquery_unnest_join_is_a_value_table(db: DuckDBBackend) -> None:
     assert values(db, sql, "bigquery") == [(1, "buy", "buy", None), (1, "view", "view", 5), (2, None, None, None)]
     sql = "SELECT s.id, n FROM sessions AS s CROSS JOIN UNNEST(s.nums) AS n ORDER BY 1, 2"
     assert values(db, sql, "bigquery") == [(1, 10), (1, 20)]
+    # WITH OFFSET counts from 0 (GA4's `UNNEST(${sessions.event_data}) as events with offset as event_row`).
+    sql = (
+        "SELECT s.id, event_row, event_name FROM sessions AS s"
+        " LEFT JOIN UNNEST(s.event_data) AS events WITH OFFSET AS event_row ORDER BY 1, 2"
+    )
+    assert values(db, sql, "bigquery") == [(1, 0, "view"), (1, 1, "buy"), (2, None, None)]

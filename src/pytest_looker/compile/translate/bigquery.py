@@ -13,7 +13,8 @@
 * ``JOIN UNNEST(array_of_structs) AS e`` makes ``e`` a value table: ``e`` is the struct *and* its
   fields are columns (GA4's ``(SELECT value.int_value FROM UNNEST(event_params) …)`` over Looker's
   UNNEST join of ``event_data``). DuckDB's ``UNNEST(x) AS _t(e)`` gives only ``e``, so the join
-  becomes a lateral subquery with both (:func:`value_table_joins`).
+  becomes a lateral subquery with both (:func:`value_table_joins`); its ``WITH OFFSET`` counts
+  from 0 (sqlglot writes DuckDB's ``WITH ORDINALITY``, which counts from 1).
 * Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
   fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
 * A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
@@ -67,13 +68,19 @@ def value_table_joins(tree: exp.Expr) -> exp.Expr:
     for index, node in enumerate(list(tree.find_all(exp.Unnest))):
         join = node.parent
         alias = node.args.get("alias")
-        if not isinstance(join, exp.Join) or join.this is not node or node.args.get("offset"):
+        if not isinstance(join, exp.Join) or join.this is not node:
             continue
         if alias is None or alias.this is not None or len(alias.columns) != 1 or len(node.expressions) != 1:
             continue
         array = node.expressions[0]
         element = exp.alias_(_unnest(array), alias.columns[0].copy())
-        body = exp.select(element, _unnest(array, depth=2)).subquery()
+        columns = [element, _unnest(array, depth=2)]
+        offset = node.args.get("offset")
+        if offset:  # WITH OFFSET [AS o]: the 0-based position (DuckDB's ORDINALITY counts from 1)
+            name = offset.copy() if isinstance(offset, exp.Identifier) else exp.to_identifier("offset")
+            position = exp.Anonymous(this="GENERATE_SUBSCRIPTS", expressions=[array.copy(), exp.Literal.number(1)])
+            columns.append(exp.alias_(exp.Sub(this=position, expression=exp.Literal.number(1)), name))
+        body = exp.select(*columns).subquery()
         lateral = exp.Lateral(this=body, alias=exp.TableAlias(this=exp.to_identifier(f"_vt{index}")))
         node.replace(lateral)
         if join.side and not join.args.get("on"):
