@@ -110,6 +110,13 @@ def test_kinds_of_database_errors() -> None:
     kind, summary, _ = diagnose("Catalog Error: Scalar Function with name offset_list does not exist!")
     assert kind == "lookml" and "table calculation" in summary  # Looker expression function in SQL
     assert diagnose("Binder Error: UNNEST requires a single list or array as input")[0] == "data"
+    # Nested data the seeds do not have (a plain column, a struct without the key): the data's.
+    assert diagnose("Binder Error: UNNEST() can only be applied to lists, structs and NULL, not VARCHAR")[0] == "data"
+    assert diagnose('Binder Error: Could not find key "browser" in struct')[0] == "data"
+    kind, summary, fix = diagnose(
+        "An error occurred while trying to automatically install the required extension 'inet:\nFailed to download"
+    )
+    assert kind == "translation" and "'inet' extension" in summary and fix and "INSTALL inet" in fix
 
 
 def test_an_explore_wide_failure_counts_every_field() -> None:

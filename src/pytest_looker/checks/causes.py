@@ -39,7 +39,13 @@ _MISSING_REFERENCED = re.compile(r'Referenced column "([^"]+)" not found')
 _DERIVED_COLUMN = re.compile(r'Values list "([^"]+)" does not have a column named "([^"]+)"')
 _MISSING_FUNCTION = re.compile(r"(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist")
 _UNKNOWN_OBJECT = re.compile(r"unknown (?:explore|view) '")
-_NESTED_ERRORS = ("UNNEST requires a single list", "Cannot extract field")
+_NESTED_ERRORS = (
+    "UNNEST requires a single list",
+    "UNNEST() can only be applied to lists",
+    "Cannot extract field",
+    "Could not find key",
+)
+_EXTENSION = re.compile(r"install the required extension '(\w+)")
 _TYPE_ERRORS = (
     "No function matches",
     "Cannot compare values",
@@ -118,6 +124,14 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
             "configuration",
             f"user attribute {name!r} is not set",
             f"set user_attributes.{name} in [tool.pytest-looker] (or --user-attribute {name}=VALUE)",
+        )
+    found = _EXTENSION.search(message)
+    if found:  # a function of a DuckDB extension that cannot be fetched here (no network)
+        name = found.group(1)
+        return (
+            "translation",
+            f"{TRANSLATION_LIMIT}: DuckDB needs its {name!r} extension for this SQL and could not install it",
+            f"install it once where there is network access (INSTALL {name}), or run on the warehouse",
         )
     found = _MISSING_FUNCTION.search(message)
     if found:
