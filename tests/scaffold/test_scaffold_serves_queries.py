@@ -445,3 +445,41 @@ def test_a_key_field_computed_from_a_column_does_not_retype_the_column(tmp_path:
     tables = inferred(root).tables
     assert tables["s.events"].columns["user_id"].type == "string"
     assert tables["s.users"].columns["id"].type == "integer"
+
+
+def test_a_repeated_struct_field_joined_by_unnest_is_an_array(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's Glean views: ``dimension: x { sql: ${TABLE}.metrics.labeled_counter.x ;; }`` joined
+    with ``LEFT JOIN UNNEST(${events.x}) AS events__x``: the struct field is an array of records."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: events {
+                  join: events__errors {
+                    sql: LEFT JOIN UNNEST(${events.errors}) AS events__errors ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "events.view.lkml": """
+                view: events {
+                  sql_table_name: `p.glean.events` ;;
+                  dimension: document_id { primary_key: yes }
+                  dimension: errors { hidden: yes sql: ${TABLE}.metrics.labeled_counter.errors ;; }
+                }
+                view: events__errors {
+                  dimension: key { sql: ${TABLE}.key ;; }
+                  dimension: value { type: number sql: ${TABLE}.value ;; }
+                  measure: total { type: sum sql: ${value} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    metrics = _parquet_types(root / "seeds" / "p" / "glean" / "events.parquet")["metrics"]
+    assert "errors STRUCT(" in metrics and "[]" in metrics
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (5, 0), report

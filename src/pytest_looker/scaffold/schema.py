@@ -699,15 +699,15 @@ class _Inference:
         found = _UNNEST_JOIN.search(join.sql or "")
         if found is None or found.group(3) != join.name:
             return
-        resolved = self._resolve(model, explore, found.group(1), found.group(2))
+        array = self._joined_column(model, explore, found.group(1), found.group(2))
         view = model.views.get(join.view)
         if view is not None:
             for member in view.fields.values():
                 if member.sql and "UNNEST" in member.sql.upper():
                     self._inner_unnests(member.sql, self.dialect_for(model))
-        if resolved is None or view is None:
+        if array is None or view is None:
             return
-        element = self.schema.table(resolved[0]).column(resolved[1]).items()
+        element = array.items()
         for member in view.fields.values():
             if member.category is FieldCategory.PARAMETER or member.sql is None:
                 continue
@@ -722,6 +722,24 @@ class _Inference:
                 )
                 whole = _TABLE_PATH.fullmatch(sql)
                 leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
+
+    def _joined_column(self, model: Model, explore: Explore, alias: str, field_name: str) -> ColumnInfo | None:
+        """The column (or struct field: ``${TABLE}.metrics.labeled_counter.x``, as Mozilla's Glean
+        views write their REPEATED fields) that the field ``alias.field_name`` is exactly."""
+        resolved = self._resolve(model, explore, alias, field_name)
+        if resolved is not None:
+            return self.schema.table(resolved[0]).column(resolved[1])
+        view = model.views.get(explore.aliases().get(alias, ""))
+        found = view.fields.get(field_name) if view is not None else None
+        nested = _NESTED_PATH.fullmatch(found.sql.strip()) if found is not None and found.sql else None
+        if view is None or nested is None:
+            return None
+        join = explore.join(alias)
+        table = clean_table_name(join.sql_table_name) if join is not None and join.sql_table_name else None
+        table = table or self.view_tables.get((model.name, view.name))
+        if table is None:
+            return None
+        return self.schema.table(table).column(nested.group(1)).path(nested.group(2).strip(".").split("."))
 
     def _joins(self, model: Model, explore: Explore) -> None:
         dialect = self.dialect_for(model)
