@@ -249,6 +249,21 @@ def test_columns_read_through_a_star_derived_table_are_scaffolded(tmp_path: Path
     assert report["failed_fields"] == 0
 
 
+def unnest_join_model(field: str) -> str:
+    """A BigQuery model whose explore ``events`` joins the REPEATED field ``events.<field>`` the
+    way Looker generates it: ``LEFT JOIN UNNEST(${events.<field>}) AS events__<field>``."""
+    return f"""
+        connection: "c"
+        include: "*.view.lkml"
+        explore: events {{
+          join: events__{field} {{
+            sql: LEFT JOIN UNNEST(${{events.{field}}}) AS events__{field} ;;
+            relationship: one_to_many
+          }}
+        }}
+    """
+
+
 def test_nested_columns_are_scaffolded_as_structs_and_arrays(tmp_path: Path, cli: Cli) -> None:
     """GA4-style BigQuery LookML: STRUCT fields, an ARRAY of STRUCTs read through UNNEST, and
     Looker's UNNEST join for a REPEATED column."""
@@ -256,16 +271,7 @@ def test_nested_columns_are_scaffolded_as_structs_and_arrays(tmp_path: Path, cli
         tmp_path,
         {
             "pyproject.toml": BIGQUERY_SEEDS,
-            "m.model.lkml": """
-                connection: "c"
-                include: "*.view.lkml"
-                explore: events {
-                  join: events__items {
-                    sql: LEFT JOIN UNNEST(${events.items}) AS events__items ;;
-                    relationship: one_to_many
-                  }
-                }
-            """,
+            "m.model.lkml": unnest_join_model("items"),
             "events.view.lkml": """
                 view: events {
                   sql_table_name: `p.analytics.events` ;;
@@ -454,16 +460,7 @@ def test_a_repeated_struct_field_joined_by_unnest_is_an_array(tmp_path: Path, cl
         tmp_path,
         {
             "pyproject.toml": BIGQUERY_SEEDS,
-            "m.model.lkml": """
-                connection: "c"
-                include: "*.view.lkml"
-                explore: events {
-                  join: events__errors {
-                    sql: LEFT JOIN UNNEST(${events.errors}) AS events__errors ;;
-                    relationship: one_to_many
-                  }
-                }
-            """,
+            "m.model.lkml": unnest_join_model("errors"),
             "events.view.lkml": """
                 view: events {
                   sql_table_name: `p.glean.events` ;;
