@@ -190,7 +190,7 @@ def test_liquid_parameter_value_from_query_overrides_default() -> None:
     assert rendered == "order_count 'returned' -2.5 true"
 
 
-@pytest.mark.parametrize("value", ["ASC", "DESC NULLS LAST", "orders.amount", "_x1"])
+@pytest.mark.parametrize("value", ["ASC", "DESC NULLS LAST", "orders.amount", "_x1", "1", "2024q1"])
 def test_liquid_unquoted_accepts_allowed_values_and_identifiers(value: str) -> None:
     assert render("{% parameter sort_dir %}", parameter_values={"orders.sort_dir": value}) == value
 

@@ -26,8 +26,9 @@ PARAMETER_TYPES = QUOTED_PARAMETER_TYPES | {"unquoted", "number", "yesno"}
 
 # An identifier, optionally dotted (`schema.table`, `DESC`, `orders.revenue`): what an unquoted
 # parameter may insert when the LookML author did not list it as an allowed value. No quotes,
-# spaces, semicolons or comment markers can get through.
-_SAFE_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+# spaces, semicolons or comment markers can get through. A word may start with a digit: Looker
+# pastes `1` into `…_{% parameter window_index %}` table names (mozilla/looker-hub).
+_SAFE_IDENTIFIER = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 _YESNO = {"yes": "true", "true": "true", "no": "false", "false": "false"}
 
