@@ -480,3 +480,28 @@ def test_a_repeated_struct_field_joined_by_unnest_is_an_array(tmp_path: Path, cl
     assert "errors STRUCT(" in metrics and "[]" in metrics
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (5, 0), report
+
+
+def test_select_star_grouped_by_ordinals_gets_every_column_it_groups(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics: ``select * from t group by 1,2,3,4,5`` dedups a table of five columns, of
+    which the view reads two: the seed has five, so that every ordinal exists and is grouped."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: utilization {}\n',
+            "v.view.lkml": """
+                view: utilization {
+                  derived_table: { sql: select * from analytics.utilization group by 1,2,3,4,5 ;; }
+                  dimension: contact_pk { primary_key: yes }
+                  dimension: hours { type: number }
+                  measure: total_hours { type: sum sql: ${hours} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    header = (root / "seeds" / "analytics" / "utilization.csv").read_text().splitlines()[0].split(",")
+    assert len(header) == 5 and {"contact_pk", "hours"} <= set(header)
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (3, 0), report

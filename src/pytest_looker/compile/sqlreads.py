@@ -82,6 +82,23 @@ class SelectReads:
     #: struct fields read from a source column (``e.device.web_info.browser``): (table, column,
     #: path in the column)
     struct_paths: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    #: ``SELECT * FROM t GROUP BY 1, …, n`` (a dedup written with ordinals): n, which is then how
+    #: many columns the star passes on (every one of them is grouped); 0 otherwise
+    grouped_star: int = 0
+
+
+def _grouped_star(outer: Scope | None) -> int:
+    """See :attr:`SelectReads.grouped_star`."""
+    select = outer.expression if outer is not None else None
+    if not isinstance(select, exp.Select) or not select.expressions:
+        return 0
+    if not all(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star) for e in select.expressions):
+        return 0
+    group = select.args.get("group")
+    ordinals = group.expressions if group is not None else []
+    if not ordinals or not all(isinstance(o, exp.Literal) and o.is_int for o in ordinals):
+        return 0
+    return max(int(o.name) for o in ordinals)
 
 
 class UnreadableSql(Exception):
@@ -143,7 +160,7 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
-    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated, stars, tuple(paths))
+    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated, stars, tuple(paths), _grouped_star(outer))
 
 
 @dataclass(frozen=True)

@@ -365,6 +365,8 @@ class _Inference:
         self.schema = Schema()
         self.view_tables: dict[tuple[str, str], str] = {}
         self.seen_views: set[tuple[str, int]] = set()
+        #: tables a ``SELECT * … GROUP BY 1, …, n`` passes on whole: the n columns they must have
+        self.star_widths: dict[str, int] = {}
 
     def run(self) -> Schema:
         alternatives: dict[str, list[str]] = {}
@@ -405,6 +407,14 @@ class _Inference:
                 self._joins(model, explore)
         self._literal_values()
         self._unify_keys()
+        for name, width in self.star_widths.items():
+            # SELECT * … GROUP BY 1, …, n: the warehouse table has n columns; those the LookML does
+            # not name are filled in, so that every ordinal exists and every column is grouped.
+            table = self.schema.table(name)
+            filler = 1
+            while len(table.columns) < width:
+                table.column(f"column_{filler}")
+                filler += 1
         for first, others in alternatives.items():
             source = self.schema.table(first)
             for other in others:
@@ -590,6 +600,9 @@ class _Inference:
             _add_values(column, use.literals)
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
+        if reads.grouped_star and len(reads.star_sources) == 1:
+            star = reads.star_sources[0]
+            self.star_widths[star] = max(self.star_widths.get(star, 0), reads.grouped_star)
         if "UNNEST" in text.upper():
             for unnested in read_unnests(text, dialect):
                 if unnested.table is not None and len(unnested.path) > 1:
