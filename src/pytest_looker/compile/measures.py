@@ -24,7 +24,7 @@ from __future__ import annotations
 from pytest_looker.compile import bridge
 from pytest_looker.compile.renderer import FieldRenderer
 from pytest_looker.compile.sqltext import Sql, combine, wrap
-from pytest_looker.compile.transpile import symmetric_marker
+from pytest_looker.compile.transpile import TRANSLATION_LIMIT, symmetric_marker
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Field
 
@@ -79,8 +79,10 @@ def render(fc: FieldRenderer, alias: str, target: Field, *, select: bool) -> Sql
             return value.map(_timeframe_of(fc, target, timeframe, value.text))
         return value
     reason = _UNSUPPORTED_TYPES.get(kind)
-    if reason is not None:
-        raise CompileError(f"measure {alias}.{target.name} has type {kind!r}: {reason}", target.location)
+    if reason is not None:  # valid LookML: a limit of the offline compiler, never the user's error
+        raise CompileError(
+            f"{TRANSLATION_LIMIT}: measure {alias}.{target.name} has type {kind!r}: {reason}", target.location
+        )
     raise CompileError(f"measure {alias}.{target.name} has unsupported type {kind!r}", target.location)
 
 
