@@ -131,6 +131,17 @@ def test_redshift_plus_of_two_strings_concatenates(db: DuckDBBackend) -> None:
     assert values(db, sql, "redshift") == [(1234,)]
 
 
+def test_redshift_lateral_column_alias_in_a_grouped_select(db: DuckDBBackend) -> None:
+    # Looker's Redshift admin block: cost_hi_numeric uses the alias cost_hi_raw of the same SELECT,
+    # then a window sums it, under GROUP BY ordinals (Redshift: lateral column alias reference).
+    sql = (
+        "SELECT q, SUBSTRING(p, 3) AS raw, CASE WHEN raw != '' THEN raw::DECIMAL(38,0) END AS num,"
+        " SUM(num) OVER (PARTITION BY q) AS total"
+        " FROM (SELECT 1 AS q, 'xx12' AS p UNION ALL SELECT 1, 'xx30') AS stl GROUP BY 1, 2, 3 ORDER BY 3"
+    )
+    assert values(db, sql, "redshift") == [(1, "12", 12, 42), (1, "30", 30, 42)]
+
+
 @pytest.mark.parametrize("dialect", ["redshift", "postgres"])
 def test_a_cast_projection_keeps_its_column_name(db: DuckDBBackend, dialect: str) -> None:
     # PostgreSQL names the output column of x::t after x; a derived table relies on it.

@@ -11,6 +11,8 @@
   Redshift admin block relies on it (``('0' + COALESCE(SUBSTRING(…), ''))::int``, which only
   makes sense when ``'0' + ''`` is ``'0'``). Done in :mod:`.coercion`.
 * A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
+* Redshift (only): a SELECT item may use an earlier item's alias (lateral column alias), also in
+  a grouped SELECT, where DuckDB refuses it: :func:`expanded_lateral_aliases`.
 
 Sources: https://www.postgresql.org/docs/current/functions-formatting.html (Table 9.26/9.27),
 https://www.postgresql.org/docs/current/sql-select.html#SQL-SELECT-LIST ("output column names").
@@ -49,6 +51,26 @@ def name_cast_projections(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+def expanded_lateral_aliases(tree: exp.Expr) -> exp.Expr:
+    """Redshift: a SELECT item may use the alias of an earlier item (lateral column alias). DuckDB
+    allows that too, but not in a grouped SELECT ("aliases cannot be used as part of an
+    expression in the GROUP BY"), so there each such use becomes the aliased expression."""
+    for select in list(tree.find_all(exp.Select)):
+        if not select.args.get("group"):
+            continue
+        earlier: dict[str, exp.Expr] = {}
+        for projection in select.expressions:
+            for column in list(projection.find_all(exp.Column)):
+                if column.table or column.name.lower() not in earlier:
+                    continue
+                if column.find_ancestor(exp.Select) is not select:
+                    continue  # a subquery's own column
+                column.replace(exp.paren(earlier[column.name.lower()].copy(), copy=False))
+            if isinstance(projection, exp.Alias):
+                earlier[projection.alias.lower()] = projection.this
+    return tree
+
+
 class LookerPostgres(Postgres):
     """PostgreSQL as read for execution on DuckDB."""
 
@@ -60,4 +82,9 @@ class LookerRedshift(Redshift):
     """Redshift as read for execution on DuckDB."""
 
     TIME_MAPPING = merged(Redshift.TIME_MAPPING, _TO_CHAR_ELEMENTS)
-    PASSES: ClassVar[tuple[TreePass, ...]] = (name_cast_projections, concatenating_plus, backslash_escaped_likes)
+    PASSES: ClassVar[tuple[TreePass, ...]] = (
+        name_cast_projections,
+        concatenating_plus,
+        backslash_escaped_likes,
+        expanded_lateral_aliases,
+    )
