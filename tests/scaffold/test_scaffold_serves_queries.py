@@ -309,6 +309,18 @@ def _parquet_types(seed: Path) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in described}
 
 
+def sessions_model(*more: str) -> str:
+    """GA4's explore: sessions, its packed events joined by UNNEST, and ``more`` UNNEST joins
+    written ``"alias: UNNEST(${…})"``."""
+    joins = ["events: UNNEST(${sessions.event_data})", *more]
+    lines = []
+    for join in joins:
+        alias, _, unnest = join.partition(": ")
+        lines.append(f"join: {alias} {{ sql: LEFT JOIN {unnest} AS {alias} ;; relationship: one_to_many }}")
+    body = "\n  ".join(lines)
+    return f'connection: "c"\ninclude: "*.view.lkml"\nexplore: sessions {{\n  {body}\n}}\n'
+
+
 def test_nesting_is_traced_through_ctes_and_unnests_of_unnested_elements(tmp_path: Path, cli: Cli) -> None:
     """GA4's shape: a derived table reading struct paths through a CTE, a join over the sessions'
     array of events, and events' ``UNNEST(event_params)`` whose typed value slots are numbers."""
@@ -316,16 +328,7 @@ def test_nesting_is_traced_through_ctes_and_unnests_of_unnested_elements(tmp_pat
         tmp_path,
         {
             "pyproject.toml": BIGQUERY_SEEDS,
-            "m.model.lkml": """
-                connection: "c"
-                include: "*.view.lkml"
-                explore: sessions {
-                  join: events {
-                    sql: LEFT JOIN UNNEST(${sessions.event_data}) AS events ;;
-                    relationship: one_to_many
-                  }
-                }
-            """,
+            "m.model.lkml": sessions_model(),
             "sessions.view.lkml": """
                 view: sessions {
                   derived_table: {
@@ -505,3 +508,46 @@ def test_select_star_grouped_by_ordinals_gets_every_column_it_groups(tmp_path: P
     assert len(header) == 5 and {"contact_pk", "hours"} <= set(header)
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (3, 0), report
+
+
+def test_structs_packed_by_a_derived_table_are_traced_to_their_source(tmp_path: Path, cli: Cli) -> None:
+    """GA4's sessions table packs each session's events with ``ARRAY_AGG(STRUCT(sl.ecommerce,
+    sl.items, …))``; the events view reads ``${TABLE}.ecommerce.transaction_id`` of the element
+    and another join UNNESTs its ``items``: those are a STRUCT and an array in the source table."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": sessions_model("events__items: UNNEST(${events.items})"),
+            "sessions.view.lkml": """
+                view: sessions {
+                  derived_table: {
+                    sql: WITH sl AS (SELECT e.session_id, e.event_name, e.ecommerce, e.items FROM `p.ga.events` AS e)
+                      SELECT sl.session_id, ARRAY_AGG(STRUCT(sl.event_name, sl.ecommerce, sl.items)) AS event_data
+                      FROM sl GROUP BY 1 ;;
+                  }
+                  dimension: session_id { primary_key: yes type: number }
+                  dimension: event_data { hidden: yes sql: ${TABLE}.event_data ;; }
+                  measure: count { type: count }
+                }
+            """,
+            "events.view.lkml": """
+                view: events {
+                  dimension: event_name { sql: ${TABLE}.event_name ;; }
+                  dimension: transaction_id { sql: ${TABLE}.ecommerce.transaction_id ;; }
+                  dimension: items { hidden: yes sql: ${TABLE}.items ;; }
+                  measure: revenue { type: sum sql: ${TABLE}.ecommerce.purchase_revenue ;; }
+                }
+                view: events__items {
+                  dimension: item_name { sql: ${TABLE}.item_name ;; }
+                  measure: total_price { type: sum sql: ${TABLE}.price ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    types = _parquet_types(root / "seeds" / "p" / "ga" / "events.parquet")
+    assert types["ecommerce"].startswith("STRUCT(") and "transaction_id" in types["ecommerce"]
+    assert types["items"].endswith("[]") and "item_name" in types["items"]
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (9, 0), report

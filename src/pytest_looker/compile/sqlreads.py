@@ -14,7 +14,7 @@ caller learns less, never fails.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlglot
@@ -85,6 +85,36 @@ class SelectReads:
     #: ``SELECT * FROM t GROUP BY 1, …, n`` (a dedup written with ordinals): n, which is then how
     #: many columns the star passes on (every one of them is grouped); 0 otherwise
     grouped_star: int = 0
+    #: ``ARRAY_AGG(STRUCT(sl.x, sl.y AS z)) AS name`` in any of its SELECTs (GA4's sessions table
+    #: packs its events so): name → ``(struct field, source table, source column)`` for each field
+    #: that is a source column passed on through CTEs
+    array_structs: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+
+
+def _array_structs(scopes: list[Scope]) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """See :attr:`SelectReads.array_structs`."""
+    found: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    for scope in scopes:
+        select = scope.expression
+        if not isinstance(select, exp.Select):
+            continue
+        for projection in select.expressions:
+            aggregate = projection.this if isinstance(projection, exp.Alias) else None
+            if not isinstance(aggregate, exp.ArrayAgg) or not isinstance(aggregate.this, exp.Struct):
+                continue
+            fields: list[tuple[str, str, str]] = []
+            for item in aggregate.this.expressions:
+                named = isinstance(item, exp.PropertyEQ | exp.Alias)
+                value = item.expression if isinstance(item, exp.PropertyEQ) else item.this if named else item
+                if not isinstance(value, exp.Column) or not value.table:
+                    continue
+                behind = _through_scopes(scopes, select, value.table, value.name)
+                if behind is not None:
+                    name = (item.this.name if isinstance(item, exp.PropertyEQ) else item.alias) if named else value.name
+                    fields.append((name.lower(), behind[0], behind[1]))
+            if fields:
+                found[projection.alias.lower()] = tuple(fields)
+    return found
 
 
 def _grouped_star(outer: Scope | None) -> int:
@@ -160,7 +190,16 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
-    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated, stars, tuple(paths), _grouped_star(outer))
+    return SelectReads(
+        tuple(tables),
+        tuple(uses),
+        outputs,
+        aggregated,
+        stars,
+        tuple(paths),
+        _grouped_star(outer),
+        _array_structs(scopes),
+    )
 
 
 @dataclass(frozen=True)

@@ -367,6 +367,10 @@ class _Inference:
         self.seen_views: set[tuple[str, int]] = set()
         #: tables a ``SELECT * … GROUP BY 1, …, n`` passes on whole: the n columns they must have
         self.star_widths: dict[str, int] = {}
+        #: derived views' ARRAY_AGG(STRUCT(…)) outputs (see SelectReads.array_structs)
+        self.array_structs: dict[tuple[str, str], Mapping[str, tuple[tuple[str, str, str], ...]]] = {}
+        #: UNNEST joins over such an output: (model, join alias) → struct field → its source column
+        self.element_sources: dict[tuple[str, str], dict[str, ColumnInfo]] = {}
 
     def run(self) -> Schema:
         alternatives: dict[str, list[str]] = {}
@@ -600,6 +604,8 @@ class _Inference:
             _add_values(column, use.literals)
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
+        if reads.array_structs:
+            self.array_structs[(model.name, view.name)] = reads.array_structs
         if reads.grouped_star and len(reads.star_sources) == 1:
             star = reads.star_sources[0]
             self.star_widths[star] = max(self.star_widths.get(star, 0), reads.grouped_star)
@@ -718,6 +724,8 @@ class _Inference:
             for member in view.fields.values():
                 if member.sql and "UNNEST" in member.sql.upper():
                     self._inner_unnests(member.sql, self.dialect_for(model))
+        if view is not None and array is None:
+            self._packed_elements(model, explore, join, view, found.group(1), found.group(2))
         if array is None or view is None:
             return
         element = array.items()
@@ -736,6 +744,31 @@ class _Inference:
                 whole = _TABLE_PATH.fullmatch(sql)
                 leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
 
+    def _packed_elements(self, model: Model, explore: Explore, join: Join, view: View, alias: str, name: str) -> None:
+        """``UNNEST(${sessions.event_data})`` where the derived view builds ``event_data`` with
+        ``ARRAY_AGG(STRUCT(sl.ecommerce, sl.items, …))``: each struct field is a source column, and
+        what the element's view reads of it (``${TABLE}.ecommerce.transaction_id``) is read there."""
+        packed_view = explore.aliases().get(alias, "")
+        packed = self.array_structs.get((model.name, packed_view))
+        source_field = model.views[packed_view].fields.get(name) if packed_view in model.views else None
+        column = table_column(source_field.sql) if source_field is not None and source_field.sql else None
+        fields = packed.get(column.lower()) if packed is not None and column is not None else None
+        if not fields:
+            return
+        sources = {f: self.schema.table(table).column(col) for f, table, col in fields}
+        self.element_sources[(model.name, join.name)] = sources
+        for member in view.fields.values():
+            if member.category is FieldCategory.PARAMETER or member.sql is None:
+                continue
+            exact_type = _refine_number(field_type(member), member.name)
+            for match in _TABLE_PATH.finditer(member.sql):
+                source = sources.get(match.group(1).lower())
+                if source is None or not match.group(2):
+                    continue
+                leaf = source.path(match.group(2).strip(".").split("."))
+                whole = _TABLE_PATH.fullmatch(member.sql.strip())
+                leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
+
     def _joined_column(self, model: Model, explore: Explore, alias: str, field_name: str) -> ColumnInfo | None:
         """The column (or struct field: ``${TABLE}.metrics.labeled_counter.x``, as Mozilla's Glean
         views write their REPEATED fields) that the field ``alias.field_name`` is exactly."""
@@ -744,6 +777,13 @@ class _Inference:
             return self.schema.table(resolved[0]).column(resolved[1])
         view = model.views.get(explore.aliases().get(alias, ""))
         found = view.fields.get(field_name) if view is not None else None
+        element = self.element_sources.get((model.name, alias))
+        if element is not None and found is not None and found.sql:
+            # a field of the element of an UNNEST join over ARRAY_AGG(STRUCT(…)): its source column
+            path = _TABLE_PATH.fullmatch(found.sql.strip())
+            source = element.get(path.group(1).lower()) if path is not None else None
+            if path is not None and source is not None:
+                return source.path(path.group(2).strip(".").split(".")) if path.group(2) else source
         nested = _NESTED_PATH.fullmatch(found.sql.strip()) if found is not None and found.sql else None
         if view is None or nested is None:
             return None
