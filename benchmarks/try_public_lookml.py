@@ -1,152 +1,273 @@
-"""Load real-world LookML the way a new user would, and report what the loader makes of it.
+"""The whole offline flow over public LookML projects, as a new user runs it, with every failure's cause.
 
-Usage::
+Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/try_public_lookml.py DIR [DIR ...] [--files DIR ...] [-v]
+    .venv/bin/python benchmarks/try_public_lookml.py --repos DIR [--workdir DIR] [--only NAME ...]
+                                                    [--skip-run] [--json OUT]
 
-Each ``DIR`` is a checkout of a LookML repository. Its project root is the folder holding
-``manifest.lkml`` (the shallowest one), else the deepest folder holding every ``*.model.lkml``,
-else ``DIR`` itself. The project is loaded with :func:`pytest_looker.lookml.load_project` and
-summarised with the same counts ``pytest-looker inspect`` prints (files, models, explores, views,
-fields, errors, warnings). ``--files DIR`` loads every ``.lkml`` file below ``DIR`` on its own,
-as a one-file project, twice: under its own name and renamed to ``<stem>.model.lkml`` so the
-views and explores it declares are resolved and checked too.
+``--repos DIR`` holds one git repository per project, named ``<owner>+<name>`` (a bare
+repository, a ``repo`` bare directory inside it, or a checkout): the recorded commit of each is
+exported into ``--workdir`` (default ``.benchmarks/public``). For each project the script then
+does what a user does:
 
-The loader promises never to raise. Any Python exception is printed with its traceback and
-makes the script exit 1: it is a loader bug, whatever the input.
+1. writes ``pyproject.toml``: the dialect of each ``connection``, the DuckDB backend with
+   ``seeds = "seeds"``, a fixed clock, and the settings the project needs (a user attribute its
+   ``sql_table_name`` reads, a constant): each listed below with the reason;
+2. ``pytest-looker scaffold data --seeds seeds --force``;
+3. ``pytest-looker validate --format json`` (every field, on DuckDB, over the seeds);
+4. ``pytest-looker test`` (LookML data tests, SQL validation items, dashboards).
+
+It prints per project: fields, how many validate, failing fields by kind of cause (``lookml``:
+the LookML is wrong; ``configuration``/``data``/``translation``/``dependency``: the offline run
+is), then every cause with its evidence (summary, where, how many fields). Outputs are kept under
+``<workdir>/runs/<name>/``; ``--skip-run`` reprints them.
 """
 
 from __future__ import annotations
 
 import argparse
-import collections
-import os
-import re
+import json
 import shutil
+import subprocess
 import sys
-import tempfile
 import time
-import traceback
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pytest_looker.checks.inspection import counts
-from pytest_looker.lookml import Project, load_project
+ROOT = Path(__file__).resolve().parents[1]
+CLI = ROOT / ".venv" / "bin" / "pytest-looker"
+KINDS = ("lookml", "configuration", "data", "translation", "dependency")
 
-COLUMNS = ("files", "models", "explores", "views", "fields", "errors", "warnings")
+
+@dataclass(frozen=True)
+class Spec:
+    """One public project: where it comes from and what a user configures for it."""
+
+    name: str
+    repo: str
+    commit: str
+    connections: dict[str, str]
+    settings: dict[str, Any] = field(default_factory=dict)
+    #: why each setting is there (what the first run says is missing)
+    why: str = ""
+    #: other repositories exported into the project: (repo, commit, subdirectory, paths)
+    extra: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+    #: top-level entries of the export to keep (empty: all)
+    keep: tuple[str, ...] = ()
 
 
-def project_root(directory: Path) -> Path:
-    """Where the LookML project of a checkout starts."""
-    manifests = sorted(
-        (p for p in directory.rglob("manifest.lkml") if ".git" not in p.parts),
-        key=lambda p: len(p.parts),
+#: mozilla/looker-spoke-default imports mozilla/looker-hub as local_dependency "looker-hub"; the
+#: hub is large, so a dozen namespaces (and the files they include) are exported.
+HUB_NAMESPACES = (
+    "accounts_backend", "accounts_frontend", "activity_stream", "ads_backend", "ai_usage", "bigeye", "braze",
+    "combined_browser_metrics", "contextual_services", "device_manufacturer_partnerships", "duet", "experimentation",
+)  # fmt: skip
+HUB_FILES = (
+    "firefox_desktop/views/glean_events.view.lkml",
+    "firefox_desktop/views/events.view.lkml",
+    "firefox_desktop/views/desktop_events_table.view.lkml",
+    "firefox_desktop/views/events_unnested_table.view.lkml",
+    "firefox_desktop/views/resurrection_week_2_retention_table.view.lkml",
+    "firefox_ios/views/ad_activation_performance_table.view.lkml",
+)
+
+PROJECTS = (
+    Spec("spectacles_demo", "spectacles-ci/demo-looker-repo", "b9271138b5dd71553c91125fa7f56bb17620bdd6",
+         {"snowlooker": "snowflake"}),
+    Spec("bridge_snowflake", "llooker/bridge_snowflake_lookml", "8b98b6cca19409dc1c433fa25dde17d169556048",
+         {"warehouse": "snowflake", "warehouse2": "snowflake"}, {"user_attributes": {"organization": "joes"}},
+         why="access_filter and Liquid read _user_attributes['organization']"),
+    Spec("snowflake_usage", "looker-open-source/block-snowflake-usage", "350adc7ac38bb03fd0dca065af99e251a57da67b",
+         {"block-snowflake-usage": "snowflake"}),
+    Spec("bq_thelook", "looker/bq_thelook", "8c5a4d2e158b089e6589963e55b1205f1a50f382",
+         {"bigquery_publicdata_standard_sql": "bigquery"}),
+    Spec("saas_churn", "ronnie-modus/saas_subscription_and_churn", "4b04bf91d015e223991378d420bba917f2deebe4",
+         {"bq_saas_subscription_and_churn": "bigquery"}),
+    Spec("ga4_block", "llooker/ga_four_block_dev", "2aa6e08ae34e8d79725a1d2632aa145c591773cf",
+         {"looker-demos": "bigquery"}),
+    Spec("hubspot", "looker-open-source/block-hubspot-marketing", "999b20ba161e2621f3cac988be424c84d3fa5146",
+         {"connection name": "bigquery"}, {"constants": {"CONNECTION_NAME": "connection name"}},
+         why="the manifest's CONNECTION_NAME constant is left for the installer to set"),
+    Spec("ra_warehouse", "rittmananalytics/ra_data_warehouse_lookml", "24a5fe4f6b7fb841313566dab338fa32e3705d96",
+         {"ra_dw_prod": "bigquery"}, {"user_attributes": {"dataset": "analytics"}},
+         why="sql_table_name: `{{ _user_attributes['dataset'] }}.x` in 30 views"),
+    Spec("looker_hub", "mozilla/looker-spoke-default", "5991d4f055cc29e0a9b6e11828875351287ab5be",
+         {"telemetry": "bigquery"}, {"dependency_paths": ["deps"]},
+         why="the hub is a local_dependency, exported under deps/",
+         extra=(("mozilla/looker-hub", "a84fc7f78d965151ad194ed9ec6ab490a4fafa38", "deps/looker-hub",
+                 (*HUB_NAMESPACES, "shared", *HUB_FILES)),),
+         keep=(*HUB_NAMESPACES, "shared", "manifest.lkml")),
+    Spec("demo_segment", "llooker/demo_segment", "06a14310ec3394db5a7d871602805385b8486fc3",
+         {"segment_sources": "redshift"}),
+    Spec("redshift_admin", "llooker/blocks_redshift_admin", "a46156b3d1628552cf42cc2b45c1e5cb505586ea",
+         {"meta": "redshift"}),
+    Spec("alloydb", "looker-open-source/alloydb-observability", "521c88d64f943b24a044f5615fbecdcf16432b5b",
+         {"alloydb_connection_name": "postgres"}),
+)  # fmt: skip
+
+
+def git_dir(repos: Path, repo: str) -> Path:
+    """The git directory of ``owner/name`` under ``repos`` (bare, ``repo/`` inside, or a checkout)."""
+    base = repos / repo.replace("/", "+")
+    for candidate in (base / "repo", base / ".git", base):
+        if (candidate / "HEAD").is_file():
+            return candidate
+    raise SystemExit(f"no git repository for {repo} under {repos}")
+
+
+def export(repos: Path, repo: str, commit: str, target: Path, paths: tuple[str, ...] = ()) -> None:
+    """``git archive`` of ``commit`` into ``target`` (paths a mirror lacks are skipped)."""
+    target.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "--git-dir", str(git_dir(repos, repo)), "archive", commit, *paths], capture_output=True, check=False
     )
-    if manifests:
-        return manifests[0].parent
-    models = [p.parent for p in directory.rglob("*.model.lkml") if ".git" not in p.parts]
-    if not models:
-        return directory
-    common = Path(os.path.commonpath([str(m) for m in models]))
-    return common if common.is_dir() else directory
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, capture_output=True, check=False)
 
 
-def summary(project: Project) -> dict[str, int]:
-    numbers = counts(project)
-    return {"files": len(project.files), **{k: numbers[k] for k in COLUMNS if k != "files"}}
+def prepare(spec: Spec, repos: Path, directory: Path) -> None:
+    if directory.exists():
+        shutil.rmtree(directory)
+    export(repos, spec.repo, spec.commit, directory)
+    if spec.keep:
+        for child in directory.iterdir():
+            if child.name not in spec.keep and (child.is_dir() or child.suffix in (".lkml", ".yaml", ".yml")):
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    for repo, commit, subdirectory, paths in spec.extra:
+        export(repos, repo, commit, directory / subdirectory, paths)
 
 
-def load(root: Path) -> tuple[Project | None, str | None, float]:
-    """The project, or the traceback of the exception the loader should never have raised."""
-    started = time.perf_counter()
+def toml(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def configure(spec: Spec, directory: Path) -> None:
+    dialects = sorted(set(spec.connections.values()))
+    lines = [
+        "[tool.pytest-looker]",
+        'project = "."',
+        f'dialect = "{dialects[0]}"',
+        'backend = "duckdb"',
+        'seeds = "seeds"',
+        'timezone = "UTC"',
+        'now = "2025-01-01T00:00:00Z"',
+        *(f"{key} = {toml(value)}" for key, value in spec.settings.items()),
+    ]
+    for connection, dialect in spec.connections.items():
+        lines += ["", f"[tool.pytest-looker.connections.{json.dumps(connection)}]", f'dialect = "{dialect}"']
+    (directory / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+STEPS = (
+    ("scaffold", ["scaffold", "data", "--seeds", "seeds", "--force"]),
+    ("validate", ["validate", "--format", "json"]),
+    ("test", ["test", "-q", "-p", "no:cacheprovider", "--no-header", "-rN"]),
+)
+
+
+def run_flow(spec: Spec, directory: Path, keep: Path) -> None:
+    keep.mkdir(parents=True, exist_ok=True)
+    configure(spec, directory)
+    for step, args in STEPS:
+        started = time.perf_counter()
+        done = subprocess.run([str(CLI), *args], cwd=directory, capture_output=True, text=True, check=False)
+        (keep / f"{step}.out").write_text(done.stdout, encoding="utf-8")
+        (keep / f"{step}.err").write_text(done.stderr, encoding="utf-8")
+        print(f"   {step}: exit {done.returncode} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+
+
+def summarise(spec: Spec, keep: Path) -> dict[str, Any]:
+    """One row: fields, validated, failing fields per kind, the causes, the test summary."""
     try:
-        project = load_project(root, cache_dir=None)
-    except Exception:
-        return None, traceback.format_exc(), time.perf_counter() - started
-    return project, None, time.perf_counter() - started
+        report = json.loads((keep / "validate.out").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        error = (keep / "validate.err").read_text(encoding="utf-8", errors="replace").strip()
+        return {"name": spec.name, "aborted": error.splitlines()[-1] if error else "no output", "causes": []}
+    by_kind = dict.fromkeys(KINDS, 0)
+    for cause in report["causes"]:
+        by_kind[cause["kind"]] += cause["fields"]
+    tests = (keep / "test.out").read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return {
+        "name": spec.name,
+        "dialect": "/".join(sorted(set(spec.connections.values()))),
+        "explores": report["explores"],
+        "fields": report["fields"],
+        "failed": report["failed_fields"],
+        "by_kind": by_kind,
+        "causes": report["causes"],
+        "tests": tests[-1] if tests else "",
+    }
 
 
-def report_project(name: str, root: Path, verbose: bool, show: int) -> bool:
-    project, failure, seconds = load(root)
-    print(f"== {name}  (root: {root})  {seconds:.2f}s")
-    if failure is not None or project is None:
-        print("   TRACEBACK (loader bug):")
-        print("   " + (failure or "").replace("\n", "\n   "))
-        return False
-    numbers = summary(project)
-    print("   " + "  ".join(f"{k}={numbers[k]}" for k in COLUMNS))
-    messages = collections.Counter(_kind(d.message) for d in project.diagnostics)
-    for kind, count in messages.most_common():
-        print(f"   {count:5d} × {kind}")
-    listed = project.diagnostics if verbose else project.diagnostics[:show]
-    for diagnostic in listed:
-        print(f"     {diagnostic}")
-    if len(listed) < len(project.diagnostics):
-        print(f"     … {len(project.diagnostics) - len(listed)} more (-v shows all)")
-    return True
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print("| project | dialect | explores | fields | validated | " + " | ".join(KINDS) + " | pytest |")
+    print("|---" * (7 + len(KINDS)) + "|")
+    totals = {"fields": 0, "failed": 0, **dict.fromkeys(KINDS, 0)}
+    for row in rows:
+        if "aborted" in row:
+            print(f"| {row['name']} | aborted: {row['aborted']} |")
+            continue
+        ok = row["fields"] - row["failed"]
+        share = 100.0 * ok / row["fields"] if row["fields"] else 100.0
+        totals["fields"] += row["fields"]
+        totals["failed"] += row["failed"]
+        for kind in KINDS:
+            totals[kind] += row["by_kind"][kind]
+        print(
+            f"| {row['name']} | {row['dialect']} | {row['explores']} | {row['fields']} | {ok} ({share:.1f}%) | "
+            + " | ".join(str(row["by_kind"][k]) for k in KINDS)
+            + f" | {row['tests']} |"
+        )
+    ok = totals["fields"] - totals["failed"]
+    share = 100.0 * ok / totals["fields"] if totals["fields"] else 100.0
+    print(
+        f"| all | | | {totals['fields']} | {ok} ({share:.1f}%) | " + " | ".join(str(totals[k]) for k in KINDS) + " | |"
+    )
 
 
-def _kind(message: str) -> str:
-    """A diagnostic message with its names removed, to group diagnostics by kind."""
-    message = re.sub(r"^[\w.]+: ", "<field>: ", message)
-    message = re.sub(r"'[^']*'", "'…'", message)
-    message = re.sub(r"\$\{[^}]*\}", "${…}", message)
-    message = re.sub(r"\(looked in [^)]*\)|\(first at [^)]*\)|\([^)]*:\d+\)", "(…)", message)
-    message = re.sub(r"@\{[^}]*\}", "@{…}", message)
-    return re.sub(r"\b\w+\.\w+\b", "…", message)
+def print_causes(rows: list[dict[str, Any]]) -> None:
+    """Every cause, genuine LookML errors first, with where it is and what it breaks."""
+    for row in rows:
+        causes = sorted(row["causes"], key=lambda c: (c["kind"] != "lookml", KINDS.index(c["kind"]), -c["fields"]))
+        if not causes:
+            continue
+        print(f"\n### {row['name']}")
+        for cause in causes:
+            where = ", ".join(cause["locations"][:3]) + (" …" if len(cause["locations"]) > 3 else "")
+            print(f"- [{cause['kind']}] {cause['fields']} fields: {cause['summary'][:300]}")
+            print(f"    at {where or '?'}" + (f"; fix: {cause['fix']}" if cause["fix"] else ""))
 
 
-def report_files(directory: Path, verbose: bool) -> bool:
-    """Every ``.lkml`` file below ``directory`` loaded as a one-file project."""
-    ok = True
-    totals: collections.Counter[str] = collections.Counter()
-    files = sorted(p for p in directory.rglob("*.lkml") if p.is_file())
-    print(f"== one-file projects from {directory}: {len(files)} files")
-    with tempfile.TemporaryDirectory(prefix="try-lookml-") as scratch:
-        for number, path in enumerate(files):
-            for variant, filename in (("as-is", path.name), ("as-model", _as_model(path.name))):
-                root = Path(scratch) / f"{number}-{variant}"
-                root.mkdir()
-                shutil.copyfile(path, root / filename)
-                project, failure, _ = load(root)
-                shutil.rmtree(root, ignore_errors=True)
-                if failure is not None or project is None:
-                    ok = False
-                    print(f"   TRACEBACK ({variant}) {path}:")
-                    print("   " + (failure or "").replace("\n", "\n   "))
-                    continue
-                numbers = summary(project)
-                totals.update({f"{variant} {k}": v for k, v in numbers.items()})
-                totals[f"{variant} projects"] += 1
-                if verbose:
-                    for diagnostic in project.diagnostics:
-                        print(f"     {path.relative_to(directory)} ({variant}): {diagnostic}")
-                elif variant == "as-model":
-                    for kind in {_kind(d.message) for d in project.errors}:
-                        totals[f"error kind: {kind}"] += 1
-    for key, value in sorted(totals.items()):
-        print(f"   {key}: {value}")
-    return ok
-
-
-def _as_model(name: str) -> str:
-    stem = name.split(".", 1)[0]
-    return f"{stem}.model.lkml"
-
-
-def main(argv: Iterable[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("directories", nargs="*", type=Path, help="LookML repository checkouts")
-    parser.add_argument("--files", nargs="*", type=Path, default=[], help="load each .lkml file alone")
-    parser.add_argument("-v", "--verbose", action="store_true", help="print every diagnostic")
-    parser.add_argument("--show", type=int, default=8, help="diagnostics printed per project (default 8)")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    ok = True
-    for directory in args.directories:
-        ok &= report_project(directory.name, project_root(directory.resolve()), args.verbose, args.show)
-    for directory in args.files:
-        ok &= report_files(directory.resolve(), args.verbose)
-    return 0 if ok else 1
+    parser.add_argument("--repos", type=Path, help="directory of <owner>+<name> git repositories")
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".benchmarks" / "public")
+    parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--skip-run", action="store_true", help="reprint the outputs of the last run")
+    parser.add_argument("--json", type=Path, default=None, help="write the rows as JSON here")
+    args = parser.parse_args(argv)
+    rows = []
+    for spec in PROJECTS:
+        if args.only and spec.name not in args.only:
+            continue
+        directory = args.workdir / spec.name
+        keep = args.workdir / "runs" / spec.name
+        if not args.skip_run:
+            if args.repos is None:
+                parser.error("--repos is needed to export the projects (or --skip-run)")
+            print(f"== {spec.name}", file=sys.stderr)
+            prepare(spec, args.repos, directory)
+            run_flow(spec, directory, keep)
+        rows.append(summarise(spec, keep))
+    print_table(rows)
+    print_causes(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":

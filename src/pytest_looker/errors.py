@@ -71,3 +71,13 @@ EXIT_USAGE = 2
 def exit_code(error: LookerError) -> int:
     """2 for bad usage or configuration, 1 when the checked thing failed."""
     return EXIT_USAGE if isinstance(error, ConfigurationError) else EXIT_FAILED
+
+
+def in_context(context: str, message: str) -> str:
+    """``context: message``, unless ``message`` already starts with that context.
+
+    Nested renderers (a field's SQL, its Liquid, a filter inside it) each name what they were
+    rendering; an error passing through several of them must say it once, not
+    ``orders.x: orders.x: orders.x: …``.
+    """
+    return message if message.startswith(f"{context}: ") else f"{context}: {message}"

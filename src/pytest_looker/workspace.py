@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pytest_looker.compile import CompiledQuery, Query, compile_query
 from pytest_looker.errors import ConfigurationError, LookerError, LookMLError
 from pytest_looker.lookml import Project, load_project
+from pytest_looker.lookml.model import FieldCategory
 from pytest_looker.run.runner import Runner, open_runner
 from pytest_looker.settings import Settings, load_settings
 
@@ -132,11 +133,12 @@ class Workspace:
         if isinstance(fields, str):
             raise LookMLError("fields must be a list of view.field names, not one string")
         attributes = {**self.settings.user_attributes, **(user_attributes or {})}
+        given = {str(k): filter_text(v) for k, v in (filters or {}).items()}
         return Query(
             model,
             explore,
             fields=list(fields),
-            filters={str(k): filter_text(v) for k, v in (filters or {}).items()},
+            filters=self._with_parameters(model, explore, given),
             sorts=list(sorts),
             limit=limit,
             user_attributes=attributes,
@@ -152,12 +154,36 @@ class Workspace:
         where it has none."""
         return dataclasses.replace(
             query,
+            filters=self._with_parameters(query.model, query.explore, query.filters),
             now=query.now or self.settings.now,
             timezone=query.timezone or self.settings.timezone,
             database_timezone=query.database_timezone or self.settings.database_timezone,
             dev_mode=query.dev_mode or self.settings.looker.needs_dev_mode,
             user_attributes={**self.settings.user_attributes, **query.user_attributes},
         )
+
+    def _with_parameters(self, model: str, explore: str, filters: Mapping[str, str]) -> Mapping[str, str]:
+        """``filters`` plus the configured ``parameters`` of this explore the query does not set.
+
+        A filter on a parameter is how a Looker query sets its value; a configured value is the
+        user's choice for every query that makes none (validation, tests).
+        """
+        configured = self.settings.parameters
+        if not configured:
+            return filters
+        found = self.project.models.get(model)
+        target = found.explores.get(explore) if found is not None else None
+        if target is None:
+            return filters
+        aliases = target.aliases()
+        added = dict(filters)
+        for name, value in configured.items():
+            alias, _, parameter = name.partition(".")
+            view = found.views.get(aliases.get(alias, "")) if found is not None else None
+            field = view.fields.get(parameter) if view is not None else None
+            if field is not None and field.category is FieldCategory.PARAMETER and name not in added:
+                added[name] = value
+        return added
 
     def compile(self, query: Query, *, target: str | None = None, project: Project | None = None) -> CompiledQuery:
         """Compile in the model's dialect for ``target`` (default: the runner's dialect)."""

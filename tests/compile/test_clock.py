@@ -62,22 +62,6 @@ CLOCKS = [
     datetime(2026, 3, 8, 9, 30, tzinfo=timezone.utc),
     datetime(2026, 7, 1, 3, 0, tzinfo=timezone.utc),
 ]
-#: What sqlglot 30.x cannot translate to DuckDB yet (reported for the translator, issue 15):
-#: MySQL DAYOFWEEK is 1 = Sunday, DuckDB's 0 = Sunday, so Looker's MySQL week arithmetic is a day
-#: off; BigQuery ``TIMESTAMP_TRUNC(x, HOUR, 'tz')`` loses its zone, which matters in zones with a
-#: half-hour offset.
-DAYOFWEEK = "sqlglot transpiles MySQL DAYOFWEEK (1 = Sunday) as DuckDB DAYOFWEEK (0 = Sunday)"
-HOUR_ZONE = "sqlglot drops the zone of BigQuery TIMESTAMP_TRUNC(x, HOUR, 'tz')"
-TRANSLATION_GAPS = {
-    ("mysql", "this week", None): DAYOFWEEK,
-    ("mysql", "monday", None): DAYOFWEEK,
-    ("bigquery", "3 hours", "Asia/Kolkata"): HOUR_ZONE,
-}
-
-
-def gap(dialect: str, text: str, zone: str | None) -> str | None:
-    """The known translation gap of a case (the zone matters only where it says so)."""
-    return TRANSLATION_GAPS.get((dialect, text, zone)) or TRANSLATION_GAPS.get((dialect, text, None))
 
 
 @pytest.fixture(scope="module")
@@ -120,20 +104,16 @@ def expected(text: str, ctx: FilterContext) -> tuple[object, ...]:
 @pytest.mark.parametrize("text", EXPRESSIONS)
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_injected_clock_gives_looker_bounds_on_duckdb(db: duckdb.DuckDBPyConnection, dialect: str, text: str) -> None:
-    wrong, known = [], set()
+    # Includes what sqlglot alone gets wrong: MySQL DAYOFWEEK (1 = Sunday) for "this week" and
+    # "monday", BigQuery TIMESTAMP_TRUNC(x, HOUR, 'tz') in a half-hour zone (Asia/Kolkata).
+    wrong = []
     for zone in ZONES:
         for now in CLOCKS:
             ctx = FilterContext(dialect=dialect, now=now, timezone=zone)
             got, _ = on_duckdb(db, text, ctx)
             if got != expected(text, ctx):
-                reason = gap(dialect, text, zone)
-                if reason is None:
-                    wrong.append((zone, now.isoformat(), got, expected(text, ctx)))
-                else:
-                    known.add(reason)
+                wrong.append((zone, now.isoformat(), got, expected(text, ctx)))
     assert not wrong, wrong
-    if known:
-        pytest.xfail("; ".join(sorted(known)))
 
 
 @pytest.mark.parametrize("text", ["today", "7 days", "this month", "last year", "3 hours", "before 25 days ago"])
@@ -147,8 +127,6 @@ def test_warehouse_clock_gives_the_same_bounds_as_the_injected_one(
         live = FilterContext(dialect=dialect, timezone=zone)
         got, clock = on_duckdb(db, text, live)
         injected = FilterContext(dialect=dialect, now=clock, timezone=zone)
-        if got != expected(text, injected) and gap(dialect, text, zone):
-            pytest.xfail(str(gap(dialect, text, zone)))
         assert got == expected(text, injected), (zone, clock)
 
 

@@ -1,16 +1,17 @@
 """Timeframes and durations: every dialect's SQL against values computed in Python.
 
 The oracle below uses only ``datetime``/``zoneinfo`` (never our SQL). DuckDB output is executed
-directly; other dialects' output is parsed with sqlglot in its own dialect, transpiled to DuckDB
-and executed. Where sqlglot cannot transpile a construct faithfully, the case is listed in
-``transpile_gap`` with the reason and marked as a strict xfail — it must keep failing (or
-raising), so a silent change is noticed.
+directly; other dialects' output must parse in its own dialect, is translated to DuckDB by the
+product's :func:`~pytest_looker.compile.transpile.transpile` (sqlglot extended by
+:mod:`pytest_looker.compile.translate`) and executed. Every timeframe of every dialect and
+datatype must give the source's values: there is no list of known gaps.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ import pytest
 import sqlglot
 
 from pytest_looker.compile.dialects import HOUR_STEPS, MINUTE_STEPS, TIMEFRAMES, WEEKDAYS, get_dialect
+from pytest_looker.compile.transpile import transpile
 from pytest_looker.errors import CompileError
 
 UTC = ZoneInfo("UTC")
@@ -304,64 +306,11 @@ def test_bad_arguments_raise_compile_error(dialect: str, call: Callable[[Any], s
 
 OTHER_DIALECTS = ["bigquery", "snowflake", "redshift", "postgres", "mysql"]
 
-_STEPS = {f"hour{n}" for n in HOUR_STEPS} | {f"minute{n}" for n in MINUTE_STEPS}
-#: Snowflake timeframes rendered with TO_CHAR(x, format): sqlglot raises UnsupportedError
-#: (``week`` is Looker's TO_CHAR(TO_DATE(…)), typed, which sqlglot translates).
-_SNOWFLAKE_TO_CHAR = {
-    "time",
-    "second",
-    "time_of_day",
-    "month",
-    "quarter",
-    "hour",
-    "minute",
-    "millisecond",
-    "microsecond",
-    "month_name",
-    "fiscal_quarter",
-    *_STEPS,
-}
-#: BigQuery timeframes that take the query zone as a function argument and that sqlglot
-#: transpiles without it (FORMAT_TIMESTAMP(f, x, tz), TIMESTAMP_TRUNC(x, u, tz),
-#: EXTRACT(p FROM x AT TIME ZONE tz) lose the zone when written for DuckDB).
-_BIGQUERY_ZONE_ARGUMENT = set(ALL_TIMEFRAMES) - {"raw", "date"}
 
-
-def transpile_gap(dialect: str, tf: str, zoned: bool) -> str | None:
-    """Why sqlglot cannot run this (correct) fragment on DuckDB, or None if it can.
-
-    Each entry was checked by hand: the SQL is right for the source dialect (its documented
-    function semantics); the DuckDB SQL that sqlglot writes is wrong or raises.
-    """
-    if dialect == "snowflake" and tf in _SNOWFLAKE_TO_CHAR and not zoned:
-        # With CONVERT_TIMEZONE around the column sqlglot knows the type and does translate.
-        return "sqlglot raises UnsupportedError for Snowflake TO_CHAR(<untyped column>, format) → DuckDB"
-    if dialect in ("postgres", "redshift") and tf in ("day_of_week", "month_name"):
-        return "sqlglot mistranslates TO_CHAR's FM prefix ('FMDay' → 'FM%uay', 'FMMonth' → 'F%month')"
-    if dialect in ("postgres", "redshift") and tf == "millisecond":
-        return "sqlglot leaves TO_CHAR's 'MS' (milliseconds) untranslated"
-    if dialect == "bigquery" and tf == "day_of_week_index":
-        return "sqlglot keeps EXTRACT(DAYOFWEEK): BigQuery counts 1 = Sunday, DuckDB 0 = Sunday"
-    if dialect == "bigquery" and tf == "millisecond":
-        return "sqlglot leaves BigQuery's %E3S untranslated; DuckDB strftime rejects it"
-    if dialect == "bigquery" and tf == "week_of_year":
-        return "sqlglot keeps EXTRACT(ISOWEEK ...), which DuckDB does not know"
-    if dialect == "bigquery" and zoned and tf in _BIGQUERY_ZONE_ARGUMENT:
-        return "sqlglot drops BigQuery's time-zone argument (FORMAT_TIMESTAMP/TIMESTAMP_TRUNC/AT TIME ZONE)"
-    if dialect == "mysql" and tf in ("day_of_week_index", "week"):
-        return "sqlglot keeps WEEKDAY()/DAYOFWEEK(): MySQL counts 0 = Monday / 1 = Sunday, DuckDB 0 = Sunday"
-    if dialect == "mysql" and tf == "week_of_year":
-        return "sqlglot keeps MySQL WEEK(x, 3); DuckDB's WEEK takes no mode"
-    return None
-
-
-def _gap(dialect: str, tf: str, setting: tuple[str, bool, str, int]) -> str | None:
-    return transpile_gap(dialect, tf, setting[1] and setting[0] != "UTC")
-
-
-def to_duckdb(sql: str, dialect: str) -> str:
-    """Transpile one expression, refusing constructs sqlglot knows it cannot translate."""
-    return sqlglot.transpile(sql, read=dialect, write="duckdb", unsupported_level=sqlglot.ErrorLevel.RAISE)[0]
+def on_duckdb(con: duckdb.DuckDBPyConnection, sql: str, dialect: str, table: str = "t") -> list[object]:
+    """The values of expression ``sql`` of ``dialect`` over ``table``, translated by the product."""
+    query = transpile(f"SELECT {sql} AS v FROM {table} ORDER BY id", source=dialect, target="duckdb")
+    return [row[0] for row in con.sql(query).fetchall()]
 
 
 def normalise(value: object) -> object:
@@ -369,26 +318,44 @@ def normalise(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else value
 
 
-def _cases() -> Iterator[Any]:
-    for dialect in OTHER_DIALECTS:
-        for setting in SETTINGS[:3]:
-            for tf in ALL_TIMEFRAMES:
-                reason = _gap(dialect, tf, setting)
-                # The zone-dropping gap can give right answers by coincidence (e.g. fiscal_year
-                # for these rows), so it is not strict; every other gap must keep failing.
-                strict = not (reason or "").startswith("sqlglot drops")
-                marks = [pytest.mark.xfail(reason=reason, strict=strict)] if reason else []
-                yield pytest.param(dialect, tf, setting, marks=marks, id=f"{dialect}-{tf}-{setting[0]}-{setting[1]}")
+def bigquery_expected(tf: str, setting: tuple[str, bool, str, int], expected: list[object]) -> list[object]:
+    """BigQuery's ``hourN``/``minuteN``: Looker steps back from the truncated hour with
+    ``TIMESTAMP_ADD(…, INTERVAL -k HOUR)``, which adds to the *instant* (BigQuery TIMESTAMP
+    functions: "TIMESTAMP_ADD … independent of any time zone"). Across a DST jump that differs
+    from stepping back on the wall clock, which the other dialects do on the converted value."""
+    step = re.fullmatch(r"(hour|minute)(\d+)", tf)
+    zone, convert = setting[0], setting[1]
+    if step is None or not convert or zone == "UTC":
+        return expected
+    unit, n = step.group(1), int(step.group(2))
+    out: list[object] = []
+    for value in STAMPS:
+        if value is None:
+            out.append(None)
+            continue
+        local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+        start = local.replace(minute=0 if unit == "hour" else local.minute, second=0, microsecond=0)
+        back = (local.hour if unit == "hour" else local.minute) % n
+        instant = start.astimezone(UTC) - dt.timedelta(**{f"{unit}s": back})
+        shown = instant.astimezone(ZoneInfo(zone))
+        out.append(shown.strftime("%Y-%m-%d %H" if unit == "hour" else "%Y-%m-%d %H:%M"))
+    return out
 
 
-@pytest.mark.parametrize(("dialect", "tf", "setting"), list(_cases()))
+@pytest.mark.parametrize("setting", SETTINGS[:3], ids=lambda s: f"{s[0]}-{s[1]}")
+@pytest.mark.parametrize("tf", ALL_TIMEFRAMES)
+@pytest.mark.parametrize("dialect", OTHER_DIALECTS)
 def test_other_dialect_timeframe_transpiled_to_duckdb(
     con: duckdb.DuckDBPyConnection, dialect: str, tf: str, setting: tuple[str, bool, str, int]
 ) -> None:
+    """Every timeframe of every dialect, translated by the product, gives the source's values."""
     sql = render(dialect, tf, "t.ts", setting)
     sqlglot.parse_one(sql, read=dialect)  # must parse in its own dialect
-    got = column(con, to_duckdb(sql, dialect))
-    assert [normalise(v) for v in got] == [normalise(v) for v in expected_column(tf, setting, STAMPS)]
+    got = on_duckdb(con, sql, dialect)
+    expected = expected_column(tf, setting, STAMPS)
+    if dialect == "bigquery":
+        expected = bigquery_expected(tf, setting, expected)
+    assert [normalise(v) for v in got] == [normalise(v) for v in expected]
 
 
 #: The column of ``t`` holding STAMPS in each datatype, and the values a timeframe sees there.
@@ -401,72 +368,22 @@ def _datatype_stamps(datatype: str) -> list[dt.datetime | None]:
     return _stamps_as_dates() if datatype in ("date", "yyyymmdd") else STAMPS
 
 
-def datatype_transpile_gap(dialect: str, datatype: str, tf: str) -> str | None:
-    """Why sqlglot cannot run this fragment of a non-timestamp column on DuckDB, or None.
-
-    The SQL is valid in its dialect; the DuckDB SQL sqlglot writes raises.
-    """
-    if dialect == "mysql" and datatype == "yyyymmdd" and tf != "week":
-        return "sqlglot turns MySQL STR_TO_DATE(<integer>, f) into DuckDB STRPTIME(<integer>, f), which DuckDB rejects"
-    if dialect == "snowflake" and datatype == "epoch" and tf not in _SNOWFLAKE_TO_CHAR:
-        return "sqlglot keeps Snowflake TO_TIMESTAMP_NTZ(<epoch>), which DuckDB does not know"
-    if dialect == "bigquery" and (datatype, tf) in _BIGQUERY_TIMESTAMPTZ_EXTRACT:
-        return "sqlglot refuses EXTRACT from BigQuery's CAST(... AS TIMESTAMP) (a TIMESTAMPTZ in DuckDB)"
-    if dialect == "snowflake" and datatype in ("date", "yyyymmdd") and tf in _SNOWFLAKE_TO_CHAR:
-        return None  # the date conversion types the column, and sqlglot then translates TO_CHAR
-    return transpile_gap(dialect, tf, zoned=False)
-
-
-_BIGQUERY_TIMESTAMPTZ_EXTRACT = {
-    ("datetime", "fiscal_quarter"),
-    *(
-        ("date", tf)
-        for tf in ALL_TIMEFRAMES
-        if tf in _STEPS
-        or tf in ("year", "day_of_month", "day_of_year", "hour_of_day", "month_num", "quarter_of_year")
-        or tf.startswith("fiscal_")
-    ),
-}
-
-
-def _datatype_cases(*, gaps: bool) -> Iterator[Any]:
-    for dialect in OTHER_DIALECTS:
-        for datatype in DATATYPE_COLUMNS:
-            for tf in ALL_TIMEFRAMES:
-                reason = datatype_transpile_gap(dialect, datatype, tf)
-                if (reason is not None) == gaps:
-                    yield pytest.param(dialect, datatype, tf, id=f"{dialect}-{datatype}-{tf}")
-
-
-@pytest.mark.parametrize(("dialect", "datatype", "tf"), list(_datatype_cases(gaps=False)))
+@pytest.mark.parametrize("tf", ALL_TIMEFRAMES)
+@pytest.mark.parametrize("datatype", DATATYPE_COLUMNS)
+@pytest.mark.parametrize("dialect", OTHER_DIALECTS)
 def test_other_dialect_datatypes_transpiled_to_duckdb(
     con: duckdb.DuckDBPyConnection, dialect: str, datatype: str, tf: str
 ) -> None:
     setting = SETTINGS[0]
     sql = render(dialect, tf, DATATYPE_COLUMNS[datatype], setting, datatype=datatype)
-    got = column(con, to_duckdb(sql, dialect))
+    sqlglot.parse_one(sql, read=dialect)
+    got = on_duckdb(con, sql, dialect)
     if tf == "raw":  # BigQuery's TIMESTAMP() becomes a TIMESTAMPTZ in DuckDB: same instant
-        got = [v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in got]
+        got = [v.astimezone(UTC).replace(tzinfo=None) if isinstance(v, dt.datetime) and v.tzinfo else v for v in got]
     expected = expected_column(tf, setting, _datatype_stamps(datatype))
     if tf == "raw" and datatype == "date":  # a date group's raw value is the date column itself
         expected = [v.date() if isinstance(v, dt.datetime) else v for v in expected]
     assert [normalise(v) for v in got] == [normalise(v) for v in expected]
-
-
-@pytest.mark.parametrize(("dialect", "datatype", "tf"), list(_datatype_cases(gaps=True)))
-def test_other_dialect_datatype_transpile_gaps_still_fail(
-    con: duckdb.DuckDBPyConnection, dialect: str, datatype: str, tf: str
-) -> None:
-    """Each listed gap must keep failing on DuckDB (raise, or give other values): when sqlglot
-    learns the construct, the case moves to the test above. The fragment parses in its dialect."""
-    sql = render(dialect, tf, DATATYPE_COLUMNS[datatype], SETTINGS[0], datatype=datatype)
-    sqlglot.parse_one(sql, read=dialect)
-    try:
-        got = column(con, to_duckdb(sql, dialect))
-    except (sqlglot.errors.SqlglotError, duckdb.Error):
-        return
-    expected = expected_column(tf, SETTINGS[0], _datatype_stamps(datatype))
-    assert [normalise(v) for v in got] != [normalise(v) for v in expected]
 
 
 @pytest.mark.parametrize("dialect", OTHER_DIALECTS)
@@ -477,5 +394,5 @@ def test_other_dialect_duration_transpiled_to_duckdb(dialect: str, interval: str
     con = duckdb.connect()
     con.execute("CREATE TABLE p (id INTEGER, s TIMESTAMP, e TIMESTAMP)")
     con.executemany("INSERT INTO p VALUES (?, ?, ?)", [(i, s, e) for i, (s, e) in enumerate(DURATION_PAIRS)])
-    got = [r[0] for r in con.sql(f"SELECT {to_duckdb(sql, dialect)} FROM p ORDER BY id").fetchall()]
+    got = on_duckdb(con, sql, dialect, table="p")
     assert got == [expected_duration(interval, s, e) for s, e in DURATION_PAIRS]

@@ -15,7 +15,6 @@ import duckdb
 import pytest
 import sqlglot
 from bigquery_clock import reference_condition
-from sqlglot import exp
 from test_filters_conformance import (
     NOW,
     TABLES,
@@ -28,10 +27,9 @@ from test_filters_conformance import (
 )
 
 from pytest_looker.compile.filters import FilterContext, FilterKind, filter_sql
+from pytest_looker.compile.transpile import transpile
 
 DIALECTS = ["bigquery", "snowflake", "postgres", "redshift", "mysql"]
-#: Dialects whose LIKE uses backslash as its escape character without an ESCAPE clause.
-DEFAULT_BACKSLASH_ESCAPE = {"bigquery"}
 
 #: Extra expressions that stress escaping in every dialect.
 EXTRA: list[tuple[str, str, dict[str, Any]]] = [
@@ -55,22 +53,14 @@ def db() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def as_duckdb(condition: str, dialect: str) -> str:
-    """Transpile a WHERE condition from ``dialect`` to DuckDB, asserting it is one statement."""
-    statements = sqlglot.parse(f"SELECT id FROM t AS o WHERE {condition}", read=dialect)
+    """A WHERE condition moved from ``dialect`` to DuckDB by the product's translator, which
+    carries the source's semantics (MySQL's DAYOFWEEK counts from Sunday = 1, BigQuery's LIKE
+    escapes with a backslash) — the path a compiled query takes."""
+    sql = transpile(f"SELECT id FROM t AS o WHERE {condition}", source=dialect, target="duckdb")
+    statements = sqlglot.parse(sql, read="duckdb")
     assert len(statements) == 1
     assert statements[0] is not None
-    where = statements[0].args["where"]
-    if dialect in DEFAULT_BACKSLASH_ESCAPE:
-        # BigQuery's LIKE escapes with backslash by default; DuckDB needs it said explicitly.
-        for node in list(where.find_all(exp.Like, exp.ILike)):
-            if "\\" in node.expression.name and not isinstance(node.parent, exp.Escape):
-                node.replace(exp.Escape(this=node.copy(), expression=exp.Literal.string("\\")))
-    return str(where.this.sql(dialect="duckdb"))
-
-
-#: sqlglot (30.x) keeps MySQL's DAYOFWEEK (1 = Sunday) as DuckDB's DAYOFWEEK (0 = Sunday), so
-#: Looker's MySQL week arithmetic is a day off once transpiled. Reported to the translator (issue 15).
-MYSQL_DAYOFWEEK = "sqlglot transpiles MySQL DAYOFWEEK (1 = Sunday) to DuckDB DAYOFWEEK (0 = Sunday)"
+    return str(statements[0].args["where"].this.sql(dialect="duckdb"))
 
 
 def check(db: duckdb.DuckDBPyConnection, kind: str, text: str, options: dict[str, Any], dialect: str) -> None:
@@ -89,8 +79,6 @@ def check(db: duckdb.DuckDBPyConnection, kind: str, text: str, options: dict[str
         reference = reference_condition(text, str(column), NOW, zone, is_date=bool(options.get("column_is_date")))
     transpiled = as_duckdb(rendered, dialect)
     ours, expected = selected(db, table, transpiled), selected(db, table, reference)
-    if ours != expected and dialect == "mysql" and "DAYOFWEEK(" in rendered:
-        pytest.xfail(MYSQL_DAYOFWEEK)
     assert ours == expected, (rendered, transpiled)
 
 

@@ -88,7 +88,7 @@ def render(template: str, **changes: Any) -> str:
         ("{{ orders.status_param._parameter_value }}", "'complete'"),
         ("{{ metric._parameter_value }}", "revenue"),
         ("{{ min_amount._parameter_value }}", "10"),
-        ("[{{ no_default._parameter_value }}]", "[]"),
+        ("[{{ no_default._parameter_value }}]", "['']"),
         (
             "{% if metric._parameter_value == 'revenue' %}SUM(amount){% else %}COUNT(*){% endif %}",
             "SUM(amount)",
@@ -190,7 +190,7 @@ def test_liquid_parameter_value_from_query_overrides_default() -> None:
     assert rendered == "order_count 'returned' -2.5 true"
 
 
-@pytest.mark.parametrize("value", ["ASC", "DESC NULLS LAST", "orders.amount", "_x1"])
+@pytest.mark.parametrize("value", ["ASC", "DESC NULLS LAST", "orders.amount", "_x1", "1", "2024q1"])
 def test_liquid_unquoted_accepts_allowed_values_and_identifiers(value: str) -> None:
     assert render("{% parameter sort_dir %}", parameter_values={"orders.sort_dir": value}) == value
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_looker.compile.sqlreads import ColumnUse, Passed, UnreadableSql, read_fragment, read_select
+from pytest_looker.compile.sqlreads import ColumnUse, Passed, UnreadableSql, read_fragment, read_select, read_unnests
 
 
 def test_fragment_columns_by_qualifier_with_the_type_each_use_implies() -> None:
@@ -61,8 +61,22 @@ def test_select_reads_tables_through_ctes_and_attributes_columns() -> None:
     assert ColumnUse("shop.orders", "status", "string", ("complete",)) in reads.columns
     assert ColumnUse("shop.orders", "amount", None) in reads.columns
     assert ColumnUse("shop.users", "id", None) in reads.columns
-    assert reads.outputs == {"id": Passed("shop.users", "id", True), "name": Passed("shop.users", "name", False)}
+    assert reads.outputs == {
+        "id": (Passed("shop.users", "id", True),),
+        "name": (Passed("shop.users", "name", False),),
+    }
     assert reads.aggregated
+
+
+def test_union_branches_each_feed_the_output_columns() -> None:
+    reads = read_select(
+        "SELECT c.id, 1 AS n, c.ts FROM ios.clicks c UNION SELECT a.id, a.n, a.created AS ts FROM android.clicks a",
+        "snowflake",
+    )
+    assert reads.outputs["ts"] == (Passed("ios.clicks", "ts", True), Passed("android.clicks", "created", True))
+    assert [p.table for p in reads.outputs["id"]] == ["ios.clicks", "android.clicks"]
+    assert reads.outputs["n"] == (Passed("android.clicks", "n", True),)  # positions, not names
+    assert reads.aggregated  # UNION (distinct)
 
 
 def test_opaque_tables_are_read_but_report_no_column() -> None:
@@ -77,3 +91,45 @@ def test_dialect_decides_what_parses() -> None:
     with pytest.raises(UnreadableSql) as info:
         read_select("SELECT FROM WHERE (", "duckdb")
     assert info.value.reason == "parse"
+
+
+def test_star_projections_name_the_tables_they_pass_on() -> None:
+    reads = read_select("SELECT *, MIN(ts) OVER () AS first_ts FROM analytics.tasks", "bigquery")
+    assert reads.star_sources == ("analytics.tasks",)
+    through_cte = read_select("WITH a AS (SELECT * EXCEPT (x) FROM p.d.t) SELECT a.*, 1 AS z FROM a", "bigquery")
+    assert through_cte.star_sources == ("p.d.t",)
+    assert read_select("SELECT t.id FROM s.t AS t", "duckdb").star_sources == ()
+
+
+def test_struct_paths_and_unnests_are_traced_through_ctes() -> None:
+    sql = """
+        WITH sl AS (SELECT e.device, e.event_params FROM p.ga.events AS e)
+        SELECT sl.device.category, (SELECT value.string_value FROM UNNEST(sl.event_params) WHERE key = 'x')
+        FROM sl
+    """
+    reads = read_select(sql, "bigquery")
+    assert ("p.ga.events", "device", ("category",)) in reads.struct_paths
+    [unnested] = read_unnests(sql, "bigquery")
+    assert (unnested.table, unnested.path[1]) == ("p.ga.events", "event_params")
+    assert (("value", "string_value"), None, ()) in unnested.fields
+
+
+def test_a_case_result_takes_the_type_of_its_sibling_branches() -> None:
+    reads = read_select("SELECT CASE WHEN i.g IS NULL THEN i.l / 2 ELSE i.g END FROM s.inv AS i", "bigquery")
+    assert ColumnUse("s.inv", "g", "number") in reads.columns
+
+
+def test_select_cte_star_passes_the_ctes_columns_on() -> None:
+    reads = read_select(
+        "WITH s AS (SELECT e.query, e.nodeid FROM stl_explain AS e) SELECT s.*, 1 AS z FROM s", "redshift"
+    )
+    assert reads.outputs["query"] == (Passed("stl_explain", "query", True),)
+
+
+@pytest.mark.parametrize("dialect", ["bigquery", "snowflake", "duckdb"])
+def test_compared_field_references_stay_references_in_every_dialect(dialect: str) -> None:
+    # BigQuery reads a quoted dotted name as a path (__ref.events.user_id): it is still one field.
+    from pytest_looker.compile.sqlreads import compared_columns
+
+    sql = '__ref."events.user_id" = COALESCE(__ref."users.id", o.uid)'
+    assert compared_columns(sql, dialect) == [((("__ref", "events.user_id"),), (("__ref", "users.id"), ("o", "uid")))]

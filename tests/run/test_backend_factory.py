@@ -74,3 +74,45 @@ def test_table_names(raw: str, catalog: str | None, schema: str | None, table: s
     name = TableName.parse(raw)
     assert (name.catalog, name.schema, name.table) == (catalog, schema, table)
     assert name.sql == sql
+
+
+# -- The session's time zone is the database's, never the machine's ---------------------------------
+
+
+def test_duckdb_session_runs_in_the_database_time_zone() -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    with open_engine(Settings(database_timezone="Asia/Tokyo")) as backend:
+        assert backend.execute("SELECT current_setting('TimeZone')").rows == (("Asia/Tokyo",),)
+        # An instant read as a wall clock is Tokyo's (UTC+9, no DST); a wall clock read as an
+        # instant is taken to be Tokyo's.
+        sql = (
+            "SELECT CAST(TIMESTAMPTZ '2024-03-01 20:00:00+00' AS TIMESTAMP),"
+            " CAST(CAST(TIMESTAMP '2024-03-02 05:00:00' AS TIMESTAMPTZ) AS VARCHAR)"
+        )
+        assert backend.execute(sql).rows == ((dt.datetime(2024, 3, 2, 5, 0), "2024-03-02 05:00:00+09"),)
+        before = dt.datetime.now(ZoneInfo("Asia/Tokyo")).replace(tzinfo=None)
+        [(clock,)] = backend.execute("SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP)").rows
+        after = dt.datetime.now(ZoneInfo("Asia/Tokyo")).replace(tzinfo=None)
+        assert before - dt.timedelta(seconds=1) <= clock <= after + dt.timedelta(seconds=1)
+
+
+def test_duckdb_session_is_utc_whatever_the_machine_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        with open_engine(Settings()) as backend:
+            assert backend.execute("SELECT current_setting('TimeZone')").rows == (("UTC",),)
+            sql = "SELECT CAST(CAST(TIMESTAMP '2024-07-01 12:00:00' AS TIMESTAMPTZ) AS VARCHAR)"
+            assert backend.execute(sql).rows == (("2024-07-01 12:00:00+00",),)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_an_unknown_database_time_zone_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="database_timezone 'Mars/Olympus'"):
+        open_engine(Settings(database_timezone="Mars/Olympus"))

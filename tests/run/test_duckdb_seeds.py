@@ -11,6 +11,7 @@ import sqlglot
 
 from helpers import write_files
 from pytest_looker.compile import Query, compile_query
+from pytest_looker.compile.sqlreads import rename_tables
 from pytest_looker.errors import BackendError, ConfigurationError
 from pytest_looker.lookml import load_project
 from pytest_looker.run import Backend, DuckDBBackend
@@ -222,10 +223,39 @@ def test_file_named_like_its_schema_is_not_ambiguous(tmp_path: Path) -> None:
         assert seeded.execute("SELECT COUNT(*) FROM shop.orders").rows == ((2,),)
 
 
-def test_catalog_and_schema_sharing_a_name_is_a_clear_error(tmp_path: Path) -> None:
-    seeds = write_files(tmp_path / "seeds", {"shop/orders.csv": "id\n1\n", "shop/x/t.csv": "id\n1\n"})
-    with pytest.raises(BackendError, match=r"'shop' is both a catalog .* and a schema.*rename"):
-        DuckDBBackend(seeds=seeds)
+def read(backend: DuckDBBackend, sql: str) -> tuple[tuple[object, ...], ...]:
+    """``sql`` as the runner sends it: table names rewritten to where the backend keeps them."""
+    return backend.execute(rename_tables(sql, backend.table_renames())).rows
+
+
+def test_catalog_named_like_a_schema_is_kept_apart(tmp_path: Path) -> None:
+    """Snowflake's PRODUCTION.APPS next to PRODUCTION.PRODUCTION.USERS: in DuckDB a catalog and
+    a schema of one name make every production.x ambiguous, so the three-part names get a schema."""
+    seeds = write_files(
+        tmp_path / "seeds",
+        {"PRODUCTION/APPS.csv": "id\n1\n", "production/production/users.csv": "id\n2\n3\n"},
+    )
+    with DuckDBBackend(seeds=seeds) as backend:
+        assert backend.table_renames() == {("production", "production"): "production.production"}
+        assert read(backend, "SELECT COUNT(*) FROM PRODUCTION.APPS") == ((1,),)
+        assert read(backend, "SELECT COUNT(*) FROM production.production.users") == ((2,),)
+        assert "production.production.users" in backend.table_names()
+
+
+def test_system_schema_tables_are_kept_apart(tmp_path: Path) -> None:
+    """Postgres' pg_catalog.pg_stat_activity cannot be created in DuckDB's own pg_catalog."""
+    seeds = write_files(tmp_path / "seeds", {"pg_catalog/pg_stat_activity.csv": "pid,state\n7,active\n"})
+    with DuckDBBackend(seeds=seeds) as backend:
+        assert read(backend, "SELECT pid FROM pg_catalog.pg_stat_activity WHERE state = 'active'") == ((7,),)
+
+
+def test_three_part_names_are_written_into_a_file_and_read_back(tmp_path: Path) -> None:
+    seeds = write_files(tmp_path / "seeds", {"my-proj/sales/orders.csv": "id\n1\n2\n"})
+    with DuckDBBackend(tmp_path / "w.duckdb", seeds=seeds) as seeded:
+        assert read(seeded, 'SELECT COUNT(*) FROM "my-proj".sales.orders') == ((2,),)
+    with DuckDBBackend(tmp_path / "w.duckdb") as reopened:  # no seeds: what the file holds
+        assert reopened.table_renames() == {("my-proj", "sales"): "my-proj.sales"}
+        assert read(reopened, 'SELECT COUNT(*) FROM "my-proj".sales.orders') == ((2,),)
 
 
 def test_database_errors_carry_the_message() -> None:

@@ -155,7 +155,9 @@ def _same_line_everywhere(root: Path, run: Run, location: str, sentence: str) ->
     assert sql.exit_code == 1 and f"{location}: {sentence}" in sql.output, sql.output
     for extra in (["--compile-only"], []):
         validate = cli.invoke(main, ["validate", "--project", str(root), *extra])
-        assert f"{location}: shop/orders *: every field fails: {sentence}" in validate.output, validate.output
+        # One cause, stated once, listing what it breaks at the line that holds the typo.
+        assert f"[lookml] {sentence}" in validate.output, validate.output
+        assert f"{location}: shop/orders every field" in validate.output, validate.output
     result = run("-rf")
     out = result.stdout.str()
     assert "FAILED shop.model.lkml::lookml" in out and f"{location}: {sentence}" in out

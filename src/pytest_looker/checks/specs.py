@@ -395,7 +395,7 @@ def _run_hermetic(
     """Run on a fresh in-memory DuckDB holding exactly the ``given`` tables."""
     from pytest_looker.run import DuckDBBackend
 
-    with DuckDBBackend() as engine:
+    with DuckDBBackend(timezone=workspace.settings.database_timezone) as engine:
         engine.create_tables(given, column_types(workspace.project, compiled.query.model, given))
         try:
             return run_compiled(compiled, engine)

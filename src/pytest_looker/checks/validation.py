@@ -28,6 +28,8 @@ from pytest_looker.workspace import Workspace
 class Failure:
     """One field that does not compile or does not run, where it is defined and why.
 
+    ``count``: the fields it stands for — 1, or every field of the explore for an explore-wide
+    failure (``field == "*"``), so that reports count failing fields, not failure records.
     ``cause`` is where the error itself points when that is not the field (an ``always_filter``
     naming an unknown field): when every field fails for it, the one failure is reported there.
     """
@@ -38,10 +40,11 @@ class Failure:
     file: str | None
     line: int | None
     message: str
+    count: int = 1
     cause: Location | None = dataclasses.field(default=None, compare=False)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "model": self.model,
             "explore": self.explore,
             "field": self.field,
@@ -49,6 +52,9 @@ class Failure:
             "line": self.line,
             "message": self.message,
         }
+        if self.field == "*":
+            found["fields"] = self.count
+        return found
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,18 @@ class ValidationReport:
     failures: tuple[Failure, ...]
     queries: int = 0
 
+    @property
+    def failed_fields(self) -> int:
+        """Fields that fail, an explore-wide failure counting each of the explore's fields."""
+        return sum(f.count for f in self.failures)
+
     def as_json(self) -> dict[str, Any]:
-        return {"explores": self.explores, "fields": self.fields, "failures": [f.as_json() for f in self.failures]}
+        return {
+            "explores": self.explores,
+            "fields": self.fields,
+            "failed_fields": self.failed_fields,
+            "failures": [f.as_json() for f in self.failures],
+        }
 
 
 def select_explores(project: Project, selectors: Sequence[str]) -> list[Explore]:
@@ -223,13 +239,13 @@ def _one_cause(explore: Explore, fields: list[tuple[str, Field]], failures: list
     if len(fields) > 1 and len(failures) == len(fields) and len(messages) == 1:
         causes = {f.cause for f in failures}
         cause = causes.pop() if len(causes) == 1 else None
-        return [_explore_failure(explore, f"every field fails: {messages.pop()}", cause)]
+        return [_explore_failure(explore, f"every field fails: {messages.pop()}", cause, count=len(fields))]
     return failures
 
 
-def _explore_failure(explore: Explore, message: str, location: Location | None) -> Failure:
+def _explore_failure(explore: Explore, message: str, location: Location | None, *, count: int = 1) -> Failure:
     where = location or explore.location
-    return Failure(explore.model, explore.name, "*", where.file, where.line, message)
+    return Failure(explore.model, explore.name, "*", where.file, where.line, message, count=count)
 
 
 def _bisect(
@@ -263,4 +279,4 @@ def _bisect(
 
 def _failure(explore: Explore, name: str, field: Field, error: LookerError) -> Failure:
     where = field.location
-    return Failure(explore.model, explore.name, name, where.file, where.line, error.message, error.location)
+    return Failure(explore.model, explore.name, name, where.file, where.line, error.message, cause=error.location)

@@ -28,7 +28,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def project_schema(project: Project, settings: Settings) -> Schema:
-    return infer_schema(project, lambda model: settings.dialect_for(model.connection))
+    return infer_schema(
+        project,
+        lambda model: settings.dialect_for(model.connection),
+        user_attributes=settings.user_attributes,
+        parameters=settings.parameters,
+    )
 
 
 def _report(report: WriteReport, what: str) -> None:

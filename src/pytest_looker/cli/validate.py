@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from pytest_looker.checks.causes import Cause, group_failures
 from pytest_looker.checks.diagnostics import settings_diagnostics
 from pytest_looker.checks.hints import setup_hint
 from pytest_looker.checks.validation import Failure, ValidationReport, select_explores, validate_explore
 from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
-from pytest_looker.cli.options import on_duckdb_file, open_workspace, project_option
+from pytest_looker.cli.options import on_duckdb_file, open_workspace, parse_key_values, project_option
+from pytest_looker.errors import ConfigurationError
 from pytest_looker.workspace import Workspace
 
 __all__ = ["validate"]
@@ -26,9 +30,23 @@ __all__ = ["validate"]
 @click.option("--explores", "selectors", multiple=True, metavar="SELECTOR", help="model/explore, globs, -exclude.")
 @click.option("--compile-only", is_flag=True, help="Only compile every field; no database needed.")
 @click.option("--duckdb", "duckdb_file", type=click.Path(path_type=Path), default=None, help="DuckDB database file.")
+@click.option(
+    "--seeds",
+    "seeds",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Run on DuckDB seeded from this directory (what scaffold data --seeds writes).",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option(
     "--include-hidden/--ignore-hidden", default=None, help="Validate hidden fields (default: yes, as Looker)."
+)
+@click.option(
+    "--parameter",
+    "parameters",
+    multiple=True,
+    metavar="VIEW.PARAMETER=VALUE",
+    help="A LookML parameter's value for every query (adds to the parameters setting).",
 )
 @user_errors
 def validate(
@@ -36,15 +54,23 @@ def validate(
     selectors: tuple[str, ...],
     compile_only: bool,
     duckdb_file: Path | None,
+    seeds: Path | None,
     output_format: str,
     include_hidden: bool | None,
+    parameters: tuple[str, ...],
 ) -> None:
     """Check that every dimension and measure of the selected explores compiles (and runs).
 
     On a backend (the configured one, or --duckdb FILE) a progress bar goes to stderr and a
     summary table per explore to stdout; --format json prints only the report.
     """
-    workspace = open_workspace(project_dir, include_hidden=include_hidden)
+    if seeds is not None and duckdb_file is not None:
+        raise ConfigurationError("give either --seeds DIR or --duckdb FILE, not both")
+    workspace = open_workspace(
+        project_dir, include_hidden=include_hidden, parameters=parse_key_values(parameters, "--parameter") or None
+    )
+    if seeds is not None:
+        workspace = _on_seeds(workspace, seeds)
     hidden = workspace.settings.include_hidden
     selected = [s for chunk in selectors for s in chunk.split()] or list(workspace.settings.explores)
     for warning in settings_diagnostics(workspace.project, workspace.settings):
@@ -52,7 +78,7 @@ def validate(
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
         _annotate(workspace, report, output_format)
-        _print_report(report, output_format, None)
+        _print_report(report, output_format, None, _missing_dependencies(workspace))
         return
     with on_duckdb_file(workspace, duckdb_file) as running:
         show = output_format == "text"
@@ -61,7 +87,20 @@ def validate(
     if hint and output_format == "text":
         click.echo(hint, err=True)
     _annotate(workspace, report, output_format)
-    _print_report(report, output_format, per_explore)
+    _print_report(report, output_format, per_explore, _missing_dependencies(workspace))
+
+
+def _missing_dependencies(workspace: Workspace) -> list[str]:
+    return [d.project for d in workspace.project.manifest.local_dependencies if d.path is None]
+
+
+def _on_seeds(workspace: Workspace, seeds: Path) -> Workspace:
+    """``--seeds DIR``: the queries run on an in-memory DuckDB loaded from DIR, whatever the
+    configured backend (the counterpart of ``--duckdb FILE`` for ``scaffold data --seeds``)."""
+    settings = dataclasses.replace(
+        workspace.settings, backend="duckdb", seeds=seeds.resolve(), duckdb=None, seed_tables={}, url=None
+    )
+    return Workspace(settings)
 
 
 def _annotate(workspace: Workspace, report: ValidationReport, output_format: str) -> None:
@@ -107,19 +146,56 @@ def _validate_with_progress(
 
 
 def _print_report(
-    report: ValidationReport, output_format: str, per_explore: list[tuple[str, int, int, float]] | None
+    report: ValidationReport,
+    output_format: str,
+    per_explore: list[tuple[str, int, int, float]] | None,
+    missing: Sequence[str] = (),
 ) -> None:
+    causes = group_failures(report.failures, missing_dependencies=missing)
     if output_format == "json":
-        click.echo(json.dumps(report.as_json(), indent=2))
+        click.echo(json.dumps({**report.as_json(), "causes": [c.as_json() for c in causes]}, indent=2))
     else:
-        for failure in report.failures:
-            where = f"{failure.file}:{failure.line}" if failure.line else (failure.file or "?")
-            click.echo(f"{where}: {failure.model}/{failure.explore} {failure.field}: {failure.message}")
+        for cause in causes:
+            click.echo(_describe(cause))
         if per_explore is not None:
             click.echo(_summary_table(per_explore))
-        click.echo(f"{report.explores} explores, {report.fields} fields, {len(report.failures)} failures")
+        click.echo(_totals(report, len(causes)))
     if report.failures:
         sys.exit(1)
+
+
+#: How many failing fields a cause lists before "… and N more".
+_SHOWN = 5
+
+
+def _describe(cause: Cause) -> str:
+    """One cause: whose problem, what, where, what it breaks, the fix."""
+    explores = cause.explores
+    scope = f"{cause.fields} field{'s' if cause.fields != 1 else ''} in {len(explores)} explore"
+    scope += "s" if len(explores) != 1 else ""
+    lines = [f"[{cause.kind}] {cause.summary}"]
+    lines += [f"    at {where}" for where in cause.origins]
+    lines.append(f"    breaks {scope}:")
+    for failure in cause.failures[:_SHOWN]:
+        where = f"{failure.file}:{failure.line}" if failure.line else (failure.file or "?")
+        field = "every field" if failure.field == "*" else failure.field
+        lines.append(f"      {where}: {failure.model}/{failure.explore} {field}")
+    if len(cause.failures) > _SHOWN:
+        lines.append(f"      ... and {len(cause.failures) - _SHOWN} more")
+    if cause.fix:
+        lines.append(f"    fix: {cause.fix}")
+    return "\n".join(lines)
+
+
+def _totals(report: ValidationReport, causes: int) -> str:
+    """``12 explores, 1469 fields: 1289 validate, 180 fail (12.3%) for 3 causes``."""
+    failed = report.failed_fields
+    passed = max(report.fields - failed, 0)
+    text = f"{report.explores} explores, {report.fields} fields: {passed} validate"
+    if failed:
+        share = 100.0 * failed / report.fields if report.fields else 100.0
+        text += f", {failed} fail ({share:.1f}%) for {causes} cause{'s' if causes != 1 else ''}"
+    return text
 
 
 def _summary_table(rows: list[tuple[str, int, int, float]]) -> str:

@@ -16,6 +16,8 @@ overrides ``dialect``. Without either, DuckDB is assumed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pytest_looker.compile.assemble import with_ctes
 from pytest_looker.compile.dialects import get_dialect
 from pytest_looker.compile.planner import PlanOptions, plan_query
@@ -44,19 +46,30 @@ __all__ = [
 
 
 def compile_query(
-    project: Project, query: Query, *, dialect: str | None = None, target: str | None = None
+    project: Project,
+    query: Query,
+    *,
+    dialect: str | None = None,
+    target: str | None = None,
+    renames: Mapping[tuple[str, ...], str] | None = None,
 ) -> CompiledQuery:
-    """Compile ``query``: SQL in ``dialect`` (transpiled to ``target`` if given) and its columns."""
+    """Compile ``query``: SQL in ``dialect`` (transpiled to ``target`` if given) and its columns.
+
+    ``renames``: where the target database keeps tables under another schema than their name
+    says (a DuckDB engine's ``table_renames()``); table names are rewritten to match.
+    """
     source = (query.dialect or dialect or DEFAULT_DIALECT).lower()
     out_dialect = (target or source).lower()
     portable = out_dialect != source
     plan = plan_query(project, query, source, PlanOptions(portable_aggregates=portable))
     sql = with_ctes(plan.ctes, plan.body, plan.preamble)
-    if portable:
+    if portable or renames:
         what = f"query on {query.model}/{query.explore}"
-        target_dialect = get_dialect(out_dialect)
+        target_dialect = get_dialect(out_dialect) if portable else None
         try:
-            sql = transpile(sql, source=source, target=out_dialect, what=what, symmetric=target_dialect)
+            sql = transpile(
+                sql, source=source, target=out_dialect, what=what, symmetric=target_dialect, renames=renames
+            )
         except CompileError as error:
             # Name the field whose SQL is the problem when one can be singled out.
             named = culprit(plan.expressions, source=source, target=out_dialect, symmetric=target_dialect)

@@ -19,7 +19,7 @@ from pytest_looker.compile.filters import (
     filter_sql,
     substitute_user_attributes,
 )
-from pytest_looker.errors import CompileError, Location, LookerError
+from pytest_looker.errors import CompileError, Location, LookerError, in_context
 
 if TYPE_CHECKING:
     from pytest_looker.compile.liquid import ParameterInfo
@@ -56,7 +56,7 @@ def condition_sql(
             expression = substitute_user_attributes(expression, state.query.user_attributes)
         result = filter_sql(FilterKind(kind), expression, column_sql, ctx)
     except LookerError as error:
-        raise CompileError(f"{where}: {error.message}", error.location or location) from error
+        raise CompileError(in_context(where, error.message), error.location or location) from error
     return None if result is None else str(result)
 
 
@@ -138,7 +138,7 @@ def render_liquid(
     try:
         return str(liquid_render(template, ctx, where=where))
     except LookerError as error:
-        raise CompileError(f"{where}: {error.message}", error.location or location) from error
+        raise CompileError(in_context(where, error.message), error.location or location) from error
 
 
 def parameter_info(kind: str, allowed: tuple[tuple[str, str], ...], default: str | None) -> ParameterInfo:

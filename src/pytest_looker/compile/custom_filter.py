@@ -14,6 +14,7 @@ table calculations allow, or that we do not translate, is a :class:`CompileError
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,6 +54,9 @@ _TYPED_TIMEFRAMES = {
     **dict.fromkeys(("date", "week", "month", "quarter", "year"), "::date"),
     **dict.fromkeys(("time", "hour", "minute", "second"), "::datetime"),
 }
+
+#: Dialects without DATE_FROM_PARTS/MAKE_DATE for every version: sqlglot writes DATE_FROM_PARTS.
+_NO_DATE_FROM_PARTS = frozenset({"mysql", "postgres", "redshift"})
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class _Translator:
             "mod": lambda c: exp.Mod(this=self.arg(c, 0), expression=self.arg(c, 1)),
             "power": lambda c: exp.Pow(this=self.arg(c, 0), expression=self.arg(c, 1)),
             "sqrt": lambda c: exp.Sqrt(this=self.arg(c, 0)),
-            "date": lambda c: exp.DateFromParts(year=self.arg(c, 0), month=self.arg(c, 1), day=self.arg(c, 2)),
+            "date": self.date_from_parts,
             "add_days": lambda c: self.date_add(c, "DAY"),
             "add_months": lambda c: self.date_add(c, "MONTH"),
             "add_years": lambda c: self.date_add(c, "YEAR"),
@@ -181,6 +185,25 @@ class _Translator:
         length = exp.Length(this=affix.copy())
         cut = exp.Left if start else exp.Right
         return exp.EQ(this=cut(this=text, expression=length), expression=affix)
+
+    def date_from_parts(self, call: Call) -> exp.Expr:
+        """``date(y, m, d)``. Numbers give a DATE literal, valid in every dialect (and checked: Looker
+        has no 30 February). Otherwise sqlglot's DATE_FROM_PARTS, except where the dialect has no
+        such function (MySQL, PostgreSQL and Redshift spell it as text parsed to a date)."""
+        parts = [self.arg(call, index) for index in range(3)]
+        if all(isinstance(part, exp.Literal) and not part.is_string for part in parts):
+            try:
+                day = dt.date(*(int(part.name) for part in parts))
+            except ValueError:
+                shown = ", ".join(part.name for part in parts)
+                raise self.fail(f"date({shown}) is not a date") from None
+            return exp.cast(exp.Literal.string(day.isoformat()), exp.DType.DATE)
+        if self.fc.state.dialect_name in _NO_DATE_FROM_PARTS:
+            texts = [exp.cast(part, exp.DType.VARCHAR) for part in parts]
+            dash = exp.Literal.string("-")
+            joined = exp.Concat(expressions=[texts[0], dash, texts[1], dash.copy(), texts[2]])
+            return exp.StrToDate(this=joined, format=exp.Literal.string("%Y-%m-%d"))
+        return exp.DateFromParts(year=parts[0], month=parts[1], day=parts[2])
 
     def date_add(self, call: Call, unit: str) -> exp.Expr:
         amount, moment = self.arg(call, 0), self.arg(call, 1)

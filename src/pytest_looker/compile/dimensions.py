@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pytest_looker.compile.renderer import FieldRenderer, FilterTarget
 from pytest_looker.compile.sqltext import Sql, combine, wrap
+from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Field
 
 #: Timeframes whose values are points or ranges in time: filters use date grammar on ``raw``
@@ -47,6 +48,8 @@ NUMERIC_TIMEFRAMES = frozenset(
     }
 )
 _DATE_TYPES = frozenset({"date", "date_time", "time"})
+#: ``bin`` is Looker's synonym of ``tier`` (dimension types reference).
+TIER_TYPES = frozenset({"tier", "bin"})
 _NUMBER_TYPES = frozenset({"number", "distance"})
 
 
@@ -72,11 +75,15 @@ def reference(fc: FieldRenderer, alias: str, target: Field, *, as_type: str = "r
         return _timeframe(fc, alias, target, target.timeframe)
     if target.interval is not None:
         return _duration(fc, alias, target, target.interval)
-    if target.type == "tier":
+    if target.type in TIER_TYPES:
         label, _ = _tier(fc, alias, target)
         return label
-    if target.type == "case":
+    if target.cases:
+        # Looker's case docs write no type: a case: block makes the dimension a CASE whatever
+        # its type (string by default).
         return _case(fc, alias, target)
+    if target.type == "distance":
+        return _distance(fc, alias, target)
     if target.type == "location":
         return _location(fc, alias, target)
     return fc.own_sql(alias, target)
@@ -92,7 +99,7 @@ def select(fc: FieldRenderer, alias: str, target: Field) -> Sql:
 
 def tier_sort(fc: FieldRenderer, alias: str, target: Field) -> Sql | None:
     """The ``__sort_`` companion of a non-classic tier (None for classic and other types)."""
-    if target.type != "tier" or (target.style or "classic") == "classic":
+    if target.type not in TIER_TYPES or (target.style or "classic") == "classic":
         return None
     _, sort = _tier(fc, alias, target)
     return sort
@@ -117,7 +124,7 @@ def filter_target(fc: FieldRenderer, alias: str, target: Field) -> FilterTarget:
         return FilterTarget(value, "number")
     if target.type == "yesno":
         return FilterTarget(value, "yesno")
-    if target.type == "tier":
+    if target.type in TIER_TYPES:
         return FilterTarget(value, "tier")
     if target.type in _DATE_TYPES or target.type.startswith("date_"):
         return FilterTarget(value, "date", column_is_date=target.type == "date")
@@ -199,3 +206,58 @@ def _location(fc: FieldRenderer, alias: str, target: Field) -> Sql:
     text_type = fc.dialect.text_type
     text = f"CONCAT(CAST({wrap(lat.text)} AS {text_type}), ',', CAST({wrap(lon.text)} AS {text_type}))"
     return combine(text, (lat, lon))
+
+
+#: Earth radius per ``units`` of a distance dimension (mean radius 6371.0088 km, IUGG). Looker
+#: documents the units (feet, kilometers, meters, miles, nautical_miles, yards), not its constant.
+_EARTH_RADIUS = {
+    "kilometers": 6371.0088,
+    "meters": 6371008.8,
+    "miles": 6371.0088 / 1.609344,
+    "feet": 6371008.8 / 0.3048,
+    "yards": 6371008.8 / 0.9144,
+    "nautical_miles": 6371.0088 / 1.852,
+}
+
+
+def _distance(fc: FieldRenderer, alias: str, target: Field) -> Sql:
+    """``type: distance``: the great-circle distance between two location dimensions.
+
+    Haversine on the locations' ``sql_latitude``/``sql_longitude`` (degrees), in ``units``
+    (default kilometers); NULL when either end is NULL. Only functions every dialect has
+    (``ACOS(-1)`` for pi: BigQuery has no ``PI()``).
+    """
+    ends = []
+    for key in ("start_location_field", "end_location_field"):
+        name = str(target.raw.get(key, ""))
+        view_name, dot, field_name = name.rpartition(".")
+        where = f"{key} of {alias}.{target.name}"
+        end_alias = fc.alias_for(view_name, alias) if dot else alias
+        if end_alias is None:
+            fc.scope.check_alias(view_name, context=where)
+            raise CompileError(f"{where}: unknown view {view_name!r}", target.location)
+        location = fc.lookup(end_alias, field_name, context=where)
+        if location.type != "location" or not (location.sql_latitude and location.sql_longitude):
+            raise CompileError(
+                f"{where}: {name!r} must be a location dimension with sql_latitude and sql_longitude",
+                target.location,
+            )
+        ends.append(
+            (
+                fc.own_sql(end_alias, location, location.sql_latitude),
+                fc.own_sql(end_alias, location, location.sql_longitude),
+            )
+        )
+    units = str(target.raw.get("units", "kilometers"))
+    if units not in _EARTH_RADIUS:
+        raise CompileError(
+            f"{alias}.{target.name}: unknown units {units!r} (known: {', '.join(sorted(_EARTH_RADIUS))})",
+            target.location,
+        )
+    (lat1, lon1), (lat2, lon2) = ends
+    rad = "(ACOS(-1) / 180)"
+    half_lat = f"SIN(({wrap(lat2.text)} - {wrap(lat1.text)}) * {rad} / 2)"
+    half_lon = f"SIN(({wrap(lon2.text)} - {wrap(lon1.text)}) * {rad} / 2)"
+    cosines = f"COS({wrap(lat1.text)} * {rad}) * COS({wrap(lat2.text)} * {rad})"
+    text = f"(2 * {_EARTH_RADIUS[units]!r} * ASIN(SQRT(POWER({half_lat}, 2) + {cosines} * POWER({half_lon}, 2))))"
+    return combine(text, (lat1, lon1, lat2, lon2))

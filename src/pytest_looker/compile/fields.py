@@ -22,7 +22,7 @@ from pytest_looker.compile.dialects import Dialect
 from pytest_looker.compile.renderer import FilterTarget
 from pytest_looker.compile.scope import Scope, suggest
 from pytest_looker.compile.sqltext import Sql, wrap
-from pytest_looker.errors import CompileError, Location
+from pytest_looker.errors import CompileError, Location, in_context
 from pytest_looker.lookml.model import Field, FieldCategory, View
 from pytest_looker.lookml.refs import Ref, RefKind, scan
 
@@ -58,12 +58,14 @@ class FieldCompiler:
         name, _, suffix = name.partition("::")
         return self._reference(alias, name.strip(), suffix.strip().lower() or None, context=context)
 
-    def _reference(self, alias: str, name: str, suffix: str | None, *, context: str) -> Sql:
+    def _reference(
+        self, alias: str, name: str, suffix: str | None, *, context: str, location: Location | None = None
+    ) -> Sql:
         mode = _TYPE_SUFFIXES.get(suffix, "") if suffix else "ref"
         if not mode:
             known = ", ".join("::" + s for s in _TYPE_SUFFIXES)
-            raise CompileError(f"{context}: unknown type suffix '::{suffix}' after {name!r} (known: {known})")
-        target = self.lookup(alias, name, context=context)
+            raise CompileError(f"{context}: unknown type suffix '::{suffix}' after {name!r} (known: {known})", location)
+        target = self.lookup(alias, name, context=context, location=location)
         return self._field(alias, target, mode)
 
     def select(self, alias: str, target: Field) -> Sql:
@@ -108,7 +110,7 @@ class FieldCompiler:
         parts.append(text[last:])
         return Sql("".join(parts), frozenset(aliases))
 
-    def lookup(self, alias: str, name: str, *, context: str) -> Field:
+    def lookup(self, alias: str, name: str, *, context: str, location: Location | None = None) -> Field:
         """A field by name, where a bare dimension-group name means its ``raw`` timeframe."""
         view = self.scope.view(alias)
         found = view.fields.get(name)
@@ -118,7 +120,7 @@ class FieldCompiler:
         if group:
             raw = next((f for f in group if f.timeframe == "raw"), None)
             return raw or group[0]
-        return self.scope.field(alias, name, context=context)
+        return self.scope.field(alias, name, context=context, location=location)
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -132,7 +134,7 @@ class FieldCompiler:
             assert ref.field is not None
             if alias is None:
                 raise CompileError(f"{where}: ${{{ref.inner}}} must name its view (view.field)", location)
-            return self._reference(alias, ref.field, ref.type_suffix, context=where)
+            return self._reference(alias, ref.field, ref.type_suffix, context=where, location=location)
         if kind is RefKind.SQL_TABLE_NAME:
             assert ref.view is not None
             return Sql(self.table_name_of(ref.view, where=where, location=location))
@@ -142,7 +144,7 @@ class FieldCompiler:
             if target_alias is None:
                 self.scope.check_alias(ref.view, context=where)
                 raise AssertionError("unreachable")  # check_alias raised
-            return self._reference(target_alias, ref.field, ref.type_suffix, context=where)
+            return self._reference(target_alias, ref.field, ref.type_suffix, context=where, location=location)
         if kind is RefKind.EXTENDED:
             raise CompileError(f"{where}: ${{EXTENDED}} is only allowed in an object that extends another", location)
         raise CompileError(
@@ -213,11 +215,19 @@ class FieldCompiler:
             if error.location is not None:
                 raise
             # Errors from the dialect module know the construct, not the field: add it.
-            raise CompileError(f"{alias}.{target.name}: {error.message}", target.location) from error
+            raise CompileError(in_context(f"{alias}.{target.name}", error.message), target.location) from error
         finally:
             self._stack.pop()
         if mode != "select":
             result = result.map(wrap(result.text))
+        # A field needs its own view in FROM even when its SQL does not say ${TABLE}: Looker's
+        # UNNEST pattern (join: x__y { sql: LEFT JOIN UNNEST(${x.y}) AS x__y ;; } with
+        # dimension: x__y { sql: x__y ;; }), or a column left unqualified (sql: size).
+        # A join with no clause at all only exposes its view's fields (their SQL reads other
+        # views): it is never written, so it is not needed.
+        join = self.scope.joins.get(alias)
+        if join is None or join.sql_on or join.foreign_key or join.sql:
+            result = Sql(result.text, result.aliases | {alias})
         self._cache[key] = result
         return result
 

@@ -11,7 +11,10 @@ Which form a measure takes depends on the query, not only on the LookML: the fan
 * ``*_distinct`` types always use the symmetric formula keyed on ``sql_distinct_key``.
 * ``filters:`` wrap the value (and the key) in ``CASE WHEN <conditions> THEN … ELSE NULL END``;
   the conditions use each filtered dimension's own SQL, so a refined ``LOWER(status)`` counts.
-* ``number``/``string``/``date``/``yesno`` measures inline the aggregates they reference.
+* ``number``/``string``/``date``/``yesno`` measures inline the aggregates they reference;
+  ``date_<timeframe>`` (``date_raw``, ``date_date``, ``date_month``…: undocumented, used in
+  Looker's own blocks and in production projects) are ``date`` measures shown as that timeframe,
+  like the dimension group's field of the same name.
 * post-SQL types (``percent_of_total``, ``running_total``, ``percent_of_previous``) select the
   measure they reference and are finished on the result rows by :mod:`.posttable`.
 """
@@ -21,7 +24,7 @@ from __future__ import annotations
 from pytest_looker.compile import bridge
 from pytest_looker.compile.renderer import FieldRenderer
 from pytest_looker.compile.sqltext import Sql, combine, wrap
-from pytest_looker.compile.transpile import symmetric_marker
+from pytest_looker.compile.transpile import TRANSLATION_LIMIT, symmetric_marker
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Field
 
@@ -44,11 +47,16 @@ _UNSUPPORTED_TYPES = {
 _STRING_RESULT = frozenset({"string", "list"})
 
 
+def date_timeframe(kind: str) -> str | None:
+    """The timeframe of a ``date_<timeframe>`` measure type (``date_time`` is plain ``date``)."""
+    return kind[5:] if kind.startswith("date_") and kind != "date_time" else None
+
+
 def filter_kind(target: Field) -> str:
     """The filter grammar of a HAVING filter on this measure."""
     if target.type in _STRING_RESULT:
         return "string"
-    if target.type in ("date", "date_time"):
+    if target.type in ("date", "date_time") or date_timeframe(target.type) is not None:
         return "date"
     if target.type == "yesno":
         return "yesno"
@@ -60,17 +68,38 @@ def render(fc: FieldRenderer, alias: str, target: Field, *, select: bool) -> Sql
     kind = target.type
     if kind in AGGREGATE_TYPES:
         return _aggregate(fc, alias, target)
-    if kind in NON_AGGREGATE_TYPES or kind in POST_SQL_TYPES:
+    timeframe = date_timeframe(kind)
+    if kind in NON_AGGREGATE_TYPES or kind in POST_SQL_TYPES or timeframe is not None:
         if target.sql is None:
             raise CompileError(f"measure {alias}.{target.name} of type {kind} needs a sql", target.location)
         value = fc.own_sql(alias, target)
         if kind == "yesno" and select:
             return value.map(f"(CASE WHEN {value.text} THEN 'Yes' ELSE 'No' END)")
+        if timeframe is not None and timeframe != "raw":
+            return value.map(_timeframe_of(fc, target, timeframe, value.text))
         return value
     reason = _UNSUPPORTED_TYPES.get(kind)
-    if reason is not None:
-        raise CompileError(f"measure {alias}.{target.name} has type {kind!r}: {reason}", target.location)
+    if reason is not None:  # valid LookML: a limit of the offline compiler, never the user's error
+        raise CompileError(
+            f"{TRANSLATION_LIMIT}: measure {alias}.{target.name} has type {kind!r}: {reason}", target.location
+        )
     raise CompileError(f"measure {alias}.{target.name} has unsupported type {kind!r}", target.location)
+
+
+def _timeframe_of(fc: FieldRenderer, target: Field, timeframe: str, sql: str) -> str:
+    """``sql`` (a timestamp) as the dimension-group timeframe ``timeframe`` would show it."""
+    state = fc.state
+    return str(
+        fc.dialect.timeframe(
+            timeframe,
+            wrap(sql),
+            convert_tz=target.convert_tz,
+            query_timezone=state.timezone,
+            database_timezone=state.database_timezone,
+            week_start_day=state.week_start_day,
+            fiscal_month_offset=state.fiscal_month_offset,
+        )
+    )
 
 
 def _aggregate(fc: FieldRenderer, alias: str, target: Field) -> Sql:

@@ -45,20 +45,20 @@ def effective_filters(scope: Scope, query: Query) -> list[AppliedFilter]:
     explore = scope.explore
     merged: dict[str, tuple[str, str]] = {}
     for condition in explore.always_filter:
-        merged[condition.field] = (condition.expression, "always_filter")
+        merged[_qualified(scope, condition.field)] = (condition.expression, "always_filter")
     conditional = explore.conditionally_filter
     if conditional is not None:
-        user_fields = set(query.filters)
-        if not any(name in user_fields for name in conditional.unless):
+        user_fields = {_qualified(scope, name) for name in query.filters}
+        if not any(_qualified(scope, name) in user_fields for name in conditional.unless):
             for condition in conditional.filters:
-                merged.setdefault(condition.field, (condition.expression, "conditionally_filter"))
+                merged.setdefault(_qualified(scope, condition.field), (condition.expression, "conditionally_filter"))
     for name, expression in query.filters.items():
-        merged[name] = (expression, "query")
+        merged[_qualified(scope, name)] = (expression, "query")
     result: list[AppliedFilter] = []
     for name, (expression, origin) in merged.items():
         context = "the query's filters" if origin == "query" else f"the explore's {origin}"
         try:
-            alias, target = scope.resolve(name, context=context)
+            alias, target = scope.resolve(name, context=context, bare=True)
         except CompileError as exc:
             if origin == "query":
                 raise
@@ -67,6 +67,11 @@ def effective_filters(scope: Scope, query: Query) -> list[AppliedFilter]:
             scope.check_selectable(alias, target)
         result.append(AppliedFilter(f"{alias}.{target.name}", alias, target, expression, origin))
     return result
+
+
+def _qualified(scope: Scope, name: str) -> str:
+    """A filter's field name with its view (a bare name is the base view's)."""
+    return name if "." in name else f"{scope.base_alias}.{name}"
 
 
 def liquid_filters(applied: list[AppliedFilter]) -> tuple[dict[str, str], dict[str, str]]:

@@ -17,7 +17,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pytest_looker.errors import CompileError
+from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 
 if TYPE_CHECKING:  # python-liquid is imported only when a query meets Liquid (it costs ~80 ms)
@@ -65,8 +65,9 @@ class Scope:
     def view(self, alias: str) -> View:
         return self.views[alias]
 
-    def field(self, alias: str, name: str, *, context: str | None = None) -> Field:
-        """The field ``name`` of the view under ``alias``; a CompileError naming it otherwise."""
+    def field(self, alias: str, name: str, *, context: str | None = None, location: Location | None = None) -> Field:
+        """The field ``name`` of the view under ``alias``; a CompileError naming it otherwise, at
+        ``location`` (the reference) when given, else at the view that lacks it."""
         view = self.views[alias]
         found = view.fields.get(name)
         if found is None:
@@ -74,7 +75,7 @@ class Scope:
             raise CompileError(
                 f"unknown field {alias}.{name}{where}: view {view.name!r} has no field {name!r}"
                 f"{suggest(name, view.fields)}",
-                view.location,
+                location or view.location,
             )
         return found
 
@@ -94,9 +95,16 @@ class Scope:
             f"unknown view {alias!r} in explore {self.explore.name!r}{where}{hint}", self.explore.location
         )
 
-    def resolve(self, full_name: str, *, context: str | None = None) -> tuple[str, Field]:
-        """``view.field`` as a user writes it (queries, filters, sorts) → (alias, field)."""
+    def resolve(self, full_name: str, *, context: str | None = None, bare: bool = False) -> tuple[str, Field]:
+        """``view.field`` as a user writes it (queries, filters, sorts) → (alias, field).
+
+        ``bare``: a name without its view is a field of the explore's base view, Looker's rule for
+        the fields a filter names (docs, always_filter: "If you need to reference a dimension or
+        measure that is part of a joined view … use view_name.field_name").
+        """
         alias, dot, name = full_name.partition(".")
+        if bare and not dot and alias:
+            alias, dot, name = self.base_alias, ".", full_name
         if not dot or not alias or not name:
             known = [f"{a}.{f}" for a, v in self.views.items() for f in v.fields]
             raise CompileError(

@@ -14,14 +14,26 @@ caller learns less, never fails.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
-__all__ = ["ColumnUse", "Fragment", "Passed", "SelectReads", "UnreadableSql", "read_fragment", "read_select"]
+__all__ = [
+    "ColumnUse",
+    "Fragment",
+    "Passed",
+    "SelectReads",
+    "Unnested",
+    "UnreadableSql",
+    "compared_columns",
+    "read_fragment",
+    "read_select",
+    "read_unnests",
+    "rename_tables",
+]
 
 
 @dataclass(frozen=True)
@@ -56,13 +68,67 @@ class Passed:
 @dataclass(frozen=True)
 class SelectReads:
     """What a SELECT reads: source tables (``catalog.db.name``), the uses of their columns, its
-    outer SELECT's columns taken from a source column (by lower-case output name), and whether
-    that SELECT aggregates (GROUP BY, DISTINCT or an aggregate function)."""
+    outer SELECT's columns taken from a source column (by lower-case output name; one source per
+    branch of a UNION), and whether that SELECT aggregates (GROUP BY, DISTINCT or an aggregate
+    function)."""
 
     tables: tuple[str, ...]
     columns: tuple[ColumnUse, ...]
-    outputs: Mapping[str, Passed]
+    outputs: Mapping[str, tuple[Passed, ...]]
     aggregated: bool
+    #: source tables whose every column the outer SELECT passes on (``SELECT *``, ``t.*``,
+    #: ``SELECT * EXCEPT (…)``), through CTEs and subqueries that do the same
+    star_sources: tuple[str, ...] = ()
+    #: struct fields read from a source column (``e.device.web_info.browser``): (table, column,
+    #: path in the column)
+    struct_paths: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    #: ``SELECT * FROM t GROUP BY 1, …, n`` (a dedup written with ordinals): n, which is then how
+    #: many columns the star passes on (every one of them is grouped); 0 otherwise
+    grouped_star: int = 0
+    #: ``ARRAY_AGG(STRUCT(sl.x, sl.y AS z)) AS name`` in any of its SELECTs (GA4's sessions table
+    #: packs its events so): name → ``(struct field, source table, source column)`` for each field
+    #: that is a source column passed on through CTEs
+    array_structs: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+
+
+def _array_structs(scopes: list[Scope]) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """See :attr:`SelectReads.array_structs`."""
+    found: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    for scope in scopes:
+        select = scope.expression
+        if not isinstance(select, exp.Select):
+            continue
+        for projection in select.expressions:
+            aggregate = projection.this if isinstance(projection, exp.Alias) else None
+            if not isinstance(aggregate, exp.ArrayAgg) or not isinstance(aggregate.this, exp.Struct):
+                continue
+            fields: list[tuple[str, str, str]] = []
+            for item in aggregate.this.expressions:
+                named = isinstance(item, exp.PropertyEQ | exp.Alias)
+                value = item.expression if isinstance(item, exp.PropertyEQ) else item.this if named else item
+                if not isinstance(value, exp.Column) or not value.table:
+                    continue
+                behind = _through_scopes(scopes, select, value.table, value.name)
+                if behind is not None:
+                    name = (item.this.name if isinstance(item, exp.PropertyEQ) else item.alias) if named else value.name
+                    fields.append((name.lower(), behind[0], behind[1]))
+            if fields:
+                found[projection.alias.lower()] = tuple(fields)
+    return found
+
+
+def _grouped_star(outer: Scope | None) -> int:
+    """See :attr:`SelectReads.grouped_star`."""
+    select = outer.expression if outer is not None else None
+    if not isinstance(select, exp.Select) or not select.expressions:
+        return 0
+    if not all(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star) for e in select.expressions):
+        return 0
+    group = select.args.get("group")
+    ordinals = group.expressions if group is not None else []
+    if not ordinals or not all(isinstance(o, exp.Literal) and o.is_int for o in ordinals):
+        return 0
+    return max(int(o.name) for o in ordinals)
 
 
 class UnreadableSql(Exception):
@@ -100,6 +166,7 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
         raise UnreadableSql("scope", dialect) from error
     tables: list[str] = []
     uses: list[ColumnUse] = []
+    paths: list[tuple[str, str, tuple[str, ...]]] = []
     for scope in scopes:
         known = _tables(scope, opaque)
         for source in known.values():
@@ -107,11 +174,174 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
             if name not in tables:
                 tables.append(name)
         for node in scope.columns:
+            parts = tuple(part.name for part in node.parts)
+            alias = next((i for i, part in enumerate(parts[:-2]) if part in scope.sources), None)
+            if alias is not None:  # alias.column.field…: a struct column (of a table, maybe via a CTE)
+                if parts[alias] in known:
+                    paths.append((_table_name(known[parts[alias]]), parts[alias + 1], parts[alias + 2 :]))
+                elif isinstance(scope.expression, exp.Select):
+                    behind = _through_scopes(scopes, scope.expression, parts[alias], parts[alias + 1])
+                    if behind is not None:
+                        paths.append((behind[0], behind[1], parts[alias + 2 :]))
+                continue
             found = _source(node, known, only_source=len(scope.sources) == 1)
             if found is not None:
                 uses.append(_use(_table_name(found), node))
-    outputs, aggregated = _outputs(scopes[-1] if scopes else None, opaque)
-    return SelectReads(tuple(tables), tuple(uses), outputs, aggregated)
+    outer = scopes[-1] if scopes else None
+    outputs, aggregated = _outputs(outer, opaque)
+    stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
+    return SelectReads(
+        tuple(tables),
+        tuple(uses),
+        outputs,
+        aggregated,
+        stars,
+        tuple(paths),
+        _grouped_star(outer),
+        _array_structs(scopes),
+    )
+
+
+@dataclass(frozen=True)
+class Unnested:
+    """One ``UNNEST(x.y.z)``: the names of what it unnests (``("__t", "event_params")``), the
+    table its first name is an alias of in the SQL (if any), its alias, and the uses of the
+    element's fields in the SELECT it feeds: ``(path in the element, usage type, literals)``
+    (BigQuery: ``(SELECT value.int_value FROM UNNEST(params) WHERE key = 'k')`` reads the
+    element's ``key`` and ``value.int_value``)."""
+
+    path: tuple[str, ...]
+    table: str | None
+    alias: str | None
+    fields: tuple[tuple[tuple[str, ...], str | None, tuple[str, ...]], ...]
+
+
+def read_unnests(sql: str, dialect: str) -> list[Unnested]:
+    """Every ``UNNEST`` of ``sql`` (a statement or an expression); empty if it does not parse."""
+    tree = _parse(sql, dialect)
+    if tree is None:
+        return []
+    try:
+        scopes = traverse_scope(tree) if isinstance(tree, exp.Query) else []
+    except Exception:  # sqlglot raises many kinds on SQL it half understands
+        scopes = []
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    tables = {
+        t.alias_or_name: _table_name(t)
+        for t in tree.find_all(exp.Table)
+        if t.name and (t.db or t.name.lower() not in ctes)
+    }
+    found: list[Unnested] = []
+    for node in tree.find_all(exp.Unnest):
+        path = _names(node.expressions[0]) if node.expressions else ()
+        if not path:
+            continue
+        alias = node.args.get("alias")
+        name = None
+        if isinstance(alias, exp.TableAlias):
+            columns = alias.columns
+            name = columns[0].name if columns else alias.name or None
+        select = node.find_ancestor(exp.Select)
+        fields: list[tuple[tuple[str, ...], str | None, tuple[str, ...]]] = []
+        if select is not None and node.find_ancestor(exp.From, exp.Join) is not None:
+            sources = {t.alias_or_name for t in select.find_all(exp.Table) if t.find_ancestor(exp.Select) is select}
+            for column in select.find_all(exp.Column):
+                if column.find_ancestor(exp.Select) is not select or column.find_ancestor(exp.Unnest) is node:
+                    continue
+                parts = _names(column)
+                if not parts or parts[0] in sources:
+                    continue
+                if name is not None:
+                    if parts[0] != name:
+                        continue
+                    parts = parts[1:]
+                kind, literals = _usage(column)
+                fields.append((parts, kind, tuple(literals)))
+        table = tables.get(path[0]) if len(path) > 1 else None
+        if table is None and len(path) > 1 and select is not None:
+            resolved = _through_scopes(scopes, select, path[0], path[1])
+            if resolved is not None:
+                table, source_column = resolved
+                path = (path[0], source_column, *path[2:])
+        found.append(Unnested(path, table, name, tuple(fields)))
+    return found
+
+
+def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, column: str) -> tuple[str, str] | None:
+    """The source table and column behind ``qualifier.column`` in ``select`` when ``qualifier``
+    is a CTE or subquery that passes a table's column on (``sl.event_params`` of a CTE that
+    selects ``events.event_params``)."""
+    scope = next((s for s in scopes if s.expression is select), None)
+    for _ in range(10):
+        source = scope.sources.get(qualifier) if scope is not None else None
+        if isinstance(source, exp.Table):
+            return _table_name(source), column
+        if not isinstance(source, Scope) or not isinstance(source.expression, exp.Select):
+            return None
+        projection = next((p for p in source.expression.expressions if p.alias_or_name == column), None)
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if not isinstance(inner, exp.Column):
+            return None
+        scope, qualifier, column = source, inner.table, inner.name
+        if not qualifier:
+            tables = [t for t in source.sources.values() if isinstance(t, exp.Table)]
+            return (_table_name(tables[0]), column) if len(tables) == 1 else None
+    return None
+
+
+def _names(node: exp.Expression) -> tuple[str, ...]:
+    """``a.b.c`` (a column or a chain of field accesses) as names; ``()`` for anything else."""
+    if isinstance(node, exp.Column):
+        return tuple(part.name for part in node.parts)
+    if isinstance(node, exp.Dot):
+        left = _names(node.this)
+        return (*left, node.expression.name) if left else ()
+    return ()
+
+
+def compared_columns(sql: str, dialect: str) -> list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]]:
+    """For each ``=`` of an expression, the ``(qualifier, column)`` pairs read on either side
+    (``a.x = COALESCE(b.y, c.z)`` → ``(("a", "x"),), (("b", "y"), ("c", "z"))``); empty when
+    the expression does not parse."""
+    tree = _parse(sql, dialect)
+    if tree is None:
+        return []
+    found = []
+    for node in tree.find_all(exp.EQ):
+        sides = tuple(tuple(_qualified(c) for c in side.find_all(exp.Column)) for side in (node.this, node.expression))
+        if sides[0] and sides[1]:
+            found.append((sides[0], sides[1]))
+    return found
+
+
+#: The qualifier of LookML ``${view.field}`` placeholders (``scaffold.schema._placeholders``).
+_REF = "__ref"
+
+
+def _qualified(column: exp.Column) -> tuple[str, str]:
+    """``(qualifier, name)`` of a column. BigQuery reads a quoted dotted name as a path, so a
+    placeholder ``__ref."view.field"`` comes back as ``__ref.view.field``: it stays one reference."""
+    if column.text("db") == _REF and column.table:
+        return _REF, f"{column.table}.{column.name}"
+    return column.table, column.name
+
+
+def rename_tables(sql: str, renames: Mapping[tuple[str, ...], str], dialect: str = "duckdb") -> str:
+    """``sql`` with each table whose qualifier is in ``renames`` read from the schema it is kept in.
+
+    ``renames`` maps a lower-case ``(catalog, schema)`` or ``(schema,)`` qualifier to a schema of
+    the default catalog (see :func:`pytest_looker.run.names.stored_name`). SQL that does not
+    parse is returned unchanged: the database then reports what it cannot find.
+    """
+    from pytest_looker.compile.translate import writer
+    from pytest_looker.compile.translate.tables import renamed_tables
+
+    try:
+        trees = sqlglot.parse(sql, read=dialect)
+    except Exception:
+        return sql
+    rename = renamed_tables(renames)
+    return ";\n".join(rename(tree).sql(dialect=writer(dialect), copy=False) for tree in trees if tree is not None)
 
 
 # -- internals --------------------------------------------------------------------------------------
@@ -147,25 +377,88 @@ def _table_name(source: exp.Table) -> str:
     return ".".join(part for part in (source.catalog, source.db, source.name) if part)
 
 
-def _outputs(outer: Scope | None, opaque: Callable[[str], bool]) -> tuple[dict[str, Passed], bool]:
+def _outputs(outer: Scope | None, opaque: Callable[[str], bool]) -> tuple[dict[str, tuple[Passed, ...]], bool]:
+    """The outer SELECT's pass-through columns; for a UNION, every branch's (the branches feed
+    the output columns by position; the first branch names them)."""
+    columns, aggregated = _projections(outer, opaque)
+    merged: dict[str, tuple[Passed, ...]] = {}
+    for name, sources in columns:
+        if name and sources:
+            merged[name] = merged.get(name, ()) + sources
+    return merged, aggregated
+
+
+def _projections(
+    outer: Scope | None, opaque: Callable[[str], bool]
+) -> tuple[list[tuple[str, tuple[Passed, ...]]], bool]:
+    """``(output name, sources)`` per output position of a SELECT or a set operation."""
+    if outer is not None and isinstance(outer.expression, exp.SetOperation):
+        aggregated = bool(outer.expression.args.get("distinct"))
+        positions: list[tuple[str, tuple[Passed, ...]]] = []
+        for branch in outer.set_operation_scopes:
+            columns, branch_aggregated = _projections(branch, opaque)
+            aggregated = aggregated or branch_aggregated
+            if not positions:
+                positions = list(columns)
+                continue
+            for index, (_, sources) in enumerate(columns[: len(positions)]):
+                name, known = positions[index]
+                positions[index] = (name, known + sources)
+        return positions, aggregated
     if outer is None or not isinstance(outer.expression, exp.Select):
-        return {}, False
+        return [], False
     select = outer.expression
     tables = _tables(outer, opaque)
-    passed: dict[str, Passed] = {}
+    positions = []
     for projection in select.expressions:
+        star_of = (
+            list(outer.sources)
+            if isinstance(projection, exp.Star)
+            else [projection.table]
+            if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
+            else []
+        )
+        if star_of:  # SELECT cte.*: the CTE's (or subquery's) own columns, passed on
+            for name in star_of:
+                source = outer.sources.get(name)
+                if isinstance(source, Scope):
+                    positions.extend(_projections(source, opaque)[0])
+            continue
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         plain = isinstance(inner, exp.Column)
         if isinstance(inner, exp.Min | exp.Max) and isinstance(inner.this, exp.Column):
             inner = inner.this
-        if not isinstance(inner, exp.Column):
-            continue
-        source = _source(inner, tables, only_source=True)
-        if source is not None:
-            passed[projection.alias_or_name.lower()] = Passed(_table_name(source), inner.name, plain)
+        source = _source(inner, tables, only_source=True) if isinstance(inner, exp.Column) else None
+        passed = (Passed(_table_name(source), inner.name, plain),) if source is not None else ()
+        positions.append((projection.alias_or_name.lower(), passed))
     grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))
     aggregated = grouped or any(True for _ in select.find_all(exp.AggFunc))
-    return passed, aggregated
+    return positions, aggregated
+
+
+def _star_sources(scope: Scope, opaque: Callable[[str], bool], depth: int = 0) -> list[str]:
+    """The tables a scope's ``*`` projections pass on (see :attr:`SelectReads.star_sources`)."""
+    if depth > 10:
+        return []
+    if isinstance(scope.expression, exp.SetOperation):
+        return [t for branch in scope.set_operation_scopes for t in _star_sources(branch, opaque, depth + 1)]
+    if not isinstance(scope.expression, exp.Select):
+        return []
+    found: list[str] = []
+    for projection in scope.expression.expressions:
+        if isinstance(projection, exp.Star):
+            names = list(scope.sources)
+        elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+            names = [projection.table]
+        else:
+            continue
+        for name in names:
+            source = scope.sources.get(name)
+            if isinstance(source, exp.Table) and not opaque(source.name):
+                found.append(_table_name(source))
+            elif isinstance(source, Scope):
+                found.extend(_star_sources(source, opaque, depth + 1))
+    return found
 
 
 def _classes(*names: str) -> tuple[type[exp.Expression], ...]:
@@ -196,7 +489,7 @@ def _use(table: str, column: exp.Column) -> ColumnUse:
     return ColumnUse(table, column.name, kind, tuple(literals))
 
 
-def _literal_type(node: exp.Expression) -> tuple[str | None, str | None]:
+def _literal_type(node: exp.Expr) -> tuple[str | None, str | None]:
     """``(type, string value)`` of a literal operand."""
     if isinstance(node, exp.Literal):
         return ("string", node.this) if node.is_string else ("number", None)
@@ -207,6 +500,26 @@ def _literal_type(node: exp.Expression) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _case_branches(parent: exp.Expr, column: exp.Expr) -> list[exp.Expr]:
+    """The other result branches of the CASE that ``column`` is a result (THEN/ELSE) of."""
+    case = parent.parent if isinstance(parent, exp.If) and parent.args.get("true") is column else parent
+    if not isinstance(case, exp.Case):
+        return []
+    results = [i.args.get("true") for i in case.args.get("ifs") or []] + [case.args.get("default")]
+    if not any(r is column for r in results) and case is parent:
+        return []
+    return [r for r in results if isinstance(r, exp.Expr) and r is not column]
+
+
+def _value_type(node: exp.Expr) -> str | None:
+    """The type an expression's value evidently has: a literal's, or a number for arithmetic."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, _NUMERIC) and not any(isinstance(n, exp.Interval) for n in node.iter_expressions()):
+        return "number"
+    return _literal_type(node)[0]
+
+
 def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
     """The type how SQL uses ``column`` implies, and string literals it is compared with."""
     parent = column.parent
@@ -214,6 +527,9 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
         parent = parent.parent
     if parent is None:
         return None, []
+    if isinstance(parent, exp.UnixToTime):
+        # TIMESTAMP_MICROS(x), TIMESTAMP_SECONDS(x), TO_TIMESTAMP(x): x counts time units.
+        return "integer", []
     if isinstance(parent, _NUMERIC):
         if any(isinstance(n, exp.Interval) for n in parent.iter_expressions()):
             return "timestamp", []
@@ -232,6 +548,11 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
         if len(types) == 1 and None not in types:
             return types.pop(), [v for _, v in literals if v is not None]
         return None, []
+    branches = _case_branches(parent, column)
+    if branches:
+        # CASE … THEN x ELSE a / b END: every branch gives the CASE one type.
+        kinds = {_value_type(e) for e in branches} - {None}
+        return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
     if isinstance(parent, _COALESCE):
         kinds = {_literal_type(e)[0] for e in parent.iter_expressions() if e is not column} - {None}
         return (kinds.pop(), []) if len(kinds) == 1 else (None, [])

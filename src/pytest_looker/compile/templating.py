@@ -24,6 +24,7 @@ _FILTER_FIELD_KINDS = {
     "number": "number",
     "yesno": "yesno",
     "tier": "tier",
+    "bin": "tier",
     "location": "location",
 }
 

@@ -1,19 +1,23 @@
 """Moving compiled SQL from the project's dialect to the backend's, with sqlglot.
 
 A BigQuery project runs on DuckDB by compiling it as BigQuery (the SQL Looker would write) and
-transpiling. Whatever sqlglot cannot read or cannot express in the target becomes a
-:class:`CompileError` naming the construct, instead of SQL that fails later in the database.
+transpiling. For DuckDB the SQL is read and written with the dialects of :mod:`.translate`
+(sqlglot extended with the source's semantics and implicit casts). Whatever still cannot be read
+or expressed in the target becomes a :class:`CompileError` that says it is a translation limit,
+naming the construct, instead of SQL that fails later in the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, SqlglotError, UnsupportedError
 
 from pytest_looker.compile.dialects import Dialect
+from pytest_looker.compile.translate import apply_passes, reader, writer
+from pytest_looker.compile.translate.tables import renamed_tables
 from pytest_looker.errors import CompileError
 
 #: Placeholder functions for symmetric aggregates in SQL that will be transpiled: Looker's
@@ -33,16 +37,25 @@ def symmetric_marker(kind: str, value_sql: str, key_sql: str, percentile: float 
     return f"LOOKER_SYMMETRIC_{kind.upper()}({value_sql}, {key_sql}{extra})"
 
 
-def transpile(sql: str, *, source: str, target: str, what: str = "query", symmetric: Dialect | None = None) -> str:
+def transpile(
+    sql: str,
+    *,
+    source: str,
+    target: str,
+    what: str = "query",
+    symmetric: Dialect | None = None,
+    renames: Mapping[tuple[str, ...], str] | None = None,
+) -> str:
     """``sql`` (one or more statements in ``source``) rewritten for ``target``.
 
     ``symmetric`` is the target's dialect object; when given, symmetric-aggregate markers are
-    replaced by its formulas.
+    replaced by its formulas. ``renames``: where the target keeps tables under another schema
+    (:mod:`.translate.tables`).
     """
-    if source == target and symmetric is None:
+    if source == target and symmetric is None and not renames:
         return sql
     try:
-        trees = sqlglot.parse(sql, read=source)
+        trees = sqlglot.parse(sql, read=reader(source, target))
     except ParseError as error:
         detail = _first_error(error)
         raise CompileError(f"cannot read the {what} as {source} SQL to transpile it to {target}: {detail}") from None
@@ -53,14 +66,32 @@ def transpile(sql: str, *, source: str, target: str, what: str = "query", symmet
         if tree is None:
             continue
         if symmetric is not None:
-            tree = tree.transform(_expand_marker, symmetric, target)
+            tree = tree.transform(_expand_marker, symmetric, target, copy=False)
+        tree = apply_passes(tree, source, target)
+        if renames:
+            tree = renamed_tables(renames)(tree)
         try:
-            statements.append(tree.sql(dialect=target, pretty=True, unsupported_level=ErrorLevel.RAISE))
+            # The tree is ours: the generator need not copy it first.
+            text = tree.sql(dialect=writer(target), pretty=True, unsupported_level=ErrorLevel.RAISE, copy=False)
+            statements.append(text)
         except UnsupportedError as error:
-            raise CompileError(f"the {what} uses a construct {target} does not support: {error}") from None
+            raise CompileError(limit_message(what, source, target, str(error))) from None
         except SqlglotError as error:
-            raise CompileError(f"cannot transpile the {what} from {source} to {target}: {error}") from None
+            raise CompileError(limit_message(what, source, target, str(error))) from None
     return ";\n".join(statements)
+
+
+#: How every translation limit starts, so reports can tell it from an error in the LookML.
+TRANSLATION_LIMIT = "translation limit"
+
+
+def limit_message(what: str, source: str, target: str, detail: str) -> str:
+    """The error for valid ``source`` SQL that cannot be expressed in ``target``: a limit of the
+    translation, which the user's LookML is not at fault for."""
+    return (
+        f"{TRANSLATION_LIMIT} ({source} to {target}): the {what} uses a construct with no {target}"
+        f" equivalent here: {detail}"
+    )
 
 
 def _expand_marker(node: exp.Expr, dialect: Dialect, target: str) -> exp.Expr:

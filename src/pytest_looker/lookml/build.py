@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +27,7 @@ from pytest_looker.lookml.model import (
     DerivedTable,
     Explore,
     ExploreSource,
+    FilterCondition,
     Join,
     NativeColumn,
     SortSpec,
@@ -64,12 +67,38 @@ def build_view(node: RawNode, locate: Locate, report: Report, refined_at: tuple[
 
 def _derived_table(node: RawNode, locate: Locate, report: Report) -> DerivedTable:
     source = node.get("explore_source")
+    process = node.get("create_process")
     return DerivedTable(
         location=locate(node),
-        sql=text(node.get("sql")),
+        sql=text(node.get("sql")) or (_created_by(process) if isinstance(process, dict) else None),
         explore_source=explore_source(source, locate) if isinstance(source, dict) else None,
         persisted=any(key in node for key in _PERSISTENCE_KEYS),
     )
+
+
+_FILLS_TABLE = re.compile(
+    r"^\s*(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?TABLE|INSERT\s+INTO)\s+\$\{\s*SQL_TABLE_NAME\s*\}"
+    r"(?:\s*\([^)]*\))?\s*(?:AS\s+)?(?P<select>(?:WITH|SELECT|\().*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _created_by(process: RawNode) -> str | None:
+    """The SELECT whose rows a ``create_process`` puts in ``${SQL_TABLE_NAME}``.
+
+    A ``create_process`` persists a derived table through ``sql_step``s (docs,
+    param-view-create-process); the table a query reads holds what the steps that write
+    ``${SQL_TABLE_NAME}`` (``CREATE TABLE … AS SELECT``, ``INSERT INTO … SELECT``) select, so that
+    is the derived table's SQL offline (several such steps: their UNION ALL). Steps that only
+    prepare other tables stay the warehouse's business; the tables they fill are read as such.
+    """
+    steps = process.get("sql_step", [])
+    selects = [
+        found.group("select").strip().rstrip(";").strip()
+        for step in (steps if isinstance(steps, list) else [steps])
+        if isinstance(step, str) and (found := _FILLS_TABLE.match(step))
+    ]
+    return "\nUNION ALL\n".join(selects) or None
 
 
 def explore_source(node: RawNode, locate: Locate) -> ExploreSource:
@@ -147,14 +176,17 @@ def build_explore(node: RawNode, model: str, locate: Locate, refined_at: tuple[L
         fields=string_list(node.get("fields")) if "fields" in node else None,
         sql_always_where=text(node.get("sql_always_where")),
         sql_always_having=text(node.get("sql_always_having")),
-        always_filter=filter_conditions(always.get("filters")) if isinstance(always, dict) else (),
+        always_filter=_on_base(filter_conditions(always.get("filters")), alias) if isinstance(always, dict) else (),
         conditionally_filter=(
-            ConditionallyFilter(filter_conditions(conditional.get("filters")), string_list(conditional.get("unless")))
+            ConditionallyFilter(
+                _on_base(filter_conditions(conditional.get("filters")), alias),
+                tuple(_qualify(name, alias) for name in string_list(conditional.get("unless"))),
+            )
             if isinstance(conditional, dict)
             else None
         ),
         access_filters=tuple(
-            AccessFilter(str(a.get("field", "")), str(a.get("user_attribute", "")))
+            AccessFilter(_qualify(str(a.get("field", "")), alias), str(a.get("user_attribute", "")))
             for a in node.get("access_filter", [])
             if isinstance(a, dict)
         ),
@@ -171,6 +203,20 @@ def build_explore(node: RawNode, model: str, locate: Locate, refined_at: tuple[L
         label=text(node.get("label")),
         raw=frozen_mapping(node),
     )
+
+
+def _qualify(name: str, base_alias: str) -> str:
+    """A field an explore's filter names, with its view: a bare name is the base view's.
+
+    Looker's docs (always_filter, conditionally_filter): a field of a joined view is written
+    ``view_name.field_name``; a bare name refers to the explore's base view. mozilla/looker-hub
+    writes ``filters: [submission_date: "28 days"]`` in hundreds of production explores.
+    """
+    return name if "." in name or not name else f"{base_alias}.{name}"
+
+
+def _on_base(conditions: tuple[FilterCondition, ...], base_alias: str) -> tuple[FilterCondition, ...]:
+    return tuple(dataclasses.replace(c, field=_qualify(c.field, base_alias)) for c in conditions)
 
 
 def _join(node: RawNode, locate: Locate) -> Join:

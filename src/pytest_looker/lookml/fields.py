@@ -123,6 +123,11 @@ def _field(view: str, name: str, category: FieldCategory, raw: RawNode, location
     # and sharing it with the view's merged tree stores it once in the project cache.
     values["raw"] = MappingProxyType(raw)
     values.update(extra)
+    # ``type: date_<timeframe>`` written by hand (``date_raw``, ``date_year``…; public LookML
+    # uses them) is that timeframe of the dimension's sql, as in a time group. ``date_time`` is
+    # its own documented type.
+    if category is FieldCategory.DIMENSION and values["timeframe"] is None and type_.startswith("date_"):
+        values["timeframe"] = None if type_ == "date_time" else type_[5:]
     return new_field(values)
 
 

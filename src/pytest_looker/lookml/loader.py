@@ -495,6 +495,12 @@ def _expand(
     project = projects[project_name]
     candidates = project.include_candidates()
     matched = [SourceFile(project_name, p) for p in match_include(relative, candidates)]
+    own = f"{project_name}/"
+    if not matched and project_name is not None and pattern.startswith("/" + own):
+        # An imported project writing its own name first (mozilla/looker-hub's files say
+        # include: "/looker-hub/<ns>/views/x.view.lkml"): Looker resolves it in that project,
+        # as the production instances that import the hub show; the docs do not say.
+        matched = [SourceFile(project_name, p) for p in match_include(relative[len(own) :], candidates)]
     if not matched:
         diagnostics.add("warning", f"include {pattern!r} matches no file", Location(source.display, line))
     return [m for m in matched if m.kind not in ("dashboard", "manifest")]

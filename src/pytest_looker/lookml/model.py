@@ -144,9 +144,10 @@ class Field:
 
     @property
     def ci_ignored(self) -> bool:
-        """Marked to be skipped by SQL validation, as Spectacles does (tag or comment)."""
+        """Marked to be skipped by SQL validation, as Spectacles does: a tag, a LookML comment, or
+        a SQL comment in the field's ``sql`` (Spectacles' documented ``-- spectacles: ignore``)."""
         markers = ("spectacles: ignore", "ci: ignore")
-        lowered = self.comments.lower()
+        lowered = f"{self.comments}\n{self.sql or ''}".lower()
         return any(tag.lower() in markers for tag in self.tags) or any(m in lowered for m in markers)
 
 

@@ -10,12 +10,22 @@ The file is ATTACHed to an in-memory connection under an alias instead of being 
 DuckDB names a file's catalog after its stem, and ``ecommerce.duckdb`` holding a schema
 ``ecommerce`` makes every ``ecommerce.orders`` ambiguous ("Binder Error: Ambiguous reference to
 catalog or schema"). The alias is the stem unless it clashes with a schema, then ``<stem>_db``.
-Three-part names (``proj.ds.t`` from BigQuery) live in in-memory catalogs ATTACHed on demand;
-they are not written to the file.
+
+Three-part names (``proj.ds.t`` from BigQuery) live in in-memory catalogs ATTACHed on demand,
+except where a catalog cannot hold them: seeded into a file (it has one catalog), or named like
+a schema (Snowflake's ``PRODUCTION.PRODUCTION.T`` beside ``PRODUCTION.T``). Those, and tables of
+DuckDB's own system schemas (``pg_catalog``), are kept in dotted schemas of the default catalog
+(:func:`~pytest_looker.run.names.stored_name`); :meth:`DuckDBBackend.table_renames` says where,
+and the runner rewrites its SQL's table names to match.
+
+The session runs in the database time zone (``database_timezone``, UTC when unset), as a
+warehouse session does: ``CURRENT_TIMESTAMP`` cast to a plain TIMESTAMP, and a plain TIMESTAMP
+cast to TIMESTAMPTZ, then mean the warehouse's wall clock, never the machine's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -24,7 +34,7 @@ import duckdb
 
 from pytest_looker.errors import BackendError, ConfigurationError
 from pytest_looker.run.base import Backend
-from pytest_looker.run.names import TableName, literal, quote
+from pytest_looker.run.names import TableName, literal, quote, renames_of, stored_name
 from pytest_looker.run.result import ResultSet
 from pytest_looker.run.seeds import discover_seeds, merge_seed_tables, reader_sql
 from pytest_looker.run.tables import TableSpec, plan_tables
@@ -59,6 +69,7 @@ class DuckDBBackend(Backend):
         read_only: bool | None = None,
         seeds: Path | None = None,
         seed_tables: Mapping[str, Path] | None = None,
+        timezone: str | None = None,
     ) -> None:
         in_memory = path is None or str(path) == ":memory:"
         self.path = ":memory:" if in_memory else str(path)
@@ -72,19 +83,30 @@ class DuckDBBackend(Backend):
         self.read_only = not in_memory and read_only is not False
         self._closed = False
         temp = "" if in_memory else self.path + ".tmp"
+        # Never the machine's zone: warehouse instants (BigQuery TIMESTAMP) are stored as naive
+        # TIMESTAMPs in the database zone, and TIMESTAMPTZ results must not depend on where we run.
+        self.timezone = timezone or "UTC"
         self._connection = duckdb.connect(":memory:", config={"temp_directory": temp})
+        try:
+            self._connection.execute(f"SET TimeZone = {literal(self.timezone)}")
+        except duckdb.Error as error:
+            self._connection.close()
+            raise ConfigurationError(f"database_timezone {self.timezone!r}: {_first_line(error)}") from None
         self.catalog = "memory"
+        self._in_memory = in_memory
+        self._renames: dict[tuple[str, ...], str] = {}
         if not in_memory:
             reserved = {name.schema.lower() for name in plan if name.schema and not name.catalog}
             self.catalog = self._attach_file(writable=seeding or not self.read_only, reserved=reserved)
         try:
-            self._load_seeds(plan)
+            self._load_seeds(self._stored(plan, separate=not in_memory))
         except BaseException:
             self.close()
             raise
         if seeding and self.read_only:
             self._reattach_read_only()
         self._check_ambiguity()
+        self._renames = renames_of(self._default_schemas())
 
     def __repr__(self) -> str:
         mode = ", read_only=True" if self.read_only else ""
@@ -111,12 +133,29 @@ class DuckDBBackend(Backend):
             self._closed = True
             self._connection.close()
 
+    def table_renames(self) -> dict[tuple[str, ...], str]:
+        """Where tables are kept under another schema than their name says (lower-case
+        ``(catalog, schema)`` or ``(schema,)`` → the schema holding them)."""
+        return dict(self._renames)
+
+    def _stored(self, plan: Mapping[TableName, Path], *, separate: bool) -> dict[TableName, Path]:
+        """Each seed's table where DuckDB can keep it (see the module docstring)."""
+        schemas = {n.schema.lower() for n in plan if n.schema and not n.catalog} | _RESERVED_CATALOGS
+        return {
+            stored_name(name, separate=separate or (name.catalog or "").lower() in schemas): path
+            for name, path in plan.items()
+        }
+
+    def _default_schemas(self) -> list[str]:
+        query = "SELECT schema_name FROM duckdb_schemas() WHERE database_name = ?"
+        return [str(row[0]) for row in self._connection.execute(query, [self.catalog]).fetchall()]
+
     def table_names(self) -> list[str]:
         """Every user table as ``schema.table`` (``catalog.schema.table`` outside the default catalog)."""
         found = self._connection.execute(
             "SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT internal"
         ).fetchall()
-        return sorted(f"{s}.{t}" if c == self.catalog else f"{c}.{s}.{t}" for c, s, t in found)
+        return sorted((f"{s}.{t}" if c == self.catalog else f"{c}.{s}.{t}").lstrip(".") for c, s, t in found)
 
     # -- building tables -------------------------------------------------------------------
 
@@ -135,6 +174,12 @@ class DuckDBBackend(Backend):
         empty table when its column types are given.
         """
         specs = plan_tables(tables, column_types)
+        schemas = {s.name.schema.lower() for s in specs if s.name.schema and not s.name.catalog}
+        schemas |= {s.lower() for s in self._default_schemas()} | _RESERVED_CATALOGS
+        specs = [
+            dataclasses.replace(s, name=stored_name(s.name, separate=(s.name.catalog or "").lower() in schemas))
+            for s in specs
+        ]
         in_file = [str(s.name) for s in specs if (s.name.catalog or self.catalog).lower() == self.catalog.lower()]
         if self.read_only and in_file:
             raise BackendError(
@@ -146,6 +191,7 @@ class DuckDBBackend(Backend):
             self._run(spec.ddl, f"cannot create table {spec.name}")
             self._insert(spec)
         self._check_ambiguity()
+        self._renames = renames_of(self._default_schemas())
 
     def _insert(self, spec: TableSpec) -> None:
         width = len(spec.columns)

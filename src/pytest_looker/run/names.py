@@ -7,6 +7,7 @@ that splits such names and quotes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pytest_looker.errors import BackendError
@@ -54,3 +55,38 @@ class TableName:
 
     def __str__(self) -> str:
         return ".".join(p for p in (self.catalog, self.schema, self.table) if p is not None)
+
+
+#: Schemas DuckDB keeps for itself: a warehouse table there (Postgres' ``pg_catalog.pg_stat_activity``)
+#: cannot be created in it.
+SYSTEM_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
+
+
+def stored_name(name: TableName, *, separate: bool) -> TableName:
+    """Where DuckDB keeps the table ``name`` when it cannot have its own catalog or schema.
+
+    A table of a system schema (``pg_catalog.t``) is kept in the schema ``".pg_catalog"``; with
+    ``separate``, a three-part name ``c.s.t`` is kept in the schema ``"c.s"`` of the default
+    catalog, not in a catalog ``c`` of its own: a DuckDB file holds one catalog, and a catalog
+    named like a schema (Snowflake's ``PRODUCTION.PRODUCTION.T`` next to ``PRODUCTION.T``) makes
+    every ``production.t`` ambiguous. :func:`renames_of` reads the dotted schemas back, and the
+    runner rewrites the table names of its SQL accordingly.
+    """
+    if name.catalog is None and name.schema is not None and name.schema.lower() in SYSTEM_SCHEMAS:
+        return TableName(name.table, f".{name.schema}")
+    if name.catalog is not None and separate:
+        return TableName(name.table, f"{name.catalog}.{name.schema}")
+    return name
+
+
+def renames_of(schemas: Iterable[str]) -> dict[tuple[str, ...], str]:
+    """The schema each qualifier of a table name is kept in, from the dotted schema names a
+    database holds: ``("c", "s")`` → ``"c.s"``, ``("pg_catalog",)`` → ``".pg_catalog"``
+    (keys lower-case)."""
+    renames: dict[tuple[str, ...], str] = {}
+    for schema in schemas:
+        catalog, dot, rest = schema.partition(".")
+        if not dot or not rest:
+            continue
+        renames[(rest.lower(),) if not catalog else (catalog.lower(), rest.lower())] = schema
+    return renames

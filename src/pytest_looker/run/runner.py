@@ -147,7 +147,12 @@ def open_engine(settings: Settings) -> Backend:
             raise ConfigurationError("a url is set but backend is duckdb: set backend = 'sqlalchemy' to use it")
         from pytest_looker.run.duckdb import DuckDBBackend
 
-        return DuckDBBackend(settings.duckdb, seeds=settings.seeds, seed_tables=dict(settings.seed_tables) or None)
+        return DuckDBBackend(
+            settings.duckdb,
+            seeds=settings.seeds,
+            seed_tables=dict(settings.seed_tables) or None,
+            timezone=settings.database_timezone,
+        )
     url = warehouse_url(settings)
     if url is None or not url.strip():
         raise ConfigurationError("the sqlalchemy backend needs a URL (dialect+driver://user:password@host/db)")
@@ -217,13 +222,22 @@ class LocalRunner:
         return self._engine
 
     def compile(self, query: Query, *, project: Project | None = None, target: str | None = None) -> CompiledQuery:
-        """Compile in the model's dialect for ``target`` (default: the engine's dialect)."""
+        """Compile in the model's dialect for ``target`` (default: the engine's dialect).
+
+        For the open engine, table names are those it keeps the tables under (dotted schemas of
+        a DuckDB file, catalogs named like schemas: :meth:`DuckDBBackend.table_renames`).
+        """
         source = project or self.project
         dialect = self.settings.dialect_for(source.model(query.model).connection)
-        return compile_query(source, query, dialect=dialect, target=target or self.dialect)
+        out = target or self.dialect
+        renames: Mapping[tuple[str, ...], str] = {}
+        if self._engine is not None and out == self._engine.dialect:
+            renames = getattr(self._engine, "table_renames", dict)()
+        return compile_query(source, query, dialect=dialect, target=out, renames=renames or None)
 
     def run(self, query: Query, *, project: Project | None = None) -> QueryResult:
-        return run_compiled(self.compile(query, project=project), self.engine)
+        engine = self.engine  # opened first: the SQL names tables where it keeps them
+        return run_compiled(self.compile(query, project=project), engine)
 
     def sql(self, query: Query) -> str:
         return self.compile(query).sql
@@ -232,7 +246,8 @@ class LocalRunner:
         errors: list[LookerError | None] = []
         for query in queries:
             try:
-                self.engine.execute(self.compile(query).sql)
+                engine = self.engine
+                engine.execute(self.compile(query).sql)
             except LookerError as error:
                 errors.append(error)
             else:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_looker.scaffold.schema import JoinKey, Schema, SourceTable
+from pytest_looker.scaffold.schema import NESTED_TYPES, ColumnInfo, JoinKey, Schema, SourceTable, sql_type
 
 __all__ = ["Dataset", "generate"]
 
@@ -81,7 +81,9 @@ def generate(schema: Schema, *, rows: int = 20, seed: int = 0, tables: Iterable[
         parents.setdefault((known.child_table.lower(), known.child_column.lower()), known)
     counts = _row_counts(schema, rows, parents)
     types: dict[tuple[str, str], str] = {
-        (key, name): column.type for key, table in schema.tables.items() for name, column in table.columns.items()
+        (key, name): sql_type(column) if column.type in NESTED_TYPES else column.type
+        for key, table in schema.tables.items()
+        for name, column in table.columns.items()
     }
     for (child_table, child_column), declared in parents.items():
         referenced = (declared.parent_table.lower(), declared.parent_column.lower())
@@ -140,8 +142,12 @@ def _column(
         candidates = [v for i, v in enumerate(pool) if i not in childless] or pool
         # No NULL keys: a NULL would become a NULL group (and primary key) in derived tables.
         return [rng.choice(candidates) if candidates else None for _ in range(count)]
-    if column.unique:
+    if column.unique and column.type not in NESTED_TYPES:
         return [_unique(type_, table, index) for index in range(count)]
+    if column.type in NESTED_TYPES:
+        return [None if index and rng.random() < _NULL_SHARE else _nested(column, rng, index) for index in range(count)]
+    if column.name.lower() == "_table_suffix":  # always a matched suffix: no NULL, no edge value
+        return [_ordinary(type_, column.name, column.values, rng, index) for index in range(count)]
     result: list[Any] = []
     for index in range(count):
         roll = rng.random()
@@ -152,6 +158,17 @@ def _column(
         else:
             result.append(_ordinary(type_, column.name, column.values, rng, index))
     return result
+
+
+def _nested(column: ColumnInfo, rng: random.Random, index: int) -> Any:
+    """A value of a struct (every field) or an array (one to three elements; an element's key
+    cycles through the literals the LookML compares it with, so lookups find them)."""
+    if column.type == "struct":
+        return {c.name: _nested(c, rng, index) for c in column.children.values()}
+    if column.type == "array":
+        element = column.element or ColumnInfo(column.name)
+        return [_nested(element, rng, position) for position in range(1 + rng.randint(0, 2))]
+    return _ordinary(column.type, column.name, column.values, rng, index)
 
 
 def _unique(type_: str, table: SourceTable, index: int) -> Any:
@@ -187,9 +204,12 @@ def _ordinary(type_: str, name: str, literals: list[str], rng: random.Random, in
         return int(moment.replace(tzinfo=dt.timezone.utc).timestamp())
     if type_ == "yyyymmdd":
         return int(moment.strftime("%Y%m%d"))
+    lowered = name.lower()
+    if lowered == "_table_suffix":
+        # BigQuery wildcard tables (events_*): the suffix the * matched, a date in GA4 exports.
+        return moment.strftime("%Y%m%d")
     if literals and (index == 0 or rng.random() < 0.8):
         return literals[index % len(literals)] if index < len(literals) else rng.choice(literals)
-    lowered = name.lower()
     if "email" in lowered:
         return f"{rng.choice(_WORDS)}{rng.randint(1, 999)}@example.com"
     return f"{rng.choice(_WORDS)} {rng.randint(1, 99)}"

@@ -3,8 +3,10 @@
 Looker never sees the warehouse schema; the LookML only *uses* it. To build data a project can
 run on offline we read the schema back out of those uses:
 
-* a view's ``sql_table_name`` names a source table; every ``${TABLE}.col`` in its fields is a
-  column of it;
+* a view's ``sql_table_name`` names a source table (its Liquid rendered with the run's user
+  attributes and parameter values), and a view with neither ``sql_table_name`` nor
+  ``derived_table`` reads the table of its own name, as in Looker; every ``${TABLE}.col`` in
+  its fields is a column of it;
 * a derived table's SQL is parsed with sqlglot in the project's dialect: each table it reads and
   each column it takes from it (``${view.SQL_TABLE_NAME}`` resolved to the view's table first);
 * types come first from a field that is exactly ``${TABLE}.col`` (its LookML type: number,
@@ -23,12 +25,23 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_looker.compile.sqlreads import ColumnUse, Fragment, SelectReads, UnreadableSql, read_fragment, read_select
-from pytest_looker.lookml.model import Explore, Field, FieldCategory, Model, Project, View
+from pytest_looker.compile.sqlreads import (
+    ColumnUse,
+    Fragment,
+    Passed,
+    SelectReads,
+    Unnested,
+    UnreadableSql,
+    compared_columns,
+    read_fragment,
+    read_select,
+    read_unnests,
+)
+from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 from pytest_looker.lookml.refs import Ref, RefKind, equalities, sole, substitute, table_column, table_columns
 
 __all__ = [
@@ -58,15 +71,28 @@ SQL_TYPES = {
 #: read, but its columns are not a warehouse table's.
 _UNRESOLVED = "__derived_"
 _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
+_NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)+)")
+_TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)")
+_TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
+_ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)\s*\)", re.I)
+_UNNEST_JOIN = re.compile(r"UNNEST\s*\(\s*\$\{\s*(\w+)\.(\w+)\s*\}\s*\)\s*(?:AS\s+)?(\w+)", re.I)
+_USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
+_PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-_PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ ]+$")
-_INTEGER_NAME = re.compile(r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$", re.I)
-_TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts)$", re.I)
+_PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ *]+$")
+_INTEGER_NAME = re.compile(
+    r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$|^int(64)?_value$", re.I
+)
+#: Typed value slots of key/value records (GA4's event_params: int_value, float_value…).
+_NUMBER_NAME = re.compile(r"^(float|double|numeric)(64)?_value$", re.I)
+_TIME_NAME = re.compile(r"(_at|_time|_timestamp|_ts|^timestamp|^ts)$", re.I)
 _DATE_NAME = re.compile(r"(^date$|_date$|^day$)", re.I)
 _BOOL_NAME = re.compile(r"^(is|has|was|can|should)_", re.I)
 
-#: Strength of evidence for a type: a field's LookML type beats SQL usage beats the name.
-STRONG, USAGE, FIELD, NAME = 4, 3, 2, 1
+#: Strength of evidence for a type: nesting (a field access, UNNEST) beats a field's LookML type
+#: beats SQL usage beats the name.
+NESTED, STRONG, USAGE, FIELD, NAME = 5, 4, 3, 2, 1
+NESTED_TYPES = ("struct", "array")
 
 
 @dataclass
@@ -80,6 +106,34 @@ class ColumnInfo:
     values: list[str] = field(default_factory=list)
     not_null: bool = False
     unique: bool = False
+    #: the fields of a ``struct`` column and the element of an ``array`` one (BigQuery's
+    #: STRUCT and REPEATED columns: ``${TABLE}.device.browser``, ``UNNEST(${TABLE}.params)``)
+    children: dict[str, ColumnInfo] = field(default_factory=dict)
+    element: ColumnInfo | None = None
+
+    def child(self, name: str) -> ColumnInfo:
+        """The struct field ``name`` (this column becomes a struct)."""
+        self.type, self.strength, self.evidence = "struct", NESTED, "field access"
+        key = name.lower()
+        found = self.children.get(key)
+        if found is None:
+            found = self.children[key] = ColumnInfo(name)
+            found.offer(_name_type(name), NAME, "column name")
+        return found
+
+    def items(self) -> ColumnInfo:
+        """The element of this column (it becomes an array)."""
+        self.type, self.strength, self.evidence = "array", NESTED, "UNNEST"
+        if self.element is None:
+            self.element = ColumnInfo(self.name)
+        return self.element
+
+    def path(self, names: Iterable[str]) -> ColumnInfo:
+        """The nested field at ``names`` (``()``: this column)."""
+        found = self
+        for name in names:
+            found = found.child(name)
+        return found
 
     def offer(self, type_: str | None, strength: int, evidence: str) -> None:
         """Take ``type_`` when its evidence is stronger than what we have.
@@ -89,6 +143,8 @@ class ColumnInfo:
         carelessly, and Snowflake casts silently where DuckDB will not).
         """
         numeric_over_string = type_ in ("number", "integer") and self.type == "string" and strength >= USAGE
+        if self.type in NESTED_TYPES:
+            return
         if type_ is not None and (strength > self.strength or numeric_over_string):
             self.type, self.strength, self.evidence = type_, strength, evidence
 
@@ -158,6 +214,16 @@ class Schema:
         }
 
 
+def sql_type(column: ColumnInfo) -> str:
+    """The DuckDB type of a column, nested types spelled out (``STRUCT("k" VARCHAR)[]``)."""
+    if column.type == "struct" and column.children:
+        fields = ", ".join(f'"{c.name}" {sql_type(c)}' for c in column.children.values())
+        return f"STRUCT({fields})"
+    if column.type == "array":
+        return f"{sql_type(column.element) if column.element is not None else 'VARCHAR'}[]"
+    return SQL_TYPES.get(column.type, "VARCHAR")
+
+
 def clean_table_name(name: str) -> str:
     """``\\`acme-prod.shop.orders\\```, ``"DB"."S"."T"`` → ``acme-prod.shop.orders`` / ``DB.S.T``."""
     text = name.strip().rstrip(";").strip()
@@ -176,6 +242,8 @@ def _name_type(column: str) -> str | None:
         return "boolean"
     if _TIME_NAME.search(column):
         return "timestamp"
+    if _NUMBER_NAME.search(column):
+        return "number"
     if _DATE_NAME.search(column):
         return "date"
     if _INTEGER_NAME.search(column):
@@ -217,7 +285,15 @@ def field_type(found: Field) -> str | None:
         return "date" if kind == "date" and found.group is None else "timestamp"
     if kind.startswith("duration_"):
         return "date" if (found.datatype or "").lower() == "date" else "timestamp"
-    return {"number": "number", "tier": "number", "string": "string", "zipcode": "string", "yesno": "boolean"}.get(kind)
+    return {
+        "number": "number",
+        "tier": "number",
+        "bin": "number",
+        "distance": "number",
+        "string": "string",
+        "zipcode": "string",
+        "yesno": "boolean",
+    }.get(kind)
 
 
 def _field_sqls(found: Field) -> Iterator[tuple[str, str | None]]:
@@ -275,24 +351,52 @@ def _uses(fragment: Fragment | None, qualifier: str) -> Iterable[ColumnUse]:
 
 
 class _Inference:
-    def __init__(self, project: Project, dialect_for: Callable[[Model], str]) -> None:
+    def __init__(
+        self,
+        project: Project,
+        dialect_for: Callable[[Model], str],
+        user_attributes: Mapping[str, str],
+        parameters: Mapping[str, str],
+    ) -> None:
         self.project = project
         self.dialect_for = dialect_for
+        self.user_attributes = user_attributes
+        self.parameters = parameters
         self.schema = Schema()
         self.view_tables: dict[tuple[str, str], str] = {}
         self.seen_views: set[tuple[str, int]] = set()
+        #: tables a ``SELECT * … GROUP BY 1, …, n`` passes on whole: the n columns they must have
+        self.star_widths: dict[str, int] = {}
+        #: derived views' ARRAY_AGG(STRUCT(…)) outputs (see SelectReads.array_structs)
+        self.array_structs: dict[tuple[str, str], Mapping[str, tuple[tuple[str, str, str], ...]]] = {}
+        #: UNNEST joins over such an output: (model, join alias) → struct field → its source column
+        self.element_sources: dict[tuple[str, str], dict[str, ColumnInfo]] = {}
 
     def run(self) -> Schema:
         alternatives: dict[str, list[str]] = {}
         for model in self.project.models.values():
+            # Views joined as an UNNEST (join: x__y { sql: LEFT JOIN UNNEST(...) AS x__y ;; })
+            # read an array's elements, not a table of their name.
+            unnested = {
+                join.view
+                for explore in model.explores.values()
+                for join in explore.joins
+                if join.sql and "UNNEST" in join.sql.upper()
+            }
             for view in model.views.values():
-                if view.extension_required or not view.sql_table_name:
+                if view.extension_required:
                     continue
-                if _is_plain_table(view.sql_table_name):
-                    self.view_tables[(model.name, view.name)] = clean_table_name(view.sql_table_name)
+                if not view.sql_table_name:
+                    if view.derived_table is None and view.name not in unnested and _reads_its_table(view):
+                        # Looker's default table: the view's name, in the connection's schema.
+                        self.view_tables[(model.name, view.name)] = view.name
+                    continue
+                table_name = self._rendered(view, view.sql_table_name)
+                if _is_plain_table(table_name):
+                    self.view_tables[(model.name, view.name)] = clean_table_name(table_name)
                     continue
                 # {% if x._in_query %} a.t1 {% else %} a.t2 {% endif %}: every branch is a table.
-                branches = [b.strip() for b in _LIQUID_TAG.split(view.sql_table_name) if b.strip()]
+                branches = [b.strip() for b in _LIQUID_TAG.split(table_name) if b.strip()]
                 if branches and all(_is_plain_table(b) for b in branches):
                     self.view_tables[(model.name, view.name)] = clean_table_name(branches[0])
                     alternatives[clean_table_name(branches[0])] = [clean_table_name(b) for b in branches[1:]]
@@ -306,6 +410,15 @@ class _Inference:
             for explore in model.explores.values():
                 self._joins(model, explore)
         self._literal_values()
+        self._unify_keys()
+        for name, width in self.star_widths.items():
+            # SELECT * … GROUP BY 1, …, n: the warehouse table has n columns; those the LookML does
+            # not name are filled in, so that every ordinal exists and every column is grouped.
+            table = self.schema.table(name)
+            filler = 1
+            while len(table.columns) < width:
+                table.column(f"column_{filler}")
+                filler += 1
         for first, others in alternatives.items():
             source = self.schema.table(first)
             for other in others:
@@ -316,6 +429,24 @@ class _Inference:
                 copy.readers = list(dict.fromkeys([*copy.readers, *source.readers]))
         return self.schema
 
+    def _rendered(self, view: View, text: str) -> str:
+        """``text`` with the Liquid a table name uses filled in: user attributes that are set and
+        parameters (the configured value, else ``default_value``, else empty, as a query that
+        sets none)."""
+
+        def attribute(match: re.Match[str]) -> str:
+            return self.user_attributes.get(match.group(1), match.group(0))
+
+        def parameter(match: re.Match[str]) -> str:
+            name = match.group(1) or match.group(2)
+            qualified = name if "." in name else f"{view.name}.{name}"
+            found = view.fields.get(qualified.rpartition(".")[2])
+            default = found.default_value if found is not None else None
+            return self.parameters.get(qualified, default or "")
+
+        text = _USER_ATTRIBUTE.sub(attribute, text)
+        return _PARAMETER.sub(parameter, text)
+
     def _view(self, model: Model, view: View, dialect: str) -> None:
         table_name = self.view_tables.get((model.name, view.name))
         if table_name is not None:
@@ -325,6 +456,9 @@ class _Inference:
             table = self.schema.table(table_name)
             if view.name not in table.readers:
                 table.readers.append(view.name)
+            if table_name.endswith("*"):
+                # A BigQuery wildcard table: its rows carry the matched suffix as _TABLE_SUFFIX.
+                table.column("_TABLE_SUFFIX").offer("string", STRONG, "wildcard table")
             self._fields(view, table, dialect)
             pk = view.primary_key
             if pk is not None:
@@ -370,13 +504,18 @@ class _Inference:
             if found.category is FieldCategory.PARAMETER:
                 continue
             for sql, exact_type in _field_sqls(found):
-                exact = table_column(sql)
-                if exact is not None:
-                    column = table.column(exact)
-                    # A dimension without `type:` is a string by default, often carelessly: weaker.
-                    strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
-                    column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
+                # {% if … %} ${TABLE}.a {% else %} ${TABLE}.b {% endif %}: each branch is the field.
+                branches = [b.strip() for b in _LIQUID_TAG.split(sql) if b.strip()] if "{%" in sql else [sql]
+                exacts = [table_column(branch) for branch in branches]
+                if all(exacts):
+                    for exact in exacts:
+                        assert exact is not None
+                        column = table.column(exact)
+                        # A dimension without `type:` is a string by default, often carelessly: weaker.
+                        strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
+                        column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
                     continue
+                self._nested(table, sql, exact_type, dialect, f"{view.name}.{found.name}")
                 columns = [read.column for read in table_columns(sql)]
                 if not columns:
                     continue
@@ -393,6 +532,45 @@ class _Inference:
                     column = table.column(use.column)
                     column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
                     _add_values(column, use.literals)
+
+    def _nested(self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str) -> None:
+        """Struct fields (``${TABLE}.device.web_info.browser``) and arrays (``UNNEST(${TABLE}.x)``,
+        ``ARRAY_LENGTH(${TABLE}.x)``) a field's SQL reads from its table."""
+        for match in _NESTED_PATH.finditer(sql):
+            leaf = table.column(match.group(1)).path(match.group(2).strip(".").split("."))
+            whole = _NESTED_PATH.fullmatch(sql.strip())
+            leaf.offer(_refine_number(exact_type, leaf.name) if whole else None, STRONG, evidence)
+        for match in _ARRAY_LENGTH.finditer(sql):
+            table.column(match.group(1)).path(match.group(2).strip(".").split(".") if match.group(2) else ()).items()
+        if "UNNEST" not in sql.upper():
+            return
+        text = substitute(_TABLE_REF.sub("__t", sql), lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
+        for unnested in read_unnests(_LIQUID_TAG.sub(" ", text), dialect):
+            if unnested.path[0] == "__t" and len(unnested.path) > 1:
+                self._elements(table.column(unnested.path[1]).path(unnested.path[2:]), unnested)
+            elif len(unnested.path) == 1:  # UNNEST(event_params): a column of the view's own table
+                self._elements(table.column(unnested.path[0]), unnested)
+
+    def _inner_unnests(self, sql: str, dialect: str) -> None:
+        """``UNNEST(event_params)`` written in a view that reads another array's elements (GA4's
+        events view over ``UNNEST(sessions.event_data)``, whose structs carry ``event_params``):
+        the element's field comes from a source table's array column of that name."""
+        text = substitute(sql, lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
+        for unnested in read_unnests(text, dialect):
+            if len(unnested.path) != 1:
+                continue
+            for table in self.schema.tables.values():
+                column = table.columns.get(unnested.path[0].lower())
+                if column is not None and column.type == "array":
+                    self._elements(column, unnested)
+
+    def _elements(self, column: ColumnInfo, unnested: Unnested) -> None:
+        """``column`` is an array; its element has the fields the unnesting SELECT reads."""
+        element = column.items()
+        for names, kind, literals in unnested.fields:
+            used = element.path(names)
+            used.offer(_refine_number(kind, used.name), USAGE, "use of an UNNEST element")
+            _add_values(used, literals)
 
     def _derived(self, model: Model, view: View, sql: str, dialect: str) -> None:
         def table_for(ref: Ref) -> str | None:
@@ -424,23 +602,55 @@ class _Inference:
             column = self.schema.table(use.table).column(use.column)
             column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name} derived SQL")
             _add_values(column, use.literals)
-        self._derived_outputs(view, reads)
+        for table_name, column_name, names in reads.struct_paths:
+            self.schema.table(table_name).column(column_name).path(names)
+        if reads.array_structs:
+            self.array_structs[(model.name, view.name)] = reads.array_structs
+        if reads.grouped_star and len(reads.star_sources) == 1:
+            star = reads.star_sources[0]
+            self.star_widths[star] = max(self.star_widths.get(star, 0), reads.grouped_star)
+        if "UNNEST" in text.upper():
+            for unnested in read_unnests(text, dialect):
+                if unnested.table is not None and len(unnested.path) > 1:
+                    source = self.schema.table(unnested.table)
+                    self._elements(source.column(unnested.path[1]).path(unnested.path[2:]), unnested)
+        self._derived_outputs(view, reads, dialect)
 
-    def _derived_outputs(self, view: View, reads: SelectReads) -> None:
-        """Carry the derived view's field types back to the source columns its SELECT passes on."""
+    def _derived_outputs(self, view: View, reads: SelectReads, dialect: str = "duckdb") -> None:
+        """Carry the derived view's field types back to the source columns its SELECT passes on.
+
+        A column the view reads that the SELECT does not name comes through its ``*`` (``SELECT
+        *, x AS y FROM t``): a column of each table the star passes on."""
         pk = view.primary_key
         for found in view.fields.values():
             for sql, exact_type in _field_sqls(found):
                 exact = table_column(sql)
-                target = reads.outputs.get(exact.lower()) if exact else None
-                if target is None:
-                    continue
-                column = self.schema.table(target.table).column(target.column)
-                column.offer(_refine_number(exact_type, column.name), STRONG, f"{view.name}.{found.name} (derived)")
-                if pk is not None and found.name == pk.name and target.plain:
-                    column.not_null = True
-                    if not reads.aggregated:
-                        column.unique = True
+                if reads.star_sources:
+                    for read in table_columns(sql):
+                        if read.column.lower() not in reads.outputs:
+                            for star in reads.star_sources:
+                                self.schema.table(star).column(read.column)
+                targets = reads.outputs.get(exact.lower(), ()) if exact else ()
+                if exact and not targets:
+                    targets = tuple(Passed(table, exact, True) for table in reads.star_sources)
+                if exact is None and "${TABLE}" in sql:
+                    # ${TABLE}.total_queue_time / 1000000: how the view uses a passed-on column
+                    # says what the source column is.
+                    for use in _uses(_fragment(sql, dialect), "__t"):
+                        passing = reads.outputs.get(use.column.lower()) or tuple(
+                            Passed(star, use.column, True) for star in reads.star_sources
+                        )
+                        for passed in passing:
+                            source = self.schema.table(passed.table).column(passed.column)
+                            source.offer(_refine_number(use.type, source.name), USAGE, f"{view.name}.{found.name}")
+                for target in targets:  # one per branch of a UNION
+                    column = self.schema.table(target.table).column(target.column)
+                    evidence = f"{view.name}.{found.name} (derived)"
+                    column.offer(_refine_number(exact_type, column.name), STRONG, evidence)
+                    if pk is not None and found.name == pk.name and target.plain:
+                        column.not_null = True
+                        if not reads.aggregated and len(targets) == 1:
+                            column.unique = True
 
     def _resolve(self, model: Model, explore: Explore, alias: str, field_name: str) -> tuple[str, str, View] | None:
         view_name = explore.aliases().get(alias)
@@ -455,7 +665,142 @@ class _Inference:
             return None
         return table, column, view
 
+    def _join_expressions(self, model: Model, explore: Explore, join_sql: str, dialect: str) -> None:
+        """What a join's ON clause reads beyond plain ``${a.x} = ${b.y}`` keys: columns written
+        raw (``coalesce(users.mapped_user_id, users.user_id)``) belong to the alias's table, and
+        the columns compared by one ``=`` (``${users.id} = COALESCE(${events.user_id}, …)``) must
+        have one type, the one with the strongest evidence."""
+        aliases = explore.aliases()
+        for left, right in compared_columns(_placeholders(join_sql), dialect):
+            sides: list[ColumnInfo] = []
+            for qualifier, name in (*left, *right):
+                resolved = None
+                if qualifier == "__ref" and "." in name:
+                    view_alias, _, field_name = name.partition(".")
+                    found = self._resolve(model, explore, view_alias, field_name)
+                    resolved = (found[0], found[1]) if found is not None else None
+                    stated = self._field_type(model, explore, view_alias, field_name) if found is None else None
+                    if stated is not None:  # an expression: its field's type stands for its value
+                        sides.append(ColumnInfo(field_name, stated, STRONG, f"{view_alias}.{field_name}"))
+                elif qualifier in aliases:
+                    table = self.view_tables.get((model.name, aliases[qualifier]))
+                    resolved = (table, name) if table is not None else None
+                if resolved is not None:
+                    sides.append(self.schema.table(resolved[0]).column(resolved[1]))
+            if len(sides) > 1:
+                strongest = max(sides, key=_key_preference)
+                for column in sides:
+                    if column.type != strongest.type and column.strength <= strongest.strength:
+                        column.type, column.evidence = strongest.type, f"compared with {strongest.name} in a join"
+                        column.strength = max(column.strength, USAGE)
+
+    def _unify_keys(self) -> None:
+        """A join key has one type on both sides: the one with the stronger evidence (a users.id
+        that LookML leaves untyped is an integer when order_items.user_id says number)."""
+        for key in self.schema.keys:
+            parent = self.schema.table(key.parent_table).column(key.parent_column)
+            child = self.schema.table(key.child_table).column(key.child_column)
+            if parent.type == child.type:
+                continue
+            weaker, stronger = (parent, child) if _key_preference(child) > _key_preference(parent) else (child, parent)
+            weaker.type, weaker.evidence = stronger.type, f"joined to {stronger.name} ({stronger.evidence})"
+
+    def _field_type(self, model: Model, explore: Explore, alias: str, field_name: str) -> str | None:
+        """The type a field's LookML states (``type: number`` …), when it is not a plain column."""
+        view = model.views.get(explore.aliases().get(alias, ""))
+        found = view.fields.get(field_name) if view is not None else None
+        return _refine_number(field_type(found), field_name) if found is not None else None
+
+    def _unnest_join(self, model: Model, explore: Explore, join: Join) -> None:
+        """Looker's pattern for a REPEATED column: ``join: x__y { sql: LEFT JOIN UNNEST(${x.y})
+        AS x__y ;; }``: ``x.y`` is an array whose element the view ``x__y`` reads (``${TABLE}.f``
+        a field of it, ``${TABLE}`` or ``x__y`` alone the element itself)."""
+        found = _UNNEST_JOIN.search(join.sql or "")
+        if found is None or found.group(3) != join.name:
+            return
+        array = self._joined_column(model, explore, found.group(1), found.group(2))
+        view = model.views.get(join.view)
+        if view is not None:
+            for member in view.fields.values():
+                if member.sql and "UNNEST" in member.sql.upper():
+                    self._inner_unnests(member.sql, self.dialect_for(model))
+        if view is not None and array is None:
+            self._packed_elements(model, explore, join, view, found.group(1), found.group(2))
+        if array is None or view is None:
+            return
+        element = array.items()
+        for member in view.fields.values():
+            if member.category is FieldCategory.PARAMETER or member.sql is None:
+                continue
+            sql = member.sql.strip()
+            exact_type = _refine_number(field_type(member), member.name)
+            if sql in ("${TABLE}", join.name):
+                element.offer(exact_type, STRONG, f"{view.name}.{member.name}")
+                continue
+            for match in _TABLE_PATH.finditer(sql):
+                leaf = element.path(
+                    [match.group(1), *match.group(2).strip(".").split(".")] if match.group(2) else [match.group(1)]
+                )
+                whole = _TABLE_PATH.fullmatch(sql)
+                leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
+
+    def _packed_elements(self, model: Model, explore: Explore, join: Join, view: View, alias: str, name: str) -> None:
+        """``UNNEST(${sessions.event_data})`` where the derived view builds ``event_data`` with
+        ``ARRAY_AGG(STRUCT(sl.ecommerce, sl.items, …))``: each struct field is a source column, and
+        what the element's view reads of it (``${TABLE}.ecommerce.transaction_id``) is read there."""
+        packed_view = explore.aliases().get(alias, "")
+        packed = self.array_structs.get((model.name, packed_view))
+        source_field = model.views[packed_view].fields.get(name) if packed_view in model.views else None
+        column = table_column(source_field.sql) if source_field is not None and source_field.sql else None
+        fields = packed.get(column.lower()) if packed is not None and column is not None else None
+        if not fields:
+            return
+        sources = {f: self.schema.table(table).column(col) for f, table, col in fields}
+        self.element_sources[(model.name, join.name)] = sources
+        for member in view.fields.values():
+            if member.category is FieldCategory.PARAMETER or member.sql is None:
+                continue
+            exact_type = _refine_number(field_type(member), member.name)
+            for match in _TABLE_PATH.finditer(member.sql):
+                source = sources.get(match.group(1).lower())
+                if source is None or not match.group(2):
+                    continue
+                leaf = source.path(match.group(2).strip(".").split("."))
+                whole = _TABLE_PATH.fullmatch(member.sql.strip())
+                leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
+
+    def _joined_column(self, model: Model, explore: Explore, alias: str, field_name: str) -> ColumnInfo | None:
+        """The column (or struct field: ``${TABLE}.metrics.labeled_counter.x``, as Mozilla's Glean
+        views write their REPEATED fields) that the field ``alias.field_name`` is exactly."""
+        resolved = self._resolve(model, explore, alias, field_name)
+        if resolved is not None:
+            return self.schema.table(resolved[0]).column(resolved[1])
+        view = model.views.get(explore.aliases().get(alias, ""))
+        found = view.fields.get(field_name) if view is not None else None
+        element = self.element_sources.get((model.name, alias))
+        if element is not None and found is not None and found.sql:
+            # a field of the element of an UNNEST join over ARRAY_AGG(STRUCT(…)): its source column
+            path = _TABLE_PATH.fullmatch(found.sql.strip())
+            source = element.get(path.group(1).lower()) if path is not None else None
+            if path is not None and source is not None:
+                return source.path(path.group(2).strip(".").split(".")) if path.group(2) else source
+        nested = _NESTED_PATH.fullmatch(found.sql.strip()) if found is not None and found.sql else None
+        if view is None or nested is None:
+            return None
+        join = explore.join(alias)
+        table = clean_table_name(join.sql_table_name) if join is not None and join.sql_table_name else None
+        table = table or self.view_tables.get((model.name, view.name))
+        if table is None:
+            return None
+        return self.schema.table(table).column(nested.group(1)).path(nested.group(2).strip(".").split("."))
+
     def _joins(self, model: Model, explore: Explore) -> None:
+        dialect = self.dialect_for(model)
+        for join in explore.joins:
+            if join.sql_on:
+                self._join_expressions(model, explore, join.sql_on, dialect)
+            if join.sql and "UNNEST" in join.sql.upper():
+                self._unnest_join(model, explore, join)
         for join in explore.joins:
             where = f"{model.name}/{explore.name} join {join.name}"
             pairs: list[tuple[str, str, str, str]] = []
@@ -551,6 +896,12 @@ class _Inference:
                                 )
 
 
+def _key_preference(column: ColumnInfo) -> tuple[int, bool]:
+    """Which side's type a compared pair of columns takes: the stronger evidence, and on a tie a
+    number (digits serve a string column too; a string never joins a number column)."""
+    return column.strength, column.type in ("integer", "number")
+
+
 def _transparent_column(view: View, field_name: str) -> str | None:
     """The column behind a field that is the column, maybe under LOWER/UPPER/TRIM."""
     direct = direct_column(view, field_name)
@@ -574,11 +925,29 @@ def _refine_number(kind: str | None, column: str) -> str | None:
     return kind
 
 
-def infer_schema(project: Project, dialect_for: Callable[[Model], str] | str = "duckdb") -> Schema:
+def infer_schema(
+    project: Project,
+    dialect_for: Callable[[Model], str] | str = "duckdb",
+    *,
+    user_attributes: Mapping[str, str] | None = None,
+    parameters: Mapping[str, str] | None = None,
+) -> Schema:
     """The source tables, columns, types and join keys the project's LookML reads.
 
     ``dialect_for`` gives the SQL dialect of a model (its connection's); a string means one
-    dialect for all models.
+    dialect for all models. ``user_attributes`` and ``parameters`` (``view.name``) are the
+    run's, for table names written with Liquid.
     """
     resolve = (lambda _model: dialect_for) if isinstance(dialect_for, str) else dialect_for
-    return _Inference(project, resolve).run()
+    return _Inference(project, resolve, user_attributes or {}, parameters or {}).run()
+
+
+def _reads_its_table(view: View) -> bool:
+    """Whether any field of the view reads ``${TABLE}`` (a view of filters and parameters only,
+    or of references to other views, reads no table)."""
+    return any(
+        "${TABLE}" in sql
+        for found in view.fields.values()
+        if found.category is not FieldCategory.PARAMETER
+        for sql, _ in _field_sqls(found)
+    )

@@ -11,6 +11,7 @@ retyped column from an edited one without guessing types back out of CSV text.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_looker.errors import ConfigurationError
+from pytest_looker.run.names import quote
 from pytest_looker.scaffold.data import Dataset, text_value
 from pytest_looker.scaffold.schema import SQL_TYPES, Schema, table_key
 
@@ -58,10 +59,41 @@ class Drift:
     notes: list[str] = field(default_factory=list)
 
 
-def seed_path(root: Path, table: str) -> Path:
+def seed_path(root: Path, table: str, suffix: str = ".csv") -> Path:
     """``schema.table`` → ``<root>/schema/table.csv``; ``p.d.t`` → ``<root>/p/d/t.csv``."""
     parts = table.split(".")
-    return root.joinpath(*parts[:-1], parts[-1] + ".csv")
+    return root.joinpath(*parts[:-1], parts[-1] + suffix)
+
+
+def _nested(types: dict[str, str]) -> bool:
+    """Whether a table has STRUCT or array columns (which CSV cannot hold)."""
+    return any(kind not in SQL_TYPES for kind in types.values())
+
+
+def parquet_bytes(rows: list[dict[str, Any]], types: dict[str, str]) -> bytes:
+    """Rows as a Parquet file, for tables with nested columns: CSV cannot hold a STRUCT or a
+    list, and JSON leaves the types to a reader's guess (integers came back HUGEINT); Parquet
+    keeps every type exactly. DuckDB writes the same bytes for the same rows."""
+    import tempfile
+
+    import duckdb
+
+    columns = list(types)
+    ddl = ", ".join(f"{quote(c)} {SQL_TYPES.get(k, k)}" for c, k in types.items())
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"CREATE TABLE t ({ddl})")
+        if rows:
+            placeholders = ", ".join(["?"] * len(columns))
+            connection.executemany(
+                f"INSERT INTO t VALUES ({placeholders})", [[r.get(c) for c in columns] for r in rows]
+            )
+        with tempfile.TemporaryDirectory() as directory:
+            target = Path(directory) / "t.parquet"
+            connection.execute(f"COPY t TO '{target}' (FORMAT PARQUET)")
+            return target.read_bytes()
+    finally:
+        connection.close()
 
 
 def csv_text(rows: list[dict[str, Any]], types: dict[str, str]) -> str:
@@ -98,10 +130,18 @@ def write_seeds(
     files: dict[str, str] = dict(manifest.get("files", {}))
     types: dict[str, Any] = dict(manifest.get("types", {}))
     for table, rows in dataset.tables.items():
-        path = seed_path(root, table)
+        nested = _nested(dataset.types[table])
+        path = seed_path(root, table, ".parquet" if nested else ".csv")
         relative = path.relative_to(root).as_posix()
-        text = csv_text(rows, dataset.types[table])
-        digest = sha256(text.encode("utf-8"))
+        for suffix in (".csv", ".parquet"):
+            other = seed_path(root, table, suffix)
+            stale = other.relative_to(root).as_posix()
+            if other != path and other.is_file() and files.get(stale) == sha256(other.read_bytes()):
+                other.unlink()  # our own file of the other format: it would define the table twice
+                files.pop(stale, None)
+                types.pop(stale, None)
+        data = parquet_bytes(rows, dataset.types[table]) if nested else csv_text(rows, dataset.types[table]).encode()
+        digest = sha256(data)
         if path.is_file():
             current = sha256(path.read_bytes())
             if current == digest:
@@ -113,7 +153,7 @@ def write_seeds(
                 report.skipped.append(f"{relative} ({why}; --force overwrites it)")
                 continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
         files[relative], types[relative] = digest, dataset.types[table]
         report.written.append(relative)
     root.mkdir(parents=True, exist_ok=True)
@@ -126,9 +166,10 @@ def _duckdb_manifest(path: Path) -> Path:
 
 
 def _table_digest(connection: Any, table: str) -> str:
-    from pytest_looker.run.names import TableName
+    from pytest_looker.run.names import TableName, stored_name
 
-    rows = connection.execute(f"SELECT * FROM {TableName.parse(table).sql} ORDER BY ALL").fetchall()
+    stored = stored_name(TableName.parse(table), separate=True)
+    rows = connection.execute(f"SELECT * FROM {stored.sql} ORDER BY ALL").fetchall()
     return sha256(repr(rows).encode("utf-8"))
 
 
@@ -137,17 +178,14 @@ def write_duckdb(
 ) -> WriteReport:
     """Each table into the DuckDB file ``path`` (created if missing), edited tables kept unless ``force``.
 
-    Three-part names (BigQuery's ``project.dataset.table``) are refused: the DuckDB backend keeps
-    such catalogs in memory and would not find them in the file; use CSV seeds for those.
+    A file holds one catalog: three-part names (BigQuery's ``project.dataset.table``) and tables
+    of system schemas go where the DuckDB backend looks for them, a dotted schema
+    (:func:`pytest_looker.run.names.stored_name`).
     """
     import duckdb
 
-    three_part = sorted(t for t in dataset.tables if t.count(".") >= 2)
-    if three_part:
-        raise ConfigurationError(
-            f"table {three_part[0]} has a three-part name, which a DuckDB file cannot hold for the DuckDB"
-            " backend (it keeps catalogs in memory): write CSV seeds with --seeds DIR instead"
-        )
+    from pytest_looker.run.names import stored_name
+
     report = WriteReport()
     manifest_path = _duckdb_manifest(path)
     manifest = _read_manifest(manifest_path)
@@ -157,13 +195,13 @@ def write_duckdb(
     connection = duckdb.connect(str(path))
     try:
         existing = {
-            f"{s}.{t}".lower() if s != "main" else t.lower()
+            f"{s}.{t}".lstrip(".").lower() if s != "main" else t.lower()
             for s, t in connection.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
         }
         from pytest_looker.run.tables import plan_tables
 
         for spec in plan_tables(
-            dataset.tables, {t: {c: SQL_TYPES[k] for c, k in v.items()} for t, v in dataset.types.items()}
+            dataset.tables, {t: {c: SQL_TYPES.get(k, k) for c, k in v.items()} for t, v in dataset.types.items()}
         ):
             name = str(spec.name)
             if name.lower() in existing:
@@ -172,8 +210,9 @@ def write_duckdb(
                     why = "edited since it was generated" if name in files else "not generated by pytest-looker"
                     report.skipped.append(f"table {name} ({why}; --force overwrites it)")
                     continue
+            spec = dataclasses.replace(spec, name=stored_name(spec.name, separate=True))
             if spec.name.schema:
-                connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{spec.name.schema}"')
+                connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(spec.name.schema)}")
             connection.execute(spec.ddl)
             if spec.rows:
                 placeholders = "(" + ", ".join(["?"] * len(spec.columns)) + ")"
@@ -289,7 +328,7 @@ def check_duckdb(schema: Schema, path: Path) -> Drift:
         connection.close()
     found: dict[str, tuple[dict[str, str], bool]] = {}
     for schema_name, table, column, sql_type in rows:
-        name = f"{schema_name}.{table}" if schema_name != "main" else str(table)
+        name = f"{schema_name}.{table}".lstrip(".") if schema_name != "main" else str(table)
         entry = found.setdefault(name.lower(), ({}, name in recorded))
         entry[0][str(column)] = duck_family(str(sql_type))
     _compare(schema, found, "DuckDB file", drift)

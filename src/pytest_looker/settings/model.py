@@ -126,6 +126,7 @@ class Settings:
     database_timezone: str | None = None
     now: datetime | None = None
     user_attributes: Mapping[str, str] = field(default_factory=frozen)
+    parameters: Mapping[str, str] = field(default_factory=frozen)
     constants: Mapping[str, str] = field(default_factory=frozen)
     dependency_paths: tuple[Path, ...] = ()
     check_keys: bool = False

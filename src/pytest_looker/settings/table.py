@@ -165,6 +165,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("now", kinds.iso_datetime, "The clock for relative date filters, an ISO datetime.", env=True, option=True),
     Setting("user_attributes", kinds.text_table, "Looker user attributes the queries run with.", merge=True),
+    Setting(
+        "parameters",
+        kinds.text_table,
+        "LookML parameter values (view.parameter = value) for queries that set none, as a user's choice.",
+        merge=True,
+    ),
     Setting("constants", kinds.text_table, "Override manifest constants.", merge=True),
     Setting("dependency_paths", kinds.path_list, "Where local_dependency projects live."),
     Setting(

@@ -26,8 +26,9 @@ PARAMETER_TYPES = QUOTED_PARAMETER_TYPES | {"unquoted", "number", "yesno"}
 
 # An identifier, optionally dotted (`schema.table`, `DESC`, `orders.revenue`): what an unquoted
 # parameter may insert when the LookML author did not list it as an allowed value. No quotes,
-# spaces, semicolons or comment markers can get through.
-_SAFE_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+# spaces, semicolons or comment markers can get through. A word may start with a digit: Looker
+# pastes `1` into `…_{% parameter window_index %}` table names (mozilla/looker-hub).
+_SAFE_IDENTIFIER = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
 _YESNO = {"yes": "true", "true": "true", "no": "false", "false": "false"}
 
@@ -122,21 +123,28 @@ def sql_string(value: str, dialect: str) -> str:
     return exp.Literal.string(value).sql(dialect=dialect)
 
 
-def parameter_sql(name: str, info: ParameterInfo, value: str | None, dialect: str) -> str | None:
+def parameter_sql(name: str, info: ParameterInfo, value: str | None, dialect: str) -> str:
     """The SQL that ``{% parameter name %}`` and ``name._parameter_value`` stand for.
 
-    Returns ``None`` when the query gives no value and the parameter has no default.
+    A parameter the query gives no value and that has no ``default_value`` (``value`` is None)
+    has the empty value, as when a Looker user selects nothing: ``''`` for the quoted types,
+    nothing at all for ``unquoted``, ``number`` and ``yesno``. Looker documents only that the
+    selected value, else ``default_value``, is inserted (param-field-parameter); the empty
+    rendering is inferred, and SQL that cannot run without a value then fails as it would on
+    Looker. Validation and tests supply values with the ``parameters`` setting or
+    ``--parameter view.name=value``.
 
     Raises:
         LookerLiquidError: for a value that would be unsafe to paste into SQL (an unquoted
             value that is neither an allowed value nor an identifier, a non-number for a
             ``number`` parameter, anything but yes/no for ``yesno``) or an unknown type.
     """
-    if value is None:
-        return None
     kind = info.type
     if kind in QUOTED_PARAMETER_TYPES:
-        return sql_string(value, dialect)
+        return sql_string(value or "", dialect)
+    if not value and kind in PARAMETER_TYPES:
+        return ""
+    assert value is not None
     if kind == "unquoted":
         if value in {allowed for _, allowed in info.allowed_values} or _SAFE_IDENTIFIER.match(value):
             return value

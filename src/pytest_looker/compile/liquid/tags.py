@@ -102,15 +102,10 @@ class ParameterNode(FieldTagNode):
         if info is None:
             raise LookerLiquidError(unknown_parameter(ctx, name), token=self.token)
         try:
-            value = parameter_sql(name, info, ctx.parameter_values.get(name, info.default_value), ctx.dialect)
+            return parameter_sql(name, info, ctx.parameter_values.get(name, info.default_value), ctx.dialect)
         except LookerLiquidError as err:
             err.token = self.token
             raise
-        if value is None:
-            raise LookerLiquidError(
-                f"parameter '{name}' has no value in the query and no default_value", token=self.token
-            )
-        return value
 
 
 class DateBoundNode(FieldTagNode):

@@ -1,0 +1,226 @@
+"""Validation failures grouped by root cause, each with what to do about it.
+
+A project seen offline for the first time can fail on thousands of fields for a handful of
+reasons: one user attribute not set, one table without data, one broken measure that a native
+derived table selects. Listing each field buries the reasons; counting an explore whose fields
+all fail as one failure hides how much is broken. A :class:`Cause` is one reason, the failures
+it explains (counted per field) and the fix, and says whose problem it is (:data:`KINDS`):
+
+* ``lookml`` — the LookML is wrong: Looker or the warehouse would reject it too;
+* ``configuration`` — the run lacks a setting (a user attribute, a parameter value);
+* ``data`` — the offline data lacks a table or column, or has another type, than the SQL reads;
+* ``translation`` — valid warehouse SQL that pytest-looker cannot express in DuckDB (a limit of
+  the tool, never the LookML's fault);
+* ``dependency`` — a project the LookML imports is not available.
+
+The kind is read from the error: the compiler's and the translator's own sentences, and the
+database's error classes (DuckDB's "Catalog Error", "Binder Error", "Parser Error").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_looker.checks.validation import Failure
+from pytest_looker.compile.transpile import TRANSLATION_LIMIT
+
+KINDS = ("lookml", "configuration", "data", "translation", "dependency")
+
+_EVERY_FIELD = "every field fails: "
+_FIELD_PREFIX = re.compile(r"^(?:field )?[A-Za-z_][\w]*\.[A-Za-z_][\w]*: ")
+_USER_ATTRIBUTE = re.compile(r"user attribute '([^']+)'")
+_MISSING_TABLE = re.compile(r"Table with name (\S+?) does not exist")
+_MISSING_SCHEMA = re.compile(r"(?:Schema|Catalog) with name (\S+?) does not exist")
+_MISSING_COLUMN = re.compile(r'Table "([^"]+)" does not have a column named "([^"]+)"')
+_MISSING_REFERENCED = re.compile(r'Referenced column "([^"]+)" not found')
+_DERIVED_COLUMN = re.compile(r'Values list "([^"]+)" does not have a column named "([^"]+)"')
+_MISSING_FUNCTION = re.compile(r"(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist")
+_UNKNOWN_OBJECT = re.compile(r"unknown (?:explore|view) '")
+_NESTED_ERRORS = (
+    "UNNEST requires a single list",
+    "UNNEST() can only be applied to lists",
+    "Cannot extract field",
+    "Could not find key",
+)
+_EXTENSION = re.compile(r"install the required extension '(\w+)")
+_TYPE_ERRORS = (
+    "No function matches",
+    "Cannot compare values",
+    "Cannot mix values",
+    "Could not choose a best candidate",
+    "Conversion Error",
+    "Could not convert",
+)
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One reason for failures: whose problem it is, what it is, what to do, what it breaks."""
+
+    kind: str
+    summary: str
+    fix: str | None
+    failures: tuple[Failure, ...]
+
+    @property
+    def fields(self) -> int:
+        """How many fields fail for this cause (an explore-wide failure counts each field)."""
+        return sum(f.count for f in self.failures)
+
+    @property
+    def explores(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f"{f.model}/{f.explore}" for f in self.failures))
+
+    @property
+    def locations(self) -> tuple[str, ...]:
+        """Where the failing fields are defined (``file:line``), each once."""
+        return tuple(dict.fromkeys(f"{f.file}:{f.line}" if f.line else str(f.file) for f in self.failures if f.file))
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Where the error itself is when that is not the failing fields' own definition (a typo
+        in a join's ``sql_on`` breaks the fields that need the join): ``file:line``, each once."""
+        own = set(self.locations)
+        found = (str(f.cause) for f in self.failures if f.cause is not None)
+        return tuple(where for where in dict.fromkeys(found) if where not in own)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "summary": self.summary,
+            "fix": self.fix,
+            "fields": self.fields,
+            "explores": list(self.explores),
+            "at": list(self.origins),
+            "locations": list(self.locations),
+        }
+
+
+def message_of(failure: Failure) -> str:
+    """The failure's reason without the context the report shows anyway: the field's name and
+    "every field fails", and without the database's excerpt of the query (its first line only)."""
+    text = failure.message
+    if text.startswith(_EVERY_FIELD):
+        text = text[len(_EVERY_FIELD) :]
+    while True:
+        stripped = _FIELD_PREFIX.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text.strip().split("\n")[0].strip()
+
+
+def diagnose(message: str) -> tuple[str, str, str | None]:
+    """``(kind, summary, fix)`` of one failure's reason (see the module docstring)."""
+    if message.startswith(TRANSLATION_LIMIT):
+        return "translation", message, "run this explore on the warehouse (backend sqlalchemy or looker)"
+    found = _USER_ATTRIBUTE.search(message)
+    if found:
+        name = found.group(1)
+        return (
+            "configuration",
+            f"user attribute {name!r} is not set",
+            f"set user_attributes.{name} in [tool.pytest-looker] (or --user-attribute {name}=VALUE)",
+        )
+    found = _EXTENSION.search(message)
+    if found:  # a function of a DuckDB extension that cannot be fetched here (no network)
+        name = found.group(1)
+        return (
+            "translation",
+            f"{TRANSLATION_LIMIT}: DuckDB needs its {name!r} extension for this SQL and could not install it",
+            f"install it once where there is network access (INSTALL {name}), or run on the warehouse",
+        )
+    found = _MISSING_FUNCTION.search(message)
+    if found:
+        name = found.group(1).strip('"')
+        if name.lower() in _looker_expression_functions():
+            return (
+                "lookml",
+                f"{name}() is a Looker expression (table calculation) function, not SQL",
+                "compute it in a table calculation, or write SQL the warehouse has",
+            )
+        return (
+            "translation",
+            f"{TRANSLATION_LIMIT}: function {name} exists only on the warehouse (no DuckDB equivalent)",
+            f"create it in DuckDB (CREATE MACRO {name}) in the seeded database, or run on the warehouse",
+        )
+    found = _MISSING_TABLE.search(message) or _MISSING_SCHEMA.search(message)
+    if found:
+        table = found.group(1).strip('"')
+        return (
+            "data",
+            f"table {table} has no data offline",
+            f"add a seed for {table} (`pytest-looker scaffold data` writes one for each table the LookML reads)",
+        )
+    found = _MISSING_COLUMN.search(message)
+    if found:
+        table, column = found.groups()
+        return (
+            "data",
+            f"the data of table {table} has no column {column}",
+            f"add column {column} to the seed of {table} (re-run `pytest-looker scaffold data`)",
+        )
+    found = _DERIVED_COLUMN.search(message)
+    if found:
+        alias, column = found.groups()
+        return (
+            "lookml",
+            f"{alias} has no column {column}: its derived table's SELECT does not return it",
+            f"add {column} to the derived table's SELECT, or fix the field that reads it",
+        )
+    found = _MISSING_REFERENCED.search(message)
+    if found:
+        return "data", f"column {found.group(1)} is missing from the data", "re-run `pytest-looker scaffold data`"
+    if any(needle in message for needle in _NESTED_ERRORS):
+        return (
+            "data",
+            message,
+            "the seed has a plain column where the SQL reads a STRUCT or an ARRAY: re-run scaffold data",
+        )
+    if any(needle in message for needle in _TYPE_ERRORS):
+        return (
+            "data",
+            message,
+            "compare the column types of the seeds with the warehouse's (scaffold data infers them from the LookML)",
+        )
+    if message.startswith("Parser Error") or "SQL to transpile it" in message:
+        return "lookml", message, "fix the SQL syntax"
+    return "lookml", message, None
+
+
+def _looker_expression_functions() -> frozenset[str]:
+    from pytest_looker.expressions.functions.registry import FUNCTIONS
+
+    return frozenset(FUNCTIONS)
+
+
+def group_failures(
+    failures: Iterable[Failure],
+    hints: Mapping[str, str] | None = None,
+    *,
+    missing_dependencies: Sequence[str] = (),
+) -> list[Cause]:
+    """The failures grouped by cause, the cause breaking most fields first.
+
+    ``hints`` maps a summary to a better fix (the caller knows the project: a parameter without
+    value behind a missing table, for instance). ``missing_dependencies``: the project's
+    ``local_dependency`` projects that were not found; an unknown explore or view is then most
+    likely theirs.
+    """
+    groups: dict[tuple[str, str], list[Failure]] = {}
+    fixes: dict[tuple[str, str], str | None] = {}
+    for failure in failures:
+        kind, summary, fix = diagnose(message_of(failure))
+        if missing_dependencies and kind == "lookml" and _UNKNOWN_OBJECT.search(summary):
+            names = ", ".join(missing_dependencies)
+            kind, summary = "dependency", f"{summary} (the project imports {names}, which is not available)"
+            fix = f"put {names} where dependency_paths in [tool.pytest-looker] points"
+        key = (kind, summary)
+        groups.setdefault(key, []).append(failure)
+        fixes.setdefault(key, (hints or {}).get(summary, fix))
+    causes = [Cause(kind, summary, fixes[(kind, summary)], tuple(items)) for (kind, summary), items in groups.items()]
+    causes.sort(key=lambda c: (-c.fields, KINDS.index(c.kind), c.summary))
+    return causes

@@ -1,0 +1,119 @@
+"""BigQuery SQL read with its meanings made explicit for DuckDB.
+
+* ``EXTRACT(DAYOFWEEK FROM x)`` counts 1 = Sunday … 7 (DuckDB's ``DAYOFWEEK`` counts from 0):
+  read as :class:`~.functions.SundayWeekday`.
+* ``EXTRACT(ISOWEEK FROM x)`` is the ISO-8601 week, DuckDB's ``WEEK``.
+* ``EXTRACT(part FROM x AT TIME ZONE 'tz')`` is the part of the wall clock of instant ``x`` in
+  ``tz``; read as a time-zone conversion from UTC (BigQuery stores instants) so the DuckDB writer
+  does not mistake it for DuckDB's ``AT TIME ZONE`` on a naive timestamp, which means the opposite.
+* ``FROM UNNEST(array_of_structs)`` without an alias (GA4's ``(SELECT value.int_value FROM
+  UNNEST(event_params) WHERE key = 'x')``) makes each struct field a column; DuckDB's
+  ``UNNEST`` in FROM gives one struct column, so it becomes ``(SELECT UNNEST(x, max_depth := 2))``,
+  which unpacks the struct (:func:`struct_fields_as_columns`).
+* ``JOIN UNNEST(array_of_structs) AS e`` makes ``e`` a value table: ``e`` is the struct *and* its
+  fields are columns (GA4's ``(SELECT value.int_value FROM UNNEST(event_params) …)`` over Looker's
+  UNNEST join of ``event_data``). DuckDB's ``UNNEST(x) AS _t(e)`` gives only ``e``, so the join
+  becomes a lateral subquery with both (:func:`value_table_joins`); its ``WITH OFFSET`` counts
+  from 0 (sqlglot writes DuckDB's ``WITH ORDINALITY``, which counts from 1).
+* Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
+  fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
+* A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
+
+Sources: https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#extract ,
+https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#unnest_operator ,
+https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#value_tables ,
+https://cloud.google.com/bigquery/docs/reference/standard-sql/format-elements .
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from sqlglot import exp
+from sqlglot.dialects.bigquery import BigQuery
+from sqlglot.parsers.bigquery import BigQueryParser
+
+from pytest_looker.compile.translate.coercion import TreePass
+from pytest_looker.compile.translate.functions import SundayWeekday, merged
+from pytest_looker.compile.translate.patterns import backslash_escaped_likes
+
+#: The internal strftime-like code sqlglot keeps for BigQuery's quarter element.
+QUARTER_CODE = "%Q"
+
+
+def struct_fields_as_columns(tree: exp.Expr) -> exp.Expr:
+    """``FROM UNNEST(x)`` (no alias) → ``FROM (SELECT UNNEST(x, max_depth := 2))``: the fields of
+    each STRUCT element become columns, as BigQuery's UNNEST operator makes them."""
+    for node in list(tree.find_all(exp.Unnest)):
+        if node.args.get("alias") is not None or not isinstance(node.parent, exp.From) or len(node.expressions) != 1:
+            continue
+        depth = exp.PropertyEQ(this=exp.var("max_depth"), expression=exp.Literal.number(2))
+        unpacked = exp.Anonymous(this="UNNEST", expressions=[node.expressions[0], depth])
+        node.replace(exp.select(unpacked).subquery())
+    return tree
+
+
+def _unnest(array: exp.Expr, *, depth: int | None = None) -> exp.Expr:
+    if depth is None:
+        return exp.Explode(this=array.copy())
+    levels = exp.PropertyEQ(this=exp.var("max_depth"), expression=exp.Literal.number(depth))
+    return exp.Explode(this=array.copy(), expressions=[levels])
+
+
+def value_table_joins(tree: exp.Expr) -> exp.Expr:
+    """``JOIN UNNEST(x) AS e`` → ``JOIN LATERAL (SELECT UNNEST(x) AS e, UNNEST(x, max_depth := 2))``:
+    ``e`` stays the element and a STRUCT element's fields become columns too, as BigQuery's value
+    table makes them. (A scalar element adds one unnamed duplicate column, never read by name.)"""
+    for index, node in enumerate(list(tree.find_all(exp.Unnest))):
+        join = node.parent
+        alias = node.args.get("alias")
+        if not isinstance(join, exp.Join) or join.this is not node:
+            continue
+        if alias is None or alias.this is not None or len(alias.columns) != 1 or len(node.expressions) != 1:
+            continue
+        array = node.expressions[0]
+        element = exp.alias_(_unnest(array), alias.columns[0].copy())
+        columns = [element, _unnest(array, depth=2)]
+        offset = node.args.get("offset")
+        if offset:  # WITH OFFSET [AS o]: the 0-based position (DuckDB's ORDINALITY counts from 1)
+            name = offset.copy() if isinstance(offset, exp.Identifier) else exp.to_identifier("offset")
+            position = exp.Anonymous(this="GENERATE_SUBSCRIPTS", expressions=[array.copy(), exp.Literal.number(1)])
+            columns.append(exp.alias_(exp.Sub(this=position, expression=exp.Literal.number(1)), name))
+        body = exp.select(*columns).subquery()
+        lateral = exp.Lateral(this=body, alias=exp.TableAlias(this=exp.to_identifier(f"_vt{index}")))
+        node.replace(lateral)
+        if join.side and not join.args.get("on"):
+            join.set("on", exp.true())
+    return tree
+
+
+class LookerBigQuery(BigQuery):
+    """BigQuery as read for execution on DuckDB."""
+
+    PASSES: ClassVar[tuple[TreePass, ...]] = (struct_fields_as_columns, value_table_joins, backslash_escaped_likes)
+
+    TIME_MAPPING = merged(BigQuery.TIME_MAPPING, {"%E3S": "%S.%f_three", "%E*S": "%S.%f", "%E6S": "%S.%f"})
+
+    class Parser(BigQueryParser):
+        FUNCTION_PARSERS: ClassVar[dict[str, Callable[[Any], exp.Expr]]] = {
+            **BigQueryParser.FUNCTION_PARSERS,
+            "EXTRACT": lambda self: self._parse_bigquery_extract(),
+        }
+
+        def _parse_bigquery_extract(self) -> exp.Expr:
+            node: exp.Expr = self._parse_extract()
+            if not isinstance(node, exp.Extract):
+                return node
+            inner = node.expression
+            if isinstance(inner, exp.AtTimeZone):
+                local = exp.ConvertTimezone(
+                    source_tz=exp.Literal.string("UTC"), target_tz=inner.args["zone"], timestamp=inner.this
+                )
+                node.set("expression", local)
+            part = node.this.name.upper()
+            if part == "ISOWEEK":
+                node.set("this", exp.var("WEEK"))
+            elif part == "DAYOFWEEK":
+                return SundayWeekday(this=node.expression)
+            return node

@@ -1,0 +1,194 @@
+"""Implicit conversions the source warehouse makes and DuckDB does not.
+
+Valid warehouse SQL often leans on implicit casts: Snowflake ``RIGHT(users.id, 1)`` on a NUMBER,
+``DATEDIFF('day', <a TO_CHAR date>, CURRENT_DATE)`` on a string. DuckDB's stricter binder rejects
+both ("No function matches … You might need to add explicit type casts"), which would read as an
+error in the user's LookML. Each pass here writes out, as an explicit cast, one conversion the
+source documents, and only where the source applies it:
+
+* Snowflake converts a value to text for a function that takes text ("coercion … when a function
+  requires a data type that is different from, but compatible with, the arguments", e.g. INTEGER
+  17 to VARCHAR for ``||``): :func:`text_arguments`.
+* Snowflake converts text to a timestamp for a date/time function (same page, VARCHAR →
+  TIMESTAMP is coercible): :func:`timestamp_arguments`, and where text is compared with a date or
+  timestamp: :func:`temporal_comparisons`.
+* Redshift: ``+`` of two character strings concatenates: :func:`concatenating_plus`.
+* Every source: an untyped ``NULL`` where a date/time function takes a timestamp (Liquid's empty
+  ``{% date_start %}`` renders ``NULL``) is a timestamp NULL there: :func:`typed_nulls`.
+
+Types come from sqlglot's annotator on the source dialect. A value of unknown type (a column:
+the translator does not see the database) is cast to text only for the text functions, where the
+cast is a no-op on text; the timestamp cast is made only for values known to be text.
+
+Sources: https://docs.snowflake.com/en/sql-reference/data-type-conversion (Implicit casting
+("coercion"), the castable/coercible table),
+https://docs.aws.amazon.com/redshift/latest/dg/c_Supported_data_types.html .
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+from sqlglot import exp
+from sqlglot.optimizer.annotate_types import annotate_types
+
+#: A rewrite of a whole parsed statement (may modify it in place; returns the result).
+TreePass = Callable[[exp.Expr], exp.Expr]
+
+#: Snowflake functions whose text arguments are implicitly converted: class → argument names.
+_TEXT_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.Right: ("this",),
+    exp.Left: ("this",),
+    exp.Substring: ("this",),
+    exp.Length: ("this",),
+    exp.Pad: ("this",),
+    exp.Upper: ("this",),
+    exp.Lower: ("this",),
+    exp.Trim: ("this",),
+    exp.SplitPart: ("this",),
+    exp.StartsWith: ("this",),
+    exp.Replace: ("this",),
+    exp.DPipe: ("this", "expression"),
+}
+#: Date/time functions whose timestamp arguments accept text in Snowflake.
+_TIMESTAMP_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.DateDiff: ("this", "expression"),
+    exp.TimestampDiff: ("this", "expression"),
+    exp.DateAdd: ("this",),
+    exp.TimestampAdd: ("this",),
+    exp.DateTrunc: ("this",),
+    exp.TimestampTrunc: ("this",),
+    exp.Extract: ("expression",),
+}
+#: Date parts of a value that Snowflake also takes from text (DAYOFWEEKISO(x), YEAR(x), …).
+_PART_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
+    cls: ("this",)
+    for cls in (
+        exp.DayOfWeekIso, exp.DayOfWeek, exp.DayOfMonth, exp.DayOfYear, exp.WeekOfYear,
+        exp.Year, exp.Month, exp.Quarter, exp.Week, exp.Day,
+    )
+}  # fmt: skip
+#: Where a column of unknown type is read as a timestamp: the value does not change when it
+#: already is a date or timestamp (DATEADD is left out: it would turn a DATE into a TIMESTAMP).
+_UNTYPED_TIMESTAMP_FUNCTIONS: tuple[type[exp.Expr], ...] = (
+    exp.DateDiff, exp.TimestampDiff, exp.DateTrunc, exp.TimestampTrunc, exp.Extract, *_PART_FUNCTIONS,
+)  # fmt: skip
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_MOMENT_TYPES = exp.DataType.TEMPORAL_TYPES - {exp.DType.TIME, exp.DType.TIMETZ}
+#: Where an untyped NULL must be a timestamp for DuckDB to choose a function.
+_NULL_TIMESTAMP_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
+    **_TIMESTAMP_FUNCTIONS,
+    exp.DateSub: ("this",),
+    exp.TimestampSub: ("this",),
+    exp.DatetimeAdd: ("this",),
+    exp.DatetimeSub: ("this",),
+    exp.DatetimeTrunc: ("this",),
+    exp.DatetimeDiff: ("this", "expression"),
+}
+_TEXT_TYPES = exp.DataType.TEXT_TYPES
+
+
+def _typed(node: exp.Expr, dialect: object) -> exp.Expr:
+    """``node`` with its type annotated: a value's type depends on its own subtree only, so the
+    annotator need not walk the whole query (it would cost more than the translation)."""
+    if node.type is None:
+        annotate_types(node, dialect=dialect)  # type: ignore[arg-type]
+    return node
+
+
+def _is_text(node: exp.Expr) -> bool:
+    return node.type is not None and node.is_type(*_TEXT_TYPES)
+
+
+def _cast(node: exp.Expr, to: exp.DType) -> None:
+    """Replace ``node`` by ``CAST(node AS to)`` in its parent, without copying the subtree."""
+    parent, key, index = node.parent, node.arg_key, node.index
+    cast = exp.cast(node, to, copy=False)
+    if parent is not None and key is not None:
+        parent.set(key, cast, index=index)
+
+
+def _arguments(tree: exp.Expr, functions: Mapping[type[exp.Expr], tuple[str, ...]]) -> Iterator[exp.Expr]:
+    """The arguments named in ``functions`` of every such call in ``tree`` (collected first: the
+    caller rewrites them)."""
+    calls = list(tree.find_all(*functions))
+    for call in calls:
+        for name in functions[type(call)]:
+            arg = call.args.get(name)
+            if isinstance(arg, exp.Expr):
+                yield arg
+
+
+def text_arguments(dialect: object) -> TreePass:
+    """Snowflake: a non-text argument of a text function is converted to VARCHAR."""
+
+    def apply(tree: exp.Expr) -> exp.Expr:
+        for arg in list(_arguments(tree, _TEXT_FUNCTIONS)):
+            if not isinstance(arg, exp.Null) and not _is_text(_typed(arg, dialect)):
+                _cast(arg, exp.DType.VARCHAR)
+        return tree
+
+    return apply
+
+
+def _untyped_column(node: exp.Expr) -> bool:
+    """A column whose type the translator cannot see (a table's, or a derived table's output)."""
+    return isinstance(node, exp.Column) and (node.type is None or node.is_type(exp.DType.UNKNOWN))
+
+
+def timestamp_arguments(dialect: object) -> TreePass:
+    """Snowflake: a text argument of a date/time function is converted to TIMESTAMP.
+
+    A column of unknown type is converted too: it may be text (Looker's Snowflake ``_time`` is
+    ``TO_CHAR(…)``, and a derived table passes that text on), and the cast leaves a date or a
+    timestamp as it is for these functions."""
+
+    def apply(tree: exp.Expr) -> exp.Expr:
+        for arg in list(_arguments(tree, {**_TIMESTAMP_FUNCTIONS, **_PART_FUNCTIONS})):
+            typed = _typed(arg, dialect)
+            untyped = _untyped_column(typed) and isinstance(arg.parent, _UNTYPED_TIMESTAMP_FUNCTIONS)
+            if not arg.is_string and (_is_text(typed) or untyped):
+                _cast(arg, exp.DType.TIMESTAMP)
+        return tree
+
+    return apply
+
+
+def temporal_comparisons(dialect: object) -> TreePass:
+    """Snowflake: text compared with a date or timestamp is converted to a timestamp ("coercion"
+    of VARCHAR to TIMESTAMP). Made explicit for a column of unknown type compared with a value
+    known to be a date or timestamp (``order_created_time >= DATEADD('day', -89, TO_DATE(…))``)."""
+
+    def apply(tree: exp.Expr) -> exp.Expr:
+        for node in list(tree.find_all(*_COMPARISONS)):
+            for side, other in ((node.this, node.expression), (node.expression, node.this)):
+                if not isinstance(side, exp.Column) or not _untyped_column(_typed(side, dialect)):
+                    continue
+                known = _typed(other, dialect).type
+                if known is not None and known.this in _MOMENT_TYPES:
+                    _cast(side, exp.DType.TIMESTAMP)
+                    break
+        return tree
+
+    return apply
+
+
+def concatenating_plus(tree: exp.Expr) -> exp.Expr:
+    """Redshift: ``a + b`` of two character strings is ``a || b``."""
+    for node in list(tree.find_all(exp.Add)):
+        left, right = node.this, node.expression
+        if not (left.is_string or right.is_string):
+            continue
+        if _is_text(_typed(left, "redshift")) and _is_text(_typed(right, "redshift")):
+            node.replace(exp.DPipe(this=left, expression=right, safe=True))
+    return tree
+
+
+def typed_nulls(tree: exp.Expr) -> exp.Expr:
+    """A bare ``NULL`` where a date/time function takes a timestamp becomes a timestamp NULL."""
+    for node in list(tree.find_all(*_NULL_TIMESTAMP_FUNCTIONS)):
+        for name in _NULL_TIMESTAMP_FUNCTIONS[type(node)]:
+            arg = node.args.get(name)
+            if isinstance(arg, exp.Null):
+                arg.replace(exp.cast(exp.null(), exp.DType.TIMESTAMP))
+    return tree

@@ -1,0 +1,136 @@
+"""DuckDB as written for SQL read from another warehouse.
+
+Conventions of the offline run this writer relies on: a warehouse TIMESTAMP that is an instant
+(BigQuery's TIMESTAMP) is stored in DuckDB as a naive TIMESTAMP in UTC, as ``scaffold data`` and
+most exports write it, and the DuckDB session runs in UTC (:mod:`pytest_looker.run.duckdb`).
+
+What it adds to sqlglot's DuckDB generator:
+
+* time-zone arguments honoured: BigQuery ``FORMAT_TIMESTAMP(f, x, tz)`` formats the wall clock
+  of ``x`` in ``tz``; ``TIMESTAMP_TRUNC(x, unit, tz)`` truncates that wall clock and returns the
+  instant; sqlglot drops or misreads the zone on a naive timestamp;
+* ``EXTRACT`` from a TIMESTAMPTZ (BigQuery's ``CAST(… AS TIMESTAMP)``): the part in UTC, which is
+  BigQuery's default; sqlglot refuses it as session-dependent;
+* MySQL's ``WEEK(x, mode)`` for the modes strftime has (0 = ``%U``, 3 = ISO, 5 = ``%W``);
+* the quarter format element (BigQuery ``%Q``), which DuckDB's strftime lacks;
+* names that need quoting in DuckDB but not in the source (BigQuery's ``my-project.ds.t``);
+* the source-semantics expressions of :mod:`.functions`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.generators.duckdb import DuckDBGenerator
+
+from pytest_looker.compile.translate.bigquery import QUARTER_CODE
+from pytest_looker.compile.translate.functions import IsoWeekday, SundayWeekday, ToTimestampAny, merged
+
+#: MySQL WEEK() modes → the strftime code with the same numbering (MySQL manual, WEEK() modes:
+#: 0 = Sunday first, 0–53, week 1 has a Sunday; 3 = ISO; 5 = Monday first, 0–53, week 1 has a Monday).
+_WEEK_MODES = {"0": "%U", "3": "%V", "5": "%W"}
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_UTC = "UTC"
+
+
+def wall_clock(value: exp.Expr, zone: exp.Expr) -> exp.Expr:
+    """The wall-clock time in ``zone`` of the instant ``value`` (naive UTC or TIMESTAMPTZ)."""
+    if value.is_type(exp.DType.TIMESTAMPTZ, exp.DType.TIMESTAMPLTZ):
+        return exp.AtTimeZone(this=value, zone=zone)
+    instant = exp.AtTimeZone(this=exp.cast(value, exp.DType.TIMESTAMP), zone=exp.Literal.string(_UTC))
+    return exp.AtTimeZone(this=instant, zone=zone)
+
+
+def _time_to_str(gen: Any, node: exp.TimeToStr) -> str:
+    zone = node.args.get("zone")
+    value: exp.Expr = node.this
+    if zone is not None:
+        value = wall_clock(value, zone)
+    fmt = gen.format_time(node)
+    if fmt and QUARTER_CODE in fmt:
+        pieces: list[str] = []
+        for i, text in enumerate(fmt.strip("'").split(QUARTER_CODE)):
+            if i:
+                pieces.append(gen.sql(exp.cast(exp.func("QUARTER", value.copy()), exp.DType.VARCHAR)))
+            if text:
+                pieces.append(gen.func("STRFTIME", value.copy(), exp.Literal.string(text)))
+        return "(" + " || ".join(pieces) + ")"
+    return str(gen.func("STRFTIME", value, fmt))
+
+
+def _to_timestamp_any(gen: Any, node: ToTimestampAny) -> str:
+    value = node.this
+    if value.is_type(*exp.DataType.NUMERIC_TYPES):
+        return str(gen.sql(_from_epoch(value)))
+    if value.is_type(*exp.DataType.TEXT_TYPES, *exp.DataType.TEMPORAL_TYPES):
+        return str(gen.sql(exp.cast(value, exp.DType.TIMESTAMP)))
+    as_timestamp = exp.TryCast(this=value.copy(), to=exp.DataType.build("TIMESTAMP"))
+    as_number = exp.TryCast(this=value.copy(), to=exp.DataType.build("DOUBLE"))
+    return str(gen.sql(exp.Coalesce(this=as_timestamp, expressions=[_from_epoch(as_number)])))
+
+
+def _from_epoch(seconds: exp.Expr) -> exp.Expr:
+    """Seconds since 1970-01-01 UTC as a naive UTC TIMESTAMP (exact to the microsecond)."""
+    micros = exp.cast(exp.Mul(this=seconds, expression=exp.Literal.number(1000000)), exp.DType.BIGINT)
+    return exp.func("MAKE_TIMESTAMP", micros)
+
+
+class LookerDuckDB(DuckDB):
+    """The DuckDB writer for translated warehouse SQL."""
+
+    # The metaclass rebuilds INVERSE_TIME_MAPPING from this class's own attributes only: restate
+    # DuckDB's (``%f_three`` → ``%g`` …) or a subclass silently loses them.
+    INVERSE_TIME_MAPPING = merged(DuckDB.INVERSE_TIME_MAPPING)
+
+    class Generator(DuckDBGenerator):
+        TRANSFORMS: ClassVar[dict[type[exp.Expr], Any]] = {
+            **DuckDBGenerator.TRANSFORMS,
+            exp.TimeToStr: _time_to_str,
+            ToTimestampAny: _to_timestamp_any,
+            # ISODOW is 1 = Monday … 7 = Sunday; DAYOFWEEK is 0 = Sunday … 6.
+            IsoWeekday: lambda gen, e: f"(ISODOW({gen.sql(e, 'this')}) - 1)",
+            SundayWeekday: lambda gen, e: f"(DAYOFWEEK({gen.sql(e, 'this')}) + 1)",
+        }
+
+        def week_sql(self, expression: exp.Week) -> str:
+            """MySQL ``WEEK(x, mode)``: the week number in that mode; an unknown mode is a limit."""
+            mode = expression.args.get("mode")
+            code = _WEEK_MODES.get(mode.name if isinstance(mode, exp.Literal) else "0" if mode is None else "")
+            if code is None:
+                self.unsupported(f"WEEK() mode {mode.sql() if mode else ''} has no DuckDB equivalent")
+                code = "%V"
+            strftime = exp.func("STRFTIME", expression.this, exp.Literal.string(code))
+            return str(self.sql(exp.cast(strftime, exp.DType.INT)))
+
+        def identifier_sql(self, expression: exp.Identifier) -> str:
+            """A name DuckDB cannot read unquoted (``ra-development``) is quoted."""
+            if not expression.quoted and not _PLAIN_NAME.fullmatch(expression.name or ""):
+                expression = expression.copy()
+                expression.set("quoted", True)
+            text: str = super().identifier_sql(expression)
+            return text
+
+        def timestamptrunc_sql(self, expression: exp.TimestampTrunc) -> str:
+            """``TIMESTAMP_TRUNC(x, unit, tz)``: the start of the unit on ``tz``'s wall clock, as a
+            naive UTC instant (BigQuery: "truncates … in the given time zone", returns TIMESTAMP)."""
+            zone = expression.args.get("zone")
+            if zone is None:
+                text: str = super().timestamptrunc_sql(expression)
+                return text
+            local = expression.copy()
+            local.set("zone", None)
+            local.set("this", wall_clock(expression.this, zone))
+            start = f"({super().timestamptrunc_sql(local)})"
+            return f"CAST(({start} AT TIME ZONE {self.sql(zone)}) AT TIME ZONE 'UTC' AS TIMESTAMP)"
+
+        def extract_sql(self, expression: exp.Extract) -> str:
+            """EXTRACT from a TIMESTAMPTZ reads the part in UTC (BigQuery's default zone)."""
+            value = expression.expression
+            if value.is_type(exp.DType.TIMESTAMPTZ, exp.DType.TIMESTAMPLTZ):
+                expression = expression.copy()
+                expression.set("expression", exp.AtTimeZone(this=value.copy(), zone=exp.Literal.string(_UTC)))
+            text: str = super().extract_sql(expression)
+            return text

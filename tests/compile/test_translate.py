@@ -1,0 +1,231 @@
+"""Warehouse SQL translated to DuckDB: each construct executed and compared with the value the
+source warehouse documents for it (the source and the expected value are cited per case).
+
+Timeframes and durations of every dialect are covered by ``test_dialects_timeframes.py``; this
+file covers what Looker's SQL and public LookML lean on beyond them: implicit casts, names,
+format elements and functions whose meaning differs between the source and DuckDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from pytest_looker.compile.transpile import TRANSLATION_LIMIT, transpile
+from pytest_looker.errors import CompileError
+from pytest_looker.run.duckdb import DuckDBBackend
+
+
+@pytest.fixture(scope="module")
+def db() -> Iterator[DuckDBBackend]:
+    backend = DuckDBBackend()
+    backend.create_tables(
+        {
+            "t": [
+                {"id": 1237, "ts": dt.datetime(2024, 2, 29, 13, 45, 30), "d": dt.date(2024, 2, 29)},
+                {"id": 40, "ts": dt.datetime(2021, 1, 3, 23, 59), "d": dt.date(2021, 1, 3)},
+            ],
+            "s": [{"id": 1, "label": "scan tbl=1234 x", "ep": 1_700_000_000, "txt": "2024-01-02 03:04:05"}],
+            "svv": [{"id": 1, "size": "42"}],
+        },
+        column_types={"t": {"id": "BIGINT", "ts": "TIMESTAMP", "d": "DATE"}, "s": {"ep": "BIGINT"}},
+    )
+    yield backend
+    backend.close()
+
+
+def values(db: DuckDBBackend, sql: str, dialect: str) -> list[tuple[object, ...]]:
+    return [tuple(row) for row in db.execute(transpile(sql, source=dialect, target="duckdb")).rows]
+
+
+# -- Snowflake: implicit casts (docs.snowflake.com/en/sql-reference/data-type-conversion) ----------
+
+
+def test_snowflake_number_in_a_string_function_is_coerced_to_text(db: DuckDBBackend) -> None:
+    # "coercion … when a function requires a data type that is different from, but compatible
+    # with, the arguments": RIGHT(1237, 1) = '7'; the doc's example, 17 || '25' = '1725'.
+    got = values(db, "SELECT RIGHT(t.id, 1), t.id || 'x', LEFT(t.id, 2) FROM t ORDER BY t.id", "snowflake")
+    assert got == [("0", "40x", "40"), ("7", "1237x", "12")]
+    # nested: the Spectacles demo's image URL, '…/' || RIGHT(${id}, 1) || '.jpg'
+    got = values(db, "SELECT 'p/' || RIGHT(t.id, 1) || '.jpg' FROM t ORDER BY t.id", "snowflake")
+    assert got == [("p/0.jpg",), ("p/7.jpg",)]
+
+
+def test_snowflake_text_in_a_date_function_is_coerced_to_timestamp(db: DuckDBBackend) -> None:
+    # Looker's Snowflake `_date` is TO_CHAR(TO_DATE(x), 'YYYY-MM-DD') (text); DATEDIFF over it
+    # works on Snowflake (VARCHAR is coercible to TIMESTAMP).
+    sql = "SELECT DATEDIFF('day', TO_CHAR(TO_DATE(t.ts), 'YYYY-MM-DD'), DATE '2024-03-10') FROM t ORDER BY t.id"
+    assert values(db, sql, "snowflake") == [(1162,), (10,)]
+
+
+def test_snowflake_text_passed_on_by_a_derived_table_is_read_as_a_timestamp(db: DuckDBBackend) -> None:
+    # Looker's Snowflake `_time` is TO_CHAR(…) text; a derived table passes it on, and a date
+    # function or a comparison with a date reads it as a timestamp (VARCHAR is coercible to
+    # TIMESTAMP). 2024-02-29 is a Thursday (ISO 4), 2021-01-03 a Sunday (ISO 7).
+    derived = "(SELECT t.id, TO_CHAR(t.ts, 'YYYY-MM-DD HH24:MI:SS') AS at FROM t) AS d"
+    sql = f"SELECT DATE_TRUNC('month', d.at), DAYOFWEEKISO(d.at), DATE_PART('year', d.at) FROM {derived} ORDER BY d.id"
+    assert values(db, sql, "snowflake") == [
+        (dt.datetime(2021, 1, 1), 7, 2021),
+        (dt.datetime(2024, 2, 1), 4, 2024),
+    ]
+    sql = f"SELECT d.id FROM {derived} WHERE d.at >= DATEADD('day', -1, TO_DATE('2024-03-01'))"
+    assert values(db, sql, "snowflake") == [(1237,)]
+
+
+def test_snowflake_to_char_with_a_date_format_on_an_untyped_column(db: DuckDBBackend) -> None:
+    sql = "SELECT TO_CHAR(DATE_TRUNC('month', t.ts), 'YYYY-MM'), TO_CHAR(t.ts, 'HH24:MI') FROM t ORDER BY t.id"
+    assert values(db, sql, "snowflake") == [("2021-01", "23:59"), ("2024-02", "13:45")]
+
+
+def test_snowflake_one_argument_to_timestamp_converts_by_type(db: DuckDBBackend) -> None:
+    # TO_TIMESTAMP docs: a number is seconds since the epoch, a string is parsed.
+    sql = "SELECT TO_TIMESTAMP_NTZ(s.ep), TO_TIMESTAMP(s.txt) FROM s"
+    assert values(db, sql, "snowflake") == [(dt.datetime(2023, 11, 14, 22, 13, 20), dt.datetime(2024, 1, 2, 3, 4, 5))]
+
+
+# -- BigQuery -------------------------------------------------------------------------------------
+
+
+def test_bigquery_hyphenated_project_is_a_name(db: DuckDBBackend) -> None:
+    # BigQuery table paths allow dashes in the project (lexical structure, "Table names").
+    db.execute("ATTACH ':memory:' AS \"ra-development\"")
+    db.execute('CREATE SCHEMA "ra-development".analytics')
+    db.execute('CREATE TABLE "ra-development".analytics.deals AS SELECT 7 AS id')
+    assert values(db, "SELECT t.id FROM ra-development.analytics.deals AS t", "bigquery") == [(7,)]
+
+
+def test_bigquery_quarter_format_element(db: DuckDBBackend) -> None:
+    # Format elements: %Q is the quarter as a decimal number (1-4).
+    sql = "SELECT FORMAT_DATE('%Y-Q%Q', t.d), FORMAT_TIMESTAMP('%Q', t.ts) FROM t ORDER BY t.id"
+    assert values(db, sql, "bigquery") == [("2021-Q1", "1"), ("2024-Q1", "1")]
+
+
+def test_bigquery_dayofweek_and_isoweek(db: DuckDBBackend) -> None:
+    # EXTRACT: DAYOFWEEK is 1 (Sunday) … 7 (Saturday); ISOWEEK is the ISO 8601 week.
+    sql = "SELECT EXTRACT(DAYOFWEEK FROM t.d), EXTRACT(ISOWEEK FROM t.ts) FROM t ORDER BY t.id"
+    assert values(db, sql, "bigquery") == [(1, 53), (5, 9)]  # 2021-01-03 Sunday, 2024-02-29 Thursday
+
+
+def test_bigquery_extract_from_a_timestamp_reads_utc(db: DuckDBBackend) -> None:
+    # EXTRACT without AT TIME ZONE uses UTC (BigQuery's default time zone).
+    sql = (
+        "SELECT EXTRACT(HOUR FROM CAST(t.ts AS TIMESTAMP)), EXTRACT(YEAR FROM CAST(DATE(t.d) AS TIMESTAMP))"
+        " FROM t ORDER BY t.id"
+    )
+    assert values(db, sql, "bigquery") == [(23, 2021), (13, 2024)]
+
+
+def test_empty_liquid_date_bound_is_a_typed_null(db: DuckDBBackend) -> None:
+    # {% date_end f %} without a filter renders NULL; BigQuery types it from DATE_TRUNC.
+    assert values(db, "SELECT DATE_TRUNC(NULL, YEAR) FROM t", "bigquery") == [(None,), (None,)]
+
+
+# -- Redshift / PostgreSQL -------------------------------------------------------------------------
+
+
+def test_redshift_plus_of_two_strings_concatenates(db: DuckDBBackend) -> None:
+    # Looker's Redshift admin block: ('0' + COALESCE(SUBSTRING(REGEXP_SUBSTR(...), 5), ''))::int.
+    sql = "SELECT ('0' + COALESCE(SUBSTRING(REGEXP_SUBSTR(s.label, 'tbl=([0-9]+)'), 5), ''))::int FROM s"
+    assert values(db, sql, "redshift") == [(1234,)]
+
+
+def test_redshift_lateral_column_alias_in_a_grouped_select(db: DuckDBBackend) -> None:
+    # Looker's Redshift admin block: cost_hi_numeric uses the alias cost_hi_raw of the same SELECT,
+    # then a window sums it, under GROUP BY ordinals (Redshift: lateral column alias reference).
+    sql = (
+        "SELECT q, SUBSTRING(p, 3) AS raw, CASE WHEN raw != '' THEN raw::DECIMAL(38,0) END AS num,"
+        " SUM(num) OVER (PARTITION BY q) AS total"
+        " FROM (SELECT 1 AS q, 'xx12' AS p UNION ALL SELECT 1, 'xx30') AS stl GROUP BY 1, 2, 3 ORDER BY 3"
+    )
+    assert values(db, sql, "redshift") == [(1, "12", 12, 42), (1, "30", 30, 42)]
+
+
+@pytest.mark.parametrize("dialect", ["redshift", "postgres"])
+def test_a_cast_projection_keeps_its_column_name(db: DuckDBBackend, dialect: str) -> None:
+    # PostgreSQL names the output column of x::t after x; a derived table relies on it.
+    sql = 'SELECT q.size + 1 FROM (SELECT "size"::bigint FROM svv) AS q'
+    assert values(db, sql, dialect) == [(43,)]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "pattern"),
+    [("bigquery", r"'%100\\%%'"), ("postgres", r"'%100\%%'"), ("redshift", r"'%100\\%%'"), ("mysql", r"'%100\\%%'")],
+)
+def test_a_backslash_escapes_in_like_by_default(db: DuckDBBackend, dialect: str, pattern: str) -> None:
+    # Each source's LIKE treats a backslash as the escape character without an ESCAPE clause
+    # (BigQuery operators#like_operator, PostgreSQL functions-matching, Redshift LIKE, MySQL LIKE),
+    # so the pattern means "contains 100%": '100% wool' matches, '1000 wool' does not.
+    sql = f"SELECT v FROM (SELECT '100% wool' AS v UNION ALL SELECT '1000 wool' AS v) AS x WHERE v LIKE {pattern}"
+    assert values(db, sql, dialect) == [("100% wool",)]
+
+
+# -- MySQL ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("mode", "code"), [("0", "%U"), ("3", "%V"), ("5", "%W")])
+def test_mysql_week_modes(db: DuckDBBackend, mode: str, code: str) -> None:
+    # WEEK() modes (MySQL manual): 0 = Sunday-first 0-53, 3 = ISO, 5 = Monday-first 0-53;
+    # Python's strftime numbers weeks the same way.
+    got = values(db, f"SELECT WEEK(t.d, {mode}) FROM t ORDER BY t.id", "mysql")
+    assert got == [(int(dt.date(2021, 1, 3).strftime(code)),), (int(dt.date(2024, 2, 29).strftime(code)),)]
+
+
+def test_mysql_week_mode_without_equivalent_is_a_translation_limit() -> None:
+    with pytest.raises(CompileError, match=TRANSLATION_LIMIT) as caught:
+        transpile("SELECT WEEK(d, 2) FROM t", source="mysql", target="duckdb")
+    assert "mode" in caught.value.message
+
+
+def test_untranslatable_construct_is_reported_as_a_limit() -> None:
+    with pytest.raises(CompileError) as caught:
+        transpile("SELECT TO_CHAR(amount, '999,999') FROM t", source="snowflake", target="duckdb")
+    assert caught.value.message.startswith(TRANSLATION_LIMIT)
+
+
+def test_readers_are_used_only_for_duckdb() -> None:
+    """Other targets get sqlglot's own dialects: the readers encode DuckDB's side."""
+    sql = "SELECT EXTRACT(DAYOFWEEK FROM d) FROM t"
+    assert "+ 1" not in transpile(sql, source="bigquery", target="postgres")
+    assert "+ 1" in transpile(sql, source="bigquery", target="duckdb")
+
+
+def test_duckdb_session_runs_in_utc(db: DuckDBBackend) -> None:
+    assert db.execute("SELECT current_setting('TimeZone')").rows == (("UTC",),)
+
+
+def test_bigquery_unnest_of_structs_exposes_their_fields(db: DuckDBBackend) -> None:
+    # UNNEST operator: "for an ARRAY of STRUCTs, … a row for each STRUCT, with a column for each field".
+    db.execute(
+        "CREATE TABLE ga AS SELECT 1 AS id, [{'key': 'sid', 'value': {'int_value': 5}},"
+        " {'key': 'n', 'value': {'int_value': 7}}] AS params"
+    )
+    sql = "SELECT (SELECT value.int_value FROM UNNEST(g.params) WHERE key = 'n') FROM ga AS g"
+    assert values(db, sql, "bigquery") == [(7,)]
+
+
+def test_bigquery_unnest_join_is_a_value_table(db: DuckDBBackend) -> None:
+    # Value tables: a join of UNNEST(array of STRUCTs) AS e gives e, the struct, and its fields as
+    # columns (GA4's UNNEST(event_params) over Looker's UNNEST join of event_data). A scalar array
+    # gives its values; an empty array under LEFT JOIN keeps its row with NULLs.
+    db.execute(
+        "CREATE TABLE sessions AS SELECT * FROM (VALUES"
+        " (1, [{'event_name': 'view', 'event_params': [{'key': 'n', 'value': {'int_value': 5}}]},"
+        "      {'event_name': 'buy', 'event_params': []}], [10, 20]),"
+        " (2, [], [])) AS v(id, event_data, nums)"
+    )
+    sql = (
+        "SELECT s.id, events.event_name, event_name,"
+        " (SELECT value.int_value FROM UNNEST(event_params) WHERE key = 'n')"
+        " FROM sessions AS s LEFT JOIN UNNEST(s.event_data) AS events ORDER BY 1, 2"
+    )
+    assert values(db, sql, "bigquery") == [(1, "buy", "buy", None), (1, "view", "view", 5), (2, None, None, None)]
+    sql = "SELECT s.id, n FROM sessions AS s CROSS JOIN UNNEST(s.nums) AS n ORDER BY 1, 2"
+    assert values(db, sql, "bigquery") == [(1, 10), (1, 20)]
+    # WITH OFFSET counts from 0 (GA4's `UNNEST(${sessions.event_data}) as events with offset as event_row`).
+    sql = (
+        "SELECT s.id, event_row, event_name FROM sessions AS s"
+        " LEFT JOIN UNNEST(s.event_data) AS events WITH OFFSET AS event_row ORDER BY 1, 2"
+    )
+    assert values(db, sql, "bigquery") == [(1, 0, "view"), (1, 1, "buy"), (2, None, None)]

@@ -1,0 +1,553 @@
+"""Scaffolded data serves the queries it is for: every table and column they read, by the names
+the warehouse uses, through both outputs (``--seeds DIR`` and ``--duckdb FILE``) into validate."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from click.testing import Result
+
+from helpers import write_files
+
+Cli = Callable[..., Result]
+BIGQUERY_SEEDS = '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n'
+
+SNOWFLAKE = {
+    "pyproject.toml": """
+        [tool.pytest-looker]
+        project = "."
+        dialect = "snowflake"
+        seeds = "seeds"
+        user_attributes = { tenant = "acme" }
+        parameters = { "events.source" = "web" }
+    """,
+    "m.model.lkml": """
+        connection: "sf"
+        include: "*.view.lkml"
+        explore: shipments {
+          join: distribution_centers {
+            sql_on: ${shipments.center_id} = ${distribution_centers.id} ;;
+            relationship: many_to_one
+          }
+          join: apps { sql_on: ${shipments.app_id} = ${apps.id} ;; relationship: many_to_one }
+        }
+        explore: events {}
+    """,
+    "shipments.view.lkml": """
+        view: shipments {
+          sql_table_name: PRODUCTION.PRODUCTION.SHIPMENTS ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: center_id { type: number }
+          dimension: app_id { type: number }
+          measure: count { type: count }
+        }
+    """,
+    "apps.view.lkml": """
+        view: apps {
+          sql_table_name: PRODUCTION.APPS ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: name {}
+        }
+    """,
+    "distribution_centers.view.lkml": """
+        view: distribution_centers {
+          dimension: id { primary_key: yes type: number }
+          dimension: name {}
+        }
+    """,
+    "events.view.lkml": """
+        view: events {
+          parameter: source { type: unquoted }
+          sql_table_name: {{ _user_attributes['tenant'] }}.events_{% parameter source %} ;;
+          dimension: id { primary_key: yes type: number }
+          measure: count { type: count }
+        }
+    """,
+}
+
+
+@pytest.fixture
+def snowflake_project(tmp_path: Path) -> Path:
+    return write_files(tmp_path / "sf", SNOWFLAKE)
+
+
+def validate(cli: Cli, root: Path, *args: str) -> dict[str, object]:
+    result = cli("validate", "--project", str(root), "--format", "json", *args)
+    report: dict[str, object] = json.loads(result.output)
+    assert result.exit_code == 0, report
+    return report
+
+
+def test_seeds_serve_default_tables_liquid_names_and_catalog_named_like_a_schema(
+    snowflake_project: Path, cli: Cli
+) -> None:
+    result = cli("scaffold", "data", "--project", str(snowflake_project))
+    assert result.exit_code == 0, result.output
+    seeds = snowflake_project / "seeds"
+    # Looker's default table of a view without sql_table_name is the view's name
+    assert (seeds / "distribution_centers.csv").is_file()
+    # the Liquid of sql_table_name rendered with the run's user attribute and parameter value
+    assert (seeds / "acme" / "events_web.csv").is_file()
+    assert (seeds / "PRODUCTION" / "PRODUCTION" / "SHIPMENTS.csv").is_file()
+    report = validate(cli, snowflake_project)
+    assert (report["fields"], report["failed_fields"]) == (10, 0)
+    check = cli("scaffold", "data", "--project", str(snowflake_project), "--check")
+    assert check.exit_code == 0, check.output
+
+
+def test_duckdb_file_holds_three_part_names_and_validate_reads_it(bq_project: Path, cli: Cli) -> None:
+    database = bq_project / "warehouse.duckdb"
+    result = cli("scaffold", "data", "--project", str(bq_project), "--duckdb", str(database))
+    assert result.exit_code == 0, result.output
+    report = validate(cli, bq_project, "--duckdb", str(database))
+    assert report["failures"] == [] and report["fields"] == 126
+    check = cli("scaffold", "data", "--project", str(bq_project), "--duckdb", str(database), "--check")
+    assert check.exit_code == 0, check.output
+
+
+def test_validate_reads_what_scaffold_writes_to_a_seed_directory(bq_project: Path, cli: Cli) -> None:
+    out = bq_project / "elsewhere"
+    assert cli("scaffold", "data", "--project", str(bq_project), "--seeds", str(out)).exit_code == 0
+    report = validate(cli, bq_project, "--seeds", str(out))
+    assert (report["fields"], report["failed_fields"]) == (126, 0)
+
+
+BIGQUERY = {
+    "pyproject.toml": """
+        [tool.pytest-looker]
+        project = "."
+        dialect = "bigquery"
+        seeds = "seeds"
+    """,
+    "m.model.lkml": """
+        connection: "bq"
+        include: "*.view.lkml"
+        explore: users {
+          join: events {
+            sql_on: ${users.id} = COALESCE(${events.user_id}, ${events.anonymous_id}) ;;
+            relationship: one_to_many
+          }
+          join: accounts {
+            sql_on: ${accounts.id} = coalesce(users.mapped_account_id, users.account_id) ;;
+            relationship: many_to_one
+          }
+        }
+    """,
+    "views.view.lkml": """
+        view: users {
+          sql_table_name: `proj.ds.users` ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: bytes {
+            type: number
+            sql: {% if accounts.id._in_query %} ${TABLE}.account_bytes {% else %} ${TABLE}.own_bytes {% endif %} ;;
+          }
+          measure: total_bytes { type: sum sql: ${bytes} / 1024 ;; }
+        }
+        view: events {
+          sql_table_name: `proj.analytics.events_*` ;;
+          dimension: event_id { primary_key: yes }
+          dimension: user_id {}
+          dimension: anonymous_id {}
+          dimension_group: event { type: time sql: TIMESTAMP_MICROS(${TABLE}.event_timestamp) ;; }
+          dimension: day { sql: PARSE_DATE('%Y%m%d', _TABLE_SUFFIX) ;; }
+          measure: count { type: count }
+        }
+        view: accounts {
+          sql_table_name: `proj.ds.accounts` ;;
+          dimension: id { primary_key: yes type: number }
+        }
+    """,
+}
+
+
+def test_seeds_serve_join_expressions_liquid_columns_and_wildcard_tables(tmp_path: Path, cli: Cli) -> None:
+    root = write_files(tmp_path / "bq", BIGQUERY)
+    result = cli("scaffold", "data", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    events = (root / "seeds" / "proj" / "analytics" / "events_*.csv").read_text().splitlines()
+    header = events[0].split(",")
+    suffix = header.index("_TABLE_SUFFIX")
+    assert all(len(row.split(",")[suffix]) == 8 for row in events[1:])  # YYYYMMDD, as the wildcard matched
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (16, 0)
+
+
+def inferred(root: Path) -> Any:
+    """The schema scaffold infers for the BigQuery project at ``root``."""
+    from pytest_looker.lookml import load_project
+    from pytest_looker.scaffold import infer_schema
+
+    return infer_schema(load_project(root, cache_dir=None), "bigquery")
+
+
+def test_join_keys_take_the_stronger_type_on_both_sides(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: orders {
+                  join: users { sql_on: ${orders.user_id} = ${users.id} ;; relationship: many_to_one }
+                  join: visits {
+                    sql_on: ${users.id} = COALESCE(${visits.user_id}, ${orders.user_id}) ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "v.view.lkml": """
+                view: users { sql_table_name: s.users ;; dimension: id { primary_key: yes } }
+                view: orders {
+                  sql_table_name: s.orders ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: user_id { type: number }
+                }
+                view: visits {
+                  sql_table_name: s.visits ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: user_id { type: number sql: CAST(${TABLE}.raw_user AS INT64) ;; }
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    # users.id says nothing; orders.user_id says number: the key is an integer on both sides
+    assert schema.tables["s.users"].columns["id"].type == "integer"
+    assert schema.tables["s.orders"].columns["user_id"].type == "integer"
+
+
+def test_columns_read_through_a_star_derived_table_are_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: tasks {}\n',
+            "tasks.view.lkml": """
+                view: tasks {
+                  derived_table: {
+                    sql: SELECT *, MIN(start_ts) OVER (PARTITION BY project_fk) AS project_start_ts
+                         FROM analytics.tasks_fact ;;
+                  }
+                  dimension: task_pk { primary_key: yes }
+                  dimension: contact_fk {}
+                  dimension: hours { type: number sql: CAST(${TABLE}.hours_logged AS FLOAT64) ;; }
+                  dimension_group: project_start { type: time sql: ${TABLE}.project_start_ts ;; }
+                  measure: total_hours { type: sum sql: ${hours} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    header = (root / "seeds" / "analytics" / "tasks_fact.csv").read_text().splitlines()[0].split(",")
+    assert {"task_pk", "contact_fk", "hours_logged", "start_ts", "project_fk"} <= set(header)
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0
+
+
+def unnest_join_model(field: str) -> str:
+    """A BigQuery model whose explore ``events`` joins the REPEATED field ``events.<field>`` the
+    way Looker generates it: ``LEFT JOIN UNNEST(${events.<field>}) AS events__<field>``."""
+    return f"""
+        connection: "c"
+        include: "*.view.lkml"
+        explore: events {{
+          join: events__{field} {{
+            sql: LEFT JOIN UNNEST(${{events.{field}}}) AS events__{field} ;;
+            relationship: one_to_many
+          }}
+        }}
+    """
+
+
+def test_nested_columns_are_scaffolded_as_structs_and_arrays(tmp_path: Path, cli: Cli) -> None:
+    """GA4-style BigQuery LookML: STRUCT fields, an ARRAY of STRUCTs read through UNNEST, and
+    Looker's UNNEST join for a REPEATED column."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": unnest_join_model("items"),
+            "events.view.lkml": """
+                view: events {
+                  sql_table_name: `p.analytics.events` ;;
+                  dimension: event_id { primary_key: yes }
+                  dimension: browser { sql: ${TABLE}.device.web_info.browser ;; }
+                  dimension: session_id {
+                    type: number
+                    sql: (SELECT value.int_value FROM UNNEST(${TABLE}.event_params) WHERE key = 'ga_session_id') ;;
+                  }
+                  dimension: param_count { type: number sql: ARRAY_LENGTH(${TABLE}.event_params) ;; }
+                  dimension: items { hidden: yes sql: ${TABLE}.items ;; }
+                  measure: sessions { type: count_distinct sql: ${session_id} ;; }
+                }
+                view: events__items {
+                  dimension: item_name { sql: ${TABLE}.item_name ;; }
+                  dimension: price { type: number sql: ${TABLE}.price ;; }
+                  measure: revenue { type: sum sql: ${price} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    seed = root / "seeds" / "p" / "analytics" / "events.parquet"
+    first = duckdb.sql(f"SELECT * FROM read_parquet('{seed}') LIMIT 1").fetchall()[0]
+    first = dict(zip(duckdb.sql(f"SELECT * FROM read_parquet('{seed}')").columns, first, strict=True))
+    assert isinstance(first["device"]["web_info"]["browser"], str)
+    assert {"key", "value"} <= set(first["event_params"][0]) and "int_value" in first["event_params"][0]["value"]
+    assert {"item_name", "price"} <= set(first["items"][0])
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (9, 0)
+
+
+def _parquet_types(seed: Path) -> dict[str, str]:
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{seed}')").fetchall()
+    return {str(row[0]): str(row[1]) for row in described}
+
+
+def sessions_model(*more: str) -> str:
+    """GA4's explore: sessions, its packed events joined by UNNEST, and ``more`` UNNEST joins
+    written ``"alias: UNNEST(${…})"``."""
+    joins = ["events: UNNEST(${sessions.event_data})", *more]
+    lines = []
+    for join in joins:
+        alias, _, unnest = join.partition(": ")
+        lines.append(f"join: {alias} {{ sql: LEFT JOIN {unnest} AS {alias} ;; relationship: one_to_many }}")
+    body = "\n  ".join(lines)
+    return f'connection: "c"\ninclude: "*.view.lkml"\nexplore: sessions {{\n  {body}\n}}\n'
+
+
+def test_nesting_is_traced_through_ctes_and_unnests_of_unnested_elements(tmp_path: Path, cli: Cli) -> None:
+    """GA4's shape: a derived table reading struct paths through a CTE, a join over the sessions'
+    array of events, and events' ``UNNEST(event_params)`` whose typed value slots are numbers."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": sessions_model(),
+            "sessions.view.lkml": """
+                view: sessions {
+                  derived_table: {
+                    sql: WITH sl AS (
+                        SELECT e.session_id, e.device, e.event_name, e.event_params FROM `p.ga.events` AS e
+                      )
+                      SELECT sl.session_id, ANY_VALUE(sl.device.category) AS device_category,
+                        MAX((SELECT value.int_value FROM UNNEST(sl.event_params) WHERE key = 'session_number'))
+                          AS number,
+                        ARRAY_AGG(STRUCT(sl.event_name, sl.event_params)) AS event_data
+                      FROM sl GROUP BY 1 ;;
+                  }
+                  dimension: session_id { primary_key: yes type: number }
+                  dimension: device_category {}
+                  dimension: number { type: number }
+                  dimension: event_data { hidden: yes }
+                  measure: count { type: count }
+                }
+            """,
+            "events.view.lkml": """
+                view: events {
+                  dimension: event_name { sql: ${TABLE}.event_name ;; }
+                  dimension: page_views {
+                    type: number
+                    sql: (SELECT value.int_value FROM UNNEST(event_params) WHERE key = 'page_views') ;;
+                  }
+                  dimension: engaged_seconds {
+                    type: number
+                    sql: (SELECT value.double_value FROM UNNEST(event_params) WHERE key = 'engaged') ;;
+                  }
+                  measure: total_engaged { type: sum sql: ${engaged_seconds} ;; }
+                  measure: total_page_views { type: sum sql: ${page_views} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    types = _parquet_types(root / "seeds" / "p" / "ga" / "events.parquet")
+    # device.category through the CTE; the events' UNNEST(event_params) reaches the source array
+    # of that name, whose int_value/double_value slots are numbers.
+    assert types["device"].startswith("STRUCT(") and "category" in types["device"]
+    params = types["event_params"]
+    assert params.endswith("[]") and "int_value BIGINT" in params and "double_value DOUBLE" in params
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (10, 0), report
+
+
+def test_keys_compared_with_equal_evidence_become_numbers(tmp_path: Path) -> None:
+    """Both sides say their type as strongly (``type: string`` against ``type: number``): the key
+    is a number on both, since digits serve a string column but a word never joins a number."""
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: shipments {
+                  join: carriers { sql_on: ${shipments.carrier_code} = ${carriers.code} ;; relationship: many_to_one }
+                }
+            """,
+            "v.view.lkml": """
+                view: shipments {
+                  sql_table_name: s.shipments ;;
+                  dimension: carrier_code { type: string }
+                }
+                view: carriers {
+                  sql_table_name: s.carriers ;;
+                  dimension: code { primary_key: yes type: number }
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    assert schema.tables["s.shipments"].columns["carrier_code"].type in ("integer", "number")
+    assert schema.tables["s.carriers"].columns["code"].type in ("integer", "number")
+
+
+def test_a_column_passed_on_by_select_star_is_typed_by_its_use(tmp_path: Path) -> None:
+    """``COALESCE(${TABLE}.x, 0)`` in a view over ``SELECT *``: the source column is a number, and a
+    CASE branch takes the type of its siblings (``… THEN l / r ELSE g END``: g is a number)."""
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: invoices {}\n',
+            "v.view.lkml": """
+                view: invoices {
+                  derived_table: { sql: SELECT * FROM s.inv ;; }
+                  dimension: id { primary_key: yes type: number }
+                  dimension: paid { type: number sql: COALESCE(${TABLE}.paid_amount, 0) ;; }
+                  dimension: gross {
+                    type: number
+                    sql: CASE WHEN ${TABLE}.gross IS NULL THEN ${TABLE}.net / 2 ELSE ${TABLE}.gross END ;;
+                  }
+                }
+            """,
+        },
+    )
+    columns = inferred(root).tables["s.inv"].columns
+    assert columns["paid_amount"].type in ("integer", "number"), columns["paid_amount"]
+    assert columns["gross"].type in ("integer", "number"), columns["gross"]
+
+
+def test_a_key_field_computed_from_a_column_does_not_retype_the_column(tmp_path: Path) -> None:
+    """bq_thelook: ``user_id`` is ``CAST(REGEXP_EXTRACT(${TABLE}.user_id, r'\\d+') AS INT64)``
+    joined to ``users.id``: the field is a number, its column stays the text REGEXP_EXTRACT reads."""
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: events { join: users { sql_on: ${events.user_id} = ${users.id} ;; relationship: many_to_one } }
+            """,
+            "v.view.lkml": """
+                view: events {
+                  sql_table_name: s.events ;;
+                  dimension: user_id { type: number sql: CAST(REGEXP_EXTRACT(${TABLE}.user_id, r'\\d+') AS INT64) ;; }
+                }
+                view: users { sql_table_name: s.users ;; dimension: id { primary_key: yes } }
+            """,
+        },
+    )
+    tables = inferred(root).tables
+    assert tables["s.events"].columns["user_id"].type == "string"
+    assert tables["s.users"].columns["id"].type == "integer"
+
+
+def test_a_repeated_struct_field_joined_by_unnest_is_an_array(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's Glean views: ``dimension: x { sql: ${TABLE}.metrics.labeled_counter.x ;; }`` joined
+    with ``LEFT JOIN UNNEST(${events.x}) AS events__x``: the struct field is an array of records."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": unnest_join_model("errors"),
+            "events.view.lkml": """
+                view: events {
+                  sql_table_name: `p.glean.events` ;;
+                  dimension: document_id { primary_key: yes }
+                  dimension: errors { hidden: yes sql: ${TABLE}.metrics.labeled_counter.errors ;; }
+                }
+                view: events__errors {
+                  dimension: key { sql: ${TABLE}.key ;; }
+                  dimension: value { type: number sql: ${TABLE}.value ;; }
+                  measure: total { type: sum sql: ${value} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    metrics = _parquet_types(root / "seeds" / "p" / "glean" / "events.parquet")["metrics"]
+    assert "errors STRUCT(" in metrics and "[]" in metrics
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (5, 0), report
+
+
+def test_select_star_grouped_by_ordinals_gets_every_column_it_groups(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics: ``select * from t group by 1,2,3,4,5`` dedups a table of five columns, of
+    which the view reads two: the seed has five, so that every ordinal exists and is grouped."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: utilization {}\n',
+            "v.view.lkml": """
+                view: utilization {
+                  derived_table: { sql: select * from analytics.utilization group by 1,2,3,4,5 ;; }
+                  dimension: contact_pk { primary_key: yes }
+                  dimension: hours { type: number }
+                  measure: total_hours { type: sum sql: ${hours} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    header = (root / "seeds" / "analytics" / "utilization.csv").read_text().splitlines()[0].split(",")
+    assert len(header) == 5 and {"contact_pk", "hours"} <= set(header)
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (3, 0), report
+
+
+def test_structs_packed_by_a_derived_table_are_traced_to_their_source(tmp_path: Path, cli: Cli) -> None:
+    """GA4's sessions table packs each session's events with ``ARRAY_AGG(STRUCT(sl.ecommerce,
+    sl.items, …))``; the events view reads ``${TABLE}.ecommerce.transaction_id`` of the element
+    and another join UNNESTs its ``items``: those are a STRUCT and an array in the source table."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": sessions_model("events__items: UNNEST(${events.items})"),
+            "sessions.view.lkml": """
+                view: sessions {
+                  derived_table: {
+                    sql: WITH sl AS (SELECT e.session_id, e.event_name, e.ecommerce, e.items FROM `p.ga.events` AS e)
+                      SELECT sl.session_id, ARRAY_AGG(STRUCT(sl.event_name, sl.ecommerce, sl.items)) AS event_data
+                      FROM sl GROUP BY 1 ;;
+                  }
+                  dimension: session_id { primary_key: yes type: number }
+                  dimension: event_data { hidden: yes sql: ${TABLE}.event_data ;; }
+                  measure: count { type: count }
+                }
+            """,
+            "events.view.lkml": """
+                view: events {
+                  dimension: event_name { sql: ${TABLE}.event_name ;; }
+                  dimension: transaction_id { sql: ${TABLE}.ecommerce.transaction_id ;; }
+                  dimension: items { hidden: yes sql: ${TABLE}.items ;; }
+                  measure: revenue { type: sum sql: ${TABLE}.ecommerce.purchase_revenue ;; }
+                }
+                view: events__items {
+                  dimension: item_name { sql: ${TABLE}.item_name ;; }
+                  measure: total_price { type: sum sql: ${TABLE}.price ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    types = _parquet_types(root / "seeds" / "p" / "ga" / "events.parquet")
+    assert types["ecommerce"].startswith("STRUCT(") and "transaction_id" in types["ecommerce"]
+    assert types["items"].endswith("[]") and "item_name" in types["items"]
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (9, 0), report

@@ -1,0 +1,150 @@
+"""`validate` counts failing fields and groups them by root cause, each with its fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from helpers import write_files
+from pytest_looker.checks.causes import diagnose, group_failures, message_of
+from pytest_looker.checks.validation import Failure
+from pytest_looker.cli import main
+
+FILES = {
+    "pyproject.toml": """
+        [tool.pytest-looker]
+        project = "."
+        seeds = "seeds"
+    """,
+    "seeds/main/orders.csv": "id,amount,status\n1,10,a\n2,20,b\n",
+    "m.model.lkml": """
+        connection: "db"
+        include: "*.view.lkml"
+        explore: orders {}
+        explore: regional { from: regional }
+        explore: archived {}
+    """,
+    "orders.view.lkml": """
+        view: orders {
+          sql_table_name: main.orders ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: status {}
+          measure: total { type: sum sql: ${TABLE}.amount ;; }
+          measure: broken { type: number sql: ${total} + ${no_such_field} ;; }
+          measure: uses_broken { type: number sql: ${broken} * 2 ;; }
+        }
+    """,
+    "regional.view.lkml": """
+        view: regional {
+          sql_table_name: {{ _user_attributes['region'] }}.orders ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: status {}
+          measure: count { type: count }
+        }
+    """,
+    "archived.view.lkml": """
+        view: archived {
+          sql_table_name: main.archived_orders ;;
+          dimension: id { primary_key: yes type: number }
+          measure: count { type: count }
+        }
+    """,
+}
+
+
+def validate_json(root: Path) -> dict[str, object]:
+    result = CliRunner().invoke(main, ["validate", "--project", str(root), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report: dict[str, object] = json.loads(result.stdout)
+    return report
+
+
+def test_failures_are_counted_per_field_and_grouped_by_cause(tmp_path: Path) -> None:
+    root = write_files(tmp_path, FILES)
+    report = validate_json(root)
+    assert report["fields"] == 10
+    assert report["failed_fields"] == 7  # 2 broken measures, 3 regional fields, 2 archived fields
+    causes = {c["summary"]: c for c in report["causes"]}  # type: ignore[union-attr]
+    attribute = causes["user attribute 'region' is not set"]
+    assert (attribute["kind"], attribute["fields"]) == ("configuration", 3)
+    assert attribute["fix"] == "set user_attributes.region in [tool.pytest-looker] (or --user-attribute region=VALUE)"
+    table = causes["table archived_orders has no data offline"]
+    assert (table["kind"], table["fields"], table["explores"]) == ("data", 2, ["m/archived"])
+    broken = [c for c in report["causes"] if c["kind"] == "lookml"]  # type: ignore[union-attr]
+    assert len(broken) == 1 and broken[0]["fields"] == 2  # the measure and the one that uses it
+    assert "no_such_field" in broken[0]["summary"]
+
+
+def test_text_report_shows_each_cause_once_with_its_fix(tmp_path: Path) -> None:
+    root = write_files(tmp_path, FILES)
+    result = CliRunner().invoke(main, ["validate", "--project", str(root)])
+    assert result.exit_code == 1
+    out = result.stdout
+    assert out.count("[configuration] user attribute 'region' is not set") == 1
+    assert "fix: set user_attributes.region in [tool.pytest-looker]" in out
+    assert "10 fields: 3 validate, 7 fail (70.0%) for 3 causes" in out
+
+
+def failure(message: str, field: str = "orders.x", count: int = 1) -> Failure:
+    return Failure("m", "e", field, "v.view.lkml", 3, message, count)
+
+
+def test_messages_lose_repeated_context() -> None:
+    text = "orders.x: orders.x: Liquid error at line 1: boom"
+    assert message_of(failure(text)) == "Liquid error at line 1: boom"
+    assert message_of(failure("every field fails: orders.x: boom\n\nLINE 1: SELECT")) == "boom"
+
+
+def test_kinds_of_database_errors() -> None:
+    assert diagnose('Binder Error: Table "users" does not have a column named "plan"')[:2] == (
+        "data",
+        "the data of table users has no column plan",
+    )
+    kind, summary, _ = diagnose('Binder Error: Values list "dt" does not have a column named "x"')
+    assert kind == "lookml" and "derived table" in summary
+    kind, summary, fix = diagnose('Catalog Error: Scalar Function with name "mozfun.map.get_key" does not exist!')
+    assert kind == "translation" and summary.startswith("translation limit") and fix and "CREATE MACRO" in fix
+    assert diagnose("translation limit (mysql to duckdb): the query uses …")[0] == "translation"
+    kind, summary, _ = diagnose("Catalog Error: Scalar Function with name offset_list does not exist!")
+    assert kind == "lookml" and "table calculation" in summary  # Looker expression function in SQL
+    assert diagnose("Binder Error: UNNEST requires a single list or array as input")[0] == "data"
+    # Nested data the seeds do not have (a plain column, a struct without the key): the data's.
+    assert diagnose("Binder Error: UNNEST() can only be applied to lists, structs and NULL, not VARCHAR")[0] == "data"
+    assert diagnose('Binder Error: Could not find key "browser" in struct')[0] == "data"
+    kind, summary, fix = diagnose(
+        "An error occurred while trying to automatically install the required extension 'inet:\nFailed to download"
+    )
+    assert kind == "translation" and "'inet' extension" in summary and fix and "INSTALL inet" in fix
+
+
+def test_an_explore_wide_failure_counts_every_field() -> None:
+    causes = group_failures([failure("every field fails: boom", field="*", count=12), failure("boom")])
+    assert len(causes) == 1 and causes[0].fields == 13
+
+
+def test_a_typo_in_a_join_is_reported_at_the_join(tmp_path: Path) -> None:
+    """The fields that need the join fail; the cause says where the typo is (the join), not only
+    where the fields it breaks are defined."""
+    files = dict(FILES)
+    files["m.model.lkml"] = """
+        connection: "db"
+        include: "*.view.lkml"
+        explore: orders {
+          join: archived {
+            sql_on: ${orders.id} = ${archived.idd} ;;
+            relationship: one_to_one
+          }
+        }
+    """
+    root = write_files(tmp_path, files)
+    result = CliRunner().invoke(main, ["validate", "--project", str(root), "--explores", "m/orders"])
+    lines = result.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if "unknown field archived.idd" in line)
+    assert "(did you mean 'id'?)" in lines[head]
+    assert lines[head + 1].strip() == "at m.model.lkml:4"  # the join, where the typo is
+    assert "archived.view.lkml:4: m/orders archived.count" in result.stdout  # a field it breaks
+    report = json.loads(CliRunner().invoke(main, ["validate", "--project", str(root), "--format", "json"]).stdout)
+    [cause] = [c for c in report["causes"] if "archived.idd" in c["summary"]]
+    assert cause["at"] == ["m.model.lkml:4"]
