@@ -16,6 +16,7 @@ import marshal
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,32 @@ class ParseCache:
                 self._write(target, parsed)
         return [r for r in results if r is not None]
 
+    def cached_many(self, namespace: str, texts: list[str], compute: Callable[[str], Any]) -> list[Any]:
+        """``compute(text)`` of each text, from the cache when present, else computed and stored.
+
+        For other parsed formats than LookML (dashboards' YAML): ``namespace`` names the format
+        and its version, and is part of the key. ``compute`` must return data :mod:`marshal`
+        can store (built-in types); a result it cannot store (a YAML date) is only not cached.
+        """
+        results: list[Any] = []
+        for text in texts:
+            if self.directory is None:
+                results.append(compute(text))
+                continue
+            digest = hashlib.sha256(f"{namespace}\0{text}".encode()).hexdigest()
+            entry = self.directory / digest[:2] / digest
+            try:
+                results.append(marshal.loads(entry.read_bytes()))
+                self.hits += 1
+                continue
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+            self.misses += 1
+            value = compute(text)
+            results.append(value)
+            self._store(entry, value)
+        return results
+
     @staticmethod
     def _read(entry: Path) -> ParsedFile | None:
         try:
@@ -186,9 +213,12 @@ class ParseCache:
         except (OSError, EOFError, ValueError, TypeError):
             return None
 
+    @classmethod
+    def _write(cls, entry: Path, parsed: ParsedFile) -> None:
+        cls._store(entry, (parsed.tree, [(i.severity, i.line, i.message) for i in parsed.issues]))
+
     @staticmethod
-    def _write(entry: Path, parsed: ParsedFile) -> None:
-        payload = (parsed.tree, [(i.severity, i.line, i.message) for i in parsed.issues])
+    def _store(entry: Path, payload: Any) -> None:
         try:
             data = marshal.dumps(payload, _MARSHAL_VERSION)
             entry.parent.mkdir(parents=True, exist_ok=True)

@@ -23,13 +23,12 @@ from pytest_looker.errors import Location
 from pytest_looker.lookml import projectcache
 from pytest_looker.lookml.build import build_explore, build_test, build_view
 from pytest_looker.lookml.cache import ParseCache, default_cache_dir
-from pytest_looker.lookml.dashboards import DashboardError, load_dashboards
+from pytest_looker.lookml.dashboards import Dashboards
 from pytest_looker.lookml.fields import text, yes
 from pytest_looker.lookml.files import SourceFile, discover, match_include, split_include
 from pytest_looker.lookml.inheritance import FIELD_KEYS, Definitions, Resolver
 from pytest_looker.lookml.model import (
     Constant,
-    Dashboard,
     DataTest,
     Diagnostic,
     Explore,
@@ -114,7 +113,7 @@ def load_project(
     ``dependency_paths`` are directories searched for ``local_dependency`` projects (each
     project ``name`` is looked up as ``<dir>/<name>``, and ``imported_projects/<name>`` under the
     project is always searched); ``cache_dir=None`` disables the parse cache and the
-    whole-project cache (:mod:`.projectcache`, used for projects of 1 MB or more).
+    whole-project cache (:mod:`.projectcache`).
     """
     # Loading allocates millions of small dicts, lists and objects that all stay alive; the
     # cyclic garbage collector would re-scan them again and again (a third of the load time
@@ -144,8 +143,6 @@ def _load_cached(
     taken_at = time.time_ns()  # before any file is read: see projectcache.Recorded.trusted
     probes: list[tuple[str, bool]] = []
     project, sources = _load(path, constants, dependency_paths, directory, probes)
-    if sum(source.size for source in sources) < PROJECT_CACHE_MIN_BYTES:
-        return project
     files: list[tuple[str, str, str]] = []
     stats: dict[projectcache.FileKey, projectcache.Stat] = {}
     for source in sources:
@@ -160,10 +157,6 @@ def _load_cached(
     inputs = projectcache.Inputs(tuple(files), tuple(probes))
     projectcache.write(entry, project, projectcache.Recorded(inputs, stats, taken_at))
     return project
-
-
-#: Projects smaller than this load in well under a second: not worth a whole-project entry.
-PROJECT_CACHE_MIN_BYTES = 1_000_000
 
 
 def _current_inputs(root: Path, recorded: projectcache.Recorded) -> projectcache.Inputs:
@@ -214,14 +207,13 @@ def _load(
     diagnostics = _Diagnostics()
     if not root.is_dir():
         diagnostics.add("error", "project directory does not exist", Location(str(path)))
-        empty = Project(str(root), Manifest(), frozen_mapping(), frozen_mapping(), (), diagnostics.sorted())
+        empty = Project(str(root), Manifest(), frozen_mapping(), Dashboards(), (), diagnostics.sorted())
         return empty, []
     cache = ParseCache(cache_dir)
     main = _read_project(None, root, cache, diagnostics, constants or {})
     manifest, dependencies = _dependencies(main, root, dependency_paths, cache, diagnostics, probes)
     projects: dict[str | None, _SourceProject] = {None: main, **{d.name: d for d in dependencies}}
     models: dict[str, Model] = {}
-    dashboards: dict[str, Dashboard] = {}
     shared_views: dict[Any, View] = {}
     checks = CheckCache()
     for relative in sorted(main.trees):
@@ -231,17 +223,19 @@ def _load(
             if model.name in models:
                 diagnostics.add("error", f"model {model.name!r} is defined twice", model.location)
             models[model.name] = model
-    for relative in main.files:
-        if SourceFile(None, relative).kind == "dashboard":
-            for dashboard in _read_dashboards(root, relative, diagnostics, main):
-                dashboards[dashboard.name] = dashboard
+    dashboards = [
+        read
+        for relative in main.files
+        if SourceFile(None, relative).kind == "dashboard"
+        and (read := _read_dashboard(root, relative, diagnostics, main)) is not None
+    ]
     project = Project(
         root=str(root),
         manifest=manifest,
         models=frozen_mapping(models),
-        dashboards=frozen_mapping(dashboards),
+        dashboards=Dashboards(tuple(dashboards), cache_dir),
         files=tuple(sorted(main.trees)),
-        diagnostics=diagnostics.sorted(),
+        lookml_diagnostics=diagnostics.sorted(),
     )
     return project, [main, *dependencies]
 
@@ -666,17 +660,15 @@ def decode_text(data: bytes) -> str:
     return content
 
 
-def _read_dashboards(root: Path, relative: str, diagnostics: _Diagnostics, source: _SourceProject) -> list[Dashboard]:
+def _read_dashboard(
+    root: Path, relative: str, diagnostics: _Diagnostics, source: _SourceProject
+) -> tuple[str, str] | None:
+    """A dashboard file's text, recorded for the project cache; parsed later, when read."""
     try:
         data, source.stats[relative] = projectcache.read_file(root / relative)
         source.digests[relative] = projectcache.content_digest(data)
-        content = decode_text(data)
+        return relative, decode_text(data)
     except (OSError, UnicodeDecodeError) as exc:
         source.digests.setdefault(relative, "")
         diagnostics.add("error", f"cannot read dashboard: {exc}", Location(relative))
-        return []
-    try:
-        return load_dashboards(content, relative)
-    except DashboardError as exc:
-        diagnostics.add("error", str(exc), Location(relative, exc.line))
-        return []
+        return None
