@@ -63,6 +63,9 @@ def parse_all(texts: list[str]) -> list[ParsedFile]:
         else:
             local_indexes.append(index)
     results: list[ParsedFile | None] = [None] * len(texts)
+    # The child must not import: lkml (for files the fast reader leaves to it) is loaded first.
+    import pytest_looker.lookml.lkmlreader  # noqa: F401
+
     child = _fork_parser([texts[i] for i in child_indexes])
     for index in local_indexes:
         results[index] = parse_lookml(texts[index])

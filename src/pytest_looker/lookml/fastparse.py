@@ -31,21 +31,41 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lkml.keys import EXPR_BLOCK_KEYS, PLURAL_KEYS
-
 RawNode = dict[str, Any]
 
+# The LookML parameters lkml collects into lists (they may repeat in a block) and those whose
+# value is an expression ending in ``;;``: the same sets as ``lkml.keys`` (PLURAL_KEYS,
+# EXPR_BLOCK_KEYS), written out so that this reader does not import lkml — importing it costs
+# more start-up than parsing a small project. ``tests/lookml/test_fastparse_differential.py``
+# checks that they still equal lkml's.
+PLURAL_KEYS = frozenset(
+    (
+        "access_filter", "access_grant", "action", "aggregate_table", "allowed_value", "assert", "bind_filters",
+        "column", "constant", "datagroup", "remote_dependency", "local_dependency", "derived_column", "dimension",
+        "dimension_group", "explore", "extends", "filter", "filters", "form_param", "include", "join", "link",
+        "map_layer", "measure", "named_value_format", "option", "override_constant", "param", "parameter", "query",
+        "set", "sql_step", "test", "user_attribute_param", "view", "when",
+    )
+)  # fmt: skip
+EXPR_BLOCK_KEYS = frozenset(
+    (
+        "expression_custom_filter", "expression", "html", "sql_trigger_value", "sql_table_name", "sql_distinct_key",
+        "sql_start", "sql_always_having", "sql_always_where", "sql_trigger", "sql_foreign_key", "sql_where", "sql_end",
+        "sql_create", "sql_latitude", "sql_longitude", "sql_step", "sql_on", "sql", "sql_preamble",
+    )
+)  # fmt: skip
+
 #: Keys that may repeat in a block and are therefore always lists (same set as :mod:`.syntax`).
-REPEATABLE_KEYS = frozenset(PLURAL_KEYS) | {"visualization", "application", "localization_settings"}
+REPEATABLE_KEYS = PLURAL_KEYS | {"visualization", "application", "localization_settings"}
 
 
 class Unsupported(Exception):
     """The text uses a shape this reader leaves to lkml."""
 
 
-# lkml checks the expression keys in this order with ``startswith(key + ":")``; a regular
-# expression alternation tries them in the same order, which gives the same answer.
-_EXPR_KEYS = "|".join(re.escape(k) for k in EXPR_BLOCK_KEYS)
+# lkml checks the expression keys with ``startswith(key + ":")``: at most one key can match (the
+# colon ends it), so the order of the alternation does not matter; sorted for a stable pattern.
+_EXPR_KEYS = "|".join(re.escape(k) for k in sorted(EXPR_BLOCK_KEYS))
 _NOT_EXPR = rf"(?!(?:{_EXPR_KEYS}):)"
 # A literal token: lkml's scan_literal stops at NUL, white space and ``:}{,]``; a token cannot
 # *start* with ``#`` (comment), ``"`` (string), ``;`` or ``[{}],:`` (punctuation).
