@@ -16,15 +16,19 @@ overrides ``dialect``. Without either, DuckDB is assumed.
 
 from __future__ import annotations
 
-from pytest_looker.compile.assemble import with_ctes
-from pytest_looker.compile.dialects import get_dialect
-from pytest_looker.compile.planner import PlanOptions, plan_query
+from typing import TYPE_CHECKING
+
 from pytest_looker.compile.posttable import apply_post_sql
 from pytest_looker.compile.query import DEFAULT_LIMIT, UNSORTED, Query
 from pytest_looker.compile.result import Column, CompiledQuery, PostSqlMeasure
-from pytest_looker.compile.transpile import culprit, transpile
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Project
+
+if TYPE_CHECKING:
+    from pytest_looker.compile.assemble import with_ctes
+    from pytest_looker.compile.dialects import get_dialect
+    from pytest_looker.compile.planner import PlanOptions, plan_query
+    from pytest_looker.compile.transpile import culprit, transpile
 
 #: The dialect SQL is generated in when neither the caller nor the query names one.
 DEFAULT_DIALECT = "duckdb"
@@ -43,10 +47,31 @@ __all__ = [
 ]
 
 
+_compiler_imported = False
+
+
+def _import_compiler() -> None:
+    """Import the compiler proper (planner, dialects, sqlglot) into this module's namespace.
+
+    Done by the first compile, not at import: ``Query`` and ``CompiledQuery`` are imported by
+    every command and by the pytest plugin, most of which never compile (``inspect``,
+    ``--help``, collection), and sqlglot alone costs ~0.1 s of start-up.
+    """
+    global _compiler_imported, with_ctes, get_dialect, PlanOptions, plan_query, culprit, transpile
+    from pytest_looker.compile.assemble import with_ctes
+    from pytest_looker.compile.dialects import get_dialect
+    from pytest_looker.compile.planner import PlanOptions, plan_query
+    from pytest_looker.compile.transpile import culprit, transpile
+
+    _compiler_imported = True
+
+
 def compile_query(
     project: Project, query: Query, *, dialect: str | None = None, target: str | None = None
 ) -> CompiledQuery:
     """Compile ``query``: SQL in ``dialect`` (transpiled to ``target`` if given) and its columns."""
+    if not _compiler_imported:
+        _import_compiler()
     source = (query.dialect or dialect or DEFAULT_DIALECT).lower()
     out_dialect = (target or source).lower()
     portable = out_dialect != source
