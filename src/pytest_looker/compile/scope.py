@@ -14,10 +14,10 @@ through ``${}``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-from pytest_looker.errors import CompileError
+from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 
 if TYPE_CHECKING:  # python-liquid is imported only when a query meets Liquid (it costs ~80 ms)
@@ -28,6 +28,34 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class HintedCompileError(CompileError):
+    """A :class:`CompileError` whose "did you mean" hint is worked out when its message is read.
+
+    Validation compiles thousands of fields that fail the same way, and most of those errors
+    are caught and retried or summarised unread; ``difflib`` over an explore's thousands of
+    field names, per failing field, was 90% of validating the looker-hub namespaces. ``hint``
+    is called at most once, and :class:`Scope` memoises it per unknown name.
+    """
+
+    def __init__(self, message: str, location: Location | None, hint: Callable[[], str]) -> None:
+        self._hint: Callable[[], str] | None = hint
+        super().__init__(message, location)
+
+    @property
+    def message(self) -> str:
+        if self._hint is not None:
+            self._text += self._hint()
+            self._hint = None
+        return self._text
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._text = value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return CompileError, (self.message, self.location)
 
 
 class Scope:
@@ -50,6 +78,18 @@ class Scope:
         self.order: dict[str, int] = {alias: index for index, alias in enumerate(self.aliases)}
         #: Liquid's description of the explore's parameters and filter-only fields (built once).
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
+        self._hints: dict[tuple[str, ...], str] = {}
+
+    def _hint(self, key: tuple[str, ...], name: str, candidates: Callable[[], Iterable[str]]) -> Callable[[], str]:
+        """The "did you mean" of ``name`` among ``candidates()``, computed on first read, once per key."""
+
+        def hint() -> str:
+            found = self._hints.get(key)
+            if found is None:
+                found = self._hints[key] = suggest(name, candidates())
+            return found
+
+        return hint
 
     def _add(self, alias: str, view_name: str, join: Join | None) -> None:
         view = self.model.views.get(view_name)
@@ -71,10 +111,10 @@ class Scope:
         found = view.fields.get(name)
         if found is None:
             where = f" (referenced by {context})" if context else ""
-            raise CompileError(
-                f"unknown field {alias}.{name}{where}: view {view.name!r} has no field {name!r}"
-                f"{suggest(name, view.fields)}",
+            raise HintedCompileError(
+                f"unknown field {alias}.{name}{where}: view {view.name!r} has no field {name!r}",
                 view.location,
+                self._hint(("field", alias, name), name, lambda: view.fields),
             )
         return found
 
@@ -83,28 +123,31 @@ class Scope:
         if alias in self.views:
             return
         where = f" (referenced by {context})" if context else ""
-        hint = suggest(alias, self.views)
-        if alias in self.model.views and not hint:
+        hint = self._hint(("alias", alias), alias, lambda: self.views)
+        if alias in self.model.views and not hint():
             raise CompileError(
                 f"view {alias!r} is not part of explore {self.explore.name!r}{where}; its views are: "
                 f"{', '.join(self.views)}",
                 self.explore.location,
             )
-        raise CompileError(
-            f"unknown view {alias!r} in explore {self.explore.name!r}{where}{hint}", self.explore.location
+        raise HintedCompileError(
+            f"unknown view {alias!r} in explore {self.explore.name!r}{where}", self.explore.location, hint
         )
 
     def resolve(self, full_name: str, *, context: str | None = None) -> tuple[str, Field]:
         """``view.field`` as a user writes it (queries, filters, sorts) → (alias, field)."""
         alias, dot, name = full_name.partition(".")
         if not dot or not alias or not name:
-            known = [f"{a}.{f}" for a, v in self.views.items() for f in v.fields]
-            raise CompileError(
-                f"field {full_name!r} must be written as 'view.field'{suggest(full_name, known)}",
+            raise HintedCompileError(
+                f"field {full_name!r} must be written as 'view.field'",
                 self.explore.location,
+                self._hint(("full", full_name), full_name, self._qualified_names),
             )
         self.check_alias(alias, context=context)
         return alias, self.field(alias, name, context=context)
+
+    def _qualified_names(self) -> list[str]:
+        return [f"{a}.{f}" for a, v in self.views.items() for f in v.fields]
 
     # -- fields: restrictions ------------------------------------------------------------------
 
