@@ -1,4 +1,4 @@
-""""Did you mean" is worked out when an error is read, once per unknown name, and reads the same.
+"""The "did you mean" hint is worked out when an error is read, once per unknown name.
 
 Validation used to run ``difflib`` over an explore's every field name for each failing field,
 including errors that were caught and never shown. No timing here: the figures are in
