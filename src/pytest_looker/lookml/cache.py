@@ -18,9 +18,10 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pytest_looker.lookml.syntax import ParsedFile, RawIssue, parse_lookml
+if TYPE_CHECKING:  # the parser is imported by the first parse: a warm load parses nothing
+    from pytest_looker.lookml.syntax import ParsedFile
 
 #: Below this many bytes to parse, starting a worker process costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
@@ -41,6 +42,8 @@ def parse_all(texts: list[str]) -> list[ParsedFile]:
     ``PYTEST_LOOKER_PARSE_WORKERS=0`` disables it; any failure of the child falls back to
     parsing here, so parallelism may only make loading faster.
     """
+    from pytest_looker.lookml.syntax import ParsedFile, RawIssue, parse_lookml
+
     total = sum(len(t) for t in texts)
     if (
         total < PARALLEL_MIN_BYTES
@@ -92,6 +95,8 @@ def _fork_parser(texts: list[str]) -> tuple[int, str] | None:
         os.unlink(path)
         return None
     if pid == 0:  # pragma: no cover - the child (coverage does not follow os._exit)
+        from pytest_looker.lookml.syntax import parse_lookml  # imported by parse_all already
+
         status = 1
         try:
             payload = []
@@ -210,6 +215,8 @@ class ParseCache:
 
     @staticmethod
     def _read(entry: Path) -> ParsedFile | None:
+        from pytest_looker.lookml.syntax import ParsedFile, RawIssue
+
         try:
             tree, issues = marshal.loads(entry.read_bytes())
             return ParsedFile(tree, tuple(RawIssue(*issue) for issue in issues))
