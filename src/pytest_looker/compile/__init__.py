@@ -16,6 +16,7 @@ overrides ``dialect``. Without either, DuckDB is assumed.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from pytest_looker.compile.posttable import apply_post_sql
@@ -47,7 +48,8 @@ __all__ = [
 ]
 
 
-_compiler_imported = False
+_PLANNER = "pytest_looker.compile.planner"
+_imported_planner: object = None
 
 
 def _import_compiler() -> None:
@@ -55,22 +57,24 @@ def _import_compiler() -> None:
 
     Done by the first compile, not at import: ``Query`` and ``CompiledQuery`` are imported by
     every command and by the pytest plugin, most of which never compile (``inspect``,
-    ``--help``, collection), and sqlglot alone costs ~0.1 s of start-up.
+    ``--help``, collection), and sqlglot alone costs ~0.1 s of start-up. Done again if the
+    planner module was dropped from ``sys.modules`` since (pytester's in-process runs do
+    that), so that this module never mixes two generations of the compiler.
     """
-    global _compiler_imported, with_ctes, get_dialect, PlanOptions, plan_query, culprit, transpile
+    global _imported_planner, with_ctes, get_dialect, PlanOptions, plan_query, culprit, transpile
     from pytest_looker.compile.assemble import with_ctes
     from pytest_looker.compile.dialects import get_dialect
     from pytest_looker.compile.planner import PlanOptions, plan_query
     from pytest_looker.compile.transpile import culprit, transpile
 
-    _compiler_imported = True
+    _imported_planner = sys.modules[_PLANNER]
 
 
 def compile_query(
     project: Project, query: Query, *, dialect: str | None = None, target: str | None = None
 ) -> CompiledQuery:
     """Compile ``query``: SQL in ``dialect`` (transpiled to ``target`` if given) and its columns."""
-    if not _compiler_imported:
+    if _imported_planner is None or _imported_planner is not sys.modules.get(_PLANNER):
         _import_compiler()
     source = (query.dialect or dialect or DEFAULT_DIALECT).lower()
     out_dialect = (target or source).lower()
