@@ -38,9 +38,20 @@ def test_new_field_equals_the_dataclass_constructor() -> None:
     )
     fast = new_field(dict(values))
     slow = Field(**values)
-    assert fast == slow and vars(fast) == vars(slow) and repr(fast) == repr(slow)
+    assert fast == slow and repr(fast) == repr(slow) and hash(fast) == hash(slow)
+    assert _attributes(fast) == _attributes(slow)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.name = "other"  # type: ignore[misc]
+    # Only what differs from the defaults is kept in the instance; the rest reads the class.
+    given = {k: values[k] for k in ("view", "name", "category", "type", "location", "sql", "tags")}
+    compact = new_field(dict(given))
+    assert compact == slow and _attributes(compact) == {**_attributes(slow), "raw": {}}
+    assert set(vars(compact)) == {*given, "raw"} and compact.hidden is False and compact.filters == ()
+    assert dataclasses.replace(compact, hidden=True) == Field(**{**values, "hidden": True})
+
+
+def _attributes(field: Field) -> dict[str, object]:
+    return {spec.name: getattr(field, spec.name) for spec in dataclasses.fields(Field)}
 
 
 def test_parsing_in_two_processes_equals_parsing_in_one(monkeypatch: pytest.MonkeyPatch) -> None:

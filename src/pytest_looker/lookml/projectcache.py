@@ -334,11 +334,8 @@ def _underlying(proxy: Mapping[str, Any]) -> dict[str, Any]:
     return referents[0] if referents and isinstance(referents[0], dict) else dict(proxy)
 
 
-_FIELD_NAMES = tuple(Field.__dataclass_fields__)
-
-
-def _field_from_values(values: tuple[Any, ...]) -> Field:
-    return new_field(dict(zip(_FIELD_NAMES, values, strict=True)))
+def _field_from_state(state: dict[str, Any]) -> Field:
+    return new_field(state)
 
 
 def _model_from_state(state: dict[str, Any]) -> Model:
@@ -457,10 +454,9 @@ def _reduce_proxy_inline(proxy: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _reduce_field(field: Field) -> tuple[Any, ...]:
-    # A tuple of values in declaration order: a fraction of the size of the instance dict with
-    # its 37 keys, and rebuilt without the frozen dataclass ``__init__``.
-    values = field.__dict__
-    return _field_from_values, (tuple([values[name] for name in _FIELD_NAMES]),)
+    # The instance dict holds only what differs from the defaults (``fields.new_field``): stored
+    # as it is, and rebuilt without the frozen dataclass ``__init__``.
+    return _field_from_state, (field.__dict__,)
 
 
 def _reduce_location(location: Location) -> tuple[Any, ...]:
