@@ -29,6 +29,7 @@ hypothesis-generated LookML.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 RawNode = dict[str, Any]
@@ -111,6 +112,18 @@ def fast_parse(text: str) -> tuple[RawNode, list[tuple[str, int | None, str]]]:
     return _Reader(text).document()
 
 
+#: Keys and short values are interned: a large project repeats a few thousand distinct strings
+#: hundreds of thousands of times (``type: string``, ``"24 hours"``, field names in lists), and
+#: the trees stay in memory as the fields' raw blocks (and interned strings stay shared when the
+#: project cache stores and reads them back).
+_intern = sys.intern
+_INTERN_MAX = 64
+
+
+def _short(value: str) -> str:
+    return _intern(value) if len(value) <= _INTERN_MAX else value
+
+
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -149,29 +162,30 @@ class _Reader:
             value: Any
             if kind == _EXPR:
                 key_start = found.start(kind)
-                key = text[key_start : text.index(":", key_start)]
+                key = _intern(text[key_start : text.index(":", key_start)])
                 item_line = self.line_at(key_start)
                 value = found.group(3).strip()
                 previous_block_end = None
             elif kind >= _BLOCK:
-                key = found.group(6)
+                key = _intern(found.group(6))
                 key_start = found.start(6)
                 if key in _EXPR_KEY_SET and text.startswith(":", found.end(6)):
                     raise Unsupported("expression without ';;'")  # lkml's lexer fails on it
                 item_line = self.line_at(key_start)
                 if kind == _PAIR:
-                    value = found.group(9)
+                    value = _short(found.group(9))
                     if value == "-":
                         raise Unsupported("'-' value")
                     previous_block_end = None
                 elif kind == _QPAIR:
-                    value = found.group(10)
+                    value = _short(found.group(10))
                     previous_block_end = None
                 elif kind == _LIST:
                     value = self.list_items(found.group(11))
                     previous_block_end = None
                 else:
                     name = found.group(8)
+                    name = _intern(name) if name is not None else None
                     brace_end = self.pos
                     value, close_start = self.container(item_line)
                     if close_start is None:
@@ -234,9 +248,9 @@ class _Reader:
             if kind == 1:
                 tokens.append((1, None))
             elif kind in (3, 4):
-                tokens.append((3, {found.group(2): found.group(kind)}))
+                tokens.append((3, {_intern(found.group(2)): _short(found.group(kind))}))
             else:
-                tokens.append((5, found.group(kind)))
+                tokens.append((5, _short(found.group(kind))))
         if not tokens:
             return []
         index = 1 if tokens[0][0] == 1 else 0
