@@ -120,8 +120,12 @@ class Workspace:
         limit: int | None = None,
         user_attributes: Mapping[str, str] | None = None,
         timezone: str | None = None,
+        filter_expression: str | None = None,
     ) -> Query:
-        """A :class:`Query` on ``model/explore`` with the run's clock, time zone and user attributes."""
+        """A :class:`Query` on ``model/explore`` with the run's clock, time zones, user attributes
+        and environment (development mode when the active Looker environment is ``dev``).
+
+        ``filter_expression`` is a custom filter (a Looker expression), as in Looker's API."""
         model, slash, explore = target.partition("/")
         if not slash or not model or not explore:
             raise LookMLError(f"{target!r} must be written model/explore")
@@ -138,14 +142,20 @@ class Workspace:
             user_attributes=attributes,
             timezone=timezone or self.settings.timezone,
             now=self.settings.now,
+            filter_expression=filter_expression,
+            dev_mode=self.settings.looker.needs_dev_mode,
+            database_timezone=self.settings.database_timezone,
         )
 
     def with_settings(self, query: Query) -> Query:
-        """``query`` completed with the run's clock, time zone and user attributes where it has none."""
+        """``query`` completed with the run's clock, time zones, user attributes and environment
+        where it has none."""
         return dataclasses.replace(
             query,
             now=query.now or self.settings.now,
             timezone=query.timezone or self.settings.timezone,
+            database_timezone=query.database_timezone or self.settings.database_timezone,
+            dev_mode=query.dev_mode or self.settings.looker.needs_dev_mode,
             user_attributes={**self.settings.user_attributes, **query.user_attributes},
         )
 

@@ -18,13 +18,59 @@ from pytest_looker.compile import Query, compile_sql
 from pytest_looker.compile.dialects import Dialect, get_dialect
 from pytest_looker.lookml.model import Project
 
+#: Expressions that never need parentheses around them.
+_ATOMS = (
+    exp.Func,
+    exp.Column,
+    exp.Literal,
+    exp.Paren,
+    exp.Cast,
+    exp.Var,
+    exp.Case,
+    exp.Null,
+    exp.Boolean,
+    exp.Subquery,
+)
+#: Parents in which a parenthesised operand keeps its meaning without the parentheses, as long as
+#: the operand is not a boolean connective (arithmetic binds tighter than comparisons).
+_LOOSE_PARENTS = (exp.Func, exp.Paren, exp.Where, exp.Having, exp.Alias, exp.Select, exp.Predicate, exp.Connector)
+
+
+def _redundant(node: exp.Paren) -> bool:
+    inner = node.this
+    if isinstance(inner, _ATOMS):
+        return True
+    parent = node.parent
+    if isinstance(inner, (exp.Connector, exp.Not)):
+        return isinstance(parent, (exp.Paren, exp.Where, exp.Having, exp.Func)) and not isinstance(parent, exp.Not)
+    return (isinstance(parent, _LOOSE_PARENTS) and not isinstance(inner, exp.Predicate)) or isinstance(parent, exp.Func)
+
 
 def normalise(sql: str, dialect: str) -> str:
-    """``sql`` as sqlglot writes it back in ``dialect``, without outer parentheses."""
+    """``sql`` as sqlglot writes it back in ``dialect``, without redundant parentheses.
+
+    Looker parenthesises generously (``x >= ((bound))``); only parentheses that could change
+    the meaning are kept: around boolean connectives inside comparisons or arithmetic.
+    """
     tree = sqlglot.parse_one(sql, read=dialect)
     while isinstance(tree, exp.Paren):
         tree = tree.this
-    return tree.sql(dialect=dialect, normalize=True)
+
+    def strip(node: exp.Expr) -> exp.Expr:
+        while (isinstance(node, exp.Paren) and _redundant(node)) or (
+            isinstance(node, exp.Subquery) and isinstance(node.this, exp.Subquery)
+        ):
+            node = node.this
+        return node
+
+    # transform() does not descend into a replacement: repeat until nothing changes.
+    text = tree.sql(dialect=dialect, normalize=True)
+    while True:
+        tree = tree.transform(strip)
+        again = tree.sql(dialect=dialect, normalize=True)
+        if again == text:
+            return text
+        text = again
 
 
 def _check(ours: Mapping[str, str], expected: Mapping[str, str]) -> None:

@@ -113,17 +113,39 @@ _BQ_KEY = (
     f"cast(cast(concat('0x', substr({_BQ_HEX}, 16, 8)) as int64) as numeric)) * 0.000000001"
 )
 _BQ_VALUE = f"CAST(ROUND(COALESCE({V} ,0)*(1/1000*1.0), 9) AS NUMERIC)"
+#: Newer Looker (issue-16 research, four outputs): no outer COALESCE around the ROUND.
 BIGQUERY_SUM = (
-    f"COALESCE(ROUND(COALESCE(CAST( ( SUM(DISTINCT ({_BQ_VALUE} + {_BQ_KEY} )) "
-    f"- SUM(DISTINCT {_BQ_KEY}) ) / (1/1000*1.0) AS FLOAT64), 0), 6), 0)"
+    f"ROUND(COALESCE(CAST( ( SUM(DISTINCT ({_BQ_VALUE} + {_BQ_KEY} )) "
+    f"- SUM(DISTINCT {_BQ_KEY}) ) / (1/1000*1.0) AS FLOAT64), 0), 6)"
+)
+#: MySQL (issue-16 research, a newer output's average and an older sum): the key's halves read
+#: with CONV(…, 16, 10) into DECIMAL(65); one COALESCE.
+_MYSQL_KEY = (
+    f"(CAST(CONV(SUBSTR(MD5({K} ),1,16),16,10) AS DECIMAL(65)) *18446744073709551616 + "
+    f"CAST(CONV(SUBSTR(MD5({K} ), 17, 16), 16, 10) AS DECIMAL(65)))"
+)
+MYSQL_SUM = (
+    f"COALESCE( ( SUM(DISTINCT (CAST(FLOOR(COALESCE({V} ,0)*(1000000*1.0)) AS DECIMAL(65,0))) + {_MYSQL_KEY} ) "
+    f"- SUM(DISTINCT {_MYSQL_KEY}) )  / (1000000*1.0), 0)"
 )
 
 
 def test_symmetric_sum_matches_looker() -> None:
     validate_fragment(
         lambda d: d.symmetric_sum(V, K),
-        {"redshift": REDSHIFT_SUM, "postgres": POSTGRES_SUM, "snowflake": SNOWFLAKE_SUM, "bigquery": BIGQUERY_SUM},
+        {
+            "redshift": REDSHIFT_SUM,
+            "postgres": POSTGRES_SUM,
+            "snowflake": SNOWFLAKE_SUM,
+            "bigquery": BIGQUERY_SUM,
+            "mysql": MYSQL_SUM,
+        },
     )
+
+
+def test_symmetric_average_in_mysql_is_one_coalesce_divided() -> None:
+    looker = f"({MYSQL_SUM} / NULLIF(COUNT(DISTINCT CASE WHEN  {V}  IS NOT NULL THEN {K}  ELSE NULL END), 0))"
+    validate_fragment(lambda d: d.symmetric_average(V, K), {"mysql": looker})
 
 
 def test_symmetric_average_matches_the_docs_example() -> None:
@@ -170,7 +192,8 @@ def test_get_dialect() -> None:
 
 @pytest.mark.parametrize("dialect", SUPPORTED_DIALECTS)
 def test_limit(dialect: str) -> None:
-    assert get_dialect(dialect).limit(500) == "LIMIT 500"
+    fetch = dialect in ("postgres", "snowflake")  # newer Looker: FETCH NEXT n ROWS ONLY
+    assert get_dialect(dialect).limit(500) == ("FETCH NEXT 500 ROWS ONLY" if fetch else "LIMIT 500")
     with pytest.raises(CompileError):
         get_dialect(dialect).limit(-1)
 

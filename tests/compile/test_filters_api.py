@@ -12,6 +12,7 @@ import pytest
 from pytest_looker.compile.filters import (
     FilterContext,
     FilterKind,
+    date_bounds_sql,
     date_range,
     filter_sql,
     parse_filter,
@@ -32,6 +33,17 @@ NOW = datetime(2024, 3, 2, 12, tzinfo=timezone.utc)
 
 def ctx(**options: object) -> FilterContext:
     return FilterContext(now=NOW, **options)  # type: ignore[arg-type]
+
+
+def duckdb_bounds(text: str, context: FilterContext) -> tuple[object, object]:
+    """The bounds of a date filter as DuckDB computes them from our SQL (the clock substituted)."""
+    result = date_bounds_sql(text, context)
+    assert result is not None
+    start, end = (f"CAST({sql} AS {'DATE' if context.column_is_date else 'TIMESTAMP'})" for sql in result)
+    row = duckdb.connect().execute(f"SELECT {start if result[0] else 'NULL'}, {end if result[1] else 'NULL'}")
+    first = row.fetchone()
+    assert first is not None
+    return first[0], first[1]
 
 
 def test_parse_returns_an_immutable_typed_tree() -> None:
@@ -65,14 +77,27 @@ def test_query_time_zone_bounds_are_converted_to_the_database_zone() -> None:
     assert date_range("today", la) == (datetime(2024, 3, 2, 8), datetime(2024, 3, 3, 8))
     # Across the DST change (2024-03-10): the week's end is at 07:00 UTC (PDT, UTC-7).
     assert date_range("next week", la) == (datetime(2024, 3, 4, 8), datetime(2024, 3, 11, 7))
-    assert filter_sql(FilterKind.DATE, "today", "created_at", la) == (
-        "created_at >= TIMESTAMP '2024-03-02 08:00:00' AND created_at < TIMESTAMP '2024-03-03 08:00:00'"
-    )
+    # The SQL is written over the clock in the query zone and converted back, as Looker does.
+    sql = filter_sql(FilterKind.DATE, "today", "created_at", la)
+    assert sql is not None and "AT TIME ZONE 'America/Los_Angeles'" in sql
+    assert duckdb_bounds("today", la) == date_range("today", la)
+    assert duckdb_bounds("next week", la) == date_range("next week", la)
 
 
 def test_convert_tz_no_keeps_query_zone_wall_clock() -> None:
     la = ctx(timezone="America/Los_Angeles", convert_tz=False)
     assert date_range("today", la) == (datetime(2024, 3, 2), datetime(2024, 3, 3))
+    assert duckdb_bounds("today", la) == date_range("today", la)
+
+
+def test_without_an_injected_clock_the_sql_reads_the_warehouse_clock() -> None:
+    live = FilterContext(dialect="duckdb", timezone="Europe/Madrid")
+    sql = filter_sql(FilterKind.DATE, "7 days", "x", live)
+    assert sql is not None and "CURRENT_TIMESTAMP AT TIME ZONE 'Europe/Madrid'" in sql
+    assert "TIMESTAMP '" not in sql  # nothing was computed at compile time
+    start, end = duckdb_bounds("7 days", live)
+    assert isinstance(start, datetime) and isinstance(end, datetime)
+    assert (end - start).days == 7
 
 
 def test_query_zone_decides_the_current_day() -> None:
@@ -85,10 +110,11 @@ def test_query_zone_decides_the_current_day() -> None:
 
 def test_date_columns_compare_with_date_literals() -> None:
     days = ctx(column_is_date=True, timezone="America/Los_Angeles")
-    assert filter_sql(FilterKind.DATE, "3 days", "d", days) == "d >= DATE '2024-02-29' AND d < DATE '2024-03-03'"
     assert date_range("3 days", days) == (date(2024, 2, 29), date(2024, 3, 3))
-    # A bound inside a day selects from the next whole day: same rows as comparing midnights.
-    assert date_range("24 hours", ctx(column_is_date=True)) == (date(2024, 3, 2), date(2024, 3, 3))
+    assert duckdb_bounds("3 days", days) == (date(2024, 2, 29), date(2024, 3, 3))
+    # A bound inside a day is the date of that day, as Looker's DATE(…) around the bound gives.
+    assert date_range("24 hours", ctx(column_is_date=True)) == (date(2024, 3, 1), date(2024, 3, 2))
+    assert duckdb_bounds("24 hours", ctx(column_is_date=True)) == (date(2024, 3, 1), date(2024, 3, 2))
     db = duckdb.connect()
     db.execute(
         "CREATE TABLE t AS SELECT CAST(d AS DATE) AS d "
@@ -124,10 +150,14 @@ def test_date_range_open_sides_and_hull() -> None:
         ("after 2 days from now", datetime(2024, 3, 4), None),
         ("before last month", None, datetime(2024, 2, 1)),
         ("2 hours ago", datetime(2024, 3, 2, 10), datetime(2024, 3, 2, 11)),
+        # Month ranges (Looker's MySQL output for "2019/10 to 2019/12": [10-01, 12-01)).
+        ("2019/10 to 2019/12", datetime(2019, 10, 1), datetime(2019, 12, 1)),
+        ("2019-10 to 2019-12-15", datetime(2019, 10, 1), datetime(2019, 12, 15)),
     ],
 )
 def test_more_date_forms(text: str, start: datetime | None, end: datetime | None) -> None:
     assert date_range(text, ctx()) == (start, end)
+    assert duckdb_bounds(text, ctx()) == (start, end)
 
 
 def test_fiscal_quarters_with_offset() -> None:
@@ -136,6 +166,8 @@ def test_fiscal_quarters_with_offset() -> None:
     assert date_range("this fiscal quarter", fiscal) == (datetime(2024, 1, 1), datetime(2024, 4, 1))
     assert date_range("this fiscal year", fiscal) == (datetime(2023, 4, 1), datetime(2024, 4, 1))
     assert date_range("FY2024-Q4", fiscal) == (datetime(2025, 1, 1), datetime(2025, 4, 1))
+    for text in ("FY2018", "this fiscal quarter", "this fiscal year", "last fiscal quarter", "2 fiscal years"):
+        assert duckdb_bounds(text, fiscal) == date_range(text, fiscal), text
 
 
 def test_case_insensitive_spellings_per_dialect() -> None:
@@ -165,3 +197,19 @@ def test_quote_string_value_round_trips() -> None:
     for value in ["NULL", "", " a ", 'say "hi"', "a\\b", "-x", "%_^,"]:
         parsed = parse_filter(FilterKind.STRING, quote_string_value(value))
         assert parsed == StringFilter(quote_string_value(value), (StringItem(StringMatch.EQUALS, value=value),))
+
+
+def test_measure_negations_are_not_around_the_condition() -> None:
+    """Looker's HAVING for "NOT 0" is ``NOT (agg = 0)`` (real Redshift output): a NULL aggregate
+    fails it, where a dimension's negation keeps NULL rows."""
+    measure = ctx(aggregate=True)
+    assert filter_sql(FilterKind.NUMBER, "NOT 0", "COUNT(x)", measure) == "NOT ((COUNT(x)) = 0)"
+    assert filter_sql(FilterKind.NUMBER, "NOT 1, NOT 2", "m", measure) == "NOT (m IN (1, 2))"
+    assert filter_sql(FilterKind.NUMBER, ">5, NOT 7", "m", measure) == "m > 5 AND NOT (m = 7)"
+    assert filter_sql(FilterKind.NUMBER, "NOT NULL", "m", measure) == "NOT m IS NULL"
+    db = duckdb.connect()
+    db.execute("CREATE TABLE g AS SELECT * FROM (VALUES (1, 0), (2, NULL), (3, 5)) AS t(k, v)")
+    having = filter_sql(FilterKind.NUMBER, "NOT 0", "AVG(v)", measure)
+    assert [r[0] for r in db.execute(f"SELECT k FROM g GROUP BY k HAVING {having} ORDER BY k").fetchall()] == [3]
+    dimension = filter_sql(FilterKind.NUMBER, "NOT 0", "v", ctx())
+    assert [r[0] for r in db.execute(f"SELECT k FROM g WHERE {dimension} ORDER BY k").fetchall()] == [2, 3]

@@ -61,6 +61,12 @@ _QUERY_OPTIONS = [
     click.argument("target", metavar="MODEL/EXPLORE"),
     click.option("--fields", "fields", required=True, help="Comma-separated view.field names."),
     click.option("--filter", "filters", multiple=True, metavar="FIELD=EXPR", help="A Looker filter expression."),
+    click.option(
+        "--filter-expression",
+        default=None,
+        metavar="LOOKER_EXPRESSION",
+        help="A custom filter, e.g. '${orders.status} = \"complete\"' (Looker API filter_expression).",
+    ),
     click.option("--sort", "sorts", multiple=True, metavar="FIELD[:desc]"),
     click.option("--limit", type=int, default=None, help="Row limit (-1: none; default 5000 as Looker's API)."),
     click.option("--user-attribute", "user_attributes", multiple=True, metavar="NAME=VALUE"),
@@ -94,6 +100,7 @@ def query_from_options(
     limit: int | None,
     user_attributes: tuple[str, ...],
     timezone: str | None,
+    filter_expression: str | None = None,
 ) -> Query:
     """The query the options describe, with the workspace's clock, time zone and user attributes."""
     model, slash, explore = target.partition("/")
@@ -113,4 +120,5 @@ def query_from_options(
         limit=limit,
         user_attributes=parse_key_values(user_attributes, "--user-attribute"),
         timezone=timezone,
+        filter_expression=filter_expression,
     )

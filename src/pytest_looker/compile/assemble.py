@@ -20,7 +20,7 @@ class SelectParts:
     from_: str
     joins: Sequence[str] = ()
     where: Sequence[str] = ()
-    group_by: Sequence[int] = ()
+    group_by: Sequence[int | str] = ()
     having: Sequence[str] = ()
     order_by: Sequence[str] = ()
     limit: str | None = None
@@ -35,7 +35,7 @@ def select_sql(parts: SelectParts) -> str:
     if parts.where:
         lines.append("WHERE " + "\n    AND ".join(parts.where))
     if parts.group_by:
-        lines.append("GROUP BY " + ", ".join(str(position) for position in parts.group_by))
+        lines.append("GROUP BY " + ", ".join(str(item) for item in parts.group_by))
     if parts.having:
         lines.append("HAVING " + "\n    AND ".join(parts.having))
     if parts.order_by:

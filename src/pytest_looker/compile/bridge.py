@@ -8,15 +8,17 @@ planner speaks only in its own terms (a field kind, a column's SQL, the compile 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
 from typing import TYPE_CHECKING
-
-from sqlglot import exp
 
 from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dialects import Dialect, get_dialect
-from pytest_looker.compile.filters import FilterContext, FilterKind, filter_sql, substitute_user_attributes
-from pytest_looker.compile.filters import date_range as filter_date_range
+from pytest_looker.compile.filters import (
+    FilterContext,
+    FilterKind,
+    date_bounds_sql,
+    filter_sql,
+    substitute_user_attributes,
+)
 from pytest_looker.errors import CompileError, Location, LookerError
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ def condition_sql(
     case_sensitive: bool,
     convert_tz: bool = True,
     column_is_date: bool = False,
+    aggregate: bool = False,
     where: str,
     location: Location | None = None,
 ) -> str | None:
@@ -45,7 +48,9 @@ def condition_sql(
     ``column_sql`` is a (latitude, longitude) pair for location filters. User attributes written
     in the expression (``{{ _user_attributes['x'] }}``) are substituted first.
     """
-    ctx = _filter_context(state, convert_tz=convert_tz, case_sensitive=case_sensitive, column_is_date=column_is_date)
+    ctx = _filter_context(
+        state, convert_tz=convert_tz, case_sensitive=case_sensitive, column_is_date=column_is_date, aggregate=aggregate
+    )
     try:
         if "{{" in expression:
             expression = substitute_user_attributes(expression, state.query.user_attributes)
@@ -56,41 +61,35 @@ def condition_sql(
 
 
 def _filter_context(
-    state: CompileState, *, convert_tz: bool = True, case_sensitive: bool = True, column_is_date: bool = False
+    state: CompileState,
+    *,
+    convert_tz: bool = True,
+    case_sensitive: bool = True,
+    column_is_date: bool = False,
+    aggregate: bool = False,
 ) -> FilterContext:
     return FilterContext(
         dialect=state.dialect_name,
         now=state.now,
-        timezone=state.timezone,
+        timezone=state.timezone if state.timezone_given else None,
         database_timezone=state.database_timezone,
         convert_tz=convert_tz,
         case_sensitive=case_sensitive,
         week_start_day=state.week_start_day,
         fiscal_month_offset=state.fiscal_month_offset,
         column_is_date=column_is_date,
+        aggregate=aggregate,
     )
 
 
 def date_range(state: CompileState, expression: str) -> tuple[str | None, str | None]:
-    """SQL literals of the [start, end) of a date filter, for ``date_start``/``date_end``."""
+    """The SQL of the [start, end) of a date filter, for ``date_start``/``date_end``: the same
+    bounds the filter itself compares with (over the warehouse clock for relative dates)."""
     try:
-        result = filter_date_range(expression, _filter_context(state))
+        result = date_bounds_sql(expression, _filter_context(state))
     except LookerError as error:
         raise CompileError(f"date filter {expression!r}: {error.message}", error.location) from error
-    if result is None:
-        return (None, None)
-    return (_moment_literal(result[0], state.dialect_name), _moment_literal(result[1], state.dialect_name))
-
-
-def _moment_literal(value: date | datetime | None, dialect: str) -> str | None:
-    """A date or naive timestamp as a typed literal of ``dialect`` (via sqlglot)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        text, kind = value.replace(tzinfo=None).isoformat(sep=" "), "TIMESTAMP"
-    else:
-        text, kind = value.isoformat(), "DATE"
-    return str(exp.cast(exp.Literal.string(text), kind).sql(dialect=dialect))
+    return (None, None) if result is None else result
 
 
 def has_liquid(text: str) -> bool:

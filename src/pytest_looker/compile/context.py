@@ -25,6 +25,10 @@ DEFAULT_DATABASE_TIMEZONE = "UTC"
 class CompileState:
     """The per-query facts shared by the planner's modules.
 
+    ``now`` is the injected clock (``None``: the warehouse's). ``timezone`` is the query time
+    zone in effect: the query's, else the database's (no conversion); ``timezone_given`` says
+    whether the query named one.
+
     ``filters`` holds every filter that applies to the query after defaults were merged
     (``always_filter``, ``conditionally_filter``, the query's own), keyed ``view.field``; Liquid's
     ``_filters`` and ``{% condition %}`` read it. ``parameter_values`` holds the values set for
@@ -38,9 +42,10 @@ class CompileState:
     query: Query
     dialect_name: str
     dialect: Dialect
-    now: datetime
+    now: datetime | None
     timezone: str
     database_timezone: str = DEFAULT_DATABASE_TIMEZONE
+    timezone_given: bool = False
     filters: Mapping[str, str] = field(default_factory=dict)
     parameter_values: Mapping[str, str] = field(default_factory=dict)
     selected: frozenset[str] = frozenset()

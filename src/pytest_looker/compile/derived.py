@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from pytest_looker.compile.context import CompileState
+from pytest_looker.compile.devmode import environment_lines
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.query import Query
 from pytest_looker.errors import CompileError
@@ -73,7 +74,7 @@ def _derived_sql(
         expanded = fc.expand(text, None, where=where, location=table.location)
         for dependency in fc.derived_views:
             visit(dependency)
-        return [], expanded.text
+        return [], environment_lines(expanded.text, dev=state.query.dev_mode)
     source = table.explore_source
     if source is None:
         raise CompileError(f"view {view.name} has a derived_table without sql or explore_source", table.location)
@@ -111,4 +112,6 @@ def native_query(state: CompileState, source: ExploreSource) -> Query:
         timezone=source.timezone or state.query.timezone,
         now=state.now,
         dialect=state.dialect_name,
+        dev_mode=state.query.dev_mode,
+        database_timezone=state.query.database_timezone,
     )

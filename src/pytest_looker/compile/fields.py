@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pytest_looker.compile import bridge, dimensions, measures, templating
 from pytest_looker.compile.context import CompileState
+from pytest_looker.compile.devmode import environment_lines, table_text
 from pytest_looker.compile.dialects import Dialect
 from pytest_looker.compile.renderer import FilterTarget
 from pytest_looker.compile.scope import Scope, suggest
@@ -184,7 +185,7 @@ class FieldCompiler:
             where = f"sql_table_name of view {view.name}"
             rendered = self.template(text, view.name, where=where, location=view.location)
             text = rendered.text.strip()
-        return text
+        return table_text(environment_lines(text, dev=self.state.query.dev_mode))
 
     def _field(self, alias: str, target: Field, mode: str) -> Sql:
         key = (alias, target.name, mode)

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
-from pytest_looker.compile import bridge, derived
+from pytest_looker.compile import bridge, derived, grouping
 from pytest_looker.compile.assemble import SelectParts, select_sql
-from pytest_looker.compile.context import CompileState
+from pytest_looker.compile.context import DEFAULT_DATABASE_TIMEZONE, CompileState
+from pytest_looker.compile.custom_filter import compile_custom_filter
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import included_joins
@@ -92,13 +92,16 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     sort_fields = _resolve_sorts(scope, sorts or ())
     filters, parameter_values = liquid_filters(applied)
     names = frozenset(item.name for item in selected)
+    database_timezone = query.database_timezone or DEFAULT_DATABASE_TIMEZONE
     state = CompileState(
         scope=scope,
         query=query,
         dialect_name=dialect_name,
         dialect=bridge.load_dialect(dialect_name),
-        now=query.now or datetime.now(timezone.utc),
-        timezone=query.timezone or "UTC",
+        now=query.now,
+        timezone=query.timezone or database_timezone,
+        database_timezone=database_timezone,
+        timezone_given=query.timezone is not None,
         filters=filters,
         parameter_values=parameter_values,
         selected=names,
@@ -118,6 +121,9 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     # Pass 2: the SQL, with the fan-out known.
     second = FieldCompiler(state, fanned)
     rendered = _render(second, selected, applied, sort_fields)
+    flat = grouping.ungrouped(scope, selected, [j.join.relationship for j in joins])
+    key = grouping.primary_key(scope)
+    pk_only = [s.name for s in selected] == ([f"{scope.base_alias}.{key.name}"] if key is not None else [])
     base_view = scope.view(scope.base_alias)
     from_ = f"{second.table_of(base_view, explore.sql_table_name)} AS {scope.base_alias}"
     where = [*rendered.where, *(j.sql_where.text for j in joins if j.sql_where is not None)]
@@ -126,9 +132,9 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         from_=from_,
         joins=[j.clause for j in joins],
         where=where,
-        group_by=rendered.group_by,
+        group_by=[] if flat else rendered.group_by,
         having=rendered.having,
-        order_by=_order_by(rendered, sort_fields, sorts, options.default_sort),
+        order_by=_order_by(state, rendered, sort_fields, sorts, options.default_sort, ungrouped=flat, pk_only=pk_only),
         limit=_limit(state, query),
     )
     derived_names = list(dict.fromkeys([*first.derived_views, *second.derived_views]))
@@ -208,7 +214,8 @@ class Rendered:
     columns: list[Column] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
     sort_positions: dict[str, int] = field(default_factory=dict)
-    group_by: list[int] = field(default_factory=list)
+    select_exprs: list[str] = field(default_factory=list)
+    group_by: list[str] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
     having: list[str] = field(default_factory=list)
     sort_exprs: dict[str, str] = field(default_factory=dict)
@@ -237,13 +244,15 @@ def _render(
         text = out.use(fc.select(item.alias, item.field))
         column = column_names.get(item.name) or str(state.dialect.alias(item.name))
         out.select.append(f"{text} AS {column}")
+        out.select_exprs.append(text)
         out.expressions.append((item.name, text))
         position = len(out.select)
         out.positions[item.name] = position
         category = "measure" if item.field.is_measure else "dimension"
         out.columns.append(Column(_unquoted(column), item.name, category, item.field.type))
         if item.field.is_dimension:
-            out.group_by.append(position)
+            grouped = state.dialect.group_by_expression(text) if item.field.timeframe is not None else None
+            out.group_by.append(grouped or str(position))
             out.first_dimension = out.first_dimension or item.name
             if out.first_time is None and is_date_like(item.field):
                 out.first_time = item.name
@@ -251,8 +260,9 @@ def _render(
             if companion is not None:
                 sort_column = str(state.dialect.alias(item.name + "__sort_"))
                 out.select.append(f"{out.use(companion)} AS {sort_column}")
+                out.select_exprs.append(companion.text)
                 out.sort_positions[item.name] = len(out.select)
-                out.group_by.append(len(out.select))
+                out.group_by.append(str(len(out.select)))
                 out.columns.append(
                     Column(_unquoted(sort_column), item.name + "__sort_", "dimension", "string", hidden=True)
                 )
@@ -263,6 +273,9 @@ def _render(
     conditions = render_conditions(fc, applied, state.query.user_attributes)
     out.where = [out.use(sql) for sql in conditions.where]
     out.having = [out.use(sql) for sql in conditions.having]
+    custom = compile_custom_filter(fc, state.query.filter_expression or "")
+    if custom is not None:
+        (out.having if custom.having else out.where).append(out.use(custom.sql))
     for sort, _ in sort_fields:
         if sort.name in out.positions:
             out.aliases.add(sort.alias)
@@ -283,34 +296,23 @@ def _unquoted(column: str) -> str:
 
 
 def _order_by(
+    state: CompileState,
     rendered: Rendered,
     sort_fields: list[tuple[Selected, bool]],
     sorts: tuple[Sort, ...] | None,
     default_sort: bool,
+    *,
+    ungrouped: bool,
+    pk_only: bool,
 ) -> list[str]:
-    """Explicit sorts; else Looker's default (time desc, else measure desc, else dimension)."""
+    """Explicit sorts; else Looker's default (see :mod:`.grouping`)."""
     if sorts is None:
         return []
-    if not sort_fields:
-        if not default_sort:
-            return []
-        if rendered.first_time is not None:
-            return [f"{rendered.positions[rendered.first_time]} DESC"]
-        if rendered.first_measure is not None:
-            return [f"{rendered.positions[rendered.first_measure]} DESC"]
-        if rendered.first_dimension is not None:
-            name = rendered.first_dimension
-            return [str(rendered.sort_positions.get(name, rendered.positions[name]))]
-        return []
-    result: list[str] = []
-    for sort, descending in sort_fields:
-        suffix = " DESC" if descending else ""
-        if sort.name in rendered.positions:
-            position = rendered.sort_positions.get(sort.name, rendered.positions[sort.name])
-            result.append(f"{position}{suffix}")
-        else:
-            result.append(f"{rendered.sort_exprs[sort.name]}{suffix}")
-    return result
+    keys = [(sort.name, descending) for sort, descending in sort_fields]
+    if not keys and default_sort:
+        keys = grouping.default_order(rendered, ungrouped=ungrouped, pk_only=pk_only)
+    by_expression = state.dialect.orders_by_expression
+    return [grouping.order_item(rendered, name, descending, by_expression=by_expression) for name, descending in keys]
 
 
 def _limit(state: CompileState, query: Query) -> str | None:

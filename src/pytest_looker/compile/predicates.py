@@ -158,6 +158,7 @@ def filter_condition(fc: FieldCompiler, alias: str, target: Field, expression: s
         case_sensitive=fc.state.case_sensitive(target),
         convert_tz=aim.convert_tz,
         column_is_date=aim.column_is_date,
+        aggregate=target.is_measure,
         where=f"{origin} filter on {alias}.{target.name}",
         location=target.location,
     )

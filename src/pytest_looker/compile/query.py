@@ -1,9 +1,11 @@
 """The query a user asks of an explore, in the shape of Looker's API ``Query``.
 
 A :class:`Query` names a model and an explore, the fields to select, filters (a field name →
-a Looker filter expression), sorts and a limit, plus everything that makes the compiled SQL
-depend on *who* runs it and *when*: user attributes, the query time zone and "now". Tests
-inject ``now`` so that relative date filters ("7 days") are reproducible.
+a Looker filter expression), a custom filter (``filter_expression``), sorts and a limit, plus
+everything that makes the compiled SQL depend on *who* runs it, *where* and *when*: user
+attributes, development mode, the query and database time zones and "now". Relative date
+filters ("7 days") are written over the warehouse clock, as Looker writes them; tests inject
+``now``, which replaces that clock inside the same SQL, so that they are reproducible.
 
 Parameters are not a separate argument: as in Looker's API, a filter on a ``parameter:`` field
 sets that parameter's value.
@@ -36,7 +38,22 @@ def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
 
 @dataclass(frozen=True)
 class Query:
-    """One explore query. Lists and dicts given by the caller are copied into immutable ones."""
+    """One explore query. Lists and dicts given by the caller are copied into immutable ones.
+
+    ``filter_expression`` is the API's custom filter (Looker's ``Query.filter_expression``, the
+    Explore's "custom filter"): a Looker expression such as ``${orders.status} = "complete" AND
+    ${orders.amount} > 10`` or ``matches_filter(${orders.created_date}, `7 days`)``, compiled
+    to SQL and AND-ed to WHERE (to HAVING when it reads a measure). ``None`` or blank: none.
+
+    ``dev_mode`` compiles as a development-mode session does: ``-- if dev --`` lines of SQL
+    derived tables and ``sql_table_name`` are live and ``-- if prod --`` lines stay comments
+    (the default, production, is the reverse).
+
+    ``timezone`` is the query time zone (``None``: the database's, no conversion);
+    ``database_timezone`` the zone of the warehouse clock and of the stored timestamps (``None``:
+    UTC), the connection's "database time zone" in Looker. ``now`` (aware) replaces the
+    warehouse clock.
+    """
 
     model: str
     explore: str
@@ -48,6 +65,9 @@ class Query:
     timezone: str | None = None
     now: datetime | None = None
     dialect: str | None = None
+    filter_expression: str | None = None
+    dev_mode: bool = False
+    database_timezone: str | None = None
 
     def __post_init__(self) -> None:
         # Accept lists and plain dicts from callers while keeping the object hashable-ish and

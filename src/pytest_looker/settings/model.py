@@ -123,6 +123,7 @@ class Settings:
     seed_tables: Mapping[str, Path] = field(default_factory=frozen)
     url: str | None = None
     timezone: str | None = None
+    database_timezone: str | None = None
     now: datetime | None = None
     user_attributes: Mapping[str, str] = field(default_factory=frozen)
     constants: Mapping[str, str] = field(default_factory=frozen)

@@ -156,6 +156,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("url", kinds.string, "SQLAlchemy URL of the warehouse (sqlalchemy backend).", env=True, option=True),
     Setting("timezone", kinds.zone_name, "Query time zone (IANA name).", env=True, option=True),
+    Setting(
+        "database_timezone",
+        kinds.zone_name,
+        "Zone of the warehouse clock and stored timestamps (Looker's connection Database Time Zone; default UTC).",
+        env=True,
+        option=True,
+    ),
     Setting("now", kinds.iso_datetime, "The clock for relative date filters, an ISO datetime.", env=True, option=True),
     Setting("user_attributes", kinds.text_table, "Looker user attributes the queries run with.", merge=True),
     Setting("constants", kinds.text_table, "Override manifest constants.", merge=True),

@@ -66,17 +66,19 @@ class Looker:
         limit: int | None = None,
         user_attributes: Mapping[str, str] | None = None,
         timezone: str | None = None,
+        filter_expression: str | None = None,
     ) -> QueryResult:
         """Run a query on ``model/explore``: rows keyed ``view.field``, in result order.
 
         ``sorts`` are ``"view.field"`` or ``"view.field desc"``; ``limit=None`` is Looker's
-        default of 5000 rows, ``-1`` no limit.
+        default of 5000 rows, ``-1`` no limit. ``filter_expression`` is a custom filter, a Looker
+        expression such as ``'${orders.status} = "complete"'`` (Looker API ``filter_expression``).
         """
         __tracebackhide__ = True
         try:
             query = self.workspace.query(
                 explore, fields=fields, filters=filters, sorts=sorts, limit=limit,
-                user_attributes=user_attributes, timezone=timezone,
+                user_attributes=user_attributes, timezone=timezone, filter_expression=filter_expression,
             )  # fmt: skip
             result = self.workspace.runner.run(query)
         except LookerError as exc:

@@ -48,6 +48,8 @@ from typing import ClassVar
 
 from sqlglot import exp
 
+from pytest_looker.compile.clock import ClockContext
+from pytest_looker.compile.dialects.moments import MomentSql
 from pytest_looker.errors import CompileError
 
 #: Every timeframe name a ``dimension_group: { type: time }`` may list, except the ``hourN``,
@@ -144,7 +146,7 @@ def percentile_fraction(p: float) -> str:
     return repr(value / 100)
 
 
-class Dialect:
+class Dialect(MomentSql):
     """SQL fragments for one warehouse. Stateless: one shared instance per dialect.
 
     Subclasses set :attr:`name` (the sqlglot dialect name) and override the primitives below.
@@ -163,6 +165,9 @@ class Dialect:
     supports_distinct_percentile: ClassVar[bool] = False
     #: Whether ``LIKE`` takes an ``ESCAPE '\\'`` clause (filters escape ``%`` and ``_`` with it).
     like_escape_clause: ClassVar[bool] = True
+    #: Whether ORDER BY repeats the selected expression instead of its ordinal (Looker on MySQL:
+    #: ``ORDER BY COUNT(*) DESC``).
+    orders_by_expression: ClassVar[bool] = False
 
     def __repr__(self) -> str:
         return f"<Dialect {self.name}>"
@@ -190,6 +195,11 @@ class Dialect:
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise CompileError(f"row limit must be a non-negative integer, got {n!r}")
         return f"LIMIT {n}"
+
+    def group_by_expression(self, select_sql: str) -> str | None:
+        """What GROUP BY names for a selected timeframe instead of its ordinal (``None``: the
+        ordinal). Postgres and Snowflake group a ``TO_CHAR(x, fmt)`` timeframe by ``x``."""
+        return None
 
     # -- time: raw values and time zones -----------------------------------------------------------
 
@@ -247,6 +257,10 @@ class Dialect:
             raise CompileError(f"unknown timeframe {timeframe!r}")
         week_start = _week_start_index(week_start_day)
         kind = (datatype or "timestamp").lower()
+        if tf == "raw" and kind == "date":
+            # Looker compares a date group's filters with the date column itself (real Postgres:
+            # ``( x ) >= (DATE_TRUNC('day', DATE '2023-01-01'))``), not a timestamp made of it.
+            return sql
         raw = self.raw_timestamp(sql, datatype=kind)
         if tf == "raw":
             return raw
@@ -617,6 +631,24 @@ class Dialect:
 
     def _concat(self, a: str, b: str) -> str:
         return f"({a} || {b})"
+
+    # -- date filters: the primitives of :class:`MomentSql` ------------------------------------------
+
+    def _zone_sql(self, sql: str, from_tz: str, to_tz: str) -> str:
+        return self._convert_tz(sql, from_tz, to_tz)
+
+    def _trunc_sql(self, unit: str, sql: str, ctx: ClockContext) -> str:
+        return self._trunc(unit, _Ts(sql, None))
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return self._add(unit, str(count), sql, None)
+
+    def _week_start(self, sql: str, week_start: int, ctx: ClockContext) -> str:
+        back = self._mod(f"{self._dow_monday0(_Ts(sql, None))} + {7 - week_start}", 7)
+        return self._add("day", f"-{back}", sql, None)
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return self._to_date(_Ts(sql, None))
 
 
 class _Ts:

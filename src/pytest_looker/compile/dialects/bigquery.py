@@ -16,7 +16,8 @@ Golden forms: week ``FORMAT_TIMESTAMP('%F', TIMESTAMP_TRUNC(x, WEEK(MONDAY)))``,
 Month arithmetic goes through DATETIME_ADD, as Looker's date filters do (verified §10).
 
 Symmetric sum: Looker's BigQuery formula (semantics §1b, ≥6 real outputs), with its scaling
-(value × 1/1000 rounded to 9 decimals in NUMERIC, key × 1e-9) and final ROUND(…, 6).
+(value × 1/1000 rounded to 9 decimals in NUMERIC, key × 1e-9) and final ROUND(…, 6), in the newer
+wrapper ``ROUND(COALESCE(CAST(… AS FLOAT64), 0), 6)`` without the older outer COALESCE.
 
 Median/percentile: BigQuery has no exact percentile *aggregate*; we use
 ``APPROX_QUANTILES(x, 1000)[OFFSET(p*10)]`` — approximate, and a nearest-rank value (no
@@ -25,8 +26,10 @@ interpolation) even when exact.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
+from pytest_looker.compile.clock import Clock, ClockContext, Trunc
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, Dialect, _Ts, percentile_fraction
 
 _EXTRACT = {"doy": "DAYOFYEAR", "isoweek": "ISOWEEK"}
@@ -110,6 +113,55 @@ class BigQueryDialect(Dialect):
     def _intdiv(self, a: str, b: int) -> str:
         return f"DIV({a}, {b})"
 
+    # -- date filters ------------------------------------------------------------------------------
+    # Looker's newer BigQuery form (real SQL: ``TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), DAY,
+    # 'Europe/Madrid')`` then ``TIMESTAMP_TRUNC(…, MONTH)``): only the truncation of the clock
+    # itself takes the query zone; everything after it works on the UTC instant (months of the
+    # UTC calendar, days of 24 hours), and nothing is converted back.
+
+    clock_function: ClassVar[str] = "CURRENT_TIMESTAMP()"
+    moment_units: ClassVar[frozenset[str]] = frozenset({"second", "minute", "hour", "day", "month", "quarter", "year"})
+
+    def _timestamp_literal(self, value: datetime) -> str:
+        return f"TIMESTAMP('{value:%Y-%m-%d %H:%M:%S}')"
+
+    def _clock_sql(self, ctx: ClockContext) -> str:
+        return self.clock_function if ctx.now is None else self._timestamp_literal(ctx.now_in("UTC"))
+
+    def _local_clock(self, ctx: ClockContext) -> str:
+        return self._clock_sql(ctx)
+
+    def _query_zone(self, ctx: ClockContext) -> str:
+        zoned = ctx.timezone_given or ctx.converts
+        return self._zone(ctx.query_timezone) if zoned else ""
+
+    def _truncate(self, moment: Trunc, ctx: ClockContext) -> str:
+        if isinstance(moment.of, Clock) and moment.unit in ("second", "minute", "hour", "day"):
+            return f"TIMESTAMP_TRUNC({self._clock_sql(ctx)}, {moment.unit.upper()}{self._query_zone(ctx)})"
+        return super()._truncate(moment, ctx)
+
+    def _trunc_sql(self, unit: str, sql: str, ctx: ClockContext) -> str:
+        return f"TIMESTAMP_TRUNC({sql}, {unit.upper()})"
+
+    def _week_start(self, sql: str, week_start: int, ctx: ClockContext) -> str:
+        return f"TIMESTAMP_TRUNC({sql}, WEEK({_WEEKDAY[week_start]}))"
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        if unit in ("month", "quarter", "year"):
+            return f"TIMESTAMP(DATETIME_ADD(DATETIME({sql}), INTERVAL {count} {unit.upper()}))"
+        return f"TIMESTAMP_ADD({sql}, INTERVAL {count} {unit.upper()})"
+
+    def _to_database_zone(self, sql: str, ctx: ClockContext) -> str:
+        return sql
+
+    def _fixed(self, value: datetime, ctx: ClockContext) -> str:
+        if ctx.converts and ctx.convert_tz:
+            return f"TIMESTAMP('{value:%Y-%m-%d %H:%M:%S}'{self._zone(ctx.query_timezone)})"
+        return self._timestamp_literal(value)
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return f"DATE({sql}{self._query_zone(ctx)})"
+
     # -- aggregates --------------------------------------------------------------------------------
 
     def _hash_key(self, key_sql: str) -> str:
@@ -122,9 +174,10 @@ class BigQueryDialect(Dialect):
     def symmetric_sum(self, value_sql: str, key_sql: str) -> str:
         key = self._hash_key(key_sql)
         value = f"CAST(ROUND(COALESCE({value_sql} ,0)*(1/1000*1.0), 9) AS NUMERIC)"
+        # Newer Looker: one COALESCE inside the ROUND (older output wrapped it in a second one).
         return (
-            f"COALESCE(ROUND(COALESCE(CAST( ( SUM(DISTINCT ({value} + {key} )) - SUM(DISTINCT {key}) )"
-            f" / (1/1000*1.0) AS FLOAT64), 0), 6), 0)"
+            f"ROUND(COALESCE(CAST( ( SUM(DISTINCT ({value} + {key} )) - SUM(DISTINCT {key}) )"
+            f" / (1/1000*1.0) AS FLOAT64), 0), 6)"
         )
 
     def percentile(self, value_sql: str, p: float) -> str:

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pytest_looker.compile.clock import ClockContext
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, Dialect, _Ts, percentile_fraction
 
-_INTERVAL_UNIT = {"day": "DAY", "hour": "HOUR", "minute": "MINUTE", "month": "MONTH"}
+_INTERVAL_UNIT = {"second": "SECOND", "day": "DAY", "hour": "HOUR", "minute": "MINUTE", "month": "MONTH"}
 
 
 class DuckDBDialect(Dialect):
@@ -55,6 +56,18 @@ class DuckDBDialect(Dialect):
 
     def _micros_between(self, start: str, end: str) -> str:
         return f"(EPOCH_US({end}) - EPOCH_US({start}))"
+
+    # -- date filters --------------------------------------------------------------------------
+    # CURRENT_TIMESTAMP is a TIMESTAMPTZ: read it in the query zone with AT TIME ZONE, which
+    # gives naive wall-clock time whatever the session's TimeZone setting is.
+
+    def _clock_sql(self, ctx: ClockContext) -> str:
+        if ctx.now is None:
+            return self.clock_function
+        return f"TIMESTAMPTZ '{ctx.now_in('UTC'):%Y-%m-%d %H:%M:%S}+00'"
+
+    def _local_clock(self, ctx: ClockContext) -> str:
+        return f"({self._clock_sql(ctx)} AT TIME ZONE {self.string_literal(ctx.query_timezone)})"
 
     def _mod(self, a: str, b: int) -> str:
         return f"(({a}) % {b})"

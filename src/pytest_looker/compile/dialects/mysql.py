@@ -6,9 +6,10 @@ Golden forms (verified §4): month ``DATE_FORMAT(x ,'%Y-%m')``; week
 no DATE_TRUNC, so truncation goes through DATE_FORMAT. ``datatype: epoch`` uses
 ``FROM_UNIXTIME``, which depends on the session time zone (set it to UTC).
 
-Symmetric sum: no real Looker MySQL output is known; this is the reference's inferred form
-(semantics §1b): the Postgres pattern with ``CONV(SUBSTR(MD5(pk), …), 16, 10)`` halves in
-DECIMAL(65). Median and percentile raise: MySQL has no percentile aggregate.
+Symmetric sum: Looker's MySQL form (issue-16 research, two real outputs): the value scaled by 10^6
+and floored into DECIMAL(65,0), plus a key made of the two halves of ``MD5(pk)`` read with
+``CONV(…, 16, 10)`` into DECIMAL(65), in one COALESCE. Median and percentile raise: MySQL has
+no percentile aggregate.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from pytest_looker.compile.clock import ClockContext
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, Dialect, _Ts
 from pytest_looker.compile.dialects.postgres import translate_format
 from pytest_looker.errors import CompileError
@@ -38,13 +40,15 @@ _TRUNC_FORMAT = {
     "day": "%Y-%m-%d",
     "month": "%Y-%m-01",
 }
-_EXTRACT = {"doy": "DAYOFYEAR({})", "isoweek": "WEEK({}, 3)"}
+#: Looker writes the year as ``YEAR(x)`` on MySQL (real output: ``(YEAR(orders.created_at ))``).
+_EXTRACT = {"doy": "DAYOFYEAR({})", "isoweek": "WEEK({}, 3)", "year": "YEAR({})"}
 
 
 class MySQLDialect(Dialect):
     """MySQL 8 (sqlglot ``mysql``)."""
 
     name: ClassVar[str] = "mysql"
+    orders_by_expression: ClassVar[bool] = True
     integer_type: ClassVar[str] = "SIGNED"
     text_type: ClassVar[str] = "CHAR"
 
@@ -108,19 +112,54 @@ class MySQLDialect(Dialect):
     def _concat(self, a: str, b: str) -> str:
         return f"CONCAT({a}, {b})"
 
+    # -- date filters ------------------------------------------------------------------------------
+    # Real SQL: ``CONVERT_TZ(DATE_ADD(DATE(CONVERT_TZ(NOW(),'UTC','America/New_York')),INTERVAL -30
+    # day),'America/New_York','UTC')``; years ``DATE_ADD(TIMESTAMP(DATE_FORMAT(DATE(NOW()),
+    # '%Y-01-01')),INTERVAL -2 year)``; absolute dates ``TIMESTAMP('2022-01-01')``.
+
+    clock_function: ClassVar[str] = "NOW()"
+    moment_units: ClassVar[frozenset[str]] = frozenset(
+        {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+    )
+
+    def _timestamp_literal(self, value: dt.datetime) -> str:
+        if value == dt.datetime(value.year, value.month, value.day):
+            return f"TIMESTAMP('{value:%Y-%m-%d}')"
+        return f"TIMESTAMP('{value:%Y-%m-%d %H:%M:%S}')"
+
+    def _zone_sql(self, sql: str, from_tz: str, to_tz: str) -> str:
+        return f"CONVERT_TZ({sql},{self.string_literal(from_tz)},{self.string_literal(to_tz)})"
+
+    def _trunc_sql(self, unit: str, sql: str, ctx: ClockContext) -> str:
+        if unit == "day":
+            return f"DATE({sql})"
+        if unit in ("month", "year"):
+            pattern = "%Y-%m-01" if unit == "month" else "%Y-01-01"
+            return f"TIMESTAMP(DATE_FORMAT({sql},{self.string_literal(pattern)}))"
+        return self._trunc(unit, _Ts(sql, None))
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return f"DATE_ADD({sql},INTERVAL {count} {unit})"
+
+    def _week_start(self, sql: str, week_start: int, ctx: ClockContext) -> str:
+        start = (week_start + 1) % 7  # Sunday-based index of the start day
+        return f"DATE_ADD({sql},INTERVAL (0 - MOD((DAYOFWEEK({sql}) - 1) - {start} + 7, 7)) day)"
+
     # -- aggregates --------------------------------------------------------------------------------
 
     def _hash_key(self, key_sql: str) -> str:
-        md5 = f"MD5({key_sql})"
+        md5 = f"MD5({key_sql} )"
         return (
-            f"CAST(CONV(SUBSTR({md5},1,16),16,10) AS DECIMAL(65)) * 18446744073709551616 + "
-            f"CAST(CONV(SUBSTR({md5},17,16),16,10) AS DECIMAL(65))"
+            f"(CAST(CONV(SUBSTR({md5},1,16),16,10) AS DECIMAL(65)) *18446744073709551616 + "
+            f"CAST(CONV(SUBSTR({md5}, 17, 16), 16, 10) AS DECIMAL(65)))"
         )
 
     def symmetric_sum(self, value_sql: str, key_sql: str) -> str:
+        # Real MySQL output (newer): COALESCE(( SUM(DISTINCT v + key) - SUM(DISTINCT key) ) /
+        # (1000000*1.0), 0); the older one wrapped it as COALESCE(COALESCE((0E0 + …) / (0E0 + …), 0), 0).
         key = self._hash_key(key_sql)
         value = f"CAST(FLOOR(COALESCE({value_sql} ,0)*(1000000*1.0)) AS DECIMAL(65,0))"
-        return f"COALESCE(COALESCE( ( SUM(DISTINCT ({value}) + {key} ) - SUM(DISTINCT {key}) ) / (1000000*1.0), 0), 0)"
+        return f"COALESCE( ( SUM(DISTINCT ({value}) + {key} ) - SUM(DISTINCT {key}) )  / (1000000*1.0), 0)"
 
     def percentile(self, value_sql: str, p: float) -> str:
         raise CompileError("SQL dialect mysql has no percentile or median aggregate")

@@ -14,8 +14,10 @@ Looker does.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import ClassVar
 
+from pytest_looker.compile.clock import ClockContext, Moment, is_relative
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, Dialect, _Ts, percentile_fraction
 
 #: strftime code → TO_CHAR pattern (Postgres and Redshift share it).
@@ -34,6 +36,44 @@ TO_CHAR_CODES: dict[str, str] = {
 _CODE = re.compile(r"%[A-Za-z]")
 
 
+def unformatted(select_sql: str) -> str | None:
+    """``x`` of a ``TO_CHAR(x, 'pattern')`` expression (outer parentheses allowed), else None."""
+    text = select_sql.strip()
+    while text.startswith("(") and _closing(text, 0) == len(text) - 1:
+        text = text[1:-1].strip()
+    if not text.upper().startswith("TO_CHAR(") or _closing(text, 7) != len(text) - 1:
+        return None
+    inner = text[8:-1]
+    depth, quote = 0, False
+    for index in range(len(inner) - 1, -1, -1):  # the last top-level comma separates the pattern
+        char = inner[index]
+        if char == "'":
+            quote = not quote
+        elif not quote and char == ")":
+            depth += 1
+        elif not quote and char == "(":
+            depth -= 1
+        elif not quote and depth == 0 and char == ",":
+            return f"({inner[:index].strip()})"
+    return None
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the parenthesis closing the one at ``start`` (-1 if unbalanced)."""
+    depth, quote = 0, False
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "'":
+            quote = not quote
+        elif not quote and char == "(":
+            depth += 1
+        elif not quote and char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
 def translate_format(spec: str, codes: dict[str, str]) -> str:
     """Rewrite the strftime codes of ``spec`` with ``codes`` (one pass, so outputs are not
     re-translated)."""
@@ -46,6 +86,15 @@ class PostgresDialect(Dialect):
     name: ClassVar[str] = "postgres"
     integer_type: ClassVar[str] = "BIGINT"
     truncate_before_format: ClassVar[bool] = True
+
+    def limit(self, n: int) -> str:
+        """Newer Looker writes ``FETCH NEXT n ROWS ONLY`` on Postgres (older: ``LIMIT n``)."""
+        return super().limit(n).replace("LIMIT ", "FETCH NEXT ") + " ROWS ONLY"
+
+    def group_by_expression(self, select_sql: str) -> str | None:
+        """Real SQL: select ``TO_CHAR(DATE_TRUNC('month', x ), 'YYYY-MM')``, group
+        ``(DATE_TRUNC('month', x ))``."""
+        return unformatted(select_sql)
 
     # -- time --------------------------------------------------------------------------------------
 
@@ -61,6 +110,10 @@ class PostgresDialect(Dialect):
 
     def _fmt(self, sql: str, spec: str, tz: str | None) -> str:
         return f"TO_CHAR({sql}, {self.string_literal(translate_format(spec, TO_CHAR_CODES))})"
+
+    def _tf_date(self, t: _Ts) -> str:
+        """Real Postgres output: ``DATE(x )`` (2018 and newer layouts)."""
+        return f"DATE({t.sql})"
 
     def _extract(self, part: str, t: _Ts) -> str:
         # EXTRACT returns numeric on Postgres 14+; integers keep DIV/MOD integral.
@@ -80,6 +133,36 @@ class PostgresDialect(Dialect):
 
     def _micros_between(self, start: str, end: str) -> str:
         return f"CAST(ROUND(EXTRACT(EPOCH FROM ({end}) - ({start})) * 1000000) AS BIGINT)"
+
+    # -- date filters ------------------------------------------------------------------------------
+    # Real SQL: ``(SELECT (DATE_TRUNC('day', CURRENT_TIMESTAMP) + (-6 || ' day')::INTERVAL))``;
+    # with a query zone ``DATE_TRUNC('day', CURRENT_TIMESTAMP AT TIME ZONE 'America/Chicago')``.
+    # Converting back, Looker writes ``(x) AT TIME ZONE 'tz'`` (a timestamptz compared in the
+    # session's zone); we add ``AT TIME ZONE 'db'`` so the bound is the database zone's wall
+    # clock whatever the session says.
+
+    #: Postgres intervals have no quarter: "3 quarters" shifts by 9 months (checked on PostgreSQL).
+    moment_units: ClassVar[frozenset[str]] = frozenset({"second", "minute", "hour", "day", "week", "month", "year"})
+
+    def _local_clock(self, ctx: ClockContext) -> str:
+        if not ctx.converts:
+            return self._clock_sql(ctx)
+        clock = self.clock_function if ctx.now is None else f"TIMESTAMPTZ '{ctx.now_in('UTC'):%Y-%m-%d %H:%M:%S}+00'"
+        return f"{clock} AT TIME ZONE {self.string_literal(ctx.query_timezone)}"
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return f"({sql} + ({count} || ' {unit}')::INTERVAL)"
+
+    def _bound(self, sql: str, moment: Moment) -> str:
+        return f"(SELECT {sql})" if is_relative(moment) else sql
+
+    def _fixed(self, value: datetime, ctx: ClockContext) -> str:
+        if ctx.column_is_date and value == datetime(value.year, value.month, value.day):
+            return f"DATE '{value:%Y-%m-%d}'"
+        return self._timestamp_literal(value)
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return f"DATE_TRUNC('day', {sql})"
 
     # -- aggregates --------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pytest_looker.compile.dialects.base import LIST_SEPARATOR, _Ts
+from pytest_looker.compile.clock import ClockContext, Moment
+from pytest_looker.compile.dialects.base import LIST_SEPARATOR, Dialect, _Ts
 from pytest_looker.compile.dialects.postgres import PostgresDialect
 
 _SUNDAY_INDEX = ("1", "2", "3", "4", "5", "6", "0")  # Monday-first index → Redshift DOW
@@ -24,6 +25,14 @@ class RedshiftDialect(PostgresDialect):
     """Amazon Redshift (sqlglot ``redshift``): Postgres syntax plus DATEADD/DATEDIFF/CONVERT_TIMEZONE."""
 
     name: ClassVar[str] = "redshift"
+
+    def limit(self, n: int) -> str:
+        """Redshift keeps ``LIMIT n`` (every real output)."""
+        return Dialect.limit(self, n)
+
+    def group_by_expression(self, select_sql: str) -> str | None:
+        """Redshift groups by ordinals (every real output)."""
+        return None
 
     def _from_epoch(self, sql: str) -> str:
         return f"(TIMESTAMP 'epoch' + ({sql}) * INTERVAL '1 second')"
@@ -48,6 +57,29 @@ class RedshiftDialect(PostgresDialect):
 
     def _add(self, unit: str, amount: str, sql: str, tz: str | None) -> str:
         return f"DATEADD({unit}, {amount}, {sql})"
+
+    # -- date filters (real SQL: ``CONVERT_TIMEZONE('America/Los_Angeles', 'UTC', DATEADD(day,-59,
+    # DATE_TRUNC('day',CONVERT_TIMEZONE('UTC', 'America/Los_Angeles', GETDATE())) ))``; "before
+    # this month" keeps its zero shift, ``DATEADD(month,0, DATE_TRUNC('month', …))``) -------------
+
+    clock_function: ClassVar[str] = "GETDATE()"
+    moment_units: ClassVar[frozenset[str]] = frozenset(
+        {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+    )
+    writes_zero_shift: ClassVar[bool] = True
+
+    def _local_clock(self, ctx: ClockContext) -> str:
+        clock = self._clock_sql(ctx)
+        return self._convert_tz(clock, ctx.database_timezone, ctx.query_timezone) if ctx.converts else clock
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return f"DATEADD({unit},{count}, {sql} )"
+
+    def _bound(self, sql: str, moment: Moment) -> str:
+        return sql
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return f"DATE({sql})"
 
     def _micros_between(self, start: str, end: str) -> str:
         return f"DATEDIFF(microsecond, {start}, {end})"

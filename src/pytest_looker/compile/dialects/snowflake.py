@@ -11,10 +11,12 @@ Symmetric sum: Looker's Snowflake formula (semantics §1b, several real outputs)
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
+from pytest_looker.compile.clock import Clock, ClockContext, Trunc
 from pytest_looker.compile.dialects.base import LIST_SEPARATOR, WEEKDAYS, Dialect, _Ts, percentile_fraction
-from pytest_looker.compile.dialects.postgres import translate_format
+from pytest_looker.compile.dialects.postgres import translate_format, unformatted
 
 _TO_CHAR_CODES: dict[str, str] = {
     "%Y": "YYYY",
@@ -35,6 +37,20 @@ class SnowflakeDialect(Dialect):
 
     name: ClassVar[str] = "snowflake"
     truncate_before_format: ClassVar[bool] = True
+
+    def limit(self, n: int) -> str:
+        """Looker writes ``FETCH NEXT n ROWS ONLY`` on Snowflake since 2022 (``LIMIT n`` before)."""
+        return f"{super().limit(n).replace('LIMIT ', 'FETCH NEXT ')} ROWS ONLY"
+
+    def group_by_expression(self, select_sql: str) -> str | None:
+        """Real SQL: select ``TO_CHAR(TO_DATE(date_trunc('week', x)), 'YYYY-MM-DD')``, group
+        ``(TO_DATE(date_trunc('week', x)))``; the date ``TO_CHAR(TO_DATE(x), …)`` by ``TO_DATE(x)``."""
+        return unformatted(select_sql)
+
+    def _tf_week(self, t: _Ts, week_start: int) -> str:
+        if week_start == 0:  # real SQL: TO_CHAR(TO_DATE(date_trunc('week', x)), 'YYYY-MM-DD')
+            return self._fmt(f"TO_DATE(DATE_TRUNC('week', {t.sql}))", "%Y-%m-%d", t.tz)
+        return super()._tf_week(t, week_start)
 
     def _from_epoch(self, sql: str) -> str:
         return f"TO_TIMESTAMP_NTZ({sql})"
@@ -75,6 +91,43 @@ class SnowflakeDialect(Dialect):
 
     def _micros_between(self, start: str, end: str) -> str:
         return f"DATEDIFF(microsecond, {start}, {end})"
+
+    # -- date filters ------------------------------------------------------------------------------
+    # Real SQL: without a zone conversion ``DATEADD('month', -11, DATE_TRUNC('month',
+    # CURRENT_DATE()))``; with one ``CONVERT_TIMEZONE('tz', 'db', CAST(DATEADD('month', -5,
+    # DATE_TRUNC('month', DATE_TRUNC('day', CONVERT_TIMEZONE('db', 'tz', CAST(CURRENT_TIMESTAMP()
+    # AS TIMESTAMP_NTZ))))) AS TIMESTAMP_NTZ))``. The injected clock is the text of the
+    # database zone's wall clock inside the same CAST (and ``TO_DATE('…')`` for CURRENT_DATE()).
+
+    clock_function: ClassVar[str] = "CURRENT_TIMESTAMP()"
+    moment_units: ClassVar[frozenset[str]] = frozenset(
+        {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+    )
+
+    def _timestamp_literal(self, value: datetime) -> str:
+        return f"CAST('{value:%Y-%m-%d %H:%M:%S}' AS TIMESTAMP_NTZ)"
+
+    def _clock_sql(self, ctx: ClockContext) -> str:
+        return self.clock_function if ctx.now is None else f"'{ctx.now_in(ctx.database_timezone):%Y-%m-%d %H:%M:%S}'"
+
+    def _local_clock(self, ctx: ClockContext) -> str:
+        clock = self._clock_sql(ctx)
+        if ctx.converts:
+            return self._convert_tz(clock, ctx.database_timezone, ctx.query_timezone)
+        return f"CAST({clock} AS TIMESTAMP_NTZ)"
+
+    def _truncate(self, moment: Trunc, ctx: ClockContext) -> str:
+        if moment.unit == "day" and isinstance(moment.of, Clock) and not ctx.converts:
+            if ctx.now is None:
+                return "CURRENT_DATE()"
+            return f"TO_DATE('{ctx.now_in(ctx.database_timezone):%Y-%m-%d}')"
+        return super()._truncate(moment, ctx)
+
+    def _shift(self, unit: str, count: int, sql: str, ctx: ClockContext) -> str:
+        return f"DATEADD('{unit}', {count}, {sql})"
+
+    def _bound_date(self, sql: str, ctx: ClockContext) -> str:
+        return f"TO_DATE({sql})"
 
     # -- aggregates --------------------------------------------------------------------------------
 

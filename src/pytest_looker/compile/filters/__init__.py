@@ -9,14 +9,16 @@ The whole public surface (see filter-expressions.md for the grammar and semantic
   and the 1-based position) for anything malformed;
 - :func:`filter_sql` renders the condition for a column, or ``None`` for an empty
   expression (no condition: a ``{% condition %}`` block then renders ``1=1``);
-- :func:`date_range` gives the ``[start, end)`` a date expression denotes, for
-  ``{% date_start %}``/``{% date_end %}``;
+- :func:`date_bounds_sql` gives the SQL of the ``[start, end)`` a date expression denotes, for
+  ``{% date_start %}``/``{% date_end %}``, and :func:`date_range` the same bounds evaluated in
+  Python for the context's clock;
 - :func:`substitute_user_attributes` expands ``{{ _user_attributes['x'] }}`` before parsing,
   and :func:`quote_string_value` spells an arbitrary value as an exact-match string filter.
 
-Relative dates are computed in Python from ``ctx.now`` and emitted as literal bounds, so the
-SQL is deterministic for a fixed clock and identical in meaning across dialects. Every value
-from an expression reaches SQL only as a sqlglot literal rendered for the target dialect.
+Relative dates are written as Looker writes them: expressions over the warehouse clock in the
+query time zone (:mod:`pytest_looker.compile.clock`), with ``ctx.now``, when given, in place of
+the clock so that the SQL is deterministic. Every value from an expression reaches SQL only as
+a sqlglot literal rendered for the target dialect, or as a date formatted from integers.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from .diagnostics import syntax_error
 from .locations import parse_location
 from .nodes import DateFilter, DateNull, FilterExpression
 from .numbers import parse_number
-from .render import render
+from .render import bound_sql, render
 from .sqlbuild import raw
 from .strings import parse_string, parse_tier, quote_string_value
 from .user_attributes import has_user_attribute, substitute_user_attributes
@@ -46,6 +48,7 @@ __all__ = [
     "FilterExpression",
     "FilterKind",
     "FilterSyntaxError",
+    "date_bounds_sql",
     "date_range",
     "filter_sql",
     "parse_filter",
@@ -119,6 +122,34 @@ def date_range(text: str, ctx: FilterContext) -> tuple[DateBound, DateBound] | N
         starts.append(start)
         ends.append(end)
     return _earliest(starts), _latest(ends)
+
+
+def date_bounds_sql(text: str, ctx: FilterContext) -> tuple[str | None, str | None] | None:
+    """The SQL of the ``[start, end)`` a date expression denotes (``None`` for an open side),
+    as the filter compares them; ``None`` for an empty expression. Several items give the
+    smallest range covering them all (``LEAST``/``GREATEST``)."""
+    expression = parse_filter(FilterKind.DATE, text)
+    assert isinstance(expression, DateFilter)
+    if not expression.items:
+        return None
+    starts: list[str | None] = []
+    ends: list[str | None] = []
+    for item in expression.items:
+        if isinstance(item, DateNull):
+            starts.append(None)
+            ends.append(None)
+            continue
+        start, end = bound_sql(item, ctx, text)
+        starts.append(None if start is None else start.sql(dialect=ctx.dialect))
+        ends.append(None if end is None else end.sql(dialect=ctx.dialect))
+    return _spanning("LEAST", starts), _spanning("GREATEST", ends)
+
+
+def _spanning(function: str, values: list[str | None]) -> str | None:
+    if any(v is None for v in values):
+        return None
+    unique = list(dict.fromkeys(v for v in values if v is not None))
+    return unique[0] if len(unique) == 1 else f"{function}({', '.join(unique)})"
 
 
 def _earliest(values: list[DateBound]) -> DateBound:

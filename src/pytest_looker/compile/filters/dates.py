@@ -135,12 +135,14 @@ class _ItemParser:
 
     def absolute_tail(self, absolute: AbsolutePeriod) -> DateRangeNode:
         if self.at("to"):
-            self.require_point(absolute, "'to'")
+            # Looker also joins months: "2019/10 to 2019/12" is [2019-10-01, 2019-12-01)
+            # (real MySQL output in the issue-16 research).
+            self.require_point(absolute, "'to'", months=True)
             self.take()
             end = self.absolute()
             if end is None:
-                raise self.fail("'to' must be followed by a date or a date and time")
-            self.require_point(end, "'to'")
+                raise self.fail("'to' must be followed by a date, a date and time, or a YYYY-MM month")
+            self.require_point(end, "'to'", months=True)
             return AbsoluteRange(absolute, end)
         if self.at("for"):
             if absolute.length.unit not in (*_POINT_LENGTHS, DateUnit.MONTH) or absolute.fiscal:
@@ -149,9 +151,11 @@ class _ItemParser:
             return AbsoluteFor(absolute, self.span())
         return absolute
 
-    def require_point(self, absolute: AbsolutePeriod, what: str) -> None:
-        if absolute.length.unit not in _POINT_LENGTHS or absolute.fiscal:
-            raise self.fail(f"{what} joins dates or dates with times (YYYY-MM-DD [hh:mm[:ss]])")
+    def require_point(self, absolute: AbsolutePeriod, what: str, *, months: bool = False) -> None:
+        allowed = (*_POINT_LENGTHS, DateUnit.MONTH) if months else _POINT_LENGTHS
+        if absolute.length.unit not in allowed or absolute.fiscal:
+            forms = "dates, dates with times or YYYY-MM months" if months else "dates or dates with times"
+            raise self.fail(f"{what} joins {forms} (YYYY-MM-DD [hh:mm[:ss]])")
 
     def relative(self) -> DateRangeNode:
         word = self.current

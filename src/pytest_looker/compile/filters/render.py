@@ -2,22 +2,27 @@
 
 One function per filter kind. The shapes follow Looker's generated SQL (filter-expressions.md
 §2–§7): positives OR-ed, negatives AND-ed, negated equalities keep NULL rows, negated LIKEs do
-not, date items become literal half-open bounds. Rendering to text for a dialect is left to
+not, date items become half-open bounds over the warehouse clock. Rendering to text for a dialect is left to
 sqlglot so literal escaping is always the dialect's own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from sqlglot import exp
 
+from pytest_looker.compile.dialects import get_dialect
+
 from . import sqlbuild as sql
-from .calendar import item_bounds, to_column_bounds
+from .calendar import item_bounds, item_moments
 from .context import FilterContext
 from .nodes import (
+    DateBound,
     DateFilter,
     DateNull,
+    DateRangeNode,
     FilterExpression,
     LocationBox,
     LocationCircle,
@@ -60,7 +65,7 @@ def render(
     if isinstance(expression, TierFilter):
         return _tier(expression, column)
     if isinstance(expression, NumberFilter):
-        return _number(expression, column)
+        return _number(expression, column, aggregate=ctx.aggregate)
     if isinstance(expression, DateFilter):
         return _date(expression, column, ctx)
     return _yesno(expression, column)
@@ -163,7 +168,11 @@ def _tier(expression: TierFilter, column: exp.Expr) -> exp.Expr | None:
 # -- number -----------------------------------------------------------------------------------
 
 
-def _number(expression: NumberFilter, column: exp.Expr) -> exp.Expr | None:
+def _number(expression: NumberFilter, column: exp.Expr, *, aggregate: bool = False) -> exp.Expr | None:
+    """Dimension negations keep NULL rows, ``(x <> 5 OR x IS NULL)``; a measure's (HAVING) are
+    ``NOT (x = 0)``, as Looker writes them (real Redshift: ``HAVING (NOT (COUNT(DISTINCT …) = 0))``)."""
+    if aggregate:
+        return _negated_measure(expression, column)
     positives: list[exp.Expr] = []
     negatives: list[exp.Expr] = []
     equal = [i.core.value for i in expression.items if isinstance(i.core, NumberEquals) and not i.negated]
@@ -188,6 +197,19 @@ def _number(expression: NumberFilter, column: exp.Expr) -> exp.Expr | None:
         else:
             positives.append(_number_core(core, column, inverted=False))
     return _combine(positives, negatives)
+
+
+def _negated_measure(expression: NumberFilter, column: exp.Expr) -> exp.Expr | None:
+    """``NOT (…)`` around the negated items of a measure's filter, AND-ed to the others."""
+    negated = [dataclasses.replace(i, negated=False) for i in expression.items if i.negated]
+    negated = [i for i in negated if not isinstance(i.core, NumberIsNull)]
+    kept = [i for i in expression.items if not i.negated or isinstance(i.core, NumberIsNull)]
+    parts = [_number(NumberFilter(expression.text, tuple(kept)), column)] if kept else []
+    if negated:
+        excluded = _number(NumberFilter(expression.text, tuple(negated)), column)
+        parts.append(None if excluded is None else exp.Not(this=exp.Paren(this=excluded)))
+    present = [part for part in parts if part is not None]
+    return sql.all_of(present) if present else None
 
 
 _INVERSE = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
@@ -237,18 +259,32 @@ def _date(expression: DateFilter, column: exp.Expr, ctx: FilterContext) -> exp.E
         if isinstance(item, DateNull):
             conditions.append(sql.is_not_null(column) if item.negated else sql.is_null(column))
             continue
-        start, end = to_column_bounds(item_bounds(item, ctx, expression.text), ctx)
+        start, end = bound_sql(item, ctx, expression.text)
         sides: list[exp.Expr] = []
         if start is not None:
-            sides.append(exp.GTE(this=column.copy(), expression=sql.moment(start)))
+            sides.append(exp.GTE(this=column.copy(), expression=start))
         if end is not None:
-            sides.append(exp.LT(this=column.copy(), expression=sql.moment(end)))
+            sides.append(exp.LT(this=column.copy(), expression=end))
         conditions.append(sides[0] if len(sides) == 1 else exp.and_(*sides))
     if not conditions:
         return None
     if len(conditions) == 1:
         return conditions[0]
     return exp.or_(*(exp.Paren(this=c) if isinstance(c, exp.And) else c for c in conditions))
+
+
+def bound_sql(
+    item: DateRangeNode | DateBound, ctx: FilterContext, text: str
+) -> tuple[exp.Expr | None, exp.Expr | None]:
+    """The SQL of an item's ``[start, end)``: Looker's expressions over the warehouse clock, in
+    the dialect's spelling (the injected ``now``, if any, in place of the clock)."""
+    item_bounds(item, ctx, text)  # a date out of range fails here, not in the warehouse
+    dialect = get_dialect(ctx.dialect)
+    clock = ctx.clock()
+    return tuple(  # type: ignore[return-value]
+        None if moment is None else exp.Paren(this=sql.trusted(dialect.moment_sql(moment, clock)))
+        for moment in item_moments(item, ctx.fiscal_month_offset)
+    )
 
 
 # -- yesno ------------------------------------------------------------------------------------

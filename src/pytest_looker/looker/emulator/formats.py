@@ -16,10 +16,8 @@ with an ``errors`` list (line and column of the database's complaint when it giv
 text formats answer 400 with the message. The ``json_detail`` error shape differs between
 Looker releases; ``--shape-profile`` selects one (:data:`.settings.SHAPE_PROFILES`).
 
-``filter_expression`` (a custom filter) without field references is a constant: a false one
-(Spectacles sends ``1=2``) is written into the SQL as ``WHERE (1 = 2)``, as Looker does; one
-with fields is applied to the rows, which equals Looker's SQL filter only when no measure is
-selected, so other uses are refused instead of answered wrongly.
+``filter_expression`` (a custom filter, e.g. Spectacles' ``1=2``) is compiled into the SQL by
+the compiler (:attr:`pytest_looker.compile.Query.filter_expression`), as Looker does.
 """
 
 from __future__ import annotations
@@ -37,10 +35,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_looker.checks.datatests import field_types
 from pytest_looker.compile import CompiledQuery, Query
 from pytest_looker.errors import LookerError, LookMLError
-from pytest_looker.expressions import check_assert
 from pytest_looker.looker.emulator.engine import Engine
 from pytest_looker.looker.emulator.errors import ApiError
 from pytest_looker.looker.emulator.metadata import field_sql, resolve_field, title, view_label
@@ -67,7 +63,6 @@ NO_FIELDS = "Must query at least one dimension or measure"
 #: How Looker names databases in its error messages.
 _DATABASE_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "bigquery": "Google BigQuery Standard SQL",
                    "snowflake": "Snowflake", "redshift": "Amazon Redshift", "databricks": "Databricks"}  # fmt: skip
-_FALSE = "(1 = 2)"
 _LINE = re.compile(r"LINE (\d+):[^\n]*\n( *)\^")
 
 
@@ -114,31 +109,30 @@ def run_write(
     """Run a stored ``WriteQuery`` and answer in ``result_format`` (already checked)."""
     started = time.perf_counter()
     query = _prepare(engine, write, limit)
-    constant = _constant_filter(engine, write)
     if result_format == "sql":
-        return _text(_compile(engine, query, constant, for_backend=False).sql, "sql")
+        return _text(_compile(engine, query, for_backend=False).sql, "sql")
     run_id = result_id or secrets.token_hex(16)
     try:
-        compiled = _compile(engine, query, constant, for_backend=True)
+        compiled = _compile(engine, query, for_backend=True)
     except ApiError as exc:
         failure = Failure(exc.message, None, None)
         return _failed(engine, write, query, result_format, failure, started, profile, run_id)
     try:
         result = engine.run(compiled)
     except LookerError as exc:
-        shown = _shown_sql(engine, query, constant, compiled)
+        shown = _shown_sql(engine, query, compiled)
         database = _DATABASE_NAMES.get(compiled.dialect, compiled.dialect)  # the one that ran it
         message = f"The {database} database encountered an error while running this query."
         failure = Failure(message, str(exc), shown)
         return _failed(engine, write, query, result_format, failure, started, profile, run_id)
     columns = list(result.columns)
-    rows = _filtered(engine, write, compiled, result.rows, columns)
+    rows = result.rows
     runtime = time.perf_counter() - started
     if result_format == "json":
         rows_json = [{c: json_value(row.get(c)) for c in columns} for row in rows]
         return Answer(json.dumps(rows_json), CONTENT_TYPES["json"], rows_json)
     if result_format in ("json_bi", "json_detail"):
-        shown = _shown_sql(engine, query, constant, compiled)
+        shown = _shown_sql(engine, query, compiled)
         data = (
             json_bi(engine, write, query, columns, rows, shown)
             if result_format == "json_bi"
@@ -187,7 +181,7 @@ def _prepare(engine: Engine, write: Mapping[str, Any], limit: str | None) -> Que
     return dataclasses.replace(query, fields=tuple(fields), sorts=tuple(sorts))
 
 
-def _compile(engine: Engine, query: Query, constant: bool | None, *, for_backend: bool) -> CompiledQuery:
+def _compile(engine: Engine, query: Query, *, for_backend: bool) -> CompiledQuery:
     """Compile; a field that does not compile is a 400 naming it (the caller may answer it)."""
     try:
         compiled = engine.compile(query, for_backend=for_backend)
@@ -197,50 +191,17 @@ def _compile(engine: Engine, query: Query, constant: bool | None, *, for_backend
         raise ApiError(400, str(exc)) from None
     except LookerError as exc:
         raise ApiError(400, str(exc)) from None
-    if constant is False:
-        compiled = dataclasses.replace(
-            compiled, sql=f"SELECT * FROM (\n{compiled.sql}\n) AS looker_query\nWHERE {_FALSE}"
-        )
     return compiled
 
 
-def _shown_sql(engine: Engine, query: Query, constant: bool | None, compiled: CompiledQuery) -> str:
+def _shown_sql(engine: Engine, query: Query, compiled: CompiledQuery) -> str:
     """The SQL as Looker shows it: in the connection's dialect (compiled again only if it differs)."""
     if engine.dialect_for(query.model) == compiled.dialect:
         return compiled.sql
     try:
-        return _compile(engine, query, constant, for_backend=False).sql
+        return _compile(engine, query, for_backend=False).sql
     except ApiError:
         return compiled.sql
-
-
-def _constant_filter(engine: Engine, write: Mapping[str, Any]) -> bool | None:
-    """The value of a ``filter_expression`` without fields; ``None`` when absent or not constant."""
-    expression = (write.get("filter_expression") or "").strip()
-    if not expression or "${" in expression:
-        return None
-    try:
-        value = check_assert(expression, [{}], now=engine.settings.local_now()).values[0]
-    except LookerError as exc:
-        raise ApiError(400, f"filter_expression: {exc}") from None
-    return value is True
-
-
-def _filtered(
-    engine: Engine, write: Mapping[str, Any], compiled: CompiledQuery, rows: list[dict[str, Any]], columns: list[str]
-) -> list[dict[str, Any]]:
-    expression = (write.get("filter_expression") or "").strip()
-    if "${" not in expression:
-        return rows
-    has_measure = any(c.category == "measure" for c in compiled.columns if not c.hidden)
-    if has_measure:
-        raise ApiError(400, "the pytest-looker emulator applies filter_expression only to queries without measures")
-    types = engine.locked(lambda: field_types(engine.project, write["model"], columns, write["view"]))
-    try:
-        checked = check_assert(expression, rows, now=engine.settings.local_now(), field_types=types)
-    except LookerError as exc:
-        raise ApiError(400, f"filter_expression: {exc}") from None
-    return [row for row, keep in zip(rows, checked.values, strict=True) if keep is True]
 
 
 # -- errors -------------------------------------------------------------------------------------

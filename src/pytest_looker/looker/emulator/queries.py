@@ -86,6 +86,7 @@ def to_query(
         user_attributes=dict(user_attributes),
         timezone=write.get("query_timezone") or default_timezone,
         now=now,
+        filter_expression=(write.get("filter_expression") or "").strip() or None,
     )
 
 
