@@ -112,15 +112,18 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
 
     # Pass 1: which aliases does the query reference?
     first = FieldCompiler(state, {})
-    needed = _render(first, selected, applied, sort_fields).aliases
+    rendered = _render(first, selected, applied, sort_fields)
+    needed = set(rendered.aliases)
     needed.add(scope.base_alias)
     included = included_joins(first, needed)
     joins = included.joins
     fanned = included.tree.fanned()
 
-    # Pass 2: the SQL, with the fan-out known.
-    second = FieldCompiler(state, fanned)
-    rendered = _render(second, selected, applied, sort_fields)
+    # Pass 2: the SQL, with the fan-out known. Nothing fanned: pass 1 rendered it already (a
+    # field's SQL depends on the query and the fanned views only), so it is not rendered again.
+    second = FieldCompiler(state, fanned) if fanned else first
+    if fanned:
+        rendered = _render(second, selected, applied, sort_fields)
     flat = grouping.ungrouped(scope, selected, [j.join.relationship for j in joins])
     key = grouping.primary_key(scope)
     pk_only = [s.name for s in selected] == ([f"{scope.base_alias}.{key.name}"] if key is not None else [])
