@@ -123,7 +123,8 @@ def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> IncludedJoins:
         alias = pending.pop()
         if alias in rendered or alias not in scope.joins:
             continue
-        result = render_join(fc, scope.joins[alias])
+        join = scope.joins[alias]
+        result = fc.remembered(("join", alias), lambda: render_join(fc, join))  # noqa: B023 (called at once)
         rendered[alias] = result
         # Sorted, so the order joins are rendered in (and derived tables found) is the same in
         # every process, whatever the hash seed.

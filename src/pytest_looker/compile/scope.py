@@ -58,6 +58,11 @@ class HintedCompileError(CompileError):
         return CompileError, (self.message, self.location)
 
 
+#: Renderings kept per scope and context, and contexts per scope (see ``Scope.render_cache``).
+_MAX_RENDERS = 20_000
+_MAX_CONTEXTS = 32
+
+
 class Scope:
     """The explore's aliases and the views they read, for one compilation."""
 
@@ -79,6 +84,19 @@ class Scope:
         #: Liquid's description of the explore's parameters and filter-only fields (built once).
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
         self._hints: dict[tuple[str, ...], str] = {}
+        self._renders: dict[tuple[object, ...], dict[Any, Any]] = {}
+
+    def render_cache(self, context: tuple[object, ...]) -> dict[Any, Any]:
+        """The compiler's renderings for queries in ``context`` (see ``fields.context_key``).
+
+        Bounded: beyond :data:`_MAX_RENDERS` entries (or contexts), it starts over.
+        """
+        cache = self._renders.get(context)
+        if cache is None or len(cache) > _MAX_RENDERS:
+            if len(self._renders) >= _MAX_CONTEXTS:
+                self._renders.clear()
+            cache = self._renders[context] = {}
+        return cache
 
     def _hint(self, key: tuple[str, ...], name: str, candidates: Callable[[], Iterable[str]]) -> Callable[[], str]:
         """The "did you mean" of ``name`` among ``candidates()``, computed on first read, once per key."""
