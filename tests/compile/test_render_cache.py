@@ -11,6 +11,9 @@ zones, development mode, user attributes and dialects.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -127,3 +130,45 @@ def test_the_queries_differ_where_a_shared_rendering_would_hide_it(root: Path) -
     assert sql[13] != sql[14]
     assert "prod_orders" in sql[16] and "dev_orders" in sql[17] and "dev_orders" in sql[18]
     assert "'north'" in sql[19] and "'south'" in sql[20]
+
+
+SEEDED = {
+    "seeded.model.lkml": """
+        connection: "warehouse"
+        include: "*.view.lkml"
+        explore: base {
+          join: first { relationship: many_to_one sql_on: ${base.id} = ${first.id} ;; }
+          join: second { relationship: many_to_one sql_on: ${base.id} = ${second.id} ;; }
+          join: third { relationship: many_to_one sql_on: ${base.id} = ${third.id} ;; }
+        }
+    """,
+    "views.view.lkml": "\n".join(
+        f"""
+        view: {name} {{
+          derived_table: {{ sql: SELECT 1 AS id ;; }}
+          dimension: id {{ primary_key: yes type: number sql: ${{TABLE}}.id ;; }}
+        }}"""
+        for name in ("base", "first", "second", "third")
+    ),
+}
+_COMPILE = """
+import sys
+from pytest_looker.compile import Query, compile_sql
+from pytest_looker.lookml import load_project
+project = load_project(sys.argv[1], cache_dir=None)
+print(compile_sql(project, Query("seeded", "base", fields=["third.id", "first.id", "second.id"])))
+"""
+
+
+def test_the_order_of_derived_tables_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """The joins a query needs were collected in a set and rendered in its order: the CTEs came
+    out in a different order from one process to the next."""
+    root = write_files(tmp_path / "project", SEEDED)
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", _COMPILE, str(root)], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert all(f"{name} AS (" in next(iter(outputs)) for name in ("first", "second", "third"))

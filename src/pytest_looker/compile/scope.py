@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
@@ -58,6 +58,8 @@ class HintedCompileError(CompileError):
         return CompileError, (self.message, self.location)
 
 
+_F = TypeVar("_F")
+
 #: Renderings kept per scope and context, and contexts per scope (see ``Scope.render_cache``).
 _MAX_RENDERS = 20_000
 _MAX_CONTEXTS = 32
@@ -85,6 +87,20 @@ class Scope:
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
         self._hints: dict[tuple[str, ...], str] = {}
         self._renders: dict[tuple[object, ...], dict[Any, Any]] = {}
+        self._facts: dict[object, Any] = {}
+
+    def once(self, key: object, make: Callable[[], _F]) -> _F:
+        """``make()``, computed once per scope for ``key``: facts of the explore that every query
+        would otherwise work out again (its base view's primary key, a join tree). Bounded like
+        the renderings."""
+        try:
+            return cast(_F, self._facts[key])
+        except KeyError:
+            pass
+        if len(self._facts) > _MAX_RENDERS:
+            self._facts.clear()
+        value = self._facts[key] = make()
+        return value
 
     def render_cache(self, context: tuple[object, ...]) -> dict[Any, Any]:
         """The compiler's renderings for queries in ``context`` (see ``fields.context_key``).
