@@ -50,20 +50,22 @@ def context_key(state: CompileState, fanned: Mapping[str, str]) -> tuple[object,
     Liquid is never shared between queries. Everything else a field, measure or join renders
     from is here: the dialect, the fanned views, the clock and time zones (date filters of
     filtered measures, time conversions), development mode (``-- if dev --`` table names), user
-    attributes (in filter values) and portable symmetric aggregates.
+    attributes (in filter values) and portable symmetric aggregates. Worked out once per query.
     """
-    query = state.query
-    return (
-        state.dialect_name,
-        tuple(sorted(fanned.items())),
-        state.timezone,
-        state.database_timezone,
-        state.timezone_given,
-        state.now,
-        query.dev_mode,
-        state.portable_aggregates,
-        tuple(sorted(query.user_attributes.items())),
-    )
+    base = state.render_context
+    if base is None:
+        query = state.query
+        base = state.render_context = (
+            state.dialect_name,
+            state.timezone,
+            state.database_timezone,
+            state.timezone_given,
+            state.now,
+            query.dev_mode,
+            state.portable_aggregates,
+            tuple(sorted(query.user_attributes.items())),
+        )
+    return (base, tuple(sorted(fanned.items()))) if fanned else base
 
 
 class FieldCompiler:
