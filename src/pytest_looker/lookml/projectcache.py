@@ -48,7 +48,6 @@ import io
 import marshal
 import os
 import pickle
-import tempfile
 import threading
 import weakref
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
@@ -194,6 +193,8 @@ def write(path: Path, project: Project, recorded: Recorded) -> None:
         stats = [recorded.stats.get((f[0], f[1])) for f in files]
         header = marshal.dumps((files, list(recorded.inputs.probes), stats, recorded.taken_at), _MARSHAL_VERSION)
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only a run that writes the cache needs it
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     except (OSError, ValueError, TypeError, pickle.PicklingError, RecursionError):
         return
