@@ -41,17 +41,25 @@ class AppliedFilter:
 
 
 def effective_filters(scope: Scope, query: Query) -> list[AppliedFilter]:
-    """The query's filters merged with ``always_filter`` and ``conditionally_filter``."""
+    """The query's filters merged with ``always_filter`` and ``conditionally_filter``.
+
+    A field the explore's defaults name without its view (``filters: [id: "123"]``) is a field
+    of the explore's base view, as Looker documents for ``always_filter``; the same holds for
+    ``conditionally_filter`` and its ``unless`` list.
+    """
     explore = scope.explore
+    base = scope.base_alias
     merged: dict[str, tuple[str, str]] = {}
     for condition in explore.always_filter:
-        merged[condition.field] = (condition.expression, "always_filter")
+        merged[default_filter_name(condition.field, base)] = (condition.expression, "always_filter")
     conditional = explore.conditionally_filter
     if conditional is not None:
         user_fields = set(query.filters)
-        if not any(name in user_fields for name in conditional.unless):
+        if not any(default_filter_name(name, base) in user_fields for name in conditional.unless):
             for condition in conditional.filters:
-                merged.setdefault(condition.field, (condition.expression, "conditionally_filter"))
+                merged.setdefault(
+                    default_filter_name(condition.field, base), (condition.expression, "conditionally_filter")
+                )
     for name, expression in query.filters.items():
         merged[name] = (expression, "query")
     result: list[AppliedFilter] = []
@@ -67,6 +75,12 @@ def effective_filters(scope: Scope, query: Query) -> list[AppliedFilter]:
             scope.check_selectable(alias, target)
         result.append(AppliedFilter(f"{alias}.{target.name}", alias, target, expression, origin))
     return result
+
+
+def default_filter_name(name: str, base_alias: str) -> str:
+    """``view.field`` of a field an explore's ``always_filter``/``conditionally_filter`` names:
+    a bare ``field`` is the base view's."""
+    return name if "." in name else f"{base_alias}.{name}"
 
 
 def liquid_filters(applied: list[AppliedFilter]) -> tuple[dict[str, str], dict[str, str]]:
