@@ -43,14 +43,14 @@ def load_project(
     """
     # Loading allocates millions of small dicts, lists and objects that all stay alive; the
     # cyclic garbage collector would re-scan them again and again (a third of the load time
-    # of a large project) without ever finding garbage. It is paused for the load only.
+    # of a large project) without ever finding garbage. It is paused for the load only (and a
+    # large project's objects are then kept out of its reach: projectcache.resume_collector).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _load_cached(Path(path), constants or {}, dependency_paths, cache_dir)
     finally:
-        if was_enabled:
-            gc.enable()
+        projectcache.resume_collector(was_enabled)
 
 
 def _load_cached(
