@@ -26,9 +26,14 @@ views are written):
   extend them, ``fields:`` restrictions, ``always_filter`` and ``sql_always_where``;
 * two models: ``main`` includes everything; ``finance`` includes every view but only the
   finance explores (a model seeing the same views is the common case the loader must not pay
-  for twice).
+  for twice);
+* ``dashboards/*.dashboard.lookml``: LookML dashboards (YAML, ~15 KB each, tiles querying the
+  generated explores and fields, filters that ``listen``, some ``!ruby/`` tags as Looker's
+  exports have) making up ``--dashboard-share`` of all bytes. Public projects have a median of
+  45% of their bytes in dashboards (7% in the largest), and they cost more to read than LookML.
 
-The project is written under ``--out`` (default ``.benchmarks/project-<size>mb``; ``.benchmarks``
+``--size-mb`` is the size of the LookML; dashboards come on top of it. The project is written
+under ``--out`` (default ``.benchmarks/project-<size>mb-seed<seed>-dash<share>``; ``.benchmarks``
 is git-ignored). An existing directory is replaced.
 """
 
@@ -47,6 +52,9 @@ _WIDE_EVERY = 400
 _DERIVED_EVERY = 12
 _EXTENDS_EVERY = 10
 _BASES = 6
+#: Share of all bytes in dashboards: the median over 21 public projects (``public_projects.json``).
+DASHBOARD_SHARE = 0.45
+_DASHBOARD_BYTES = 15_000
 _WORDS = [
     "account",
     "amount",
@@ -120,6 +128,8 @@ class Generated:
 
     files: dict[str, str] = field(default_factory=dict)
     views: list[ViewInfo] = field(default_factory=list)
+    #: (model, explore, base view) of every explore a dashboard tile may query.
+    explores: list[tuple[str, str, ViewInfo]] = field(default_factory=list)
 
     def size(self) -> int:
         return sum(len(text.encode()) for text in self.files.values())
@@ -341,8 +351,12 @@ def _explore(rng: random.Random, name: str, base: ViewInfo, joined: list[ViewInf
     return "".join(parts)
 
 
-def generate(size_mb: float, seed: int) -> Generated:
-    """Build the project in memory (deterministic in ``size_mb`` and ``seed``)."""
+def generate(size_mb: float, seed: int, dashboard_share: float = DASHBOARD_SHARE) -> Generated:
+    """Build the project in memory (deterministic in its arguments).
+
+    The LookML depends on ``size_mb`` and ``seed`` only: dashboards are drawn from their own
+    random generator after it, so the same LookML is written whatever ``dashboard_share``.
+    """
     rng = random.Random(seed)
     out = Generated()
     budget = int(size_mb * 1_000_000)
@@ -403,6 +417,7 @@ def generate(size_mb: float, seed: int) -> Generated:
         joined = [v for v in joined if v.name != base.name and (not v.wide or rng.random() < 0.05)]
         bucket = "finance" if count % 5 == 0 else "main"
         explores[bucket].append(_explore(rng, f"e_{count:05d}", base, joined, extras=True))
+        out.explores.append((bucket, f"e_{count:05d}", base))
         if count % 25 == 3:
             template = f"tmpl_{count:05d}"
             body = _explore(rng, template, base, joined[:5], extras=False)
@@ -443,7 +458,105 @@ def generate(size_mb: float, seed: int) -> Generated:
         'connection: "warehouse"\n\ninclude: "/views/**/*.view.lkml"\ninclude: "/explores/finance_*.explore.lkml"\n\n'
         "datagroup: nightly {\n  sql_trigger: SELECT CURRENT_DATE ;;\n}\n"
     )
+    _add_dashboards(out, random.Random(seed + 1), dashboard_share)
     return out
+
+
+def _add_dashboards(out: Generated, rng: random.Random, share: float) -> None:
+    """Dashboards making up ``share`` of all bytes (LookML + dashboards)."""
+    if share <= 0 or not out.explores:
+        return
+    lookml = out.size()
+    budget = int(lookml * share / (1 - share))
+    written = 0
+    number = 0
+    while written < budget:
+        text = _dashboard(rng, number, out.explores)
+        out.files[f"dashboards/board_{number:04d}.dashboard.lookml"] = text
+        written += len(text.encode())
+        number += 1
+
+
+def _dashboard(rng: random.Random, number: int, explores: list[tuple[str, str, ViewInfo]]) -> str:
+    name = f"board_{number:04d}"
+    exported = number % 3 == 0  # Looker's exports carry Ruby type tags
+    listen_tag = " !ruby/hash:ActiveSupport::HashWithIndifferentAccess" if exported else ""
+    lines = [
+        f"- dashboard: {name}",
+        f"  title: {_words(rng, 3).title()}",
+        "  layout: newspaper",
+        "  preferred_viewer: dashboards-next",
+        f"  description: '{_words(rng, 12)}'",
+        "  elements:",
+    ]
+    size = sum(len(line) + 1 for line in lines)
+    row = 0
+    while size < _DASHBOARD_BYTES:
+        model, explore, base = rng.choice(explores)
+        dimensions = [d for d in base.dimensions[1:] if d] or ["id"]
+        picked = rng.sample(dimensions, k=min(len(dimensions), rng.randint(1, 3)))
+        fields = [f"{base.name}.{d}" for d in picked] + [f"{base.name}.count"]
+        title = _words(rng, rng.randint(2, 4)).title()
+        kind = rng.choice(("looker_column", "looker_line", "table", "single_value", "looker_pie", "looker_grid"))
+        element = [
+            f"  - title: {title}",
+            f"    name: {title.lower().replace(' ', '_')}_{row}",
+            f"    model: {model}",
+            f"    explore: {explore}",
+            f"    type: {kind}",
+            f"    fields: [{', '.join(fields)}]",
+            f"    sorts: [{base.name}.count desc]",
+            f"    limit: {rng.choice((10, 50, 500, 5000))}",
+            "    column_limit: 50",
+            f"    filters:\n      {base.name}.{picked[0]}: '-NULL'",
+            "    x_axis_gridlines: false",
+            "    y_axis_gridlines: true",
+            "    show_view_names: false",
+            "    show_y_axis_labels: true",
+            "    show_y_axis_ticks: true",
+            "    y_axis_tick_density: default",
+            "    show_x_axis_label: true",
+            "    show_x_axis_ticks: true",
+            "    legend_position: center",
+            "    point_style: none",
+            "    show_value_labels: false",
+            "    label_density: 25",
+            "    x_axis_scale: auto",
+            "    y_axis_combined: true",
+            "    ordering: none",
+            "    show_null_labels: false",
+            "    stacking: ''",
+            "    series_colors:",
+            *(f"      {f}: '#{rng.randrange(16**6):06x}'" for f in fields),
+            "    y_axes: [{label: '', orientation: left, series: [{axisId: "
+            + f"{fields[-1]}, id: {fields[-1]}, name: Count}}], showLabels: true, showValues: true,",
+            "        unpinAxis: false, tickDensity: default, type: linear}]",
+            f"    note_text: '{_words(rng, 8)}'",
+            f"    listen:{listen_tag}",
+            f"      Date: {base.name}.id",
+            f"    row: {row * 6}",
+            f"    col: {rng.choice((0, 8, 12, 16))}",
+            "    width: 8",
+            "    height: 6",
+        ]
+        lines.extend(element)
+        size += sum(len(line) + 1 for line in element)
+        row += 1
+    default = ' !ruby/object:ActiveSupport::SafeBuffer "7 days"' if exported else " 7 days"
+    lines += [
+        "  filters:",
+        "  - name: Date",
+        "    title: Date",
+        "    type: field_filter",
+        f"    default_value:{default}",
+        "    allow_multiple_values: true",
+        "    required: false",
+        "    ui_config:",
+        "      type: relative_timeframes",
+        "      display: inline",
+        "      options: []",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def write(generated: Generated, directory: Path) -> None:
@@ -456,15 +569,21 @@ def write(generated: Generated, directory: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def ensure_project(size_mb: float, seed: int = 8, root: Path | None = None) -> Path:
+def ensure_project(
+    size_mb: float, seed: int = 8, root: Path | None = None, dashboard_share: float = DASHBOARD_SHARE
+) -> Path:
     """The generated project for ``size_mb``, written once under ``.benchmarks/`` and reused."""
     base = root or Path(__file__).resolve().parent.parent / ".benchmarks"
-    directory = base / f"project-{size_mb:g}mb-seed{seed}"
+    directory = base / _directory_name(size_mb, seed, dashboard_share)
     marker = directory / ".complete"
     if not marker.exists():
-        write(generate(size_mb, seed), directory)
+        write(generate(size_mb, seed, dashboard_share), directory)
         marker.write_text("ok\n", encoding="utf-8")
     return directory
+
+
+def _directory_name(size_mb: float, seed: int, dashboard_share: float) -> str:
+    return f"project-{size_mb:g}mb-seed{seed}-dash{dashboard_share:g}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -472,15 +591,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mb", type=float, default=1.0, help="approximate project size (1, 10, 50...)")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--dashboard-share", type=float, default=DASHBOARD_SHARE, help="share of all bytes in dashboards (0 = none)"
+    )
     args = parser.parse_args(argv)
-    generated = generate(args.size_mb, args.seed)
-    directory = args.out or Path(".benchmarks") / f"project-{args.size_mb:g}mb-seed{args.seed}"
+    generated = generate(args.size_mb, args.seed, args.dashboard_share)
+    directory = args.out or Path(".benchmarks") / _directory_name(args.size_mb, args.seed, args.dashboard_share)
     write(generated, directory)
     views = generated.views
     fields = sum(len(v.dimensions) for v in views)
+    boards = sum(len(t.encode()) for p, t in generated.files.items() if p.endswith(".dashboard.lookml"))
     print(
         f"{directory}: {generated.size() / 1e6:.1f} MB in {len(generated.files)} files, {len(views)} views "
-        f"({sum(v.wide for v in views)} wide, {sum(v.derived for v in views)} derived), ~{fields} declared dimensions"
+        f"({sum(v.wide for v in views)} wide, {sum(v.derived for v in views)} derived), ~{fields} declared dimensions, "
+        f"{boards / 1e6:.1f} MB of dashboards ({boards / max(generated.size(), 1):.0%})"
     )
     return 0
 

@@ -1,60 +1,86 @@
-"""Start-up cost: ``pytest-looker --help`` and the pytest plugin's import, as ratios.
+"""Start-up cost: ``pytest-looker --help`` and the pytest plugin on collection, as ratios.
 
 Usage::
 
-    .venv/bin/python benchmarks/startup.py [--repeat 15]
+    .venv/bin/python benchmarks/startup.py [--repeat 9] [--public DIR] [--project NAME]
 
-Runs each command as a whole process ``--repeat`` times, alternating them so that machine noise
-hits both alike, and prints the median of each and the ratio to ``python -c pass`` (the floor
-any Python command pays). The CLI imports a command's module only when that command runs, so
-``--help`` pays for click and the command table only.
+Whole processes in A/B pairs (``harness.py``: A B A B…, the median of the pair ratios; CPU
+seconds, which other processes on a shared machine do not inflate, and wall seconds):
+
+* ``pytest-looker --help`` ÷ ``python -c pass`` — the CLI imports a command's module only when
+  that command runs, so ``--help`` pays for click and the command table (target ≤ 8×);
+* plugin overhead on collection, **inert** — ``pytest --collect-only`` of a directory of plain
+  Python tests with no LookML project configured, with the plugin ÷ with ``-p no:looker``: what
+  every pytest run pays once the package is installed;
+* plugin overhead on collection, **active** — the same with a LookML project configured
+  (DuckDB backend, warm project cache): the example project and a public project
+  (``--project``, default ``llooker__bridge_snowflake_lookml``; ``public.py``). The plugin then
+  loads the project and makes its items; plain pytest collects only the Python tests.
+
+Target of issue 18: overhead ≤ 15% (ratio ≤ 1.15).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
+import shutil
 import sys
-import time
+import tempfile
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-COMMANDS = {
-    "python -c pass": [sys.executable, "-c", "pass"],
-    "pytest-looker --help": [str(BIN / "pytest-looker"), "--help"],
-    "import the pytest plugin": [sys.executable, "-c", "import pytest_looker.testing.plugin"],
-    "import pytest": [sys.executable, "-c", "import pytest"],
-}
+from harness import BIN, ROOT, bench_env, loadavg, pair  # noqa: E402
+from public import available  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "ecommerce"
 
 
-def timed(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-    return time.perf_counter() - started
+def _test_dir(base: Path, project: Path | None) -> Path:
+    """A directory with ten plain tests, and ``project`` configured (DuckDB) when given."""
+    base.mkdir(parents=True)
+    (base / "tests").mkdir()
+    for index in range(10):
+        (base / "tests" / f"test_{index}.py").write_text(f"def test_{index}():\n    assert {index} + 1 > {index}\n")
+    settings = '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+    if project is not None:
+        settings = f'[tool.pytest.ini_options]\ntestpaths = ["tests", "{project}"]\n\n'
+        settings += f'[tool.pytest-looker]\nproject = "{project}"\nbackend = "duckdb"\naudit = false\n'
+    (base / "pyproject.toml").write_text(settings)
+    return base
+
+
+def collection(directory: Path, repeat: int, cache: Path) -> tuple[float, float]:
+    pytest = [str(BIN / "pytest"), "--collect-only", "-q", "-p", "no:cacheprovider"]
+    env = bench_env({"PYTEST_LOOKER_CACHE_DIR": str(cache)})
+    result = pair(pytest, [*pytest, "-p", "no:looker"], repeat, env_a=env, env_b=env, cwd=directory)
+    return result.ratio("cpu"), result.ratio("wall")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--public", type=Path, default=None)
+    parser.add_argument("--project", default="llooker__bridge_snowflake_lookml")
     args = parser.parse_args(argv)
-    for command in COMMANDS.values():  # warm the file cache and the bytecode
-        timed(command)
-    samples: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    for _ in range(args.repeat):
-        for name, command in COMMANDS.items():
-            samples[name].append(timed(command))
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    floor = medians["python -c pass"]
-    load = os.getloadavg()[0]
-    print(f"start-up, median of {args.repeat} runs (load average {load:.2f}):")
-    for name, median in medians.items():
-        print(f"  {name:<26} {median * 1000:7.1f} ms   {median / floor:5.1f}x python -c pass")
-    plugin = medians["import the pytest plugin"] - floor
-    pytest_alone = medians["import pytest"] - floor
-    print(f"  the plugin's import adds {plugin / pytest_alone:.2f}x of pytest's own import time")
+    print(f"start-up, median of {args.repeat} pairs (load average {loadavg()}):")
+    helped = pair([str(BIN / "pytest-looker"), "--help"], [sys.executable, "-c", "pass"], args.repeat)
+    print(
+        f"  pytest-looker --help ÷ python -c pass: {helped.ratio('cpu'):.1f}x CPU, {helped.ratio('wall'):.1f}x wall "
+        f"({helped.median('a', 'cpu') * 1000:.0f} ms CPU)"
+    )
+    projects: list[tuple[str, Path | None]] = [("inert (no project)", None), ("active: example project", EXAMPLE)]
+    projects += [(f"active: {p.name}", p.root) for p in available(args.public, [args.project])]
+    work = Path(tempfile.mkdtemp(prefix="pytest-looker-startup-"))
+    try:
+        for index, (label, project) in enumerate(projects):
+            directory = _test_dir(work / f"run{index}", project)
+            cpu, wall = collection(directory, args.repeat, work / "cache")
+            print(f"  plugin on collection, {label:<48} {cpu:.2f}x CPU, {wall:.2f}x wall of plain pytest")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"(load average {loadavg()} at end)")
     return 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb  # noqa: F401  (see below)
 import pytest
 
+import pytest_looker.compile.planner  # noqa: F401  (see below)
 from helpers import FAST, ProjectFactory, Run, Shop, write_files, write_shop
 from pytest_looker.lookml import Project, load_project
 
@@ -16,7 +17,10 @@ pytest_plugins = ["pytester"]
 
 # pytester's in-process runs put sys.modules back as they found it. DuckDB's extension module
 # cannot be initialised twice in one process (nanobind aborts the interpreter), so it is
-# imported here, once, before any inner run could be the first to import it.
+# imported here, once, before any inner run could be the first to import it. The compiler
+# (and sqlglot) is imported on the first compile, not with pytest_looker.compile: imported here
+# too, so that an inner run does not import a second generation of sqlglot whose expressions
+# the outer process's compiler cannot generate.
 
 #: Environment variables of the outer run that must not leak into inner runs: our settings, the
 #: record tests' switches, and the CI markers the audit trail's identity detection reads.

@@ -12,14 +12,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_looker.compile import CompiledQuery, Query, compile_query
 from pytest_looker.errors import ConfigurationError, LookerError, LookMLError
 from pytest_looker.lookml import Project, load_project
 from pytest_looker.lookml.model import FieldCategory
-from pytest_looker.run.runner import Runner, open_runner
 from pytest_looker.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the runners (and tempfile, decimal...) load when a command runs a query
+    from pytest_looker.run.runner import Runner
 
 __all__ = ["Workspace", "filter_text"]
 
@@ -98,6 +100,8 @@ class Workspace:
     def runner(self) -> Runner:
         """The runner ``settings.backend`` names, wrapped by the features that asked to."""
         if self._runner is None:
+            from pytest_looker.run.runner import open_runner
+
             runner = open_runner(self.settings, lambda: self.project)
             for wrap in self._wrappers:
                 runner = wrap(runner)

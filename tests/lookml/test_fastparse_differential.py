@@ -75,7 +75,9 @@ def test_a_generated_project() -> None:
     sys.modules.setdefault("generate_project", module)  # dataclasses look their module up
     spec.loader.exec_module(module)
     generated = module.generate(0.3, 5)
-    for text in generated.files.values():
+    lookml = [text for path, text in generated.files.items() if not path.endswith(".dashboard.lookml")]
+    assert lookml
+    for text in lookml:
         assert _assert_same(text), "the fast reader should accept every generated file"
 
 
@@ -174,3 +176,21 @@ def test_generated_lookml(text: str) -> None:
 @given(st.text(alphabet='ab:{}[],;"#\\ \n\t-+$', max_size=60))
 def test_arbitrary_text(text: str) -> None:
     _assert_same(text)
+
+
+def test_the_key_sets_are_lkmls_and_lkml_is_imported_only_when_needed() -> None:
+    """The fast reader writes lkml's key sets out (importing lkml costs start-up): still equal."""
+    import subprocess
+
+    import lkml.keys
+
+    from pytest_looker.lookml import fastparse
+
+    assert frozenset(lkml.keys.PLURAL_KEYS) == fastparse.PLURAL_KEYS
+    assert frozenset(lkml.keys.EXPR_BLOCK_KEYS) == fastparse.EXPR_BLOCK_KEYS
+    probe = (
+        "import sys; from pytest_looker.lookml.syntax import parse_lookml; "
+        "parse_lookml('view: v {\\n  dimension: x {}\\n}\\n'); print('lkml' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -16,7 +16,7 @@ from pytest_looker.checks.validation import explore_fields
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.compile.scope import Scope, scope_for
 from pytest_looker.errors import Location
-from pytest_looker.lookml import Field, FieldCategory, load_project, loader
+from pytest_looker.lookml import Field, FieldCategory, load_project
 from pytest_looker.lookml import cache as parse_cache
 from pytest_looker.lookml.fields import new_field
 from pytest_looker.lookml.syntax import parse_lookml
@@ -38,9 +38,20 @@ def test_new_field_equals_the_dataclass_constructor() -> None:
     )
     fast = new_field(dict(values))
     slow = Field(**values)
-    assert fast == slow and vars(fast) == vars(slow) and repr(fast) == repr(slow)
+    assert fast == slow and repr(fast) == repr(slow) and hash(fast) == hash(slow)
+    assert _attributes(fast) == _attributes(slow)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.name = "other"  # type: ignore[misc]
+    # Only what differs from the defaults is kept in the instance; the rest reads the class.
+    given = {k: values[k] for k in ("view", "name", "category", "type", "location", "sql", "tags")}
+    compact = new_field(dict(given))
+    assert compact == slow and _attributes(compact) == {**_attributes(slow), "raw": {}}
+    assert set(vars(compact)) == {*given, "raw"} and compact.hidden is False and compact.filters == ()
+    assert dataclasses.replace(compact, hidden=True) == Field(**{**values, "hidden": True})
+
+
+def _attributes(field: Field) -> dict[str, object]:
+    return {spec.name: getattr(field, spec.name) for spec in dataclasses.fields(Field)}
 
 
 def test_parsing_in_two_processes_equals_parsing_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,7 +61,6 @@ def test_parsing_in_two_processes_equals_parsing_in_one(monkeypatch: pytest.Monk
 
 
 def test_warm_load_returns_the_cold_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "PROJECT_CACHE_MIN_BYTES", 0)
     cold = load_project(EXAMPLE, cache_dir=None)
     first = load_project(EXAMPLE, cache_dir=tmp_path)
     entries = list((tmp_path / "projects").iterdir())
@@ -69,7 +79,6 @@ def test_warm_load_returns_the_cold_project(tmp_path: Path, monkeypatch: pytest.
 def test_a_changed_file_or_option_is_never_served_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "PROJECT_CACHE_MIN_BYTES", 0)
     root = tmp_path / "project"
     root.mkdir()
     (root / "a.model.lkml").write_text('connection: "db"\nexplore: t {}\nview: t {\n  dimension: x {}\n}\n')
@@ -85,7 +94,6 @@ def test_a_changed_file_or_option_is_never_served_from_the_cache(
 
 
 def test_a_corrupt_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "PROJECT_CACHE_MIN_BYTES", 0)
     cold = load_project(EXAMPLE, cache_dir=None)
     load_project(EXAMPLE, cache_dir=tmp_path)
     for entry in (tmp_path / "projects").iterdir():

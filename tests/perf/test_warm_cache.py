@@ -35,8 +35,7 @@ def _generated(directory: Path) -> Path:
 
 @pytest.fixture
 def cache_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cache small projects too, and trust stats of files written a moment ago."""
-    monkeypatch.setattr(loader, "PROJECT_CACHE_MIN_BYTES", 0)
+    """Trust stats of files written a moment ago."""
     monkeypatch.setattr(projectcache, "RACY_MARGIN_NS", -(10**15))
 
 
@@ -152,7 +151,6 @@ def test_a_changed_dependency_file_invalidates(
 
 def test_recent_files_are_always_rehashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The racy-timestamp rule: a stat taken within the margin of a change proves nothing."""
-    monkeypatch.setattr(loader, "PROJECT_CACHE_MIN_BYTES", 0)
     root = tmp_path / "project"
     shutil.copytree(EXAMPLE, root)
     cache = tmp_path / "cache"
@@ -182,7 +180,6 @@ def test_which_recorded_stats_are_trusted() -> None:
 
 
 def test_a_truncated_or_foreign_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "PROJECT_CACHE_MIN_BYTES", 0)
     cold = load_project(EXAMPLE, cache_dir=None)
     load_project(EXAMPLE, cache_dir=tmp_path)
     (entry,) = (tmp_path / "projects").iterdir()

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from typing import TYPE_CHECKING
 
 from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.compile import DEFAULT_LIMIT, Query
 from pytest_looker.errors import ExpressionError, LookerError, ReplayOnlyError
-from pytest_looker.expressions import LexpType, check_assert
 from pytest_looker.lookml.model import DataTest, Project
 from pytest_looker.present import cell, render_table
 from pytest_looker.run.query_result import QueryResult
 from pytest_looker.run.runner import NativeTestRun
 from pytest_looker.workspace import Workspace
+
+if TYPE_CHECKING:  # the expression language is imported by the first assert (collection needs none of it)
+    from pytest_looker.expressions import LexpType
 
 __all__ = ["check_asserts", "data_test_query", "data_test_target", "field_types", "run_data_test"]
 
@@ -33,11 +36,13 @@ _NUMERIC = frozenset(
         "running_total", "percent_of_total", "percent_of_previous",
     }
 )  # fmt: skip
-_TYPES = {"yesno": LexpType.YESNO, "string": LexpType.STRING, "date_date": LexpType.DATE}
 
 
 def field_types(project: Project, model: str, names: list[str], explore: str) -> dict[str, LexpType]:
     """Lexp types of result columns from their LookML types, where the values alone are ambiguous."""
+    from pytest_looker.expressions import LexpType
+
+    _TYPES = {"yesno": LexpType.YESNO, "string": LexpType.STRING, "date_date": LexpType.DATE}
     aliases = project.explore(model, explore).aliases()
     views = project.model(model).views
     types: dict[str, LexpType] = {}
@@ -115,6 +120,8 @@ def _native_outcome(target: Target, test: DataTest, run: NativeTestRun) -> Outco
 
 def check_asserts(workspace: Workspace, test: DataTest, result: QueryResult) -> Outcome:
     """Evaluate every assert of ``test`` on the rows of its query."""
+    from pytest_looker.expressions import check_assert
+
     target = data_test_target(test)
     warnings: list[str] = []
     problems: list[Problem] = []

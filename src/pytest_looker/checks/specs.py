@@ -39,8 +39,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pytest_looker.checks.diff import compare_rows
 from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.compile import CompiledQuery
@@ -107,6 +105,8 @@ def load_specs(path: Path, shown: str) -> list[UnitSpec]:
 
     A file that cannot be read as a spec at all raises :class:`SpecError`.
     """
+    import yaml  # here, not at import: collecting a project without spec files needs no YAML
+
     try:
         text = path.read_text(encoding="utf-8")
         document = yaml.safe_load(text)
@@ -141,6 +141,8 @@ def _yaml_message(exc: Exception) -> str:
 
 
 def _item_lines(node: Any) -> list[int]:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return []
     for key, value in node.value:

@@ -16,17 +16,21 @@ overrides ``dialect``. Without either, DuckDB is assumed.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from pytest_looker.compile.assemble import with_ctes
-from pytest_looker.compile.dialects import get_dialect
-from pytest_looker.compile.planner import PlanOptions, plan_query
 from pytest_looker.compile.posttable import apply_post_sql
 from pytest_looker.compile.query import DEFAULT_LIMIT, UNSORTED, Query
 from pytest_looker.compile.result import Column, CompiledQuery, PostSqlMeasure
-from pytest_looker.compile.transpile import culprit, transpile
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Project
+
+if TYPE_CHECKING:
+    from pytest_looker.compile.assemble import with_ctes
+    from pytest_looker.compile.dialects import get_dialect
+    from pytest_looker.compile.planner import PlanOptions, plan_query
+    from pytest_looker.compile.transpile import culprit, transpile
 
 #: The dialect SQL is generated in when neither the caller nor the query names one.
 DEFAULT_DIALECT = "duckdb"
@@ -45,6 +49,28 @@ __all__ = [
 ]
 
 
+_PLANNER = "pytest_looker.compile.planner"
+_imported_planner: object = None
+
+
+def _import_compiler() -> None:
+    """Import the compiler proper (planner, dialects, sqlglot) into this module's namespace.
+
+    Done by the first compile, not at import: ``Query`` and ``CompiledQuery`` are imported by
+    every command and by the pytest plugin, most of which never compile (``inspect``,
+    ``--help``, collection), and sqlglot alone costs ~0.1 s of start-up. Done again if the
+    planner module was dropped from ``sys.modules`` since (pytester's in-process runs do
+    that), so that this module never mixes two generations of the compiler.
+    """
+    global _imported_planner, with_ctes, get_dialect, PlanOptions, plan_query, culprit, transpile
+    from pytest_looker.compile.assemble import with_ctes
+    from pytest_looker.compile.dialects import get_dialect
+    from pytest_looker.compile.planner import PlanOptions, plan_query
+    from pytest_looker.compile.transpile import culprit, transpile
+
+    _imported_planner = sys.modules[_PLANNER]
+
+
 def compile_query(
     project: Project,
     query: Query,
@@ -58,6 +84,8 @@ def compile_query(
     ``renames``: where the target database keeps tables under another schema than their name
     says (a DuckDB engine's ``table_renames()``); table names are rewritten to match.
     """
+    if _imported_planner is None or _imported_planner is not sys.modules.get(_PLANNER):
+        _import_compiler()
     source = (query.dialect or dialect or DEFAULT_DIALECT).lower()
     out_dialect = (target or source).lower()
     portable = out_dialect != source

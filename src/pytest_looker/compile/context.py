@@ -52,6 +52,8 @@ class CompileState:
     in_query: frozenset[str] = frozenset()
     column_names: Mapping[str, str] = field(default_factory=dict)
     portable_aggregates: bool = False
+    #: The part of the context shared renderings are keyed by (``fields.context_key``).
+    render_context: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def week_start_day(self) -> str:

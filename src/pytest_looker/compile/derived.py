@@ -67,14 +67,21 @@ def _derived_sql(
     assert table is not None
     if table.sql is not None:
         fc = FieldCompiler(state, {})
-        where = f"derived_table of view {view.name}"
-        text = table.sql
-        if "{%" in text or "{{" in text:
-            text = fc.liquid(text, view.name, where=where, location=table.location)
-        expanded = fc.expand(text, None, where=where, location=table.location)
-        for dependency in fc.derived_views:
+        sql = table.sql
+
+        def render() -> tuple[str, tuple[str, ...]]:
+            where = f"derived_table of view {view.name}"
+            text = sql
+            if "{%" in text or "{{" in text:
+                text = fc.liquid(text, view.name, where=where, location=table.location)
+            expanded = fc.expand(text, None, where=where, location=table.location)
+            return environment_lines(expanded.text, dev=state.query.dev_mode), tuple(fc.derived_views)
+
+        # The same for every query in the context unless it ran Liquid (see FieldCompiler).
+        body, dependencies = fc.remembered(("derived table", view.name), render)
+        for dependency in dependencies:
             visit(dependency)
-        return [], environment_lines(expanded.text, dev=state.query.dev_mode)
+        return [], body
     source = table.explore_source
     if source is None:
         raise CompileError(f"view {view.name} has a derived_table without sql or explore_source", table.location)

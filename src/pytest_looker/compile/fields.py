@@ -12,8 +12,8 @@ Dimension- and measure-specific rendering lives in :mod:`.dimensions` and :mod:`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from pytest_looker.compile import bridge, dimensions, measures, templating
 from pytest_looker.compile.context import CompileState
@@ -24,7 +24,7 @@ from pytest_looker.compile.scope import Scope, suggest
 from pytest_looker.compile.sqltext import Sql, wrap
 from pytest_looker.errors import CompileError, Location, in_context
 from pytest_looker.lookml.model import Field, FieldCategory, View
-from pytest_looker.lookml.refs import Ref, RefKind, scan
+from pytest_looker.lookml.refs import Ref, RefKind, scanned
 
 if TYPE_CHECKING:  # python-liquid is imported only when a query meets Liquid (it costs ~80 ms)
     from pytest_looker.compile.liquid import ParameterInfo
@@ -37,6 +37,36 @@ __all__ = ["FieldCompiler", "FilterTarget"]
 #: period start (see :meth:`Dialect.typed_timeframe`); other fields keep their value.
 _TYPE_SUFFIXES = {"number": "ref", "date": "date", "datetime": "datetime"}
 
+_T = TypeVar("_T")
+#: A remembered rendering: the value, the derived views it named (in order), and whether it is
+#: the same in every query of the same context (no Liquid was rendered to make it).
+_Entry = tuple[object, tuple[str, ...], bool]
+
+
+def context_key(state: CompileState, fanned: Mapping[str, str]) -> tuple[object, ...]:
+    """What, besides the LookML, a field's SQL can depend on when no Liquid is involved.
+
+    Liquid reads the query itself (filters, parameters, ``_is_selected``); a rendering that ran
+    Liquid is never shared between queries. Everything else a field, measure or join renders
+    from is here: the dialect, the fanned views, the clock and time zones (date filters of
+    filtered measures, time conversions), development mode (``-- if dev --`` table names), user
+    attributes (in filter values) and portable symmetric aggregates. Worked out once per query.
+    """
+    base = state.render_context
+    if base is None:
+        query = state.query
+        base = state.render_context = (
+            state.dialect_name,
+            state.timezone,
+            state.database_timezone,
+            state.timezone_given,
+            state.now,
+            query.dev_mode,
+            state.portable_aggregates,
+            tuple(sorted(query.user_attributes.items())),
+        )
+    return (base, tuple(sorted(fanned.items()))) if fanned else base
+
 
 class FieldCompiler:
     """Renders fields of one explore for one query (``fanned``: alias → join that fans it)."""
@@ -47,9 +77,46 @@ class FieldCompiler:
         self.dialect: Dialect = state.dialect
         self.fanned = fanned
         self.derived_views: list[str] = []
-        self._cache: dict[tuple[str, str, str], Sql] = {}
+        self._cache: dict[tuple[str, ...], _Entry] = {}
+        #: Renderings shared with the other queries of the explore in the same context: a
+        #: single-field query on an explore re-rendered its joins and the fields its field
+        #: references, query after query.
+        self._shared: dict[tuple[str, ...], _Entry] = state.scope.render_cache(context_key(state, fanned))
         self._stack: list[tuple[str, str]] = []
+        self._liquid_renders = 0
+        self._derived_log: list[str] = []
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
+
+    def remembered(self, key: tuple[str, ...], render: Callable[[], _T]) -> _T:
+        """``render()``, once per query — and once per context for what renders no Liquid.
+
+        A remembered value brings back its side effects: the derived views it named are added
+        to :attr:`derived_views` as rendering would have, and a value made with Liquid marks
+        whatever is being rendered around it as made with Liquid too.
+        """
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._shared.get(key)
+            if entry is not None:
+                self._cache[key] = entry
+        if entry is not None:
+            value, touched, pure = entry
+            for name in touched:
+                self._derived_log.append(name)
+                if name not in self.derived_views:
+                    self.derived_views.append(name)
+            if not pure:
+                self._liquid_renders += 1
+            return cast(_T, value)
+        start, liquid_before = len(self._derived_log), self._liquid_renders
+        result = render()
+        touched = tuple(dict.fromkeys(self._derived_log[start:])) if len(self._derived_log) > start else ()
+        pure = self._liquid_renders == liquid_before
+        entry = (result, touched, pure)
+        self._cache[key] = entry
+        if pure:
+            self._shared[key] = entry
+        return result
 
     # -- public entry points -------------------------------------------------------------------
 
@@ -92,6 +159,7 @@ class FieldCompiler:
         return self.expand(text, alias, where=where, location=location)
 
     def liquid(self, text: str, alias: str, *, where: str, location: Location | None, field: str | None = None) -> str:
+        self._liquid_renders += 1
         return templating.render(self, text, alias, where=where, location=location, field=field)
 
     def expand(self, text: str, alias: str | None, *, where: str, location: Location | None) -> Sql:
@@ -101,7 +169,7 @@ class FieldCompiler:
         aliases: set[str] = set()
         parts: list[str] = []
         last = 0
-        for ref in scan(text):
+        for ref in scanned(text):
             result = self._substitute(ref, alias, where=where, location=location)
             aliases.update(result.aliases)
             parts.append(text[last : ref.start])
@@ -179,6 +247,7 @@ class FieldCompiler:
         both are rendered here, in the context of the view.
         """
         if view.derived_table is not None and not override:
+            self._derived_log.append(view.name)
             if view.name not in self.derived_views:
                 self.derived_views.append(view.name)
             return view.name
@@ -190,10 +259,9 @@ class FieldCompiler:
         return table_text(environment_lines(text, dev=self.state.query.dev_mode))
 
     def _field(self, alias: str, target: Field, mode: str) -> Sql:
-        key = (alias, target.name, mode)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        return self.remembered((alias, target.name, mode), lambda: self._render_field(alias, target, mode))
+
+    def _render_field(self, alias: str, target: Field, mode: str) -> Sql:
         marker = (alias, target.name)
         if marker in self._stack:
             cycle = [*self._stack[self._stack.index(marker) :], marker]
@@ -228,7 +296,6 @@ class FieldCompiler:
         join = self.scope.joins.get(alias)
         if join is None or join.sql_on or join.foreign_key or join.sql:
             result = Sql(result.text, result.aliases | {alias})
-        self._cache[key] = result
         return result
 
     def own_sql(self, alias: str, target: Field, text: str | None = None) -> Sql:

@@ -42,6 +42,10 @@ def ungrouped(scope: Scope, selected: Sequence[Selected], relationships: Sequenc
 def cancelling_fields(scope: Scope) -> frozenset[str]:
     """``alias.field`` names whose selection cancels grouping: the base view's primary key and
     the explore's ``cancel_grouping_fields``."""
+    return scope.once("cancelling_fields", lambda: _cancelling_fields(scope))
+
+
+def _cancelling_fields(scope: Scope) -> frozenset[str]:
     names: set[str] = set()
     key = primary_key(scope)
     if key is not None:
@@ -53,7 +57,7 @@ def cancelling_fields(scope: Scope) -> frozenset[str]:
 
 
 def primary_key(scope: Scope) -> Field | None:
-    return scope.view(scope.base_alias).primary_key
+    return scope.once("primary_key", lambda: scope.view(scope.base_alias).primary_key)
 
 
 def default_order(rendered: Rendered, *, ungrouped: bool, pk_only: bool) -> list[tuple[str, bool]]:

@@ -9,8 +9,9 @@ the first time it is needed, so a broken join the query does not use cannot fail
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.sqltext import Sql, combine
@@ -40,10 +41,12 @@ class RenderedJoin:
 
 @dataclass(frozen=True)
 class IncludedJoins:
-    """The joins a query includes, in the order they are written, and their tree."""
+    """The joins a query includes, in the order they are written, their tree and its fan-out
+    (fanned alias → the join that fans it)."""
 
     joins: list[RenderedJoin]
     tree: JoinTree
+    fanned: Mapping[str, str]
 
 
 def render_join(fc: FieldCompiler, join: Join) -> RenderedJoin:
@@ -114,7 +117,9 @@ def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> IncludedJoins:
     reference per query), so the tree is built from the included joins as rendered.
     """
     scope = fc.scope
-    pending = [alias for alias in needed if alias in scope.joins]
+    # Sorted (as below), so that the order joins are rendered in — and with it the order of the
+    # derived tables' CTEs — does not depend on the hash seed through the set ``needed``.
+    pending = sorted((alias for alias in needed if alias in scope.joins), key=scope.order.__getitem__, reverse=True)
     for alias in scope.explore.always_join:
         scope.check_alias(alias, context="always_join")
         pending.append(alias)
@@ -123,11 +128,20 @@ def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> IncludedJoins:
         alias = pending.pop()
         if alias in rendered or alias not in scope.joins:
             continue
-        result = render_join(fc, scope.joins[alias])
+        join = scope.joins[alias]
+        result = fc.remembered(("join", alias), lambda: render_join(fc, join))  # noqa: B023 (called at once)
         rendered[alias] = result
         # Sorted, so the order joins are rendered in (and derived tables found) is the same in
         # every process, whatever the hash seed.
         pending.extend(sorted(result.references - rendered.keys(), key=lambda a: scope.order.get(a, -1), reverse=True))
     declared = sorted(rendered, key=scope.order.__getitem__)
-    tree = JoinTree(scope.base_alias, [rendered[alias].edge for alias in declared])
-    return IncludedJoins([rendered[alias] for alias in tree.dependency_order(declared)], tree)
+    edges = tuple(rendered[alias].edge for alias in declared)
+    # The tree, the join order and the fan-out depend on the rendered edges only: worked out
+    # once per explore for each set of edges the queries include.
+    tree, order, fanned = scope.once(("join tree", edges), lambda: _arrange(scope.base_alias, edges))
+    return IncludedJoins([rendered[alias] for alias in order], tree, fanned)
+
+
+def _arrange(base: str, edges: tuple[JoinEdge, ...]) -> tuple[JoinTree, tuple[str, ...], Mapping[str, str]]:
+    tree = JoinTree(base, edges)
+    return tree, tuple(tree.dependency_order(edge.alias for edge in edges)), MappingProxyType(tree.fanned())

@@ -41,16 +41,15 @@ from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Field, Project
 
 
-@dataclass(frozen=True)
 class Selected:
-    """A field of the SELECT list."""
+    """A field of the SELECT list; ``name`` (``alias.field``) is read many times per query."""
 
-    alias: str
-    field: Field
+    __slots__ = ("alias", "field", "name")
 
-    @property
-    def name(self) -> str:
-        return f"{self.alias}.{self.field.name}"
+    def __init__(self, alias: str, field: Field) -> None:
+        self.alias = alias
+        self.field = field
+        self.name = f"{alias}.{field.name}"
 
 
 @dataclass
@@ -64,7 +63,7 @@ class Plan:
     post_sql_measures: tuple[PostSqlMeasure, ...]
     views: tuple[str, ...]
     joins: tuple[str, ...]
-    fanned: dict[str, str] = field(default_factory=dict)
+    fanned: Mapping[str, str] = field(default_factory=dict)
     expressions: tuple[tuple[str, str], ...] = ()
 
 
@@ -112,15 +111,18 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
 
     # Pass 1: which aliases does the query reference?
     first = FieldCompiler(state, {})
-    needed = _render(first, selected, applied, sort_fields).aliases
+    rendered = _render(first, selected, applied, sort_fields)
+    needed = set(rendered.aliases)
     needed.add(scope.base_alias)
     included = included_joins(first, needed)
     joins = included.joins
-    fanned = included.tree.fanned()
+    fanned = included.fanned
 
-    # Pass 2: the SQL, with the fan-out known.
-    second = FieldCompiler(state, fanned)
-    rendered = _render(second, selected, applied, sort_fields)
+    # Pass 2: the SQL, with the fan-out known. Nothing fanned: pass 1 rendered it already (a
+    # field's SQL depends on the query and the fanned views only), so it is not rendered again.
+    second = FieldCompiler(state, fanned) if fanned else first
+    if fanned:
+        rendered = _render(second, selected, applied, sort_fields)
     flat = grouping.ungrouped(scope, selected, [j.join.relationship for j in joins])
     key = grouping.primary_key(scope)
     pk_only = [s.name for s in selected] == ([f"{scope.base_alias}.{key.name}"] if key is not None else [])

@@ -41,19 +41,27 @@ class AppliedFilter:
 
 
 def effective_filters(scope: Scope, query: Query) -> list[AppliedFilter]:
-    """The query's filters merged with ``always_filter`` and ``conditionally_filter``."""
+    """The query's filters merged with ``always_filter`` and ``conditionally_filter``.
+
+    A field the explore's defaults name without its view (``filters: [id: "123"]``) is a field
+    of the explore's base view, as Looker documents for ``always_filter``; the same holds for
+    ``conditionally_filter`` and its ``unless`` list.
+    """
     explore = scope.explore
+    base = scope.base_alias
     merged: dict[str, tuple[str, str]] = {}
     for condition in explore.always_filter:
-        merged[_qualified(scope, condition.field)] = (condition.expression, "always_filter")
+        merged[default_filter_name(condition.field, base)] = (condition.expression, "always_filter")
     conditional = explore.conditionally_filter
     if conditional is not None:
-        user_fields = {_qualified(scope, name) for name in query.filters}
-        if not any(_qualified(scope, name) in user_fields for name in conditional.unless):
+        user_fields = {default_filter_name(name, base) for name in query.filters}
+        if not any(default_filter_name(name, base) in user_fields for name in conditional.unless):
             for condition in conditional.filters:
-                merged.setdefault(_qualified(scope, condition.field), (condition.expression, "conditionally_filter"))
+                merged.setdefault(
+                    default_filter_name(condition.field, base), (condition.expression, "conditionally_filter")
+                )
     for name, expression in query.filters.items():
-        merged[_qualified(scope, name)] = (expression, "query")
+        merged[default_filter_name(name, base)] = (expression, "query")
     result: list[AppliedFilter] = []
     for name, (expression, origin) in merged.items():
         context = "the query's filters" if origin == "query" else f"the explore's {origin}"
@@ -69,9 +77,11 @@ def effective_filters(scope: Scope, query: Query) -> list[AppliedFilter]:
     return result
 
 
-def _qualified(scope: Scope, name: str) -> str:
-    """A filter's field name with its view (a bare name is the base view's)."""
-    return name if "." in name else f"{scope.base_alias}.{name}"
+def default_filter_name(name: str, base_alias: str) -> str:
+    """``view.field`` of a field a filter names: a bare ``field`` is the base view's, as Looker
+    documents for ``always_filter`` (and applies to ``conditionally_filter``, ``unless`` and the
+    query's own filters alike)."""
+    return name if "." in name else f"{base_alias}.{name}"
 
 
 def liquid_filters(applied: list[AppliedFilter]) -> tuple[dict[str, str], dict[str, str]]:

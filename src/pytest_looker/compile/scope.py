@@ -14,8 +14,10 @@ through ``${}``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
@@ -28,6 +30,44 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class HintedCompileError(CompileError):
+    """A :class:`CompileError` whose "did you mean" hint is worked out when its message is read.
+
+    Validation compiles thousands of fields that fail the same way, and most of those errors
+    are caught and retried or summarised unread; ``difflib`` over an explore's thousands of
+    field names, per failing field, was 90% of validating the looker-hub namespaces. ``hint``
+    is called at most once, and :class:`Scope` memoises it per unknown name.
+    """
+
+    def __init__(self, message: str, location: Location | None, hint: Callable[[], str]) -> None:
+        self._hint: Callable[[], str] | None = hint
+        super().__init__(message, location)
+
+    @property
+    def message(self) -> str:
+        if self._hint is not None:
+            self._text += self._hint()
+            self._hint = None
+        return self._text
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._text = value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return CompileError, (self.message, self.location)
+
+
+_F = TypeVar("_F")
+
+#: Renderings kept per scope and context, and contexts per scope (see ``Scope.render_cache``).
+_MAX_RENDERS = 20_000
+_MAX_CONTEXTS = 32
+_MAX_RENDERING_SCOPES = 32
+#: Scopes holding renderings, least recently used first.
+_RENDERING_SCOPES: OrderedDict[int, weakref.ref[Scope]] = OrderedDict()
 
 
 class Scope:
@@ -50,6 +90,59 @@ class Scope:
         self.order: dict[str, int] = {alias: index for index, alias in enumerate(self.aliases)}
         #: Liquid's description of the explore's parameters and filter-only fields (built once).
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
+        self._hints: dict[tuple[str, ...], str] = {}
+        self._renders: dict[tuple[object, ...], dict[Any, Any]] = {}
+        self._facts: dict[object, Any] = {}
+
+    def once(self, key: object, make: Callable[[], _F]) -> _F:
+        """``make()``, computed once per scope for ``key``: facts of the explore that every query
+        would otherwise work out again (its base view's primary key, a join tree). Bounded like
+        the renderings."""
+        try:
+            return cast(_F, self._facts[key])
+        except KeyError:
+            pass
+        if len(self._facts) > _MAX_RENDERS:
+            self._facts.clear()
+        value = self._facts[key] = make()
+        return value
+
+    def render_cache(self, context: tuple[object, ...]) -> dict[Any, Any]:
+        """The compiler's renderings for queries in ``context`` (see ``fields.context_key``).
+
+        Bounded: beyond :data:`_MAX_RENDERS` entries (or contexts), it starts over; and only the
+        :data:`_MAX_RENDERING_SCOPES` scopes used last keep theirs (validating looker-hub's 681
+        explores one after the other kept ~70 MiB of renderings no later query would read).
+        """
+        key = id(self)
+        held = _RENDERING_SCOPES.get(key)
+        if held is not None and held() is self:
+            _RENDERING_SCOPES.move_to_end(key)
+        else:
+            _RENDERING_SCOPES[key] = weakref.ref(self)
+            _RENDERING_SCOPES.move_to_end(key)
+            while len(_RENDERING_SCOPES) > _MAX_RENDERING_SCOPES:
+                _, oldest = _RENDERING_SCOPES.popitem(last=False)
+                scope = oldest()
+                if scope is not None:
+                    scope._renders.clear()
+        cache = self._renders.get(context)
+        if cache is None or len(cache) > _MAX_RENDERS:
+            if len(self._renders) >= _MAX_CONTEXTS:
+                self._renders.clear()
+            cache = self._renders[context] = {}
+        return cache
+
+    def _hint(self, key: tuple[str, ...], name: str, candidates: Callable[[], Iterable[str]]) -> Callable[[], str]:
+        """The "did you mean" of ``name`` among ``candidates()``, computed on first read, once per key."""
+
+        def hint() -> str:
+            found = self._hints.get(key)
+            if found is None:
+                found = self._hints[key] = suggest(name, candidates())
+            return found
+
+        return hint
 
     def _add(self, alias: str, view_name: str, join: Join | None) -> None:
         view = self.model.views.get(view_name)
@@ -72,10 +165,10 @@ class Scope:
         found = view.fields.get(name)
         if found is None:
             where = f" (referenced by {context})" if context else ""
-            raise CompileError(
-                f"unknown field {alias}.{name}{where}: view {view.name!r} has no field {name!r}"
-                f"{suggest(name, view.fields)}",
+            raise HintedCompileError(
+                f"unknown field {alias}.{name}{where}: view {view.name!r} has no field {name!r}",
                 location or view.location,
+                self._hint(("field", alias, name), name, lambda: view.fields),
             )
         return found
 
@@ -84,15 +177,15 @@ class Scope:
         if alias in self.views:
             return
         where = f" (referenced by {context})" if context else ""
-        hint = suggest(alias, self.views)
-        if alias in self.model.views and not hint:
+        hint = self._hint(("alias", alias), alias, lambda: self.views)
+        if alias in self.model.views and not hint():
             raise CompileError(
                 f"view {alias!r} is not part of explore {self.explore.name!r}{where}; its views are: "
                 f"{', '.join(self.views)}",
                 self.explore.location,
             )
-        raise CompileError(
-            f"unknown view {alias!r} in explore {self.explore.name!r}{where}{hint}", self.explore.location
+        raise HintedCompileError(
+            f"unknown view {alias!r} in explore {self.explore.name!r}{where}", self.explore.location, hint
         )
 
     def resolve(self, full_name: str, *, context: str | None = None, bare: bool = False) -> tuple[str, Field]:
@@ -106,13 +199,16 @@ class Scope:
         if bare and not dot and alias:
             alias, dot, name = self.base_alias, ".", full_name
         if not dot or not alias or not name:
-            known = [f"{a}.{f}" for a, v in self.views.items() for f in v.fields]
-            raise CompileError(
-                f"field {full_name!r} must be written as 'view.field'{suggest(full_name, known)}",
+            raise HintedCompileError(
+                f"field {full_name!r} must be written as 'view.field'",
                 self.explore.location,
+                self._hint(("full", full_name), full_name, self._qualified_names),
             )
         self.check_alias(alias, context=context)
         return alias, self.field(alias, name, context=context)
+
+    def _qualified_names(self) -> list[str]:
+        return [f"{a}.{f}" for a, v in self.views.items() for f in v.fields]
 
     # -- fields: restrictions ------------------------------------------------------------------
 

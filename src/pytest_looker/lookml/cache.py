@@ -16,10 +16,12 @@ import marshal
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pytest_looker.lookml.syntax import ParsedFile, RawIssue, parse_lookml
+if TYPE_CHECKING:  # the parser is imported by the first parse: a warm load parses nothing
+    from pytest_looker.lookml.syntax import ParsedFile
 
 #: Below this many bytes to parse, starting a worker process costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
@@ -40,6 +42,8 @@ def parse_all(texts: list[str]) -> list[ParsedFile]:
     ``PYTEST_LOOKER_PARSE_WORKERS=0`` disables it; any failure of the child falls back to
     parsing here, so parallelism may only make loading faster.
     """
+    from pytest_looker.lookml.syntax import ParsedFile, RawIssue, parse_lookml
+
     total = sum(len(t) for t in texts)
     if (
         total < PARALLEL_MIN_BYTES
@@ -62,6 +66,9 @@ def parse_all(texts: list[str]) -> list[ParsedFile]:
         else:
             local_indexes.append(index)
     results: list[ParsedFile | None] = [None] * len(texts)
+    # The child must not import: lkml (for files the fast reader leaves to it) is loaded first.
+    import pytest_looker.lookml.lkmlreader  # noqa: F401
+
     child = _fork_parser([texts[i] for i in child_indexes])
     for index in local_indexes:
         results[index] = parse_lookml(texts[index])
@@ -88,6 +95,8 @@ def _fork_parser(texts: list[str]) -> tuple[int, str] | None:
         os.unlink(path)
         return None
     if pid == 0:  # pragma: no cover - the child (coverage does not follow os._exit)
+        from pytest_looker.lookml.syntax import parse_lookml  # imported by parse_all already
+
         status = 1
         try:
             payload = []
@@ -178,17 +187,48 @@ class ParseCache:
                 self._write(target, parsed)
         return [r for r in results if r is not None]
 
+    def cached_many(self, namespace: str, texts: list[str], compute: Callable[[str], Any]) -> list[Any]:
+        """``compute(text)`` of each text, from the cache when present, else computed and stored.
+
+        For other parsed formats than LookML (dashboards' YAML): ``namespace`` names the format
+        and its version, and is part of the key. ``compute`` must return data :mod:`marshal`
+        can store (built-in types); a result it cannot store (a YAML date) is only not cached.
+        """
+        results: list[Any] = []
+        for text in texts:
+            if self.directory is None:
+                results.append(compute(text))
+                continue
+            digest = hashlib.sha256(f"{namespace}\0{text}".encode()).hexdigest()
+            entry = self.directory / digest[:2] / digest
+            try:
+                results.append(marshal.loads(entry.read_bytes()))
+                self.hits += 1
+                continue
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+            self.misses += 1
+            value = compute(text)
+            results.append(value)
+            self._store(entry, value)
+        return results
+
     @staticmethod
     def _read(entry: Path) -> ParsedFile | None:
+        from pytest_looker.lookml.syntax import ParsedFile, RawIssue
+
         try:
             tree, issues = marshal.loads(entry.read_bytes())
             return ParsedFile(tree, tuple(RawIssue(*issue) for issue in issues))
         except (OSError, EOFError, ValueError, TypeError):
             return None
 
+    @classmethod
+    def _write(cls, entry: Path, parsed: ParsedFile) -> None:
+        cls._store(entry, (parsed.tree, [(i.severity, i.line, i.message) for i in parsed.issues]))
+
     @staticmethod
-    def _write(entry: Path, parsed: ParsedFile) -> None:
-        payload = (parsed.tree, [(i.severity, i.line, i.message) for i in parsed.issues])
+    def _store(entry: Path, payload: Any) -> None:
         try:
             data = marshal.dumps(payload, _MARSHAL_VERSION)
             entry.parent.mkdir(parents=True, exist_ok=True)

@@ -29,23 +29,44 @@ hypothesis-generated LookML.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
-
-from lkml.keys import EXPR_BLOCK_KEYS, PLURAL_KEYS
 
 RawNode = dict[str, Any]
 
+# The LookML parameters lkml collects into lists (they may repeat in a block) and those whose
+# value is an expression ending in ``;;``: the same sets as ``lkml.keys`` (PLURAL_KEYS,
+# EXPR_BLOCK_KEYS), written out so that this reader does not import lkml — importing it costs
+# more start-up than parsing a small project. ``tests/lookml/test_fastparse_differential.py``
+# checks that they still equal lkml's.
+PLURAL_KEYS = frozenset(
+    (
+        "access_filter", "access_grant", "action", "aggregate_table", "allowed_value", "assert", "bind_filters",
+        "column", "constant", "datagroup", "remote_dependency", "local_dependency", "derived_column", "dimension",
+        "dimension_group", "explore", "extends", "filter", "filters", "form_param", "include", "join", "link",
+        "map_layer", "measure", "named_value_format", "option", "override_constant", "param", "parameter", "query",
+        "set", "sql_step", "test", "user_attribute_param", "view", "when",
+    )
+)  # fmt: skip
+EXPR_BLOCK_KEYS = frozenset(
+    (
+        "expression_custom_filter", "expression", "html", "sql_trigger_value", "sql_table_name", "sql_distinct_key",
+        "sql_start", "sql_always_having", "sql_always_where", "sql_trigger", "sql_foreign_key", "sql_where", "sql_end",
+        "sql_create", "sql_latitude", "sql_longitude", "sql_step", "sql_on", "sql", "sql_preamble",
+    )
+)  # fmt: skip
+
 #: Keys that may repeat in a block and are therefore always lists (same set as :mod:`.syntax`).
-REPEATABLE_KEYS = frozenset(PLURAL_KEYS) | {"visualization", "application", "localization_settings"}
+REPEATABLE_KEYS = PLURAL_KEYS | {"visualization", "application", "localization_settings"}
 
 
 class Unsupported(Exception):
     """The text uses a shape this reader leaves to lkml."""
 
 
-# lkml checks the expression keys in this order with ``startswith(key + ":")``; a regular
-# expression alternation tries them in the same order, which gives the same answer.
-_EXPR_KEYS = "|".join(re.escape(k) for k in EXPR_BLOCK_KEYS)
+# lkml checks the expression keys with ``startswith(key + ":")``: at most one key can match (the
+# colon ends it), so the order of the alternation does not matter; sorted for a stable pattern.
+_EXPR_KEYS = "|".join(re.escape(k) for k in sorted(EXPR_BLOCK_KEYS))
 _NOT_EXPR = rf"(?!(?:{_EXPR_KEYS}):)"
 # A literal token: lkml's scan_literal stops at NUL, white space and ``:}{,]``; a token cannot
 # *start* with ``#`` (comment), ``"`` (string), ``;`` or ``[{}],:`` (punctuation).
@@ -91,6 +112,18 @@ def fast_parse(text: str) -> tuple[RawNode, list[tuple[str, int | None, str]]]:
     return _Reader(text).document()
 
 
+#: Keys and short values are interned: a large project repeats a few thousand distinct strings
+#: hundreds of thousands of times (``type: string``, ``"24 hours"``, field names in lists), and
+#: the trees stay in memory as the fields' raw blocks (and interned strings stay shared when the
+#: project cache stores and reads them back).
+_intern = sys.intern
+_INTERN_MAX = 64
+
+
+def _short(value: str) -> str:
+    return _intern(value) if len(value) <= _INTERN_MAX else value
+
+
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -129,29 +162,30 @@ class _Reader:
             value: Any
             if kind == _EXPR:
                 key_start = found.start(kind)
-                key = text[key_start : text.index(":", key_start)]
+                key = _intern(text[key_start : text.index(":", key_start)])
                 item_line = self.line_at(key_start)
                 value = found.group(3).strip()
                 previous_block_end = None
             elif kind >= _BLOCK:
-                key = found.group(6)
+                key = _intern(found.group(6))
                 key_start = found.start(6)
                 if key in _EXPR_KEY_SET and text.startswith(":", found.end(6)):
                     raise Unsupported("expression without ';;'")  # lkml's lexer fails on it
                 item_line = self.line_at(key_start)
                 if kind == _PAIR:
-                    value = found.group(9)
+                    value = _short(found.group(9))
                     if value == "-":
                         raise Unsupported("'-' value")
                     previous_block_end = None
                 elif kind == _QPAIR:
-                    value = found.group(10)
+                    value = _short(found.group(10))
                     previous_block_end = None
                 elif kind == _LIST:
                     value = self.list_items(found.group(11))
                     previous_block_end = None
                 else:
                     name = found.group(8)
+                    name = _intern(name) if name is not None else None
                     brace_end = self.pos
                     value, close_start = self.container(item_line)
                     if close_start is None:
@@ -214,9 +248,9 @@ class _Reader:
             if kind == 1:
                 tokens.append((1, None))
             elif kind in (3, 4):
-                tokens.append((3, {found.group(2): found.group(kind)}))
+                tokens.append((3, {_intern(found.group(2)): _short(found.group(kind))}))
             else:
-                tokens.append((5, found.group(kind)))
+                tokens.append((5, _short(found.group(kind))))
         if not tokens:
             return []
         index = 1 if tokens[0][0] == 1 else 0

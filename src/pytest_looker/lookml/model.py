@@ -424,18 +424,32 @@ class Dashboard:
 
 @dataclass(frozen=True)
 class Project:
-    """A loaded LookML project: models, dashboards and every diagnostic found."""
+    """A loaded LookML project: models, dashboards and every diagnostic found.
+
+    ``lookml_diagnostics`` are the problems found while loading the LookML; the dashboards'
+    own (a file that does not parse) are found when the dashboards are first read, which the
+    loader leaves to whoever needs them: :attr:`diagnostics` has both.
+    """
 
     root: str
     manifest: Manifest
     models: Mapping[str, Model]
     dashboards: Mapping[str, Dashboard]
     files: tuple[str, ...]
-    diagnostics: tuple[Diagnostic, ...]
+    lookml_diagnostics: tuple[Diagnostic, ...]
 
     @property
     def name(self) -> str | None:
         return self.manifest.project_name
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every problem found, by file and line (reads the dashboards)."""
+        extra: tuple[Diagnostic, ...] = getattr(self.dashboards, "diagnostics", ())
+        if not extra:
+            return self.lookml_diagnostics
+        both = (*self.lookml_diagnostics, *extra)
+        return tuple(sorted(both, key=lambda d: (d.location.file, d.location.line or 0, d.message)))
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -244,6 +244,8 @@ def _check_explore(explore: Explore, model: Model, emit: Emit, cache: CheckCache
             )
     for parameter, index, name in _filtered_fields(explore):
         context = "access_filter" if parameter == "access_filter" else f"the explore's {parameter}"
+        if parameter != "access_filter" and "." not in name:
+            name = f"{explore.view_name}.{name}"  # Looker: a bare name in default filters is the base view's
         message = _filter_field_problem(name, explore, model, cache, context)
         if message:
             emit("error", message, explore.parameter_location(parameter, index))

@@ -104,6 +104,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from pytest_looker.testing.reporting import Reporting
 
     config.pluginmanager.register(Reporting(state), "pytest-looker-reporting")
+    if config.pluginmanager.hasplugin("xdist"):
+        from pytest_looker.testing.xdist import XdistPlugin
+
+        config.pluginmanager.register(XdistPlugin(), "pytest-looker-xdist")
     try:
         config.hook.pytest_looker_configure.call_historic(kwargs={"config": config, "workspace": state.workspace})
     except ConfigurationError as exc:
