@@ -123,9 +123,9 @@ def _field(view: str, name: str, category: FieldCategory, raw: RawNode, location
     # ``type: date_<timeframe>`` written by hand (``date_raw``, ``date_year``…; public LookML
     # uses them) is that timeframe of the dimension's sql, as in a time group. ``date_time`` is
     # its own documented type.
-    if category is FieldCategory.DIMENSION and values.get("timeframe") is None and type_.startswith("date_"):
-        if type_ != "date_time":
-            values["timeframe"] = type_[5:]
+    hand_written = category is FieldCategory.DIMENSION and values.get("timeframe") is None
+    if hand_written and type_.startswith("date_") and type_ != "date_time":
+        values["timeframe"] = type_[5:]
     return new_field(values)
 
 
