@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpers import ProjectFactory
+from pytest_looker.compile.dialects.base import HOUR_STEPS, MILLISECOND_STEPS, MINUTE_STEPS, TIMEFRAMES
 from pytest_looker.lookml import FieldCategory
 
 MODEL = 'connection: "db"\ninclude: "/views/*.view.lkml"\n'
@@ -47,9 +48,12 @@ def test_time_and_duration_groups_expand_into_fields_that_know_their_group(lookm
         "${TABLE}.created_at",
         False,
     )
-    assert {f.timeframe for f in fields.values() if f.group == "shipped"} == {
-        "raw", "time", "date", "week", "month", "quarter", "year",
-    }  # fmt: skip
+    # No timeframes: "every timeframe option will be added" (Looker's dimension_group reference),
+    # i.e. every name the compiler accepts, the hourN/minuteN/millisecondN families included;
+    # only yesno is left out (it would take the group's own name).
+    steps = [f"{unit}{n}" for unit, ns in (("hour", HOUR_STEPS), ("minute", MINUTE_STEPS),
+                                           ("millisecond", MILLISECOND_STEPS)) for n in ns]  # fmt: skip
+    assert [f.timeframe for f in fields.values() if f.group == "shipped"] == [*TIMEFRAMES, *steps]
     assert fields["shipped_date"].datatype == "date"
     days = fields["days_fulfilment"]
     assert (days.interval, days.sql_start, days.sql_end) == (

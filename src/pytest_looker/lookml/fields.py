@@ -23,9 +23,22 @@ from pytest_looker.lookml.model import (
 )
 from pytest_looker.lookml.syntax import RawNode
 
-#: Timeframes Looker creates when a time group lists none (documented default set).
-DEFAULT_TIMEFRAMES = ("raw", "time", "date", "week", "month", "quarter", "year")
-#: Intervals Looker creates when a duration group lists none.
+#: Timeframes Looker creates when a time group lists none. The dimension_group reference says
+#: "If timeframes is not included every timeframe option will be added to the dimension group"
+#: (and public projects rely on it: a dashboard of the Spectacles demo selects
+#: ``events.event_day_of_week`` of a group without timeframes). Every option but ``yesno``, whose
+#: field takes the group's own name (``${created}``) and so would change what that name means.
+DEFAULT_TIMEFRAMES: tuple[str, ...] = (
+    "raw", "time", "time_of_day", "date", "week", "month", "quarter", "year",
+    "day_of_week", "day_of_week_index", "day_of_month", "day_of_year",
+    "hour", "hour_of_day", "minute", "second", "millisecond", "microsecond",
+    "week_of_year", "month_name", "month_num", "quarter_of_year",
+    "fiscal_month_num", "fiscal_quarter", "fiscal_quarter_of_year", "fiscal_year",
+    *(f"hour{n}" for n in (2, 3, 4, 6, 8, 12)),
+    *(f"minute{n}" for n in (2, 3, 4, 5, 6, 10, 12, 15, 20, 30)),
+    *(f"millisecond{n}" for n in (2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, 500)),
+)  # fmt: skip
+#: Intervals Looker creates when a duration group lists none ("all possible intervals").
 DEFAULT_INTERVALS = ("day", "hour", "minute", "month", "quarter", "second", "week", "year")
 
 _CATEGORY_OF_KEY = {
