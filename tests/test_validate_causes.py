@@ -148,3 +148,66 @@ def test_a_typo_in_a_join_is_reported_at_the_join(tmp_path: Path) -> None:
     report = json.loads(CliRunner().invoke(main, ["validate", "--project", str(root), "--format", "json"]).stdout)
     [cause] = [c for c in report["causes"] if "archived.idd" in c["summary"]]
     assert cause["at"] == ["m.model.lkml:4"]
+
+
+BIGQUERY = {
+    "pyproject.toml": """
+        [tool.pytest-looker]
+        project = "."
+        seeds = "seeds"
+        dialect = "bigquery"
+    """,
+    "seeds/main/orders.csv": "id,amount,status\n1,10,a\n2,20,b\n",
+    "m.model.lkml": """
+        connection: "db"
+        include: "*.view.lkml"
+        explore: metrics {}
+        explore: orders {}
+        explore: nested {}
+    """,
+    "metrics.view.lkml": """
+        view: metrics {
+          parameter: metric { type: unquoted }
+          derived_table: { sql: SELECT id, {% parameter metric %} AS value FROM main.orders ;; }
+          dimension: id { primary_key: yes type: number }
+          measure: total { type: sum sql: ${TABLE}.value ;; }
+        }
+    """,
+    "orders.view.lkml": """
+        view: orders {
+          derived_table: { sql: SELECT id, status FROM main.orders ;; }
+          dimension: id { primary_key: yes type: number }
+          dimension: trimmed { sql: TRIM(${TABLE}.status ;; }
+          dimension: nope { sql: ${TABLE}.nope ;; }
+        }
+    """,
+    "nested.view.lkml": """
+        view: nested {
+          derived_table: { sql: SELECT t.id, t.name FROM (SELECT * FROM main.orders) AS t ;; }
+          dimension: id { primary_key: yes type: number }
+          dimension: name {}
+        }
+    """,
+}
+
+
+def test_whose_problem_each_bigquery_failure_is(tmp_path: Path) -> None:
+    """A parameter without value that leaves SQL unparsable is the run's configuration; a syntax
+    error is the user's and does not read as a translation problem; a column missing behind a
+    subquery's ``SELECT *`` is the data's, one missing from the derived table's own SELECT the
+    LookML's."""
+    root = write_files(tmp_path, BIGQUERY)
+    causes = {c["summary"]: c for c in validate_json(root)["causes"]}  # type: ignore[union-attr]
+    empty = causes["parameter metrics.metric has no value, and the SQL does not parse without one"]
+    assert (empty["kind"], empty["fields"]) == ("configuration", 2)
+    assert empty["fix"] == "set parameters.metrics.metric in [tool.pytest-looker] (or --parameter metrics.metric=VALUE)"
+    [syntax] = [c for c in causes.values() if "is not valid" in c["summary"]]
+    assert syntax["kind"] == "lookml" and "is not valid bigquery SQL" in syntax["summary"]
+    assert "duckdb" not in syntax["summary"] and "transpile" not in syntax["summary"]
+    assert causes["orders has no column nope: its derived table's SELECT does not return it"]["kind"] == "lookml"
+    behind = causes["column name is missing from the data behind t, a subquery of a derived table"]
+    assert (behind["kind"], behind["fields"]) == ("data", 2)  # every field of the explore
+    given = CliRunner().invoke(
+        main, ["validate", "--project", str(root), "--explores", "m/metrics", "--parameter", "metrics.metric=amount"]
+    )
+    assert given.exit_code == 0, given.output

@@ -24,7 +24,7 @@ from pytest_looker.compile.planner import PlanOptions, plan_query
 from pytest_looker.compile.posttable import apply_post_sql
 from pytest_looker.compile.query import DEFAULT_LIMIT, UNSORTED, Query
 from pytest_looker.compile.result import Column, CompiledQuery, PostSqlMeasure
-from pytest_looker.compile.transpile import culprit, transpile
+from pytest_looker.compile.transpile import NOT_VALID, culprit, transpile, without_values
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Project
 
@@ -64,13 +64,15 @@ def compile_query(
     plan = plan_query(project, query, source, PlanOptions(portable_aggregates=portable))
     sql = with_ctes(plan.ctes, plan.body, plan.preamble)
     if portable or renames:
-        what = f"query on {query.model}/{query.explore}"
+        what = f"the query on {query.model}/{query.explore}"
         target_dialect = get_dialect(out_dialect) if portable else None
         try:
             sql = transpile(
                 sql, source=source, target=out_dialect, what=what, symmetric=target_dialect, renames=renames
             )
         except CompileError as error:
+            if plan.empty_parameters and NOT_VALID in error.message:
+                raise CompileError(without_values(plan.empty_parameters, error.message), error.location) from None
             # Name the field whose SQL is the problem when one can be singled out.
             named = culprit(plan.expressions, source=source, target=out_dialect, symmetric=target_dialect)
             raise CompileError(named or error.message, error.location) from None

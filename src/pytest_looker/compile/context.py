@@ -52,6 +52,9 @@ class CompileState:
     in_query: frozenset[str] = frozenset()
     column_names: Mapping[str, str] = field(default_factory=dict)
     portable_aggregates: bool = False
+    #: ``view.field`` of the value-less unquoted/number/yesno parameters the Liquid pasted as
+    #: nothing: when the SQL then does not parse, the run lacks a value, not the LookML a fix.
+    empty_parameters: set[str] = field(default_factory=set)
 
     @property
     def week_start_day(self) -> str:
