@@ -211,3 +211,36 @@ def test_whose_problem_each_bigquery_failure_is(tmp_path: Path) -> None:
         main, ["validate", "--project", str(root), "--explores", "m/metrics", "--parameter", "metrics.metric=amount"]
     )
     assert given.exit_code == 0, given.output
+
+
+def test_a_key_missing_from_a_struct_the_sql_builds_is_the_lookmls(tmp_path: Path) -> None:
+    """DuckDB says "Could not find key" both for a seeded struct the scaffold typed too narrowly
+    (ours) and for a ``STRUCT(…)`` the derived SQL builds without that field (BigQuery rejects it
+    too): the scaffold's recorded types tell which."""
+    files = {
+        "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "bigquery"\n',
+        "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: packed {}\n',
+        "packed.view.lkml": """
+            view: packed {
+              derived_table: {
+                sql: SELECT id, STRUCT(status AS state, amount AS total) AS info FROM ds.orders ;;
+              }
+              dimension: id { primary_key: yes type: number }
+              dimension: state { sql: ${TABLE}.info.state ;; }
+              dimension: wrong { sql: ${TABLE}.info.nope ;; }
+            }
+        """,
+    }
+    root = write_files(tmp_path, files)
+    scaffold = CliRunner().invoke(main, ["scaffold", "data", "--project", str(root), "--seeds", str(root / "seeds")])
+    assert scaffold.exit_code == 0, scaffold.output
+    report = validate_json(root)
+    assert report["failed_fields"] == 1
+    [cause] = report["causes"]  # type: ignore[misc]
+    assert cause["kind"] == "lookml"
+    assert cause["summary"] == "the STRUCT built by the SQL has no field nope"
+    assert "closest: state" in cause["fix"]
+    # The same error from a struct of the seeds is the data's.
+    message = failure('Binder Error: Could not find key "nope" in struct\n\nCandidate Entries: "state", "total"')
+    [seeded] = group_failures([message], seeded_types=['STRUCT("state" VARCHAR, "total" DOUBLE)'])
+    assert seeded.kind == "data"

@@ -40,6 +40,8 @@ _DERIVED_COLUMN = re.compile(r'Values list "([^"]+)" does not have a column name
 _MISSING_FUNCTION = re.compile(r"(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist")
 _UNKNOWN_OBJECT = re.compile(r"unknown (?:explore|view) '")
 _NO_VALUE = re.compile(rf"^{NO_PARAMETER_VALUE} ([\w.]+(?:, [\w.]+)*) ")
+_NO_KEY = re.compile(r'Could not find key "([^"]+)" in struct')
+_CANDIDATES = re.compile(r"Candidate Entries: (.+)")
 _SYNTAX = re.compile(rf"{NOT_VALID} \w+ SQL: ")
 _NESTED_ERRORS = (
     "UNNEST requires a single list",
@@ -214,6 +216,24 @@ def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | Non
     return "lookml", message, None
 
 
+def built_struct(message: str, seeded_types: Sequence[str] | None) -> tuple[str, str, str] | None:
+    """``(kind, summary, fix)`` when a struct lacks a key and no seeded struct has the keys
+    DuckDB lists as candidates: the struct is built by the LookML's SQL (``STRUCT(…)``), which
+    BigQuery would reject alike. ``None`` when the struct may be the scaffold's."""
+    key = _NO_KEY.search(message)
+    candidates = _CANDIDATES.search(message)
+    if seeded_types is None or key is None or candidates is None:
+        return None
+    names = re.findall(r'"([^"]+)"', candidates.group(1))
+    if not names or any(all(f'"{n}"' in kind for n in names) for kind in seeded_types):
+        return None
+    return (
+        "lookml",
+        f"the STRUCT built by the SQL has no field {key.group(1)}",
+        f"read a field the STRUCT has (closest: {', '.join(names)}), or add it to the STRUCT(…) that builds it",
+    )
+
+
 def _looker_expression_functions() -> frozenset[str]:
     from pytest_looker.expressions.functions.registry import FUNCTIONS
 
@@ -225,13 +245,15 @@ def group_failures(
     hints: Mapping[str, str] | None = None,
     *,
     missing_dependencies: Sequence[str] = (),
+    seeded_types: Sequence[str] | None = None,
 ) -> list[Cause]:
     """The failures grouped by cause, the cause breaking most fields first.
 
     ``hints`` maps a summary to a better fix (the caller knows the project: a parameter without
     value behind a missing table, for instance). ``missing_dependencies``: the project's
     ``local_dependency`` projects that were not found; an unknown explore or view is then most
-    likely theirs.
+    likely theirs. ``seeded_types``: the column types the scaffold wrote (None: unknown), to
+    tell a struct of the seeds from one the SQL builds (DuckDB names some of its keys) (:func:`built_struct`).
     """
     groups: dict[tuple[str, str], list[Failure]] = {}
     fixes: dict[tuple[str, str], str | None] = {}
@@ -243,6 +265,9 @@ def group_failures(
             names = ", ".join(missing_dependencies)
             kind, summary = "dependency", f"{summary} (the project imports {names}, which is not available)"
             fix = f"put {names} where dependency_paths in [tool.pytest-looker] points"
+        built = built_struct(failure.message, seeded_types) if kind == "data" else None
+        if built is not None:
+            kind, summary, fix = built
         key = (kind, summary)
         groups.setdefault(key, []).append(failure)
         fixes.setdefault(key, (hints or {}).get(summary, fix))
