@@ -551,3 +551,42 @@ def test_structs_packed_by_a_derived_table_are_traced_to_their_source(tmp_path: 
     assert types["items"].endswith("[]") and "item_name" in types["items"]
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (9, 0), report
+
+
+def test_columns_read_through_a_star_cte_of_a_subquery_are_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics' task history: a CTE ``source`` is ``select * from (select *, MAX(…) OVER
+    … from jira.transitions) where …``, and a later CTE reads ``t.name``, ``t.to.name`` and a bare
+    ``received_at`` from ``source t``: those are columns (and a struct) of jira.transitions. Other
+    CTEs in reach are not what a ``*`` passes on."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: history {}\n',
+            "v.view.lkml": """
+                view: history {
+                  derived_table: {
+                    sql: with source as (select * from (
+                           select *, MAX(seq) OVER (PARTITION BY issueid) AS max_seq from `p.jira.transitions`)
+                         where seq = max_seq),
+                         tasks as (select task_id, task_status from `p.jira.tasks`),
+                         moves as (select concat('jira-', issueid) as issue_id, t.name as from_status,
+                                          t.to.name as to_status, received_at as moved_at from source t)
+                         select m.*, k.task_status from moves m join tasks k on m.issue_id = k.task_id ;;
+                  }
+                  dimension: issue_id { primary_key: yes }
+                  dimension: from_status {}
+                  dimension: to_status {}
+                  dimension: task_status {}
+                  dimension_group: moved { type: time timeframes: [date] sql: ${TABLE}.moved_at ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    types = _parquet_types(root / "seeds" / "p" / "jira" / "transitions.parquet")
+    assert {"name", "received_at", "issueid", "seq"} <= set(types) and "task_status" not in types
+    assert types["to"].startswith("STRUCT(") and '"name"' in types["to"]
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (6, 0), report

@@ -13,6 +13,7 @@ caller learns less, never fails.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -184,9 +185,14 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                     if behind is not None:
                         paths.append((behind[0], behind[1], parts[alias + 2 :]))
                 continue
-            found = _source(node, known, only_source=len(scope.sources) == 1)
+            # scope.sources also holds every CTE in reach; what the SELECT reads is its FROM/JOINs
+            found = _source(node, known, only_source=len(scope.selected_sources) == 1)
             if found is not None:
                 uses.append(_use(_table_name(found), node))
+            elif isinstance(scope.expression, exp.Select):
+                behind = _behind(scopes, scope, node)
+                if behind is not None:
+                    uses.append(dataclasses.replace(_use(behind[0], node), column=behind[1]))
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
@@ -279,6 +285,9 @@ def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, col
         if not isinstance(source, Scope) or not isinstance(source.expression, exp.Select):
             return None
         projection = next((p for p in source.expression.expressions if p.alias_or_name == column), None)
+        if projection is None:  # not named: passed on by the `*` of a CTE or subquery over one table
+            stars = list(dict.fromkeys(_star_sources(source, lambda _name: False)))
+            return (stars[0], column) if len(stars) == 1 else None
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         if not isinstance(inner, exp.Column):
             return None
@@ -287,6 +296,20 @@ def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, col
             tables = [t for t in source.sources.values() if isinstance(t, exp.Table)]
             return (_table_name(tables[0]), column) if len(tables) == 1 else None
     return None
+
+
+def _behind(scopes: list[Scope], scope: Scope, column: exp.Column) -> tuple[str, str] | None:
+    """The source table and column of a column read through a CTE or subquery of ``scope``
+    (``t.name`` where ``t`` is a CTE that passes a table's columns on with ``SELECT *``)."""
+    qualifier = column.table
+    if not qualifier:
+        if len(scope.selected_sources) != 1:
+            return None
+        qualifier = next(iter(scope.selected_sources))
+    if not isinstance(scope.sources.get(qualifier), Scope):
+        return None
+    assert isinstance(scope.expression, exp.Select)
+    return _through_scopes(scopes, scope.expression, qualifier, column.name)
 
 
 def _names(node: exp.Expression) -> tuple[str, ...]:
@@ -412,7 +435,7 @@ def _projections(
     positions = []
     for projection in select.expressions:
         star_of = (
-            list(outer.sources)
+            list(outer.selected_sources)
             if isinstance(projection, exp.Star)
             else [projection.table]
             if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
@@ -447,7 +470,7 @@ def _star_sources(scope: Scope, opaque: Callable[[str], bool], depth: int = 0) -
     found: list[str] = []
     for projection in scope.expression.expressions:
         if isinstance(projection, exp.Star):
-            names = list(scope.sources)
+            names = list(scope.selected_sources)
         elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
             names = [projection.table]
         else:
