@@ -590,3 +590,46 @@ def test_columns_read_through_a_star_cte_of_a_subquery_are_scaffolded(tmp_path: 
     assert types["to"].startswith("STRUCT(") and '"name"' in types["to"]
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (6, 0), report
+
+
+def test_an_unnest_join_over_a_column_a_derived_table_passes_on_is_an_array(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics: ``engagements`` selects ``…, projects from analytics.engagements_dim``
+    and a join ``LEFT JOIN UNNEST(${engagements.projects})`` reads ``${TABLE}.sprint_start`` of
+    each element, and ``stage`` bare (BigQuery resolves a bare name to a field of the element):
+    ``projects`` is an array of structs in the source table, not text."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: engagements {
+                  join: engagements__projects {
+                    sql: LEFT JOIN UNNEST(${engagements.projects}) as engagements__projects ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "v.view.lkml": """
+                view: engagements {
+                  derived_table: { sql: select engagement_pk, deal_name, projects from analytics.engagements_dim ;; }
+                  dimension: engagement_pk { primary_key: yes }
+                  dimension: deal_name {}
+                  dimension: projects { hidden: yes sql: ${TABLE}.projects ;; }
+                }
+                view: engagements__projects {
+                  dimension: project_pk { primary_key: yes sql: ${TABLE}.project_pk ;; }
+                  dimension_group: sprint_start { type: time timeframes: [date] sql: ${TABLE}.sprint_start ;; }
+                  measure: hours { type: sum sql: ${TABLE}.hours ;; }
+                  dimension: stage { sql: stage ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    projects = _parquet_types(root / "seeds" / "analytics" / "engagements_dim.parquet")["projects"]
+    assert projects.startswith("STRUCT(") and projects.endswith("[]") and '"hours"' in projects
+    assert "stage VARCHAR" in projects
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (7, 0), report

@@ -72,6 +72,9 @@ SQL_TYPES = {
 _UNRESOLVED = "__derived_"
 _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
 _NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)+)")
+#: a field's SQL that is one bare name: in a view over an UNNEST of STRUCTs, a field of the element
+_BARE_NAME = re.compile(r"[A-Za-z_]\w*")
+_BARE_KEYWORDS = frozenset({"NULL", "TRUE", "FALSE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_DATETIME"})
 _TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)")
 _TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
 _ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)\s*\)", re.I)
@@ -371,6 +374,8 @@ class _Inference:
         self.array_structs: dict[tuple[str, str], Mapping[str, tuple[tuple[str, str, str], ...]]] = {}
         #: UNNEST joins over such an output: (model, join alias) → struct field → its source column
         self.element_sources: dict[tuple[str, str], dict[str, ColumnInfo]] = {}
+        #: derived views' SELECTs: (model, view) → what they read and pass on
+        self.derived_reads: dict[tuple[str, str], SelectReads] = {}
 
     def run(self) -> Schema:
         alternatives: dict[str, list[str]] = {}
@@ -604,6 +609,7 @@ class _Inference:
             _add_values(column, use.literals)
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
+        self.derived_reads[(model.name, view.name)] = reads
         if reads.array_structs:
             self.array_structs[(model.name, view.name)] = reads.array_structs
         if reads.grouped_star and len(reads.star_sources) == 1:
@@ -737,6 +743,11 @@ class _Inference:
             if sql in ("${TABLE}", join.name):
                 element.offer(exact_type, STRONG, f"{view.name}.{member.name}")
                 continue
+            if (
+                _BARE_NAME.fullmatch(sql) and sql.upper() not in _BARE_KEYWORDS
+            ):  # `sql: action_number ;;`: BigQuery reads a field of the element
+                element.path([sql]).offer(exact_type, STRONG, f"{view.name}.{member.name}")
+                continue
             for match in _TABLE_PATH.finditer(sql):
                 leaf = element.path(
                     [match.group(1), *match.group(2).strip(".").split(".")] if match.group(2) else [match.group(1)]
@@ -777,6 +788,9 @@ class _Inference:
             return self.schema.table(resolved[0]).column(resolved[1])
         view = model.views.get(explore.aliases().get(alias, ""))
         found = view.fields.get(field_name) if view is not None else None
+        passed = self._passed_on(model, view, found)
+        if passed is not None:
+            return passed
         element = self.element_sources.get((model.name, alias))
         if element is not None and found is not None and found.sql:
             # a field of the element of an UNNEST join over ARRAY_AGG(STRUCT(…)): its source column
@@ -793,6 +807,18 @@ class _Inference:
         if table is None:
             return None
         return self.schema.table(table).column(nested.group(1)).path(nested.group(2).strip(".").split("."))
+
+    def _passed_on(self, model: Model, view: View | None, found: Field | None) -> ColumnInfo | None:
+        """The source column a derived view's field ``${TABLE}.x`` is, when its SELECT passes
+        one table's column on unchanged (``select …, projects from t group by all``)."""
+        reads = self.derived_reads.get((model.name, view.name)) if view is not None else None
+        column = table_column(found.sql) if reads is not None and found is not None and found.sql else None
+        if reads is None or column is None:
+            return None
+        targets = [t for t in reads.outputs.get(column.lower(), ()) if t.plain]
+        if not targets and column.lower() not in reads.outputs and len(reads.star_sources) == 1:
+            return self.schema.table(reads.star_sources[0]).column(column)
+        return self.schema.table(targets[0].table).column(targets[0].column) if len(targets) == 1 else None
 
     def _joins(self, model: Model, explore: Explore) -> None:
         dialect = self.dialect_for(model)
