@@ -633,3 +633,30 @@ def test_an_unnest_join_over_a_column_a_derived_table_passes_on_is_an_array(tmp_
     assert "stage VARCHAR" in projects
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (7, 0), report
+
+
+def test_an_unqualified_join_key_of_the_from_table_is_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    """looker-hub's multi-service DAU: ``FROM daily AS e JOIN clients AS c ON service = c.id``."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: dau {}\n',
+            "v.view.lkml": """
+                view: dau {
+                  derived_table: {
+                    sql: SELECT submission_date, user_id, c.name AS service_name
+                         FROM `p.accounts.daily` AS e JOIN `p.accounts.clients` AS c ON service = c.id ;;
+                  }
+                  dimension: user_id { primary_key: yes }
+                  dimension: service_name {}
+                  dimension_group: submission { type: time timeframes: [date] sql: ${TABLE}.submission_date ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    header = (root / "seeds" / "p" / "accounts" / "daily.csv").read_text().splitlines()[0].split(",")
+    assert {"service", "submission_date", "user_id"} <= set(header)
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (3, 0), report

@@ -193,6 +193,8 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                 behind = _behind(scopes, scope, node)
                 if behind is not None:
                     uses.append(dataclasses.replace(_use(behind[0], node), column=behind[1]))
+                elif not node.table and (main := _main_table(scope, known)) is not None:
+                    uses.append(_use(_table_name(main), node))
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
@@ -310,6 +312,21 @@ def _behind(scopes: list[Scope], scope: Scope, column: exp.Column) -> tuple[str,
         return None
     assert isinstance(scope.expression, exp.Select)
     return _through_scopes(scopes, scope.expression, qualifier, column.name)
+
+
+def _main_table(scope: Scope, known: Mapping[str, exp.Table]) -> exp.Table | None:
+    """The table an unqualified column of a join most likely reads: the FROM table, when the
+    SELECT qualifies a column of every other source it joins (``FROM events AS e JOIN clients
+    AS c ON service = c.id``: the author writes ``c.`` for the joined table, so ``service`` is
+    the events')."""
+    select = scope.expression
+    clause = select.args.get("from_") if isinstance(select, exp.Select) else None
+    main = clause.this if isinstance(clause, exp.From) else None
+    if not isinstance(main, exp.Table) or main.alias_or_name not in known:
+        return None
+    qualified = {column.table for column in scope.columns if column.table}
+    others = [name for name in scope.selected_sources if name != main.alias_or_name]
+    return main if others and all(name in qualified for name in others) else None
 
 
 def _names(node: exp.Expression) -> tuple[str, ...]:
