@@ -244,3 +244,18 @@ def test_a_key_missing_from_a_struct_the_sql_builds_is_the_lookmls(tmp_path: Pat
     message = failure('Binder Error: Could not find key "nope" in struct\n\nCandidate Entries: "state", "total"')
     [seeded] = group_failures([message], seeded_types=['STRUCT("state" VARCHAR, "total" DOUBLE)'])
     assert seeded.kind == "data"
+
+
+def test_every_parameter_without_value_is_named_in_the_fix() -> None:
+    message = (
+        "no value for parameter v.slug, v.metric (it pastes nothing, and then the SQL is not valid bigquery SQL: x)"
+    )
+    kind, summary, fix = diagnose(message)
+    assert (kind, summary) == (
+        "configuration",
+        "parameter v.slug, v.metric has no value, and the SQL does not parse without one",
+    )
+    assert (
+        fix
+        == "set parameters.v.slug and parameters.v.metric in [tool.pytest-looker] (or --parameter v.slug=VALUE --parameter v.metric=VALUE)"
+    )

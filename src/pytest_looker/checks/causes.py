@@ -139,7 +139,8 @@ def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | Non
         return (
             "configuration",
             f"parameter {', '.join(names)} has no value, and the SQL does not parse without one",
-            f"set parameters.{names[0]} in [tool.pytest-looker] (or --parameter {names[0]}=VALUE)",
+            f"set {' and '.join(f'parameters.{n}' for n in names)} in [tool.pytest-looker]"
+            f" (or {' '.join(f'--parameter {n}=VALUE' for n in names)})",
         )
     found = _EXTENSION.search(message)
     if found:  # a function of a DuckDB extension that cannot be fetched here (no network)
