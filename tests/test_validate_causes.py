@@ -255,7 +255,7 @@ def test_every_parameter_without_value_is_named_in_the_fix() -> None:
         "configuration",
         "parameter v.slug, v.metric has no value, and the SQL does not parse without one",
     )
-    assert (
-        fix
-        == "set parameters.v.slug and parameters.v.metric in [tool.pytest-looker] (or --parameter v.slug=VALUE --parameter v.metric=VALUE)"
+    assert fix == (
+        "set parameters.v.slug and parameters.v.metric in [tool.pytest-looker]"
+        " (or --parameter v.slug=VALUE --parameter v.metric=VALUE)"
     )
