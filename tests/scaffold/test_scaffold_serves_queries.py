@@ -660,3 +660,43 @@ def test_an_unqualified_join_key_of_the_from_table_is_scaffolded(tmp_path: Path,
     assert {"service", "submission_date", "user_id"} <= set(header)
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (3, 0), report
+
+
+def test_bare_columns_and_subqueries_of_a_field_are_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics: ``sql: TIMESTAMP(PARSE_DATE('%d-%m-%Y', month)) ;;`` reads the view's
+    table's ``month`` bare, and ``sql: (select Retail_Week from seed.retail_calendar c where
+    c.`date` = date(${TABLE}.session_start_ts)) ;;`` reads a table of its own."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: targets {}\nexplore: sessions {}\n',
+            "v.view.lkml": """
+                view: targets {
+                  sql_table_name: `p.seed.targets` ;;
+                  dimension: contact_name { primary_key: yes sql: ${TABLE}.contact_name ;; }
+                  dimension_group: month {
+                    type: time
+                    timeframes: [raw, month]
+                    datatype: timestamp
+                    sql: TIMESTAMP(PARSE_DATE('%d-%m-%Y', month)) ;;
+                  }
+                }
+                view: sessions {
+                  sql_table_name: `p.web.sessions` ;;
+                  dimension: session_id { primary_key: yes sql: ${TABLE}.session_id ;; }
+                  dimension: retail_week {
+                    type: number
+                    sql: (select Retail_Week from p.seed.retail_calendar c
+                          where c.`date` = date(${TABLE}.session_start_ts)) ;;
+                  }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    assert "month" in (root / "seeds" / "p" / "seed" / "targets.csv").read_text().splitlines()[0].split(",")
+    calendar = (root / "seeds" / "p" / "seed" / "retail_calendar.csv").read_text().splitlines()[0].lower()
+    assert {"retail_week", "date"} <= set(calendar.split(","))
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (5, 0), report

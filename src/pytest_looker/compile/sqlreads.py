@@ -30,6 +30,7 @@ __all__ = [
     "Unnested",
     "UnreadableSql",
     "compared_columns",
+    "read_field_sql",
     "read_fragment",
     "read_select",
     "read_unnests",
@@ -149,6 +150,29 @@ def read_fragment(sql: str, dialect: str) -> Fragment | None:
         return None
     uses = tuple(_use(node.table, node) for node in tree.find_all(exp.Column))
     return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()))
+
+
+def read_field_sql(sql: str, dialect: str) -> tuple[tuple[ColumnUse, ...], tuple[SelectReads, ...]]:
+    """What a field's SQL reads besides ``${TABLE}.x``: its bare columns outside any subquery
+    (``PARSE_DATE('%d-%m-%Y', month)``: a column of the view's table, ``table`` left ``""``) and
+    what each of its subqueries reads (``(SELECT retail_week FROM seed.retail_calendar c WHERE …)``).
+    Empty when it does not parse."""
+    tree = _parse(sql, dialect)
+    if tree is None:
+        return (), ()
+    bare = tuple(
+        _use("", column)
+        for column in tree.find_all(exp.Column)
+        if not column.table and not column.is_star and column.find_ancestor(exp.Select) is None
+    )
+    selects: list[SelectReads] = []
+    for select in tree.find_all(exp.Select):
+        if select.find_ancestor(exp.Select) is None:
+            try:
+                selects.append(read_select(select.sql(dialect=dialect), dialect))
+            except UnreadableSql:
+                continue
+    return bare, tuple(selects)
 
 
 def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambda _name: False) -> SelectReads:

@@ -37,6 +37,7 @@ from pytest_looker.compile.sqlreads import (
     Unnested,
     UnreadableSql,
     compared_columns,
+    read_field_sql,
     read_fragment,
     read_select,
     read_unnests,
@@ -75,6 +76,8 @@ _NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)+)")
 #: a field's SQL that is one bare name: in a view over an UNNEST of STRUCTs, a field of the element
 _BARE_NAME = re.compile(r"[A-Za-z_]\w*")
 _BARE_KEYWORDS = frozenset({"NULL", "TRUE", "FALSE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_DATETIME"})
+#: a name not after a dot or a quote, which may be a bare column (a cheap test before parsing)
+_BARE_WORD = re.compile(r"(?<![.\w\"`'])[A-Za-z_]\w*(?![\w(\"`'])")
 _TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)")
 _TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
 _ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)\s*\)", re.I)
@@ -521,6 +524,7 @@ class _Inference:
                         column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
                     continue
                 self._nested(table, sql, exact_type, dialect, f"{view.name}.{found.name}")
+                self._bare_and_subqueries(table, sql, dialect, f"{view.name}.{found.name}")
                 columns = [read.column for read in table_columns(sql)]
                 if not columns:
                     continue
@@ -537,6 +541,24 @@ class _Inference:
                     column = table.column(use.column)
                     column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
                     _add_values(column, use.literals)
+
+    def _bare_and_subqueries(self, table: SourceTable, sql: str, dialect: str, evidence: str) -> None:
+        """A field's bare columns are its table's (BigQuery resolves ``month`` in the view's FROM);
+        a subquery in its SQL reads tables and columns of its own."""
+        if "select" not in sql.lower() and not _BARE_WORD.search(_placeholders(sql)):
+            return
+        bare, selects = read_field_sql(_placeholders(sql), dialect)
+        for use in bare:
+            if use.column.startswith("__"):  # a placeholder (``${TABLE}`` alone), not a column
+                continue
+            column = table.column(use.column)
+            column.offer(_refine_number(use.type, column.name), USAGE, f"{evidence} (bare name)")
+            _add_values(column, use.literals)
+        for reads in selects:
+            for use in reads.columns:
+                column = self.schema.table(use.table).column(use.column)
+                column.offer(_refine_number(use.type, column.name), USAGE, f"{evidence} (subquery)")
+                _add_values(column, use.literals)
 
     def _nested(self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str) -> None:
         """Struct fields (``${TABLE}.device.web_info.browser``) and arrays (``UNNEST(${TABLE}.x)``,
