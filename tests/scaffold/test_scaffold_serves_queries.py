@@ -700,3 +700,49 @@ def test_bare_columns_and_subqueries_of_a_field_are_scaffolded(tmp_path: Path, c
     assert {"retail_week", "date"} <= set(calendar.split(","))
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (5, 0), report
+
+
+def test_an_unnest_join_nested_in_another_is_an_array_in_the_element(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's Glean explores: ``UNNEST(${accounts_events.events}) AS accounts_events__events``
+    then ``UNNEST(${accounts_events__events.extra}) AS accounts_events__events__extra``: ``extra``
+    is an array of structs inside each element of ``events``, not a column of a table of its own."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: pings {
+                  join: pings__events {
+                    sql: LEFT JOIN UNNEST(${pings.events}) AS pings__events ;;
+                    relationship: one_to_many
+                  }
+                  join: pings__events__extra {
+                    sql: LEFT JOIN UNNEST(${pings__events.extra}) AS pings__events__extra ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "v.view.lkml": """
+                view: pings {
+                  sql_table_name: `p.glean.pings` ;;
+                  dimension: document_id { primary_key: yes sql: ${TABLE}.document_id ;; }
+                  dimension: events { hidden: yes sql: ${TABLE}.events ;; }
+                }
+                view: pings__events {
+                  dimension: category { sql: ${TABLE}.category ;; }
+                  dimension: extra { hidden: yes sql: ${TABLE}.extra ;; }
+                }
+                view: pings__events__extra {
+                  dimension: key { sql: ${TABLE}.key ;; }
+                  dimension: value { sql: ${TABLE}.value ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    events = _parquet_types(root / "seeds" / "p" / "glean" / "pings.parquet")["events"]
+    assert '"extra" STRUCT(' in events or "extra STRUCT(" in events, events
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report

@@ -377,6 +377,8 @@ class _Inference:
         self.array_structs: dict[tuple[str, str], Mapping[str, tuple[tuple[str, str, str], ...]]] = {}
         #: UNNEST joins over such an output: (model, join alias) → struct field → its source column
         self.element_sources: dict[tuple[str, str], dict[str, ColumnInfo]] = {}
+        #: UNNEST joins over a known array: (model, join alias) → the array's element
+        self.join_elements: dict[tuple[str, str], ColumnInfo] = {}
         #: derived views' SELECTs: (model, view) → what they read and pass on
         self.derived_reads: dict[tuple[str, str], SelectReads] = {}
 
@@ -757,6 +759,7 @@ class _Inference:
         if array is None or view is None:
             return
         element = array.items()
+        self.join_elements[(model.name, join.name)] = element
         for member in view.fields.values():
             if member.category is FieldCategory.PARAMETER or member.sql is None:
                 continue
@@ -805,11 +808,17 @@ class _Inference:
     def _joined_column(self, model: Model, explore: Explore, alias: str, field_name: str) -> ColumnInfo | None:
         """The column (or struct field: ``${TABLE}.metrics.labeled_counter.x``, as Mozilla's Glean
         views write their REPEATED fields) that the field ``alias.field_name`` is exactly."""
+        view = model.views.get(explore.aliases().get(alias, ""))
+        found = view.fields.get(field_name) if view is not None else None
+        parent = self.join_elements.get((model.name, alias))
+        path = _TABLE_PATH.fullmatch(found.sql.strip()) if parent is not None and found and found.sql else None
+        if parent is not None and path is not None:  # UNNEST(${outer__inner.extra}): a field of the element
+            return parent.path(
+                [path.group(1), *path.group(2).strip(".").split(".")] if path.group(2) else [path.group(1)]
+            )
         resolved = self._resolve(model, explore, alias, field_name)
         if resolved is not None:
             return self.schema.table(resolved[0]).column(resolved[1])
-        view = model.views.get(explore.aliases().get(alias, ""))
-        found = view.fields.get(field_name) if view is not None else None
         passed = self._passed_on(model, view, found)
         if passed is not None:
             return passed
