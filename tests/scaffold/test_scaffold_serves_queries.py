@@ -13,6 +13,7 @@ import pytest
 from click.testing import Result
 
 from helpers import write_files
+from pytest_looker.compile.sqlreads import read_select
 
 Cli = Callable[..., Result]
 BIGQUERY_SEEDS = '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n'
@@ -746,3 +747,37 @@ def test_an_unnest_join_nested_in_another_is_an_array_in_the_element(tmp_path: P
     assert '"extra" STRUCT(' in events or "extra STRUCT(" in events, events
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report
+
+
+def test_a_column_compared_with_a_date_literal_is_a_date(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's desktop dates: ``WHERE first_seen_date >= '2021-01-01' AND DATE_DIFF(current_date(),
+    first_seen_date, DAY) > 1``: BigQuery reads the literal as a DATE, so the column is one, not text."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: dates {}\n',
+            "v.view.lkml": """
+                view: dates {
+                  derived_table: {
+                    sql: WITH full_dates AS (
+                           SELECT DISTINCT first_seen_date AS submission_date FROM `p.t.clients_first_seen`
+                           WHERE first_seen_date >= '2021-01-01' AND DATE_DIFF(current_date(), first_seen_date, DAY) > 1
+                         )
+                         SELECT a.submission_date FROM full_dates a ;;
+                  }
+                  dimension_group: submission {
+                    type: time
+                    datatype: date
+                    timeframes: [raw, date]
+                    sql: ${TABLE}.submission_date ;;
+                  }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report
+    reads = read_select("SELECT x FROM t WHERE d >= '2021-01-01' AND ts < '2021-01-01 10:00:00'", "bigquery")
+    assert {u.column: u.type for u in reads.columns if u.column != "x"} == {"d": "date", "ts": "timestamp"}

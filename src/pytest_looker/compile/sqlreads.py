@@ -14,6 +14,7 @@ caller learns less, never fails.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -553,6 +554,10 @@ def _use(table: str, column: exp.Column) -> ColumnUse:
     return ColumnUse(table, column.name, kind, tuple(literals))
 
 
+#: a string literal that is a date or a timestamp (``'2021-01-01'``, ``'2021-01-01 00:00:00'``)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+
+
 def _literal_type(node: exp.Expr) -> tuple[str | None, str | None]:
     """``(type, string value)`` of a literal operand."""
     if isinstance(node, exp.Literal):
@@ -605,6 +610,9 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
     if isinstance(parent, _COMPARISON):
         other = parent.expression if parent.this is column or column in parent.this.walk() else parent.this
         kind, value = _literal_type(other)
+        if kind == "string" and value is not None and _DATE_TEXT.fullmatch(value):
+            # first_seen_date >= '2021-01-01': BigQuery reads the literal as a DATE (TIMESTAMP)
+            return ("date" if len(value) == 10 else "timestamp"), []
         return kind, [value] if value is not None and isinstance(parent, exp.EQ | exp.NEQ) else []
     if isinstance(parent, exp.In) and parent.this is column:
         literals = [_literal_type(e) for e in parent.expressions]
