@@ -781,3 +781,31 @@ def test_a_column_compared_with_a_date_literal_is_a_date(tmp_path: Path, cli: Cl
     assert report["failed_fields"] == 0, report
     reads = read_select("SELECT x FROM t WHERE d >= '2021-01-01' AND ts < '2021-01-01 10:00:00'", "bigquery")
     assert {u.column: u.type for u in reads.columns if u.column != "x"} == {"d": "date", "ts": "timestamp"}
+
+
+def test_a_derived_table_pasting_parameters_is_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's experiment enrollments: ``SELECT …, {% parameter slug %} AS slug_name FROM
+    `p.m.enrollments_*` WHERE _TABLE_SUFFIX = REPLACE({% parameter slug %}, "-", "_")``: with the
+    tag dropped the SQL did not parse, and the wildcard table got no seed."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: enrollments {}\n',
+            "v.view.lkml": """
+                view: enrollments {
+                  parameter: slug { type: string }
+                  derived_table: {
+                    sql: SELECT client_id, branch, {% parameter slug %} AS slug_name
+                         FROM `p.m.enrollments_*` WHERE _TABLE_SUFFIX = REPLACE({% parameter slug %}, "-", "_") ;;
+                  }
+                  dimension: client_id { primary_key: yes }
+                  dimension: branch {}
+                  measure: clients { type: count_distinct sql: ${client_id} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report

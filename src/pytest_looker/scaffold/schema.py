@@ -72,6 +72,8 @@ SQL_TYPES = {
 #: read, but its columns are not a warehouse table's.
 _UNRESOLVED = "__derived_"
 _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
+#: Liquid tags that stand for a value in the SQL (``{% parameter slug %} AS slug_name``)
+_VALUE_TAG = re.compile(r"\{%-?\s*(?:parameter|date_start|date_end)\s.*?%\}", re.DOTALL)
 _NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)+)")
 #: a field's SQL that is one bare name: in a view over an UNNEST of STRUCTs, a field of the element
 _BARE_NAME = re.compile(r"[A-Za-z_]\w*")
@@ -328,9 +330,15 @@ def _is_plain_table(name: str | None) -> bool:
 # -- LookML SQL as SQL ---------------------------------------------------------------------------
 
 
+def _without_tags(sql: str) -> str:
+    """``sql`` without its Liquid tags; a tag that pastes a value becomes ``NULL`` so that the
+    SQL around it still parses."""
+    return _LIQUID_TAG.sub(" ", _VALUE_TAG.sub("NULL", sql))
+
+
 def _placeholders(sql: str) -> str:
     """LookML SQL as parseable SQL: ``${TABLE}.c`` → ``__t."c"``, ``${f}`` → ``__ref."f"``, Liquid dropped."""
-    text = _LIQUID_TAG.sub(" ", sql)
+    text = _without_tags(sql)
     text = _LIQUID_OUTPUT.sub("1", text)
     return substitute(text, _placeholder, table_column=lambda column: f'__t."{column}"')
 
@@ -574,7 +582,7 @@ class _Inference:
         if "UNNEST" not in sql.upper():
             return
         text = substitute(_TABLE_REF.sub("__t", sql), lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
-        for unnested in read_unnests(_LIQUID_TAG.sub(" ", text), dialect):
+        for unnested in read_unnests(_without_tags(text), dialect):
             if unnested.path[0] == "__t" and len(unnested.path) > 1:
                 self._elements(table.column(unnested.path[1]).path(unnested.path[2:]), unnested)
             elif len(unnested.path) == 1:  # UNNEST(event_params): a column of the view's own table
@@ -612,7 +620,7 @@ class _Inference:
             return (other.sql_table_name or name).strip()
 
         text = substitute(sql, table_for)
-        text = _LIQUID_TAG.sub(" ", text)
+        text = _without_tags(text)
         text = _LIQUID_OUTPUT.sub("1", text)
         text = substitute(text, lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
         try:
