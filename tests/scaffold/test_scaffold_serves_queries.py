@@ -809,3 +809,31 @@ def test_a_derived_table_pasting_parameters_is_scaffolded(tmp_path: Path, cli: C
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report
+
+
+def test_a_bare_column_unnested_beside_its_table_is_an_array(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's sample ratio mismatch: ``SELECT branch.slug, branch.ratio FROM
+    `p.monitoring.experiments`, UNNEST(branches) AS branch``: ``branches`` is an array of structs."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: ratios {}\n',
+            "v.view.lkml": """
+                view: ratios {
+                  derived_table: {
+                    sql: SELECT branch.slug AS branch, branch.ratio
+                         FROM `p.monitoring.experiments`, UNNEST(branches) AS branch ;;
+                  }
+                  dimension: branch { primary_key: yes }
+                  dimension: ratio {}
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    branches = _parquet_types(root / "seeds" / "p" / "monitoring" / "experiments.parquet")["branches"]
+    assert branches.startswith("STRUCT(") and branches.endswith("[]") and "slug" in branches, branches
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report

@@ -291,6 +291,15 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
                 kind, literals = _usage(column)
                 fields.append((parts, kind, tuple(literals)))
         table = tables.get(path[0]) if len(path) > 1 else None
+        if len(path) == 1 and select is not None:
+            # FROM t, UNNEST(branches) AS branch: a bare name is a column of the one table read
+            own = [
+                t
+                for t in select.find_all(exp.Table)
+                if t.find_ancestor(exp.Select) is select and t.name and (t.db or t.name.lower() not in ctes)
+            ]
+            if len(own) == 1:
+                table, path = _table_name(own[0]), (own[0].alias_or_name, path[0])
         if table is None and len(path) > 1 and select is not None:
             resolved = _through_scopes(scopes, select, path[0], path[1])
             if resolved is not None:
