@@ -148,3 +148,114 @@ def test_a_typo_in_a_join_is_reported_at_the_join(tmp_path: Path) -> None:
     report = json.loads(CliRunner().invoke(main, ["validate", "--project", str(root), "--format", "json"]).stdout)
     [cause] = [c for c in report["causes"] if "archived.idd" in c["summary"]]
     assert cause["at"] == ["m.model.lkml:4"]
+
+
+BIGQUERY = {
+    "pyproject.toml": """
+        [tool.pytest-looker]
+        project = "."
+        seeds = "seeds"
+        dialect = "bigquery"
+    """,
+    "seeds/main/orders.csv": "id,amount,status\n1,10,a\n2,20,b\n",
+    "m.model.lkml": """
+        connection: "db"
+        include: "*.view.lkml"
+        explore: metrics {}
+        explore: orders {}
+        explore: nested {}
+    """,
+    "metrics.view.lkml": """
+        view: metrics {
+          parameter: metric { type: unquoted }
+          derived_table: { sql: SELECT id, {% parameter metric %} AS value FROM main.orders ;; }
+          dimension: id { primary_key: yes type: number }
+          measure: total { type: sum sql: ${TABLE}.value ;; }
+        }
+    """,
+    "orders.view.lkml": """
+        view: orders {
+          derived_table: { sql: SELECT id, status FROM main.orders ;; }
+          dimension: id { primary_key: yes type: number }
+          dimension: trimmed { sql: TRIM(${TABLE}.status ;; }
+          dimension: nope { sql: ${TABLE}.nope ;; }
+        }
+    """,
+    "nested.view.lkml": """
+        view: nested {
+          derived_table: { sql: SELECT t.id, t.name FROM (SELECT * FROM main.orders) AS t ;; }
+          dimension: id { primary_key: yes type: number }
+          dimension: name {}
+        }
+    """,
+}
+
+
+def test_whose_problem_each_bigquery_failure_is(tmp_path: Path) -> None:
+    """A parameter without value that leaves SQL unparsable is the run's configuration; a syntax
+    error is the user's and does not read as a translation problem; a column missing behind a
+    subquery's ``SELECT *`` is the data's, one missing from the derived table's own SELECT the
+    LookML's."""
+    root = write_files(tmp_path, BIGQUERY)
+    causes = {c["summary"]: c for c in validate_json(root)["causes"]}  # type: ignore[union-attr]
+    empty = causes["parameter metrics.metric has no value, and the SQL does not parse without one"]
+    assert (empty["kind"], empty["fields"]) == ("configuration", 2)
+    assert empty["fix"] == "set parameters.metrics.metric in [tool.pytest-looker] (or --parameter metrics.metric=VALUE)"
+    [syntax] = [c for c in causes.values() if "is not valid" in c["summary"]]
+    assert syntax["kind"] == "lookml" and "is not valid bigquery SQL" in syntax["summary"]
+    assert "duckdb" not in syntax["summary"] and "transpile" not in syntax["summary"]
+    assert causes["orders has no column nope: its derived table's SELECT does not return it"]["kind"] == "lookml"
+    behind = causes["column name is missing from the data behind t, a subquery of a derived table"]
+    assert (behind["kind"], behind["fields"]) == ("data", 2)  # every field of the explore
+    given = CliRunner().invoke(
+        main, ["validate", "--project", str(root), "--explores", "m/metrics", "--parameter", "metrics.metric=amount"]
+    )
+    assert given.exit_code == 0, given.output
+
+
+def test_a_key_missing_from_a_struct_the_sql_builds_is_the_lookmls(tmp_path: Path) -> None:
+    """DuckDB says "Could not find key" both for a seeded struct the scaffold typed too narrowly
+    (ours) and for a ``STRUCT(…)`` the derived SQL builds without that field (BigQuery rejects it
+    too): the scaffold's recorded types tell which."""
+    files = {
+        "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "bigquery"\n',
+        "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: packed {}\n',
+        "packed.view.lkml": """
+            view: packed {
+              derived_table: {
+                sql: SELECT id, STRUCT(status AS state, amount AS total) AS info FROM ds.orders ;;
+              }
+              dimension: id { primary_key: yes type: number }
+              dimension: state { sql: ${TABLE}.info.state ;; }
+              dimension: wrong { sql: ${TABLE}.info.nope ;; }
+            }
+        """,
+    }
+    root = write_files(tmp_path, files)
+    scaffold = CliRunner().invoke(main, ["scaffold", "data", "--project", str(root), "--seeds", str(root / "seeds")])
+    assert scaffold.exit_code == 0, scaffold.output
+    report = validate_json(root)
+    assert report["failed_fields"] == 1
+    [cause] = report["causes"]  # type: ignore[misc]
+    assert cause["kind"] == "lookml"
+    assert cause["summary"] == "the STRUCT built by the SQL has no field nope"
+    assert "closest: state" in cause["fix"]
+    # The same error from a struct of the seeds is the data's.
+    message = failure('Binder Error: Could not find key "nope" in struct\n\nCandidate Entries: "state", "total"')
+    [seeded] = group_failures([message], seeded_types=['STRUCT("state" VARCHAR, "total" DOUBLE)'])
+    assert seeded.kind == "data"
+
+
+def test_every_parameter_without_value_is_named_in_the_fix() -> None:
+    message = (
+        "no value for parameter v.slug, v.metric (it pastes nothing, and then the SQL is not valid bigquery SQL: x)"
+    )
+    kind, summary, fix = diagnose(message)
+    assert (kind, summary) == (
+        "configuration",
+        "parameter v.slug, v.metric has no value, and the SQL does not parse without one",
+    )
+    assert fix == (
+        "set parameters.v.slug and parameters.v.metric in [tool.pytest-looker]"
+        " (or --parameter v.slug=VALUE --parameter v.metric=VALUE)"
+    )

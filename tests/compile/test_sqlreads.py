@@ -133,3 +133,18 @@ def test_compared_field_references_stay_references_in_every_dialect(dialect: str
 
     sql = '__ref."events.user_id" = COALESCE(__ref."users.id", o.uid)'
     assert compared_columns(sql, dialect) == [((("__ref", "events.user_id"),), (("__ref", "users.id"), ("o", "uid")))]
+
+
+def test_an_unqualified_column_of_a_join_is_the_from_tables_when_the_joined_ones_are_qualified() -> None:
+    """Mozilla's ``FROM users_services_daily AS e JOIN fxa_oauth_clients AS c ON service = c.id``:
+    ``service`` is the FROM table's; with an unqualified column of the joined table too, nobody
+    can tell, so nothing is attributed."""
+    reads = read_select("SELECT c.name, day FROM p.d.daily AS e JOIN p.d.clients AS c ON service = c.id", "bigquery")
+    assert {(u.table, u.column) for u in reads.columns} == {
+        ("p.d.daily", "service"),
+        ("p.d.daily", "day"),
+        ("p.d.clients", "name"),
+        ("p.d.clients", "id"),
+    }
+    unsure = read_select("SELECT name FROM p.d.daily AS e JOIN p.d.clients AS c ON service = id", "bigquery")
+    assert {(u.table, u.column) for u in unsure.columns} == set()

@@ -229,3 +229,16 @@ def test_bigquery_unnest_join_is_a_value_table(db: DuckDBBackend) -> None:
         " LEFT JOIN UNNEST(s.event_data) AS events WITH OFFSET AS event_row ORDER BY 1, 2"
     )
     assert values(db, sql, "bigquery") == [(1, 0, "view"), (1, 1, "buy"), (2, None, None)]
+
+
+def test_a_bare_range_variable_is_the_element_even_when_a_column_has_its_name(db: DuckDBBackend) -> None:
+    # Mozilla's multi-service DAU: `LEFT JOIN UNNEST(dau.service_names) AS service_names` and a
+    # field `${TABLE}` of the join, so a bare `service_names` next to the table's column of that
+    # name: BigQuery reads the range variable (one element per row; grouping by the array itself
+    # would be refused), DuckDB would call it ambiguous.
+    db.execute("CREATE TABLE dau AS SELECT * FROM (VALUES (1, ['a', 'b']), (2, ['b'])) AS v(id, service_names)")
+    sql = (
+        "SELECT service_names, COUNT(*) FROM dau AS dau"
+        " LEFT JOIN UNNEST(dau.service_names) AS service_names ON TRUE GROUP BY 1 ORDER BY 1"
+    )
+    assert values(db, sql, "bigquery") == [("a", 1), ("b", 2)]

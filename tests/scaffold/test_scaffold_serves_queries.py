@@ -13,6 +13,7 @@ import pytest
 from click.testing import Result
 
 from helpers import write_files
+from pytest_looker.compile.sqlreads import read_select
 
 Cli = Callable[..., Result]
 BIGQUERY_SEEDS = '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n'
@@ -552,3 +553,288 @@ def test_structs_packed_by_a_derived_table_are_traced_to_their_source(tmp_path: 
     assert types["items"].endswith("[]") and "item_name" in types["items"]
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (9, 0), report
+
+
+def test_columns_read_through_a_star_cte_of_a_subquery_are_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics' task history: a CTE ``source`` is ``select * from (select *, MAX(…) OVER
+    … from jira.transitions) where …``, and a later CTE reads ``t.name``, ``t.to.name`` and a bare
+    ``received_at`` from ``source t``: those are columns (and a struct) of jira.transitions. Other
+    CTEs in reach are not what a ``*`` passes on."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: history {}\n',
+            "v.view.lkml": """
+                view: history {
+                  derived_table: {
+                    sql: with source as (select * from (
+                           select *, MAX(seq) OVER (PARTITION BY issueid) AS max_seq from `p.jira.transitions`)
+                         where seq = max_seq),
+                         tasks as (select task_id, task_status from `p.jira.tasks`),
+                         moves as (select concat('jira-', issueid) as issue_id, t.name as from_status,
+                                          t.to.name as to_status, received_at as moved_at from source t)
+                         select m.*, k.task_status from moves m join tasks k on m.issue_id = k.task_id ;;
+                  }
+                  dimension: issue_id { primary_key: yes }
+                  dimension: from_status {}
+                  dimension: to_status {}
+                  dimension: task_status {}
+                  dimension_group: moved { type: time timeframes: [date] sql: ${TABLE}.moved_at ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    types = _parquet_types(root / "seeds" / "p" / "jira" / "transitions.parquet")
+    assert {"name", "received_at", "issueid", "seq"} <= set(types) and "task_status" not in types
+    assert types["to"].startswith("STRUCT(") and '"name"' in types["to"]
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (6, 0), report
+
+
+def test_an_unnest_join_over_a_column_a_derived_table_passes_on_is_an_array(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics: ``engagements`` selects ``…, projects from analytics.engagements_dim``
+    and a join ``LEFT JOIN UNNEST(${engagements.projects})`` reads ``${TABLE}.sprint_start`` of
+    each element, and ``stage`` bare (BigQuery resolves a bare name to a field of the element):
+    ``projects`` is an array of structs in the source table, not text."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: engagements {
+                  join: engagements__projects {
+                    sql: LEFT JOIN UNNEST(${engagements.projects}) as engagements__projects ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "v.view.lkml": """
+                view: engagements {
+                  derived_table: { sql: select engagement_pk, deal_name, projects from analytics.engagements_dim ;; }
+                  dimension: engagement_pk { primary_key: yes }
+                  dimension: deal_name {}
+                  dimension: projects { hidden: yes sql: ${TABLE}.projects ;; }
+                }
+                view: engagements__projects {
+                  dimension: project_pk { primary_key: yes sql: ${TABLE}.project_pk ;; }
+                  dimension_group: sprint_start { type: time timeframes: [date] sql: ${TABLE}.sprint_start ;; }
+                  measure: hours { type: sum sql: ${TABLE}.hours ;; }
+                  dimension: stage { sql: stage ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    projects = _parquet_types(root / "seeds" / "analytics" / "engagements_dim.parquet")["projects"]
+    assert projects.startswith("STRUCT(") and projects.endswith("[]") and '"hours"' in projects
+    assert "stage VARCHAR" in projects
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (7, 0), report
+
+
+def test_an_unqualified_join_key_of_the_from_table_is_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    """looker-hub's multi-service DAU: ``FROM daily AS e JOIN clients AS c ON service = c.id``."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: dau {}\n',
+            "v.view.lkml": """
+                view: dau {
+                  derived_table: {
+                    sql: SELECT submission_date, user_id, c.name AS service_name
+                         FROM `p.accounts.daily` AS e JOIN `p.accounts.clients` AS c ON service = c.id ;;
+                  }
+                  dimension: user_id { primary_key: yes }
+                  dimension: service_name {}
+                  dimension_group: submission { type: time timeframes: [date] sql: ${TABLE}.submission_date ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    header = (root / "seeds" / "p" / "accounts" / "daily.csv").read_text().splitlines()[0].split(",")
+    assert {"service", "submission_date", "user_id"} <= set(header)
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (3, 0), report
+
+
+def test_bare_columns_and_subqueries_of_a_field_are_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics: ``sql: TIMESTAMP(PARSE_DATE('%d-%m-%Y', month)) ;;`` reads the view's
+    table's ``month`` bare, and ``sql: (select Retail_Week from seed.retail_calendar c where
+    c.`date` = date(${TABLE}.session_start_ts)) ;;`` reads a table of its own."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: targets {}\nexplore: sessions {}\n',
+            "v.view.lkml": """
+                view: targets {
+                  sql_table_name: `p.seed.targets` ;;
+                  dimension: contact_name { primary_key: yes sql: ${TABLE}.contact_name ;; }
+                  dimension_group: month {
+                    type: time
+                    timeframes: [raw, month]
+                    datatype: timestamp
+                    sql: TIMESTAMP(PARSE_DATE('%d-%m-%Y', month)) ;;
+                  }
+                }
+                view: sessions {
+                  sql_table_name: `p.web.sessions` ;;
+                  dimension: session_id { primary_key: yes sql: ${TABLE}.session_id ;; }
+                  dimension: retail_week {
+                    type: number
+                    sql: (select Retail_Week from p.seed.retail_calendar c
+                          where c.`date` = date(${TABLE}.session_start_ts)) ;;
+                  }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    assert "month" in (root / "seeds" / "p" / "seed" / "targets.csv").read_text().splitlines()[0].split(",")
+    calendar = (root / "seeds" / "p" / "seed" / "retail_calendar.csv").read_text().splitlines()[0].lower()
+    assert {"retail_week", "date"} <= set(calendar.split(","))
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (5, 0), report
+
+
+def test_an_unnest_join_nested_in_another_is_an_array_in_the_element(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's Glean explores: ``UNNEST(${accounts_events.events}) AS accounts_events__events``
+    then ``UNNEST(${accounts_events__events.extra}) AS accounts_events__events__extra``: ``extra``
+    is an array of structs inside each element of ``events``, not a column of a table of its own."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: pings {
+                  join: pings__events {
+                    sql: LEFT JOIN UNNEST(${pings.events}) AS pings__events ;;
+                    relationship: one_to_many
+                  }
+                  join: pings__events__extra {
+                    sql: LEFT JOIN UNNEST(${pings__events.extra}) AS pings__events__extra ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "v.view.lkml": """
+                view: pings {
+                  sql_table_name: `p.glean.pings` ;;
+                  dimension: document_id { primary_key: yes sql: ${TABLE}.document_id ;; }
+                  dimension: events { hidden: yes sql: ${TABLE}.events ;; }
+                }
+                view: pings__events {
+                  dimension: category { sql: ${TABLE}.category ;; }
+                  dimension: extra { hidden: yes sql: ${TABLE}.extra ;; }
+                }
+                view: pings__events__extra {
+                  dimension: key { sql: ${TABLE}.key ;; }
+                  dimension: value { sql: ${TABLE}.value ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    events = _parquet_types(root / "seeds" / "p" / "glean" / "pings.parquet")["events"]
+    assert '"extra" STRUCT(' in events or "extra STRUCT(" in events, events
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report
+
+
+def test_a_column_compared_with_a_date_literal_is_a_date(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's desktop dates: ``WHERE first_seen_date >= '2021-01-01' AND DATE_DIFF(current_date(),
+    first_seen_date, DAY) > 1``: BigQuery reads the literal as a DATE, so the column is one, not text."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: dates {}\n',
+            "v.view.lkml": """
+                view: dates {
+                  derived_table: {
+                    sql: WITH full_dates AS (
+                           SELECT DISTINCT first_seen_date AS submission_date FROM `p.t.clients_first_seen`
+                           WHERE first_seen_date >= '2021-01-01' AND DATE_DIFF(current_date(), first_seen_date, DAY) > 1
+                         )
+                         SELECT a.submission_date FROM full_dates a ;;
+                  }
+                  dimension_group: submission {
+                    type: time
+                    datatype: date
+                    timeframes: [raw, date]
+                    sql: ${TABLE}.submission_date ;;
+                  }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report
+    reads = read_select("SELECT x FROM t WHERE d >= '2021-01-01' AND ts < '2021-01-01 10:00:00'", "bigquery")
+    assert {u.column: u.type for u in reads.columns if u.column != "x"} == {"d": "date", "ts": "timestamp"}
+
+
+def test_a_derived_table_pasting_parameters_is_scaffolded(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's experiment enrollments: ``SELECT …, {% parameter slug %} AS slug_name FROM
+    `p.m.enrollments_*` WHERE _TABLE_SUFFIX = REPLACE({% parameter slug %}, "-", "_")``: with the
+    tag dropped the SQL did not parse, and the wildcard table got no seed."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: enrollments {}\n',
+            "v.view.lkml": """
+                view: enrollments {
+                  parameter: slug { type: string }
+                  derived_table: {
+                    sql: SELECT client_id, branch, {% parameter slug %} AS slug_name
+                         FROM `p.m.enrollments_*` WHERE _TABLE_SUFFIX = REPLACE({% parameter slug %}, "-", "_") ;;
+                  }
+                  dimension: client_id { primary_key: yes }
+                  dimension: branch {}
+                  measure: clients { type: count_distinct sql: ${client_id} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report
+
+
+def test_a_bare_column_unnested_beside_its_table_is_an_array(tmp_path: Path, cli: Cli) -> None:
+    """Mozilla's sample ratio mismatch: ``SELECT branch.slug, branch.ratio FROM
+    `p.monitoring.experiments`, UNNEST(branches) AS branch``: ``branches`` is an array of structs."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: ratios {}\n',
+            "v.view.lkml": """
+                view: ratios {
+                  derived_table: {
+                    sql: SELECT branch.slug AS branch, branch.ratio
+                         FROM `p.monitoring.experiments`, UNNEST(branches) AS branch ;;
+                  }
+                  dimension: branch { primary_key: yes }
+                  dimension: ratio {}
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    branches = _parquet_types(root / "seeds" / "p" / "monitoring" / "experiments.parquet")["branches"]
+    assert branches.startswith("STRUCT(") and branches.endswith("[]") and "slug" in branches, branches
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report

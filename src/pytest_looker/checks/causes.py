@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_looker.checks.validation import Failure
-from pytest_looker.compile.transpile import TRANSLATION_LIMIT
+from pytest_looker.compile.transpile import NO_PARAMETER_VALUE, NOT_VALID, TRANSLATION_LIMIT
 
 KINDS = ("lookml", "configuration", "data", "translation", "dependency")
 
@@ -39,6 +39,10 @@ _MISSING_REFERENCED = re.compile(r'Referenced column "([^"]+)" not found')
 _DERIVED_COLUMN = re.compile(r'Values list "([^"]+)" does not have a column named "([^"]+)"')
 _MISSING_FUNCTION = re.compile(r"(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist")
 _UNKNOWN_OBJECT = re.compile(r"unknown (?:explore|view) '")
+_NO_VALUE = re.compile(rf"^{NO_PARAMETER_VALUE} ([\w.]+(?:, [\w.]+)*) ")
+_NO_KEY = re.compile(r'Could not find key "([^"]+)" in struct')
+_CANDIDATES = re.compile(r"Candidate Entries: (.+)")
+_SYNTAX = re.compile(rf"{NOT_VALID} \w+ SQL: ")
 _NESTED_ERRORS = (
     "UNNEST requires a single list",
     "UNNEST() can only be applied to lists",
@@ -113,8 +117,12 @@ def message_of(failure: Failure) -> str:
     return text.strip().split("\n")[0].strip()
 
 
-def diagnose(message: str) -> tuple[str, str, str | None]:
-    """``(kind, summary, fix)`` of one failure's reason (see the module docstring)."""
+def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | None]:
+    """``(kind, summary, fix)`` of one failure's reason (see the module docstring).
+
+    ``view``: the alias of the failing field's view: a derived table's column missing behind
+    another alias is missing behind a subquery of its SQL.
+    """
     if message.startswith(TRANSLATION_LIMIT):
         return "translation", message, "run this explore on the warehouse (backend sqlalchemy or looker)"
     found = _USER_ATTRIBUTE.search(message)
@@ -124,6 +132,15 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
             "configuration",
             f"user attribute {name!r} is not set",
             f"set user_attributes.{name} in [tool.pytest-looker] (or --user-attribute {name}=VALUE)",
+        )
+    found = _NO_VALUE.match(message)
+    if found:
+        names = found.group(1).split(", ")
+        return (
+            "configuration",
+            f"parameter {', '.join(names)} has no value, and the SQL does not parse without one",
+            f"set {' and '.join(f'parameters.{n}' for n in names)} in [tool.pytest-looker]"
+            f" (or {' '.join(f'--parameter {n}=VALUE' for n in names)})",
         )
     found = _EXTENSION.search(message)
     if found:  # a function of a DuckDB extension that cannot be fetched here (no network)
@@ -164,6 +181,15 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
             f"add column {column} to the seed of {table} (re-run `pytest-looker scaffold data`)",
         )
     found = _DERIVED_COLUMN.search(message)
+    if found and view is not None and found.group(1) != view:
+        # Not the derived table itself but a subquery inside its SQL: most often `SELECT *` of a
+        # table whose seed lacks the column (the LookML cannot say which columns it has).
+        alias, column = found.groups()
+        return (
+            "data",
+            f"column {column} is missing from the data behind {alias}, a subquery of a derived table",
+            f"add column {column} to the seed of the table that {alias} reads (re-run `pytest-looker scaffold data`)",
+        )
     if found:
         alias, column = found.groups()
         return (
@@ -186,9 +212,27 @@ def diagnose(message: str) -> tuple[str, str, str | None]:
             message,
             "compare the column types of the seeds with the warehouse's (scaffold data infers them from the LookML)",
         )
-    if message.startswith("Parser Error") or "SQL to transpile it" in message:
-        return "lookml", message, "fix the SQL syntax"
+    if message.startswith("Parser Error") or _SYNTAX.search(message):
+        return "lookml", message, "fix the SQL syntax (the warehouse rejects it too)"
     return "lookml", message, None
+
+
+def built_struct(message: str, seeded_types: Sequence[str] | None) -> tuple[str, str, str] | None:
+    """``(kind, summary, fix)`` when a struct lacks a key and no seeded struct has the keys
+    DuckDB lists as candidates: the struct is built by the LookML's SQL (``STRUCT(…)``), which
+    BigQuery would reject alike. ``None`` when the struct may be the scaffold's."""
+    key = _NO_KEY.search(message)
+    candidates = _CANDIDATES.search(message)
+    if seeded_types is None or key is None or candidates is None:
+        return None
+    names = re.findall(r'"([^"]+)"', candidates.group(1))
+    if not names or any(all(f'"{n}"' in kind for n in names) for kind in seeded_types):
+        return None
+    return (
+        "lookml",
+        f"the STRUCT built by the SQL has no field {key.group(1)}",
+        f"read a field the STRUCT has (closest: {', '.join(names)}), or add it to the STRUCT(…) that builds it",
+    )
 
 
 def _looker_expression_functions() -> frozenset[str]:
@@ -202,22 +246,29 @@ def group_failures(
     hints: Mapping[str, str] | None = None,
     *,
     missing_dependencies: Sequence[str] = (),
+    seeded_types: Sequence[str] | None = None,
 ) -> list[Cause]:
     """The failures grouped by cause, the cause breaking most fields first.
 
     ``hints`` maps a summary to a better fix (the caller knows the project: a parameter without
     value behind a missing table, for instance). ``missing_dependencies``: the project's
     ``local_dependency`` projects that were not found; an unknown explore or view is then most
-    likely theirs.
+    likely theirs. ``seeded_types``: the column types the scaffold wrote (None: unknown), to
+    tell a struct of the seeds from one the SQL builds (DuckDB names some of its keys) (:func:`built_struct`).
     """
     groups: dict[tuple[str, str], list[Failure]] = {}
     fixes: dict[tuple[str, str], str | None] = {}
     for failure in failures:
-        kind, summary, fix = diagnose(message_of(failure))
+        # An explore-wide failure's view is taken to be the explore's base view (its alias).
+        view = failure.field.split(".")[0] if "." in failure.field else failure.explore
+        kind, summary, fix = diagnose(message_of(failure), view)
         if missing_dependencies and kind == "lookml" and _UNKNOWN_OBJECT.search(summary):
             names = ", ".join(missing_dependencies)
             kind, summary = "dependency", f"{summary} (the project imports {names}, which is not available)"
             fix = f"put {names} where dependency_paths in [tool.pytest-looker] points"
+        built = built_struct(failure.message, seeded_types) if kind == "data" else None
+        if built is not None:
+            kind, summary, fix = built
         key = (kind, summary)
         groups.setdefault(key, []).append(failure)
         fixes.setdefault(key, (hints or {}).get(summary, fix))

@@ -20,6 +20,7 @@ from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
 from pytest_looker.cli.options import on_duckdb_file, open_workspace, parse_key_values, project_option
 from pytest_looker.errors import ConfigurationError
+from pytest_looker.scaffold.store import MANIFEST, seeded_types
 from pytest_looker.workspace import Workspace
 
 __all__ = ["validate"]
@@ -78,7 +79,7 @@ def validate(
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
         _annotate(workspace, report, output_format)
-        _print_report(report, output_format, None, _missing_dependencies(workspace))
+        _print_report(report, output_format, None, _missing_dependencies(workspace), _seeded(workspace))
         return
     with on_duckdb_file(workspace, duckdb_file) as running:
         show = output_format == "text"
@@ -87,11 +88,19 @@ def validate(
     if hint and output_format == "text":
         click.echo(hint, err=True)
     _annotate(workspace, report, output_format)
-    _print_report(report, output_format, per_explore, _missing_dependencies(workspace))
+    _print_report(report, output_format, per_explore, _missing_dependencies(workspace), _seeded(running))
 
 
 def _missing_dependencies(workspace: Workspace) -> list[str]:
     return [d.project for d in workspace.project.manifest.local_dependencies if d.path is None]
+
+
+def _seeded(workspace: Workspace) -> list[str] | None:
+    """The column types the scaffold wrote into the seeds the run reads, if it wrote them."""
+    seeds = workspace.settings.seeds
+    if seeds is None or not (seeds / MANIFEST).is_file():
+        return None
+    return seeded_types(seeds)
 
 
 def _on_seeds(workspace: Workspace, seeds: Path) -> Workspace:
@@ -150,8 +159,9 @@ def _print_report(
     output_format: str,
     per_explore: list[tuple[str, int, int, float]] | None,
     missing: Sequence[str] = (),
+    seeded: Sequence[str] | None = None,
 ) -> None:
-    causes = group_failures(report.failures, missing_dependencies=missing)
+    causes = group_failures(report.failures, missing_dependencies=missing, seeded_types=seeded)
     if output_format == "json":
         click.echo(json.dumps({**report.as_json(), "causes": [c.as_json() for c in causes]}, indent=2))
     else:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from pytest_looker.compile.assemble import with_ctes
     from pytest_looker.compile.dialects import get_dialect
     from pytest_looker.compile.planner import PlanOptions, plan_query
-    from pytest_looker.compile.transpile import culprit, transpile
+    from pytest_looker.compile.transpile import NOT_VALID, culprit, transpile, without_values
 
 #: The dialect SQL is generated in when neither the caller nor the query names one.
 DEFAULT_DIALECT = "duckdb"
@@ -62,11 +62,12 @@ def _import_compiler() -> None:
     planner module was dropped from ``sys.modules`` since (pytester's in-process runs do
     that), so that this module never mixes two generations of the compiler.
     """
-    global _imported_planner, with_ctes, get_dialect, PlanOptions, plan_query, culprit, transpile
+    global _imported_planner, with_ctes, get_dialect, PlanOptions, plan_query
+    global NOT_VALID, culprit, transpile, without_values
     from pytest_looker.compile.assemble import with_ctes
     from pytest_looker.compile.dialects import get_dialect
     from pytest_looker.compile.planner import PlanOptions, plan_query
-    from pytest_looker.compile.transpile import culprit, transpile
+    from pytest_looker.compile.transpile import NOT_VALID, culprit, transpile, without_values
 
     _imported_planner = sys.modules[_PLANNER]
 
@@ -92,13 +93,15 @@ def compile_query(
     plan = plan_query(project, query, source, PlanOptions(portable_aggregates=portable))
     sql = with_ctes(plan.ctes, plan.body, plan.preamble)
     if portable or renames:
-        what = f"query on {query.model}/{query.explore}"
+        what = f"the query on {query.model}/{query.explore}"
         target_dialect = get_dialect(out_dialect) if portable else None
         try:
             sql = transpile(
                 sql, source=source, target=out_dialect, what=what, symmetric=target_dialect, renames=renames
             )
         except CompileError as error:
+            if plan.empty_parameters and NOT_VALID in error.message:
+                raise CompileError(without_values(plan.empty_parameters, error.message), error.location) from None
             # Name the field whose SQL is the problem when one can be singled out.
             named = culprit(plan.expressions, source=source, target=out_dialect, symmetric=target_dialect)
             raise CompileError(named or error.message, error.location) from None

@@ -7,6 +7,7 @@ planner speaks only in its own terms (a field kind, a column's SQL, the compile 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -136,9 +137,29 @@ def render_liquid(
         field=field,
     )
     try:
-        return str(liquid_render(template, ctx, where=where))
+        rendered = str(liquid_render(template, ctx, where=where))
     except LookerError as error:
         raise CompileError(in_context(where, error.message), error.location or location) from error
+    state.empty_parameters.update(_pasted_empty(template, parameters, state.parameter_values))
+    return rendered
+
+
+#: Parameter types whose missing value is pasted as nothing (see ``liquid.context.parameter_sql``).
+_BARE_TYPES = frozenset({"unquoted", "number", "yesno"})
+
+
+def _pasted_empty(template: str, parameters: Mapping[str, ParameterInfo], values: Mapping[str, str]) -> list[str]:
+    """The parameters ``template`` pastes that have no value, no ``default_value`` and a type
+    that pastes nothing then: the SQL around them may not parse until the run gives a value."""
+    found = []
+    for name, info in parameters.items():
+        value = values.get(name, info.default_value or "")
+        if info.type not in _BARE_TYPES or value:
+            continue
+        short = re.escape(name.rsplit(".", 1)[-1])
+        if re.search(rf"(?:parameter\s+(?:\w+\.)?{short}\b|\b{short}\._parameter_value)", template):
+            found.append(name)
+    return found
 
 
 def parameter_info(kind: str, allowed: tuple[tuple[str, str], ...], default: str | None) -> ParameterInfo:

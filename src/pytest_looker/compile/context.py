@@ -54,6 +54,9 @@ class CompileState:
     portable_aggregates: bool = False
     #: The part of the context shared renderings are keyed by (``fields.context_key``).
     render_context: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
+    #: ``view.field`` of the value-less unquoted/number/yesno parameters the Liquid pasted as
+    #: nothing: when the SQL then does not parse, the run lacks a value, not the LookML a fix.
+    empty_parameters: set[str] = field(default_factory=set)
 
     @property
     def week_start_day(self) -> str:

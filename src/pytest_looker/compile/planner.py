@@ -65,6 +65,7 @@ class Plan:
     joins: tuple[str, ...]
     fanned: Mapping[str, str] = field(default_factory=dict)
     expressions: tuple[tuple[str, str], ...] = ()
+    empty_parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         joins=tuple(j.name for j in joins),
         fanned=fanned,
         expressions=tuple(rendered.expressions),
+        empty_parameters=tuple(sorted(state.empty_parameters)),
     )
 
 

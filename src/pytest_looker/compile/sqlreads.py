@@ -13,6 +13,8 @@ caller learns less, never fails.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +31,7 @@ __all__ = [
     "Unnested",
     "UnreadableSql",
     "compared_columns",
+    "read_field_sql",
     "read_fragment",
     "read_select",
     "read_unnests",
@@ -150,6 +153,29 @@ def read_fragment(sql: str, dialect: str) -> Fragment | None:
     return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()))
 
 
+def read_field_sql(sql: str, dialect: str) -> tuple[tuple[ColumnUse, ...], tuple[SelectReads, ...]]:
+    """What a field's SQL reads besides ``${TABLE}.x``: its bare columns outside any subquery
+    (``PARSE_DATE('%d-%m-%Y', month)``: a column of the view's table, ``table`` left ``""``) and
+    what each of its subqueries reads (``(SELECT retail_week FROM seed.retail_calendar c WHERE …)``).
+    Empty when it does not parse."""
+    tree = _parse(sql, dialect)
+    if tree is None:
+        return (), ()
+    bare = tuple(
+        _use("", column)
+        for column in tree.find_all(exp.Column)
+        if not column.table and not column.is_star and column.find_ancestor(exp.Select) is None
+    )
+    selects: list[SelectReads] = []
+    for select in tree.find_all(exp.Select):
+        if select.find_ancestor(exp.Select) is None:
+            try:
+                selects.append(read_select(select.sql(dialect=dialect), dialect))
+            except UnreadableSql:
+                continue
+    return bare, tuple(selects)
+
+
 def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambda _name: False) -> SelectReads:
     """The tables and columns a SELECT reads, through its CTEs and subqueries.
 
@@ -184,9 +210,16 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                     if behind is not None:
                         paths.append((behind[0], behind[1], parts[alias + 2 :]))
                 continue
-            found = _source(node, known, only_source=len(scope.sources) == 1)
+            # scope.sources also holds every CTE in reach; what the SELECT reads is its FROM/JOINs
+            found = _source(node, known, only_source=len(scope.selected_sources) == 1)
             if found is not None:
                 uses.append(_use(_table_name(found), node))
+            elif isinstance(scope.expression, exp.Select):
+                behind = _behind(scopes, scope, node)
+                if behind is not None:
+                    uses.append(dataclasses.replace(_use(behind[0], node), column=behind[1]))
+                elif not node.table and (main := _main_table(scope, known)) is not None:
+                    uses.append(_use(_table_name(main), node))
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
@@ -258,6 +291,15 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
                 kind, literals = _usage(column)
                 fields.append((parts, kind, tuple(literals)))
         table = tables.get(path[0]) if len(path) > 1 else None
+        if len(path) == 1 and select is not None:
+            # FROM t, UNNEST(branches) AS branch: a bare name is a column of the one table read
+            own = [
+                t
+                for t in select.find_all(exp.Table)
+                if t.find_ancestor(exp.Select) is select and t.name and (t.db or t.name.lower() not in ctes)
+            ]
+            if len(own) == 1:
+                table, path = _table_name(own[0]), (own[0].alias_or_name, path[0])
         if table is None and len(path) > 1 and select is not None:
             resolved = _through_scopes(scopes, select, path[0], path[1])
             if resolved is not None:
@@ -279,6 +321,9 @@ def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, col
         if not isinstance(source, Scope) or not isinstance(source.expression, exp.Select):
             return None
         projection = next((p for p in source.expression.expressions if p.alias_or_name == column), None)
+        if projection is None:  # not named: passed on by the `*` of a CTE or subquery over one table
+            stars = list(dict.fromkeys(_star_sources(source, lambda _name: False)))
+            return (stars[0], column) if len(stars) == 1 else None
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         if not isinstance(inner, exp.Column):
             return None
@@ -287,6 +332,35 @@ def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, col
             tables = [t for t in source.sources.values() if isinstance(t, exp.Table)]
             return (_table_name(tables[0]), column) if len(tables) == 1 else None
     return None
+
+
+def _behind(scopes: list[Scope], scope: Scope, column: exp.Column) -> tuple[str, str] | None:
+    """The source table and column of a column read through a CTE or subquery of ``scope``
+    (``t.name`` where ``t`` is a CTE that passes a table's columns on with ``SELECT *``)."""
+    qualifier = column.table
+    if not qualifier:
+        if len(scope.selected_sources) != 1:
+            return None
+        qualifier = next(iter(scope.selected_sources))
+    if not isinstance(scope.sources.get(qualifier), Scope):
+        return None
+    assert isinstance(scope.expression, exp.Select)
+    return _through_scopes(scopes, scope.expression, qualifier, column.name)
+
+
+def _main_table(scope: Scope, known: Mapping[str, exp.Table]) -> exp.Table | None:
+    """The table an unqualified column of a join most likely reads: the FROM table, when the
+    SELECT qualifies a column of every other source it joins (``FROM events AS e JOIN clients
+    AS c ON service = c.id``: the author writes ``c.`` for the joined table, so ``service`` is
+    the events')."""
+    select = scope.expression
+    clause = select.args.get("from_") if isinstance(select, exp.Select) else None
+    main = clause.this if isinstance(clause, exp.From) else None
+    if not isinstance(main, exp.Table) or main.alias_or_name not in known:
+        return None
+    qualified = {column.table for column in scope.columns if column.table}
+    others = [name for name in scope.selected_sources if name != main.alias_or_name]
+    return main if others and all(name in qualified for name in others) else None
 
 
 def _names(node: exp.Expression) -> tuple[str, ...]:
@@ -412,7 +486,7 @@ def _projections(
     positions = []
     for projection in select.expressions:
         star_of = (
-            list(outer.sources)
+            list(outer.selected_sources)
             if isinstance(projection, exp.Star)
             else [projection.table]
             if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
@@ -447,7 +521,7 @@ def _star_sources(scope: Scope, opaque: Callable[[str], bool], depth: int = 0) -
     found: list[str] = []
     for projection in scope.expression.expressions:
         if isinstance(projection, exp.Star):
-            names = list(scope.sources)
+            names = list(scope.selected_sources)
         elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
             names = [projection.table]
         else:
@@ -487,6 +561,10 @@ _PREDICATES = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Is", "In", "Like"
 def _use(table: str, column: exp.Column) -> ColumnUse:
     kind, literals = _usage(column)
     return ColumnUse(table, column.name, kind, tuple(literals))
+
+
+#: a string literal that is a date or a timestamp (``'2021-01-01'``, ``'2021-01-01 00:00:00'``)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 
 def _literal_type(node: exp.Expr) -> tuple[str | None, str | None]:
@@ -541,6 +619,9 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
     if isinstance(parent, _COMPARISON):
         other = parent.expression if parent.this is column or column in parent.this.walk() else parent.this
         kind, value = _literal_type(other)
+        if kind == "string" and value is not None and _DATE_TEXT.fullmatch(value):
+            # first_seen_date >= '2021-01-01': BigQuery reads the literal as a DATE (TIMESTAMP)
+            return ("date" if len(value) == 10 else "timestamp"), []
         return kind, [value] if value is not None and isinstance(parent, exp.EQ | exp.NEQ) else []
     if isinstance(parent, exp.In) and parent.this is column:
         literals = [_literal_type(e) for e in parent.expressions]

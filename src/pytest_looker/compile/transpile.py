@@ -42,7 +42,7 @@ def transpile(
     *,
     source: str,
     target: str,
-    what: str = "query",
+    what: str = "the SQL",
     symmetric: Dialect | None = None,
     renames: Mapping[tuple[str, ...], str] | None = None,
 ) -> str:
@@ -58,9 +58,9 @@ def transpile(
         trees = sqlglot.parse(sql, read=reader(source, target))
     except ParseError as error:
         detail = _first_error(error)
-        raise CompileError(f"cannot read the {what} as {source} SQL to transpile it to {target}: {detail}") from None
+        raise CompileError(f"{what} {NOT_VALID} {source} SQL: {detail}") from None
     except SqlglotError as error:
-        raise CompileError(f"cannot read the {what} as {source} SQL: {error}") from None
+        raise CompileError(f"{what} {NOT_VALID} {source} SQL: {error}") from None
     statements: list[str] = []
     for tree in trees:
         if tree is None:
@@ -84,12 +84,28 @@ def transpile(
 #: How every translation limit starts, so reports can tell it from an error in the LookML.
 TRANSLATION_LIMIT = "translation limit"
 
+#: The words of a syntax error: the SQL is wrong in its own dialect, so the warehouse rejects it
+#: too. The sentence names no target dialect, which would read as a problem of the translation.
+NOT_VALID = "is not valid"
+
+
+#: How the error starts when SQL does not parse around parameters pasted as nothing.
+NO_PARAMETER_VALUE = "no value for parameter"
+
+
+def without_values(parameters: Sequence[str], message: str) -> str:
+    """The error for SQL that does not parse once value-less ``parameters`` pasted nothing into
+    it (a table name built from an unquoted parameter): the run lacks a value, the LookML may be
+    fine, so the sentence leads with the parameters (a ``configuration`` cause)."""
+    names = ", ".join(parameters)
+    return f"{NO_PARAMETER_VALUE} {names} (it pastes nothing, and then {message})"
+
 
 def limit_message(what: str, source: str, target: str, detail: str) -> str:
     """The error for valid ``source`` SQL that cannot be expressed in ``target``: a limit of the
     translation, which the user's LookML is not at fault for."""
     return (
-        f"{TRANSLATION_LIMIT} ({source} to {target}): the {what} uses a construct with no {target}"
+        f"{TRANSLATION_LIMIT} ({source} to {target}): {what} uses a construct with no {target}"
         f" equivalent here: {detail}"
     )
 

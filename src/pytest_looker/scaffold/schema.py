@@ -37,6 +37,7 @@ from pytest_looker.compile.sqlreads import (
     Unnested,
     UnreadableSql,
     compared_columns,
+    read_field_sql,
     read_fragment,
     read_select,
     read_unnests,
@@ -71,7 +72,14 @@ SQL_TYPES = {
 #: read, but its columns are not a warehouse table's.
 _UNRESOLVED = "__derived_"
 _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
+#: Liquid tags that stand for a value in the SQL (``{% parameter slug %} AS slug_name``)
+_VALUE_TAG = re.compile(r"\{%-?\s*(?:parameter|date_start|date_end)\s.*?%\}", re.DOTALL)
 _NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)+)")
+#: a field's SQL that is one bare name: in a view over an UNNEST of STRUCTs, a field of the element
+_BARE_NAME = re.compile(r"[A-Za-z_]\w*")
+_BARE_KEYWORDS = frozenset({"NULL", "TRUE", "FALSE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_DATETIME"})
+#: a name not after a dot or a quote, which may be a bare column (a cheap test before parsing)
+_BARE_WORD = re.compile(r"(?<![.\w\"`'])[A-Za-z_]\w*(?![\w(\"`'])")
 _TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)")
 _TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
 _ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)\s*\)", re.I)
@@ -322,9 +330,15 @@ def _is_plain_table(name: str | None) -> bool:
 # -- LookML SQL as SQL ---------------------------------------------------------------------------
 
 
+def _without_tags(sql: str) -> str:
+    """``sql`` without its Liquid tags; a tag that pastes a value becomes ``NULL`` so that the
+    SQL around it still parses."""
+    return _LIQUID_TAG.sub(" ", _VALUE_TAG.sub("NULL", sql))
+
+
 def _placeholders(sql: str) -> str:
     """LookML SQL as parseable SQL: ``${TABLE}.c`` → ``__t."c"``, ``${f}`` → ``__ref."f"``, Liquid dropped."""
-    text = _LIQUID_TAG.sub(" ", sql)
+    text = _without_tags(sql)
     text = _LIQUID_OUTPUT.sub("1", text)
     return substitute(text, _placeholder, table_column=lambda column: f'__t."{column}"')
 
@@ -371,6 +385,10 @@ class _Inference:
         self.array_structs: dict[tuple[str, str], Mapping[str, tuple[tuple[str, str, str], ...]]] = {}
         #: UNNEST joins over such an output: (model, join alias) → struct field → its source column
         self.element_sources: dict[tuple[str, str], dict[str, ColumnInfo]] = {}
+        #: UNNEST joins over a known array: (model, join alias) → the array's element
+        self.join_elements: dict[tuple[str, str], ColumnInfo] = {}
+        #: derived views' SELECTs: (model, view) → what they read and pass on
+        self.derived_reads: dict[tuple[str, str], SelectReads] = {}
 
     def run(self) -> Schema:
         alternatives: dict[str, list[str]] = {}
@@ -516,6 +534,7 @@ class _Inference:
                         column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
                     continue
                 self._nested(table, sql, exact_type, dialect, f"{view.name}.{found.name}")
+                self._bare_and_subqueries(table, sql, dialect, f"{view.name}.{found.name}")
                 columns = [read.column for read in table_columns(sql)]
                 if not columns:
                     continue
@@ -533,6 +552,24 @@ class _Inference:
                     column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
                     _add_values(column, use.literals)
 
+    def _bare_and_subqueries(self, table: SourceTable, sql: str, dialect: str, evidence: str) -> None:
+        """A field's bare columns are its table's (BigQuery resolves ``month`` in the view's FROM);
+        a subquery in its SQL reads tables and columns of its own."""
+        if "select" not in sql.lower() and not _BARE_WORD.search(_placeholders(sql)):
+            return
+        bare, selects = read_field_sql(_placeholders(sql), dialect)
+        for use in bare:
+            if use.column.startswith("__"):  # a placeholder (``${TABLE}`` alone), not a column
+                continue
+            column = table.column(use.column)
+            column.offer(_refine_number(use.type, column.name), USAGE, f"{evidence} (bare name)")
+            _add_values(column, use.literals)
+        for reads in selects:
+            for use in reads.columns:
+                column = self.schema.table(use.table).column(use.column)
+                column.offer(_refine_number(use.type, column.name), USAGE, f"{evidence} (subquery)")
+                _add_values(column, use.literals)
+
     def _nested(self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str) -> None:
         """Struct fields (``${TABLE}.device.web_info.browser``) and arrays (``UNNEST(${TABLE}.x)``,
         ``ARRAY_LENGTH(${TABLE}.x)``) a field's SQL reads from its table."""
@@ -545,7 +582,7 @@ class _Inference:
         if "UNNEST" not in sql.upper():
             return
         text = substitute(_TABLE_REF.sub("__t", sql), lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
-        for unnested in read_unnests(_LIQUID_TAG.sub(" ", text), dialect):
+        for unnested in read_unnests(_without_tags(text), dialect):
             if unnested.path[0] == "__t" and len(unnested.path) > 1:
                 self._elements(table.column(unnested.path[1]).path(unnested.path[2:]), unnested)
             elif len(unnested.path) == 1:  # UNNEST(event_params): a column of the view's own table
@@ -583,7 +620,7 @@ class _Inference:
             return (other.sql_table_name or name).strip()
 
         text = substitute(sql, table_for)
-        text = _LIQUID_TAG.sub(" ", text)
+        text = _without_tags(text)
         text = _LIQUID_OUTPUT.sub("1", text)
         text = substitute(text, lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
         try:
@@ -604,6 +641,7 @@ class _Inference:
             _add_values(column, use.literals)
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
+        self.derived_reads[(model.name, view.name)] = reads
         if reads.array_structs:
             self.array_structs[(model.name, view.name)] = reads.array_structs
         if reads.grouped_star and len(reads.star_sources) == 1:
@@ -729,6 +767,7 @@ class _Inference:
         if array is None or view is None:
             return
         element = array.items()
+        self.join_elements[(model.name, join.name)] = element
         for member in view.fields.values():
             if member.category is FieldCategory.PARAMETER or member.sql is None:
                 continue
@@ -736,6 +775,11 @@ class _Inference:
             exact_type = _refine_number(field_type(member), member.name)
             if sql in ("${TABLE}", join.name):
                 element.offer(exact_type, STRONG, f"{view.name}.{member.name}")
+                continue
+            if (
+                _BARE_NAME.fullmatch(sql) and sql.upper() not in _BARE_KEYWORDS
+            ):  # `sql: action_number ;;`: BigQuery reads a field of the element
+                element.path([sql]).offer(exact_type, STRONG, f"{view.name}.{member.name}")
                 continue
             for match in _TABLE_PATH.finditer(sql):
                 leaf = element.path(
@@ -772,11 +816,20 @@ class _Inference:
     def _joined_column(self, model: Model, explore: Explore, alias: str, field_name: str) -> ColumnInfo | None:
         """The column (or struct field: ``${TABLE}.metrics.labeled_counter.x``, as Mozilla's Glean
         views write their REPEATED fields) that the field ``alias.field_name`` is exactly."""
+        view = model.views.get(explore.aliases().get(alias, ""))
+        found = view.fields.get(field_name) if view is not None else None
+        parent = self.join_elements.get((model.name, alias))
+        path = _TABLE_PATH.fullmatch(found.sql.strip()) if parent is not None and found and found.sql else None
+        if parent is not None and path is not None:  # UNNEST(${outer__inner.extra}): a field of the element
+            return parent.path(
+                [path.group(1), *path.group(2).strip(".").split(".")] if path.group(2) else [path.group(1)]
+            )
         resolved = self._resolve(model, explore, alias, field_name)
         if resolved is not None:
             return self.schema.table(resolved[0]).column(resolved[1])
-        view = model.views.get(explore.aliases().get(alias, ""))
-        found = view.fields.get(field_name) if view is not None else None
+        passed = self._passed_on(model, view, found)
+        if passed is not None:
+            return passed
         element = self.element_sources.get((model.name, alias))
         if element is not None and found is not None and found.sql:
             # a field of the element of an UNNEST join over ARRAY_AGG(STRUCT(…)): its source column
@@ -793,6 +846,18 @@ class _Inference:
         if table is None:
             return None
         return self.schema.table(table).column(nested.group(1)).path(nested.group(2).strip(".").split("."))
+
+    def _passed_on(self, model: Model, view: View | None, found: Field | None) -> ColumnInfo | None:
+        """The source column a derived view's field ``${TABLE}.x`` is, when its SELECT passes
+        one table's column on unchanged (``select …, projects from t group by all``)."""
+        reads = self.derived_reads.get((model.name, view.name)) if view is not None else None
+        column = table_column(found.sql) if reads is not None and found is not None and found.sql else None
+        if reads is None or column is None:
+            return None
+        targets = [t for t in reads.outputs.get(column.lower(), ()) if t.plain]
+        if not targets and column.lower() not in reads.outputs and len(reads.star_sources) == 1:
+            return self.schema.table(reads.star_sources[0]).column(column)
+        return self.schema.table(targets[0].table).column(targets[0].column) if len(targets) == 1 else None
 
     def _joins(self, model: Model, explore: Explore) -> None:
         dialect = self.dialect_for(model)

@@ -23,7 +23,7 @@ from pytest_looker.run.names import quote
 from pytest_looker.scaffold.data import Dataset, text_value
 from pytest_looker.scaffold.schema import SQL_TYPES, Schema, table_key
 
-__all__ = ["Drift", "WriteReport", "check_duckdb", "check_seeds", "write_duckdb", "write_seeds"]
+__all__ = ["Drift", "WriteReport", "check_duckdb", "check_seeds", "seeded_types", "write_duckdb", "write_seeds"]
 
 MANIFEST = ".pytest-looker-scaffold.json"
 FAMILIES = {
@@ -114,6 +114,15 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {"files": {}, "types": {}}
     return data if isinstance(data, dict) else {"files": {}, "types": {}}
+
+
+def seeded_types(seeds: Path) -> list[str]:
+    """Every column type the scaffold wrote into ``seeds`` (nested ones spelled as DuckDB types):
+    what a failure's struct can be compared with to tell seeded data from a struct the SQL builds."""
+    tables = _read_manifest(seeds / MANIFEST).get("types", {})
+    if not isinstance(tables, dict):
+        return []
+    return [str(kind) for columns in tables.values() if isinstance(columns, dict) for kind in columns.values()]
 
 
 def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:

@@ -81,11 +81,25 @@ def value_table_joins(tree: exp.Expr) -> exp.Expr:
             position = exp.Anonymous(this="GENERATE_SUBSCRIPTS", expressions=[array.copy(), exp.Literal.number(1)])
             columns.append(exp.alias_(exp.Sub(this=position, expression=exp.Literal.number(1)), name))
         body = exp.select(*columns).subquery()
-        lateral = exp.Lateral(this=body, alias=exp.TableAlias(this=exp.to_identifier(f"_vt{index}")))
+        table = f"_vt{index}"
+        lateral = exp.Lateral(this=body, alias=exp.TableAlias(this=exp.to_identifier(table)))
         node.replace(lateral)
+        _qualify_range_variable(join, alias.columns[0].name, table)
         if join.side and not join.args.get("on"):
             join.set("on", exp.true())
     return tree
+
+
+def _qualify_range_variable(join: exp.Join, element: str, lateral: str) -> None:
+    """A bare ``e`` in the SELECT of ``JOIN UNNEST(t.e) AS e`` is BigQuery's range variable (the
+    element) even when a table of the FROM has a column ``e`` too (Mozilla's ``UNNEST(dau.
+    service_names) AS service_names``): DuckDB would find both, so it is read from the lateral."""
+    select = join.find_ancestor(exp.Select)
+    if select is None:
+        return
+    for column in list(select.find_all(exp.Column)):
+        if not column.table and column.name == element and column.find_ancestor(exp.Select) is select:
+            column.set("table", exp.to_identifier(lateral))
 
 
 class LookerBigQuery(BigQuery):
