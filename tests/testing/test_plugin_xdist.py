@@ -40,12 +40,3 @@ def test_xdist_schedules_by_explore_with_the_same_outcomes(shop: Shop, pytester:
     assert parallel.parseoutcomes() == serial.parseoutcomes()
     other = pytester.runpytest_subprocess(*args, "-n", "2", "--dist", "loadfile")
     other.stdout.fnmatch_lines(["*scheduling tests via LoadFileScheduling*"])
-
-
-def test_a_run_without_workers_does_not_import_xdists_scheduler(shop: Shop, pytester: pytest.Pytester) -> None:
-    # xdist's scheduler (and execnet behind it) was a tenth of the plugin's cost on collection.
-    shop(relationship="many_to_one")
-    check = "import sys\n\ndef test_not_imported():\n    assert 'xdist.scheduler' not in sys.modules\n"
-    pytester.makepyfile(test_modules=check)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "not_imported")
-    result.assert_outcomes(passed=1)
