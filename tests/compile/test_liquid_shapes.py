@@ -21,6 +21,8 @@ SHAPED = [
     "{% case orders.metric._parameter_value %}{% when 'revenue' %}SUM(${amount}){% when 'order_count' %}"
     "COUNT(*){% else %}0{% endcase %}",
     "{% unless orders.total._in_query %}x{% endunless %}\nline 2 {{ _dialect._name }} {% parameter sort_dir %} ",
+    "{% assign days = orders.metric._parameter_value | size | plus: 2 %} INTERVAL {{ days }} DAY\n"
+    "  {%- if days > 3 %} AND x{% endif %}",
     "WHERE d >= {% date_start orders.created_date %} AND e < {% date_end orders.created_date %}\n"
     "  AND r = {{ _user_attributes['region'] | sql_quote }} -- 100% {not} a tag }}",
 ]

@@ -29,7 +29,7 @@ _TAG_NAME = re.compile(r"\{%-?\s*(\w+)")
 #: choose which text is written).
 _SAFE_TAGS = frozenset(
     {"if", "elsif", "else", "endif", "unless", "endunless", "case", "when", "endcase"}
-    | {"parameter", "date_start", "date_end"}
+    | {"assign", "parameter", "date_start", "date_end"}
 )
 _MARKER = re.compile(r"\x00(\d+)\n*\x00")
 
