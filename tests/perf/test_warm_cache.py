@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from pytest_looker.checks.inspection import counts, inspect_text
 from pytest_looker.lookml import Project, load_project, loader, projectcache
 from pytest_looker.lookml.files import discover
 
@@ -100,7 +101,15 @@ def test_a_warm_load_equals_a_cold_load(
     _from_cache_only(monkeypatch)
     warm = load_project(root, cache_dir=tmp_path / "cache")
     assert hashed == []  # unchanged stats: no file re-read
+    with monkeypatch.context() as patch:  # inspect's summary is read from the entry, not decoded
+        patch.setattr(projectcache._Store, "get_many", _no_decoding)
+        assert inspect_text(warm) == inspect_text(cold)
+        assert counts(warm) == counts(cold) and counts(cold)["fields"] > 0
     _assert_same_project(warm, cold)
+
+
+def _no_decoding(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("decoded a view or an explore")
 
 
 def test_editing_a_file_keeping_size_and_mtime_still_invalidates(
@@ -188,3 +197,18 @@ def test_a_truncated_or_foreign_entry_is_a_miss(tmp_path: Path, monkeypatch: pyt
         entry.write_bytes(broken)
         warm = load_project(EXAMPLE, cache_dir=tmp_path)
         _assert_same_project(warm, cold)
+
+
+def test_a_warm_inspect_counts_a_field_added_since(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_everything: None
+) -> None:
+    root = _generated(tmp_path / "project")
+    cache = tmp_path / "cache"
+    before = counts(load_project(root, cache_dir=cache))
+    victim = next(p for p in sorted(root.rglob("*.view.lkml")) if "dimension: " in p.read_text(encoding="utf-8"))
+    text = victim.read_text(encoding="utf-8")
+    first = text.index("dimension: ")
+    victim.write_text(text[:first] + "dimension: added_since { sql: 1 ;; }\n  " + text[first:], encoding="utf-8")
+    after = counts(load_project(root, cache_dir=cache))
+    assert after == counts(load_project(root, cache_dir=None)) and after["fields"] > before["fields"]
+    assert inspect_text(load_project(root, cache_dir=cache)) == inspect_text(load_project(root, cache_dir=None))

@@ -6,7 +6,8 @@ import pytest
 
 from helpers import Shop
 from pytest_looker.testing.state import STATE_KEY
-from pytest_looker.testing.xdist import ExploreScheduling, item_cost
+from pytest_looker.testing.xdist import item_cost
+from pytest_looker.testing.xdist_scheduling import ExploreScheduling
 
 
 def test_an_explores_items_are_one_unit_and_other_items_their_own() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from pytest_looker.errors import Location
 from pytest_looker.lookml.model import DerivedTable, Explore, Field, Model, Project, View
+from pytest_looker.lookml.projectcache import outlines
 
 FORMAT_VERSION = 1
 
@@ -100,16 +101,20 @@ def _model(model: Model) -> dict[str, Any]:
 
 
 def counts(project: Project) -> dict[str, int]:
-    """Project-wide counts; a view seen by several models counts once."""
-    views: dict[str, View] = {}
+    """Project-wide counts; a view seen by several models counts once.
+
+    Counted from each view's :func:`outline`: a project read from the cache stores them, so the
+    counts decode no view.
+    """
+    fields: dict[str, int] = {}
     for model in project.models.values():
-        for view in model.views.values():
-            views.setdefault(view.name, view)
+        for name, size in outlines(model.views):
+            fields.setdefault(name, size)
     return {
         "models": len(project.models),
         "explores": sum(len(m.explores) for m in project.models.values()),
-        "views": len(views),
-        "fields": sum(len(v.fields) for v in views.values()),
+        "views": len(fields),
+        "fields": sum(fields.values()),
         "tests": sum(len(m.tests) for m in project.models.values()),
         "dashboards": len(project.dashboards),
         "errors": len(project.errors),
@@ -145,7 +150,7 @@ def inspect_text(project: Project) -> str:
     ]
     for model in project.models.values():
         lines.append(f"  model {model.name}: {len(model.explores)} explores, {len(model.views)} views")
-        lines.extend(f"    explore {e.name} ({len(e.joins)} joins)" for e in model.explores.values())
+        lines.extend(f"    explore {name} ({joins} joins)" for name, joins in outlines(model.explores))
     lines.append(f"{c['errors']} errors, {c['warnings']} warnings")
     lines.extend(str(d) for d in project.diagnostics)
     return "\n".join(lines)

@@ -109,8 +109,10 @@ def load_specs(path: Path, shown: str) -> list[UnitSpec]:
 
     try:
         text = path.read_text(encoding="utf-8")
-        document = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            document, node = _read_yaml(text, fast=True)
+        except yaml.YAMLError:  # libyaml words its errors differently: report PyYAML's
+            document, node = _read_yaml(text, fast=False)
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"cannot read unit-test spec: {_yaml_message(exc)}", Location(shown)) from None
     if not isinstance(document, Mapping) or not isinstance(document.get("tests"), list):
@@ -132,6 +134,24 @@ def load_specs(path: Path, shown: str) -> list[UnitSpec]:
         except SpecError as exc:
             specs.append(UnitSpec(name, location, "", {}, (), problem=exc.message))
     return specs
+
+
+def _read_yaml(text: str, *, fast: bool) -> tuple[Any, Any]:
+    """The document and its node tree (for the tests' lines), from one parse.
+
+    ``fast`` reads with libyaml when PyYAML has it: spec files are read on every collection,
+    and the pure-Python reader, parsing twice (data, then nodes), was most of their cost.
+    The constructor is PyYAML's Python one either way, so the data is the same.
+    """
+    import yaml
+
+    loader_class = yaml.CSafeLoader if fast and getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def _yaml_message(exc: Exception) -> str:

@@ -58,9 +58,9 @@ from typing import Any
 
 from pytest_looker.errors import Location
 from pytest_looker.lookml.fields import new_field
-from pytest_looker.lookml.model import Field, Model, Project, frozen_mapping
+from pytest_looker.lookml.model import Explore, Field, Model, Project, View, frozen_mapping
 
-_MAGIC = b"PLPC2\n"
+_MAGIC = b"PLPC3\n"
 _MARSHAL_VERSION = 4
 _SOURCE_DIR = Path(__file__).resolve().parent
 #: A file's stat is trusted only when it last changed at least this long before the stats were
@@ -155,10 +155,13 @@ def read(path: Path, current: Callable[[Recorded], Inputs | None]) -> Project | 
                 return None
             skeleton = _blob(handle)
             offsets: list[int] = marshal.loads(_blob(handle))
+            outlines: list[tuple[str, int]] = marshal.loads(_blob(handle))
             size = int.from_bytes(handle.read(8), "little")
             if not offsets or offsets[0] != 0 or offsets[-1] != size or offsets != sorted(offsets):
                 return None
-            store = _Store.over(handle, size, offsets)
+            if len(outlines) != len(offsets) - 1:
+                return None
+            store = _Store.over(handle, size, offsets, outlines)
         was_enabled = gc.isenabled()
         gc.disable()  # many objects that all stay alive: nothing for the collector to do
         try:
@@ -208,6 +211,7 @@ def write(path: Path, project: Project, recorded: Recorded) -> None:
         for item in objects.items:  # views and explores hold no models: the list does not grow
             blobs.append(_encode(item, objects))
             offsets.append(offsets[-1] + len(blobs[-1]))
+        outlines = marshal.dumps([outline(item) for item in objects.items], _MARSHAL_VERSION)
         files = list(recorded.inputs.files)
         stats = [recorded.stats.get((f[0], f[1])) for f in files]
         header = marshal.dumps((files, list(recorded.inputs.probes), stats, recorded.taken_at), _MARSHAL_VERSION)
@@ -221,7 +225,7 @@ def write(path: Path, project: Project, recorded: Recorded) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(_MAGIC)
             total = sum(map(len, blobs))
-            for blob in (header, skeleton, marshal.dumps(offsets, _MARSHAL_VERSION)):
+            for blob in (header, skeleton, marshal.dumps(offsets, _MARSHAL_VERSION), outlines):
                 handle.write(len(blob).to_bytes(8, "little"))
                 handle.write(blob)
             handle.write(total.to_bytes(8, "little"))
@@ -258,9 +262,17 @@ class _Store:
     blobs are read at once.
     """
 
-    def __init__(self, data: bytes | None, offsets: list[int], fd: int | None = None, base: int = 0) -> None:
+    def __init__(
+        self,
+        data: bytes | None,
+        offsets: list[int],
+        outlines: list[tuple[str, int]],
+        fd: int | None = None,
+        base: int = 0,
+    ) -> None:
         self._data = data
         self._offsets = offsets
+        self.outlines = outlines
         self._fd = fd
         self._base = base
         self._closer = weakref.finalize(self, os.close, fd) if fd is not None else None
@@ -268,17 +280,17 @@ class _Store:
         self._lock = threading.Lock()
 
     @classmethod
-    def over(cls, handle: Any, size: int, offsets: list[int]) -> _Store:
+    def over(cls, handle: Any, size: int, offsets: list[int], outlines: list[tuple[str, int]]) -> _Store:
         """The store of the ``size`` bytes of blobs that start at ``handle``'s position."""
         base = handle.tell()
         if not hasattr(os, "pread"):
             data = handle.read(size)
             if len(data) != size:
                 raise EOFError("truncated cache entry")
-            return cls(data, offsets)
+            return cls(data, offsets, outlines)
         if os.fstat(handle.fileno()).st_size < base + size:
             raise EOFError("truncated cache entry")
-        return cls(None, offsets, os.dup(handle.fileno()), base)
+        return cls(None, offsets, outlines, os.dup(handle.fileno()), base)
 
     def _bytes(self, index: int) -> bytes | memoryview:
         start, end = self._offsets[index], self._offsets[index + 1]
@@ -382,8 +394,31 @@ class LazyMapping(Mapping[str, Any]):
     def __repr__(self) -> str:
         return repr(MappingProxyType(dict(self)))
 
+    def outlines(self) -> list[tuple[str, int]]:
+        """Each value's :func:`outline`, from the entry: nothing is decoded."""
+        return [self._store.outlines[index] for index in self._refs.values()]
+
     def __reduce__(self) -> tuple[Any, ...]:
         return frozen_mapping, (dict(self),)
+
+
+def outline(item: View | Explore) -> tuple[str, int]:
+    """A view's name and field count, or an explore's name and join count.
+
+    It is what ``inspect``'s summary prints of each, stored beside each blob of an entry: a warm
+    ``inspect`` would otherwise decode every view of the project only to count its fields.
+    """
+    return (item.name, len(item.fields)) if isinstance(item, View) else (item.name, len(item.joins))
+
+
+def outlines(items: Mapping[str, View] | Mapping[str, Explore]) -> list[tuple[str, int]]:
+    """:func:`outline` of every value of a model's ``views`` or ``explores``, in order.
+
+    Read from the cache entry when the mapping came from one, so a warm load decodes nothing.
+    """
+    if isinstance(items, LazyMapping):
+        return items.outlines()
+    return [outline(item) for item in items.values()]
 
 
 def _underlying(proxy: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,8 +10,8 @@ workers, build its scope twice. With a LookML project configured and ``--dist lo
 * orders the project's items by their estimated cost, highest first, on every worker (the
   same order everywhere, as xdist requires): an item's cost is the number of fields the views
   of its explore hold (what validating it compiles and runs);
-* schedules by explore (:class:`ExploreScheduling`): the items of one explore are one unit of
-  work, units are handed out one at a time as workers free up, in that order — the longest
+* schedules by explore (``xdist_scheduling.ExploreScheduling``): the items of one explore are
+  one unit of work, units are handed out one at a time as workers free up, in that order — the longest
   work starts first and the short items fill in at the end.
 
 Other ``--dist`` modes are xdist's own, untouched.
@@ -19,25 +19,13 @@ Other ``--dist`` modes are xdist's own, untouched.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
 
 from pytest_looker.testing.state import STATE_KEY
 
 _ORDER_KEY = "pytest_looker_order_by_cost"
-#: ``…::sql[model/explore]`` and ``…::relationships[model/explore]``: items of one explore.
-_EXPLORE_ITEM = re.compile(r"::(?:sql|relationships)\[([^\]]+)\]$")
-
-
-class ExploreScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist is untyped
-    """xdist's scope scheduling, with one scope per explore (other items are their own)."""
-
-    def _split_scope(self, nodeid: str) -> str:
-        found = _EXPLORE_ITEM.search(nodeid)
-        return f"looker explore {found.group(1)}" if found else nodeid
 
 
 class XdistPlugin:
@@ -47,6 +35,10 @@ class XdistPlugin:
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
         if config.getvalue("dist") != "load":
             return None
+        # Imported here: xdist's scheduler (and its execnet) costs every run that collects
+        # without ``-n`` a noticeable share of its start-up.
+        from pytest_looker.testing.xdist_scheduling import ExploreScheduling
+
         return ExploreScheduling(config, log)
 
     @pytest.hookimpl(optionalhook=True)

@@ -41,6 +41,7 @@ from liquid.token import TOKEN_EOF
 from pytest_looker.compile.liquid.context import LiquidContext, ParameterInfo
 from pytest_looker.compile.liquid.references import collect_references
 from pytest_looker.compile.liquid.scope import LookerScope
+from pytest_looker.compile.liquid.shapes import shape_of
 from pytest_looker.compile.liquid.tags import make_environment
 from pytest_looker.errors import CompileError, Location
 
@@ -85,12 +86,22 @@ def render_liquid(template: str, ctx: LiquidContext, *, where: str, location: Lo
     """
     if not contains_liquid(template):
         return template
+    shape = shape_of(template)
+    if shape is not None:
+        try:  # many templates share one shape: parsed once (see ``shapes``)
+            return shape.fill(_render(_parse_cached(shape.text), ctx))
+        except LiquidError:
+            pass  # rendered again from the template's own text: the error names its positions
     bound = _parse(template, where, location)
-    buffer = StringIO()
     try:
-        bound.render_with_context(RenderContext(bound, globals=LookerScope(ctx)), buffer)
+        return _render(bound, ctx)
     except LiquidError as err:
         raise _compile_error(err, where, location) from err
+
+
+def _render(bound: BoundTemplate, ctx: LiquidContext) -> str:
+    buffer = StringIO()
+    bound.render_with_context(RenderContext(bound, globals=LookerScope(ctx)), buffer)
     return buffer.getvalue()
 
 
