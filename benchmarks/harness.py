@@ -15,6 +15,7 @@ bytecode is written once and reused, as in a normal install.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -23,6 +24,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / ".benchmarks"
@@ -35,6 +37,16 @@ def bench_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env["PYTHONPYCACHEPREFIX"] = str(BENCH_DIR / "pycache")
     env.update(extra or {})
     return env
+
+
+def child_json(code: str, *args: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter (``python -c code args…``) and read the JSON object it
+    prints last: in-process figures measured away from this process's imports and caches."""
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
 
 
 def loadavg() -> str:

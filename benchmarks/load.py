@@ -26,8 +26,6 @@ what to compare.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -36,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate_project import ensure_project  # noqa: E402
+from harness import child_json  # noqa: E402
 
 _CHILD = r"""
 import json, resource, sys, time
@@ -78,10 +77,7 @@ def measure(mode: str, root: Path, cache: str, repeat: int = 1) -> dict[str, flo
     """Run one measurement in fresh interpreters; the figures of the fastest of ``repeat`` runs."""
     runs = []
     for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, "-c", _CHILD, mode, str(root), cache], check=True, capture_output=True, text=True
-        ).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
+        runs.append(child_json(_CHILD, mode, str(root), cache))
     result: dict[str, float] = min(runs, key=lambda run: run["wall"])
     return result
 

@@ -22,9 +22,7 @@ tracemalloc slows the load several times: its figures are sizes, not times.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate_project import ensure_project  # noqa: E402
-from harness import BIN, bench_env, loadavg, run  # noqa: E402
+from harness import BIN, bench_env, child_json, loadavg, run  # noqa: E402
 from public import available  # noqa: E402
 
 _CHILD = r"""
@@ -61,11 +59,7 @@ print(json.dumps({"retained": retained / 2**20, "peak": peak / 2**20, "fields": 
 
 
 def traced(root: Path, cache: str, env: dict[str, str], top: int) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(root), cache, str(top)], env=env, check=True, capture_output=True, text=True
-    ).stdout
-    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
-    return result
+    return child_json(_CHILD, str(root), cache, str(top), env=env)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,9 +22,7 @@ a cProfile of the in-process validation of the (first) project for ``pstats``.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate_project import ensure_project  # noqa: E402
-from harness import BIN, bench_env, loadavg, median_of, run  # noqa: E402
+from harness import BIN, bench_env, child_json, loadavg, median_of, run  # noqa: E402
 from public import available  # noqa: E402
 
 _CHILD = r"""
@@ -58,11 +56,7 @@ print(json.dumps({"fields": report.fields, "failures": len(report.failures), "ex
 
 
 def in_process(root: Path, env: dict[str, str], profile: str = "-") -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(root), profile], env=env, check=True, capture_output=True, text=True
-    ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    return result
+    return child_json(_CHILD, str(root), profile, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:
