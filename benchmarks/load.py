@@ -45,7 +45,8 @@ size = sum(p.stat().st_size for p in files)
 if mode == "lkml":
     import lkml
     sample, taken = [], 0
-    for index, path in enumerate(files):
+    lookml_files = [p for p in files if p.suffix == ".lkml"]  # dashboards are YAML, not lkml's
+    for index, path in enumerate(lookml_files):
         if index % 5 == 0 or taken < 2_000_000:
             text = path.read_text(encoding="utf-8")
             sample.append(text)
