@@ -79,6 +79,18 @@ def test_snowflake_to_char_with_a_date_format_on_an_untyped_column(db: DuckDBBac
     assert values(db, sql, "snowflake") == [("2021-01", "23:59"), ("2024-02", "13:45")]
 
 
+def test_snowflake_to_char_reads_text_a_derived_table_passes_on_as_a_timestamp(db: DuckDBBackend) -> None:
+    # Looker's Snowflake `_millisecond` is TO_CHAR(x, 'YYYY-MM-DD HH24:MI:SS.FF3') with no
+    # DATE_TRUNC in between; over a `_time` text column (llooker/bridge_snowflake_lookml's
+    # order_created_time) Snowflake converts the text to a timestamp, as for any date function.
+    derived = "(SELECT t.id, TO_CHAR(t.ts, 'YYYY-MM-DD HH24:MI:SS') AS at FROM t) AS d"
+    sql = f"SELECT TO_CHAR(d.at, 'YYYY-MM-DD HH24:MI:SS.FF3'), TO_CHAR(d.at, 'HH24') FROM {derived} ORDER BY d.id"
+    assert values(db, sql, "snowflake") == [("2021-01-03 23:59:00.000", "23"), ("2024-02-29 13:45:30.000", "13")]
+    # a DATE formatted with a time format reads midnight, as Snowflake's TO_CHAR of a DATE does
+    sql = "SELECT TO_CHAR(t.d, 'YYYY-MM-DD HH24:MI') FROM t ORDER BY t.id"
+    assert values(db, sql, "snowflake") == [("2021-01-03 00:00",), ("2024-02-29 00:00",)]
+
+
 def test_snowflake_one_argument_to_timestamp_converts_by_type(db: DuckDBBackend) -> None:
     # TO_TIMESTAMP docs: a number is seconds since the epoch, a string is parsed.
     sql = "SELECT TO_TIMESTAMP_NTZ(s.ep), TO_TIMESTAMP(s.txt) FROM s"

@@ -59,6 +59,9 @@ _TIMESTAMP_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
     exp.DateTrunc: ("this",),
     exp.TimestampTrunc: ("this",),
     exp.Extract: ("expression",),
+    # TO_CHAR(x, '<date format>') (our Snowflake parser makes it TimeToStr): Looker's `_millisecond`
+    # and `_microsecond` format the value directly, without a DATE_TRUNC to coerce it first.
+    exp.TimeToStr: ("this",),
 }
 #: Date parts of a value that Snowflake also takes from text (DAYOFWEEKISO(x), YEAR(x), …).
 _PART_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
@@ -71,7 +74,8 @@ _PART_FUNCTIONS: dict[type[exp.Expr], tuple[str, ...]] = {
 #: Where a column of unknown type is read as a timestamp: the value does not change when it
 #: already is a date or timestamp (DATEADD is left out: it would turn a DATE into a TIMESTAMP).
 _UNTYPED_TIMESTAMP_FUNCTIONS: tuple[type[exp.Expr], ...] = (
-    exp.DateDiff, exp.TimestampDiff, exp.DateTrunc, exp.TimestampTrunc, exp.Extract, *_PART_FUNCTIONS,
+    exp.DateDiff, exp.TimestampDiff, exp.DateTrunc, exp.TimestampTrunc, exp.Extract, exp.TimeToStr,
+    *_PART_FUNCTIONS,
 )  # fmt: skip
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _MOMENT_TYPES = exp.DataType.TEMPORAL_TYPES - {exp.DType.TIME, exp.DType.TIMETZ}
