@@ -9,15 +9,18 @@ keeping a copy of its own.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pytest_looker.lookml import Project
 
 __all__ = [
+    "CHAIN_JOIN_PROJECT",
     "FAST",
+    "JOIN_MODEL",
     "ORDERS_CSV",
     "SHOP_CUSTOMERS",
     "SHOP_DATA_TESTS",
@@ -25,6 +28,7 @@ __all__ = [
     "ProjectFactory",
     "Run",
     "Shop",
+    "duckdb_loaded",
     "write_files",
     "write_shop",
 ]
@@ -238,3 +242,14 @@ CHAIN_JOIN_PROJECT: dict[str, str] = {
         }
     """,
 }
+
+
+def duckdb_loaded(*statements: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB (session time zone UTC) that ran ``statements``: the body of a test
+    module's ``db`` fixture (``yield from duckdb_loaded(DATA)``), closed when the module is done."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for sql in statements:
+        con.execute(sql)
+    yield con
+    con.close()

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 from shop import SHOP
 
+from helpers import duckdb_loaded
 from pytest_looker.lookml import load_project
 from pytest_looker.lookml.model import Project
 
@@ -19,7 +20,4 @@ def project() -> Project:
 
 @pytest.fixture
 def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute((SHOP / "data.sql").read_text())
-    yield con
-    con.close()
+    yield from duckdb_loaded((SHOP / "data.sql").read_text())

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import write_files
+from helpers import duckdb_loaded, write_files
 from pytest_looker.compile import Query, compile_sql
 from pytest_looker.lookml import load_project
 from pytest_looker.lookml.model import Project
@@ -69,10 +69,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="module")
 def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute(DATA)
-    yield con
-    con.close()
+    yield from duckdb_loaded(DATA)
 
 
 def run(db: duckdb.DuckDBPyConnection, project: Project, explore: str, **query: object) -> list[tuple[object, ...]]:

@@ -15,7 +15,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from helpers import write_files
+from helpers import duckdb_loaded, write_files
 from pytest_looker.compile import Query, compile_query, compile_sql
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml import load_project
@@ -70,10 +70,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="module")
 def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute(DATA)
-    yield con
-    con.close()
+    yield from duckdb_loaded(DATA)
 
 
 def ids(db: duckdb.DuckDBPyConnection, project: Project, custom: str, dialect: str = "duckdb", **kw: Any) -> set[Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import write_files
+from helpers import duckdb_loaded, write_files
 from pytest_looker.compile import Query, compile_sql
 from pytest_looker.lookml import load_project
 from pytest_looker.lookml.fields import DEFAULT_TIMEFRAMES
@@ -47,11 +47,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="module")
 def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(DATA)
-    yield con
-    con.close()
+    yield from duckdb_loaded(DATA)
 
 
 def test_the_group_has_every_timeframe(project: Project) -> None:

@@ -12,6 +12,7 @@ import pytest
 import sqlglot
 from golden import validate_compile
 
+from helpers import duckdb_loaded
 from pytest_looker.compile import Query, compile_query, compile_sql
 from pytest_looker.lookml import load_project
 from pytest_looker.lookml.model import Project
@@ -43,10 +44,7 @@ def project() -> Project:
 
 @pytest.fixture
 def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute(SEED)
-    yield con
-    con.close()
+    yield from duckdb_loaded(SEED)
 
 
 def test_docs_redshift_query_matches_after_normalising(project: Project, db: duckdb.DuckDBPyConnection) -> None:

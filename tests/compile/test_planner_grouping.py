@@ -18,7 +18,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from helpers import write_files
+from helpers import duckdb_loaded, write_files
 from pytest_looker.compile import Query, compile_query, compile_sql
 from pytest_looker.lookml import load_project
 from pytest_looker.lookml.model import Project
@@ -80,10 +80,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="module")
 def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    con.execute(DATA)
-    yield con
-    con.close()
+    yield from duckdb_loaded(DATA)
 
 
 def query(**kwargs: Any) -> Query:
