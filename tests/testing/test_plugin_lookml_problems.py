@@ -81,6 +81,26 @@ def test_warnings_pass_but_are_shown_and_can_be_made_errors(shop: Shop, run: Run
     strict.assert_outcomes(failed=1)
 
 
+def test_each_warning_of_a_file_is_shown_at_its_own_line(shop: Shop, run: Run) -> None:
+    # Two explores fan out a view without a primary key: two warnings, at lines 3 and 8 of one file.
+    no_key = "view: extra {\n  sql_table_name: shop.extra ;;\n  measure: total {\n    type: sum\n    sql: 1 ;;\n  }\n}"
+    model = (
+        'connection: "db"\ninclude: "/views/*.view.lkml"\nexplore: orders {\n'
+        "  join: extra {\n    relationship: many_to_one\n    sql_on: 1 = 1 ;;\n  }\n}\n"
+        "explore: customers {\n  from: orders\n  join: extra {\n    relationship: many_to_one\n"
+        "    sql_on: 2 = 2 ;;\n  }\n}\n"
+    )
+    shop(files={"views/extra.view.lkml": no_key, "shop.model.lkml": model})
+    result = run("shop.model.lkml", "-k", "lookml")
+    result.assert_outcomes(passed=1, warnings=2)
+    out = result.stdout.str()
+    first = next(line for line in out.splitlines() if "explore 'orders'" in line and "LookMLWarning" in line)
+    second = next(line for line in out.splitlines() if "explore 'customers'" in line and "LookMLWarning" in line)
+    assert "shop.model.lkml:4: LookMLWarning" in first, first
+    assert "shop.model.lkml:11: LookMLWarning" in second, second
+    assert out.count("shop.model.lkml: shop.model.lkml") == 0  # the message does not repeat where it is
+
+
 def test_lookml_items_are_kept_by_changed_since_and_stay_red(shop: Shop, run: Run) -> None:
     import subprocess
 

@@ -114,7 +114,7 @@ def _native_outcome(target: Target, test: DataTest, run: NativeTestRun) -> Outco
         target,
         tuple(problems),
         headline=f"LookML data test {target.label} ({test.location}) failed in Looker" if problems else None,
-        warnings=run.warnings,
+        warnings=tuple(Problem(warning, test.location) for warning in run.warnings),
     )
 
 
@@ -123,11 +123,13 @@ def check_asserts(workspace: Workspace, test: DataTest, result: QueryResult) -> 
     from pytest_looker.expressions import check_assert
 
     target = data_test_target(test)
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     problems: list[Problem] = []
     source = test.explore_source
     if source.limit is None and len(result.rows) >= DEFAULT_LIMIT:
-        warnings.append(f"the test query hit the {DEFAULT_LIMIT}-row limit: rows beyond it were not tested")
+        warnings.append(
+            Problem(f"the test query hit the {DEFAULT_LIMIT}-row limit: rows beyond it were not tested", test.location)
+        )
     types = field_types(workspace.project, test.model, list(result.columns), source.explore)
     for assertion in test.asserts:
         try:
@@ -143,7 +145,7 @@ def check_asserts(workspace: Workspace, test: DataTest, result: QueryResult) -> 
                 )
             )
             continue
-        warnings.extend(f'assert "{assertion.name}": {w}' for w in checked.warnings)
+        warnings.extend(Problem(f'assert "{assertion.name}": {w}', assertion.location) for w in checked.warnings)
         if checked.passed:
             continue
         failing = checked.failing_rows

@@ -77,7 +77,7 @@ def diagnostics_outcome(file: str, diagnostics: Sequence[Diagnostic]) -> Outcome
     """Fails with every error of ``file``; its warnings ride along as warnings."""
     target = diagnostics_target(file, diagnostics)
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    warnings = tuple(str(d) for d in diagnostics if d.severity is Severity.WARNING)
+    warnings = tuple(Problem(d.message, d.location) for d in diagnostics if d.severity is Severity.WARNING)
     problems = tuple(Problem(f"{d.location}: {d.message}", d.location) for d in errors)
     headline = f"LookML {file}: {len(errors)} error(s)" if len(errors) > 1 else None
     return Outcome(target, problems, headline=headline, warnings=warnings)

@@ -88,12 +88,14 @@ class Outcome:
 
     ``headline`` summarises a failure ("2 of 5 assert(s) failed"); ``sql`` is every statement it
     ran (or, for a failure, the one to look at first); ``skipped`` says why it did not run.
+    ``warnings`` are problems that do not fail the target; each keeps its own location (a file's
+    LookML warnings are at different lines), so reports point at the line it is about.
     """
 
     target: Target
     problems: tuple[Problem, ...] = ()
     headline: str | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
     sql: tuple[str, ...] = ()
     rows: int | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -122,6 +123,31 @@ class LookerItem(pytest.Item):
             return text
         return super().repr_failure(excinfo, style=style)
 
+    def warn_at(self, warning: Problem) -> None:
+        """Warn at the warning's own file:line (pytest's summary shows it and its source line).
+
+        ``Item.warn`` would put every warning at the item's first line; a file's LookML warnings
+        are at different lines.
+        """
+        location = warning.location
+        if location is None or location.line is None:
+            self.warn(LookMLWarning(f"[{self.kind}] {self.label}: {warning.text()}"))
+            return
+        message = warning.message.removeprefix(f"{location}: ")
+        warnings.warn_explicit(
+            LookMLWarning(f"[{self.kind}] {self.label}: {message}"),
+            category=None,
+            filename=self._shown_path(self.workspace.root / location.file),
+            lineno=location.line,
+        )
+
+    def _shown_path(self, path: Path) -> str:
+        """``path`` as pytest shows item locations: relative to the rootdir when under it."""
+        try:
+            return str(path.resolve().relative_to(self.config.rootpath))
+        except ValueError:
+            return str(path)
+
     def report(self, outcome: Outcome) -> None:
         """Render a check's outcome: properties and warnings, then skip or fail as it says."""
         self.looker_outcome = outcome
@@ -130,8 +156,8 @@ class LookerItem(pytest.Item):
         if outcome.rows is not None:
             self.user_properties.append((ROWS_PROPERTY, outcome.rows))
         for warning in outcome.warnings:
-            self.user_properties.append(("warning", warning))
-            self.warn(LookMLWarning(f"[{self.kind}] {self.label}: {warning}"))
+            self.user_properties.append(("warning", warning.text()))
+            self.warn_at(warning)
         for note in outcome.notes:
             self.user_properties.append(("note", note))
         if outcome.skipped is not None and not outcome.problems:
@@ -199,7 +225,12 @@ class SpecItem(LookerItem):
         outcome = run_spec(self.workspace, self.spec)
         if self.spec.severity == "warn" and outcome.failed:
             outcome = dataclasses.replace(
-                outcome, problems=(), warnings=(*outcome.warnings, f"fails (severity: warn):\n{outcome.report()}")
+                outcome,
+                problems=(),
+                warnings=(
+                    *outcome.warnings,
+                    Problem(f"fails (severity: warn):\n{outcome.report()}", self.spec.location),
+                ),
             )
         self.report(outcome)
 

@@ -61,8 +61,8 @@ def describe_problems(outcome: Outcome, target: Target, root: Path) -> list[dict
         found.append({"severity": "error", "title": title, "message": message, "file": file, "line": line,
                       "detail": problem.detail})  # fmt: skip
     for warning in outcome.warnings:
-        file, line = where(target.location)
-        found.append({"severity": "warning", "title": title, "message": warning, "file": file, "line": line})
+        file, line = where(warning.location or target.location)
+        found.append({"severity": "warning", "title": title, "message": warning.message, "file": file, "line": line})
     return found
 
 

@@ -203,7 +203,10 @@ def _run_one(engine: Engine, project: Project, test: DataTest) -> dict[str, Any]
         error = project_error(project, str(exc.message), exc.location or test.location, **common)
         return _test_result(test, 0, [error], [])
     errors = [project_error(project, _problem_text(p), test.location, **common) for p in outcome.problems]
-    warnings = [project_error(project, w, test.location, severity="warning", **common) for w in outcome.warnings]
+    warnings = [
+        project_error(project, w.message, w.location or test.location, severity="warning", **common)
+        for w in outcome.warnings
+    ]
     return _test_result(test, len(outcome.problems), errors, warnings)
 
 
