@@ -254,3 +254,29 @@ def test_a_bare_range_variable_is_the_element_even_when_a_column_has_its_name(db
         " LEFT JOIN UNNEST(dau.service_names) AS service_names ON TRUE GROUP BY 1 ORDER BY 1"
     )
     assert values(db, sql, "bigquery") == [("a", 1), ("b", 2)]
+
+
+# -- A string literal in a UNION takes the other branches' type -----------------------------------
+# PostgreSQL "UNION, CASE, and related constructs": an unknown-type literal is resolved to the type
+# of the other inputs (Redshift follows it; BigQuery coerces string literals to DATE/TIMESTAMP).
+# DuckDB makes the column text, and every date function over it fails.
+
+
+@pytest.mark.parametrize("dialect", ["redshift", "postgres", "bigquery", "snowflake"])
+def test_a_date_literal_in_a_union_with_timestamps_is_a_timestamp(db: DuckDBBackend, dialect: str) -> None:
+    sql = (
+        "SELECT EXTRACT(YEAR FROM q.x), EXTRACT(MONTH FROM q.x) FROM"
+        " (SELECT t.ts AS x FROM t UNION ALL SELECT '9999-01-01' AS x UNION ALL SELECT '2000-03-04 05:06:07') AS q"
+        " ORDER BY 1"
+    )
+    assert values(db, sql, dialect) == [(2000, 3), (2021, 1), (2024, 2), (9999, 1)]
+
+
+def test_a_date_literal_in_a_union_with_text_stays_the_same_text(db: DuckDBBackend) -> None:
+    sql = "SELECT q.x FROM (SELECT s.label AS x FROM s UNION ALL SELECT '2020-01-01') AS q ORDER BY 1"
+    assert values(db, sql, "redshift") == [("2020-01-01",), ("scan tbl=1234 x",)]
+
+
+def test_a_union_of_literals_only_is_text(db: DuckDBBackend) -> None:
+    sql = "SELECT q.x || '!' FROM (SELECT '2020-01-01' AS x UNION ALL SELECT '2021-1-1') AS q ORDER BY 1"
+    assert values(db, sql, "postgres") == [("2020-01-01!",), ("2021-1-1!",)]

@@ -31,7 +31,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from pytest_looker.compile.translate.bigquery import LookerBigQuery
-from pytest_looker.compile.translate.coercion import TreePass, typed_nulls
+from pytest_looker.compile.translate.coercion import TreePass, typed_nulls, typed_set_literals
 from pytest_looker.compile.translate.duckdb import LookerDuckDB
 from pytest_looker.compile.translate.mysql import LookerMySQL
 from pytest_looker.compile.translate.postgres import LookerPostgres, LookerRedshift
@@ -58,6 +58,9 @@ _READERS: dict[str, type[Dialect]] = {
     "mysql": LookerMySQL,
 }
 _DUCKDB = "duckdb"
+#: Sources where a string literal in a UNION takes the other branches' type (MySQL makes the
+#: column text, as DuckDB does).
+_UNKNOWN_LITERAL_SOURCES = frozenset({"postgres", "redshift", "snowflake", "bigquery"})
 
 
 def reader(source: str, target: str) -> str | type[Dialect]:
@@ -78,6 +81,8 @@ def passes(source: str, target: str) -> Sequence[TreePass]:
         return ()
     dialect = _READERS.get(source.lower())
     own: tuple[TreePass, ...] = getattr(dialect, "PASSES", ())
+    if source.lower() in _UNKNOWN_LITERAL_SOURCES:
+        own = (*own, typed_set_literals)
     return (*own, typed_nulls)
 
 

@@ -15,6 +15,9 @@ source documents, and only where the source applies it:
 * Redshift: ``+`` of two character strings concatenates: :func:`concatenating_plus`.
 * Every source: an untyped ``NULL`` where a date/time function takes a timestamp (Liquid's empty
   ``{% date_start %}`` renders ``NULL``) is a timestamp NULL there: :func:`typed_nulls`.
+* PostgreSQL, Redshift, Snowflake, BigQuery: a string literal in one branch of a ``UNION`` takes
+  the type of the other branches (PostgreSQL's "unknown" literal; BigQuery's literal coercion),
+  where DuckDB makes the whole column text: :func:`typed_set_literals`.
 
 Types come from sqlglot's annotator on the source dialect. A value of unknown type (a column:
 the translator does not see the database) is cast to text only for the text functions, where the
@@ -22,11 +25,16 @@ cast is a no-op on text; the timestamp cast is made only for values known to be 
 
 Sources: https://docs.snowflake.com/en/sql-reference/data-type-conversion (Implicit casting
 ("coercion"), the castable/coercible table),
-https://docs.aws.amazon.com/redshift/latest/dg/c_Supported_data_types.html .
+https://docs.aws.amazon.com/redshift/latest/dg/c_Supported_data_types.html ,
+https://www.postgresql.org/docs/current/typeconv-union-case.html ("UNION, CASE, and related
+constructs": unknown literals are resolved to the type of the other inputs),
+https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules (literal coercion).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from collections.abc import Callable, Iterator, Mapping
 
 from sqlglot import exp
@@ -185,6 +193,60 @@ def concatenating_plus(tree: exp.Expr) -> exp.Expr:
             continue
         if _is_text(_typed(left, "redshift")) and _is_text(_typed(right, "redshift")):
             node.replace(exp.DPipe(this=left, expression=right, safe=True))
+    return tree
+
+
+def _set_branches(node: exp.Expr) -> Iterator[exp.Select]:
+    """The SELECTs a set operation combines, nested set operations and parentheses flattened."""
+    if isinstance(node, exp.Subquery):
+        yield from _set_branches(node.this)
+    elif isinstance(node, exp.SetOperation):
+        yield from _set_branches(node.this)
+        yield from _set_branches(node.expression)
+    elif isinstance(node, exp.Select):
+        yield node
+
+
+def _moment_literal_type(text: str) -> exp.DType | None:
+    """DATE or TIMESTAMP when ``text`` is one in its canonical form (so the cast, written back as
+    text, is the same text), else None."""
+    with contextlib.suppress(ValueError):
+        if datetime.date.fromisoformat(text).isoformat() == text:
+            return exp.DType.DATE
+    with contextlib.suppress(ValueError):
+        moment = datetime.datetime.fromisoformat(text)
+        if moment.tzinfo is None and str(moment) == text:
+            return exp.DType.TIMESTAMP
+    return None
+
+
+def typed_set_literals(tree: exp.Expr) -> exp.Expr:
+    """A date or timestamp string literal in a branch of a set operation is typed as one.
+
+    ``SELECT ts … UNION SELECT '9999-01-01'`` is a timestamp column on the source (the literal
+    takes the other branches' type); DuckDB makes it text and every date function over it fails.
+    Only canonical date/timestamp text is typed, and only where another branch has something
+    other than a string literal there: where the column is text after all, DuckDB writes the
+    typed literal back as the very same text.
+    """
+    for node in list(tree.find_all(exp.SetOperation)):
+        if isinstance(node.parent, exp.SetOperation):
+            continue  # the outermost operation covers its nested ones
+        branches = list(_set_branches(node))
+        widths = {len(branch.expressions) for branch in branches}
+        if len(branches) < 2 or len(widths) != 1:
+            continue
+        for position in range(widths.pop()):
+            values = [branch.expressions[position].unalias() for branch in branches]
+            if any(isinstance(value, exp.Star) for value in values):
+                break
+            literals = [value for value in values if isinstance(value, exp.Literal) and value.is_string]
+            if len(literals) == len(values):
+                continue  # every branch a string: text on the source too
+            for literal in literals:
+                kind = _moment_literal_type(literal.this)
+                if kind is not None:
+                    literal.replace(exp.cast(literal.copy(), kind))
     return tree
 
 
