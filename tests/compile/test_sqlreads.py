@@ -148,3 +148,19 @@ def test_an_unqualified_column_of_a_join_is_the_from_tables_when_the_joined_ones
     }
     unsure = read_select("SELECT name FROM p.d.daily AS e JOIN p.d.clients AS c ON service = id", "bigquery")
     assert {(u.table, u.column) for u in unsure.columns} == set()
+
+
+def test_a_bare_output_beside_a_cte_is_not_the_joined_tables() -> None:
+    """bcgov's Snowplow block: ``SELECT wp.id, action FROM chatbot_combined AS cb JOIN
+    atomic.web_page AS wp …``: ``action`` is the CTE's. Giving it to ``web_page`` too made
+    every query over the seeds fail as an ambiguous column."""
+    reads = read_select(
+        "WITH cb AS (SELECT root_id, action FROM atomic.chatbot_1)"
+        " SELECT wp.id, action FROM cb JOIN atomic.web_page AS wp ON cb.root_id = wp.root_id",
+        "redshift",
+    )
+    assert reads.outputs["id"] == (Passed("atomic.web_page", "id", True),)
+    assert "action" not in reads.outputs or all(p.table != "atomic.web_page" for p in reads.outputs["action"])
+    assert ("atomic.chatbot_1", "action") in {(u.table, u.column) for u in reads.columns}
+    alone = read_select("SELECT action FROM atomic.web_page", "redshift")
+    assert alone.outputs["action"] == (Passed("atomic.web_page", "action", True),)

@@ -664,6 +664,42 @@ def test_an_unqualified_join_key_of_the_from_table_is_scaffolded(tmp_path: Path,
     assert (report["fields"], report["failed_fields"]) == (3, 0), report
 
 
+def test_an_unqualified_column_another_joined_table_has_is_not_seeded_twice(tmp_path: Path, cli: Cli) -> None:
+    """bcgov's Snowplow block: ``SELECT da.root_id, events.page_url, domain_sessionid FROM
+    actions AS da LEFT JOIN events ON …``: ``events`` (a view of its own) has
+    ``domain_sessionid``; seeding it in ``actions`` too would make the query ambiguous."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: clicks {}\nexplore: events {}\n',
+            "v.view.lkml": """
+                view: events {
+                  sql_table_name: `p.atomic.events` ;;
+                  dimension: event_id { primary_key: yes sql: ${TABLE}.event_id ;; }
+                  dimension: domain_sessionid { sql: ${TABLE}.domain_sessionid ;; }
+                }
+                view: clicks {
+                  derived_table: {
+                    sql: SELECT da.root_id, events.page_url, domain_sessionid AS session_id, action
+                         FROM `p.atomic.actions` AS da LEFT JOIN `p.atomic.events` AS events
+                         ON da.root_id = events.event_id ;;
+                  }
+                  dimension: root_id { primary_key: yes }
+                  dimension: page_url {}
+                  dimension: session_id {}
+                  dimension: action {}
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    actions = (root / "seeds" / "p" / "atomic" / "actions.csv").read_text().splitlines()[0].split(",")
+    assert "domain_sessionid" not in actions and "action" in actions  # no joined table has action
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (6, 0), report
+
+
 def test_bare_columns_and_subqueries_of_a_field_are_scaffolded(tmp_path: Path, cli: Cli) -> None:
     """rittmananalytics: ``sql: TIMESTAMP(PARSE_DATE('%d-%m-%Y', month)) ;;`` reads the view's
     table's ``month`` bare, and ``sql: (select Retail_Week from seed.retail_calendar c where

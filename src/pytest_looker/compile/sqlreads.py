@@ -43,12 +43,17 @@ __all__ = [
 class ColumnUse:
     """One use of a column: its qualifier as written (a fragment) or its source table (a
     SELECT), its name, the type the use implies (``number``, ``string``, ``timestamp``,
-    ``boolean`` or None) and the string literals it is compared with."""
+    ``boolean`` or None) and the string literals it is compared with.
+
+    ``alternatives`` is set when ``table`` is a guess: an unqualified column of a join that the
+    SQL does not say the source of (the FROM table's, most likely); these are the other joined
+    tables it may be of instead."""
 
     table: str
     column: str
     type: str | None
     literals: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,7 +224,8 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                 if behind is not None:
                     uses.append(dataclasses.replace(_use(behind[0], node), column=behind[1]))
                 elif not node.table and (main := _main_table(scope, known)) is not None:
-                    uses.append(_use(_table_name(main), node))
+                    others = tuple(_table_name(t) for alias, t in known.items() if t is not main)
+                    uses.append(dataclasses.replace(_use(_table_name(main), node), alternatives=others))
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
@@ -502,7 +508,10 @@ def _projections(
         plain = isinstance(inner, exp.Column)
         if isinstance(inner, exp.Min | exp.Max) and isinstance(inner.this, exp.Column):
             inner = inner.this
-        source = _source(inner, tables, only_source=True) if isinstance(inner, exp.Column) else None
+        # a bare name is a table's only when the SELECT reads nothing else (a CTE or subquery
+        # joined beside the table may be where it comes from)
+        single = len(outer.selected_sources) == 1
+        source = _source(inner, tables, only_source=single) if isinstance(inner, exp.Column) else None
         passed = (Passed(_table_name(source), inner.name, plain),) if source is not None else ()
         positions.append((projection.alias_or_name.lower(), passed))
     grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))

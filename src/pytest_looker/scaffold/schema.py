@@ -389,6 +389,8 @@ class _Inference:
         self.join_elements: dict[tuple[str, str], ColumnInfo] = {}
         #: derived views' SELECTs: (model, view) → what they read and pass on
         self.derived_reads: dict[tuple[str, str], SelectReads] = {}
+        #: derived-table column uses whose table is a guess, settled once all else is known
+        self.guessed_uses: list[tuple[ColumnUse, str]] = []
 
     def run(self) -> Schema:
         alternatives: dict[str, list[str]] = {}
@@ -427,6 +429,7 @@ class _Inference:
         for model in self.project.models.values():
             for explore in model.explores.values():
                 self._joins(model, explore)
+        self._guessed_uses()
         self._literal_values()
         self._unify_keys()
         for name, width in self.star_widths.items():
@@ -636,9 +639,10 @@ class _Inference:
             if f"{view.name} (derived)" not in table.readers:
                 table.readers.append(f"{view.name} (derived)")
         for use in reads.columns:
-            column = self.schema.table(use.table).column(use.column)
-            column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name} derived SQL")
-            _add_values(column, use.literals)
+            if use.alternatives:
+                self.guessed_uses.append((use, view.name))
+                continue
+            self._offer_use(use, view.name)
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
         self.derived_reads[(model.name, view.name)] = reads
@@ -653,6 +657,22 @@ class _Inference:
                     source = self.schema.table(unnested.table)
                     self._elements(source.column(unnested.path[1]).path(unnested.path[2:]), unnested)
         self._derived_outputs(view, reads, dialect)
+
+    def _offer_use(self, use: ColumnUse, view_name: str) -> None:
+        column = self.schema.table(use.table).column(use.column)
+        column.offer(_refine_number(use.type, column.name), USAGE, f"{view_name} derived SQL")
+        _add_values(column, use.literals)
+
+    def _guessed_uses(self) -> None:
+        """An unqualified column of a join goes to the FROM table only when no other joined
+        table has it once everything else is known: seeding it in two joined tables would make
+        the warehouse's valid SQL ambiguous (bcgov's Snowplow block: ``domain_sessionid`` of
+        ``atomic.events``, joined beside ``ca_bc_gov_…_action_1 AS da``)."""
+        for use, view_name in self.guessed_uses:
+            key = use.column.lower()
+            if any(key in self.schema.table(other).columns for other in use.alternatives):
+                continue
+            self._offer_use(use, view_name)
 
     def _derived_outputs(self, view: View, reads: SelectReads, dialect: str = "duckdb") -> None:
         """Carry the derived view's field types back to the source columns its SELECT passes on.
