@@ -259,3 +259,45 @@ def test_every_parameter_without_value_is_named_in_the_fix() -> None:
         "set parameters.v.slug and parameters.v.metric in [tool.pytest-looker]"
         " (or --parameter v.slug=VALUE --parameter v.metric=VALUE)"
     )
+
+
+def test_what_a_missing_dependency_would_provide_is_not_blamed_on_the_lookml(tmp_path: Path) -> None:
+    """bcgov's Snowplow block imports ``cmslite_metadata`` (a local_dependency that is not
+    there): ``cmslite_themes`` extends its ``themes``, an explore joins its ``metadata``. The
+    fields they would provide are the dependency's; a typo in a complete view stays the LookML's."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\n',
+            "manifest.lkml": 'project_name: "web"\nlocal_dependency: { project: "cmslite_metadata" }\n',
+            "seeds/main/pages.csv": "id,node_id\n1,a\n",
+            "seeds/main/themes.csv": "id\n1\n",
+            "m.model.lkml": """
+                connection: "db"
+                include: "*.view.lkml"
+                include: "//cmslite_metadata/*.view.lkml"
+                explore: pages {
+                  join: cmslite_themes { sql_on: ${pages.node_id} = ${cmslite_themes.node_id} ;; relationship: many_to_one }
+                }
+                explore: forms { from: pages join: metadata { sql_on: 1 = 1 ;; relationship: many_to_one } }
+            """,
+            "v.view.lkml": """
+                view: pages {
+                  sql_table_name: main.pages ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: node_id {}
+                  dimension: typo { sql: ${pages.nod_id} ;; }
+                }
+                view: cmslite_themes {
+                  extends: [themes]
+                  sql_table_name: main.themes ;;
+                  dimension: label { sql: ${TABLE}.id ;; }
+                }
+            """,
+        },
+    )
+    report = validate_json(root)
+    kinds = {cause["summary"]: cause["kind"] for cause in report["causes"]}  # type: ignore[union-attr]
+    assert any(kind == "dependency" and "cmslite_themes" in summary for summary, kind in kinds.items()), kinds
+    assert any(kind == "dependency" and "'metadata'" in summary for summary, kind in kinds.items()), kinds
+    assert any(kind == "lookml" and "nod_id" in summary for summary, kind in kinds.items()), kinds

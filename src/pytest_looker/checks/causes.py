@@ -20,7 +20,7 @@ database's error classes (DuckDB's "Catalog Error", "Binder Error", "Parser Erro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,9 @@ _MISSING_REFERENCED = re.compile(r'Referenced column "([^"]+)" not found')
 _DERIVED_COLUMN = re.compile(r'Values list "([^"]+)" does not have a column named "([^"]+)"')
 _MISSING_FUNCTION = re.compile(r"(?:Scalar|Table|Aggregate) Function with name (\S+?) does not exist")
 _UNKNOWN_OBJECT = re.compile(r"unknown (?:explore|view) '")
+#: a field missing from a view (``… view 'v' has no field 'f'``), or a view a model does not include
+_MISSING_FIELD_OF = re.compile(r"view '(\w+)' has no field '")
+_NOT_INCLUDED = re.compile(r"uses view '(\w+)', which model '[^']*' does not include")
 _NO_VALUE = re.compile(rf"^{NO_PARAMETER_VALUE} ([\w.]+(?:, [\w.]+)*) ")
 _NO_KEY = re.compile(r'Could not find key "([^"]+)" in struct')
 _CANDIDATES = re.compile(r"Candidate Entries: (.+)")
@@ -241,19 +244,34 @@ def _looker_expression_functions() -> frozenset[str]:
     return frozenset(FUNCTIONS)
 
 
+def _missing_from_dependency(summary: str, incomplete_views: Collection[str], known_views: Collection[str]) -> bool:
+    """Whether what ``summary`` finds missing is most likely a missing dependency's."""
+    if _UNKNOWN_OBJECT.search(summary):
+        return True
+    field_of = _MISSING_FIELD_OF.search(summary)
+    if field_of is not None and field_of.group(1) in incomplete_views:
+        return True
+    included = _NOT_INCLUDED.search(summary)
+    return included is not None and included.group(1) not in known_views
+
+
 def group_failures(
     failures: Iterable[Failure],
     hints: Mapping[str, str] | None = None,
     *,
     missing_dependencies: Sequence[str] = (),
     seeded_types: Sequence[str] | None = None,
+    incomplete_views: Collection[str] = (),
+    known_views: Collection[str] = (),
 ) -> list[Cause]:
     """The failures grouped by cause, the cause breaking most fields first.
 
     ``hints`` maps a summary to a better fix (the caller knows the project: a parameter without
     value behind a missing table, for instance). ``missing_dependencies``: the project's
     ``local_dependency`` projects that were not found; an unknown explore or view is then most
-    likely theirs. ``seeded_types``: the column types the scaffold wrote (None: unknown), to
+    likely theirs, as is a field missing from one of the ``incomplete_views`` (views that extend
+    a view the project does not have) and a view no model of the project has (``known_views``
+    are those it has). ``seeded_types``: the column types the scaffold wrote (None: unknown), to
     tell a struct of the seeds from one the SQL builds (DuckDB names some of its keys) (:func:`built_struct`).
     """
     groups: dict[tuple[str, str], list[Failure]] = {}
@@ -262,7 +280,11 @@ def group_failures(
         # An explore-wide failure's view is taken to be the explore's base view (its alias).
         view = failure.field.split(".")[0] if "." in failure.field else failure.explore
         kind, summary, fix = diagnose(message_of(failure), view)
-        if missing_dependencies and kind == "lookml" and _UNKNOWN_OBJECT.search(summary):
+        if (
+            missing_dependencies
+            and kind == "lookml"
+            and _missing_from_dependency(summary, incomplete_views, known_views)
+        ):
             names = ", ".join(missing_dependencies)
             kind, summary = "dependency", f"{summary} (the project imports {names}, which is not available)"
             fix = f"put {names} where dependency_paths in [tool.pytest-looker] points"

@@ -79,7 +79,9 @@ def validate(
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
         _annotate(workspace, report, output_format)
-        _print_report(report, output_format, None, _missing_dependencies(workspace), _seeded(workspace))
+        _print_report(
+            report, output_format, None, _missing_dependencies(workspace), _seeded(workspace), _views(workspace)
+        )
         return
     with on_duckdb_file(workspace, duckdb_file) as running:
         show = output_format == "text"
@@ -88,11 +90,24 @@ def validate(
     if hint and output_format == "text":
         click.echo(hint, err=True)
     _annotate(workspace, report, output_format)
-    _print_report(report, output_format, per_explore, _missing_dependencies(workspace), _seeded(running))
+    _print_report(
+        report, output_format, per_explore, _missing_dependencies(workspace), _seeded(running), _views(workspace)
+    )
 
 
 def _missing_dependencies(workspace: Workspace) -> list[str]:
     return [d.project for d in workspace.project.manifest.local_dependencies if d.path is None]
+
+
+def _views(workspace: Workspace) -> tuple[set[str], set[str]]:
+    """Every view a model of the project has, and those of them that extend a view it does
+    not have (their fields are incomplete: the missing parent's are not there)."""
+    known: set[str] = set()
+    incomplete: set[str] = set()
+    for model in workspace.project.models.values():
+        known.update(model.views)
+        incomplete.update(v.name for v in model.views.values() if any(p not in model.views for p in v.extends))
+    return known, incomplete
 
 
 def _seeded(workspace: Workspace) -> list[str] | None:
@@ -160,8 +175,16 @@ def _print_report(
     per_explore: list[tuple[str, int, int, float]] | None,
     missing: Sequence[str] = (),
     seeded: Sequence[str] | None = None,
+    views: tuple[set[str], set[str]] | None = None,
 ) -> None:
-    causes = group_failures(report.failures, missing_dependencies=missing, seeded_types=seeded)
+    known, incomplete = views if views is not None else (set(), set())
+    causes = group_failures(
+        report.failures,
+        missing_dependencies=missing,
+        seeded_types=seeded,
+        incomplete_views=incomplete,
+        known_views=known,
+    )
     if output_format == "json":
         click.echo(json.dumps({**report.as_json(), "causes": [c.as_json() for c in causes]}, indent=2))
     else:
