@@ -138,7 +138,8 @@ def test_compared_field_references_stay_references_in_every_dialect(dialect: str
 def test_an_unqualified_column_of_a_join_is_the_from_tables_when_the_joined_ones_are_qualified() -> None:
     """Mozilla's ``FROM users_services_daily AS e JOIN fxa_oauth_clients AS c ON service = c.id``:
     ``service`` is the FROM table's; with an unqualified column of the joined table too, nobody
-    can tell, so nothing is attributed."""
+    can tell: each is guessed to be the first table's, the others kept as alternatives (the
+    scaffold seeds it there only if no alternative has it)."""
     reads = read_select("SELECT c.name, day FROM p.d.daily AS e JOIN p.d.clients AS c ON service = c.id", "bigquery")
     assert {(u.table, u.column) for u in reads.columns} == {
         ("p.d.daily", "service"),
@@ -147,7 +148,11 @@ def test_an_unqualified_column_of_a_join_is_the_from_tables_when_the_joined_ones
         ("p.d.clients", "id"),
     }
     unsure = read_select("SELECT name FROM p.d.daily AS e JOIN p.d.clients AS c ON service = id", "bigquery")
-    assert {(u.table, u.column) for u in unsure.columns} == set()
+    assert {(u.table, u.column, u.alternatives) for u in unsure.columns} == {
+        ("p.d.daily", "name", ("p.d.clients",)),
+        ("p.d.daily", "service", ("p.d.clients",)),
+        ("p.d.daily", "id", ("p.d.clients",)),
+    }
 
 
 def test_a_bare_output_beside_a_cte_is_not_the_joined_tables() -> None:
@@ -164,3 +169,36 @@ def test_a_bare_output_beside_a_cte_is_not_the_joined_tables() -> None:
     assert ("atomic.chatbot_1", "action") in {(u.table, u.column) for u in reads.columns}
     alone = read_select("SELECT action FROM atomic.web_page", "redshift")
     assert alone.outputs["action"] == (Passed("atomic.web_page", "action", True),)
+
+
+def test_columns_are_traced_through_a_union_cte_by_position() -> None:
+    """bcgov's chatbot: ``SPLIT_PART(session_id, '_', 1)`` over a CTE that UNIONs three versioned
+    tables (the first of which has no such column: ``NULL AS session_id``) reads text from the
+    other two; the output ``session_id`` passes theirs on."""
+    reads = read_select(
+        "WITH cb AS (SELECT root_id, NULL AS session_id FROM atomic.chat_1"
+        " UNION SELECT root_id, sid FROM atomic.chat_2 UNION SELECT root_id, session_id FROM atomic.chat_3)"
+        " SELECT wp.id, session_id, SPLIT_PART(session_id, '_', 1) AS bot"
+        " FROM cb JOIN atomic.web_page AS wp ON cb.root_id = wp.root_id",
+        "redshift",
+    )
+    uses = {(u.table, u.column, u.type) for u in reads.columns}
+    assert {("atomic.chat_2", "sid", "string"), ("atomic.chat_3", "session_id", "string")} <= uses
+    assert {(p.table, p.column) for p in reads.outputs["session_id"]} == {
+        ("atomic.chat_2", "sid"),
+        ("atomic.chat_3", "session_id"),
+    }
+    assert not any(u.table == "atomic.web_page" and u.column == "session_id" for u in reads.columns)
+
+
+def test_a_lateral_column_alias_is_not_guessed_to_be_a_joined_tables_column() -> None:
+    """bcgov's feedbc_search (Redshift): ``domain_sessionid AS session_id, CASE … THEN
+    session_id …`` reads the alias, not a column of the joined ``web_page``."""
+    reads = read_select(
+        "WITH b AS (SELECT root_id, q FROM atomic.search_1)"
+        " SELECT domain_sessionid AS session_id, CASE WHEN q IS NOT NULL THEN session_id END AS n"
+        " FROM b JOIN atomic.web_page AS wp ON b.root_id = wp.root_id LEFT JOIN atomic.events ON b.root_id = events.id",
+        "redshift",
+    )
+    assert not any(u.column == "session_id" for u in reads.columns)
+    assert {u.table for u in reads.columns if u.column == "domain_sessionid"} == {"atomic.web_page"}

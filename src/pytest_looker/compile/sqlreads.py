@@ -221,11 +221,15 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                 uses.append(_use(_table_name(found), node))
             elif isinstance(scope.expression, exp.Select):
                 behind = _behind(scopes, scope, node)
+                traced = _trace(scope, node.table, node.name) if behind is None else []
                 if behind is not None:
                     uses.append(dataclasses.replace(_use(behind[0], node), column=behind[1]))
-                elif not node.table and (main := _main_table(scope, known)) is not None:
-                    others = tuple(_table_name(t) for alias, t in known.items() if t is not main)
-                    uses.append(dataclasses.replace(_use(_table_name(main), node), alternatives=others))
+                elif traced:
+                    use = _use("", node)
+                    uses.extend(dataclasses.replace(use, table=p.table, column=p.column) for p in traced)
+                elif not node.table and (guess := _guessed_table(scope, known, node.name)) is not None:
+                    others = tuple(_table_name(t) for t in known.values() if t is not guess)
+                    uses.append(dataclasses.replace(_use(_table_name(guess), node), alternatives=others))
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
     stars = tuple(dict.fromkeys(_star_sources(outer, opaque))) if outer is not None else ()
@@ -352,6 +356,106 @@ def _behind(scopes: list[Scope], scope: Scope, column: exp.Column) -> tuple[str,
         return None
     assert isinstance(scope.expression, exp.Select)
     return _through_scopes(scopes, scope.expression, qualifier, column.name)
+
+
+def _first_select(scope: Scope) -> Scope | None:
+    """The scope that names a scope's output columns: itself, or its set operation's first branch."""
+    for _ in range(10):
+        if isinstance(scope.expression, exp.Select):
+            return scope
+        if not isinstance(scope.expression, exp.SetOperation) or not scope.set_operation_scopes:
+            return None
+        scope = scope.set_operation_scopes[0]
+    return None
+
+
+def _branches(scope: Scope, depth: int = 0) -> list[Scope]:
+    """The SELECT scopes of a scope: itself, or every branch of its set operation."""
+    if depth > 10:
+        return []
+    if isinstance(scope.expression, exp.Select):
+        return [scope]
+    return [b for branch in scope.set_operation_scopes for b in _branches(branch, depth + 1)]
+
+
+def _position(scope: Scope, name: str) -> int | None:
+    """Which output column of a CTE or subquery is called ``name`` (its first SELECT names them)."""
+    first = _first_select(scope)
+    if first is None:
+        return None
+    assert isinstance(first.expression, exp.Select)
+    names = [p.alias_or_name.lower() for p in first.expression.expressions]
+    return names.index(name.lower()) if name.lower() in names else None
+
+
+def _trace(scope: Scope, qualifier: str, name: str, depth: int = 0) -> list[Passed]:
+    """The source columns behind ``qualifier.name`` (or a bare ``name``) of a SELECT that reads
+    it from a CTE or subquery, through its UNION branches by position and nested CTEs.
+
+    A bare name is the CTE's when the CTE is the one source of the SELECT that outputs it
+    (``SELECT wp.id, session_id FROM combined AS cb JOIN web_page AS wp``): a table's columns are
+    not known, a CTE's are, and a name both had would be ambiguous on the warehouse too."""
+    if depth > 10:
+        return []
+    if not qualifier:
+        inner_scopes = {a: s for a in scope.selected_sources if isinstance(s := scope.sources.get(a), Scope)}
+        owners = [a for a, inner in inner_scopes.items() if _position(inner, name) is not None]
+        if not owners and len(scope.selected_sources) == 1:
+            owners = list(scope.selected_sources)  # the one table (or CTE) the SELECT reads
+        if len(owners) != 1:
+            return []
+        qualifier = owners[0]
+    source = scope.sources.get(qualifier)
+    if isinstance(source, exp.Table):
+        return [Passed(_table_name(source), name, False)] if depth else []
+    if not isinstance(source, Scope):
+        return []
+    index = _position(source, name)
+    if index is None:
+        return []
+    found: list[Passed] = []
+    for branch in _branches(source):
+        assert isinstance(branch.expression, exp.Select)
+        projections = branch.expression.expressions
+        inner = projections[index].unalias() if index < len(projections) else None
+        if isinstance(inner, exp.Column) and not isinstance(inner.this, exp.Star):
+            found.extend(_trace(branch, inner.table, inner.name, depth + 1))
+    return found
+
+
+def _guessed_table(scope: Scope, known: Mapping[str, exp.Table], name: str) -> exp.Table | None:
+    """The table an unqualified column ``name`` of a join is guessed to be of (the caller keeps
+    the other joined tables as alternatives): the FROM table when the SELECT qualifies every
+    other source (:func:`_main_table`), else the first table joined — only when every CTE or
+    subquery joined beside is known not to have the column (it names all its columns)."""
+    main = _main_table(scope, known)
+    if main is not None:
+        return main
+    select = scope.expression
+    if not isinstance(select, exp.Select) or len(known) < 1:
+        return None
+    if any(isinstance(p, exp.Alias) and p.alias.lower() == name.lower() for p in select.expressions):
+        return None  # a lateral column alias (Redshift, Snowflake: ``x AS session_id, … session_id …``)
+    for alias in scope.selected_sources:
+        inner = scope.sources.get(alias)
+        if isinstance(inner, Scope) and (_position(inner, name) is not None or _has_star(inner)):
+            return None
+    order = [select.args.get("from_"), *(select.args.get("joins") or [])]
+    for clause in order:
+        source = clause.this if isinstance(clause, exp.From | exp.Join) else None
+        if isinstance(source, exp.Table) and source.alias_or_name in known:
+            return known[source.alias_or_name]
+    return None
+
+
+def _has_star(scope: Scope) -> bool:
+    """Whether a CTE or subquery passes on columns it does not name (``*``, ``t.*``)."""
+    return any(
+        isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
+        for branch in _branches(scope)
+        if isinstance(branch.expression, exp.Select)
+        for p in branch.expression.expressions
+    )
 
 
 def _main_table(scope: Scope, known: Mapping[str, exp.Table]) -> exp.Table | None:
@@ -512,7 +616,9 @@ def _projections(
         # joined beside the table may be where it comes from)
         single = len(outer.selected_sources) == 1
         source = _source(inner, tables, only_source=single) if isinstance(inner, exp.Column) else None
-        passed = (Passed(_table_name(source), inner.name, plain),) if source is not None else ()
+        passed: tuple[Passed, ...] = (Passed(_table_name(source), inner.name, plain),) if source is not None else ()
+        if source is None and isinstance(inner, exp.Column) and not isinstance(inner.this, exp.Star):
+            passed = tuple(_trace(outer, inner.table, inner.name))  # through a CTE or subquery
         positions.append((projection.alias_or_name.lower(), passed))
     grouped = bool(select.args.get("group")) or bool(select.args.get("distinct"))
     aggregated = grouped or any(True for _ in select.find_all(exp.AggFunc))
@@ -553,7 +659,7 @@ _NUMERIC = _classes(
     "StddevPop", "StddevSamp", "Variance", "Ln", "Log", "Sqrt", "Pow", "SafeDivide", "IntDiv", "Sign",
 )  # fmt: skip
 _STRINGY = _classes(
-    "Lower", "Upper", "Trim", "Substring", "Length", "Like", "ILike", "RegexpLike", "RegexpExtract",
+    "Lower", "Upper", "Trim", "Substring", "Length", "Like", "ILike", "RegexpLike", "RegexpExtract", "SplitPart",
     "Concat", "ConcatWs", "DPipe", "Initcap", "StrPosition", "Split", "Left", "Right", "Replace", "Lpad", "Rpad",
 )  # fmt: skip
 _TEMPORAL = _classes(

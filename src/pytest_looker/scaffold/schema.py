@@ -569,9 +569,10 @@ class _Inference:
             _add_values(column, use.literals)
         for reads in selects:
             for use in reads.columns:
-                column = self.schema.table(use.table).column(use.column)
-                column.offer(_refine_number(use.type, column.name), USAGE, f"{evidence} (subquery)")
-                _add_values(column, use.literals)
+                if use.alternatives:
+                    self.guessed_uses.append((use, f"{evidence} (subquery)"))
+                else:
+                    self._offer_use(use, f"{evidence} (subquery)")
 
     def _nested(self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str) -> None:
         """Struct fields (``${TABLE}.device.web_info.browser``) and arrays (``UNNEST(${TABLE}.x)``,
@@ -640,9 +641,9 @@ class _Inference:
                 table.readers.append(f"{view.name} (derived)")
         for use in reads.columns:
             if use.alternatives:
-                self.guessed_uses.append((use, view.name))
+                self.guessed_uses.append((use, f"{view.name} derived SQL"))
                 continue
-            self._offer_use(use, view.name)
+            self._offer_use(use, f"{view.name} derived SQL")
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
         self.derived_reads[(model.name, view.name)] = reads
@@ -658,9 +659,9 @@ class _Inference:
                     self._elements(source.column(unnested.path[1]).path(unnested.path[2:]), unnested)
         self._derived_outputs(view, reads, dialect)
 
-    def _offer_use(self, use: ColumnUse, view_name: str) -> None:
+    def _offer_use(self, use: ColumnUse, evidence: str) -> None:
         column = self.schema.table(use.table).column(use.column)
-        column.offer(_refine_number(use.type, column.name), USAGE, f"{view_name} derived SQL")
+        column.offer(_refine_number(use.type, column.name), USAGE, evidence)
         _add_values(column, use.literals)
 
     def _guessed_uses(self) -> None:
@@ -668,11 +669,11 @@ class _Inference:
         table has it once everything else is known: seeding it in two joined tables would make
         the warehouse's valid SQL ambiguous (bcgov's Snowplow block: ``domain_sessionid`` of
         ``atomic.events``, joined beside ``ca_bc_gov_…_action_1 AS da``)."""
-        for use, view_name in self.guessed_uses:
+        for use, evidence in self.guessed_uses:
             key = use.column.lower()
             if any(key in self.schema.table(other).columns for other in use.alternatives):
                 continue
-            self._offer_use(use, view_name)
+            self._offer_use(use, evidence)
 
     def _derived_outputs(self, view: View, reads: SelectReads, dialect: str = "duckdb") -> None:
         """Carry the derived view's field types back to the source columns its SELECT passes on.
