@@ -202,3 +202,9 @@ def test_a_lateral_column_alias_is_not_guessed_to_be_a_joined_tables_column() ->
     )
     assert not any(u.column == "session_id" for u in reads.columns)
     assert {u.table for u in reads.columns if u.column == "domain_sessionid"} == {"atomic.web_page"}
+
+
+def test_text_parsed_as_a_date_is_text() -> None:
+    """``TO_DATE("filters.from_date", 'YYYY-MM-DD')``: the column is text, whatever its name says."""
+    reads = read_select("SELECT TO_DATE(t.from_date, 'YYYY-MM-DD') AS d FROM atomic.search AS t", "redshift")
+    assert reads.columns == (ColumnUse("atomic.search", "from_date", "string"),)

@@ -143,6 +143,14 @@ def test_redshift_plus_of_two_strings_concatenates(db: DuckDBBackend) -> None:
     assert values(db, sql, "redshift") == [(1234,)]
 
 
+def test_redshift_plus_of_text_and_an_untyped_column_concatenates(db: DuckDBBackend) -> None:
+    # bcgov's Snowplow block: ON page_urlquery LIKE 'id=' + t.id + '%' (t.id is text; were it a
+    # number, Redshift would reject 'id='). A numeric literal plus a column stays arithmetic.
+    assert values(db, "SELECT 'id=' + s.label + '%', '1' + s.ep FROM s", "redshift") == [
+        ("id=scan tbl=1234 x%", 1_700_000_001)
+    ]
+
+
 def test_redshift_lateral_column_alias_in_a_grouped_select(db: DuckDBBackend) -> None:
     # Looker's Redshift admin block: cost_hi_numeric uses the alias cost_hi_raw of the same SELECT,
     # then a window sums it, under GROUP BY ordinals (Redshift: lateral column alias reference).

@@ -661,6 +661,7 @@ _NUMERIC = _classes(
 _STRINGY = _classes(
     "Lower", "Upper", "Trim", "Substring", "Length", "Like", "ILike", "RegexpLike", "RegexpExtract", "SplitPart",
     "Concat", "ConcatWs", "DPipe", "Initcap", "StrPosition", "Split", "Left", "Right", "Replace", "Lpad", "Rpad",
+    "StrToDate", "StrToTime",
 )  # fmt: skip
 _TEMPORAL = _classes(
     "DateTrunc", "TimestampTrunc", "DatetimeTrunc", "TimeTrunc", "Extract", "DateDiff", "TimestampDiff",

@@ -185,13 +185,29 @@ def temporal_comparisons(dialect: object) -> TreePass:
     return apply
 
 
+def _is_number_text(node: exp.Expr) -> bool:
+    try:
+        float(node.name)
+    except ValueError:
+        return False
+    return True
+
+
 def concatenating_plus(tree: exp.Expr) -> exp.Expr:
-    """Redshift: ``a + b`` of two character strings is ``a || b``."""
+    """Redshift: ``a + b`` of two character strings is ``a || b``.
+
+    A string literal that is not a number added to a value of unknown type (a column: the
+    translator does not see the table) concatenates too: were the value a number, Redshift
+    would reject the literal (``'id=' + t.id + '%'`` in bcgov's Snowplow join conditions)."""
     for node in list(tree.find_all(exp.Add)):
         left, right = node.this, node.expression
         if not (left.is_string or right.is_string):
             continue
-        if _is_text(_typed(left, "redshift")) and _is_text(_typed(right, "redshift")):
+        literal, other = (left, right) if left.is_string else (right, left)
+        typed = _typed(other, "redshift")
+        both_text = _is_text(_typed(literal, "redshift")) and _is_text(typed)
+        unknown = typed.type is None or typed.is_type(exp.DType.UNKNOWN)
+        if both_text or (unknown and not _is_number_text(literal)):
             node.replace(exp.DPipe(this=left, expression=right, safe=True))
     return tree
 
