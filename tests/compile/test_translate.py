@@ -151,6 +151,22 @@ def test_redshift_plus_of_text_and_an_untyped_column_concatenates(db: DuckDBBack
     ]
 
 
+def test_redshift_regexp_substr_parameters(db: DuckDBBackend) -> None:
+    # REGEXP_SUBSTR parameters: 'e' returns the first subexpression, 'p' reads the pattern as
+    # PCRE (the same as RE2 here). bcgov's FOI record ids.
+    sql = (
+        "SELECT REGEXP_SUBSTR(s.label, 'tbl=([0-9]+)', 1, 1, 'pe'), REGEXP_SUBSTR(s.label, 'tbl=([0-9]+)', 1, 1, 'e'),"
+        " REGEXP_SUBSTR(s.label, 'tbl=[0-9]+', 1, 1, 'p') FROM s"
+    )
+    assert values(db, sql, "redshift") == [("1234", "1234", "tbl=1234")]
+
+
+def test_redshift_pcre_only_pattern_is_a_translation_limit() -> None:
+    with pytest.raises(CompileError) as caught:
+        transpile("SELECT REGEXP_SUBSTR(q, '(?<=id=)[0-9]+', 1, 1, 'p') FROM t", source="redshift", target="duckdb")
+    assert caught.value.message.startswith(TRANSLATION_LIMIT)
+
+
 def test_redshift_lateral_column_alias_in_a_grouped_select(db: DuckDBBackend) -> None:
     # Looker's Redshift admin block: cost_hi_numeric uses the alias cost_hi_raw of the same SELECT,
     # then a window sums it, under GROUP BY ordinals (Redshift: lateral column alias reference).

@@ -874,3 +874,29 @@ def test_a_bare_column_unnested_beside_its_table_is_an_array(tmp_path: Path, cli
     assert branches.startswith("STRUCT(") and branches.endswith("[]") and "slug" in branches, branches
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report
+
+
+def test_an_incremental_condition_does_not_type_its_column_boolean(tmp_path: Path, cli: Cli) -> None:
+    """bcgov's ldb_summary: ``WHERE {% incrementcondition %} date {% endincrementcondition %}``
+    compares ``date`` with the last build's time (the compiler renders 1=1); with the tags
+    stripped, the bare ``date`` read as a predicate typed the column boolean."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: daily {}\n',
+            "v.view.lkml": """
+                view: daily {
+                  derived_table: {
+                    sql: SELECT COUNT(*) AS n FROM `p.web.visits`
+                         WHERE {% incrementcondition %} day {% endincrementcondition %}
+                         AND day >= '2022-11-01' ;;
+                    increment_key: "n"
+                  }
+                  dimension: n { type: number primary_key: yes }
+                }
+            """,
+        },
+    )
+    schema = cli("scaffold", "data", "--project", str(root), "--schema")
+    assert "day: date" in schema.output, schema.output

@@ -74,6 +74,12 @@ _UNRESOLVED = "__derived_"
 _LIQUID_TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
 #: Liquid tags that stand for a value in the SQL (``{% parameter slug %} AS slug_name``)
 _VALUE_TAG = re.compile(r"\{%-?\s*(?:parameter|date_start|date_end)\s.*?%\}", re.DOTALL)
+#: an incremental PDT's condition: a comparison of the column between the tags with the last
+#: build's time (``{% incrementcondition %} date {% endincrementcondition %}``), which the
+#: compiler renders 1=1 (a full build): the bare name between the tags is not a boolean
+_INCREMENT_BLOCK = re.compile(
+    r"\{%-?\s*incrementcondition\s*-?%\}(.*?)\{%-?\s*endincrementcondition\s*-?%\}", re.DOTALL
+)
 _NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)+)")
 #: a field's SQL that is one bare name: in a view over an UNNEST of STRUCTs, a field of the element
 _BARE_NAME = re.compile(r"[A-Za-z_]\w*")
@@ -333,6 +339,7 @@ def _is_plain_table(name: str | None) -> bool:
 def _without_tags(sql: str) -> str:
     """``sql`` without its Liquid tags; a tag that pastes a value becomes ``NULL`` so that the
     SQL around it still parses."""
+    sql = _INCREMENT_BLOCK.sub(" 1=1 ", sql)
     return _LIQUID_TAG.sub(" ", _VALUE_TAG.sub("NULL", sql))
 
 

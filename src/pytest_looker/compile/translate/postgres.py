@@ -20,6 +20,7 @@ https://www.postgresql.org/docs/current/sql-select.html#SQL-SELECT-LIST ("output
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from sqlglot import exp
@@ -71,6 +72,35 @@ def expanded_lateral_aliases(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+#: PCRE constructs RE2 (DuckDB's regular expressions) does not have: lookaround, backreferences
+_PCRE_ONLY = re.compile(r"\(\?<?[=!]|\\[1-9]")
+_REGEXP_FUNCTIONS = (exp.RegexpExtract, exp.RegexpExtractAll, exp.RegexpCount, exp.RegexpReplace, exp.RegexpILike)
+
+
+def regexp_parameters(tree: exp.Expr) -> exp.Expr:
+    """Redshift's regexp parameters DuckDB does not take.
+
+    ``'e'`` (REGEXP_SUBSTR returns the first subexpression) is the group to extract, 1. ``'p'``
+    (read the pattern as PCRE) is dropped where the pattern means the same in RE2; a pattern
+    using lookaround or backreferences keeps it, and sqlglot reports the translation limit.
+    Source: https://docs.aws.amazon.com/redshift/latest/dg/REGEXP_SUBSTR.html (parameters)."""
+    for node in tree.find_all(*_REGEXP_FUNCTIONS):
+        parameters = node.args.get("parameters")
+        if not (isinstance(parameters, exp.Literal) and parameters.is_string):
+            continue
+        flags = parameters.this
+        pattern = node.args.get("expression")
+        plain = isinstance(pattern, exp.Literal) and pattern.is_string and not _PCRE_ONLY.search(pattern.this)
+        if "p" in flags and plain:
+            flags = flags.replace("p", "")
+        if "e" in flags and isinstance(node, exp.RegexpExtract) and node.args.get("group") is None:
+            node.set("group", exp.Literal.number(1))
+            flags = flags.replace("e", "")
+        if flags != parameters.this:
+            node.set("parameters", exp.Literal.string(flags) if flags else None)
+    return tree
+
+
 class LookerPostgres(Postgres):
     """PostgreSQL as read for execution on DuckDB."""
 
@@ -87,4 +117,5 @@ class LookerRedshift(Redshift):
         concatenating_plus,
         backslash_escaped_likes,
         expanded_lateral_aliases,
+        regexp_parameters,
     )
