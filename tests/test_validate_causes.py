@@ -277,7 +277,10 @@ def test_what_a_missing_dependency_would_provide_is_not_blamed_on_the_lookml(tmp
                 include: "*.view.lkml"
                 include: "//cmslite_metadata/*.view.lkml"
                 explore: pages {
-                  join: cmslite_themes { sql_on: ${pages.node_id} = ${cmslite_themes.node_id} ;; relationship: many_to_one }
+                  join: cmslite_themes {
+                    sql_on: ${pages.node_id} = ${cmslite_themes.node_id} ;;
+                    relationship: many_to_one
+                  }
                 }
                 explore: forms { from: pages join: metadata { sql_on: 1 = 1 ;; relationship: many_to_one } }
             """,
