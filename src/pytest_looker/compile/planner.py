@@ -16,6 +16,7 @@ primary key of the same view), so the second pass never needs another join.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from pytest_looker.compile.custom_filter import compile_custom_filter
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import included_joins
-from pytest_looker.compile.measures import POST_SQL_TYPES
+from pytest_looker.compile.measures import POST_SQL_TYPES, PercentileIgnored
 from pytest_looker.compile.predicates import (
     AppliedFilter,
     effective_filters,
@@ -34,7 +35,7 @@ from pytest_looker.compile.predicates import (
     render_conditions,
 )
 from pytest_looker.compile.query import Query, Sort, parse_sorts
-from pytest_looker.compile.result import Column, PostSqlMeasure
+from pytest_looker.compile.result import Column, FieldsIgnored, IgnoredField, PostSqlMeasure
 from pytest_looker.compile.scope import Scope, is_selectable_category, scope_for
 from pytest_looker.compile.sqltext import Sql
 from pytest_looker.errors import CompileError
@@ -66,6 +67,7 @@ class Plan:
     fanned: Mapping[str, str] = field(default_factory=dict)
     expressions: tuple[tuple[str, str], ...] = ()
     empty_parameters: tuple[str, ...] = ()
+    ignored: tuple[IgnoredField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,9 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     # field's SQL depends on the query and the fanned views only), so it is not rendered again.
     second = FieldCompiler(state, fanned) if fanned else first
     if fanned:
+        ignored = _ignored_fields(second, selected)
+        if ignored:
+            return _plan_without(project, query, dialect_name, options, selected, sort_fields, ignored)
         rendered = _render(second, selected, applied, sort_fields)
     flat = grouping.ungrouped(scope, selected, [j.join.relationship for j in joins])
     key = grouping.primary_key(scope)
@@ -154,6 +159,48 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         expressions=tuple(rendered.expressions),
         empty_parameters=tuple(sorted(state.empty_parameters)),
     )
+
+
+def _ignored_fields(fc: FieldCompiler, selected: list[Selected]) -> list[IgnoredField]:
+    """The selected measures Looker leaves out of this query (:class:`.measures.PercentileIgnored`):
+    a median or percentile of a fanned-out view, or a measure reading one, on a dialect without
+    ``percentile_distinct``."""
+    ignored: list[IgnoredField] = []
+    for item in selected:
+        if not item.field.is_measure:
+            continue
+        try:
+            fc.select(item.alias, item.field)
+        except PercentileIgnored as exc:
+            reads = "" if exc.measure == item.name else f"{item.name} reads {exc.measure}: "
+            ignored.append(IgnoredField(item.name, reads + exc.message, item.field.location))
+    return ignored
+
+
+def _plan_without(
+    project: Project,
+    query: Query,
+    dialect_name: str,
+    options: PlanOptions,
+    selected: list[Selected],
+    sort_fields: list[tuple[Selected, bool]],
+    ignored: list[IgnoredField],
+) -> Plan:
+    """The plan of ``query`` without the ignored fields (and sorts on them), carrying the warnings.
+
+    Planned again from the start: without those fields the query may need fewer joins, as when
+    Looker runs the query without them.
+    """
+    dropped = {i.field for i in ignored}
+    kept = [s.name for s in selected if s.name not in dropped]
+    if not kept:
+        raise FieldsIgnored(ignored)
+    sorts = tuple(f"{s.name} desc" if descending else s.name for s, descending in sort_fields if s.name not in dropped)
+    unsorted = parse_sorts(query.sorts) is None
+    narrowed = dataclasses.replace(query, fields=kept, sorts=query.sorts if unsorted else sorts)
+    plan = plan_query(project, narrowed, dialect_name, options)
+    plan.ignored = (*ignored, *plan.ignored)
+    return plan
 
 
 def _native_planner(project: Project, outer: CompileState) -> derived.NativePlanner:

@@ -172,7 +172,10 @@ class Dialect(MomentSql):
     #: Looker truncates before ``TO_CHAR`` on Postgres/Redshift (``TO_CHAR(DATE_TRUNC('month', x),
     #: 'YYYY-MM')``, verified §4); BigQuery/MySQL format the timestamp directly.
     truncate_before_format: ClassVar[bool] = False
-    #: Whether :meth:`symmetric_median` / :meth:`symmetric_percentile` can be expressed.
+    #: Whether Looker has ``median_distinct`` / ``percentile_distinct`` on this dialect (Looker's
+    #: measure-type reference, "Supported database dialects for percentile_distinct": BigQuery,
+    #: PostgreSQL, MySQL yes; Snowflake, Redshift no). Where it has not, a median or percentile
+    #: of a fanned-out view is dropped from the query with a warning (:mod:`..planner`).
     supports_distinct_percentile: ClassVar[bool] = False
     #: Whether ``LIKE`` takes an ``ESCAPE '\\'`` clause (filters escape ``%`` and ``_`` with it).
     like_escape_clause: ClassVar[bool] = True
@@ -524,13 +527,15 @@ class Dialect(MomentSql):
         return self.symmetric_percentile(value_sql, key_sql, 50)
 
     def symmetric_percentile(self, value_sql: str, key_sql: str, p: float) -> str:
-        """``percentile_distinct``: the percentile over distinct keys. Looker refuses it on
-        dialects that cannot ("SQL dialect doesn't support Symmetric Aggregates with
-        percentiles", semantics §1b) and so do we."""
+        """``percentile_distinct``: the percentile over distinct keys.
+
+        Reached only where Looker has it (:attr:`supports_distinct_percentile`); a dialect
+        that does not override this has no formula of ours, which is our limit, not the user's.
+        """
         raise CompileError(
-            f"SQL dialect {self.name} doesn't support Symmetric Aggregates with percentiles "
-            "(median or percentile over a fanned-out join); set symmetric_aggregates: no, "
-            "or avoid the fan-out"
+            f"translation limit: Looker computes percentile_distinct (a median or percentile over a "
+            f"fanned-out join) on {self.name}, but pytest-looker has no {self.name} SQL for it; "
+            "the query runs on DuckDB, which computes it"
         )
 
     def list_agg(self, value_sql: str, *, separator: str = LIST_SEPARATOR) -> str:

@@ -40,6 +40,7 @@ class BigQueryDialect(Dialect):
     """Google BigQuery (sqlglot ``bigquery``)."""
 
     name: ClassVar[str] = "bigquery"
+    supports_distinct_percentile: ClassVar[bool] = True
     integer_type: ClassVar[str] = "INT64"
     text_type: ClassVar[str] = "STRING"
     #: BigQuery's LIKE has no ESCAPE clause; it treats a backslash as the escape character.
