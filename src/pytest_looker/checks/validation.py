@@ -204,14 +204,57 @@ def validate_explore(
         return ValidationReport(1, 0, (_explore_failure(explore, exc.message, exc.location),))
     if not fields:
         return ValidationReport(1, 0, ())
+    # A period-over-period measure needs a timeframe beside it (Looker cannot generate its SQL
+    # alone) and cannot share a query with finer timeframes: each is probed on its own.
+    pops = [(name, field) for name, field in fields if field.type == POP_TYPE]
+    plain = [(name, field) for name, field in fields if field.type != POP_TYPE]
+    pop_failures, pop_queries = _probe_pops(workspace, explore, pops, runner)
     if runner is None:
-        failures, warnings = _compile_each(workspace, explore, fields)
-        return ValidationReport(1, len(fields), tuple(failures), warnings=tuple(warnings))
-    failures, queries = _bisect(workspace, runner, explore, fields)
-    warnings = _ignored_alone(workspace, explore, fields, _candidates(workspace, explore, fields))
-    return ValidationReport(
-        1, len(fields), tuple(_one_cause(explore, fields, failures)), queries, warnings=tuple(warnings)
-    )
+        failures, warnings = _compile_each(workspace, explore, plain) if plain else ([], [])
+        return ValidationReport(1, len(fields), (*failures, *pop_failures), warnings=tuple(warnings))
+    failures, queries = _bisect(workspace, runner, explore, plain) if plain else ([], 0)
+    warnings = _ignored_alone(workspace, explore, plain, _candidates(workspace, explore, plain))
+    found = (*_one_cause(explore, plain, failures), *pop_failures)
+    return ValidationReport(1, len(fields), found, queries + pop_queries, warnings=tuple(warnings))
+
+
+def _probe_pops(
+    workspace: Workspace, explore: Explore, pops: list[tuple[str, Field]], runner: Runner | None
+) -> tuple[list[Failure], int]:
+    """Each PoP measure in a query with the largest timeframe of its group its period allows."""
+    if not pops:
+        return [], 0
+    from pytest_looker.compile.pop import companion_timeframe, pop_measure  # the compiler, only when needed
+
+    scope = scope_for(workspace.project, workspace.project.models[explore.model], explore)
+    queries: list[Query] = []
+    for name, field in pops:
+        names = [name]
+        try:
+            companion = companion_timeframe(scope, pop_measure(scope, name.partition(".")[0], field))
+        except LookerError:
+            companion = None  # the query of the measure alone reports what is wrong
+        if companion is not None:
+            names.insert(0, companion)
+        queries.append(probe_query(workspace, explore, names))
+    errors: list[LookerError | None]
+    if runner is not None:
+        errors = runner.probe(queries)
+    else:
+        errors = []
+        dialect = workspace.dialect_for(explore.model)
+        for query in queries:
+            try:
+                compile_query(workspace.project, query, dialect=dialect)
+                errors.append(None)
+            except LookerError as exc:
+                errors.append(exc)
+    failures = [
+        _failure(explore, name, field, error)
+        for (name, field), error in zip(pops, errors, strict=True)
+        if error is not None
+    ]
+    return failures, len(queries) if runner is not None else 0
 
 
 def probe_query(workspace: Workspace, explore: Explore, names: Iterable[str]) -> Query:
@@ -257,6 +300,8 @@ def _ignored_names(compiled: CompiledQuery) -> set[str]:
     return {i.field for i in compiled.ignored}
 
 
+#: Period-over-period measures, probed with a timeframe of their group (:mod:`..compile.pop`).
+POP_TYPE = "period_over_period"
 #: The measure types Looker may leave out of a query that fans them out (:class:`IgnoredField`).
 _PERCENTILE_TYPES = frozenset({"median", "percentile", "median_distinct", "percentile_distinct"})
 

@@ -40,9 +40,7 @@ POST_SQL_TYPES = frozenset({"percent_of_total", "running_total", "percent_of_pre
 #: it as the ``date`` measure it is: a non-aggregate over SQL that aggregates itself.
 NON_AGGREGATE_TYPES = frozenset({"number", "string", "date", "date_time", "yesno"})
 #: Documented measure types the offline compiler cannot render, with the reason.
-_UNSUPPORTED_TYPES = {
-    "period_over_period": "it needs Looker's period-over-period query rewriting, which pytest-looker does not model",
-}
+_UNSUPPORTED_TYPES: dict[str, str] = {}
 
 _STRING_RESULT = frozenset({"string", "list"})
 #: Looker's Explore warning for a median or percentile of a fanned-out view on a dialect without
@@ -102,6 +100,12 @@ def render(fc: FieldRenderer, alias: str, target: Field, *, select: bool) -> Sql
         if timeframe is not None and timeframe != "raw":
             return value.map(_timeframe_of(fc, target, timeframe, value.text))
         return value
+    if kind == "period_over_period":  # selected, it is planned by .pop; anything else reads it
+        raise CompileError(
+            f"a query cannot filter on the period-over-period measure {alias}.{target.name} (Looker's docs), and "
+            "pytest-looker computes one only as a selected field, not inside another field's SQL",
+            target.location,
+        )
     reason = _UNSUPPORTED_TYPES.get(kind)
     if reason is not None:  # valid LookML: a limit of the offline compiler, never the user's error
         raise CompileError(

@@ -20,7 +20,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pytest_looker.compile import bridge, derived, grouping
+from pytest_looker.compile import bridge, derived, grouping, pop
 from pytest_looker.compile.assemble import SelectParts, select_sql
 from pytest_looker.compile.context import DEFAULT_DATABASE_TIMEZONE, CompileState
 from pytest_looker.compile.custom_filter import compile_custom_filter
@@ -78,6 +78,8 @@ class PlanOptions:
     default_sort: bool = True
     derived_stack: tuple[str, ...] = ()
     portable_aggregates: bool = False
+    #: See :attr:`.context.CompileState.time_shift` (a period-over-period measure's previous period).
+    time_shift: tuple[tuple[str, str, str, int], ...] = ()
 
 
 def plan_query(project: Project, query: Query, dialect_name: str, options: PlanOptions | None = None) -> Plan:
@@ -89,6 +91,8 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         raise CompileError(f"explore {explore.name!r} has extension: required and cannot be queried", explore.location)
     scope = scope_for(project, model, explore)
     selected = _selected_fields(scope, query)
+    if any(item.field.type == pop.POP_TYPE for item in selected):
+        return pop.plan_pop(project, query, dialect_name, options, scope, plan_query)
     applied = effective_filters(scope, query)
     sorts = parse_sorts(query.sorts)
     sort_fields = _resolve_sorts(scope, sorts or ())
@@ -110,6 +114,7 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         in_query=names | frozenset(filters) | frozenset(parameter_values) | {s.name for s, _ in sort_fields},
         column_names=dict(options.column_names or {}),
         portable_aggregates=options.portable_aggregates,
+        time_shift=options.time_shift,
     )
 
     # Pass 1: which aliases does the query reference?

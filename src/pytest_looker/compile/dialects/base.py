@@ -49,7 +49,7 @@ from typing import ClassVar
 from sqlglot import exp
 
 from pytest_looker.compile.clock import ClockContext
-from pytest_looker.compile.dialects.moments import MomentSql
+from pytest_looker.compile.dialects.moments import SHIFT_MULTIPLES, MomentSql
 from pytest_looker.errors import CompileError
 
 #: Every timeframe name a ``dimension_group: { type: time }`` may list, except the ``hourN``,
@@ -236,6 +236,19 @@ class Dialect(MomentSql):
         if kind == "yyyymmdd":
             return self._from_yyyymmdd(sql)
         raise CompileError(f"unknown datatype {datatype!r}; expected one of {', '.join(DATATYPES)}")
+
+    def shift_timestamp(self, sql: str, unit: str, count: int) -> str:
+        r"""The timestamp ``sql`` moved by ``count`` ``unit``\ s (day, week, month, quarter, year),
+        with the dialect's calendar arithmetic (the end of a longer month maps to the end of a
+        shorter one)."""
+        if unit not in self.moment_units and unit in SHIFT_MULTIPLES:
+            unit, factor = SHIFT_MULTIPLES[unit]
+            count *= factor
+        return self._shift(unit, count, sql, ClockContext())
+
+    def date_of(self, sql: str) -> str:
+        """The date of the timestamp ``sql``."""
+        return self._to_date(_Ts(sql, None))
 
     def convert_timezone(self, sql: str, *, from_tz: str, to_tz: str) -> str:
         """A timestamp in ``from_tz`` (the connection's database zone) as wall-clock time in
