@@ -198,7 +198,7 @@ def test_limit(dialect: str) -> None:
         get_dialect(dialect).limit(-1)
 
 
-@pytest.mark.parametrize("dialect", ["bigquery", "postgres", "mysql"])
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
 def test_symmetric_percentiles_we_cannot_write_are_our_limit(dialect: str) -> None:
     # Looker has percentile_distinct on these; we have no formula for them (DuckDB computes it).
     with pytest.raises(CompileError, match="translation limit: Looker computes percentile_distinct"):

@@ -19,6 +19,7 @@ from shop import NOW, hand
 
 from pytest_looker.compile import CompiledQuery, FieldsIgnored, Query, compile_query
 from pytest_looker.compile.dialects import get_dialect
+from pytest_looker.compile.transpile import transpile
 from pytest_looker.lookml.model import Project
 
 FANNED = ["order_items.count", "orders.median_amount", "orders.p90_amount"]
@@ -50,18 +51,29 @@ def test_fanned_median_is_left_out_with_looker_warning(
     assert "median" not in compiled.sql.lower() and "quantile" not in compiled.sql.lower()
 
 
-@pytest.mark.parametrize("dialect", ["bigquery", "postgres", "duckdb"])
+#: Looker's percentile rule (measure-type reference, "percentile"): with n values, the value at
+#: position n·p rounded up, or the average of positions n·p and n·p + 1 when n·p is whole.
+LOOKER_P90 = """
+WITH ranked AS (SELECT amount, ROW_NUMBER() OVER (ORDER BY amount) AS pos, COUNT(*) OVER () AS n
+                FROM orders WHERE amount IS NOT NULL)
+SELECT AVG(amount) FROM ranked WHERE pos = CEIL(n * 0.9) OR (n * 0.9 = FLOOR(n * 0.9) AND pos = n * 0.9 + 1)
+"""
+
+
+@pytest.mark.parametrize(
+    ("dialect", "p90"),
+    [("bigquery", LOOKER_P90), ("postgres", "SELECT QUANTILE_CONT(amount, 0.9) FROM orders"), ("duckdb", None)],
+)
 def test_dialects_with_percentile_distinct_compute_it(
-    project: Project, db: duckdb.DuckDBPyConnection, dialect: str
+    project: Project, db: duckdb.DuckDBPyConnection, dialect: str, p90: str | None
 ) -> None:
+    # BigQuery keeps Looker's BigQuery rule offline; the others run DuckDB's interpolating quantile.
     columns, got, compiled = _run(db, project, dialect, FANNED)
     assert columns == FANNED and compiled.ignored == ()
-    expected = hand(
-        db,
-        "SELECT (SELECT COUNT(*) FROM order_items), MEDIAN(amount), QUANTILE_CONT(amount, 0.9) FROM orders",
-    )
-    assert got[0][:2] == expected[0][:2]
-    assert got[0][2] == pytest.approx(expected[0][2])
+    expected = hand(db, "SELECT (SELECT COUNT(*) FROM order_items), MEDIAN(amount) FROM orders")
+    assert got[0][:2] == expected[0]
+    reference = hand(db, p90 or "SELECT QUANTILE_CONT(amount, 0.9) FROM orders")[0][0]
+    assert got[0][2] == pytest.approx(reference)
 
 
 def test_unfanned_median_is_kept_on_snowflake(project: Project, db: duckdb.DuckDBPyConnection) -> None:
@@ -98,3 +110,26 @@ def test_dialect_support_follows_lookers_table() -> None:
     supported = {name: get_dialect(name).supports_distinct_percentile for name in ("bigquery", "postgres", "mysql")}
     refused = {name: get_dialect(name).supports_distinct_percentile for name in ("snowflake", "redshift")}
     assert all(supported.values()) and not any(refused.values())
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # the fanned-out 10 counts once; the NULL key and the NULL value are left out
+        ([(1, 10.0), (1, 10.0), (1, 10.0), (2, 20.0), (3, 40.0), (None, 99.0), (4, None)], (20.0, 40.0, 10.0)),
+        # an even count: whole positions average two values
+        ([(1, 10.0), (2, 20.0), (3, 40.0), (4, 50.0), (4, 50.0)], (30.0, 45.0, 10.0)),
+        ([], (None, None, None)),
+    ],
+)
+def test_bigquery_percentile_distinct_follows_lookers_rule(
+    rows: list[tuple[int | None, float | None]], expected: tuple[float | None, ...]
+) -> None:
+    bigquery = get_dialect("bigquery")
+    parts = [bigquery.symmetric_median("v", "k"), *(bigquery.symmetric_percentile("v", "k", p) for p in (75, 10))]
+    sql = transpile(f"SELECT {', '.join(parts)} FROM f", source="bigquery", target="duckdb")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE f (k INTEGER, v DOUBLE)")
+    if rows:
+        con.executemany("INSERT INTO f VALUES (?, ?)", rows)
+    assert con.execute(sql).fetchall() == [expected]

@@ -195,7 +195,7 @@ def _symmetric(
     if kind in _PERCENTILES and not dialect.supports_distinct_percentile:
         # Decided on the project's dialect even when the SQL runs on DuckDB, which could compute it.
         raise PercentileIgnored(f"{alias}.{target.name}", dialect.name, fc.fanned.get(alias), target.location)
-    if fc.state.portable_aggregates:
+    if fc.state.portable_aggregates and not (kind in _PERCENTILES and dialect.portable_percentile):
         p = _percentile(target.view, target) if kind == "percentile" else None
         text = symmetric_marker(kind, guarded, guarded_key, p)
         return combine(text, _parts(value, condition, key))

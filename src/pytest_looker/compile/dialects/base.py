@@ -177,6 +177,9 @@ class Dialect(MomentSql):
     #: PostgreSQL, MySQL yes; Snowflake, Redshift no). Where it has not, a median or percentile
     #: of a fanned-out view is dropped from the query with a warning (:mod:`..planner`).
     supports_distinct_percentile: ClassVar[bool] = False
+    #: Whether :meth:`symmetric_percentile` transpiles to DuckDB as it is: then an offline run uses
+    #: it (the warehouse's own rule) instead of DuckDB's interpolating quantile.
+    portable_percentile: ClassVar[bool] = False
     #: Whether ``LIKE`` takes an ``ESCAPE '\\'`` clause (filters escape ``%`` and ``_`` with it).
     like_escape_clause: ClassVar[bool] = True
     #: Whether ORDER BY repeats the selected expression instead of its ordinal (Looker on MySQL:
