@@ -255,3 +255,29 @@ def test_validate_probes_each_pop_measure_with_a_timeframe(tmp_path: Path, mode:
     failures = json.loads(result.output)["failures"]
     assert [f["field"] for f in failures] == ["sales.revenue_last_month"]
     assert "kind must be one of" in failures[0]["message"]
+
+
+def test_a_native_derived_table_can_select_a_pop_measure(tmp_path: Path, db: duckdb.DuckDBPyConnection) -> None:
+    files = dict(FILES)
+    files["m.model.lkml"] = FILES["m.model.lkml"] + "explore: monthly {}\n"
+    files["monthly.view.lkml"] = """
+        view: monthly {
+          derived_table: {
+            explore_source: sales {
+              column: month { field: sales.sold_month }
+              column: revenue { field: sales.revenue }
+              column: last_year { field: sales.revenue_last_year }
+            }
+          }
+          dimension: month { primary_key: yes }
+          dimension: last_year { type: number }
+          measure: total_last_year { type: sum sql: ${last_year} ;; }
+        }
+    """
+    project = load_project(write_files(tmp_path, files))
+    query = Query("m", "monthly", fields=["monthly.month", "monthly.total_last_year"], now=NOW)
+    compiled = compile_query(project, query, dialect="snowflake", target="duckdb")
+    got = sorted(db.execute(compiled.sql).fetchall())
+    expected = db.execute(BY_MONTH).fetchall()
+    # the outer sum is Looker's COALESCE(SUM(x), 0): a month without a previous year sums to 0
+    assert got == sorted((month, last_year or 0) for month, _, last_year, *_ in expected)

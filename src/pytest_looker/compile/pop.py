@@ -162,7 +162,8 @@ def plan_pop(
         moved = dataclasses.replace(options, time_shift=((alias, group, _UNIT[period], 1),))
         prev_query = dataclasses.replace(query, fields=[*dimension_names, *wanted], sorts=(UNSORTED,), limit=-1)
         previous.append(plan(project, prev_query, dialect_name, moved))
-    return _assemble(query, bridge.load_dialect(dialect_name), scope, current, previous, keys, pops, selected)
+    named = dict(options.column_names or {})  # a native derived table's column names
+    return _assemble(query, bridge.load_dialect(dialect_name), scope, current, previous, keys, pops, selected, named)
 
 
 def _check_query(measure: PopMeasure, dimensions: Sequence[tuple[str, Field]]) -> None:
@@ -211,6 +212,7 @@ def _assemble(
     keys: list[tuple[str, str, str]],
     pops: list[PopMeasure],
     selected: list[tuple[str, Field]],
+    named: dict[str, str],
 ) -> Plan:
     quote = dialect.quote_identifier
     by_field = {c.field: c for c in current.columns}
@@ -227,7 +229,7 @@ def _assemble(
             "difference": f"({value} - {before})",
             "relative_change": f"(({value} - {before}) * 1.0 / NULLIF({before}, 0))",
         }[measure.kind]
-        alias = str(dialect.alias(measure.name))
+        alias = named.get(measure.name) or str(dialect.alias(measure.name))
         select.append(f"{text} AS {alias}")
         columns.append(Column(alias.strip('"`'), measure.name, "measure", POP_TYPE))
     joins = []
