@@ -67,6 +67,8 @@ BAD: list[tuple[FilterKind, str, int]] = [
     (FilterKind.DATE, "999999 years ago", 1),
     (FilterKind.YESNO, "maybe", 1),
     (FilterKind.YESNO, "true", 1),
+    (FilterKind.YESNO, "Yes,No", 4),
+    (FilterKind.YESNO, " yes, no", 5),
     (FilterKind.LOCATION, "1 mile from 1, 2", 3),
     (FilterKind.LOCATION, "95, 10", 1),
     (FilterKind.LOCATION, "10, 200", 5),
@@ -116,3 +118,15 @@ def test_bad_context_is_a_compile_error() -> None:
         FilterContext(now=NOW, timezone="Mars/Olympus")
     with pytest.raises(CompileError, match="week_start_day"):
         FilterContext(now=NOW, week_start_day="funday")
+
+
+@pytest.mark.parametrize("text", ["Yes,No", "no,yes", "YES, NO"])
+def test_a_yesno_list_is_refused_without_guessing_what_looker_does(text: str) -> None:
+    # Looker documents yes/no only (filter expressions, "Boolean"); a list's meaning is undocumented.
+    with pytest.raises(FilterSyntaxError) as caught:
+        parse_filter(FilterKind.YESNO, text)
+    message = caught.value.message
+    assert "takes one value, yes or no" in message and "documents no list" in message
+    assert 'remove the filter or give it an empty value ("", is any value)' in message
+    for fine in ("yes", "No", ""):
+        parse_filter(FilterKind.YESNO, fine)

@@ -133,8 +133,9 @@ def test_cli_validate_shows_a_summary_table_and_keeps_json(shop: Shop, monkeypat
     assert re.search(r"explore\s+fields\s+failures\s+status", text.output)
     assert re.search(r"shop/orders\s+\d+\s+0\s+ok", text.output)
     as_json = CliRunner().invoke(main, ["validate", "--format", "json"])
-    # the contract's keys stay; failed_fields and causes were added beside them (issue 15)
-    assert set(json.loads(as_json.stdout)) == {"explores", "fields", "failures", "failed_fields", "causes"}
+    # the contract's keys stay; failed_fields, causes and warnings were added beside them (issue 15)
+    keys = {"explores", "fields", "failures", "failed_fields", "causes", "warnings"}
+    assert set(json.loads(as_json.stdout)) == keys
 
 
 def test_compare_rows_semantics() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_looker.compile import UNSORTED, Query, compile_query
+from pytest_looker.compile import UNSORTED, CompiledQuery, FieldsIgnored, IgnoredField, Query, compile_query
 from pytest_looker.compile.scope import is_selectable_category, scope_for
 from pytest_looker.errors import CompileError, ConfigurationError, Location, LookerError
 from pytest_looker.lookml.model import Explore, Field, Project
@@ -59,10 +59,15 @@ class Failure:
 
 @dataclass(frozen=True)
 class ValidationReport:
+    """``warnings``: fields that are valid LookML but that Looker leaves out of their query, with
+    the Explore warning it shows (a median over a fan-out on a dialect without
+    ``percentile_distinct``); they are not failures."""
+
     explores: int
     fields: int
     failures: tuple[Failure, ...]
     queries: int = 0
+    warnings: tuple[Failure, ...] = ()
 
     @property
     def failed_fields(self) -> int:
@@ -75,6 +80,7 @@ class ValidationReport:
             "fields": self.fields,
             "failed_fields": self.failed_fields,
             "failures": [f.as_json() for f in self.failures],
+            "warnings": [w.as_json() for w in self.warnings],
         }
 
 
@@ -168,17 +174,23 @@ def validate(
     SQL, our compiler or Looker.
     """
     explores = select_explores(workspace.project, selectors)
-    failures: list[Failure] = []
-    total_fields = 0
-    queries = 0
+    reports: list[ValidationReport] = []
     for explore in explores:
         if on_explore is not None:
             on_explore(explore)
-        report = validate_explore(workspace, explore, runner=runner, include_hidden=include_hidden)
-        failures.extend(report.failures)
-        total_fields += report.fields
-        queries += report.queries
-    return ValidationReport(len(explores), total_fields, tuple(failures), queries)
+        reports.append(validate_explore(workspace, explore, runner=runner, include_hidden=include_hidden))
+    return combined(reports)
+
+
+def combined(reports: Sequence[ValidationReport]) -> ValidationReport:
+    """One report of several explores' reports."""
+    return ValidationReport(
+        sum(r.explores for r in reports),
+        sum(r.fields for r in reports),
+        tuple(f for r in reports for f in r.failures),
+        sum(r.queries for r in reports),
+        tuple(w for r in reports for w in r.warnings),
+    )
 
 
 def validate_explore(
@@ -192,11 +204,57 @@ def validate_explore(
         return ValidationReport(1, 0, (_explore_failure(explore, exc.message, exc.location),))
     if not fields:
         return ValidationReport(1, 0, ())
+    # A period-over-period measure needs a timeframe beside it (Looker cannot generate its SQL
+    # alone) and cannot share a query with finer timeframes: each is probed on its own.
+    pops = [(name, field) for name, field in fields if field.type == POP_TYPE]
+    plain = [(name, field) for name, field in fields if field.type != POP_TYPE]
+    pop_failures, pop_queries = _probe_pops(workspace, explore, pops, runner)
     if runner is None:
-        failures = _compile_each(workspace, explore, fields)
-        return ValidationReport(1, len(fields), tuple(failures))
-    failures, queries = _bisect(workspace, runner, explore, fields)
-    return ValidationReport(1, len(fields), tuple(_one_cause(explore, fields, failures)), queries)
+        failures, warnings = _compile_each(workspace, explore, plain) if plain else ([], [])
+        return ValidationReport(1, len(fields), (*failures, *pop_failures), warnings=tuple(warnings))
+    failures, queries = _bisect(workspace, runner, explore, plain) if plain else ([], 0)
+    warnings = _ignored_alone(workspace, explore, plain, _candidates(workspace, explore, plain))
+    found = (*_one_cause(explore, plain, failures), *pop_failures)
+    return ValidationReport(1, len(fields), found, queries + pop_queries, warnings=tuple(warnings))
+
+
+def _probe_pops(
+    workspace: Workspace, explore: Explore, pops: list[tuple[str, Field]], runner: Runner | None
+) -> tuple[list[Failure], int]:
+    """Each PoP measure in a query with the largest timeframe of its group its period allows."""
+    if not pops:
+        return [], 0
+    from pytest_looker.compile.pop import companion_timeframe, pop_measure  # the compiler, only when needed
+
+    scope = scope_for(workspace.project, workspace.project.models[explore.model], explore)
+    queries: list[Query] = []
+    for name, field in pops:
+        names = [name]
+        try:
+            companion = companion_timeframe(scope, pop_measure(scope, name.partition(".")[0], field))
+        except LookerError:
+            companion = None  # the query of the measure alone reports what is wrong
+        if companion is not None:
+            names.insert(0, companion)
+        queries.append(probe_query(workspace, explore, names))
+    errors: list[LookerError | None]
+    if runner is not None:
+        errors = runner.probe(queries)
+    else:
+        errors = []
+        dialect = workspace.dialect_for(explore.model)
+        for query in queries:
+            try:
+                compile_query(workspace.project, query, dialect=dialect)
+                errors.append(None)
+            except LookerError as exc:
+                errors.append(exc)
+    failures = [
+        _failure(explore, name, field, error)
+        for (name, field), error in zip(pops, errors, strict=True)
+        if error is not None
+    ]
+    return failures, len(queries) if runner is not None else 0
 
 
 def probe_query(workspace: Workspace, explore: Explore, names: Iterable[str]) -> Query:
@@ -205,30 +263,86 @@ def probe_query(workspace: Workspace, explore: Explore, names: Iterable[str]) ->
     return workspace.with_settings(query)
 
 
-def _compile_each(workspace: Workspace, explore: Explore, fields: list[tuple[str, Field]]) -> list[Failure]:
-    """A failure for each field that does not compile (in the model's own dialect).
+def _compile_each(
+    workspace: Workspace, explore: Explore, fields: list[tuple[str, Field]]
+) -> tuple[list[Failure], list[Failure]]:
+    """A failure for each field that does not compile (in the model's own dialect), and a
+    warning for each that Looker leaves out of its query.
 
     The whole explore is compiled once first: when that works (the usual case) no field needs
-    compiling alone.
+    compiling alone, except those the whole query left out (it fans out more than theirs).
     """
-    project = workspace.project
-    dialect = workspace.dialect_for(explore.model)
-
-    def compile_names(names: list[str]) -> None:
-        compile_query(project, probe_query(workspace, explore, names), dialect=dialect)
-
     try:
-        compile_names([name for name, _ in fields])
-        return []
+        candidates = _ignored_names(_compile(workspace, explore, [name for name, _ in fields]))
+        return [], _ignored_alone(workspace, explore, fields, candidates)
+    except FieldsIgnored as exc:
+        return [], _ignored_alone(workspace, explore, fields, {i.field for i in exc.ignored})
     except LookerError:
         pass
     failures: list[Failure] = []
+    warnings: list[Failure] = []
     for name, field in fields:
         try:
-            compile_names([name])
+            _compile(workspace, explore, [name])
+        except FieldsIgnored as exc:
+            warnings.append(_warning(explore, name, field, exc.ignored[0]))
         except LookerError as exc:
             failures.append(_failure(explore, name, field, exc))
-    return _one_cause(explore, fields, failures)
+    return _one_cause(explore, fields, failures), warnings
+
+
+def _compile(workspace: Workspace, explore: Explore, names: list[str]) -> CompiledQuery:
+    dialect = workspace.dialect_for(explore.model)
+    return compile_query(workspace.project, probe_query(workspace, explore, names), dialect=dialect)
+
+
+def _ignored_names(compiled: CompiledQuery) -> set[str]:
+    return {i.field for i in compiled.ignored}
+
+
+#: Period-over-period measures, probed with a timeframe of their group (:mod:`..compile.pop`).
+POP_TYPE = "period_over_period"
+#: The measure types Looker may leave out of a query that fans them out (:class:`IgnoredField`).
+_PERCENTILE_TYPES = frozenset({"median", "percentile", "median_distinct", "percentile_distinct"})
+
+
+def _candidates(workspace: Workspace, explore: Explore, fields: list[tuple[str, Field]]) -> set[str]:
+    """The fields the whole explore's query leaves out: a superset of those left out alone.
+
+    When that query does not compile, every median and percentile is a candidate. An explore
+    without medians or percentiles has none (no query is compiled for it).
+    """
+    percentiles = {name for name, field in fields if field.type in _PERCENTILE_TYPES}
+    if not percentiles:
+        return set()
+    try:
+        return _ignored_names(_compile(workspace, explore, [name for name, _ in fields]))
+    except FieldsIgnored as exc:
+        return {i.field for i in exc.ignored}
+    except LookerError:
+        return percentiles
+
+
+def _ignored_alone(
+    workspace: Workspace, explore: Explore, fields: list[tuple[str, Field]], candidates: set[str]
+) -> list[Failure]:
+    """A warning for each candidate that Looker leaves out of a query of that field alone."""
+    warnings: list[Failure] = []
+    for name, field in fields:
+        if name not in candidates:
+            continue
+        try:
+            _compile(workspace, explore, [name])
+        except FieldsIgnored as exc:
+            warnings.append(_warning(explore, name, field, exc.ignored[0]))
+        except LookerError:
+            continue  # a failure, which the validation reports on its own
+    return warnings
+
+
+def _warning(explore: Explore, name: str, field: Field, ignored: IgnoredField) -> Failure:
+    where = field.location
+    return Failure(explore.model, explore.name, name, where.file, where.line, ignored.message)
 
 
 def _one_cause(explore: Explore, fields: list[tuple[str, Field]], failures: list[Failure]) -> list[Failure]:
@@ -268,7 +382,8 @@ def _bisect(
                 continue
             if len(group) == 1:
                 name, field = group[0]
-                failures.append(_failure(explore, name, field, error))
+                if not isinstance(error, FieldsIgnored):  # a warning: see _ignored_alone
+                    failures.append(_failure(explore, name, field, error))
                 continue
             middle = len(group) // 2
             next_round.extend([group[:middle], group[middle:]])

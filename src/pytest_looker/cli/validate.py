@@ -15,7 +15,7 @@ import click
 from pytest_looker.checks.causes import Cause, group_failures
 from pytest_looker.checks.diagnostics import settings_diagnostics
 from pytest_looker.checks.hints import setup_hint
-from pytest_looker.checks.validation import Failure, ValidationReport, select_explores, validate_explore
+from pytest_looker.checks.validation import ValidationReport, combined, select_explores, validate_explore
 from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
 from pytest_looker.cli.options import on_duckdb_file, open_workspace, parse_key_values, project_option
@@ -149,8 +149,7 @@ def _validate_with_progress(
     """
     explores = select_explores(workspace.project, selected)
     rows: list[tuple[str, int, int, float]] = []
-    failures: list[Failure] = []
-    fields = queries = 0
+    reports: list[ValidationReport] = []
     with click.progressbar(
         explores,
         label="Validating explores",
@@ -163,10 +162,8 @@ def _validate_with_progress(
             rows.append(
                 (f"{explore.model}/{explore.name}", report.fields, len(report.failures), time.perf_counter() - started)
             )
-            failures.extend(report.failures)
-            fields += report.fields
-            queries += report.queries
-    return ValidationReport(len(explores), fields, tuple(failures), queries), rows
+            reports.append(report)
+    return combined(reports), rows
 
 
 def _print_report(
@@ -190,6 +187,9 @@ def _print_report(
     else:
         for cause in causes:
             click.echo(_describe(cause))
+        for warning in report.warnings:
+            where = f"{warning.file}:{warning.line}" if warning.line else (warning.file or "?")
+            click.echo(f"[warning] {where}: {warning.model}/{warning.explore} {warning.message}")
         if per_explore is not None:
             click.echo(_summary_table(per_explore))
         click.echo(_totals(report, len(causes)))
@@ -228,6 +228,8 @@ def _totals(report: ValidationReport, causes: int) -> str:
     if failed:
         share = 100.0 * failed / report.fields if report.fields else 100.0
         text += f", {failed} fail ({share:.1f}%) for {causes} cause{'s' if causes != 1 else ''}"
+    if report.warnings:
+        text += f" ({len(report.warnings)} with a warning: left out of their query by Looker)"
     return text
 
 

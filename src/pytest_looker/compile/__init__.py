@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from pytest_looker.compile.posttable import apply_post_sql
 from pytest_looker.compile.query import DEFAULT_LIMIT, UNSORTED, Query
-from pytest_looker.compile.result import Column, CompiledQuery, PostSqlMeasure
+from pytest_looker.compile.result import Column, CompiledQuery, FieldsIgnored, IgnoredField, PostSqlMeasure
 from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Project
 
@@ -41,6 +41,8 @@ __all__ = [
     "UNSORTED",
     "Column",
     "CompiledQuery",
+    "FieldsIgnored",
+    "IgnoredField",
     "PostSqlMeasure",
     "Query",
     "apply_post_sql",
@@ -114,6 +116,7 @@ def compile_query(
         views=plan.views,
         joins=plan.joins,
         fanned=dict(plan.fanned),
+        ignored=plan.ignored,
     )
 
 

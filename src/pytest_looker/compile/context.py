@@ -52,11 +52,21 @@ class CompileState:
     in_query: frozenset[str] = frozenset()
     column_names: Mapping[str, str] = field(default_factory=dict)
     portable_aggregates: bool = False
+    #: ``(alias, dimension group, unit, count)``: that group's timestamp moved by ``count`` units
+    #: in every timeframe and date filter (the previous period of a period-over-period measure).
+    time_shift: tuple[tuple[str, str, str, int], ...] = ()
     #: The part of the context shared renderings are keyed by (``fields.context_key``).
     render_context: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
     #: ``view.field`` of the value-less unquoted/number/yesno parameters the Liquid pasted as
     #: nothing: when the SQL then does not parse, the run lacks a value, not the LookML a fix.
     empty_parameters: set[str] = field(default_factory=set)
+
+    def shift_of(self, alias: str, target: Field) -> tuple[str, int] | None:
+        """The ``(unit, count)`` :attr:`time_shift` moves this timeframe's group by, if any."""
+        for shifted_alias, group, unit, count in self.time_shift:
+            if shifted_alias == alias and target.group == group:
+                return unit, count
+        return None
 
     @property
     def week_start_day(self) -> str:

@@ -138,13 +138,27 @@ def filter_target(fc: FieldRenderer, alias: str, target: Field) -> FilterTarget:
 # -- renderers ------------------------------------------------------------------------------------
 
 
+def _shifted(fc: FieldRenderer, alias: str, target: Field, sql: str) -> tuple[str, str]:
+    """The group's SQL and datatype, moved by the query's time shift (a previous period)."""
+    datatype = target.datatype or "timestamp"
+    shift = fc.state.shift_of(alias, target)
+    if shift is None:
+        return sql, datatype
+    unit, count = shift
+    moved = fc.dialect.shift_timestamp(fc.dialect.raw_timestamp(sql, datatype=datatype), unit, count)
+    if datatype.lower() == "date":
+        return fc.dialect.date_of(moved), "date"  # a date stays a date (date filters compare dates)
+    return moved, "timestamp"
+
+
 def _timeframe(fc: FieldRenderer, alias: str, target: Field, timeframe: str) -> Sql:
     base = fc.own_sql(alias, target)
     state = fc.state
+    sql, datatype = _shifted(fc, alias, target, wrap(base.text))
     text = fc.dialect.timeframe(
         timeframe,
-        wrap(base.text),
-        datatype=target.datatype or "timestamp",
+        sql,
+        datatype=datatype,
         convert_tz=target.convert_tz,
         query_timezone=state.timezone,
         database_timezone=state.database_timezone,
@@ -159,11 +173,12 @@ def _typed_timeframe(fc: FieldRenderer, alias: str, target: Field, as_type: str)
     assert target.timeframe is not None
     base = fc.own_sql(alias, target)
     state = fc.state
+    sql, datatype = _shifted(fc, alias, target, wrap(base.text))
     text = fc.dialect.typed_timeframe(
         target.timeframe,
-        wrap(base.text),
+        sql,
         as_type,
-        datatype=target.datatype or "timestamp",
+        datatype=datatype,
         convert_tz=target.convert_tz,
         query_timezone=state.timezone,
         database_timezone=state.database_timezone,

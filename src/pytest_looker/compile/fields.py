@@ -64,6 +64,7 @@ def context_key(state: CompileState, fanned: Mapping[str, str]) -> tuple[object,
             query.dev_mode,
             state.portable_aggregates,
             tuple(sorted(query.user_attributes.items())),
+            state.time_shift,
         )
     return (base, tuple(sorted(fanned.items()))) if fanned else base
 

@@ -25,7 +25,7 @@ from pytest_looker.compile import bridge
 from pytest_looker.compile.renderer import FieldRenderer
 from pytest_looker.compile.sqltext import Sql, combine, wrap
 from pytest_looker.compile.transpile import TRANSLATION_LIMIT, symmetric_marker
-from pytest_looker.errors import CompileError
+from pytest_looker.errors import CompileError, Location
 from pytest_looker.lookml.model import Field
 
 SYMMETRIC_TYPES = frozenset({"sum", "average", "count", "median", "percentile"})
@@ -40,11 +40,33 @@ POST_SQL_TYPES = frozenset({"percent_of_total", "running_total", "percent_of_pre
 #: it as the ``date`` measure it is: a non-aggregate over SQL that aggregates itself.
 NON_AGGREGATE_TYPES = frozenset({"number", "string", "date", "date_time", "yesno"})
 #: Documented measure types the offline compiler cannot render, with the reason.
-_UNSUPPORTED_TYPES = {
-    "period_over_period": "it needs Looker's period-over-period query rewriting, which pytest-looker does not model",
-}
+_UNSUPPORTED_TYPES: dict[str, str] = {}
 
 _STRING_RESULT = frozenset({"string", "list"})
+#: Looker's Explore warning for a median or percentile of a fanned-out view on a dialect without
+#: ``percentile_distinct`` (docs, explore ``symmetric_aggregates``: "Not all database dialects
+#: support median and percentile measure types with symmetric aggregates").
+PERCENTILE_IGNORED = "SQL dialect doesn't support Symmetric Aggregates with percentiles, field ignored."
+_PERCENTILES = frozenset({"median", "percentile"})
+
+
+class PercentileIgnored(CompileError):
+    """A median or percentile of a fanned-out view on a dialect without ``percentile_distinct``.
+
+    Looker's measure reference: "If percentile_distinct is not available for the dialect, Looker
+    returns an error"; the Explore shows it as the warning :data:`PERCENTILE_IGNORED` and runs the
+    query without the field, so the planner catches this and drops the selected field that needs it.
+    """
+
+    def __init__(self, measure: str, dialect: str, fanned_by: str | None, location: Location | None) -> None:
+        why = f"join {fanned_by!r} fans out its view" if fanned_by else "it is a distinct-key percentile"
+        super().__init__(
+            f"{PERCENTILE_IGNORED} {measure} needs percentile_distinct ({why}), which Looker does not have on "
+            f"{dialect}; to keep it, make it type: number with the aggregate in its sql (no symmetric "
+            "aggregates), or query it without the fan-out",
+            location,
+        )
+        self.measure = measure
 
 
 def date_timeframe(kind: str) -> str | None:
@@ -78,6 +100,12 @@ def render(fc: FieldRenderer, alias: str, target: Field, *, select: bool) -> Sql
         if timeframe is not None and timeframe != "raw":
             return value.map(_timeframe_of(fc, target, timeframe, value.text))
         return value
+    if kind == "period_over_period":  # selected, it is planned by .pop; anything else reads it
+        raise CompileError(
+            f"a query cannot filter on the period-over-period measure {alias}.{target.name} (Looker's docs), and "
+            "pytest-looker computes one only as a selected field, not inside another field's SQL",
+            target.location,
+        )
     reason = _UNSUPPORTED_TYPES.get(kind)
     if reason is not None:  # valid LookML: a limit of the offline compiler, never the user's error
         raise CompileError(
@@ -123,11 +151,11 @@ def _aggregate(fc: FieldRenderer, alias: str, target: Field) -> Sql:
         if not target.sql_distinct_key:
             raise CompileError(f"measure {alias}.{target.name} of type {kind} needs sql_distinct_key", target.location)
         key = fc.own_sql(alias, target, target.sql_distinct_key)
-        return _symmetric(fc, kind.removesuffix("_distinct"), target, guarded, key, condition, value)
+        return _symmetric(fc, alias, kind.removesuffix("_distinct"), target, guarded, key, condition, value)
     if symmetric:
         assert fanned_by is not None
         key = _primary_key(fc, alias, target, fanned_by)
-        return _symmetric(fc, kind, target, guarded, key, condition, value)
+        return _symmetric(fc, alias, kind, target, guarded, key, condition, value)
 
     parts = _parts(value, condition)
     if kind == "sum":
@@ -160,11 +188,14 @@ def _count(fc: FieldRenderer, alias: str, target: Field, condition: Sql | None, 
 
 
 def _symmetric(
-    fc: FieldRenderer, kind: str, target: Field, guarded: str, key: Sql, condition: Sql | None, value: Sql
+    fc: FieldRenderer, alias: str, kind: str, target: Field, guarded: str, key: Sql, condition: Sql | None, value: Sql
 ) -> Sql:
     dialect = fc.dialect
     guarded_key = _case(condition, key.text)
-    if fc.state.portable_aggregates:
+    if kind in _PERCENTILES and not dialect.supports_distinct_percentile:
+        # Decided on the project's dialect even when the SQL runs on DuckDB, which could compute it.
+        raise PercentileIgnored(f"{alias}.{target.name}", dialect.name, fc.fanned.get(alias), target.location)
+    if fc.state.portable_aggregates and not (kind in _PERCENTILES and dialect.portable_percentile):
         p = _percentile(target.view, target) if kind == "percentile" else None
         text = symmetric_marker(kind, guarded, guarded_key, p)
         return combine(text, _parts(value, condition, key))

@@ -16,17 +16,18 @@ primary key of the same view), so the second pass never needs another join.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pytest_looker.compile import bridge, derived, grouping
+from pytest_looker.compile import bridge, derived, grouping, pop
 from pytest_looker.compile.assemble import SelectParts, select_sql
 from pytest_looker.compile.context import DEFAULT_DATABASE_TIMEZONE, CompileState
 from pytest_looker.compile.custom_filter import compile_custom_filter
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import included_joins
-from pytest_looker.compile.measures import POST_SQL_TYPES
+from pytest_looker.compile.measures import POST_SQL_TYPES, PercentileIgnored
 from pytest_looker.compile.predicates import (
     AppliedFilter,
     effective_filters,
@@ -34,7 +35,7 @@ from pytest_looker.compile.predicates import (
     render_conditions,
 )
 from pytest_looker.compile.query import Query, Sort, parse_sorts
-from pytest_looker.compile.result import Column, PostSqlMeasure
+from pytest_looker.compile.result import Column, FieldsIgnored, IgnoredField, PostSqlMeasure
 from pytest_looker.compile.scope import Scope, is_selectable_category, scope_for
 from pytest_looker.compile.sqltext import Sql
 from pytest_looker.errors import CompileError
@@ -66,6 +67,7 @@ class Plan:
     fanned: Mapping[str, str] = field(default_factory=dict)
     expressions: tuple[tuple[str, str], ...] = ()
     empty_parameters: tuple[str, ...] = ()
+    ignored: tuple[IgnoredField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class PlanOptions:
     default_sort: bool = True
     derived_stack: tuple[str, ...] = ()
     portable_aggregates: bool = False
+    #: See :attr:`.context.CompileState.time_shift` (a period-over-period measure's previous period).
+    time_shift: tuple[tuple[str, str, str, int], ...] = ()
 
 
 def plan_query(project: Project, query: Query, dialect_name: str, options: PlanOptions | None = None) -> Plan:
@@ -87,6 +91,8 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         raise CompileError(f"explore {explore.name!r} has extension: required and cannot be queried", explore.location)
     scope = scope_for(project, model, explore)
     selected = _selected_fields(scope, query)
+    if any(item.field.type == pop.POP_TYPE for item in selected):
+        return pop.plan_pop(project, query, dialect_name, options, scope, plan_query)
     applied = effective_filters(scope, query)
     sorts = parse_sorts(query.sorts)
     sort_fields = _resolve_sorts(scope, sorts or ())
@@ -108,6 +114,7 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         in_query=names | frozenset(filters) | frozenset(parameter_values) | {s.name for s, _ in sort_fields},
         column_names=dict(options.column_names or {}),
         portable_aggregates=options.portable_aggregates,
+        time_shift=options.time_shift,
     )
 
     # Pass 1: which aliases does the query reference?
@@ -123,6 +130,9 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     # field's SQL depends on the query and the fanned views only), so it is not rendered again.
     second = FieldCompiler(state, fanned) if fanned else first
     if fanned:
+        ignored = _ignored_fields(second, selected)
+        if ignored:
+            return _plan_without(project, query, dialect_name, options, selected, sort_fields, ignored)
         rendered = _render(second, selected, applied, sort_fields)
     flat = grouping.ungrouped(scope, selected, [j.join.relationship for j in joins])
     key = grouping.primary_key(scope)
@@ -154,6 +164,48 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         expressions=tuple(rendered.expressions),
         empty_parameters=tuple(sorted(state.empty_parameters)),
     )
+
+
+def _ignored_fields(fc: FieldCompiler, selected: list[Selected]) -> list[IgnoredField]:
+    """The selected measures Looker leaves out of this query (:class:`.measures.PercentileIgnored`):
+    a median or percentile of a fanned-out view, or a measure reading one, on a dialect without
+    ``percentile_distinct``."""
+    ignored: list[IgnoredField] = []
+    for item in selected:
+        if not item.field.is_measure:
+            continue
+        try:
+            fc.select(item.alias, item.field)
+        except PercentileIgnored as exc:
+            reads = "" if exc.measure == item.name else f"{item.name} reads {exc.measure}: "
+            ignored.append(IgnoredField(item.name, reads + exc.message, item.field.location))
+    return ignored
+
+
+def _plan_without(
+    project: Project,
+    query: Query,
+    dialect_name: str,
+    options: PlanOptions,
+    selected: list[Selected],
+    sort_fields: list[tuple[Selected, bool]],
+    ignored: list[IgnoredField],
+) -> Plan:
+    """The plan of ``query`` without the ignored fields (and sorts on them), carrying the warnings.
+
+    Planned again from the start: without those fields the query may need fewer joins, as when
+    Looker runs the query without them.
+    """
+    dropped = {i.field for i in ignored}
+    kept = [s.name for s in selected if s.name not in dropped]
+    if not kept:
+        raise FieldsIgnored(ignored)
+    sorts = tuple(f"{s.name} desc" if descending else s.name for s, descending in sort_fields if s.name not in dropped)
+    unsorted = parse_sorts(query.sorts) is None
+    narrowed = dataclasses.replace(query, fields=kept, sorts=query.sorts if unsorted else sorts)
+    plan = plan_query(project, narrowed, dialect_name, options)
+    plan.ignored = (*ignored, *plan.ignored)
+    return plan
 
 
 def _native_planner(project: Project, outer: CompileState) -> derived.NativePlanner:

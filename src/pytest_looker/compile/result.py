@@ -14,8 +14,39 @@ from typing import Any
 
 from pytest_looker.compile.posttable import PostSqlMeasure, apply_post_sql
 from pytest_looker.compile.query import Query
+from pytest_looker.errors import CompileError, Location
 
-__all__ = ["Column", "CompiledQuery", "PostSqlMeasure"]
+__all__ = ["Column", "CompiledQuery", "FieldsIgnored", "IgnoredField", "PostSqlMeasure"]
+
+
+@dataclass(frozen=True)
+class IgnoredField:
+    """A selected field Looker leaves out of the query, with the warning it shows for it.
+
+    Looker does this to a median or percentile whose view the query fans out when the dialect
+    has no distinct percentile: the Explore warns "SQL dialect doesn't support Symmetric
+    Aggregates with percentiles, field ignored." and runs the query without the field.
+    """
+
+    field: str
+    message: str
+    location: Location | None = None
+
+    def text(self) -> str:
+        """``message`` with where the field is defined."""
+        return f"{self.message} (at {self.location})" if self.location is not None else self.message
+
+
+class FieldsIgnored(CompileError):
+    """Every field of the query was left out (see :class:`IgnoredField`): there is nothing to run.
+
+    A warning, not a LookML error: each field would be dropped from a query that fans it out.
+    """
+
+    def __init__(self, ignored: Sequence[IgnoredField]) -> None:
+        first = ignored[0]
+        super().__init__("; ".join(i.message for i in ignored), first.location)
+        self.ignored = tuple(ignored)
 
 
 @dataclass(frozen=True)
@@ -46,6 +77,7 @@ class CompiledQuery:
     views: tuple[str, ...]
     joins: tuple[str, ...]
     fanned: Mapping[str, str]
+    ignored: tuple[IgnoredField, ...] = ()
 
     @property
     def field_of_column(self) -> dict[str, str]:

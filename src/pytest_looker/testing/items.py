@@ -257,8 +257,10 @@ class SqlValidationItem(LookerItem):
 
 
 def _validation_outcome(target: Target, report: ValidationReport, workspace: Workspace, explore: Explore) -> Outcome:
+    # A field Looker leaves out of its query (its Explore warning) passes with that warning.
+    warnings = tuple(f"{w.file}:{w.line}: {w.message}" for w in report.warnings)
     if not report.failures:
-        return Outcome(target)
+        return Outcome(target, warnings=warnings)
     first = report.failures[0]
     sql: tuple[str, ...] = ()
     if first.field != "*":
@@ -272,6 +274,7 @@ def _validation_outcome(target: Target, report: ValidationReport, workspace: Wor
         target,
         problems,
         headline=f"SQL validation of {target.label}: {len(report.failures)} of {report.fields} field(s) fail",
+        warnings=warnings,
         sql=sql,
     )
 

@@ -49,7 +49,7 @@ from typing import ClassVar
 from sqlglot import exp
 
 from pytest_looker.compile.clock import ClockContext
-from pytest_looker.compile.dialects.moments import MomentSql
+from pytest_looker.compile.dialects.moments import SHIFT_MULTIPLES, MomentSql
 from pytest_looker.errors import CompileError
 
 #: Every timeframe name a ``dimension_group: { type: time }`` may list, except the ``hourN``,
@@ -172,8 +172,14 @@ class Dialect(MomentSql):
     #: Looker truncates before ``TO_CHAR`` on Postgres/Redshift (``TO_CHAR(DATE_TRUNC('month', x),
     #: 'YYYY-MM')``, verified §4); BigQuery/MySQL format the timestamp directly.
     truncate_before_format: ClassVar[bool] = False
-    #: Whether :meth:`symmetric_median` / :meth:`symmetric_percentile` can be expressed.
+    #: Whether Looker has ``median_distinct`` / ``percentile_distinct`` on this dialect (Looker's
+    #: measure-type reference, "Supported database dialects for percentile_distinct": BigQuery,
+    #: PostgreSQL, MySQL yes; Snowflake, Redshift no). Where it has not, a median or percentile
+    #: of a fanned-out view is dropped from the query with a warning (:mod:`..planner`).
     supports_distinct_percentile: ClassVar[bool] = False
+    #: Whether :meth:`symmetric_percentile` transpiles to DuckDB as it is: then an offline run uses
+    #: it (the warehouse's own rule) instead of DuckDB's interpolating quantile.
+    portable_percentile: ClassVar[bool] = False
     #: Whether ``LIKE`` takes an ``ESCAPE '\\'`` clause (filters escape ``%`` and ``_`` with it).
     like_escape_clause: ClassVar[bool] = True
     #: Whether ORDER BY repeats the selected expression instead of its ordinal (Looker on MySQL:
@@ -233,6 +239,19 @@ class Dialect(MomentSql):
         if kind == "yyyymmdd":
             return self._from_yyyymmdd(sql)
         raise CompileError(f"unknown datatype {datatype!r}; expected one of {', '.join(DATATYPES)}")
+
+    def shift_timestamp(self, sql: str, unit: str, count: int) -> str:
+        r"""The timestamp ``sql`` moved by ``count`` ``unit``\ s (day, week, month, quarter, year),
+        with the dialect's calendar arithmetic (the end of a longer month maps to the end of a
+        shorter one)."""
+        if unit not in self.moment_units and unit in SHIFT_MULTIPLES:
+            unit, factor = SHIFT_MULTIPLES[unit]
+            count *= factor
+        return self._shift(unit, count, sql, ClockContext())
+
+    def date_of(self, sql: str) -> str:
+        """The date of the timestamp ``sql``."""
+        return self._to_date(_Ts(sql, None))
 
     def convert_timezone(self, sql: str, *, from_tz: str, to_tz: str) -> str:
         """A timestamp in ``from_tz`` (the connection's database zone) as wall-clock time in
@@ -524,13 +543,15 @@ class Dialect(MomentSql):
         return self.symmetric_percentile(value_sql, key_sql, 50)
 
     def symmetric_percentile(self, value_sql: str, key_sql: str, p: float) -> str:
-        """``percentile_distinct``: the percentile over distinct keys. Looker refuses it on
-        dialects that cannot ("SQL dialect doesn't support Symmetric Aggregates with
-        percentiles", semantics §1b) and so do we."""
+        """``percentile_distinct``: the percentile over distinct keys.
+
+        Reached only where Looker has it (:attr:`supports_distinct_percentile`); a dialect
+        that does not override this has no formula of ours, which is our limit, not the user's.
+        """
         raise CompileError(
-            f"SQL dialect {self.name} doesn't support Symmetric Aggregates with percentiles "
-            "(median or percentile over a fanned-out join); set symmetric_aggregates: no, "
-            "or avoid the fan-out"
+            f"translation limit: Looker computes percentile_distinct (a median or percentile over a "
+            f"fanned-out join) on {self.name}, but pytest-looker has no {self.name} SQL for it; "
+            "the query runs on DuckDB, which computes it"
         )
 
     def list_agg(self, value_sql: str, *, separator: str = LIST_SEPARATOR) -> str:

@@ -40,6 +40,9 @@ class BigQueryDialect(Dialect):
     """Google BigQuery (sqlglot ``bigquery``)."""
 
     name: ClassVar[str] = "bigquery"
+    supports_distinct_percentile: ClassVar[bool] = True
+    #: Its percentile_distinct transpiles, so offline runs keep Looker's BigQuery rule (see below).
+    portable_percentile: ClassVar[bool] = True
     integer_type: ClassVar[str] = "INT64"
     text_type: ClassVar[str] = "STRING"
     #: BigQuery's LIKE has no ESCAPE clause; it treats a backslash as the escape character.
@@ -183,6 +186,25 @@ class BigQueryDialect(Dialect):
     def percentile(self, value_sql: str, p: float) -> str:
         offset = round(float(percentile_fraction(p)) * 1000)
         return f"APPROX_QUANTILES({value_sql}, 1000)[OFFSET({offset})]"
+
+    def symmetric_percentile(self, value_sql: str, key_sql: str, p: float) -> str:
+        """``percentile_distinct``: Looker's percentile rule over the distinct (key, value) pairs.
+
+        Looker's BigQuery form (as mozilla/bigquery-etl reproduces it for its Looker measures,
+        ``udf.looker_approx_percentile_distinct_disc``) aggregates ``ARRAY_AGG(DISTINCT key || '||'
+        || value)`` and ranks the values; the rule is the measure-type reference's for percentiles:
+        with n values, position n·p rounded up, or the average of positions n·p and n·p + 1 when
+        n·p is whole. Written inline (no temporary function), so that it transpiles.
+        """
+        fraction = percentile_fraction(p)
+        pair = f"CONCAT(CAST({key_sql} AS STRING), '||', CAST({value_sql} AS STRING))"
+        number = r"CAST(REGEXP_EXTRACT(pair, r'\|\|([^|]*)$') AS FLOAT64)"
+        ranked = (
+            f"SELECT {number} AS value, ROW_NUMBER() OVER (ORDER BY {number}) - 1 AS position, COUNT(*) OVER () AS n "
+            f"FROM UNNEST(ARRAY_AGG(DISTINCT {pair} IGNORE NULLS)) AS pair"
+        )
+        chosen = f"position >= FLOOR(n * {fraction} - 0.0000001) AND position <= FLOOR(n * {fraction})"
+        return f"(SELECT AVG(value) FROM ({ranked}) WHERE {chosen})"
 
     def list_agg(self, value_sql: str, *, separator: str = LIST_SEPARATOR) -> str:
         # Looker's BigQuery output (real SQL) has no ORDER BY.

@@ -23,7 +23,7 @@ from typing import ClassVar
 from pytest_looker.compile.clock import Clock, ClockContext, Fixed, Moment, Shift, Trunc
 
 #: Shift units a dialect writes as multiples of another (when it has no such interval).
-_MULTIPLES = {"week": ("day", 7), "quarter": ("month", 3), "year": ("month", 12)}
+SHIFT_MULTIPLES = {"week": ("day", 7), "quarter": ("month", 3), "year": ("month", 12)}
 
 
 class MomentSql:
@@ -60,8 +60,8 @@ class MomentSql:
             if moment.count == 0 and not self.writes_zero_shift:
                 return inner
             unit, count = moment.unit, moment.count
-            if unit not in self.moment_units and unit in _MULTIPLES:
-                unit, factor = _MULTIPLES[unit]
+            if unit not in self.moment_units and unit in SHIFT_MULTIPLES:
+                unit, factor = SHIFT_MULTIPLES[unit]
                 count *= factor
             return self._shift(unit, count, inner, ctx)
         return self._truncate(moment, ctx)

@@ -48,6 +48,7 @@ class MySQLDialect(Dialect):
     """MySQL 8 (sqlglot ``mysql``)."""
 
     name: ClassVar[str] = "mysql"
+    supports_distinct_percentile: ClassVar[bool] = True
     orders_by_expression: ClassVar[bool] = True
     integer_type: ClassVar[str] = "SIGNED"
     text_type: ClassVar[str] = "CHAR"

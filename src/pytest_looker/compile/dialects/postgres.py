@@ -84,6 +84,7 @@ class PostgresDialect(Dialect):
     """PostgreSQL (sqlglot ``postgres``)."""
 
     name: ClassVar[str] = "postgres"
+    supports_distinct_percentile: ClassVar[bool] = True
     integer_type: ClassVar[str] = "BIGINT"
     truncate_before_format: ClassVar[bool] = True
 

@@ -25,6 +25,7 @@ class RedshiftDialect(PostgresDialect):
     """Amazon Redshift (sqlglot ``redshift``): Postgres syntax plus DATEADD/DATEDIFF/CONVERT_TIMEZONE."""
 
     name: ClassVar[str] = "redshift"
+    supports_distinct_percentile: ClassVar[bool] = False  # Looker has percentile_distinct on Postgres only
 
     def limit(self, n: int) -> str:
         """Redshift keeps ``LIMIT n`` (every real output)."""

@@ -184,9 +184,23 @@ def field_json(
         "has_drills_metadata": False,
         "label_from_parameter": None,
         "map_layer": None,
-        "period_over_period_params": None,
+        "period_over_period_params": _pop_params(field),
         "available_custom_timeframes": [],
         "suggestions": None,
+    }
+
+
+def _pop_params(field: Field) -> dict[str, Any] | None:
+    """``LookmlModelExploreFieldPeriodOverPeriodParams`` of a PoP measure (its LookML as written)."""
+    if field.type != "period_over_period":
+        return None
+    raw = field.raw
+    return {
+        "based_on": raw.get("based_on"),
+        "based_on_time": raw.get("based_on_time"),
+        "period": raw.get("period"),
+        "kind": raw.get("kind") or "previous",
+        "value_to_date": str(raw.get("value_to_date") or "no").lower() == "yes",
     }
 
 
