@@ -134,6 +134,8 @@ class LookerItem(pytest.Item):
             self.warn(LookMLWarning(f"[{self.kind}] {self.label}: {warning.text()}"))
             return
         message = warning.message.removeprefix(f"{location}: ")
+        if warning.field is not None and warning.field not in message:
+            message = f"{warning.field}: {message}"
         warnings.warn_explicit(
             LookMLWarning(f"[{self.kind}] {self.label}: {message}"),
             category=None,
@@ -258,7 +260,9 @@ class SqlValidationItem(LookerItem):
 
 def _validation_outcome(target: Target, report: ValidationReport, workspace: Workspace, explore: Explore) -> Outcome:
     # A field Looker leaves out of its query (its Explore warning) passes with that warning.
-    warnings = tuple(f"{w.file}:{w.line}: {w.message}" for w in report.warnings)
+    warnings = tuple(
+        Problem(w.message, Location(w.file, w.line) if w.file else None, field=w.field) for w in report.warnings
+    )
     if not report.failures:
         return Outcome(target, warnings=warnings)
     first = report.failures[0]
