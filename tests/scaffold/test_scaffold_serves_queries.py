@@ -838,3 +838,46 @@ def test_a_bare_column_unnested_beside_its_table_is_an_array(tmp_path: Path, cli
     assert branches.startswith("STRUCT(") and branches.endswith("[]") and "slug" in branches, branches
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report
+
+
+def test_a_case_in_a_join_compares_its_results_not_its_conditions(tmp_path: Path, cli: Cli) -> None:
+    """``${orders.product_ref} = CASE WHEN ${orders.channel} = 'web' THEN ${products.id} … END``:
+    the key meets the CASE's results; ``channel`` only chooses one and stays text (typed as the
+    key, its ``= 'web'`` fails on every row)."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: orders {
+                  join: products {
+                    sql_on: ${orders.product_ref} = CASE WHEN ${orders.channel} = 'web' THEN ${products.id}
+                                                         ELSE ${products.legacy_id} END ;;
+                    relationship: many_to_one
+                  }
+                }
+            """,
+            "v.view.lkml": """
+                view: orders {
+                  sql_table_name: s.orders ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: product_ref {}
+                  dimension: channel {}
+                }
+                view: products {
+                  sql_table_name: s.products ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: legacy_id { type: number }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    assert schema.tables["s.orders"].columns["channel"].type == "string"
+    assert schema.tables["s.orders"].columns["product_ref"].type == "integer"
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -382,10 +382,34 @@ def compared_columns(sql: str, dialect: str) -> list[tuple[tuple[tuple[str, str]
         return []
     found = []
     for node in tree.find_all(exp.EQ):
-        sides = tuple(tuple(_qualified(c) for c in side.find_all(exp.Column)) for side in (node.this, node.expression))
+        sides = tuple(tuple(_qualified(c) for c in _valued_columns(side)) for side in (node.this, node.expression))
         if sides[0] and sides[1]:
             found.append((sides[0], sides[1]))
     return found
+
+
+def _valued_columns(node: exp.Expr) -> Iterator[exp.Column]:
+    """The columns whose values make up ``node``'s value: of a CASE only its THEN and ELSE
+    results count; the WHEN conditions (and a simple CASE's operand) only choose a result, so
+    ``a.x = CASE WHEN a.source = 'd' THEN b.id END`` compares ``a.x`` with ``b.id`` alone."""
+    if isinstance(node, exp.Column):
+        yield node
+        return
+    if isinstance(node, exp.Case):
+        for branch in node.args.get("ifs") or []:
+            if isinstance(branch.args.get("true"), exp.Expr):
+                yield from _valued_columns(branch.args["true"])
+        default = node.args.get("default")
+        if isinstance(default, exp.Expr):
+            yield from _valued_columns(default)
+        return
+    if isinstance(node, exp.If):  # IF(cond, a, b) / IFF: the condition only chooses
+        for key in ("true", "false"):
+            if isinstance(node.args.get(key), exp.Expr):
+                yield from _valued_columns(node.args[key])
+        return
+    for child in node.iter_expressions():
+        yield from _valued_columns(child)
 
 
 #: The qualifier of LookML ``${view.field}`` placeholders (``scaffold.schema._placeholders``).
