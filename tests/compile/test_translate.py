@@ -53,6 +53,22 @@ def test_snowflake_number_in_a_string_function_is_coerced_to_text(db: DuckDBBack
     assert got == [("p/0.jpg",), ("p/7.jpg",)]
 
 
+def test_snowflake_case_results_are_converted_to_one_type(db: DuckDBBackend) -> None:
+    # llooker/bridge_snowflake_lookml joins on `source = CASE … THEN 'drync' … ELSE false END`:
+    # Snowflake converts FALSE to 'false' (BOOLEAN to text is implicit), so the CASE is text and
+    # a source other than drync/tipsi simply does not match.
+    sql = (
+        "SELECT svv.size = CASE WHEN svv.id = 1 THEN '42' ELSE FALSE END,"
+        " svv.size = CASE WHEN svv.id = 2 THEN '42' ELSE FALSE END,"
+        " CASE WHEN svv.id = 2 THEN 'web' ELSE FALSE END FROM svv"
+    )
+    assert values(db, sql, "snowflake") == [(True, False, "false")]
+    # a number among the results makes the CASE numeric, text becoming NUMBER(18,5) (the rule
+    # documented for COALESCE/NVL: SELECT COALESCE('17', 1) converts '17' to 17)
+    sql = "SELECT CASE WHEN svv.id = 1 THEN svv.size || '.5' ELSE 0 END + 1 FROM svv"
+    assert [float(v) for (v,) in values(db, sql, "snowflake")] == [43.5]
+
+
 def test_snowflake_text_in_a_date_function_is_coerced_to_timestamp(db: DuckDBBackend) -> None:
     # Looker's Snowflake `_date` is TO_CHAR(TO_DATE(x), 'YYYY-MM-DD') (text); DATEDIFF over it
     # works on Snowflake (VARCHAR is coercible to TIMESTAMP).
