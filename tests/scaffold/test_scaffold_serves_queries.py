@@ -881,3 +881,37 @@ def test_a_case_in_a_join_compares_its_results_not_its_conditions(tmp_path: Path
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_an_unnested_field_a_cte_passes_on_is_typed_by_its_readers(tmp_path: Path, cli: Cli) -> None:
+    """mozilla's sample_ratio_mismatch: ``expected_ratios AS (SELECT branch.ratio FROM t,
+    UNNEST(branches) AS branch)`` and then ``SUM(ratio) FROM expected_ratios``: the element's
+    ``ratio`` is a number (text made SUM fail on DuckDB, and on BigQuery alike)."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: ratios {}\n',
+            "ratios.view.lkml": """
+                view: ratios {
+                  derived_table: {
+                    sql: WITH expected_ratios AS (
+                           SELECT branch.slug AS branch, branch.ratio
+                           FROM `proj.monitoring.experiments`, UNNEST(branches) AS branch
+                         ),
+                         total_ratios AS (SELECT SUM(ratio) AS total_ratio FROM expected_ratios)
+                         SELECT e.branch, e.ratio / (SELECT total_ratio FROM total_ratios) AS share
+                         FROM expected_ratios AS e ;;
+                  }
+                  dimension: branch { primary_key: yes }
+                  measure: total_share { type: sum sql: ${TABLE}.share ;; }
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    element = schema.tables["proj.monitoring.experiments"].columns["branches"].element
+    assert element is not None and element.children["ratio"].type == "number"
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]

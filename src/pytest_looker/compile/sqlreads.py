@@ -289,6 +289,8 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
                         continue
                     parts = parts[1:]
                 kind, literals = _usage(column)
+                if kind is None:  # passed on as is: how the readers of the CTE use it
+                    kind = _downstream_usage(tree, select, column)
                 fields.append((parts, kind, tuple(literals)))
         table = tables.get(path[0]) if len(path) > 1 else None
         if len(path) == 1 and select is not None:
@@ -307,6 +309,36 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
                 path = (path[0], source_column, *path[2:])
         found.append(Unnested(path, table, name, tuple(fields)))
     return found
+
+
+def _downstream_usage(tree: exp.Expr, select: exp.Select, column: exp.Column) -> str | None:
+    """The type implied for ``column``, projected as it is by the CTE ``select``, by the SELECTs
+    that read that CTE: mozilla's ``expected_ratios AS (SELECT branch.ratio FROM t,
+    UNNEST(branches) AS branch)`` then ``SUM(ratio) FROM expected_ratios`` makes the element's
+    ``ratio`` a number. One level: the first use that implies a type."""
+    projection = column.parent
+    if projection is not select and not (isinstance(projection, exp.Alias) and projection.parent is select):
+        return None
+    cte = select.parent
+    if not isinstance(cte, exp.CTE):
+        return None
+    output = projection.alias if isinstance(projection, exp.Alias) else column.name
+    name = cte.alias_or_name
+    for reader in tree.find_all(exp.Select):
+        if reader is select:
+            continue
+        own = [t for t in reader.find_all(exp.Table) if t.find_ancestor(exp.Select) is reader]
+        aliases = {t.alias_or_name for t in own if not t.db and t.name == name}
+        if not aliases:
+            continue
+        for used in reader.find_all(exp.Column):
+            if used.find_ancestor(exp.Select) is not reader or used.name != output:
+                continue
+            if used.table in aliases or (not used.table and len(own) == 1):
+                kind = _usage(used)[0]
+                if kind is not None:
+                    return kind
+    return None
 
 
 def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, column: str) -> tuple[str, str] | None:
