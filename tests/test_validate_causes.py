@@ -259,3 +259,66 @@ def test_every_parameter_without_value_is_named_in_the_fix() -> None:
         "set parameters.v.slug and parameters.v.metric in [tool.pytest-looker]"
         " (or --parameter v.slug=VALUE --parameter v.metric=VALUE)"
     )
+
+
+def test_a_date_function_over_text_the_sql_makes_is_the_lookmls(tmp_path: Path) -> None:
+    """llooker/ga_four_block_dev: a native derived table passes on ``session_end_time``, and
+    Looker's BigQuery ``_time`` is ``FORMAT_TIMESTAMP('%F %T', x)``, a STRING; TIMESTAMP_DIFF over
+    it (through a LAG window) fails on BigQuery too, which converts only a string *literal* to a
+    timestamp. The same function over a table's column that the seeds hold as text stays ours."""
+    files = {
+        "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "bigquery"\n',
+        "m.model.lkml": """
+            connection: "db"
+            include: "*.view.lkml"
+            explore: sessions {
+              join: previous {
+                sql_on: ${sessions.id} = ${previous.id} ;;
+                relationship: one_to_one
+              }
+            }
+            explore: raw_text {}
+        """,
+        "sessions.view.lkml": """
+            view: sessions {
+              sql_table_name: ds.sessions ;;
+              dimension: id { primary_key: yes type: number }
+              dimension: user_id { type: number }
+              dimension_group: session_end { type: time timeframes: [raw, time] sql: ${TABLE}.ended_at ;; }
+            }
+            view: previous {
+              derived_table: {
+                explore_source: sessions {
+                  column: id {}
+                  column: user_id {}
+                  column: session_end_time {}
+                  derived_column: prev_end_time {
+                    sql: LAG(session_end_time) OVER (PARTITION BY user_id ORDER BY session_end_time) ;;
+                  }
+                }
+              }
+              dimension: id { primary_key: yes type: number }
+              dimension: hours_between {
+                type: number
+                sql: TIMESTAMP_DIFF(${TABLE}.session_end_time, ${TABLE}.prev_end_time, HOUR) ;;
+              }
+            }
+            view: raw_text {
+              sql_table_name: ds.raw_text ;;
+              dimension: id { primary_key: yes type: number }
+              dimension: stamp { type: string }
+              dimension: hours { type: number sql: TIMESTAMP_DIFF(${stamp}, ${stamp}, HOUR) ;; }
+            }
+        """,
+    }
+    root = write_files(tmp_path, files)
+    scaffold = CliRunner().invoke(main, ["scaffold", "data", "--project", str(root), "--seeds", str(root / "seeds")])
+    assert scaffold.exit_code == 0, scaffold.output
+    (root / "seeds" / "ds" / "raw_text.csv").write_text("id,stamp\n1,soon\n")  # text, as a user may seed
+    report = validate_json(root)
+    causes = {c["kind"]: c for c in report["causes"]}  # type: ignore[union-attr]
+    assert report["failed_fields"] == 2, report["causes"]
+    genuine = causes["lookml"]
+    assert genuine["summary"].startswith("the warehouse rejects this SQL too: TIMESTAMP_DIFF reads")
+    assert "FORMAT_TIMESTAMP" in genuine["summary"] and "_raw" in genuine["fix"]
+    assert causes["data"]["fields"] == 1  # the table's text column: the seeds' type, not the SQL's

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_looker.compile import UNSORTED, Query, compile_query
+from pytest_looker.compile.rejected import might_be_rejected_too, rejected_too
 from pytest_looker.compile.scope import is_selectable_category, scope_for
 from pytest_looker.errors import CompileError, ConfigurationError, Location, LookerError
 from pytest_looker.lookml.model import Explore, Field, Project
@@ -268,7 +269,7 @@ def _bisect(
                 continue
             if len(group) == 1:
                 name, field = group[0]
-                failures.append(_failure(explore, name, field, error))
+                failures.append(_failure(explore, name, field, error, _rejected_too(workspace, explore, name, error)))
                 continue
             middle = len(group) // 2
             next_round.extend([group[:middle], group[middle:]])
@@ -277,6 +278,20 @@ def _bisect(
     return failures, queries
 
 
-def _failure(explore: Explore, name: str, field: Field, error: LookerError) -> Failure:
+def _failure(explore: Explore, name: str, field: Field, error: LookerError, message: str | None = None) -> Failure:
     where = field.location
-    return Failure(explore.model, explore.name, name, where.file, where.line, error.message, cause=error.location)
+    text = message or error.message
+    return Failure(explore.model, explore.name, name, where.file, where.line, text, cause=error.location)
+
+
+def _rejected_too(workspace: Workspace, explore: Explore, name: str, error: LookerError) -> str | None:
+    """Why the warehouse would reject the field's SQL as well, when the failure is about text the
+    SQL itself makes (:mod:`.rejected`); read from the SQL in the model's own dialect."""
+    dialect = workspace.dialect_for(explore.model)
+    if not might_be_rejected_too(error.message, dialect):
+        return None
+    try:
+        compiled = compile_query(workspace.project, probe_query(workspace, explore, [name]), dialect=dialect)
+    except LookerError:
+        return None
+    return rejected_too(compiled.sql, dialect, error.message)
