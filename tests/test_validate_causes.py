@@ -322,3 +322,33 @@ def test_a_date_function_over_text_the_sql_makes_is_the_lookmls(tmp_path: Path) 
     assert genuine["summary"].startswith("the warehouse rejects this SQL too: TIMESTAMP_DIFF reads")
     assert "FORMAT_TIMESTAMP" in genuine["summary"] and "_raw" in genuine["fix"]
     assert causes["data"]["fields"] == 1  # the table's text column: the seeds' type, not the SQL's
+
+
+def test_arithmetic_on_fields_the_lookml_declares_text_is_the_lookmls(tmp_path: Path) -> None:
+    """mozilla/looker-hub's nested views: ``${accounts_events.document_id}-${label}`` on two
+    fields stated ``type: string`` (document_id through a field that is exactly that reference):
+    BigQuery has no ``-`` for STRING either. The same ``-`` on fields without ``type:`` proves
+    nothing (a number shown as a string is common) and stays the data's."""
+    files = {
+        "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "bigquery"\n',
+        "seeds/ds/events.csv": "document_id,label_key,other\nabc-1,web,x\n",
+        "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: events {}\n',
+        "events.view.lkml": """
+            view: events {
+              sql_table_name: ds.events ;;
+              dimension: document_id { primary_key: yes sql: ${TABLE}.document_id ;; }
+              dimension: document { type: string sql: ${events.document_id} ;; }
+              dimension: label { type: string sql: ${TABLE}.label_key ;; }
+              dimension: document_label_id { type: string sql: ${events.document_id}-${label} ;; }
+              dimension: other { sql: ${TABLE}.other ;; }
+              dimension: difference { sql: ${document_id} - ${other} ;; }
+            }
+        """,
+    }
+    report = validate_json(write_files(tmp_path, files))
+    causes = {c["kind"]: c for c in report["causes"]}  # type: ignore[union-attr]
+    assert report["failed_fields"] == 2 and set(causes) == {"lookml", "data"}
+    genuine = causes["lookml"]
+    assert genuine["summary"].startswith("the warehouse rejects this SQL too: - of ${events.document_id} and ${label}")
+    assert genuine["fields"] == 1 and "CONCAT" in genuine["fix"]
+    assert causes["data"]["fields"] == 1  # difference: its fields state no type

@@ -125,6 +125,8 @@ def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | Non
     another alias is missing behind a subquery of its SQL.
     """
     if message.startswith(REJECTED_TOO):
+        if "declares text" in message:
+            return "lookml", message, "join text with CONCAT(…), or cast the fields to numbers if they hold numbers"
         return (
             "lookml",
             message,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_looker.checks.declared import declared_text_arithmetic
 from pytest_looker.compile import UNSORTED, Query, compile_query
 from pytest_looker.compile.rejected import might_be_rejected_too, rejected_too
 from pytest_looker.compile.scope import is_selectable_category, scope_for
@@ -269,7 +270,8 @@ def _bisect(
                 continue
             if len(group) == 1:
                 name, field = group[0]
-                failures.append(_failure(explore, name, field, error, _rejected_too(workspace, explore, name, error)))
+                reason = _rejected_too(workspace, explore, name, field, error)
+                failures.append(_failure(explore, name, field, error, reason))
                 continue
             middle = len(group) // 2
             next_round.extend([group[:middle], group[middle:]])
@@ -284,10 +286,14 @@ def _failure(explore: Explore, name: str, field: Field, error: LookerError, mess
     return Failure(explore.model, explore.name, name, where.file, where.line, text, cause=error.location)
 
 
-def _rejected_too(workspace: Workspace, explore: Explore, name: str, error: LookerError) -> str | None:
+def _rejected_too(workspace: Workspace, explore: Explore, name: str, field: Field, error: LookerError) -> str | None:
     """Why the warehouse would reject the field's SQL as well, when the failure is about text the
-    SQL itself makes (:mod:`.rejected`); read from the SQL in the model's own dialect."""
+    LookML declares (:mod:`.declared`) or the SQL itself makes (:mod:`...compile.rejected`, read
+    from the SQL in the model's own dialect)."""
     dialect = workspace.dialect_for(explore.model)
+    declared = declared_text_arithmetic(workspace.project.model(explore.model), field, error.message, dialect)
+    if declared is not None:
+        return declared
     if not might_be_rejected_too(error.message, dialect):
         return None
     try:
