@@ -259,6 +259,24 @@ def test_bigquery_unnest_join_is_a_value_table(db: DuckDBBackend) -> None:
     assert values(db, sql, "bigquery") == [(1, 0, "view"), (1, 1, "buy"), (2, None, None)]
 
 
+def test_bigquery_from_unnest_with_an_alias_is_a_value_table(db: DuckDBBackend) -> None:
+    # GA4's landing_page: `(SELECT … (SELECT value.string_value FROM UNNEST(event_params) …)
+    # FROM UNNEST(sessions.event_data) AS event_history WHERE event_history.page_view_rank = 1)`:
+    # in FROM too, the alias is the struct and its fields (event_params) are columns.
+    db.execute(
+        "CREATE TABLE visits AS SELECT * FROM (VALUES"
+        " (1, [{'rank': 2, 'event_params': [{'key': 'page', 'value': {'string_value': '/b'}}]},"
+        "      {'rank': 1, 'event_params': [{'key': 'page', 'value': {'string_value': '/a'}}]}]),"
+        " (2, [])) AS v(id, event_data)"
+    )
+    sql = (
+        "SELECT s.id, (SELECT (SELECT value.string_value FROM UNNEST(event_params) WHERE key = 'page')"
+        " FROM UNNEST(s.event_data) AS event_history WHERE event_history.rank = 1 LIMIT 1)"
+        " FROM visits AS s ORDER BY 1"
+    )
+    assert values(db, sql, "bigquery") == [(1, "/a"), (2, None)]
+
+
 def test_a_bare_range_variable_is_the_element_even_when_a_column_has_its_name(db: DuckDBBackend) -> None:
     # Mozilla's multi-service DAU: `LEFT JOIN UNNEST(dau.service_names) AS service_names` and a
     # field `${TABLE}` of the join, so a bare `service_names` next to the table's column of that
