@@ -915,3 +915,35 @@ def test_an_unnested_field_a_cte_passes_on_is_typed_by_its_readers(tmp_path: Pat
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_an_unqualified_filter_in_a_left_joins_on_reads_the_joined_table(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics' contact_bio: ``LEFT JOIN contact_companies_fact cc ON c.contact_pk =
+    cc.contact_fk AND contact_next_created_date IS NULL``: the filter is the joined table's (one
+    on the left table would drop no row); a bare key compared with ``d.id`` stays the FROM's."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: bio {}\n',
+            "bio.view.lkml": """
+                view: bio {
+                  derived_table: {
+                    sql: SELECT c.contact_pk, d.name
+                         FROM analytics.contacts AS c
+                         LEFT JOIN analytics.contact_companies AS cc
+                           ON c.contact_pk = cc.contact_fk AND next_created_date IS NULL
+                         LEFT JOIN analytics.companies AS d ON company_ref = d.id ;;
+                  }
+                  dimension: contact_pk { primary_key: yes }
+                  dimension: name {}
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    assert "next_created_date" in schema.tables["analytics.contact_companies"].columns
+    assert "company_ref" in schema.tables["analytics.contacts"].columns
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]

@@ -218,7 +218,7 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                 behind = _behind(scopes, scope, node)
                 if behind is not None:
                     uses.append(dataclasses.replace(_use(behind[0], node), column=behind[1]))
-                elif not node.table and (main := _main_table(scope, known)) is not None:
+                elif not node.table and (main := _joined_table(node, known) or _main_table(scope, known)) is not None:
                     uses.append(_use(_table_name(main), node))
     outer = scopes[-1] if scopes else None
     outputs, aggregated = _outputs(outer, opaque)
@@ -393,6 +393,36 @@ def _main_table(scope: Scope, known: Mapping[str, exp.Table]) -> exp.Table | Non
     qualified = {column.table for column in scope.columns if column.table}
     others = [name for name in scope.selected_sources if name != main.alias_or_name]
     return main if others and all(name in qualified for name in others) else None
+
+
+def _joined_table(column: exp.Column, known: Mapping[str, exp.Table]) -> exp.Table | None:
+    """The table an unqualified column filtered in a LEFT JOIN's ON clause most likely reads: the
+    joined one (rittmananalytics' ``LEFT JOIN contact_companies_fact cc ON c.contact_pk =
+    cc.contact_fk AND contact_next_created_date IS NULL``). A filter of the left table there would
+    drop no row, only unmatch it; filtering the joined rows is what the clause is for. A column
+    compared with another column is a key (``ON service = c.id``: :func:`_main_table`)."""
+    on = column.find_ancestor(exp.Join, exp.Select)
+    if not isinstance(on, exp.Join) or on.side.upper() != "LEFT" or not isinstance(on.this, exp.Table):
+        return None
+    test = column.parent
+    while isinstance(test, exp.Paren):
+        test = test.parent
+    if (
+        test is None
+        or not isinstance(test, (exp.Is, *_COMPARISON))
+        or any(
+            isinstance(other, exp.Column)
+            for side in test.iter_expressions()
+            if side is not column
+            for other in side.walk()
+        )
+    ):
+        return None
+    condition = on.args.get("on")
+    if not isinstance(condition, exp.Expr) or not any(node is column for node in condition.walk()):
+        return None
+    joined = known.get(on.this.alias_or_name)
+    return joined if joined is on.this else None
 
 
 def _names(node: exp.Expression) -> tuple[str, ...]:
