@@ -947,3 +947,33 @@ def test_an_unqualified_filter_in_a_left_joins_on_reads_the_joined_table(tmp_pat
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_values_a_coalesce_passes_to_a_number_are_numbers(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics' looker_usage_stats: ``type: sum`` of ``COALESCE(${TABLE}.a, ${TABLE}.b)``
+    sums a and b; ``COALESCE(CAST(… AS FLOAT64), ${TABLE}.h)`` makes h a number (BigQuery finds no
+    supertype of FLOAT64 and STRING). Both validate on the scaffolded data."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: usage {}\n',
+            "usage.view.lkml": """
+                view: usage {
+                  derived_table: { sql: SELECT *, ROW_NUMBER() OVER () AS pk FROM fivetran.usage_stats ;; }
+                  dimension: pk { primary_key: yes type: number }
+                  measure: minutes { type: sum sql: coalesce(${TABLE}.web_minutes, ${TABLE}.history_web_minutes) ;; }
+                  measure: max_runtime {
+                    type: max
+                    sql: coalesce(cast(replace(${TABLE}.runtime, ',', '') as float64), ${TABLE}.history_runtime) ;;
+                  }
+                }
+            """,
+        },
+    )
+    columns = inferred(root).tables["fivetran.usage_stats"].columns
+    assert {columns[n].type for n in ("web_minutes", "history_web_minutes", "history_runtime")} <= {"number", "integer"}
+    assert columns["runtime"].type == "string"
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]

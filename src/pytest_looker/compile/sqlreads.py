@@ -57,6 +57,8 @@ class Fragment:
 
     columns: tuple[ColumnUse, ...]
     has_predicate: bool
+    #: the columns whose value the expression returns as it is (``COALESCE(a, b)``: a and b)
+    passed: tuple[ColumnUse, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,24 @@ def read_fragment(sql: str, dialect: str) -> Fragment | None:
     if tree is None:
         return None
     uses = tuple(_use(node.table, node) for node in tree.find_all(exp.Column))
-    return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()))
+    passed = tuple(_use(node.table, node) for node in _passed_columns(tree))
+    return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()), passed)
+
+
+def _passed_columns(node: exp.Expr) -> Iterator[exp.Column]:
+    """The columns ``node`` returns the value of unchanged: itself, the arguments of COALESCE
+    (IFNULL, NVL), the results of CASE/IF; not what a function or cast computes from them."""
+    node = node.unnest()
+    if isinstance(node, exp.Column):
+        yield node
+    elif isinstance(node, exp.Coalesce):
+        for argument in node.iter_expressions():
+            yield from _passed_columns(argument)
+    elif isinstance(node, (exp.Case, exp.If)):
+        results = _results(node) if isinstance(node, exp.Case) else [node.args.get("true"), node.args.get("false")]
+        for result in results:
+            if isinstance(result, exp.Expr):
+                yield from _passed_columns(result)
 
 
 def read_field_sql(sql: str, dialect: str) -> tuple[tuple[ColumnUse, ...], tuple[SelectReads, ...]]:
@@ -450,6 +469,12 @@ def compared_columns(sql: str, dialect: str) -> list[tuple[tuple[tuple[str, str]
     return found
 
 
+def _results(case: exp.Case) -> list[exp.Expr]:
+    """The THEN and ELSE results of ``case``."""
+    found = [branch.args.get("true") for branch in case.args.get("ifs") or []] + [case.args.get("default")]
+    return [r for r in found if isinstance(r, exp.Expr)]
+
+
 def _valued_columns(node: exp.Expr) -> Iterator[exp.Column]:
     """The columns whose values make up ``node``'s value: of a CASE only its THEN and ELSE
     results count; the WHEN conditions (and a simple CASE's operand) only choose a result, so
@@ -458,12 +483,8 @@ def _valued_columns(node: exp.Expr) -> Iterator[exp.Column]:
         yield node
         return
     if isinstance(node, exp.Case):
-        for branch in node.args.get("ifs") or []:
-            if isinstance(branch.args.get("true"), exp.Expr):
-                yield from _valued_columns(branch.args["true"])
-        default = node.args.get("default")
-        if isinstance(default, exp.Expr):
-            yield from _valued_columns(default)
+        for result in _results(node):
+            yield from _valued_columns(result)
         return
     if isinstance(node, exp.If):  # IF(cond, a, b) / IFF: the condition only chooses
         for key in ("true", "false"):
@@ -681,6 +702,8 @@ def _value_type(node: exp.Expr) -> str | None:
         node = node.this
     if isinstance(node, _NUMERIC) and not any(isinstance(n, exp.Interval) for n in node.iter_expressions()):
         return "number"
+    if isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.NUMERIC_TYPES):
+        return "number"  # COALESCE(CAST(x AS FLOAT64), y): y is a number (STRING has no supertype with it)
     return _literal_type(node)[0]
 
 
@@ -721,7 +744,7 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
         kinds = {_value_type(e) for e in branches} - {None}
         return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
     if isinstance(parent, _COALESCE):
-        kinds = {_literal_type(e)[0] for e in parent.iter_expressions() if e is not column} - {None}
+        kinds = {_value_type(e) for e in parent.iter_expressions() if e is not column} - {None}
         return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
     if isinstance(parent, _BOOLEAN) or (isinstance(parent, exp.If) and parent.this is column):
         return "boolean", []
