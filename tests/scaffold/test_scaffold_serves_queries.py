@@ -977,3 +977,31 @@ def test_values_a_coalesce_passes_to_a_number_are_numbers(tmp_path: Path, cli: C
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_bare_names_in_an_expression_of_an_element_view_are_element_fields(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics: the view of ``UNNEST(${fact.month_timeline_events})`` has ``sql:
+    timestamp(event_date) ;;``: BigQuery reads ``event_date`` from the element (a value table),
+    so the scaffolded element has it, as a timestamp the dimension group can read."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": unnest_join_model("timeline"),
+            "events.view.lkml": """
+                view: events {
+                  sql_table_name: `p.analytics.rag_status` ;;
+                  dimension: id { primary_key: yes }
+                  dimension: timeline { hidden: yes sql: ${TABLE}.timeline ;; }
+                }
+                view: events__timeline {
+                  dimension_group: event { type: time timeframes: [date, month] sql: timestamp(event_date) ;; }
+                  dimension: event_description { sql: event_description ;; }
+                  measure: days { type: count_distinct sql: date_diff(current_date(), date(event_date), day) ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]

@@ -803,6 +803,22 @@ class _Inference:
                 )
                 whole = _TABLE_PATH.fullmatch(sql)
                 leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
+            if "${" not in sql and _BARE_WORD.search(sql):
+                self._bare_element_fields(
+                    element, sql, exact_type, self.dialect_for(model), f"{view.name}.{member.name}"
+                )
+
+    def _bare_element_fields(
+        self, element: ColumnInfo, sql: str, exact_type: str | None, dialect: str, evidence: str
+    ) -> None:
+        """Bare names in an expression of the element's view are fields of the element, as
+        BigQuery reads them in a value table (rittmananalytics' ``sql: timestamp(event_date) ;;``
+        over ``UNNEST(…month_timeline_events)``); one name wrapped alone takes the field's type."""
+        bare, _ = read_field_sql(sql, dialect)
+        names = {use.column.lower() for use in bare}
+        for use in bare:
+            kind = use.type or (exact_type if len(names) == 1 else None)
+            element.path([use.column]).offer(_refine_number(kind, use.column), USAGE, f"{evidence} (bare name)")
 
     def _packed_elements(self, model: Model, explore: Explore, join: Join, view: View, alias: str, name: str) -> None:
         """``UNNEST(${sessions.event_data})`` where the derived view builds ``event_data`` with
