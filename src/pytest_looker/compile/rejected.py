@@ -124,5 +124,19 @@ def _definition(scope: Scope, column: exp.Column) -> exp.Expr | None:
 
 
 def _is_text(node: exp.Expr, dialect: str) -> bool:
+    """Whether ``node`` is text whatever the columns it reads are: a value-passing expression
+    (``COALESCE(ts, 'none')``) is text only if each value it may pass is."""
     typed = annotate_types(node.copy(), dialect=dialect)
-    return typed.type is not None and typed.is_type(*exp.DataType.TEXT_TYPES)
+    return _certainly_text(typed)
+
+
+def _certainly_text(node: exp.Expr) -> bool:
+    if node.type is None or not node.is_type(*exp.DataType.TEXT_TYPES):
+        return False
+    if isinstance(node, exp.Coalesce):
+        return all(_certainly_text(value) for value in node.iter_expressions())
+    if isinstance(node, (exp.Case, exp.If)):
+        values = [node.args.get("true"), node.args.get("false"), node.args.get("default")]
+        values += [branch.args.get("true") for branch in node.args.get("ifs") or []]
+        return all(_certainly_text(v) for v in values if isinstance(v, exp.Expr) and not isinstance(v, exp.Null))
+    return not isinstance(node, exp.Column)
