@@ -352,3 +352,29 @@ def test_arithmetic_on_fields_the_lookml_declares_text_is_the_lookmls(tmp_path: 
     assert genuine["summary"].startswith("the warehouse rejects this SQL too: - of ${events.document_id} and ${label}")
     assert genuine["fields"] == 1 and "CONCAT" in genuine["fix"]
     assert causes["data"]["fields"] == 1  # difference: its fields state no type
+
+
+def test_a_case_mixing_a_number_and_text_is_a_translation_limit_on_snowflake(tmp_path: Path) -> None:
+    """Snowflake converts a CASE's results to one type (a number wins, as documented for
+    COALESCE); DuckDB refuses to mix BIGINT and VARCHAR columns, whose types the translation
+    cannot see: the translation's limit, not the data's. BigQuery has no such conversion."""
+    view = """
+        view: bottles {
+          sql_table_name: s.bottles ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: ref { sql: CASE WHEN ${TABLE}.id > 1 THEN ${TABLE}.id ELSE ${TABLE}.code END ;; }
+        }
+    """
+    kinds = {}
+    for dialect in ("snowflake", "bigquery"):
+        files = {
+            "pyproject.toml": f'[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "{dialect}"\n',
+            "seeds/s/bottles.csv": "id,code\n1,x12\n2,y7\n",
+            "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: bottles {}\n',
+            "bottles.view.lkml": view,
+        }
+        [cause] = validate_json(write_files(tmp_path / dialect, files))["causes"]  # type: ignore[misc]
+        kinds[dialect] = (cause["kind"], cause["summary"])
+    assert kinds["snowflake"][0] == "translation"
+    assert "DuckDB does not mix" in kinds["snowflake"][1] and "BIGINT" in kinds["snowflake"][1]
+    assert kinds["bigquery"][0] == "data"

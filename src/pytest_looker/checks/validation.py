@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_looker.checks.declared import declared_text_arithmetic
+from pytest_looker.checks.implicit import implicit_mix
 from pytest_looker.compile import UNSORTED, Query, compile_query
 from pytest_looker.compile.rejected import might_be_rejected_too, rejected_too
 from pytest_looker.compile.scope import is_selectable_category, scope_for
@@ -270,7 +271,7 @@ def _bisect(
                 continue
             if len(group) == 1:
                 name, field = group[0]
-                reason = _rejected_too(workspace, explore, name, field, error)
+                reason = _better_reason(workspace, explore, name, field, error)
                 failures.append(_failure(explore, name, field, error, reason))
                 continue
             middle = len(group) // 2
@@ -286,11 +287,15 @@ def _failure(explore: Explore, name: str, field: Field, error: LookerError, mess
     return Failure(explore.model, explore.name, name, where.file, where.line, text, cause=error.location)
 
 
-def _rejected_too(workspace: Workspace, explore: Explore, name: str, field: Field, error: LookerError) -> str | None:
-    """Why the warehouse would reject the field's SQL as well, when the failure is about text the
-    LookML declares (:mod:`.declared`) or the SQL itself makes (:mod:`...compile.rejected`, read
-    from the SQL in the model's own dialect)."""
+def _better_reason(workspace: Workspace, explore: Explore, name: str, field: Field, error: LookerError) -> str | None:
+    """Whose the database's type error is, when the warehouse's own rules tell: it would reject the
+    SQL as well (text the LookML declares, :mod:`.declared`, or the SQL itself makes,
+    :mod:`...compile.rejected`, read from the SQL in the model's dialect), or it converts
+    implicitly what DuckDB refuses to mix (:mod:`.implicit`, a translation limit)."""
     dialect = workspace.dialect_for(explore.model)
+    mixed = implicit_mix(error.message, dialect)
+    if mixed is not None:
+        return mixed
     declared = declared_text_arithmetic(workspace.project.model(explore.model), field, error.message, dialect)
     if declared is not None:
         return declared
