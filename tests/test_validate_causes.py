@@ -261,6 +261,125 @@ def test_every_parameter_without_value_is_named_in_the_fix() -> None:
     )
 
 
+def test_a_date_function_over_text_the_sql_makes_is_the_lookmls(tmp_path: Path) -> None:
+    """llooker/ga_four_block_dev: a native derived table passes on ``session_end_time``, and
+    Looker's BigQuery ``_time`` is ``FORMAT_TIMESTAMP('%F %T', x)``, a STRING; TIMESTAMP_DIFF over
+    it (through a LAG window) fails on BigQuery too, which converts only a string *literal* to a
+    timestamp. The same function over a table's column that the seeds hold as text stays ours."""
+    files = {
+        "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "bigquery"\n',
+        "m.model.lkml": """
+            connection: "db"
+            include: "*.view.lkml"
+            explore: sessions {
+              join: previous {
+                sql_on: ${sessions.id} = ${previous.id} ;;
+                relationship: one_to_one
+              }
+            }
+            explore: raw_text {}
+        """,
+        "sessions.view.lkml": """
+            view: sessions {
+              sql_table_name: ds.sessions ;;
+              dimension: id { primary_key: yes type: number }
+              dimension: user_id { type: number }
+              dimension_group: session_end { type: time timeframes: [raw, time] sql: ${TABLE}.ended_at ;; }
+            }
+            view: previous {
+              derived_table: {
+                explore_source: sessions {
+                  column: id {}
+                  column: user_id {}
+                  column: session_end_time {}
+                  derived_column: prev_end_time {
+                    sql: LAG(session_end_time) OVER (PARTITION BY user_id ORDER BY session_end_time) ;;
+                  }
+                }
+              }
+              dimension: id { primary_key: yes type: number }
+              dimension: hours_between {
+                type: number
+                sql: TIMESTAMP_DIFF(${TABLE}.session_end_time, ${TABLE}.prev_end_time, HOUR) ;;
+              }
+            }
+            view: raw_text {
+              sql_table_name: ds.raw_text ;;
+              dimension: id { primary_key: yes type: number }
+              dimension: stamp { type: string }
+              dimension: hours { type: number sql: TIMESTAMP_DIFF(${stamp}, ${stamp}, HOUR) ;; }
+            }
+        """,
+    }
+    root = write_files(tmp_path, files)
+    scaffold = CliRunner().invoke(main, ["scaffold", "data", "--project", str(root), "--seeds", str(root / "seeds")])
+    assert scaffold.exit_code == 0, scaffold.output
+    (root / "seeds" / "ds" / "raw_text.csv").write_text("id,stamp\n1,soon\n")  # text, as a user may seed
+    report = validate_json(root)
+    causes = {c["kind"]: c for c in report["causes"]}  # type: ignore[union-attr]
+    assert report["failed_fields"] == 2, report["causes"]
+    genuine = causes["lookml"]
+    assert genuine["summary"].startswith("the warehouse rejects this SQL too: TIMESTAMP_DIFF reads")
+    assert "FORMAT_TIMESTAMP" in genuine["summary"] and "_raw" in genuine["fix"]
+    assert causes["data"]["fields"] == 1  # the table's text column: the seeds' type, not the SQL's
+
+
+def test_arithmetic_on_fields_the_lookml_declares_text_is_the_lookmls(tmp_path: Path) -> None:
+    """mozilla/looker-hub's nested views: ``${accounts_events.document_id}-${label}`` on two
+    fields stated ``type: string`` (document_id through a field that is exactly that reference):
+    BigQuery has no ``-`` for STRING either. The same ``-`` on fields without ``type:`` proves
+    nothing (a number shown as a string is common) and stays the data's."""
+    files = {
+        "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "bigquery"\n',
+        "seeds/ds/events.csv": "document_id,label_key,other\nabc-1,web,x\n",
+        "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: events {}\n',
+        "events.view.lkml": """
+            view: events {
+              sql_table_name: ds.events ;;
+              dimension: document_id { primary_key: yes sql: ${TABLE}.document_id ;; }
+              dimension: document { type: string sql: ${events.document_id} ;; }
+              dimension: label { type: string sql: ${TABLE}.label_key ;; }
+              dimension: document_label_id { type: string sql: ${events.document_id}-${label} ;; }
+              dimension: other { sql: ${TABLE}.other ;; }
+              dimension: difference { sql: ${document_id} - ${other} ;; }
+            }
+        """,
+    }
+    report = validate_json(write_files(tmp_path, files))
+    causes = {c["kind"]: c for c in report["causes"]}  # type: ignore[union-attr]
+    assert report["failed_fields"] == 2 and set(causes) == {"lookml", "data"}
+    genuine = causes["lookml"]
+    assert genuine["summary"].startswith("the warehouse rejects this SQL too: - of ${events.document_id} and ${label}")
+    assert genuine["fields"] == 1 and "CONCAT" in genuine["fix"]
+    assert causes["data"]["fields"] == 1  # difference: its fields state no type
+
+
+def test_a_case_mixing_a_number_and_text_is_a_translation_limit_on_snowflake(tmp_path: Path) -> None:
+    """Snowflake converts a CASE's results to one type (a number wins, as documented for
+    COALESCE); DuckDB refuses to mix BIGINT and VARCHAR columns, whose types the translation
+    cannot see: the translation's limit, not the data's. BigQuery has no such conversion."""
+    view = """
+        view: bottles {
+          sql_table_name: s.bottles ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: ref { sql: CASE WHEN ${TABLE}.id > 1 THEN ${TABLE}.id ELSE ${TABLE}.code END ;; }
+        }
+    """
+    kinds = {}
+    for dialect in ("snowflake", "bigquery"):
+        files = {
+            "pyproject.toml": f'[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "{dialect}"\n',
+            "seeds/s/bottles.csv": "id,code\n1,x12\n2,y7\n",
+            "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: bottles {}\n',
+            "bottles.view.lkml": view,
+        }
+        [cause] = validate_json(write_files(tmp_path / dialect, files))["causes"]  # type: ignore[misc]
+        kinds[dialect] = (cause["kind"], cause["summary"])
+    assert kinds["snowflake"][0] == "translation"
+    assert "DuckDB does not mix" in kinds["snowflake"][1] and "BIGINT" in kinds["snowflake"][1]
+    assert kinds["bigquery"][0] == "data"
+
+
 def test_what_a_missing_dependency_would_provide_is_not_blamed_on_the_lookml(tmp_path: Path) -> None:
     """bcgov's Snowplow block imports ``cmslite_metadata`` (a local_dependency that is not
     there): ``cmslite_themes`` extends its ``themes``, an explore joins its ``metadata``. The

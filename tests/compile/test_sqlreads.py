@@ -135,6 +135,13 @@ def test_compared_field_references_stay_references_in_every_dialect(dialect: str
     assert compared_columns(sql, dialect) == [((("__ref", "events.user_id"),), (("__ref", "users.id"), ("o", "uid")))]
 
 
+def test_compared_columns_of_a_case_are_its_results_not_its_conditions() -> None:
+    from pytest_looker.compile.sqlreads import compared_columns
+
+    sql = "a.x = CASE WHEN a.src = 'd' THEN b.id WHEN c.k = 1 THEN IFF(a.flag, c.id, NULL) ELSE FALSE END"
+    assert compared_columns(sql, "snowflake") == [((("a", "x"),), (("b", "id"), ("c", "id")))]
+
+
 def test_an_unqualified_column_of_a_join_is_the_from_tables_when_the_joined_ones_are_qualified() -> None:
     """Mozilla's ``FROM users_services_daily AS e JOIN fxa_oauth_clients AS c ON service = c.id``:
     ``service`` is the FROM table's; with an unqualified column of the joined table too, nobody

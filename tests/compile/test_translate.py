@@ -53,6 +53,22 @@ def test_snowflake_number_in_a_string_function_is_coerced_to_text(db: DuckDBBack
     assert got == [("p/0.jpg",), ("p/7.jpg",)]
 
 
+def test_snowflake_case_results_are_converted_to_one_type(db: DuckDBBackend) -> None:
+    # llooker/bridge_snowflake_lookml joins on `source = CASE … THEN 'drync' … ELSE false END`:
+    # Snowflake converts FALSE to 'false' (BOOLEAN to text is implicit), so the CASE is text and
+    # a source other than drync/tipsi simply does not match.
+    sql = (
+        "SELECT svv.size = CASE WHEN svv.id = 1 THEN '42' ELSE FALSE END,"
+        " svv.size = CASE WHEN svv.id = 2 THEN '42' ELSE FALSE END,"
+        " CASE WHEN svv.id = 2 THEN 'web' ELSE FALSE END FROM svv"
+    )
+    assert values(db, sql, "snowflake") == [(True, False, "false")]
+    # a number among the results makes the CASE numeric, text becoming NUMBER(18,5) (the rule
+    # documented for COALESCE/NVL: SELECT COALESCE('17', 1) converts '17' to 17)
+    sql = "SELECT CASE WHEN svv.id = 1 THEN svv.size || '.5' ELSE 0 END + 1 FROM svv"
+    assert [float(v) for (v,) in values(db, sql, "snowflake")] == [43.5]
+
+
 def test_snowflake_text_in_a_date_function_is_coerced_to_timestamp(db: DuckDBBackend) -> None:
     # Looker's Snowflake `_date` is TO_CHAR(TO_DATE(x), 'YYYY-MM-DD') (text); DATEDIFF over it
     # works on Snowflake (VARCHAR is coercible to TIMESTAMP).
@@ -265,6 +281,24 @@ def test_bigquery_unnest_join_is_a_value_table(db: DuckDBBackend) -> None:
         " LEFT JOIN UNNEST(s.event_data) AS events WITH OFFSET AS event_row ORDER BY 1, 2"
     )
     assert values(db, sql, "bigquery") == [(1, 0, "view"), (1, 1, "buy"), (2, None, None)]
+
+
+def test_bigquery_from_unnest_with_an_alias_is_a_value_table(db: DuckDBBackend) -> None:
+    # GA4's landing_page: `(SELECT … (SELECT value.string_value FROM UNNEST(event_params) …)
+    # FROM UNNEST(sessions.event_data) AS event_history WHERE event_history.page_view_rank = 1)`:
+    # in FROM too, the alias is the struct and its fields (event_params) are columns.
+    db.execute(
+        "CREATE TABLE visits AS SELECT * FROM (VALUES"
+        " (1, [{'rank': 2, 'event_params': [{'key': 'page', 'value': {'string_value': '/b'}}]},"
+        "      {'rank': 1, 'event_params': [{'key': 'page', 'value': {'string_value': '/a'}}]}]),"
+        " (2, [])) AS v(id, event_data)"
+    )
+    sql = (
+        "SELECT s.id, (SELECT (SELECT value.string_value FROM UNNEST(event_params) WHERE key = 'page')"
+        " FROM UNNEST(s.event_data) AS event_history WHERE event_history.rank = 1 LIMIT 1)"
+        " FROM visits AS s ORDER BY 1"
+    )
+    assert values(db, sql, "bigquery") == [(1, "/a"), (2, None)]
 
 
 def test_a_bare_range_variable_is_the_element_even_when_a_column_has_its_name(db: DuckDBBackend) -> None:

@@ -664,42 +664,6 @@ def test_an_unqualified_join_key_of_the_from_table_is_scaffolded(tmp_path: Path,
     assert (report["fields"], report["failed_fields"]) == (3, 0), report
 
 
-def test_an_unqualified_column_another_joined_table_has_is_not_seeded_twice(tmp_path: Path, cli: Cli) -> None:
-    """bcgov's Snowplow block: ``SELECT da.root_id, events.page_url, domain_sessionid FROM
-    actions AS da LEFT JOIN events ON …``: ``events`` (a view of its own) has
-    ``domain_sessionid``; seeding it in ``actions`` too would make the query ambiguous."""
-    root = write_files(
-        tmp_path,
-        {
-            "pyproject.toml": BIGQUERY_SEEDS,
-            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: clicks {}\nexplore: events {}\n',
-            "v.view.lkml": """
-                view: events {
-                  sql_table_name: `p.atomic.events` ;;
-                  dimension: event_id { primary_key: yes sql: ${TABLE}.event_id ;; }
-                  dimension: domain_sessionid { sql: ${TABLE}.domain_sessionid ;; }
-                }
-                view: clicks {
-                  derived_table: {
-                    sql: SELECT da.root_id, events.page_url, domain_sessionid AS session_id, action
-                         FROM `p.atomic.actions` AS da LEFT JOIN `p.atomic.events` AS events
-                         ON da.root_id = events.event_id ;;
-                  }
-                  dimension: root_id { primary_key: yes }
-                  dimension: page_url {}
-                  dimension: session_id {}
-                  dimension: action {}
-                }
-            """,
-        },
-    )
-    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
-    actions = (root / "seeds" / "p" / "atomic" / "actions.csv").read_text().splitlines()[0].split(",")
-    assert "domain_sessionid" not in actions and "action" in actions  # no joined table has action
-    report = validate(cli, root)
-    assert (report["fields"], report["failed_fields"]) == (6, 0), report
-
-
 def test_bare_columns_and_subqueries_of_a_field_are_scaffolded(tmp_path: Path, cli: Cli) -> None:
     """rittmananalytics: ``sql: TIMESTAMP(PARSE_DATE('%d-%m-%Y', month)) ;;`` reads the view's
     table's ``month`` bare, and ``sql: (select Retail_Week from seed.retail_calendar c where
@@ -874,6 +838,209 @@ def test_a_bare_column_unnested_beside_its_table_is_an_array(tmp_path: Path, cli
     assert branches.startswith("STRUCT(") and branches.endswith("[]") and "slug" in branches, branches
     report = validate(cli, root)
     assert report["failed_fields"] == 0, report
+
+
+def test_a_case_in_a_join_compares_its_results_not_its_conditions(tmp_path: Path, cli: Cli) -> None:
+    """``${orders.product_ref} = CASE WHEN ${orders.channel} = 'web' THEN ${products.id} … END``:
+    the key meets the CASE's results; ``channel`` only chooses one and stays text (typed as the
+    key, its ``= 'web'`` fails on every row)."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: orders {
+                  join: products {
+                    sql_on: ${orders.product_ref} = CASE WHEN ${orders.channel} = 'web' THEN ${products.id}
+                                                         ELSE ${products.legacy_id} END ;;
+                    relationship: many_to_one
+                  }
+                }
+            """,
+            "v.view.lkml": """
+                view: orders {
+                  sql_table_name: s.orders ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: product_ref {}
+                  dimension: channel {}
+                }
+                view: products {
+                  sql_table_name: s.products ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: legacy_id { type: number }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    assert schema.tables["s.orders"].columns["channel"].type == "string"
+    assert schema.tables["s.orders"].columns["product_ref"].type == "integer"
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_an_unnested_field_a_cte_passes_on_is_typed_by_its_readers(tmp_path: Path, cli: Cli) -> None:
+    """mozilla's sample_ratio_mismatch: ``expected_ratios AS (SELECT branch.ratio FROM t,
+    UNNEST(branches) AS branch)`` and then ``SUM(ratio) FROM expected_ratios``: the element's
+    ``ratio`` is a number (text made SUM fail on DuckDB, and on BigQuery alike)."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: ratios {}\n',
+            "ratios.view.lkml": """
+                view: ratios {
+                  derived_table: {
+                    sql: WITH expected_ratios AS (
+                           SELECT branch.slug AS branch, branch.ratio
+                           FROM `proj.monitoring.experiments`, UNNEST(branches) AS branch
+                         ),
+                         total_ratios AS (SELECT SUM(ratio) AS total_ratio FROM expected_ratios)
+                         SELECT e.branch, e.ratio / (SELECT total_ratio FROM total_ratios) AS share
+                         FROM expected_ratios AS e ;;
+                  }
+                  dimension: branch { primary_key: yes }
+                  measure: total_share { type: sum sql: ${TABLE}.share ;; }
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    element = schema.tables["proj.monitoring.experiments"].columns["branches"].element
+    assert element is not None and element.children["ratio"].type == "number"
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_an_unqualified_filter_in_a_left_joins_on_reads_the_joined_table(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics' contact_bio: ``LEFT JOIN contact_companies_fact cc ON c.contact_pk =
+    cc.contact_fk AND contact_next_created_date IS NULL``: the filter is the joined table's (one
+    on the left table would drop no row); a bare key compared with ``d.id`` stays the FROM's."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: bio {}\n',
+            "bio.view.lkml": """
+                view: bio {
+                  derived_table: {
+                    sql: SELECT c.contact_pk, d.name
+                         FROM analytics.contacts AS c
+                         LEFT JOIN analytics.contact_companies AS cc
+                           ON c.contact_pk = cc.contact_fk AND next_created_date IS NULL
+                         LEFT JOIN analytics.companies AS d ON company_ref = d.id ;;
+                  }
+                  dimension: contact_pk { primary_key: yes }
+                  dimension: name {}
+                }
+            """,
+        },
+    )
+    schema = inferred(root)
+    assert "next_created_date" in schema.tables["analytics.contact_companies"].columns
+    assert "company_ref" in schema.tables["analytics.contacts"].columns
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_values_a_coalesce_passes_to_a_number_are_numbers(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics' looker_usage_stats: ``type: sum`` of ``COALESCE(${TABLE}.a, ${TABLE}.b)``
+    sums a and b; ``COALESCE(CAST(… AS FLOAT64), ${TABLE}.h)`` makes h a number (BigQuery finds no
+    supertype of FLOAT64 and STRING). Both validate on the scaffolded data."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: usage {}\n',
+            "usage.view.lkml": """
+                view: usage {
+                  derived_table: { sql: SELECT *, ROW_NUMBER() OVER () AS pk FROM fivetran.usage_stats ;; }
+                  dimension: pk { primary_key: yes type: number }
+                  measure: minutes { type: sum sql: coalesce(${TABLE}.web_minutes, ${TABLE}.history_web_minutes) ;; }
+                  measure: max_runtime {
+                    type: max
+                    sql: coalesce(cast(replace(${TABLE}.runtime, ',', '') as float64), ${TABLE}.history_runtime) ;;
+                  }
+                }
+            """,
+        },
+    )
+    columns = inferred(root).tables["fivetran.usage_stats"].columns
+    assert {columns[n].type for n in ("web_minutes", "history_web_minutes", "history_runtime")} <= {"number", "integer"}
+    assert columns["runtime"].type == "string"
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_bare_names_in_an_expression_of_an_element_view_are_element_fields(tmp_path: Path, cli: Cli) -> None:
+    """rittmananalytics: the view of ``UNNEST(${fact.month_timeline_events})`` has ``sql:
+    timestamp(event_date) ;;``: BigQuery reads ``event_date`` from the element (a value table),
+    so the scaffolded element has it, as a timestamp the dimension group can read."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": unnest_join_model("timeline"),
+            "events.view.lkml": """
+                view: events {
+                  sql_table_name: `p.analytics.rag_status` ;;
+                  dimension: id { primary_key: yes }
+                  dimension: timeline { hidden: yes sql: ${TABLE}.timeline ;; }
+                }
+                view: events__timeline {
+                  dimension_group: event { type: time timeframes: [date, month] sql: timestamp(event_date) ;; }
+                  dimension: event_description { sql: event_description ;; }
+                  measure: days { type: count_distinct sql: date_diff(current_date(), date(event_date), day) ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert report["failed_fields"] == 0, report["failures"]
+
+
+def test_an_unqualified_column_another_joined_table_has_is_not_seeded_twice(tmp_path: Path, cli: Cli) -> None:
+    """bcgov's Snowplow block: ``SELECT da.root_id, events.page_url, domain_sessionid FROM
+    actions AS da LEFT JOIN events ON …``: ``events`` (a view of its own) has
+    ``domain_sessionid``; seeding it in ``actions`` too would make the query ambiguous."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: clicks {}\nexplore: events {}\n',
+            "v.view.lkml": """
+                view: events {
+                  sql_table_name: `p.atomic.events` ;;
+                  dimension: event_id { primary_key: yes sql: ${TABLE}.event_id ;; }
+                  dimension: domain_sessionid { sql: ${TABLE}.domain_sessionid ;; }
+                }
+                view: clicks {
+                  derived_table: {
+                    sql: SELECT da.root_id, events.page_url, domain_sessionid AS session_id, action
+                         FROM `p.atomic.actions` AS da LEFT JOIN `p.atomic.events` AS events
+                         ON da.root_id = events.event_id ;;
+                  }
+                  dimension: root_id { primary_key: yes }
+                  dimension: page_url {}
+                  dimension: session_id {}
+                  dimension: action {}
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    actions = (root / "seeds" / "p" / "atomic" / "actions.csv").read_text().splitlines()[0].split(",")
+    assert "domain_sessionid" not in actions and "action" in actions  # no joined table has action
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (6, 0), report
 
 
 def test_an_incremental_condition_does_not_type_its_column_boolean(tmp_path: Path, cli: Cli) -> None:

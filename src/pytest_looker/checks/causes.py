@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_looker.checks.validation import Failure
+from pytest_looker.compile.rejected import REJECTED_TOO
 from pytest_looker.compile.transpile import NO_PARAMETER_VALUE, NOT_VALID, TRANSLATION_LIMIT
 
 KINDS = ("lookml", "configuration", "data", "translation", "dependency")
@@ -126,6 +127,14 @@ def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | Non
     ``view``: the alias of the failing field's view: a derived table's column missing behind
     another alias is missing behind a subquery of its SQL.
     """
+    if message.startswith(REJECTED_TOO):
+        if "declares text" in message:
+            return "lookml", message, "join text with CONCAT(…), or cast the fields to numbers if they hold numbers"
+        return (
+            "lookml",
+            message,
+            "pass the value on untouched (a `_raw` timeframe, not `_time`) or convert the text (TIMESTAMP(…))",
+        )
     if message.startswith(TRANSLATION_LIMIT):
         return "translation", message, "run this explore on the warehouse (backend sqlalchemy or looker)"
     found = _USER_ATTRIBUTE.search(message)

@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_looker.checks.declared import declared_text_arithmetic
+from pytest_looker.checks.implicit import implicit_mix
 from pytest_looker.compile import UNSORTED, CompiledQuery, FieldsIgnored, IgnoredField, Query, compile_query
+from pytest_looker.compile.rejected import might_be_rejected_too, rejected_too
 from pytest_looker.compile.scope import is_selectable_category, scope_for
 from pytest_looker.errors import CompileError, ConfigurationError, Location, LookerError
 from pytest_looker.lookml.model import Explore, Field, Project
@@ -383,7 +386,8 @@ def _bisect(
             if len(group) == 1:
                 name, field = group[0]
                 if not isinstance(error, FieldsIgnored):  # a warning: see _ignored_alone
-                    failures.append(_failure(explore, name, field, error))
+                    reason = _better_reason(workspace, explore, name, field, error)
+                    failures.append(_failure(explore, name, field, error, reason))
                 continue
             middle = len(group) // 2
             next_round.extend([group[:middle], group[middle:]])
@@ -392,6 +396,28 @@ def _bisect(
     return failures, queries
 
 
-def _failure(explore: Explore, name: str, field: Field, error: LookerError) -> Failure:
+def _failure(explore: Explore, name: str, field: Field, error: LookerError, message: str | None = None) -> Failure:
     where = field.location
-    return Failure(explore.model, explore.name, name, where.file, where.line, error.message, cause=error.location)
+    text = message or error.message
+    return Failure(explore.model, explore.name, name, where.file, where.line, text, cause=error.location)
+
+
+def _better_reason(workspace: Workspace, explore: Explore, name: str, field: Field, error: LookerError) -> str | None:
+    """Whose the database's type error is, when the warehouse's own rules tell: it would reject the
+    SQL as well (text the LookML declares, :mod:`.declared`, or the SQL itself makes,
+    :mod:`...compile.rejected`, read from the SQL in the model's dialect), or it converts
+    implicitly what DuckDB refuses to mix (:mod:`.implicit`, a translation limit)."""
+    dialect = workspace.dialect_for(explore.model)
+    mixed = implicit_mix(error.message, dialect)
+    if mixed is not None:
+        return mixed
+    declared = declared_text_arithmetic(workspace.project.model(explore.model), field, error.message, dialect)
+    if declared is not None:
+        return declared
+    if not might_be_rejected_too(error.message, dialect):
+        return None
+    try:
+        compiled = compile_query(workspace.project, probe_query(workspace, explore, [name]), dialect=dialect)
+    except LookerError:
+        return None
+    return rejected_too(compiled.sql, dialect, error.message)

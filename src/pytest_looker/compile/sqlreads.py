@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,8 @@ class Fragment:
 
     columns: tuple[ColumnUse, ...]
     has_predicate: bool
+    #: the columns whose value the expression returns as it is (``COALESCE(a, b)``: a and b)
+    passed: tuple[ColumnUse, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,24 @@ def read_fragment(sql: str, dialect: str) -> Fragment | None:
     if tree is None:
         return None
     uses = tuple(_use(node.table, node) for node in tree.find_all(exp.Column))
-    return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()))
+    passed = tuple(_use(node.table, node) for node in _passed_columns(tree))
+    return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()), passed)
+
+
+def _passed_columns(node: exp.Expr) -> Iterator[exp.Column]:
+    """The columns ``node`` returns the value of unchanged: itself, the arguments of COALESCE
+    (IFNULL, NVL), the results of CASE/IF; not what a function or cast computes from them."""
+    node = node.unnest()
+    if isinstance(node, exp.Column):
+        yield node
+    elif isinstance(node, exp.Coalesce):
+        for argument in node.iter_expressions():
+            yield from _passed_columns(argument)
+    elif isinstance(node, (exp.Case, exp.If)):
+        results = _results(node) if isinstance(node, exp.Case) else [node.args.get("true"), node.args.get("false")]
+        for result in results:
+            if isinstance(result, exp.Expr):
+                yield from _passed_columns(result)
 
 
 def read_field_sql(sql: str, dialect: str) -> tuple[tuple[ColumnUse, ...], tuple[SelectReads, ...]]:
@@ -227,7 +246,7 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                 elif traced:
                     use = _use("", node)
                     uses.extend(dataclasses.replace(use, table=p.table, column=p.column) for p in traced)
-                elif not node.table and (guess := _guessed_table(scope, known, node.name)) is not None:
+                elif not node.table and (guess := _guess(scope, known, node)) is not None:
                     others = tuple(_table_name(t) for t in known.values() if t is not guess)
                     uses.append(dataclasses.replace(_use(_table_name(guess), node), alternatives=others))
     outer = scopes[-1] if scopes else None
@@ -299,6 +318,8 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
                         continue
                     parts = parts[1:]
                 kind, literals = _usage(column)
+                if kind is None:  # passed on as is: how the readers of the CTE use it
+                    kind = _downstream_usage(tree, select, column)
                 fields.append((parts, kind, tuple(literals)))
         table = tables.get(path[0]) if len(path) > 1 else None
         if len(path) == 1 and select is not None:
@@ -317,6 +338,36 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
                 path = (path[0], source_column, *path[2:])
         found.append(Unnested(path, table, name, tuple(fields)))
     return found
+
+
+def _downstream_usage(tree: exp.Expr, select: exp.Select, column: exp.Column) -> str | None:
+    """The type implied for ``column``, projected as it is by the CTE ``select``, by the SELECTs
+    that read that CTE: mozilla's ``expected_ratios AS (SELECT branch.ratio FROM t,
+    UNNEST(branches) AS branch)`` then ``SUM(ratio) FROM expected_ratios`` makes the element's
+    ``ratio`` a number. One level: the first use that implies a type."""
+    projection = column.parent
+    if projection is not select and not (isinstance(projection, exp.Alias) and projection.parent is select):
+        return None
+    cte = select.parent
+    if not isinstance(cte, exp.CTE):
+        return None
+    output = projection.alias if isinstance(projection, exp.Alias) else column.name
+    name = cte.alias_or_name
+    for reader in tree.find_all(exp.Select):
+        if reader is select:
+            continue
+        own = [t for t in reader.find_all(exp.Table) if t.find_ancestor(exp.Select) is reader]
+        aliases = {t.alias_or_name for t in own if not t.db and t.name == name}
+        if not aliases:
+            continue
+        for used in reader.find_all(exp.Column):
+            if used.find_ancestor(exp.Select) is not reader or used.name != output:
+                continue
+            if used.table in aliases or (not used.table and len(own) == 1):
+                kind = _usage(used)[0]
+                if kind is not None:
+                    return kind
+    return None
 
 
 def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, column: str) -> tuple[str, str] | None:
@@ -423,6 +474,12 @@ def _trace(scope: Scope, qualifier: str, name: str, depth: int = 0) -> list[Pass
     return found
 
 
+def _guess(scope: Scope, known: Mapping[str, exp.Table], column: exp.Column) -> exp.Table | None:
+    """The table an unqualified column of a join is guessed to be of: the LEFT JOINed table it
+    filters in the ON clause (:func:`_joined_table`), else :func:`_guessed_table`."""
+    return _joined_table(column, known) or _guessed_table(scope, known, column.name)
+
+
 def _guessed_table(scope: Scope, known: Mapping[str, exp.Table], name: str) -> exp.Table | None:
     """The table an unqualified column ``name`` of a join is guessed to be of (the caller keeps
     the other joined tables as alternatives): the FROM table when the SELECT qualifies every
@@ -473,6 +530,36 @@ def _main_table(scope: Scope, known: Mapping[str, exp.Table]) -> exp.Table | Non
     return main if others and all(name in qualified for name in others) else None
 
 
+def _joined_table(column: exp.Column, known: Mapping[str, exp.Table]) -> exp.Table | None:
+    """The table an unqualified column filtered in a LEFT JOIN's ON clause most likely reads: the
+    joined one (rittmananalytics' ``LEFT JOIN contact_companies_fact cc ON c.contact_pk =
+    cc.contact_fk AND contact_next_created_date IS NULL``). A filter of the left table there would
+    drop no row, only unmatch it; filtering the joined rows is what the clause is for. A column
+    compared with another column is a key (``ON service = c.id``: :func:`_main_table`)."""
+    on = column.find_ancestor(exp.Join, exp.Select)
+    if not isinstance(on, exp.Join) or on.side.upper() != "LEFT" or not isinstance(on.this, exp.Table):
+        return None
+    test = column.parent
+    while isinstance(test, exp.Paren):
+        test = test.parent
+    if (
+        test is None
+        or not isinstance(test, (exp.Is, *_COMPARISON))
+        or any(
+            isinstance(other, exp.Column)
+            for side in test.iter_expressions()
+            if side is not column
+            for other in side.walk()
+        )
+    ):
+        return None
+    condition = on.args.get("on")
+    if not isinstance(condition, exp.Expr) or not any(node is column for node in condition.walk()):
+        return None
+    joined = known.get(on.this.alias_or_name)
+    return joined if joined is on.this else None
+
+
 def _names(node: exp.Expression) -> tuple[str, ...]:
     """``a.b.c`` (a column or a chain of field accesses) as names; ``()`` for anything else."""
     if isinstance(node, exp.Column):
@@ -492,10 +579,36 @@ def compared_columns(sql: str, dialect: str) -> list[tuple[tuple[tuple[str, str]
         return []
     found = []
     for node in tree.find_all(exp.EQ):
-        sides = tuple(tuple(_qualified(c) for c in side.find_all(exp.Column)) for side in (node.this, node.expression))
+        sides = tuple(tuple(_qualified(c) for c in _valued_columns(side)) for side in (node.this, node.expression))
         if sides[0] and sides[1]:
             found.append((sides[0], sides[1]))
     return found
+
+
+def _results(case: exp.Case) -> list[exp.Expr]:
+    """The THEN and ELSE results of ``case``."""
+    found = [branch.args.get("true") for branch in case.args.get("ifs") or []] + [case.args.get("default")]
+    return [r for r in found if isinstance(r, exp.Expr)]
+
+
+def _valued_columns(node: exp.Expr) -> Iterator[exp.Column]:
+    """The columns whose values make up ``node``'s value: of a CASE only its THEN and ELSE
+    results count; the WHEN conditions (and a simple CASE's operand) only choose a result, so
+    ``a.x = CASE WHEN a.source = 'd' THEN b.id END`` compares ``a.x`` with ``b.id`` alone."""
+    if isinstance(node, exp.Column):
+        yield node
+        return
+    if isinstance(node, exp.Case):
+        for result in _results(node):
+            yield from _valued_columns(result)
+        return
+    if isinstance(node, exp.If):  # IF(cond, a, b) / IFF: the condition only chooses
+        for key in ("true", "false"):
+            if isinstance(node.args.get(key), exp.Expr):
+                yield from _valued_columns(node.args[key])
+        return
+    for child in node.iter_expressions():
+        yield from _valued_columns(child)
 
 
 #: The qualifier of LookML ``${view.field}`` placeholders (``scaffold.schema._placeholders``).
@@ -711,6 +824,8 @@ def _value_type(node: exp.Expr) -> str | None:
         node = node.this
     if isinstance(node, _NUMERIC) and not any(isinstance(n, exp.Interval) for n in node.iter_expressions()):
         return "number"
+    if isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.NUMERIC_TYPES):
+        return "number"  # COALESCE(CAST(x AS FLOAT64), y): y is a number (STRING has no supertype with it)
     return _literal_type(node)[0]
 
 
@@ -751,7 +866,7 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
         kinds = {_value_type(e) for e in branches} - {None}
         return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
     if isinstance(parent, _COALESCE):
-        kinds = {_literal_type(e)[0] for e in parent.iter_expressions() if e is not column} - {None}
+        kinds = {_value_type(e) for e in parent.iter_expressions() if e is not column} - {None}
         return (kinds.pop(), []) if len(kinds) == 1 else (None, [])
     if isinstance(parent, _BOOLEAN) or (isinstance(parent, exp.If) and parent.this is column):
         return "boolean", []

@@ -368,6 +368,18 @@ def _uses(fragment: Fragment | None, qualifier: str) -> Iterable[ColumnUse]:
     return (use for use in fragment.columns if use.table == qualifier) if fragment is not None else ()
 
 
+def _passed_numbers(fragment: Fragment | None, exact_type: str | None) -> Iterable[ColumnUse]:
+    """The ``${TABLE}`` columns a number field passes on as they are (``type: sum`` of
+    ``COALESCE(${TABLE}.a, ${TABLE}.b)``: a and b are numbers), as uses of type number; a field
+    with one column is :meth:`_Inference._fields`' "wrapped" case."""
+    if fragment is None or exact_type != "number" or fragment.has_predicate:
+        return ()
+    passed = [use for use in fragment.passed if use.table == "__t"]
+    if len({use.column for use in passed}) < 2:  # one column: the wrapped case
+        return ()
+    return tuple(dataclasses.replace(use, type="number") for use in passed)
+
+
 # -- inference ------------------------------------------------------------------------------------
 
 
@@ -557,6 +569,9 @@ class _Inference:
                     # IFNULL(${TABLE}.x, 0) of a number field: x is a number too, most likely.
                     column = table.column(columns[0])
                     column.offer(_refine_number(exact_type, column.name), FIELD, f"{view.name}.{found.name} (wrapped)")
+                for use in _passed_numbers(fragment, exact_type):
+                    column = table.column(use.column)
+                    column.offer(_refine_number(use.type, column.name), FIELD, f"{view.name}.{found.name} (passed)")
                 for use in _uses(fragment, "__t"):
                     column = table.column(use.column)
                     column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
@@ -702,7 +717,8 @@ class _Inference:
                 if exact is None and "${TABLE}" in sql:
                     # ${TABLE}.total_queue_time / 1000000: how the view uses a passed-on column
                     # says what the source column is.
-                    for use in _uses(_fragment(sql, dialect), "__t"):
+                    fragment = _fragment(sql, dialect)
+                    for use in (*_uses(fragment, "__t"), *_passed_numbers(fragment, exact_type)):
                         passing = reads.outputs.get(use.column.lower()) or tuple(
                             Passed(star, use.column, True) for star in reads.star_sources
                         )
@@ -815,6 +831,22 @@ class _Inference:
                 )
                 whole = _TABLE_PATH.fullmatch(sql)
                 leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
+            if "${" not in sql and _BARE_WORD.search(sql):
+                self._bare_element_fields(
+                    element, sql, exact_type, self.dialect_for(model), f"{view.name}.{member.name}"
+                )
+
+    def _bare_element_fields(
+        self, element: ColumnInfo, sql: str, exact_type: str | None, dialect: str, evidence: str
+    ) -> None:
+        """Bare names in an expression of the element's view are fields of the element, as
+        BigQuery reads them in a value table (rittmananalytics' ``sql: timestamp(event_date) ;;``
+        over ``UNNEST(…month_timeline_events)``); one name wrapped alone takes the field's type."""
+        bare, _ = read_field_sql(sql, dialect)
+        names = {use.column.lower() for use in bare}
+        for use in bare:
+            kind = use.type or (exact_type if len(names) == 1 else None)
+            element.path([use.column]).offer(_refine_number(kind, use.column), USAGE, f"{evidence} (bare name)")
 
     def _packed_elements(self, model: Model, explore: Explore, join: Join, view: View, alias: str, name: str) -> None:
         """``UNNEST(${sessions.event_data})`` where the derived view builds ``event_data`` with

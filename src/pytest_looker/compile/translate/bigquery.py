@@ -14,7 +14,9 @@
   fields are columns (GA4's ``(SELECT value.int_value FROM UNNEST(event_params) …)`` over Looker's
   UNNEST join of ``event_data``). DuckDB's ``UNNEST(x) AS _t(e)`` gives only ``e``, so the join
   becomes a lateral subquery with both (:func:`value_table_joins`); its ``WITH OFFSET`` counts
-  from 0 (sqlglot writes DuckDB's ``WITH ORDINALITY``, which counts from 1).
+  from 0 (sqlglot writes DuckDB's ``WITH ORDINALITY``, which counts from 1). ``FROM UNNEST(x) AS e``
+  is a value table alike (GA4's ``… FROM UNNEST(sessions.event_data) AS event_history`` reads
+  ``event_params`` bare): a subquery with both, correlated when ``x`` is the outer query's.
 * Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
   fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
 * A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
@@ -68,7 +70,7 @@ def value_table_joins(tree: exp.Expr) -> exp.Expr:
     for index, node in enumerate(list(tree.find_all(exp.Unnest))):
         join = node.parent
         alias = node.args.get("alias")
-        if not isinstance(join, exp.Join) or join.this is not node:
+        if not isinstance(join, (exp.Join, exp.From)) or join.this is not node:
             continue
         if alias is None or alias.this is not None or len(alias.columns) != 1 or len(node.expressions) != 1:
             continue
@@ -83,6 +85,10 @@ def value_table_joins(tree: exp.Expr) -> exp.Expr:
         body = exp.select(*columns).subquery()
         table = f"_vt{index}"
         lateral = exp.Lateral(this=body, alias=exp.TableAlias(this=exp.to_identifier(table)))
+        if isinstance(join, exp.From):  # FROM UNNEST(x) AS e: a subquery (correlated if x is outer)
+            node.replace(exp.Subquery(this=body, alias=exp.TableAlias(this=exp.to_identifier(table))))
+            _qualify_range_variable(join, alias.columns[0].name, table)
+            continue
         node.replace(lateral)
         _qualify_range_variable(join, alias.columns[0].name, table)
         if join.side and not join.args.get("on"):
@@ -90,7 +96,7 @@ def value_table_joins(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
-def _qualify_range_variable(join: exp.Join, element: str, lateral: str) -> None:
+def _qualify_range_variable(join: exp.Join | exp.From, element: str, lateral: str) -> None:
     """A bare ``e`` in the SELECT of ``JOIN UNNEST(t.e) AS e`` is BigQuery's range variable (the
     element) even when a table of the FROM has a column ``e`` too (Mozilla's ``UNNEST(dau.
     service_names) AS service_names``): DuckDB would find both, so it is read from the lateral."""

@@ -112,7 +112,7 @@ def _is_text(node: exp.Expr) -> bool:
     return node.type is not None and node.is_type(*_TEXT_TYPES)
 
 
-def _cast(node: exp.Expr, to: exp.DType) -> None:
+def _cast(node: exp.Expr, to: exp.DType | exp.DataType) -> None:
     """Replace ``node`` by ``CAST(node AS to)`` in its parent, without copying the subtree."""
     parent, key, index = node.parent, node.arg_key, node.index
     cast = exp.cast(node, to, copy=False)
@@ -191,6 +191,45 @@ def _is_number_text(node: exp.Expr) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _results(case: exp.Case) -> list[exp.Expr]:
+    """The THEN and ELSE results of ``case``."""
+    found = [branch.args.get("true") for branch in case.args.get("ifs") or []] + [case.args.get("default")]
+    return [r for r in found if isinstance(r, exp.Expr) and not isinstance(r, exp.Null)]
+
+
+def case_results(dialect: object) -> TreePass:
+    """Snowflake: the results of one CASE are converted to one type, as for COALESCE and NVL
+    ("Snowflake performs implicit conversion of arguments to make them compatible … if one of
+    the input expressions is a numeric type, the return type is also a numeric type", text
+    becoming NUMBER(18,5)). DuckDB refuses to mix them ("Cannot mix values of type BOOLEAN and
+    VARCHAR in CASE expression"). Made explicit where the types are known:
+
+    * a number and text: the text results become NUMBER(18,5);
+    * a BOOLEAN and text (``CASE … THEN 'drync' … ELSE false END``): the BOOLEAN results become
+      text ('true'/'false'). Both conversions are implicit in Snowflake (Logical data types,
+      "Conversion from BOOLEAN … implicit: TRUE is converted to 'true'"; to BOOLEAN only 'true'
+      and 'false' convert), and only this one is defined for every value of the CASE.
+
+    Results whose type is unknown (a column) are left alone: DuckDB unifies what it can."""
+
+    def apply(tree: exp.Expr) -> exp.Expr:
+        for case in list(tree.find_all(exp.Case)):
+            results = [_typed(r, dialect) for r in _results(case)]
+            texts = [r for r in results if _is_text(r)]
+            if not texts:
+                continue
+            if any(r.type is not None and r.is_type(*exp.DataType.NUMERIC_TYPES) for r in results):
+                for result in texts:
+                    _cast(result, exp.DataType.build("DECIMAL(18, 5)"))
+                continue
+            for result in results:
+                if result.type is not None and result.is_type(exp.DType.BOOLEAN):
+                    _cast(result, exp.DType.VARCHAR)
+        return tree
+
+    return apply
 
 
 def concatenating_plus(tree: exp.Expr) -> exp.Expr:

@@ -29,6 +29,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 
 from pytest_looker.compile.translate.coercion import (
     TreePass,
+    case_results,
     temporal_comparisons,
     text_arguments,
     timestamp_arguments,
@@ -77,6 +78,7 @@ class LookerSnowflake(Snowflake):
         text_arguments("snowflake"),
         timestamp_arguments("snowflake"),
         temporal_comparisons("snowflake"),
+        case_results("snowflake"),
     )
 
     class Parser(SnowflakeParser):

@@ -1,0 +1,41 @@
+"""Which DuckDB type failures the warehouse would report too: values the SQL itself makes text."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_looker.compile.rejected import REJECTED_TOO, rejected_too
+
+DATE_DIFF = (
+    "Binder Error: No function matches the given name and argument types 'date_diff(STRING_LITERAL, VARCHAR, VARCHAR)'."
+)
+# A native derived table passing on Looker's BigQuery `_time` (FORMAT_TIMESTAMP: a STRING),
+# a LAG over it, and the outer query's TIMESTAMP_DIFF of both.
+NDT = """
+WITH prev AS (
+  SELECT *, LAG(end_time) OVER (PARTITION BY user_id ORDER BY end_time) AS prev_end_time
+  FROM (SELECT s.user_id AS user_id, (FORMAT_TIMESTAMP('%F %T', s.ended_at)) AS end_time FROM s) AS src
+)
+SELECT TIMESTAMP_DIFF(prev.end_time, prev.prev_end_time, HOUR) FROM prev
+"""
+
+
+def test_text_made_by_the_sql_through_ctes_star_and_lag_is_rejected_too() -> None:
+    reason = rejected_too(NDT, "bigquery", DATE_DIFF)
+    assert reason is not None and reason.startswith(REJECTED_TOO)
+    assert "TIMESTAMP_DIFF reads prev.end_time" in reason and "FORMAT_TIMESTAMP('%F %T', s.ended_at)" in reason
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect"),
+    [
+        ("SELECT TIMESTAMP_DIFF(t.a, t.b, HOUR) FROM t", "bigquery"),  # a table's column: the seeds' type
+        (  # COALESCE may pass a timestamp column on: not certainly text
+            "WITH c AS (SELECT COALESCE(t.ts, 'none') AS v FROM t) SELECT TIMESTAMP_DIFF(c.v, c.v, HOUR) FROM c",
+            "bigquery",
+        ),
+        (NDT, "snowflake"),  # Snowflake converts text to a timestamp in date functions
+    ],
+)
+def test_what_the_sql_does_not_make_text_stays_ours(sql: str, dialect: str) -> None:
+    assert rejected_too(sql, dialect, DATE_DIFF) is None
