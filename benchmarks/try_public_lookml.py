@@ -104,6 +104,20 @@ PROJECTS = (
          {"meta": "redshift"}),
     Spec("alloydb", "looker-open-source/alloydb-observability", "521c88d64f943b24a044f5615fbecdcf16432b5b",
          {"alloydb_connection_name": "postgres"}),
+    # Tried first in the session of 2026-12-06 (held out while the fixes above were made).
+    Spec("jira", "llooker/jira_block_fivetran", "8a802c346b55c7b87afc2f201e99d0836775b14b",
+         {"fivetran_looker_blocks_demo": "redshift"}),
+    Spec("square", "looker-open-source/block-square", "f8d48efc27f0dbd47224a92ae900447fbc59cc69",
+         {"static_data": "bigquery"},
+         why="its views extend those of block-square-config, a local_dependency put in imported_projects/",
+         extra=(("looker-open-source/block-square-config", "37bcd77c97f30fe6c0c2f28d8187b22da0ae5c7f",
+                 "imported_projects/block-square-config", ()),)),
+    Spec("bcgov_snowplow", "bcgov/GDX-Analytics-Looker-Snowplow-Web-Block", "d53a6f0ed13d65d6b544b6566ffdd022e4cdf450",
+         {"redshift_pacific_time": "redshift"},
+         {"user_attributes": {name: "%" for name in (
+             "app_id", "asset_display_url", "asset_theme_id", "exclusion_filter", "healthgateway_type", "node_id",
+             "section", "sub_section", "theme", "urlhost", "which_bot")}},
+         why="access_filters read 11 user attributes; its cmslite_metadata and cfms_block dependencies are not public"),
 )  # fmt: skip
 
 
