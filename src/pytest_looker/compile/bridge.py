@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pytest_looker.compile.context import CompileState
@@ -156,10 +157,16 @@ def _pasted_empty(template: str, parameters: Mapping[str, ParameterInfo], values
         value = values.get(name, info.default_value or "")
         if info.type not in _BARE_TYPES or value:
             continue
-        short = re.escape(name.rsplit(".", 1)[-1])
-        if re.search(rf"(?:parameter\s+(?:\w+\.)?{short}\b|\b{short}\._parameter_value)", template):
+        if _pastes(template, name.rsplit(".", 1)[-1]):
             found.append(name)
     return found
+
+
+@lru_cache(maxsize=8192)
+def _pastes(template: str, short: str) -> bool:
+    """Whether ``template`` pastes the parameter ``short`` (asked again for every query)."""
+    name = re.escape(short)
+    return re.search(rf"(?:parameter\s+(?:\w+\.)?{name}\b|\b{name}\._parameter_value)", template) is not None
 
 
 def parameter_info(kind: str, allowed: tuple[tuple[str, str], ...], default: str | None) -> ParameterInfo:
