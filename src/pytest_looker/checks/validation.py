@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_looker.collector import fewer_collections
 from pytest_looker.compile import UNSORTED, Query, compile_query
 from pytest_looker.compile.scope import is_selectable_category, scope_for
 from pytest_looker.errors import CompileError, ConfigurationError, Location, LookerError
@@ -171,13 +172,14 @@ def validate(
     failures: list[Failure] = []
     total_fields = 0
     queries = 0
-    for explore in explores:
-        if on_explore is not None:
-            on_explore(explore)
-        report = validate_explore(workspace, explore, runner=runner, include_hidden=include_hidden)
-        failures.extend(report.failures)
-        total_fields += report.fields
-        queries += report.queries
+    with fewer_collections():  # what validation builds stays alive: see ``collector``
+        for explore in explores:
+            if on_explore is not None:
+                on_explore(explore)
+            report = validate_explore(workspace, explore, runner=runner, include_hidden=include_hidden)
+            failures.extend(report.failures)
+            total_fields += report.fields
+            queries += report.queries
     return ValidationReport(len(explores), total_fields, tuple(failures), queries)
 
 
