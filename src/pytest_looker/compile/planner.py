@@ -120,8 +120,9 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     fanned = included.fanned
 
     # Pass 2: the SQL, with the fan-out known. Nothing fanned: pass 1 rendered it already (a
-    # field's SQL depends on the query and the fanned views only), so it is not rendered again.
-    second = FieldCompiler(state, fanned) if fanned else first
+    # field's SQL depends on the query and the fanned views only), so it is not rendered again;
+    # else only what reads a measure is (the rest is taken from pass 1).
+    second = FieldCompiler(state, fanned, after=first) if fanned else first
     if fanned:
         rendered = _render(second, selected, applied, sort_fields)
     flat = grouping.ungrouped(scope, selected, [j.join.relationship for j in joins])
