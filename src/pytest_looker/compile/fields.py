@@ -92,6 +92,12 @@ class FieldCompiler:
         self._derived_log: list[str] = []
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
 
+    @property
+    def measure_renders(self) -> int:
+        """How many measures were rendered (or taken from memory) so far: the renderings that
+        depend on the fan-out."""
+        return self._measure_renders
+
     def remembered(self, key: tuple[str, ...], render: Callable[[], _T]) -> _T:
         """``render()``, once per query — and once per context for what renders no Liquid.
 

@@ -124,7 +124,7 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     # else only what reads a measure is (the rest is taken from pass 1).
     second = FieldCompiler(state, fanned, after=first) if fanned else first
     if fanned:
-        rendered = _render(second, selected, applied, sort_fields)
+        rendered = _render(second, selected, applied, sort_fields, after=rendered)
     flat = grouping.ungrouped(scope, selected, [j.join.relationship for j in joins])
     key = grouping.primary_key(scope)
     pk_only = [s.name for s in selected] == ([f"{scope.base_alias}.{key.name}"] if key is not None else [])
@@ -230,10 +230,32 @@ class Rendered:
     first_time: str | None = None
     first_measure: str | None = None
     first_dimension: str | None = None
+    #: This pass's output after its dimensions, when none of them read a measure: a second pass
+    #: (views fanned out) starts from it and renders only the measures and the conditions.
+    dimensions_only: Rendered | None = None
 
     def use(self, sql: Sql) -> str:
         self.aliases |= sql.aliases
         return sql.text
+
+    def copy(self) -> Rendered:
+        return Rendered(
+            select=list(self.select),
+            columns=list(self.columns),
+            positions=dict(self.positions),
+            sort_positions=dict(self.sort_positions),
+            select_exprs=list(self.select_exprs),
+            group_by=list(self.group_by),
+            where=list(self.where),
+            having=list(self.having),
+            sort_exprs=dict(self.sort_exprs),
+            post_sql=list(self.post_sql),
+            expressions=list(self.expressions),
+            aliases=set(self.aliases),
+            first_time=self.first_time,
+            first_measure=self.first_measure,
+            first_dimension=self.first_dimension,
+        )
 
 
 def _render(
@@ -241,11 +263,21 @@ def _render(
     selected: list[Selected],
     applied: list[AppliedFilter],
     sort_fields: list[tuple[Selected, bool]],
+    *,
+    after: Rendered | None = None,
 ) -> Rendered:
+    """One pass over the query; ``after``: the first pass, when this is the second."""
     state = fc.state
-    out = Rendered()
     column_names = state.column_names
+    if after is not None and after.dimensions_only is not None:
+        out = after.dimensions_only.copy()
+        selected = [item for item in selected if not item.field.is_dimension]
+    else:
+        out = Rendered()
+    measures_before = fc.measure_renders
     for item in selected:
+        if out.dimensions_only is None and not item.field.is_dimension and fc.measure_renders == measures_before:
+            out.dimensions_only = out.copy()
         text = out.use(fc.select(item.alias, item.field))
         column = column_names.get(item.name) or str(state.dialect.alias(item.name))
         out.select.append(f"{text} AS {column}")

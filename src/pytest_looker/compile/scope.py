@@ -107,6 +107,10 @@ class Scope:
         value = self._facts[key] = make()
         return value
 
+    def primary_key(self, alias: str) -> Field | None:
+        """The primary key of the view under ``alias`` (every fanned measure asks for it)."""
+        return self.once(("primary key", alias), lambda: self.views[alias].primary_key)
+
     def render_cache(self, context: tuple[object, ...]) -> dict[Any, Any]:
         """The compiler's renderings for queries in ``context`` (see ``fields.context_key``).
 
