@@ -8,6 +8,7 @@ planner speaks only in its own terms (a field kind, a column's SQL, the compile 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -56,10 +57,32 @@ def condition_sql(
     try:
         if "{{" in expression:
             expression = substitute_user_attributes(expression, state.query.user_attributes)
-        result = filter_sql(FilterKind(kind), expression, column_sql, ctx)
+        result = _filter_sql(kind, expression, column_sql, ctx)
     except LookerError as error:
         raise CompileError(in_context(where, error.message), error.location or location) from error
     return None if result is None else str(result)
+
+
+#: Filter conditions already written: the same measure filters and explore filters come back in
+#: every query of an explore (and in both passes of one with a view fanned out).
+_CONDITIONS: dict[tuple[object, ...], str | None] = {}
+_MAX_CONDITIONS = 8192
+
+
+def _filter_sql(kind: str, expression: str, column_sql: str | tuple[str, str], ctx: FilterContext) -> str | None:
+    """``filter_sql``, remembered. Without a fixed clock the SQL reads the warehouse clock, but
+    the filter module checks date ranges against the current time to the second, so the second
+    is part of the key."""
+    key = (kind, expression, column_sql, ctx, None if ctx.now is not None else int(time.time()))
+    try:
+        return _CONDITIONS[key]
+    except KeyError:
+        pass
+    result = filter_sql(FilterKind(kind), expression, column_sql, ctx)
+    if len(_CONDITIONS) >= _MAX_CONDITIONS:
+        _CONDITIONS.clear()
+    _CONDITIONS[key] = result
+    return result
 
 
 def _filter_context(
