@@ -98,9 +98,13 @@ def fast_template(text: str) -> FastTemplate | None:
         return None
 
 
+#: ``{% if … %}plain{% endif %}`` with no brace or percent sign inside but ``${…}`` references:
+#: thousands of them, many written alike, in generated templates; read as one piece (the same
+#: tokens as apart).
+_SIMPLE_IF = r"\{%[ \t\r\n]*if[ \t\r\n][^{}%]*%\}(?:[^{}%$]|\$\{[^{}%]*\}|\$(?!\{))*\{%[ \t\r\n]*endif[ \t\r\n]*%\}"
 #: Splits a template into plain text and tags or outputs, as python-liquid's lexer delimits them
 #: (both end at the first closer).
-_SPLIT = re.compile(r"(\{%.*?%\}|\{\{.*?\}\})", re.DOTALL)
+_SPLIT = re.compile(rf"({_SIMPLE_IF}|\{{%.*?%\}}|\{{\{{.*?\}}\}})", re.DOTALL)
 _PARAMETER_TAGS = {"parameter": "param", "date_start": "start", "date_end": "end"}
 
 
@@ -138,7 +142,7 @@ def _parse(text: str) -> list[_Node]:
             else:
                 stack.pop()
                 rest = None if otherwise is None else tuple(otherwise)
-                outer.append(("if", tuple((c, tuple(b)) for c, b in branches), rest))
+                outer.append(("if", tuple([(c, tuple(b)) for c, b in branches]), rest))
                 body = outer
     if stack:
         raise Unsupported("unclosed if")
@@ -149,6 +153,14 @@ def _parse(text: str) -> list[_Node]:
 def _piece(piece: str) -> tuple[str, object]:
     """One ``{% tag %}`` or ``{{ output }}`` (written the same way thousands of times in a
     generated project: read once)."""
+    head = piece.find("%}") + 2
+    if piece[1] == "%" and head != len(piece):  # a simple if block (``_SIMPLE_IF``)
+        tail = piece.rindex("{%")
+        kind, condition = _piece(piece[:head])
+        if kind != "if" or _piece(piece[tail:])[0] != "endif":
+            raise Unsupported("if block")
+        plain = piece[head:tail]
+        return "node", ("if", ((condition, (plain,) if plain else ()),), None)
     inner = piece[2:-2]
     if not inner or inner[0] == "-" or inner[-1] == "-" or "{" in inner or "}" in inner or "%" in inner:
         raise Unsupported("whitespace control or nested braces")
