@@ -226,6 +226,10 @@ class Scope:
                 self.explore.location,
             )
 
+    def selectable_names(self, alias: str) -> frozenset[str]:
+        """The fields of ``alias`` a query may select (see :meth:`check_selectable`)."""
+        return self._allowed_fields().get(alias, frozenset())
+
     def _allowed_fields(self) -> dict[str, frozenset[str]]:
         if self._allowed is None:
             self._allowed = self._compute_allowed()
