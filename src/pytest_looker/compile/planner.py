@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from pytest_looker.compile import bridge, derived, grouping
 from pytest_looker.compile.assemble import SelectParts, select_sql
@@ -182,21 +183,27 @@ def _selected_fields(scope: Scope, query: Query) -> list[Selected]:
     result: list[Selected] = []
     seen: set[str] = set()
     for name in query.fields:
-        alias, target = scope.resolve(name, context="the query's fields")
-        if not is_selectable_category(target):
-            raise CompileError(
-                f"{alias}.{target.name} is a {target.category.value} field and cannot be selected; "
-                "give it a value in the query's filters instead",
-                target.location,
-            )
-        scope.check_selectable(alias, target)
-        item = Selected(alias, target)
+        # The same names come back in query after query of an explore (validation asks for
+        # every field of it): resolved and checked once per scope; an error is raised each time.
+        item = scope.once(("selected", name), partial(_selectable, scope, name))
         if item.name not in seen:
             seen.add(item.name)
             result.append(item)
     dimensions = [s for s in result if s.field.is_dimension]
     measures = [s for s in result if s.field.is_measure]
     return dimensions + measures
+
+
+def _selectable(scope: Scope, name: str) -> Selected:
+    alias, target = scope.resolve(name, context="the query's fields")
+    if not is_selectable_category(target):
+        raise CompileError(
+            f"{alias}.{target.name} is a {target.category.value} field and cannot be selected; "
+            "give it a value in the query's filters instead",
+            target.location,
+        )
+    scope.check_selectable(alias, target)
+    return Selected(alias, target)
 
 
 def _resolve_sorts(scope: Scope, sorts: tuple[Sort, ...]) -> list[tuple[Selected, bool]]:
