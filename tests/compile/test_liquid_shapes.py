@@ -28,6 +28,12 @@ SHAPED = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _without_the_small_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shapes are python-liquid's path: keep the small reader (``liquid.fast``) out of the way."""
+    monkeypatch.setattr(liquid, "fast_template", lambda text: None)
+
+
 def _from_own_text(monkeypatch: pytest.MonkeyPatch, template: str) -> str:
     with monkeypatch.context() as patch:
         patch.setattr(liquid, "shape_of", lambda text: None)

@@ -172,3 +172,39 @@ def test_the_order_of_derived_tables_does_not_depend_on_the_hash_seed(tmp_path: 
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert all(f"{name} AS (" in next(iter(outputs)) for name in ("first", "second", "third"))
+
+
+def test_the_second_pass_renders_again_only_what_reads_a_measure(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a view fanned out, the planner renders the query twice; dimensions do not depend on
+    the fan-out, so the second pass takes them from the first — and the SQL is what rendering
+    everything again gives."""
+    from pytest_looker.compile import dimensions, measures, planner
+    from pytest_looker.compile.fields import FieldCompiler
+
+    query = _q("orders.id", "orders.amount", "users.name", "orders.total", "items.count")
+    renders = {"dimension": 0, "measure": 0}
+
+    def counting(module: object, name: str, kind: str) -> None:
+        original = getattr(module, name)
+
+        def counted(*args: object, **kwargs: object) -> object:
+            renders[kind] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+    counting(dimensions, "reference", "dimension")
+    counting(measures, "render", "measure")
+    reusing = compile_sql(load_project(root, cache_dir=None), query)
+    assert "LIST(DISTINCT" in reusing  # items fans orders out: the second pass ran
+    reused = dict(renders)
+
+    class RendersEverything(FieldCompiler):
+        def __init__(self, state: object, fanned: object, *, after: object = None) -> None:
+            super().__init__(state, fanned)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(planner, "FieldCompiler", RendersEverything)
+    renders.update(dimension=0, measure=0)
+    assert compile_sql(load_project(root, cache_dir=None), query) == reusing
+    assert renders["measure"] == reused["measure"] == 4  # two measures, once per pass
+    assert reused["dimension"] < renders["dimension"]

@@ -12,16 +12,18 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_looker.checks.declared import declared_text_arithmetic
 from pytest_looker.checks.implicit import implicit_mix
+from pytest_looker.collector import fewer_collections
 from pytest_looker.compile import UNSORTED, CompiledQuery, FieldsIgnored, IgnoredField, Query, compile_query
 from pytest_looker.compile.rejected import might_be_rejected_too, rejected_too
 from pytest_looker.compile.scope import is_selectable_category, scope_for
-from pytest_looker.errors import CompileError, ConfigurationError, Location, LookerError
+from pytest_looker.errors import ConfigurationError, Location, LookerError
 from pytest_looker.lookml.model import Explore, Field, Project
 from pytest_looker.run.runner import Runner
 from pytest_looker.workspace import Workspace
@@ -149,15 +151,27 @@ def explore_fields(project: Project, explore: Explore, *, include_hidden: bool =
     scope = scope_for(project, project.models[explore.model], explore)
     result: list[tuple[str, Field]] = []
     for alias in scope.aliases:
+        allowed = scope.selectable_names(alias)
         for field in scope.view(alias).fields.values():
-            if not is_selectable_category(field) or field.ci_ignored or (field.hidden and not include_hidden):
+            if field.name not in allowed or not is_selectable_category(field) or (field.hidden and not include_hidden):
                 continue
-            try:
-                scope.check_selectable(alias, field)
-            except CompileError:
+            if _may_be_ignored(field) and field.ci_ignored:
                 continue
             result.append((f"{alias}.{field.name}", field))
     return result
+
+
+#: What every ``ci_ignored`` marker contains: fields without it (nearly all) skip lower-casing
+#: their SQL — megabytes of it on generated projects.
+_MAY_BE_IGNORED = re.compile("ignore", re.IGNORECASE)
+
+
+def _may_be_ignored(field: Field) -> bool:
+    return (
+        bool(field.tags)
+        or _MAY_BE_IGNORED.search(field.comments) is not None
+        or (field.sql is not None and _MAY_BE_IGNORED.search(field.sql) is not None)
+    )
 
 
 def validate(
@@ -178,10 +192,11 @@ def validate(
     """
     explores = select_explores(workspace.project, selectors)
     reports: list[ValidationReport] = []
-    for explore in explores:
-        if on_explore is not None:
-            on_explore(explore)
-        reports.append(validate_explore(workspace, explore, runner=runner, include_hidden=include_hidden))
+    with fewer_collections():  # what validation builds stays alive: see ``collector``
+        for explore in explores:
+            if on_explore is not None:
+                on_explore(explore)
+            reports.append(validate_explore(workspace, explore, runner=runner, include_hidden=include_hidden))
     return combined(reports)
 
 

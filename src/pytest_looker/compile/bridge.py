@@ -8,7 +8,9 @@ planner speaks only in its own terms (a field kind, a column's SQL, the compile 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pytest_looker.compile.context import CompileState
@@ -55,10 +57,32 @@ def condition_sql(
     try:
         if "{{" in expression:
             expression = substitute_user_attributes(expression, state.query.user_attributes)
-        result = filter_sql(FilterKind(kind), expression, column_sql, ctx)
+        result = _filter_sql(kind, expression, column_sql, ctx)
     except LookerError as error:
         raise CompileError(in_context(where, error.message), error.location or location) from error
     return None if result is None else str(result)
+
+
+#: Filter conditions already written: the same measure filters and explore filters come back in
+#: every query of an explore (and in both passes of one with a view fanned out).
+_CONDITIONS: dict[tuple[object, ...], str | None] = {}
+_MAX_CONDITIONS = 8192
+
+
+def _filter_sql(kind: str, expression: str, column_sql: str | tuple[str, str], ctx: FilterContext) -> str | None:
+    """``filter_sql``, remembered. Without a fixed clock the SQL reads the warehouse clock, but
+    the filter module checks date ranges against the current time to the second, so the second
+    is part of the key."""
+    key = (kind, expression, column_sql, ctx, None if ctx.now is not None else int(time.time()))
+    try:
+        return _CONDITIONS[key]
+    except KeyError:
+        pass
+    result = filter_sql(FilterKind(kind), expression, column_sql, ctx)
+    if len(_CONDITIONS) >= _MAX_CONDITIONS:
+        _CONDITIONS.clear()
+    _CONDITIONS[key] = result
+    return result
 
 
 def _filter_context(
@@ -156,10 +180,16 @@ def _pasted_empty(template: str, parameters: Mapping[str, ParameterInfo], values
         value = values.get(name, info.default_value or "")
         if info.type not in _BARE_TYPES or value:
             continue
-        short = re.escape(name.rsplit(".", 1)[-1])
-        if re.search(rf"(?:parameter\s+(?:\w+\.)?{short}\b|\b{short}\._parameter_value)", template):
+        if _pastes(template, name.rsplit(".", 1)[-1]):
             found.append(name)
     return found
+
+
+@lru_cache(maxsize=8192)
+def _pastes(template: str, short: str) -> bool:
+    """Whether ``template`` pastes the parameter ``short`` (asked again for every query)."""
+    name = re.escape(short)
+    return re.search(rf"(?:parameter\s+(?:\w+\.)?{name}\b|\b{name}\._parameter_value)", template) is not None
 
 
 def parameter_info(kind: str, allowed: tuple[tuple[str, str], ...], default: str | None) -> ParameterInfo:

@@ -38,9 +38,10 @@ __all__ = ["FieldCompiler", "FilterTarget"]
 _TYPE_SUFFIXES = {"number": "ref", "date": "date", "datetime": "datetime"}
 
 _T = TypeVar("_T")
-#: A remembered rendering: the value, the derived views it named (in order), and whether it is
-#: the same in every query of the same context (no Liquid was rendered to make it).
-_Entry = tuple[object, tuple[str, ...], bool]
+#: A remembered rendering: the value, the derived views it named (in order), whether it is the
+#: same in every query of the same context (no Liquid was rendered to make it), and whether it
+#: is the same whatever the fan-out (no measure was rendered to make it).
+_Entry = tuple[object, tuple[str, ...], bool, bool]
 
 
 def context_key(state: CompileState, fanned: Mapping[str, str]) -> tuple[object, ...]:
@@ -72,7 +73,9 @@ def context_key(state: CompileState, fanned: Mapping[str, str]) -> tuple[object,
 class FieldCompiler:
     """Renders fields of one explore for one query (``fanned``: alias → join that fans it)."""
 
-    def __init__(self, state: CompileState, fanned: Mapping[str, str]) -> None:
+    def __init__(self, state: CompileState, fanned: Mapping[str, str], *, after: FieldCompiler | None = None) -> None:
+        """``after``: the query's first pass (no view fanned), whose renderings that read no
+        measure this compiler reuses — only measures depend on the fan-out."""
         self.state = state
         self.scope: Scope = state.scope
         self.dialect: Dialect = state.dialect
@@ -85,8 +88,16 @@ class FieldCompiler:
         self._shared: dict[tuple[str, ...], _Entry] = state.scope.render_cache(context_key(state, fanned))
         self._stack: list[tuple[str, str]] = []
         self._liquid_renders = 0
+        self._measure_renders = 0
+        self._earlier: dict[tuple[str, ...], _Entry] | None = None if after is None else after._cache
         self._derived_log: list[str] = []
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
+
+    @property
+    def measure_renders(self) -> int:
+        """How many measures were rendered (or taken from memory) so far: the renderings that
+        depend on the fan-out."""
+        return self._measure_renders
 
     def remembered(self, key: tuple[str, ...], render: Callable[[], _T]) -> _T:
         """``render()``, once per query — and once per context for what renders no Liquid.
@@ -98,22 +109,28 @@ class FieldCompiler:
         entry = self._cache.get(key)
         if entry is None:
             entry = self._shared.get(key)
+            if entry is None and self._earlier is not None:
+                entry = self._earlier.get(key)
+                if entry is not None and not entry[3]:
+                    entry = None
             if entry is not None:
                 self._cache[key] = entry
         if entry is not None:
-            value, touched, pure = entry
+            value, touched, pure, fan_free = entry
             for name in touched:
                 self._derived_log.append(name)
                 if name not in self.derived_views:
                     self.derived_views.append(name)
             if not pure:
                 self._liquid_renders += 1
+            if not fan_free:
+                self._measure_renders += 1
             return cast(_T, value)
-        start, liquid_before = len(self._derived_log), self._liquid_renders
+        start, liquid_before, measures_before = len(self._derived_log), self._liquid_renders, self._measure_renders
         result = render()
         touched = tuple(dict.fromkeys(self._derived_log[start:])) if len(self._derived_log) > start else ()
         pure = self._liquid_renders == liquid_before
-        entry = (result, touched, pure)
+        entry = (result, touched, pure, self._measure_renders == measures_before)
         self._cache[key] = entry
         if pure:
             self._shared[key] = entry
@@ -271,6 +288,7 @@ class FieldCompiler:
         self._stack.append(marker)
         try:
             if target.category is FieldCategory.MEASURE:
+                self._measure_renders += 1  # the one rendering that reads the fan-out
                 result = measures.render(self, alias, target, select=mode == "select")
             elif target.category is FieldCategory.DIMENSION:
                 result = dimensions.reference(self, alias, target, as_type=mode)

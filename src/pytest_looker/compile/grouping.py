@@ -57,7 +57,7 @@ def _cancelling_fields(scope: Scope) -> frozenset[str]:
 
 
 def primary_key(scope: Scope) -> Field | None:
-    return scope.once("primary_key", lambda: scope.view(scope.base_alias).primary_key)
+    return scope.primary_key(scope.base_alias)
 
 
 def default_order(rendered: Rendered, *, ungrouped: bool, pk_only: bool) -> list[tuple[str, bool]]:

@@ -99,7 +99,7 @@ def _on(fc: FieldCompiler, join: Join) -> Sql:
         fk_alias = scope_name if dot else fc.scope.base_alias
         fc.scope.check_alias(fk_alias, context=f"foreign_key of {where}")
         foreign = fc.reference(fk_alias, name, context=f"foreign_key of {where}")
-        pk = fc.scope.view(join.name).primary_key
+        pk = fc.scope.primary_key(join.name)
         if pk is None:
             raise CompileError(
                 f"join {join.name} uses foreign_key, but view {fc.scope.view(join.name).name!r} has no primary_key",

@@ -179,7 +179,7 @@ def _count(fc: FieldRenderer, alias: str, target: Field, condition: Sql | None, 
         return combine(f"COUNT({_case(condition, '1')})", [condition, Sql("", frozenset({alias}))])
     if alias == fc.scope.base_alias:
         return Sql("COUNT(*)", frozenset({alias}))
-    pk = fc.scope.view(alias).primary_key
+    pk = fc.scope.primary_key(alias)
     if pk is None:
         # Looker needs a primary key here too; without one, rows are what we can count.
         return Sql("COUNT(*)", frozenset({alias}))
@@ -213,7 +213,7 @@ def _symmetric(
 
 
 def _primary_key(fc: FieldRenderer, alias: str, target: Field, fanned_by: str) -> Sql:
-    pk = fc.scope.view(alias).primary_key
+    pk = fc.scope.primary_key(alias)
     if pk is None:
         view = fc.scope.view(alias)
         raise CompileError(

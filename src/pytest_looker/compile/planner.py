@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from pytest_looker.compile import bridge, derived, grouping, pop
 from pytest_looker.compile.assemble import SelectParts, select_sql
@@ -127,13 +128,14 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     fanned = included.fanned
 
     # Pass 2: the SQL, with the fan-out known. Nothing fanned: pass 1 rendered it already (a
-    # field's SQL depends on the query and the fanned views only), so it is not rendered again.
-    second = FieldCompiler(state, fanned) if fanned else first
+    # field's SQL depends on the query and the fanned views only), so it is not rendered again;
+    # else only what reads a measure is (the rest is taken from pass 1).
+    second = FieldCompiler(state, fanned, after=first) if fanned else first
     if fanned:
         ignored = _ignored_fields(second, selected)
         if ignored:
             return _plan_without(project, query, dialect_name, options, selected, sort_fields, ignored)
-        rendered = _render(second, selected, applied, sort_fields)
+        rendered = _render(second, selected, applied, sort_fields, after=rendered)
     flat = grouping.ungrouped(scope, selected, [j.join.relationship for j in joins])
     key = grouping.primary_key(scope)
     pk_only = [s.name for s in selected] == ([f"{scope.base_alias}.{key.name}"] if key is not None else [])
@@ -233,21 +235,27 @@ def _selected_fields(scope: Scope, query: Query) -> list[Selected]:
     result: list[Selected] = []
     seen: set[str] = set()
     for name in query.fields:
-        alias, target = scope.resolve(name, context="the query's fields")
-        if not is_selectable_category(target):
-            raise CompileError(
-                f"{alias}.{target.name} is a {target.category.value} field and cannot be selected; "
-                "give it a value in the query's filters instead",
-                target.location,
-            )
-        scope.check_selectable(alias, target)
-        item = Selected(alias, target)
+        # The same names come back in query after query of an explore (validation asks for
+        # every field of it): resolved and checked once per scope; an error is raised each time.
+        item = scope.once(("selected", name), partial(_selectable, scope, name))
         if item.name not in seen:
             seen.add(item.name)
             result.append(item)
     dimensions = [s for s in result if s.field.is_dimension]
     measures = [s for s in result if s.field.is_measure]
     return dimensions + measures
+
+
+def _selectable(scope: Scope, name: str) -> Selected:
+    alias, target = scope.resolve(name, context="the query's fields")
+    if not is_selectable_category(target):
+        raise CompileError(
+            f"{alias}.{target.name} is a {target.category.value} field and cannot be selected; "
+            "give it a value in the query's filters instead",
+            target.location,
+        )
+    scope.check_selectable(alias, target)
+    return Selected(alias, target)
 
 
 def _resolve_sorts(scope: Scope, sorts: tuple[Sort, ...]) -> list[tuple[Selected, bool]]:
@@ -281,10 +289,32 @@ class Rendered:
     first_time: str | None = None
     first_measure: str | None = None
     first_dimension: str | None = None
+    #: This pass's output after its dimensions, when none of them read a measure: a second pass
+    #: (views fanned out) starts from it and renders only the measures and the conditions.
+    dimensions_only: Rendered | None = None
 
     def use(self, sql: Sql) -> str:
         self.aliases |= sql.aliases
         return sql.text
+
+    def copy(self) -> Rendered:
+        return Rendered(
+            select=list(self.select),
+            columns=list(self.columns),
+            positions=dict(self.positions),
+            sort_positions=dict(self.sort_positions),
+            select_exprs=list(self.select_exprs),
+            group_by=list(self.group_by),
+            where=list(self.where),
+            having=list(self.having),
+            sort_exprs=dict(self.sort_exprs),
+            post_sql=list(self.post_sql),
+            expressions=list(self.expressions),
+            aliases=set(self.aliases),
+            first_time=self.first_time,
+            first_measure=self.first_measure,
+            first_dimension=self.first_dimension,
+        )
 
 
 def _render(
@@ -292,11 +322,21 @@ def _render(
     selected: list[Selected],
     applied: list[AppliedFilter],
     sort_fields: list[tuple[Selected, bool]],
+    *,
+    after: Rendered | None = None,
 ) -> Rendered:
+    """One pass over the query; ``after``: the first pass, when this is the second."""
     state = fc.state
-    out = Rendered()
     column_names = state.column_names
+    if after is not None and after.dimensions_only is not None:
+        out = after.dimensions_only.copy()
+        selected = [item for item in selected if not item.field.is_dimension]
+    else:
+        out = Rendered()
+    measures_before = fc.measure_renders
     for item in selected:
+        if out.dimensions_only is None and not item.field.is_dimension and fc.measure_renders == measures_before:
+            out.dimensions_only = out.copy()
         text = out.use(fc.select(item.alias, item.field))
         column = column_names.get(item.name) or str(state.dialect.alias(item.name))
         out.select.append(f"{text} AS {column}")

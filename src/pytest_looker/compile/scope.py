@@ -107,6 +107,10 @@ class Scope:
         value = self._facts[key] = make()
         return value
 
+    def primary_key(self, alias: str) -> Field | None:
+        """The primary key of the view under ``alias`` (every fanned measure asks for it)."""
+        return self.once(("primary key", alias), lambda: self.views[alias].primary_key)
+
     def render_cache(self, context: tuple[object, ...]) -> dict[Any, Any]:
         """The compiler's renderings for queries in ``context`` (see ``fields.context_key``).
 
@@ -221,6 +225,10 @@ class Scope:
                 "it is excluded by a 'fields:' parameter",
                 self.explore.location,
             )
+
+    def selectable_names(self, alias: str) -> frozenset[str]:
+        """The fields of ``alias`` a query may select (see :meth:`check_selectable`)."""
+        return self._allowed_fields().get(alias, frozenset())
 
     def _allowed_fields(self) -> dict[str, frozenset[str]]:
         if self._allowed is None:

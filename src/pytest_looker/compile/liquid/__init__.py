@@ -39,6 +39,7 @@ from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.token import TOKEN_EOF
 
 from pytest_looker.compile.liquid.context import LiquidContext, ParameterInfo
+from pytest_looker.compile.liquid.fast import Unsupported, fast_template
 from pytest_looker.compile.liquid.references import collect_references
 from pytest_looker.compile.liquid.scope import LookerScope
 from pytest_looker.compile.liquid.shapes import shape_of
@@ -86,6 +87,12 @@ def render_liquid(template: str, ctx: LiquidContext, *, where: str, location: Lo
     """
     if not contains_liquid(template):
         return template
+    fast = fast_template(template)
+    if fast is not None:
+        try:  # the subset generated LookML writes, read without python-liquid (see ``fast``)
+            return fast.render(ctx)
+        except Unsupported:
+            pass  # python-liquid renders it, and reports its errors with their positions
     shape = shape_of(template)
     if shape is not None:
         try:  # many templates share one shape: parsed once (see ``shapes``)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlglot import exp
 
@@ -114,6 +115,7 @@ class LiquidContext:
         return name in self.in_query or name in self.selected or self.is_filtered(name)
 
 
+@lru_cache(maxsize=4096)
 def sql_string(value: str, dialect: str) -> str:
     """``value`` as a string literal that ``dialect`` reads back unchanged.
 

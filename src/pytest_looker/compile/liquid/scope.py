@@ -89,29 +89,33 @@ class LookerScope(Mapping[str, object]):
         return True
 
     def field_attribute(self, name: str, attribute: str, written: str) -> object:
-        """The value of ``name._attribute`` (``name`` qualified; ``written`` as in LookML).
+        """The value of ``name._attribute`` (see :func:`field_attribute`)."""
+        return field_attribute(self.ctx, name, attribute, written)
 
-        Raises ``KeyError`` for unknown attributes so that python-liquid reports them as
-        undefined, with the template position.
-        """
-        ctx = self.ctx
-        if attribute == "_is_selected":
-            return name in ctx.selected
-        if attribute == "_in_query":
-            return ctx.is_in_query(name)
-        if attribute == "_is_filtered":
-            return ctx.is_filtered(name)
-        if attribute == "_parameter_value":
-            info = ctx.parameters.get(name)
-            if info is None:
-                raise LookerLiquidError(f"'{written}._parameter_value': {unknown_parameter(ctx, name)}")
-            return parameter_sql(name, info, ctx.parameter_values.get(name, info.default_value), ctx.dialect)
-        if attribute in HTML_ONLY_FIELD_ATTRIBUTES:
-            raise LookerLiquidError(
-                f"Liquid variable '{written}.{attribute}' only exists in html, link and action "
-                "parameters, where a result value exists; it cannot be used in SQL"
-            )
-        raise KeyError(attribute)
+
+def field_attribute(ctx: LiquidContext, name: str, attribute: str, written: str) -> object:
+    """The value of ``name._attribute`` (``name`` qualified; ``written`` as in LookML).
+
+    Raises ``KeyError`` for unknown attributes so that python-liquid reports them as
+    undefined, with the template position.
+    """
+    if attribute == "_is_selected":
+        return name in ctx.selected
+    if attribute == "_in_query":
+        return ctx.is_in_query(name)
+    if attribute == "_is_filtered":
+        return ctx.is_filtered(name)
+    if attribute == "_parameter_value":
+        info = ctx.parameters.get(name)
+        if info is None:
+            raise LookerLiquidError(f"'{written}._parameter_value': {unknown_parameter(ctx, name)}")
+        return parameter_sql(name, info, ctx.parameter_values.get(name, info.default_value), ctx.dialect)
+    if attribute in HTML_ONLY_FIELD_ATTRIBUTES:
+        raise LookerLiquidError(
+            f"Liquid variable '{written}.{attribute}' only exists in html, link and action "
+            "parameters, where a result value exists; it cannot be used in SQL"
+        )
+    raise KeyError(attribute)
 
 
 def unknown_parameter(ctx: LiquidContext, name: str) -> str:
