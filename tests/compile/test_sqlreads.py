@@ -215,3 +215,12 @@ def test_text_parsed_as_a_date_is_text() -> None:
     """``TO_DATE("filters.from_date", 'YYYY-MM-DD')``: the column is text, whatever its name says."""
     reads = read_select("SELECT TO_DATE(t.from_date, 'YYYY-MM-DD') AS d FROM atomic.search AS t", "redshift")
     assert reads.columns == (ColumnUse("atomic.search", "from_date", "string"),)
+
+
+def test_columns_one_coalesce_returns_in_turn_are_grouped() -> None:
+    reads = read_select(
+        "SELECT COALESCE(wp.id, ra.page_view_id) AS pv, COALESCE(wp.x, 'none') AS y"
+        " FROM atomic.web_page AS wp FULL JOIN test.restored AS ra ON wp.root_id = ra.root_id",
+        "redshift",
+    )
+    assert reads.coalesced == ((("atomic.web_page", "id"), ("test.restored", "page_view_id")),)

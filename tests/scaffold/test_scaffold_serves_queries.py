@@ -1067,3 +1067,33 @@ def test_an_incremental_condition_does_not_type_its_column_boolean(tmp_path: Pat
     )
     schema = cli("scaffold", "data", "--project", str(root), "--schema")
     assert "day: date" in schema.output, schema.output
+
+
+def test_columns_one_coalesce_returns_share_a_type(tmp_path: Path, cli: Cli) -> None:
+    """bcgov's welcomebc_actions: ``COALESCE(wp.id, ra.page_view_id)`` — ``wp.id`` is text
+    (another view says so), ``page_view_id`` a number by its name only: DuckDB refuses to mix them."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: pages {}\nexplore: actions {}\n',
+            "v.view.lkml": """
+                view: pages {
+                  sql_table_name: `p.atomic.web_page` ;;
+                  dimension: id { primary_key: yes type: string sql: ${TABLE}.id ;; }
+                }
+                view: actions {
+                  derived_table: {
+                    sql: SELECT ra.root_id, COALESCE(wp.id, ra.page_view_id) AS page_view_id
+                         FROM `p.test.restored` AS ra LEFT JOIN `p.atomic.web_page` AS wp ON wp.root_id = ra.root_id ;;
+                  }
+                  dimension: root_id { primary_key: yes }
+                  dimension: page_view_id {}
+                }
+            """,
+        },
+    )
+    schema = cli("scaffold", "data", "--project", str(root), "--schema")
+    assert "page_view_id: string" in schema.output, schema.output
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (3, 0), report

@@ -99,6 +99,9 @@ class SelectReads:
     #: packs its events so): name → ``(struct field, source table, source column)`` for each field
     #: that is a source column passed on through CTEs
     array_structs: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+    #: source columns one COALESCE (IFNULL, NVL) returns in turn (``COALESCE(wp.id,
+    #: ra.page_view_id)``): (table, column) pairs that must share a type
+    coalesced: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 def _array_structs(scopes: list[Scope]) -> dict[str, tuple[tuple[str, str, str], ...]]:
@@ -261,7 +264,26 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
         tuple(paths),
         _grouped_star(outer),
         _array_structs(scopes),
+        tuple(group for scope in scopes for group in _coalesced(scope, _tables(scope, opaque))),
     )
+
+
+def _coalesced(scope: Scope, known: Mapping[str, exp.Table]) -> Iterator[tuple[tuple[str, str], ...]]:
+    """The table columns each COALESCE of ``scope``'s own SELECT returns, when it returns two or more."""
+    if not isinstance(scope.expression, exp.Select):
+        return
+    for coalesce in scope.expression.find_all(exp.Coalesce):
+        if coalesce.find_ancestor(exp.Select) is not scope.expression:
+            continue
+        columns = []
+        for written in coalesce.iter_expressions():
+            argument = written.unnest()
+            if isinstance(argument, exp.Column):
+                table = _source(argument, known, only_source=len(scope.selected_sources) == 1)
+                if table is not None:
+                    columns.append((_table_name(table), argument.name))
+        if len(columns) > 1:
+            yield tuple(columns)
 
 
 @dataclass(frozen=True)

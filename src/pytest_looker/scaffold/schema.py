@@ -408,6 +408,8 @@ class _Inference:
         self.join_elements: dict[tuple[str, str], ColumnInfo] = {}
         #: derived views' SELECTs: (model, view) → what they read and pass on
         self.derived_reads: dict[tuple[str, str], SelectReads] = {}
+        #: columns one COALESCE of a derived table returns in turn (they share one type)
+        self.coalesced: list[tuple[tuple[str, str], ...]] = []
         #: derived-table column uses whose table is a guess, settled once all else is known
         self.guessed_uses: list[tuple[ColumnUse, str]] = []
 
@@ -451,6 +453,7 @@ class _Inference:
         self._guessed_uses()
         self._literal_values()
         self._unify_keys()
+        self._unify_coalesced()
         for name, width in self.star_widths.items():
             # SELECT * … GROUP BY 1, …, n: the warehouse table has n columns; those the LookML does
             # not name are filled in, so that every ordinal exists and every column is grouped.
@@ -669,6 +672,7 @@ class _Inference:
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
         self.derived_reads[(model.name, view.name)] = reads
+        self.coalesced.extend(reads.coalesced)
         if reads.array_structs:
             self.array_structs[(model.name, view.name)] = reads.array_structs
         if reads.grouped_star and len(reads.star_sources) == 1:
@@ -786,6 +790,20 @@ class _Inference:
                 continue
             weaker, stronger = (parent, child) if _key_preference(child) > _key_preference(parent) else (child, parent)
             weaker.type, weaker.evidence = stronger.type, f"joined to {stronger.name} ({stronger.evidence})"
+
+    def _unify_coalesced(self) -> None:
+        """The columns one COALESCE returns in turn have one type, the best-evidenced one: the
+        warehouse's COALESCE needs them to (bcgov's ``COALESCE(wp.id, ra.page_view_id)``: an
+        id known to be text, and one typed a number by its name only)."""
+        for group in self.coalesced:
+            columns = [self.schema.table(table).column(name) for table, name in group]
+            strongest = max(columns, key=_key_preference)
+            for column in columns:
+                if column.type != strongest.type and column.strength < strongest.strength:
+                    column.type, column.evidence = (
+                        strongest.type,
+                        f"coalesced with {strongest.name} ({strongest.evidence})",
+                    )
 
     def _field_type(self, model: Model, explore: Explore, alias: str, field_name: str) -> str | None:
         """The type a field's LookML states (``type: number`` …), when it is not a plain column."""
