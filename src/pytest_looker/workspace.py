@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     # and a pytest run whose items come from the collection cache imports neither.
     from pytest_looker.compile import CompiledQuery, Query
     from pytest_looker.lookml import Project
+    from pytest_looker.lookml.inputs import Recorded
     from pytest_looker.run.runner import Runner
 
 __all__ = ["Workspace", "filter_text"]
@@ -44,6 +45,9 @@ class Workspace:
         self.settings = settings
         self.root: Path = settings.project
         self._project = project
+        #: What the project was loaded from (files, digests, stats), when the load went through
+        #: the project cache: caches derived from the project are keyed by it.
+        self.recorded: Recorded | None = None
         self._runner: Runner | None = None
         self._wrappers: list[Callable[[Runner], Runner]] = []
         self._cache: dict[str, Any] = {}
@@ -78,14 +82,20 @@ class Workspace:
                 raise ConfigurationError(f"project directory {str(self.root)!r} does not exist")
             from pytest_looker.lookml.loader import load_project
 
+            record: list[Recorded] = []
             self._project = load_project(
-                self.root, constants=self.settings.constants, dependency_paths=self.settings.dependency_paths
+                self.root,
+                constants=self.settings.constants,
+                dependency_paths=self.settings.dependency_paths,
+                record=record,
             )
+            self.recorded = record[0] if record else None
         return self._project
 
     def reload(self) -> None:
         """Forget the loaded project and what was derived from it (the files changed: git)."""
         self._project = None
+        self.recorded = None
         self._cache.clear()
 
     def cached(self, key: str, build: Callable[[], T]) -> T:
