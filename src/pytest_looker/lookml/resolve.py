@@ -92,7 +92,7 @@ class SourceProject:
         """
         if self._candidates is None:
             dashboards = [p for p in self.files if SourceFile(None, p).kind == "dashboard"]
-            self._candidates = sorted(self.trees) + dashboards
+            self._candidates = sorted([*self.trees, *dashboards])  # sorted: files.match_include
         return self._candidates
 
 
