@@ -32,9 +32,9 @@ def _naive(pattern: str, candidates: list[str]) -> list[str]:
     """Every candidate against the whole pattern (the rule, written independently)."""
 
     def regex(glob: str) -> re.Pattern[str]:
-        out = glob.replace("**/", "\0").replace("**", "\1")
-        out = re.escape(out).replace("\\*", "[^/]*").replace("\\?", "[^/]").replace("\\\0", "\0").replace("\\\1", "\1")
-        return re.compile(out.replace("\0", "(?:.*/)?").replace("\1", ".*") + r"\Z")
+        tokens = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+        body = re.sub(r"\*\*/|\*\*|\*|\?|[^*?]+", lambda m: tokens.get(m[0]) or re.escape(m[0]), glob)
+        return re.compile(body + r"\Z")
 
     matched = [c for c in candidates if regex(pattern).match(c)]
     if not matched and not pattern.endswith(LOOKML_SUFFIXES):
