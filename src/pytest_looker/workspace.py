@@ -14,13 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pytest_looker.compile import CompiledQuery, Query, compile_query
 from pytest_looker.errors import ConfigurationError, LookerError, LookMLError
-from pytest_looker.lookml import Project, load_project
-from pytest_looker.lookml.model import FieldCategory
 from pytest_looker.settings import Settings, load_settings
 
-if TYPE_CHECKING:  # the runners (and tempfile, decimal...) load when a command runs a query
+if TYPE_CHECKING:
+    # The loader, the compiler and the runners (and tempfile, decimal...) load when a command
+    # first reads the project, compiles or runs a query: `inspect` never imports the compiler,
+    # and a pytest run whose items come from the collection cache imports neither.
+    from pytest_looker.compile import CompiledQuery, Query
+    from pytest_looker.lookml import Project
+    from pytest_looker.lookml.inputs import Recorded
     from pytest_looker.run.runner import Runner
 
 __all__ = ["Workspace", "filter_text"]
@@ -42,6 +45,9 @@ class Workspace:
         self.settings = settings
         self.root: Path = settings.project
         self._project = project
+        #: What the project was loaded from (files, digests, stats), when the load went through
+        #: the project cache: caches derived from the project are keyed by it.
+        self.recorded: Recorded | None = None
         self._runner: Runner | None = None
         self._wrappers: list[Callable[[Runner], Runner]] = []
         self._cache: dict[str, Any] = {}
@@ -74,14 +80,22 @@ class Workspace:
         if self._project is None:
             if not self.root.is_dir():
                 raise ConfigurationError(f"project directory {str(self.root)!r} does not exist")
+            from pytest_looker.lookml.loader import load_project
+
+            record: list[Recorded] = []
             self._project = load_project(
-                self.root, constants=self.settings.constants, dependency_paths=self.settings.dependency_paths
+                self.root,
+                constants=self.settings.constants,
+                dependency_paths=self.settings.dependency_paths,
+                record=record,
             )
+            self.recorded = record[0] if record else None
         return self._project
 
     def reload(self) -> None:
         """Forget the loaded project and what was derived from it (the files changed: git)."""
         self._project = None
+        self.recorded = None
         self._cache.clear()
 
     def cached(self, key: str, build: Callable[[], T]) -> T:
@@ -136,6 +150,8 @@ class Workspace:
             raise LookMLError(f"{target!r} must be written model/explore")
         if isinstance(fields, str):
             raise LookMLError("fields must be a list of view.field names, not one string")
+        from pytest_looker.compile import Query
+
         attributes = {**self.settings.user_attributes, **(user_attributes or {})}
         given = {str(k): filter_text(v) for k, v in (filters or {}).items()}
         return Query(
@@ -179,6 +195,8 @@ class Workspace:
         target = found.explores.get(explore) if found is not None else None
         if target is None:
             return filters
+        from pytest_looker.lookml.model import FieldCategory
+
         aliases = target.aliases()
         added = dict(filters)
         for name, value in configured.items():
@@ -191,6 +209,8 @@ class Workspace:
 
     def compile(self, query: Query, *, target: str | None = None, project: Project | None = None) -> CompiledQuery:
         """Compile in the model's dialect for ``target`` (default: the runner's dialect)."""
+        from pytest_looker.compile import compile_query
+
         source = project or self.project
         dialect = self.settings.dialect_for(source.model(query.model).connection)
         return compile_query(source, query, dialect=dialect, target=target or self.runner.dialect)
@@ -198,6 +218,8 @@ class Workspace:
     def fingerprint(self, query: Query) -> str | None:
         """The SQL the local LookML compiles ``query`` to, in the model's own dialect (``None``
         when it does not compile): what a recording's staleness is judged by."""
+        from pytest_looker.compile import compile_query
+
         try:
             model_dialect = self.dialect_for(query.model)
             return compile_query(self.project, query, dialect=model_dialect).sql

@@ -167,3 +167,80 @@ def _lines(value: Any) -> list[int]:
         for item in value:
             found += _lines(item)
     return found
+
+
+#: Values whose reading PyYAML decides: YAML 1.1 booleans, numbers, nulls, dates, explicit and
+#: Ruby tags, quoting, block scalars, duplicate keys, a ``$line`` key, flow collections.
+EDGE_VALUES = """\
+- dashboard: edges
+  yes: on
+  no: OFF
+  1: 1.5
+  ~: null
+  2024-01-02: 2024-01-02 10:11:12+02:00
+  hex: 0x1F
+  octal: 017
+  under: 1_000
+  sexagesimal: 1:30
+  inf: -.inf
+  unset: !!null ''
+  text_number: !!str 123
+  number_text: !!int "12"
+  flag: !!bool "true"
+  stamp: !!timestamp 2001-12-14
+  bang: ! 12
+  symbol: !ruby/sym open
+  quoted: ['yes', "1.5", '']
+  $line: 999
+  dup: first
+  dup: second
+  flow: {a: [1, {b: c}], d: ~}
+  block: |
+    two
+    lines
+  folded: >-
+    one
+    line
+  unicode: "caf\\u00e9 ☕"
+  elements: []
+"""
+
+#: What the one-pass reader leaves to PyYAML's loader (the result must still be PyYAML's).
+LEFT_TO_PYYAML = [
+    EXPORT,  # an anchor and an alias
+    "- dashboard: m\n  base: &b {x: 1}\n  merged:\n    <<: *b\n    y: 2\n",
+    "- dashboard: v\n  =: value key\n",
+    "- dashboard: s\n  set: !!set {a, b}\n",
+]
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", [EDGE_VALUES, "", "--- \n...\n", "---\n- dashboard: explicit\n"])
+def test_the_one_pass_reader_builds_what_pyyaml_builds(text: str) -> None:
+    from pytest_looker.lookml.fastyaml import read_events
+
+    fast = read_events(text)
+    assert fast == parse_document(text, pure=True)
+    assert _lines(fast) == _lines(parse_document(text, pure=True))
+    assert parse_document(text) == fast
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", LEFT_TO_PYYAML)
+def test_what_the_one_pass_reader_leaves_is_read_by_pyyamls_loader(text: str) -> None:
+    from pytest_looker.lookml.fastyaml import Unsupported, read_events
+
+    with pytest.raises(Unsupported):
+        read_events(text)
+    assert parse_document(text) == parse_document(text, pure=True)
+
+
+@needs_libyaml
+def test_two_documents_and_broken_yaml_are_left_to_pyyaml() -> None:
+    from pytest_looker.lookml.fastyaml import Unsupported, read_events
+
+    for text in ["- dashboard: a\n---\n- dashboard: b\n", *BROKEN, "a: !!int x\n"]:
+        with pytest.raises(Unsupported):
+            read_events(text)
+        with pytest.raises(DashboardError):
+            parse_document(text)

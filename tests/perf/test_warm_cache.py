@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from pytest_looker.checks.inspection import counts, inspect_text
-from pytest_looker.lookml import Project, load_project, loader, projectcache
+from pytest_looker.lookml import Project, inputs, load_project, loader, projectcache
 from pytest_looker.lookml.files import discover
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,7 @@ def _generated(directory: Path) -> Path:
 @pytest.fixture
 def cache_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust stats of files written a moment ago."""
-    monkeypatch.setattr(projectcache, "RACY_MARGIN_NS", -(10**15))
+    monkeypatch.setattr(inputs, "RACY_MARGIN_NS", -(10**15))
 
 
 def _from_cache_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,13 +49,13 @@ def _from_cache_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     hashed: list[Path] = []
-    original = projectcache.hash_file
+    original = inputs.hash_file
 
     def counting(path: Path) -> str:
         hashed.append(path)
         return original(path)
 
-    monkeypatch.setattr(projectcache, "hash_file", counting)
+    monkeypatch.setattr(inputs, "hash_file", counting)
     return hashed
 
 
@@ -184,7 +184,7 @@ def test_which_recorded_stats_are_trusted() -> None:
         ("p", "nostat", "d5"),
     )
     stats = {("p", "old"): old, ("p", "recent"): recent, ("p", "future"): future_mtime, ("p", "unread"): old}
-    recorded = projectcache.Recorded(projectcache.Inputs(files, ()), stats, now)
+    recorded = inputs.Recorded(inputs.Inputs(files, ()), stats, now)
     assert recorded.trusted() == {("p", "old"): (old, "d1")}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers import Shop
@@ -38,3 +40,21 @@ def test_the_row_helpers_are_still_importable_from_the_testing_package() -> None
     assert set(testing.__all__) <= set(dir(testing))
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         testing.nothing  # noqa: B018
+
+
+def test_a_warm_collection_imports_neither_the_loader_nor_the_checks(
+    shop: Shop, pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The collection cache (testing/plan.py): items are made from the stored plan.
+    shop()
+    monkeypatch.setenv("PYTEST_LOOKER_CACHE_DIR", str(tmp_path / "cache"))
+    pytester.runpytest_subprocess("--collect-only", "-q", "-p", "no:cacheprovider").assert_outcomes()
+    _imports_none_of(
+        pytester,
+        "pytest_looker.lookml.loader",
+        "pytest_looker.lookml.model",
+        "pytest_looker.checks.validation",
+        "pytest_looker.compile",
+        "pytest_looker.run.runner",
+        "yaml",
+    )

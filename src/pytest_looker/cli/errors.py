@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import click
 
 from pytest_looker.errors import EXIT_USAGE, LookerError, exit_code
-from pytest_looker.secrets import scrub
 
 __all__ = ["fail", "user_errors"]
 
@@ -27,6 +26,8 @@ _EXTRAS = {"looker_sdk": "looker", "starlette": "serve", "uvicorn": "serve", "ps
 
 def fail(message: str, code: int) -> None:
     """Print ``message`` as the one error line and exit with ``code``."""
+    from pytest_looker.secrets import scrub  # its patterns (and logging) load only when an error is shown
+
     click.echo(f"pytest-looker: error: {scrub(message)}", err=True)
     sys.exit(code)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -26,6 +25,8 @@ def inspect(project_dir: Path | None, output_format: str) -> None:
     """
     project = open_workspace(project_dir).project
     if output_format == "json":
+        import json  # its codecs compile patterns at import: the text summary does not need them
+
         click.echo(json.dumps(inspect_report(project), indent=2))
     else:
         click.echo(inspect_text(project))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from pytest_looker.compile import Query
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.workspace import Workspace
+
+if TYPE_CHECKING:  # the compiler loads when a command builds a query, not for inspect
+    from pytest_looker.compile import Query
 
 __all__ = [
     "on_duckdb_file",

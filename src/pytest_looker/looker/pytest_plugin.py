@@ -49,6 +49,9 @@ class LookerRunHooks:
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Enter the environment before anything runs (and before xdist starts its workers)."""
+        settings = self.workspace.settings
+        if self.is_worker or (settings.backend != "looker" and not settings.looker.needs_dev_mode):
+            return  # nothing to enter: the runner (and the compiler behind it) loads when an item runs
         runner = self.workspace.runner
         if self.is_worker or runner.kind != "looker" or getattr(runner, "replay_only", False):
             return

@@ -15,7 +15,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,6 +84,8 @@ def parse_all(texts: list[str]) -> list[ParsedFile]:
 def _fork_parser(texts: list[str]) -> tuple[int, str] | None:
     """Start a child parsing ``texts`` into a temporary file: (pid, path), or ``None``."""
     try:
+        import tempfile  # loaded only by a run that forks a parser or writes the cache
+
         fd, path = tempfile.mkstemp(prefix="pytest-looker-parse-")
     except OSError:
         return None
@@ -232,6 +233,8 @@ class ParseCache:
         try:
             data = marshal.dumps(payload, _MARSHAL_VERSION)
             entry.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
         except (OSError, ValueError):
             return  # an unwritable cache only costs speed

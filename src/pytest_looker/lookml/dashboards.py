@@ -77,19 +77,30 @@ class DashboardError(ValueError):
 def parse_document(text: str, *, pure: bool = False) -> Any:
     """The YAML of a dashboard file as plain data, every mapping with its ``$line``.
 
-    libyaml reads it when available; ``pure=True`` forces PyYAML's pure-Python reader (the
-    fallback, and the reference the tests compare the fast one with).
+    libyaml reads it when available — its events built into the data in one pass
+    (:mod:`.fastyaml`), or with PyYAML's loader on libyaml for what that pass leaves to it;
+    ``pure=True`` forces PyYAML's pure-Python reader (the fallback, and the reference the
+    tests compare the fast ones with).
     """
     import yaml
 
     pure_loader, fast_loader = _loaders()
     loader = pure_loader if pure or fast_loader is None or not USE_LIBYAML else fast_loader
+    if loader is fast_loader:
+        from pytest_looker.lookml.fastyaml import Unsupported, read_events
+
+        try:
+            return read_events(text)
+        except Unsupported:
+            pass
     try:
         return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise DashboardError(f"dashboard YAML does not parse: {getattr(exc, 'problem', exc)}", line) from None
+    except (ValueError, TypeError) as exc:  # a tagged value PyYAML's constructor rejects (`!!int x`)
+        raise DashboardError(f"dashboard YAML does not parse: {exc}", None) from None
 
 
 def load_dashboards(text: str, file: str) -> list[Dashboard]:

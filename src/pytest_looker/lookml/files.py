@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,9 +121,32 @@ def split_include(pattern: str, including: SourceFile) -> tuple[str | None, str]
 
 
 def match_include(pattern: str, candidates: list[str]) -> list[str]:
-    """The candidates a root-relative include pattern matches, in sorted order."""
-    matched = [c for c in candidates if _glob_regex(pattern).match(c)]
+    """The candidates a root-relative include pattern matches, in sorted order.
+
+    ``candidates`` must be sorted. Only those starting with the pattern's literal head (up to
+    its first wildcard) can match, and they are one run of the sorted list: they are found by
+    bisection and only the rest of the pattern is matched against them. A project with
+    thousands of files and of includes (looker-hub: 4,400 and 1,300) otherwise spends a fifth of
+    its cold load matching every include against every file and compiling each include's
+    regular expression; the rests (``*.view.lkml``) are few and shared.
+    """
+    matched = _matching(pattern, candidates)
     if not matched and not pattern.endswith(LOOKML_SUFFIXES):
         for suffix in LOOKML_SUFFIXES:
-            matched.extend(c for c in candidates if _glob_regex(pattern + suffix).match(c))
+            matched.extend(_matching(pattern + suffix, candidates))
     return sorted(set(matched))
+
+
+def _matching(pattern: str, candidates: list[str]) -> list[str]:
+    wildcards = [i for i in (pattern.find("*"), pattern.find("?")) if i >= 0]
+    cut = min(wildcards) if wildcards else len(pattern)
+    head, rest = pattern[:cut], pattern[cut:]
+    regex = _glob_regex(rest)
+    found: list[str] = []
+    for index in range(bisect_left(candidates, head), len(candidates)):
+        candidate = candidates[index]
+        if not candidate.startswith(head):
+            break
+        if regex.match(candidate, cut):
+            found.append(candidate)
+    return found

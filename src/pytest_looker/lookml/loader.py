@@ -9,15 +9,13 @@ pay for importing them.
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_looker.lookml import projectcache
+from pytest_looker.lookml import inputs, projectcache
 from pytest_looker.lookml.cache import default_cache_dir
-from pytest_looker.lookml.files import discover
 from pytest_looker.lookml.model import Project
 
 if TYPE_CHECKING:
@@ -32,6 +30,7 @@ def load_project(
     constants: Mapping[str, str] | None = None,
     dependency_paths: Sequence[str | Path] = (),
     cache_dir: Path | Any | None = _UNSET,
+    record: list[inputs.Recorded] | None = None,
 ) -> Project:
     """Load the LookML project at ``path``.
 
@@ -39,7 +38,9 @@ def load_project(
     ``dependency_paths`` are directories searched for ``local_dependency`` projects (each
     project ``name`` is looked up as ``<dir>/<name>``, and ``imported_projects/<name>`` under the
     project is always searched); ``cache_dir=None`` disables the parse cache and the
-    whole-project cache (:mod:`.projectcache`).
+    whole-project cache (:mod:`.projectcache`). When the load goes through that cache, what it
+    read (:class:`~.inputs.Recorded`: files, digests, stats) is appended to ``record``: what
+    the project was made from, for caches of things derived from it (the pytest plugin's items).
     """
     # Loading allocates millions of small dicts, lists and objects that all stay alive; the
     # cyclic garbage collector would re-scan them again and again (a third of the load time
@@ -48,13 +49,17 @@ def load_project(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_cached(Path(path), constants or {}, dependency_paths, cache_dir)
+        return _load_cached(Path(path), constants or {}, dependency_paths, cache_dir, record)
     finally:
         projectcache.resume_collector(was_enabled)
 
 
 def _load_cached(
-    path: Path, constants: Mapping[str, str], dependency_paths: Sequence[str | Path], cache_dir: Path | Any | None
+    path: Path,
+    constants: Mapping[str, str],
+    dependency_paths: Sequence[str | Path],
+    cache_dir: Path | Any | None,
+    record: list[inputs.Recorded] | None,
 ) -> Project:
     """:func:`_load`, through the whole-project cache (:mod:`.projectcache`) when it pays."""
     directory = default_cache_dir() if cache_dir is _UNSET else cache_dir
@@ -63,62 +68,36 @@ def _load_cached(
         return _load(path, constants, dependency_paths, directory, [])[0]
     entry = projectcache.entry_path(Path(directory), root, constants, dependency_paths)
     if entry.exists():
-        cached = projectcache.read(entry, lambda recorded: _current_inputs(root, recorded))
+        header: list[inputs.Recorded] = []
+
+        def current(recorded: inputs.Recorded) -> inputs.Inputs:
+            header.append(recorded)
+            return inputs.current_inputs(root, recorded)
+
+        cached = projectcache.read(entry, current)
         if cached is not None:
+            if record is not None:
+                record.extend(header)
             return cached
-    taken_at = time.time_ns()  # before any file is read: see projectcache.Recorded.trusted
+    taken_at = time.time_ns()  # before any file is read: see inputs.Recorded.trusted
     probes: list[tuple[str, bool]] = []
     project, sources = _load(path, constants, dependency_paths, directory, probes)
     files: list[tuple[str, str, str]] = []
-    stats: dict[projectcache.FileKey, projectcache.Stat] = {}
+    stats: dict[inputs.FileKey, inputs.Stat] = {}
     for source in sources:
         key = str(source.root)
         for relative in source.files:
             digest = source.digests.get(relative)
             if digest is None:  # a file the load did not read (a dependency's dashboard)
-                digest = projectcache.hash_file(source.root / relative)
+                digest = inputs.hash_file(source.root / relative)
             files.append((key, relative, digest))
             if relative in source.stats:
                 stats[(key, relative)] = source.stats[relative]
-    inputs = projectcache.Inputs(tuple(files), tuple(probes))
-    projectcache.write(entry, project, projectcache.Recorded(inputs, stats, taken_at))
+    recorded = inputs.Recorded(inputs.Inputs(tuple(files), tuple(probes)), stats, taken_at)
+    projectcache.write(entry, project, recorded)
+    if record is not None:
+        record.append(recorded)
     return project
-
-
-def _current_inputs(root: Path, recorded: projectcache.Recorded) -> projectcache.Inputs:
-    """What a load of ``root`` would read now, for the dependency probes a cached load made.
-
-    A file whose stat equals the one recorded when it was read keeps its recorded digest when
-    :meth:`~.projectcache.Recorded.trusted` vouches for it; every other file is hashed.
-    """
-    probed = tuple((candidate, Path(candidate).is_dir()) for candidate, _ in recorded.inputs.probes)
-    roots = [root]
-    # The first existing candidate of each dependency is the project that was read.
-    for candidate, exists in probed:
-        if exists and Path(candidate) not in roots and _is_chosen(candidate, probed):
-            roots.append(Path(candidate))
-    trusted = recorded.trusted()
-    files: list[tuple[str, str, str]] = []
-    for r in roots:
-        key = str(r)
-        for relative in discover(r):
-            known = trusted.get((key, relative))
-            digest = None
-            if known is not None:
-                try:
-                    if projectcache.stat_of(os.stat(os.path.join(key, relative))) == known[0]:
-                        digest = known[1]
-                except OSError:
-                    pass
-            files.append((key, relative, digest if digest is not None else projectcache.hash_file(r / relative)))
-    return projectcache.Inputs(tuple(files), probed)
-
-
-def _is_chosen(candidate: str, probed: tuple[tuple[str, bool], ...]) -> bool:
-    """Whether ``candidate`` is the first existing directory for its dependency name."""
-    name = Path(candidate).name
-    same = [c for c, exists in probed if Path(c).name == name and exists]
-    return bool(same) and same[0] == candidate
 
 
 def _load(

@@ -51,27 +51,21 @@ import pickle
 import threading
 import weakref
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from pytest_looker.errors import Location
 from pytest_looker.lookml.fields import new_field
+from pytest_looker.lookml.inputs import (
+    Inputs,
+    Recorded,
+)
 from pytest_looker.lookml.model import Explore, Field, Model, Project, View, frozen_mapping
 
 _MAGIC = b"PLPC3\n"
 _MARSHAL_VERSION = 4
 _SOURCE_DIR = Path(__file__).resolve().parent
-#: A file's stat is trusted only when it last changed at least this long before the stats were
-#: taken: file-system timestamps advance in clock ticks (milliseconds; seconds on some file
-#: systems), and two changes within one tick can leave size, times and inode all equal.
-RACY_MARGIN_NS = 3_000_000_000
-
-#: ``(size, mtime_ns, ctime_ns, inode, device)``.
-Stat = tuple[int, int, int, int, int]
-#: ``(project root, relative path)``.
-FileKey = tuple[str, str]
 
 
 def _code_digest() -> str:
@@ -84,48 +78,6 @@ def _code_digest() -> str:
 
 
 _CODE = _code_digest()
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What a load read: files (project, relative path, content digest) and dependency probes."""
-
-    files: tuple[tuple[str, str, str], ...]
-    probes: tuple[tuple[str, bool], ...]
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """An entry's header: its :class:`Inputs`, each file's stat and when the stats were taken."""
-
-    inputs: Inputs
-    stats: Mapping[FileKey, Stat]
-    taken_at: int
-
-    def trusted(self) -> dict[FileKey, tuple[Stat, str]]:
-        """Files whose digest may be reused while their stat is unchanged (see module doc)."""
-        limit = self.taken_at - RACY_MARGIN_NS
-        result: dict[FileKey, tuple[Stat, str]] = {}
-        for project, relative, digest in self.inputs.files:
-            stat = self.stats.get((project, relative))
-            if stat is not None and digest and max(stat[1], stat[2]) < limit:
-                result[(project, relative)] = (stat, digest)
-        return result
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def stat_of(result: os.stat_result) -> Stat:
-    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino, result.st_dev)
-
-
-def read_file(path: Path) -> tuple[bytes, Stat]:
-    """A file's bytes and its stat taken on the open file before reading (``OSError`` passes)."""
-    with open(path, "rb") as handle:
-        stat = stat_of(os.fstat(handle.fileno()))
-        return handle.read(), stat
 
 
 def entry_path(directory: Path, root: Path, constants: Mapping[str, str], dependency_paths: Sequence[Any]) -> Path:
@@ -554,15 +506,3 @@ def _reduce_field(field: Field) -> tuple[Any, ...]:
 
 def _reduce_location(location: Location) -> tuple[Any, ...]:
     return Location, (location.file, location.line)
-
-
-def hash_files(root: Path, relatives: Iterable[str], project: str) -> list[tuple[str, str, str]]:
-    """``(project, relative, digest)`` for each file; an unreadable file gets an empty digest."""
-    return [(project, relative, hash_file(root / relative)) for relative in relatives]
-
-
-def hash_file(path: Path) -> str:
-    try:
-        return content_digest(path.read_bytes())
-    except OSError:
-        return ""

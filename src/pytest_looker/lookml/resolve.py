@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_looker.errors import Location
-from pytest_looker.lookml import projectcache
+from pytest_looker.lookml import inputs
 from pytest_looker.lookml.build import build_explore, build_test, build_view
 from pytest_looker.lookml.cache import ParseCache
 from pytest_looker.lookml.dashboards import Dashboards
@@ -81,7 +81,7 @@ class SourceProject:
     size: int = 0
     #: For the whole-project cache: digest and stat of each file's bytes as read and parsed.
     digests: dict[str, str] = field(default_factory=dict)
-    stats: dict[str, projectcache.Stat] = field(default_factory=dict)
+    stats: dict[str, inputs.Stat] = field(default_factory=dict)
     _candidates: list[str] | None = None
 
     def include_candidates(self) -> list[str]:
@@ -92,7 +92,7 @@ class SourceProject:
         """
         if self._candidates is None:
             dashboards = [p for p in self.files if SourceFile(None, p).kind == "dashboard"]
-            self._candidates = sorted(self.trees) + dashboards
+            self._candidates = sorted([*self.trees, *dashboards])  # sorted: files.match_include
         return self._candidates
 
 
@@ -169,15 +169,15 @@ def _read_project(
     trees: dict[str, RawNode] = {}
     texts: dict[str, str] = {}
     digests: dict[str, str] = {}
-    stats: dict[str, projectcache.Stat] = {}
+    stats: dict[str, inputs.Stat] = {}
     files = discover(root)
     for relative in files:
         source = SourceFile(name, relative)
         if source.kind == "dashboard":
             continue
         try:
-            data, stats[relative] = projectcache.read_file(root / relative)
-            digests[relative] = projectcache.content_digest(data)
+            data, stats[relative] = inputs.read_file(root / relative)
+            digests[relative] = inputs.content_digest(data)
             texts[relative] = decode_text(data)
         except (OSError, UnicodeDecodeError) as exc:
             digests.setdefault(relative, "")  # unreadable: "" never equals a later digest
@@ -572,8 +572,8 @@ def _read_dashboard(
 ) -> tuple[str, str] | None:
     """A dashboard file's text, recorded for the project cache; parsed later, when read."""
     try:
-        data, source.stats[relative] = projectcache.read_file(root / relative)
-        source.digests[relative] = projectcache.content_digest(data)
+        data, source.stats[relative] = inputs.read_file(root / relative)
+        source.digests[relative] = inputs.content_digest(data)
         return relative, decode_text(data)
     except (OSError, UnicodeDecodeError) as exc:
         source.digests.setdefault(relative, "")

@@ -21,8 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_looker.lookml.fastparse import Unsupported, fast_parse
-
 RawNode = dict[str, Any]
 
 
@@ -47,8 +45,12 @@ def parse_lookml(text: str) -> ParsedFile:
     """Parse one LookML file; a syntax error is returned as an issue, never raised.
 
     The fast reader (:mod:`.fastparse`) handles the common shapes and gives the same tree as
-    lkml; whatever it leaves alone is parsed by lkml, so errors keep lkml's wording.
+    lkml; whatever it leaves alone is parsed by lkml, so errors keep lkml's wording. It is
+    imported by the first parse (its patterns take milliseconds to compile): a warm load, which
+    reads trees from the project cache, never needs it.
     """
+    from pytest_looker.lookml.fastparse import Unsupported, fast_parse
+
     try:
         tree, issues = fast_parse(text)
     except Unsupported:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_looker.checks.dashboards import check_dashboard, dashboard_target
-from pytest_looker.lookml.model import Dashboard
-from pytest_looker.testing.items import LookerItem, diagnostics_items
-from pytest_looker.testing.state import STATE_KEY
+from pytest_looker.testing.items import LookerItem, planned_items
+
+if TYPE_CHECKING:
+    from pytest_looker.lookml.model import Dashboard
 
 __all__ = ["DashboardFile", "DashboardItem"]
 
@@ -20,11 +20,17 @@ class DashboardItem(LookerItem):
 
     kind = "dashboard"
 
-    def __init__(self, *, dashboard: Dashboard, **kwargs: Any) -> None:
+    def __init__(self, *, dashboard: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.dashboard = dashboard
+        self.dashboard_name = dashboard
+
+    @property
+    def dashboard(self) -> Dashboard:
+        return self.workspace.project.dashboards[self.dashboard_name]
 
     def runtest(self) -> None:
+        from pytest_looker.checks.dashboards import check_dashboard
+
         self.report(check_dashboard(self.workspace, self.dashboard))
 
 
@@ -32,11 +38,4 @@ class DashboardFile(pytest.File):
     """A ``*.dashboard.lookml`` file of the project: its LookML problems, then one item per dashboard."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        workspace = self.config.stash[STATE_KEY].workspace
-        relative = self.path.resolve().relative_to(workspace.root).as_posix()
-        yield from diagnostics_items(self, relative, workspace)
-        for dashboard in workspace.project.dashboards.values():
-            if dashboard.location.file == relative:
-                yield DashboardItem.from_parent(
-                    self, name=dashboard.name, target=dashboard_target(dashboard), dashboard=dashboard
-                )
+        return planned_items(self)

@@ -1,5 +1,10 @@
 """pytest collectors and items: LookML data tests, unit-test specs, SQL validation, key checks.
 
+An item holds the *names* of what it checks (model, explore, view, test, file) and looks the
+LookML up when it runs: items are made from a :data:`~.plan.Plan` (:mod:`.describe`), possibly
+read from the collection cache, so collecting needs neither the loader nor the checks — they
+are imported by the first item that runs.
+
 Each item runs one pytest-free check (:mod:`pytest_looker.checks`) and renders its
 :class:`~pytest_looker.checks.outcome.Outcome`: it reports at the LookML or YAML file:line it
 comes from (``reportinfo``), fails with the outcome's report instead of a traceback
@@ -18,25 +23,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 
-from pytest_looker.checks.datatests import data_test_target, run_data_test
-from pytest_looker.checks.diagnostics import (
-    diagnostics_by_file,
-    diagnostics_outcome,
-    diagnostics_target,
-    settings_diagnostics,
-)
-from pytest_looker.checks.hints import setup_hint
-from pytest_looker.checks.keys import keys_target, primary_key_check, relationship_check, relationships_target
 from pytest_looker.checks.outcome import Outcome, Problem, Target
-from pytest_looker.checks.specs import SpecError, UnitSpec, load_specs, run_spec, spec_target
-from pytest_looker.checks.validation import ValidationReport, probe_query, select_explores, validate_explore
 from pytest_looker.errors import Location, LookerError, ReplayOnlyError
-from pytest_looker.lookml.model import DataTest, Diagnostic, Explore, Project
 from pytest_looker.testing.state import KIND_PROPERTY, STATE_KEY
 
 if TYPE_CHECKING:
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
+    from pytest_looker.checks.specs import UnitSpec
+    from pytest_looker.checks.validation import ValidationReport
+    from pytest_looker.lookml.model import DataTest, Diagnostic, Explore
     from pytest_looker.testing.state import LookerState
     from pytest_looker.workspace import Workspace
 
@@ -165,6 +161,8 @@ class LookerItem(pytest.Item):
         if outcome.skipped is not None and not outcome.problems:
             pytest.skip(f"[{self.kind}] {outcome.skipped}")
         if outcome.problems:
+            from pytest_looker.checks.hints import setup_hint
+
             hint = setup_hint(self.workspace.settings, (p.message for p in outcome.problems))
             raise LookerFailure(outcome.report() + (f"\n\n{hint}" if hint else ""))
 
@@ -174,31 +172,20 @@ class LookMLDiagnosticsItem(LookerItem):
 
     kind = "lookml"
 
-    def __init__(self, *, file: str, diagnostics: tuple[Diagnostic, ...], **kwargs: Any) -> None:
+    def __init__(self, *, file: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.file = file
-        self.diagnostics = diagnostics
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        from pytest_looker.testing.describe import workspace_diagnostics
+
+        return workspace_diagnostics(self.workspace).get(self.file, ())
 
     def runtest(self) -> None:
+        from pytest_looker.checks.diagnostics import diagnostics_outcome
+
         self.report(diagnostics_outcome(self.file, self.diagnostics))
-
-
-def diagnostics_items(parent: pytest.File, file: str, workspace: Workspace) -> Iterator[pytest.Item]:
-    """The diagnostics item of ``file`` when the loader reported anything there."""
-    found = workspace_diagnostics(workspace).get(file)
-    if found:
-        target = diagnostics_target(file, found)
-        yield LookMLDiagnosticsItem.from_parent(parent, name="lookml", target=target, file=file, diagnostics=found)
-
-
-def workspace_diagnostics(workspace: Workspace) -> dict[str, tuple[Diagnostic, ...]]:
-    """The project's diagnostics by file, computed once per workspace."""
-
-    def build() -> dict[str, tuple[Diagnostic, ...]]:
-        extra = settings_diagnostics(workspace.project, workspace.settings)
-        return dict(diagnostics_by_file(workspace.project, workspace.root, extra))
-
-    return workspace.cached("testing.diagnostics", build)
 
 
 class DataTestItem(LookerItem):
@@ -206,11 +193,18 @@ class DataTestItem(LookerItem):
 
     kind = "lookml-test"
 
-    def __init__(self, *, test: DataTest, **kwargs: Any) -> None:
+    def __init__(self, *, model: str, test: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.test = test
+        self.model_name = model
+        self.test_name = test
+
+    @property
+    def test(self) -> DataTest:
+        return self.workspace.project.model(self.model_name).tests[self.test_name]
 
     def runtest(self) -> None:
+        from pytest_looker.checks.datatests import run_data_test
+
         self.report(run_data_test(self.workspace, self.test))
 
 
@@ -219,11 +213,25 @@ class SpecItem(LookerItem):
 
     kind = "unit"
 
-    def __init__(self, *, spec: UnitSpec, **kwargs: Any) -> None:
+    def __init__(self, *, spec: UnitSpec | None = None, index: int = 0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.spec = spec
+        self._spec = spec
+        self.index = index
+
+    @property
+    def spec(self) -> UnitSpec:
+        """The test, read from its file when the item was made from the collection cache."""
+        if self._spec is None:
+            from pytest_looker.checks.specs import load_specs
+
+            self._spec = load_specs(
+                self.path, self.looker_target.location.file if self.looker_target.location else self.path.name
+            )[self.index]
+        return self._spec
 
     def runtest(self) -> None:
+        from pytest_looker.checks.specs import run_spec
+
         outcome = run_spec(self.workspace, self.spec)
         if self.spec.severity == "warn" and outcome.failed:
             outcome = dataclasses.replace(
@@ -242,11 +250,18 @@ class SqlValidationItem(LookerItem):
 
     kind = "sql"
 
-    def __init__(self, *, explore: Explore, **kwargs: Any) -> None:
+    def __init__(self, *, model: str, explore: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.explore = explore
+        self.model_name = model
+        self.explore_name = explore
+
+    @property
+    def explore(self) -> Explore:
+        return self.workspace.project.model(self.model_name).explores[self.explore_name]
 
     def runtest(self) -> None:
+        from pytest_looker.checks.validation import validate_explore
+
         workspace = self.workspace
         runner = workspace.runner
         try:
@@ -265,6 +280,8 @@ def _validation_outcome(target: Target, report: ValidationReport, workspace: Wor
     )
     if not report.failures:
         return Outcome(target, warnings=warnings)
+    from pytest_looker.checks.validation import probe_query
+
     first = report.failures[0]
     sql: tuple[str, ...] = ()
     if first.field != "*":
@@ -294,6 +311,8 @@ class PrimaryKeyItem(LookerItem):
         self.view_name = view
 
     def runtest(self) -> None:
+        from pytest_looker.checks.keys import primary_key_check
+
         self.report(primary_key_check(self.workspace, self.model_name, self.view_name))
 
 
@@ -302,69 +321,73 @@ class RelationshipItem(LookerItem):
 
     kind = "relationships"
 
-    def __init__(self, *, explore: Explore, **kwargs: Any) -> None:
+    def __init__(self, *, model: str, explore: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.explore = explore
+        self.model_name = model
+        self.explore_name = explore
+
+    @property
+    def explore(self) -> Explore:
+        return self.workspace.project.model(self.model_name).explores[self.explore_name]
 
     def runtest(self) -> None:
-        self.report(relationship_check(self.workspace, self.explore.model, self.explore.name))
+        from pytest_looker.checks.keys import relationship_check
+
+        self.report(relationship_check(self.workspace, self.model_name, self.explore_name))
 
 
 class LookMLFile(pytest.File):
-    """A ``.lkml`` file of the project: its data tests, and for a model file its explores' checks."""
+    """A ``.lkml`` file of the project: its diagnostics, data tests, and for a model file its explores' checks."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        state = self.config.stash[STATE_KEY]
-        workspace = state.workspace
-        project = workspace.project
-        relative = self.path.resolve().relative_to(workspace.root).as_posix()
-        yield from diagnostics_items(self, relative, workspace)
-        for model in project.models.values():
-            for test in model.tests.values():
-                if test.location.file == relative:
-                    yield DataTestItem.from_parent(
-                        self, name=f"{model.name}/{test.name}", target=data_test_target(test), test=test
-                    )
-        owner = next((m.name for m in project.models.values() if m.location.file == relative), None)
-        if owner is not None:
-            yield from self._model_items(workspace, project, owner)
+        return planned_items(self)
 
-    def _model_items(self, workspace: Workspace, project: Project, model: str) -> Iterator[pytest.Item]:
-        settings = workspace.settings
-        explores = [e for e in select_explores(project, settings.explores) if e.model == model]
-        for explore in explores:
-            label = f"{model}/{explore.name}"
-            target = Target("sql", label, explore.location, model=model, explore=explore.name)
-            yield SqlValidationItem.from_parent(self, name=f"sql[{label}]", target=target, explore=explore)
-        if not settings.check_keys:
-            return
-        views = project.model(model).views
-        seen: dict[str, None] = {}
-        for explore in explores:
-            for view_name in explore.aliases().values():
-                seen.setdefault(view_name)
-        for view_name in seen:
-            view = views.get(view_name)
-            if view is None:
-                continue
-            yield PrimaryKeyItem.from_parent(
-                self, name=f"keys[{model}/{view_name}]", target=keys_target(model, view), model=model, view=view_name
-            )
-        for explore in explores:
-            if explore.joins:
-                label = f"{model}/{explore.name}"
-                yield RelationshipItem.from_parent(
-                    self, name=f"relationships[{label}]", target=relationships_target(explore), explore=explore
-                )
+
+#: An item plan's kind → the item class it makes (:mod:`.describe`).
+ITEM_CLASSES: dict[str, type[LookerItem]] = {
+    "lookml": LookMLDiagnosticsItem,
+    "lookml-test": DataTestItem,
+    "sql": SqlValidationItem,
+    "keys": PrimaryKeyItem,
+    "relationships": RelationshipItem,
+}
+
+
+def planned_items(collector: pytest.File) -> Iterator[pytest.Item]:
+    """The items the run's plan lists for ``collector``'s file (:func:`~.collection.plan_of`)."""
+    from pytest_looker.testing.collection import plan_of
+
+    state = collector.config.stash[STATE_KEY]
+    relative = collector.path.resolve().relative_to(state.workspace.root).as_posix()
+    for kind, name, target, args in plan_of(state)["items"].get(relative, ()):
+        cls = ITEM_CLASSES.get(kind) or _dashboard_item_class()
+        yield cls.from_parent(collector, name=name, target=Target.from_dict(target), **args)
+
+
+def _dashboard_item_class() -> type[LookerItem]:
+    from pytest_looker.testing.dashboards import DashboardItem
+
+    return DashboardItem
 
 
 class SpecFile(pytest.File):
-    """A ``*.lkmltest.yml`` file; a file that is not a valid spec becomes one failing item."""
+    """A ``*.lkmltest.yml`` file; a file that is not a valid spec becomes one failing item.
+
+    Its items (names, targets, markers) are cached by the file's bytes (:mod:`.plan`), so a warm
+    collection neither parses the YAML nor imports the spec checks.
+    """
 
     def collect(self) -> Iterator[pytest.Item]:
         shown = self.path.name
         with contextlib.suppress(ValueError):
             shown = self.path.relative_to(self.config.rootpath).as_posix()
+        stored = _stored_specs(self, shown)
+        if stored is not None:
+            for index, (name, target, skip, xfail) in enumerate(stored):
+                yield _spec_item(self, name, Target.from_dict(target), skip, xfail, index=index)
+            return
+        from pytest_looker.checks.specs import SpecError, UnitSpec, load_specs
+
         try:
             specs = load_specs(self.path, shown)
         except SpecError as exc:
@@ -372,15 +395,54 @@ class SpecFile(pytest.File):
             target = Target("unit", shown, broken.location, test=broken.name)
             yield SpecItem.from_parent(self, name="<spec>", target=target, spec=broken)
             return
-        for spec in specs:
-            item = SpecItem.from_parent(self, name=spec.name, target=_spec_item_target(spec), spec=spec)
-            if spec.skip is not None:
-                item.add_marker(pytest.mark.skip(reason=spec.skip))
-            if spec.xfail is not None:
-                item.add_marker(pytest.mark.xfail(reason=spec.xfail, raises=LookerFailure))
-            yield item
+        described = [(spec.name, _spec_item_target(spec).as_dict(), spec.skip, spec.xfail) for spec in specs]
+        _store_specs(self, shown, described)
+        for index, spec in enumerate(specs):
+            yield _spec_item(self, spec.name, _spec_item_target(spec), spec.skip, spec.xfail, index=index, spec=spec)
+
+
+def _spec_item(
+    parent: SpecFile, name: str, target: Target, skip: str | None, xfail: str | None, **kwargs: Any
+) -> SpecItem:
+    item: SpecItem = SpecItem.from_parent(parent, name=name, target=target, **kwargs)
+    if skip is not None:
+        item.add_marker(pytest.mark.skip(reason=skip))
+    if xfail is not None:
+        item.add_marker(pytest.mark.xfail(reason=xfail, raises=LookerFailure))
+    return item
+
+
+def _spec_entry(collector: SpecFile, shown: str) -> Path | None:
+    from pytest_looker.lookml.cache import default_cache_dir
+    from pytest_looker.testing.plan import spec_entry_path
+
+    directory = default_cache_dir()
+    if directory is None:
+        return None
+    try:
+        data = collector.path.read_bytes()
+    except OSError:
+        return None
+    return spec_entry_path(directory, shown, data)
+
+
+def _stored_specs(collector: SpecFile, shown: str) -> list[Any] | None:
+    from pytest_looker.testing.plan import read_specs
+
+    entry = _spec_entry(collector, shown)
+    return read_specs(entry) if entry is not None else None
+
+
+def _store_specs(collector: SpecFile, shown: str, described: list[Any]) -> None:
+    from pytest_looker.testing.plan import write_specs
+
+    entry = _spec_entry(collector, shown)
+    if entry is not None:
+        write_specs(entry, described)
 
 
 def _spec_item_target(spec: UnitSpec) -> Target:
+    from pytest_looker.checks.specs import spec_target
+
     target = spec_target(spec)
     return Target(target.kind, spec.name, target.location, target.model, target.explore, test=spec.name)

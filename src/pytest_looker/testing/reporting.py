@@ -19,20 +19,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_looker.checks.outcome import Outcome, Target
-from pytest_looker.testing.ci import (
-    CiProblem,
-    annotations_enabled,
-    github_annotation,
-    markdown_summary,
-    repository_path,
-    write_step_summary,
-)
 from pytest_looker.testing.state import KIND_PROPERTY, LookerState
+
+# The CI outputs (.ci) load when there is a problem to describe or a summary to write: a run
+# registers this plugin at configure time, and a passing run without CI outputs never needs them.
+if TYPE_CHECKING:
+    from pytest_looker.checks.outcome import Outcome, Target
+    from pytest_looker.testing.ci import CiProblem
 
 __all__ = ["KIND_ORDER", "PROBLEMS_ATTR", "Reporting", "describe_problems"]
 
@@ -44,6 +41,8 @@ PROBLEMS_ATTR = "looker_problems"
 
 def describe_problems(outcome: Outcome, target: Target, root: Path) -> list[dict[str, Any]]:
     """An outcome's problems and warnings as dicts with repository-relative paths."""
+
+    from pytest_looker.testing.ci import repository_path
 
     def where(location: Any) -> tuple[str | None, int | None]:
         if location is None:
@@ -85,6 +84,8 @@ class Reporting:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
+            from pytest_looker.testing.ci import CiProblem, repository_path
+
             path = Path(str(report.fspath)) if report.fspath else None
             file = repository_path(self.state.config.rootpath / path) if path else None
             lines = report.longreprtext.strip().splitlines()
@@ -95,6 +96,10 @@ class Reporting:
 
     def _problems(self, report: pytest.TestReport, kind: str | None) -> list[CiProblem]:
         described = getattr(report, PROBLEMS_ATTR, None)
+        if not report.failed and not isinstance(described, list):
+            return []
+        from pytest_looker.testing.ci import CiProblem, repository_path
+
         if isinstance(described, list):
             return [CiProblem(**d) for d in described if isinstance(d, dict)]
         if not report.failed:
@@ -125,6 +130,13 @@ class Reporting:
         self._ci_outputs(terminalreporter)
 
     def _ci_outputs(self, terminalreporter: Any) -> None:
+        from pytest_looker.testing.ci import (
+            annotations_enabled,
+            github_annotation,
+            markdown_summary,
+            write_step_summary,
+        )
+
         settings = self.state.settings
         github = annotations_enabled(settings.annotations)
         if not github and settings.summary is None:
