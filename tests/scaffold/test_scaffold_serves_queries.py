@@ -1097,3 +1097,25 @@ def test_columns_one_coalesce_returns_share_a_type(tmp_path: Path, cli: Cli) -> 
     assert "page_view_id: string" in schema.output, schema.output
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (3, 0), report
+
+
+def test_a_column_qualified_by_the_views_own_alias_is_its_tables(tmp_path: Path, cli: Cli) -> None:
+    """bcgov's page_views_bdp: ``sql: CASE WHEN page_views_bdp.dvce_type = 'Computer' …`` — Looker
+    names the view's table after the view, so this is ``${TABLE}.dvce_type``."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: page_views {}\n',
+            "v.view.lkml": """
+                view: page_views {
+                  sql_table_name: `p.derived.page_views` ;;
+                  dimension: id { primary_key: yes sql: ${TABLE}.id ;; }
+                  measure: desktop { type: sum sql: CASE WHEN page_views.dvce_type = 'Computer' THEN 1 ELSE 0 END ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (2, 0), report

@@ -560,6 +560,12 @@ class _Inference:
                     continue
                 self._nested(table, sql, exact_type, dialect, f"{view.name}.{found.name}")
                 self._bare_and_subqueries(table, sql, dialect, f"{view.name}.{found.name}")
+                if f"{view.name.lower()}." in sql.lower():
+                    # Looker aliases the view's table as the view: ``page_views.dvce_type`` is ${TABLE}.dvce_type
+                    for use in _uses(_fragment(sql, dialect), view.name):
+                        column = table.column(use.column)
+                        column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (alias)")
+                        _add_values(column, use.literals)
                 columns = [read.column for read in table_columns(sql)]
                 if not columns:
                     continue
