@@ -6,6 +6,7 @@ from pathlib import Path
 
 from helpers import ProjectFactory, write_files
 from pytest_looker.lookml import load_project
+from pytest_looker.lookml.syntax import parse_lookml, parse_with_lkml
 
 VIEW = """
 view: {name} {{
@@ -66,6 +67,26 @@ def test_include_matching_nothing_is_reported_at_its_line(lookml: ProjectFactory
     [warning] = project.warnings
     assert "matches no file" in warning.message
     assert (warning.location.file, warning.location.line) == ("m.model.lkml", 3)
+
+
+def test_each_include_is_reported_at_its_own_line(lookml: ProjectFactory) -> None:
+    """looker-open-source/block-square: the third of six includes matches nothing; the warning
+    was put at the first include's line."""
+    model = (
+        'connection: "db"\ninclude: "/views/*.view.lkml"\ninclude: ["/views/top.view.lkml"]\n'
+        'include: "/nowhere/*.view.lkml"\ninclude: "/also_nowhere/*.view.lkml"'
+    )
+    project = lookml({"m.model.lkml": model, "views/top.view.lkml": VIEW.format(name="top")})
+    lines = sorted((w.location.line, w.message.split("'")[1]) for w in project.warnings if "matches no" in w.message)
+    assert lines == [(4, "/nowhere/*.view.lkml"), (5, "/also_nowhere/*.view.lkml")]
+
+
+def test_both_readers_record_the_line_of_each_repeated_value() -> None:
+    text = 'include: "a"\ninclude: ["b", "c"]\nview: v {\n  dimension: d {}\n}\ninclude: "e"\n'
+    fast = parse_lookml(text).tree
+    slow = parse_with_lkml(text).tree
+    assert fast["$each_line"]["include"] == slow["$each_line"]["include"] == [1, 2, 2, 6]
+    assert fast["include"] == slow["include"] == ["a", "b", "c", "e"]
 
 
 def test_local_dependency_with_overridden_constant(tmp_path: Path) -> None:

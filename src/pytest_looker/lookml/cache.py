@@ -133,7 +133,7 @@ def _collect(child: tuple[int, str]) -> list[Any] | None:
 
 
 #: Bump when the tree shape produced by :mod:`pytest_looker.lookml.syntax` changes.
-TREE_FORMAT = "1"
+TREE_FORMAT = "2"
 _MARSHAL_VERSION = 4
 
 

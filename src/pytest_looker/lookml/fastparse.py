@@ -60,6 +60,15 @@ EXPR_BLOCK_KEYS = frozenset(
 REPEATABLE_KEYS = PLURAL_KEYS | {"visualization", "application", "localization_settings"}
 
 
+def each_line(result: RawNode, key: str, line: int, added: int, total: int) -> None:
+    """Record the line of each plain value of a repeatable key (``include:`` written several
+    times) under ``"$each_line"``: ``"$lines"`` keeps only the first, and a diagnostic about the
+    third include belongs at the third's line. Blocks carry their own ``"$line"``."""
+    found: list[int | None] = result.setdefault("$each_line", {}).setdefault(key, [])
+    found.extend([None] * (total - added - len(found)))  # blocks before these: lines of their own
+    found.extend([line] * added)
+
+
 class Unsupported(Exception):
     """The text uses a shape this reader leaves to lkml."""
 
@@ -212,10 +221,10 @@ class _Reader:
                 if bucket is None:
                     bucket = result[key] = []
                     lines[key] = item_line
-                if kind == _LIST:
-                    bucket.extend(value)
-                else:
-                    bucket.append(value)
+                added = value if kind == _LIST else [value]
+                bucket.extend(added)
+                if kind < _BLOCK or kind in (_PAIR, _QPAIR, _LIST):
+                    each_line(result, key, item_line, len(added), len(bucket))
             elif key in result:
                 if not top_level:
                     # lkml refuses a key repeated in a block: its error message decides.

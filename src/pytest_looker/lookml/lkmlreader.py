@@ -14,7 +14,7 @@ from lkml.lexer import Lexer
 from lkml.parser import Parser
 from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode, SyntaxToken
 
-from pytest_looker.lookml.fastparse import REPEATABLE_KEYS
+from pytest_looker.lookml.fastparse import REPEATABLE_KEYS, each_line
 from pytest_looker.lookml.syntax import ParsedFile, RawIssue, RawNode
 
 _LINE_IN_MESSAGE = re.compile(r"on line (\d+)")
@@ -104,11 +104,11 @@ class _TreeWalker:
             value = self.value(item, item_line)
             if key in REPEATABLE_KEYS:
                 bucket = result.setdefault(key, [])
-                if isinstance(item, ListNode):
-                    bucket.extend(value)
-                else:
-                    bucket.append(value)
+                added = value if isinstance(item, ListNode) else [value]
+                bucket.extend(added)
                 lines.setdefault(key, item_line)
+                if not isinstance(item, BlockNode):
+                    each_line(result, key, item_line, len(added), len(bucket))
             elif key in result:
                 if top_level:
                     # Looker tolerates some top-level keys twice: the last one is used, and every

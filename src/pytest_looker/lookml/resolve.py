@@ -354,10 +354,12 @@ def _included_files(
             return
         visiting.add(source)
         tree = projects[source.project].trees.get(source.path, {})
-        for pattern in tree.get("include", []):
+        lines = tree.get("$each_line", {}).get("include", [])
+        for index, pattern in enumerate(tree.get("include", [])):
             if not isinstance(pattern, str):
                 continue
-            for target in _expand(pattern, source, tree, projects, diagnostics):
+            line = lines[index] if index < len(lines) else tree.get("$lines", {}).get("include")
+            for target in _expand(pattern, source, line, projects, diagnostics):
                 visit(target)
         order.append(source)
 
@@ -368,12 +370,12 @@ def _included_files(
 def _expand(
     pattern: str,
     source: SourceFile,
-    tree: RawNode,
+    line: int | None,
     projects: Mapping[str | None, SourceProject],
     diagnostics: _Diagnostics,
 ) -> Iterable[SourceFile]:
+    """The files ``pattern`` (written at ``line`` of ``source``) includes."""
     project_name, relative = split_include(pattern, source)
-    line = tree.get("$lines", {}).get("include")
     if project_name not in projects:
         declared = {
             str(n.get("project", ""))
