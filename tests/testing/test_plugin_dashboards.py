@@ -67,3 +67,44 @@ def test_a_misspelt_tier_and_its_sort_helper_fail_by_name(shop: Shop, run: Run) 
     out = result.stdout.str()
     assert "element typo (broken.dashboard.lookml:4): field orders.amount_teir is not a field of shop/orders" in out
     assert "sort on orders.amount_teir__sort_, which is not a field of shop/orders" in out
+
+
+LOCATION = """
+  dimension: approx_location {
+    type: location
+    sql_latitude: round(${amount}, 1) ;;
+    sql_longitude: round(${amount}, 1) ;;
+  }
+"""
+
+#: A map tile as Looker exports it (the Spectacles demo's "Average Shipping Time to Users"): the
+#: heatmap's bin level is stored as a filter on ``<location field>_bin_level``.
+MAP = """
+- dashboard: map
+  title: Map
+  elements:
+  - name: heatmap
+    model: shop
+    explore: orders
+    type: looker_map
+    fields: [orders.approx_location, orders.count]
+    filters:
+      orders.approx_location_bin_level: '7'
+    map_plot_mode: automagic_heatmap
+  - name: typo
+    model: shop
+    explore: orders
+    type: looker_map
+    fields: [orders.count]
+    filters:
+      orders.status_bin_level: '7'
+"""
+
+
+def test_a_map_tiles_bin_level_is_the_location_fields_not_a_typo(shop: Shop, run: Run) -> None:
+    shop(extra_fields=LOCATION, files={"map.dashboard.lookml": MAP})
+    result = run("map.dashboard.lookml")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "approx_location_bin_level" not in out
+    assert "filter on orders.status_bin_level, which is not a field of shop/orders" in out

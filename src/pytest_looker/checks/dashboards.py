@@ -23,15 +23,30 @@ __all__ = ["DASHBOARD_SUFFIXES", "check_dashboard", "dashboard_problems", "dashb
 DASHBOARD_SUFFIXES = (".dashboard.lookml", ".dashboard.lkml")
 
 
+#: what Looker names the bin level of a ``type: location`` dimension on a map tile: a map with
+#: ``map_plot_mode: automagic_heatmap`` stores ``users.approx_location_bin_level: '7'`` in the
+#: tile's filters (seen in dashboards Looker exported, across public projects); the field is the
+#: visualization's, not the LookML's
+BIN_LEVEL = "_bin_level"
+
+
 def _names(project: Project, explore: Explore) -> tuple[set[str], set[str]]:
-    """Selectable fields, and every field (incl. filter-only fields and parameters) of the explore."""
+    """Selectable fields, and every field (incl. filter-only fields, parameters and the bin level
+    of a location dimension a map tile filters on) of the explore."""
     selectable = {name for name, _ in explore_fields(project, explore)}
     model = project.models[explore.model]
     every = set(selectable)
     for alias, view_name in explore.aliases().items():
         view = model.views.get(view_name)
-        every |= {f"{alias}.{name}" for name in (view.fields if view is not None else {})}
+        fields = view.fields if view is not None else {}
+        every |= {f"{alias}.{name}" for name in fields}
+        every |= {f"{alias}.{name}{BIN_LEVEL}" for name, found in fields.items() if found.type == "location"}
     return selectable, every
+
+
+def _map_bin_level(name: str, fields: list[str]) -> bool:
+    """Whether a tile's filter ``name`` is the bin level of a location field the tile selects."""
+    return name.endswith(BIN_LEVEL) and name[: -len(BIN_LEVEL)] in fields
 
 
 def _explore(project: Project, model: str | None, explore: str | None) -> tuple[Explore | None, str | None]:
@@ -81,7 +96,7 @@ def element_query(element: DashboardElement) -> Query | None:
         element.model,
         element.explore,
         fields=fields,
-        filters={k: v for k, v in element.filters.items() if "." in k},
+        filters={k: v for k, v in element.filters.items() if "." in k and not _map_bin_level(k, fields)},
         sorts=sorts,
         limit=int(limit) if isinstance(limit, int | str) and str(limit).lstrip("-").isdigit() else None,
     )

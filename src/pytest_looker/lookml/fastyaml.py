@@ -36,15 +36,20 @@ class Unsupported(Exception):
 class _Reader:
     def __init__(self, text: str) -> None:
         import yaml
-        from yaml._yaml import CParser
+        from yaml import _yaml
+
+        events: Any = _yaml  # the classes libyaml's parser makes its events of (untyped in the stubs)
 
         self._yaml = yaml
-        self._parser = CParser(text)
+        self._parser = events.CParser(text)
         self._next = self._parser.get_event
         self._resolve: Any = yaml.resolver.Resolver().resolve  # untyped in PyYAML's stubs
         self._constructor = yaml.constructor.SafeConstructor()
         self._scalars: dict[str, Any] = {}
-        events = yaml.events
+        # The event classes and errors are taken from the C module itself, not from yaml.events:
+        # a process that imports ``yaml`` again (pytester's in-process runs restore sys.modules)
+        # keeps the C extension and the classes it was built with.
+        self._error = events.YAMLError
         self._scalar, self._mapping, self._sequence = (
             events.ScalarEvent,
             events.MappingStartEvent,
@@ -64,7 +69,7 @@ class _Reader:
             if not isinstance(self._next(), self._stream_end):
                 raise Unsupported("more than one document")
             return root
-        except self._yaml.YAMLError:
+        except (self._error, self._yaml.YAMLError):
             raise Unsupported("not valid YAML") from None
         finally:
             self._parser.dispose()
