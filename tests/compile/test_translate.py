@@ -183,6 +183,16 @@ def test_redshift_pcre_only_pattern_is_a_translation_limit() -> None:
     assert caught.value.message.startswith(TRANSLATION_LIMIT)
 
 
+def test_bigquery_json_keys_at_the_top_level(db: DuckDBBackend) -> None:
+    # JSON_KEYS(json, 1): the top-level keys, unique and sorted alphabetically (mozilla's
+    # events_stream.experiments). Deeper levels (dotted paths) are a translation limit.
+    sql = """SELECT JSON_KEYS(JSON '{"b": {"c": 1}, "a": 2}', 1)"""
+    assert values(db, sql, "bigquery") == [(["a", "b"],)]
+    with pytest.raises(CompileError) as caught:
+        transpile("SELECT JSON_KEYS(t.j) FROM t", source="bigquery", target="duckdb")
+    assert caught.value.message.startswith(TRANSLATION_LIMIT) and "JSON_KEYS" in caught.value.message
+
+
 def test_redshift_lateral_column_alias_in_a_grouped_select(db: DuckDBBackend) -> None:
     # Looker's Redshift admin block: cost_hi_numeric uses the alias cost_hi_raw of the same SELECT,
     # then a window sums it, under GROUP BY ordinals (Redshift: lateral column alias reference).

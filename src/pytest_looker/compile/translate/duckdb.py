@@ -78,6 +78,16 @@ def _from_epoch(seconds: exp.Expr) -> exp.Expr:
     return exp.func("MAKE_TIMESTAMP", micros)
 
 
+def _json_keys(gen: Any, node: exp.JSONKeysAtDepth) -> str:
+    """BigQuery ``JSON_KEYS(json, 1)``: the object's top-level keys, unique and sorted
+    (https://cloud.google.com/bigquery/docs/reference/standard-sql/json_functions#json_keys).
+    Deeper levels list nested keys as dotted paths, which DuckDB has no function for."""
+    depth = node.args.get("expression")
+    if not (isinstance(depth, exp.Literal) and not depth.is_string and depth.name == "1"):
+        gen.unsupported("BigQuery JSON_KEYS below the top level (dotted paths of nested keys)")
+    return f"LIST_SORT(JSON_KEYS({gen.sql(node, 'this')}))"
+
+
 class LookerDuckDB(DuckDB):
     """The DuckDB writer for translated warehouse SQL."""
 
@@ -93,6 +103,7 @@ class LookerDuckDB(DuckDB):
             # ISODOW is 1 = Monday … 7 = Sunday; DAYOFWEEK is 0 = Sunday … 6.
             IsoWeekday: lambda gen, e: f"(ISODOW({gen.sql(e, 'this')}) - 1)",
             SundayWeekday: lambda gen, e: f"(DAYOFWEEK({gen.sql(e, 'this')}) + 1)",
+            exp.JSONKeysAtDepth: _json_keys,
         }
 
         def week_sql(self, expression: exp.Week) -> str:
