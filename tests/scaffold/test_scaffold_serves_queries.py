@@ -1119,3 +1119,30 @@ def test_a_column_qualified_by_the_views_own_alias_is_its_tables(tmp_path: Path,
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (2, 0), report
+
+
+def test_a_number_measure_of_an_untyped_dimension_types_what_a_derived_table_passes_on(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """bcgov's myfs_estimates: ``dimension: estimate_total {}`` (no type: a string by default)
+    and ``measure: average_estimate_total { type: average sql: ${estimate_total} ;; }`` over a
+    derived table: the source column is a number, or AVG(VARCHAR) fails."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: estimates {}\n',
+            "v.view.lkml": """
+                view: estimates {
+                  derived_table: { sql: SELECT e.id, e.total AS estimate_total FROM `p.atomic.estimator` AS e ;; }
+                  dimension: id { primary_key: yes }
+                  dimension: estimate_total {}
+                  measure: average_estimate_total { type: average sql: ${estimate_total} ;; }
+                }
+            """,
+        },
+    )
+    schema = cli("scaffold", "data", "--project", str(root), "--schema")
+    assert "total: number" in schema.output, schema.output
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (3, 0), report

@@ -716,6 +716,8 @@ class _Inference:
         for found in view.fields.values():
             for sql, exact_type in _field_sqls(found):
                 exact = table_column(sql)
+                if exact is None and (other := _sole_field(sql)) is not None:
+                    exact = direct_column(view, other)  # a measure of a dimension: its column
                 if reads.star_sources:
                     for read in table_columns(sql):
                         if read.column.lower() not in reads.outputs:
@@ -738,7 +740,10 @@ class _Inference:
                 for target in targets:  # one per branch of a UNION
                     column = self.schema.table(target.table).column(target.column)
                     evidence = f"{view.name}.{found.name} (derived)"
-                    column.offer(_refine_number(exact_type, column.name), STRONG, evidence)
+                    # A dimension without `type:` is a string by default, often carelessly: weaker
+                    # (as for a table's column), so a number measure over it can say otherwise.
+                    strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
+                    column.offer(_refine_number(exact_type, column.name), strength, evidence)
                     if pk is not None and found.name == pk.name and target.plain:
                         column.not_null = True
                         if not reads.aggregated and len(targets) == 1:
