@@ -30,9 +30,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_project import ensure_project  # noqa: E402
 from harness import BIN, bench_env, child_json, loadavg, run  # noqa: E402
-from public import available  # noqa: E402
+from public import measured_projects  # noqa: E402
 
 _CHILD = r"""
 import gc, json, sys, tracemalloc
@@ -70,10 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=float, nargs="*", default=[1.0, 10.0])
     parser.add_argument("--top", type=int, default=0, help="print the N source lines retaining the most")
     args = parser.parse_args(argv)
-    targets: list[tuple[str, Path, dict[str, str]]] = []
-    if not args.no_public:
-        targets += [(p.name, p.root, p.env) for p in available(args.public, args.only)]
-    targets += [(f"generated {size:g} MB", ensure_project(size), {}) for size in args.sizes]
+    targets = measured_projects(args.public, args.only, public=not args.no_public, sizes=args.sizes)
     print(f"load average {loadavg()}")
     print(
         f"{'project':<48} {'fields':>7} {'cold MiB':>9} {'peak':>7} {'/10k':>6} {'warm MiB':>9} {'/10k':>6} "

@@ -83,6 +83,17 @@ def available(directory: Path | None = None, names: list[str] | None = None) -> 
     return present
 
 
+def measured_projects(
+    directory: Path | None, names: list[str] | None, *, public: bool, sizes: list[float]
+) -> list[tuple[str, Path, dict[str, str]]]:
+    """``(name, root, environment)`` of each project a benchmark measures: the public ones that
+    are checked out (unless ``public`` is false), then a generated project of each size in MB."""
+    from generate_project import ensure_project
+
+    targets = [(p.name, p.root, p.env) for p in available(directory, names)] if public else []
+    return targets + [(f"generated {size:g} MB", ensure_project(size), {}) for size in sizes]
+
+
 def fetch(project: PublicProject) -> None:
     """Clone the repository at its recorded commit (and wrap the hub's namespaces)."""
     checkout = project.root / "looker-hub" if project.layout == "namespaces" else project.root

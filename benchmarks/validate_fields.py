@@ -30,9 +30,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_project import ensure_project  # noqa: E402
 from harness import BIN, bench_env, child_json, loadavg, median_of, run  # noqa: E402
-from public import available  # noqa: E402
+from public import measured_projects  # noqa: E402
 
 _CHILD = r"""
 import cProfile, json, sys, time
@@ -68,10 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=2, help="runs per figure (median)")
     parser.add_argument("--profile", default="-")
     args = parser.parse_args(argv)
-    targets: list[tuple[str, Path, dict[str, str]]] = []
-    if not args.no_public:
-        targets += [(p.name, p.root, p.env) for p in available(args.public, args.only)]
-    targets += [(f"generated {size:g} MB", ensure_project(size), {}) for size in args.sizes]
+    targets = measured_projects(args.public, args.only, public=not args.no_public, sizes=args.sizes)
     print(f"load average {loadavg()} at start; median of {args.repeat} runs")
     print(
         f"{'project':<48} {'explores':>8} {'fields':>7} {'fail':>6} {'cpu s':>7} {'fields/s cpu':>12} "
