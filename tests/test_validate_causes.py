@@ -104,8 +104,12 @@ def test_kinds_of_database_errors() -> None:
     )
     kind, summary, _ = diagnose('Binder Error: Values list "dt" does not have a column named "x"')
     assert kind == "lookml" and "derived table" in summary
+    # A routine of a warehouse dataset (mozilla's mozfun UDFs) is the user's to define for DuckDB.
     kind, summary, fix = diagnose('Catalog Error: Scalar Function with name "mozfun.map.get_key" does not exist!')
-    assert kind == "translation" and summary.startswith("translation limit") and fix and "CREATE MACRO" in fix
+    assert kind == "configuration" and "user-defined function" in summary
+    assert fix and "duckdb_setup" in fix and "CREATE MACRO mozfun.map.get_key" in fix
+    kind, summary, fix = diagnose("Catalog Error: Scalar Function with name lax_int64 does not exist!")
+    assert kind == "translation" and summary.startswith("translation limit") and fix and "CREATE TEMP MACRO" in fix
     assert diagnose("translation limit (mysql to duckdb): the query uses …")[0] == "translation"
     kind, summary, _ = diagnose("Catalog Error: Scalar Function with name offset_list does not exist!")
     assert kind == "lookml" and "table calculation" in summary  # Looker expression function in SQL

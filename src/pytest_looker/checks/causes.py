@@ -171,10 +171,20 @@ def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | Non
                 f"{name}() is a Looker expression (table calculation) function, not SQL",
                 "compute it in a table calculation, or write SQL the warehouse has",
             )
+        if "." in name:  # a routine of a warehouse dataset or schema: the user's own, not SQL's
+            catalog = name.rpartition(".")[0]
+            return (
+                "configuration",
+                f"function {name} is a user-defined function of the warehouse; DuckDB has no definition of it",
+                f"define it in the file duckdb_setup in [tool.pytest-looker] points to"
+                f" (CREATE SCHEMA {catalog} or ATTACH ':memory:' AS …, then CREATE MACRO {name}(…) AS …),"
+                " or run on the warehouse",
+            )
         return (
             "translation",
             f"{TRANSLATION_LIMIT}: function {name} exists only on the warehouse (no DuckDB equivalent)",
-            f"create it in DuckDB (CREATE MACRO {name}) in the seeded database, or run on the warehouse",
+            f"if it is a user-defined function, define it in the file duckdb_setup points to"
+            f" (CREATE TEMP MACRO {name}(…) AS …); else run on the warehouse",
         )
     found = _MISSING_TABLE.search(message) or _MISSING_SCHEMA.search(message)
     if found:

@@ -417,7 +417,7 @@ def _run_hermetic(
     """Run on a fresh in-memory DuckDB holding exactly the ``given`` tables."""
     from pytest_looker.run import DuckDBBackend
 
-    with DuckDBBackend(timezone=workspace.settings.database_timezone) as engine:
+    with DuckDBBackend(timezone=workspace.settings.database_timezone, setup=workspace.settings.duckdb_setup) as engine:
         engine.create_tables(given, column_types(workspace.project, compiled.query.model, given))
         try:
             return run_compiled(compiled, engine)

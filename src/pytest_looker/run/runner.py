@@ -152,6 +152,7 @@ def open_engine(settings: Settings) -> Backend:
             seeds=settings.seeds,
             seed_tables=dict(settings.seed_tables) or None,
             timezone=settings.database_timezone,
+            setup=settings.duckdb_setup,
         )
     url = warehouse_url(settings)
     if url is None or not url.strip():
