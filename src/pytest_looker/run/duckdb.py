@@ -142,6 +142,16 @@ class DuckDBBackend(Backend):
             raise BackendError(message) from None
         return ResultSet(columns, tuple(tuple(r) for r in rows), sql, time.perf_counter() - started)
 
+    def column_types(self, sql: str) -> tuple[list[str], list[str]]:
+        """The names and DuckDB type names of ``sql``'s result columns, without running it."""
+        try:
+            relation = self._connection.sql(sql)
+        except duckdb.Error as exc:
+            raise BackendError(str(exc).strip()) from None
+        if relation is None:
+            raise BackendError("not a query")
+        return list(relation.columns), [str(kind) for kind in relation.types]
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True
