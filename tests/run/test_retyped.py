@@ -15,9 +15,10 @@ from click.testing import CliRunner
 
 from helpers import write_files
 from pytest_looker.cli import main
+from pytest_looker.compile.translate.unions import numbers_win_in_unions
 from pytest_looker.errors import BackendError
 from pytest_looker.run import DuckDBBackend
-from pytest_looker.run.retyped import execute_translated, numbers_win_in_unions
+from pytest_looker.run.retyped import execute_translated
 
 UNION = """
 WITH a AS (SELECT 1 AS id, CAST(p AS VARCHAR) AS product_id FROM (VALUES (10), (11)) AS v(p)),
