@@ -125,8 +125,10 @@ PROJECTS = (
          {"looker-private-demo": "bigquery"}),
     Spec("cortex_sap", "looker-open-source/block-cortex-sap", "8952aea51116103865ff1860b4a370bb2252aceb",
          {"cortex": "bigquery"},
-         {"constants": {"GCP_PROJECT": "my-project", "REPORTING_DATASET": "sap_reporting", "CLIENT": "100"}},
-         why="GCP_PROJECT, REPORTING_DATASET and CLIENT are override_required placeholders ('GCP Project ID')"),
+         {"constants": {"GCP_PROJECT": "my-project", "REPORTING_DATASET": "sap_reporting", "CLIENT": "100"},
+          "user_attributes": {"client_id_rep": "100", "locale": "en_US"}},
+         why="GCP_PROJECT, REPORTING_DATASET and CLIENT are override_required placeholders ('GCP Project ID');"
+             " sql_always_where and the language map read the client_id_rep and locale user attributes"),
     Spec("cortex_salesforce", "looker-open-source/block-cortex-salesforce", "4c35b3482245c861bd5517ee8b1778ade521ea51",
          {"cortex": "bigquery"},
          {"constants": {"CONNECTION_NAME": "cortex", "GCP_PROJECT_ID": "my-project", "SFDC_DATASET": "sfdc"}},

@@ -410,3 +410,12 @@ def test_postgres_pg_is_in_recovery_is_false_offline(db: DuckDBBackend) -> None:
     # AlloyDB's observability block: the offline database is a primary, never a standby.
     sql = "SELECT CASE WHEN pg_is_in_recovery() THEN 'Read Pool' ELSE 'Primary' END"
     assert values(db, sql, "postgres") == [("Primary",)]
+
+
+def test_bigquery_current_datetime_is_the_wall_clock_now(db: DuckDBBackend) -> None:
+    # Cortex Salesforce's case_age: DATE_DIFF(CURRENT_DATETIME(), created, DAY). UTC by default.
+    sql = (
+        "SELECT DATETIME_DIFF(CURRENT_DATETIME(), DATETIME(CURRENT_TIMESTAMP(), 'UTC'), MINUTE),"
+        " DATETIME_DIFF(CURRENT_DATETIME('Asia/Kolkata'), CURRENT_DATETIME(), MINUTE)"
+    )
+    assert values(db, sql, "bigquery") == [(0, 330)]  # India is UTC+5:30 all year

@@ -15,6 +15,7 @@ What it adds to sqlglot's DuckDB generator:
 * the quarter format element (BigQuery ``%Q``), which DuckDB's strftime lacks;
 * names that need quoting in DuckDB but not in the source (BigQuery's ``my-project.ds.t``);
 * the source-semantics expressions of :mod:`.functions`;
+* BigQuery's ``CURRENT_DATETIME([zone])`` (sqlglot leaves it as it is, unknown to DuckDB);
 * BigQuery's lax JSON converters ``LAX_STRING``/``LAX_BOOL`` and ``NET.HOST`` (DuckDB's
   ``inet`` extension has no URL functions); the other ``NET.*`` functions are named limits.
 """
@@ -133,6 +134,14 @@ def _lax_bool(gen: Any, node: exp.LaxBool) -> str:
     return str(gen.sql(_json_type_case(value, [*branches, (_JSON_NUMBERS, number)])))
 
 
+def _current_datetime(gen: Any, node: exp.CurrentDatetime) -> str:
+    """BigQuery ``CURRENT_DATETIME([zone])``: the wall clock now in ``zone`` (default UTC), a
+    DATETIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/datetime_functions#current_datetime)."""
+    zone = node.this if node.this is not None else exp.Literal.string(_UTC)
+    local = exp.AtTimeZone(this=exp.CurrentTimestamp(), zone=zone.copy())
+    return str(gen.sql(exp.cast(local, exp.DType.TIMESTAMP)))
+
+
 def _net_function(gen: Any, node: exp.NetFunc) -> str:
     """BigQuery ``NET.HOST(url)``: the URL's host, surrounding spaces ignored, NULL when there is
     none (https://cloud.google.com/bigquery/docs/reference/standard-sql/net_functions#nethost).
@@ -168,6 +177,7 @@ class LookerDuckDB(DuckDB):
             exp.LaxString: _lax_string,
             exp.LaxBool: _lax_bool,
             exp.NetFunc: _net_function,
+            exp.CurrentDatetime: _current_datetime,
         }
 
         def week_sql(self, expression: exp.Week) -> str:
