@@ -134,8 +134,6 @@ PROJECTS = (
          {"cortex": "bigquery"},
          {"constants": {"CONNECTION_NAME": "cortex", "GCP_PROJECT_ID": "my-project", "SFDC_DATASET": "sfdc"}},
          why="the manifest's constants are override_required placeholders"),
-    Spec("pinterest", "looker-open-source/block-pinterest-ads", "08c71f80c139784ce9978449d13a8e8fd50e13ea",
-         {"CONNECTION": "bigquery"}),
     Spec("campaign_manager", "llooker/block-google-campaign-manager-dts", "7fa755b6056b644a9c42c9216f0149e00d9ee64d",
          {"your_bq_connection_name": "bigquery"}),
     Spec("sa360", "looker-open-source/block-sa360-marketplace", "ac68d01b541ed459a7e186bc90d19d31e5c0d791",
