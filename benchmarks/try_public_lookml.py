@@ -160,11 +160,26 @@ def git_dir(repos: Path, repo: str) -> Path:
 
 
 def export(repos: Path, repo: str, commit: str, target: Path, paths: tuple[str, ...] = ()) -> None:
-    """``git archive`` of ``commit`` into ``target`` (paths a mirror lacks are skipped)."""
+    """``git archive`` of ``commit`` into ``target`` (paths a mirror lacks are skipped).
+
+    A snapshot may lack its largest files (a 4 MiB map's GeoJSON): ``git archive`` then stops at
+    the first missing blob, so the files whose blobs are present are archived instead."""
     target.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(
-        ["git", "--git-dir", str(git_dir(repos, repo)), "archive", commit, *paths], capture_output=True, check=False
-    )
+    git = ["git", "--git-dir", str(git_dir(repos, repo))]
+    archive = subprocess.run([*git, "archive", commit, *paths], capture_output=True, check=False)
+    if archive.returncode != 0:
+        listed = subprocess.run(
+            [*git, "ls-tree", "-r", "--format=%(objectname) %(path)", commit, *paths],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        entries = [line.split(" ", 1) for line in listed.stdout.splitlines() if " " in line]
+        check = subprocess.run(
+            [*git, "cat-file", "--batch-check"], input="\n".join(o for o, _ in entries) + "\n",
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        found = check.stdout.splitlines()
+        present = [path for (_, path), line in zip(entries, found, strict=True) if not line.endswith("missing")]
+        archive = subprocess.run([*git, "archive", commit, "--", *present], capture_output=True, check=False)
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, capture_output=True, check=False)
 
 
