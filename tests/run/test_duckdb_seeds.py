@@ -249,6 +249,15 @@ def test_system_schema_tables_are_kept_apart(tmp_path: Path) -> None:
         assert read(backend, "SELECT pid FROM pg_catalog.pg_stat_activity WHERE state = 'active'") == ((7,),)
 
 
+def test_a_catalogs_information_schema_tables_are_kept_apart(tmp_path: Path) -> None:
+    """BigQuery's region-us.INFORMATION_SCHEMA.JOBS: an attached catalog has its own
+    information_schema, where no table can be created."""
+    seeds = write_files(tmp_path / "seeds", {"region-us/INFORMATION_SCHEMA/JOBS.csv": "job_id\na\nb\n"})
+    with DuckDBBackend(seeds=seeds) as backend:
+        assert backend.table_renames() == {("region-us", "information_schema"): "region-us.INFORMATION_SCHEMA"}
+        assert read(backend, 'SELECT COUNT(*) FROM "region-us.INFORMATION_SCHEMA".JOBS') == ((2,),)
+
+
 def test_three_part_names_are_written_into_a_file_and_read_back(tmp_path: Path) -> None:
     seeds = write_files(tmp_path / "seeds", {"my-proj/sales/orders.csv": "id\n1\n2\n"})
     with DuckDBBackend(tmp_path / "w.duckdb", seeds=seeds) as seeded:

@@ -65,7 +65,8 @@ SYSTEM_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
 def stored_name(name: TableName, *, separate: bool) -> TableName:
     """Where DuckDB keeps the table ``name`` when it cannot have its own catalog or schema.
 
-    A table of a system schema (``pg_catalog.t``) is kept in the schema ``".pg_catalog"``; with
+    A table of a system schema (``pg_catalog.t``) is kept in the schema ``".pg_catalog"``, one of
+    a catalog's system schema (``c.information_schema.t``) in the schema ``"c.information_schema"``; with
     ``separate``, a three-part name ``c.s.t`` is kept in the schema ``"c.s"`` of the default
     catalog, not in a catalog ``c`` of its own: a DuckDB file holds one catalog, and a catalog
     named like a schema (Snowflake's ``PRODUCTION.PRODUCTION.T`` next to ``PRODUCTION.T``) makes
@@ -74,7 +75,10 @@ def stored_name(name: TableName, *, separate: bool) -> TableName:
     """
     if name.catalog is None and name.schema is not None and name.schema.lower() in SYSTEM_SCHEMAS:
         return TableName(name.table, f".{name.schema}")
-    if name.catalog is not None and separate:
+    system = name.schema is not None and name.schema.lower() in SYSTEM_SCHEMAS
+    if name.catalog is not None and (separate or system):
+        # An attached catalog has its own information_schema too (BigQuery's
+        # ``region-us.INFORMATION_SCHEMA.JOBS``): no table can be created there either.
         return TableName(name.table, f"{name.catalog}.{name.schema}")
     return name
 

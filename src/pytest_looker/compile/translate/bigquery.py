@@ -20,6 +20,7 @@
 * Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
   fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
 * A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
+* ``region-us.INFORMATION_SCHEMA.JOBS`` is a three-part name (:func:`.tables.information_schema_tables`).
 
 Sources: https://cloud.google.com/bigquery/docs/reference/standard-sql/timestamp_functions#extract ,
 https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#unnest_operator ,
@@ -39,6 +40,7 @@ from sqlglot.parsers.bigquery import BigQueryParser
 from pytest_looker.compile.translate.coercion import TreePass
 from pytest_looker.compile.translate.functions import SundayWeekday, merged
 from pytest_looker.compile.translate.patterns import backslash_escaped_likes
+from pytest_looker.compile.translate.tables import information_schema_tables
 
 #: The internal strftime-like code sqlglot keeps for BigQuery's quarter element.
 QUARTER_CODE = "%Q"
@@ -111,7 +113,12 @@ def _qualify_range_variable(join: exp.Join | exp.From, element: str, lateral: st
 class LookerBigQuery(BigQuery):
     """BigQuery as read for execution on DuckDB."""
 
-    PASSES: ClassVar[tuple[TreePass, ...]] = (struct_fields_as_columns, value_table_joins, backslash_escaped_likes)
+    PASSES: ClassVar[tuple[TreePass, ...]] = (
+        struct_fields_as_columns,
+        value_table_joins,
+        backslash_escaped_likes,
+        information_schema_tables,
+    )
 
     TIME_MAPPING = merged(BigQuery.TIME_MAPPING, {"%E3S": "%S.%f_three", "%E*S": "%S.%f", "%E6S": "%S.%f"})
 
