@@ -77,3 +77,54 @@ def test_region_qualified_information_schema_views_are_seeded_where_the_query_re
     )
     assert unordered((r["jobs.user_email"], r["jobs.count"], r["jobs.bytes"]) for r in rows) == unordered(expected)
     assert sum(r["jobs.count"] for r in rows) > 0
+
+
+def test_a_subquery_as_sql_table_name_is_seeded_like_a_derived_table(tmp_path: Path, cli: Cli) -> None:
+    """llooker/block-google-campaign-manager-dts: ``sql_table_name: (select * from `p.d.t` where
+    _LATEST_DATE = _DATA_DATE) ;;``. The inner table gets the view's columns (through ``*``) and
+    those the subquery filters on; the join key has one type on both sides."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: click {
+                  join: campaigns {
+                    sql_on: ${click.campaign_id} = ${campaigns.campaign_id} ;;
+                    relationship: many_to_one
+                  }
+                }
+            """,
+            "click.view.lkml": """
+                view: click {
+                  sql_table_name: `p.cm.p_click` ;;
+                  dimension: click_id { primary_key: yes type: number }
+                  dimension: campaign_id { type: number }
+                  measure: count { type: count }
+                }
+            """,
+            "campaigns.view.lkml": """
+                view: campaigns {
+                  sql_table_name: (select * from `p.cm.match_table_campaigns` where _LATEST_DATE = _DATA_DATE) ;;
+                  dimension: campaign_id { primary_key: yes type: number sql: ${TABLE}.campaign_id ;; }
+                  dimension: campaign { sql: ${TABLE}.campaign ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    scaffold(cli, root)
+    seeds = root / "seeds" / "p" / "cm"
+    campaigns, clicks = seeds / "match_table_campaigns.csv", seeds / "p_click.csv"
+    columns = [row[0] for row in seed_sql(f"DESCRIBE SELECT * FROM read_csv_auto('{campaigns}')")]
+    assert {c.lower() for c in columns} >= {"campaign_id", "campaign", "_latest_date", "_data_date"}
+    rows = query(cli, root, "m/click", "campaigns.campaign", "click.count")
+    expected = seed_sql(
+        f"SELECT c.campaign, COUNT(*) FROM read_csv_auto('{clicks}') AS k"
+        f" LEFT JOIN (SELECT * FROM read_csv_auto('{campaigns}')"
+        "  WHERE _LATEST_DATE = _DATA_DATE) AS c ON k.campaign_id = c.campaign_id GROUP BY 1"
+    )
+    assert unordered((r["campaigns.campaign"], r["click.count"]) for r in rows) == unordered(expected)
+    assert seed_sql(f"SELECT COUNT(*) FROM read_csv_auto('{clicks}')")[0][0] == sum(r["click.count"] for r in rows)

@@ -333,6 +333,15 @@ def _is_plain_table(name: str | None) -> bool:
     return "${" not in name and "{%" not in name and "{{" not in name and bool(_PLAIN_TABLE.match(name))
 
 
+def _subquery(name: str) -> str | None:
+    """The SELECT of a ``sql_table_name`` that is a parenthesised subquery, else ``None``."""
+    text = name.strip().rstrip(";").strip()
+    if not (text.startswith("(") and text.endswith(")")):
+        return None
+    inner = text[1:-1].strip()
+    return inner if re.match(r"(?is)(select|with)\b", inner) else None
+
+
 # -- LookML SQL as SQL ---------------------------------------------------------------------------
 
 
@@ -518,6 +527,13 @@ class _Inference:
                 self._derived(model, view, view.derived_table.sql, dialect)
         elif view.derived_table is not None and view.derived_table.explore_source is not None:
             self._native_key(model, view)
+        elif view.sql_table_name and (subquery := _subquery(view.sql_table_name)) is not None:
+            # sql_table_name: (SELECT * FROM t WHERE …) ;; Looker pastes it after FROM: it is read
+            # as a derived table is, t getting the columns it passes on and those it filters on.
+            key = (f"derived:{model.name}.{view.name}", id(view))
+            if key not in self.seen_views:
+                self.seen_views.add(key)
+                self._derived(model, view, subquery, dialect)
         elif view.sql_table_name and not _is_plain_table(view.sql_table_name):
             self.schema.notes.append(f"view {view.name}: sql_table_name {view.sql_table_name!r} is not a plain name")
 
