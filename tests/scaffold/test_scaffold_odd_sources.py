@@ -128,3 +128,43 @@ def test_a_subquery_as_sql_table_name_is_seeded_like_a_derived_table(tmp_path: P
     )
     assert unordered((r["campaigns.campaign"], r["click.count"]) for r in rows) == unordered(expected)
     assert seed_sql(f"SELECT COUNT(*) FROM read_csv_auto('{clicks}')")[0][0] == sum(r["click.count"] for r in rows)
+
+
+def test_a_select_star_branch_of_a_union_gets_the_other_branchs_columns_in_order(tmp_path: Path, cli: Cli) -> None:
+    """llooker/atomfashion_bq: ``SELECT * FROM t UNION ALL SELECT 9999 AS id, NULL AS channel,
+    'Total' AS name, '60' AS period, DATE_SUB(current_date(), INTERVAL 1 DAY) AS created_at``.
+    A set operation matches columns by position: t has exactly these, in this order, typed so the
+    branches unite (period is text though a field calls it a number)."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: campaigns {}\n',
+            "campaigns.view.lkml": """
+                view: campaigns {
+                  derived_table: {
+                    sql: SELECT * FROM looker-private-demo.ecomm.atom_campaigns
+                      UNION ALL
+                      SELECT 9999 AS id, NULL AS channel, 'Total' AS name, '60' AS period,
+                        DATE_SUB(current_date(), INTERVAL 1 DAY) AS created_at ;;
+                  }
+                  dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+                  dimension: name { sql: ${TABLE}.name ;; }
+                  dimension: period { type: number sql: ${TABLE}.period ;; }
+                  dimension_group: created { type: time timeframes: [date] datatype: date sql: ${TABLE}.created_at ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    scaffold(cli, root)
+    seed = root / "seeds" / "looker-private-demo" / "ecomm" / "atom_campaigns.csv"
+    described = seed_sql(f"DESCRIBE SELECT * FROM read_csv_auto('{seed}')")
+    assert [row[0].lower() for row in described] == ["id", "channel", "name", "period", "created_at"]
+    rows = query(cli, root, "m/campaigns", "campaigns.name", "campaigns.count")
+    expected = seed_sql(
+        f"SELECT name, COUNT(*) FROM (SELECT id, name FROM read_csv_auto('{seed}') UNION ALL SELECT 9999, 'Total')"
+        " GROUP BY 1"
+    )
+    assert unordered((r["campaigns.name"], r["campaigns.count"]) for r in rows) == unordered(expected)
+    assert ("Total", 1) in unordered((r["campaigns.name"], r["campaigns.count"]) for r in rows)

@@ -102,6 +102,10 @@ class SelectReads:
     #: source columns one COALESCE (IFNULL, NVL) returns in turn (``COALESCE(wp.id,
     #: ra.page_view_id)``): (table, column) pairs that must share a type
     coalesced: tuple[tuple[tuple[str, str], ...], ...] = ()
+    #: ``SELECT * FROM t UNION ALL SELECT 9999 AS id, NULL AS name, …``: a set operation matches
+    #: columns by position, so t has exactly the columns the other branch names, in its order:
+    #: (t, ((name, type of the branch's value or None), …))
+    union_stars: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...] = ()
 
 
 def _array_structs(scopes: list[Scope]) -> dict[str, tuple[tuple[str, str, str], ...]]:
@@ -265,7 +269,54 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
         _grouped_star(outer),
         _array_structs(scopes),
         tuple(group for scope in scopes for group in _coalesced(scope, _tables(scope, opaque))),
+        tuple(found for scope in scopes for found in _union_stars(scope, opaque)),
     )
+
+
+def _union_stars(
+    scope: Scope, opaque: Callable[[str], bool]
+) -> Iterator[tuple[str, tuple[tuple[str, str | None], ...]]]:
+    """See :attr:`SelectReads.union_stars`."""
+    if not isinstance(scope.expression, exp.SetOperation):
+        return
+    branches = [b for b in _branches(scope) if isinstance(b.expression, exp.Select)]
+    named = next((b for b in branches if not _has_star(b)), None)
+    if named is None:
+        return
+    assert isinstance(named.expression, exp.Select)
+    columns = tuple((p.alias_or_name, _output_type(p.unalias())) for p in named.expression.expressions)
+    if not all(name for name, _ in columns):
+        return
+    for branch in branches:
+        select = branch.expression
+        assert isinstance(select, exp.Select)
+        if len(select.expressions) != 1 or not isinstance(select.expressions[0], exp.Star):
+            continue
+        sources = [branch.sources.get(name) for name in branch.selected_sources]
+        if len(sources) == 1 and isinstance(sources[0], exp.Table) and not opaque(sources[0].name):
+            yield _table_name(sources[0]), columns
+
+
+def _output_type(node: exp.Expr) -> str | None:
+    """The type of a SELECT's output expression, where it is evident (a literal, a cast, a date)."""
+    if isinstance(node, exp.Null):
+        return None
+    if isinstance(node, exp.Cast):
+        to = node.to
+        if to.is_type(*exp.DataType.NUMERIC_TYPES):
+            return "number"
+        if to.is_type(exp.DataType.Type.DATE):
+            return "date"
+        if to.is_type(*exp.DataType.TEMPORAL_TYPES):
+            return "timestamp"
+        return "string" if to.is_type(*exp.DataType.TEXT_TYPES) else None
+    if isinstance(node, exp.CurrentDate | exp.Date | exp.DateTrunc) or (
+        isinstance(node, exp.DateAdd | exp.DateSub) and isinstance(node.this, exp.CurrentDate | exp.Date)
+    ):
+        return "date"
+    if isinstance(node, exp.CurrentTimestamp | exp.CurrentDatetime | exp.TimestampTrunc):
+        return "timestamp"
+    return _value_type(node)
 
 
 def _coalesced(scope: Scope, known: Mapping[str, exp.Table]) -> Iterator[tuple[tuple[str, str], ...]]:

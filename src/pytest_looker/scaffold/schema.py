@@ -421,6 +421,8 @@ class _Inference:
         self.coalesced: list[tuple[tuple[str, str], ...]] = []
         #: derived-table column uses whose table is a guess, settled once all else is known
         self.guessed_uses: list[tuple[ColumnUse, str]] = []
+        #: tables a UNION's ``SELECT *`` branch passes on: the columns the other branch names
+        self.union_stars: list[tuple[str, tuple[tuple[str, str | None], ...], str]] = []
 
     def run(self) -> Schema:
         alternatives: dict[str, list[str]] = {}
@@ -463,6 +465,7 @@ class _Inference:
         self._literal_values()
         self._unify_keys()
         self._unify_coalesced()
+        self._union_columns()
         for name, width in self.star_widths.items():
             # SELECT * … GROUP BY 1, …, n: the warehouse table has n columns; those the LookML does
             # not name are filled in, so that every ordinal exists and every column is grouped.
@@ -480,6 +483,23 @@ class _Inference:
                 copy.primary_key = copy.primary_key or source.primary_key
                 copy.readers = list(dict.fromkeys([*copy.readers, *source.readers]))
         return self.schema
+
+    def _union_columns(self) -> None:
+        """``SELECT * FROM t UNION ALL SELECT 9999 AS id, …``: the warehouse's t has the columns
+        the other branch names, in that order (a set operation matches them by position), with
+        types its values fit; a column only the LookML reads would not exist there either."""
+        for name, columns, evidence in self.union_stars:
+            table = self.schema.table(name)
+            ordered: dict[str, ColumnInfo] = {}
+            for column_name, kind in columns:
+                column = table.column(column_name)
+                if kind == "number":  # fits any number column
+                    column.offer(_refine_number(kind, column.name), USAGE, evidence)
+                elif kind is not None and column.type not in NESTED_TYPES:
+                    # a string or a date is the column's type, whatever the LookML says of it
+                    column.type, column.strength, column.evidence = kind, STRONG, evidence
+                ordered[column_name.lower()] = column
+            table.columns = ordered
 
     def _rendered(self, view: View, text: str) -> str:
         """``text`` with the Liquid a table name uses filled in: user attributes that are set and
@@ -695,6 +715,9 @@ class _Inference:
             self.schema.table(table_name).column(column_name).path(names)
         self.derived_reads[(model.name, view.name)] = reads
         self.coalesced.extend(reads.coalesced)
+        self.union_stars.extend(
+            (table, columns, f"{view.name} derived SQL (UNION)") for table, columns in reads.union_stars
+        )
         if reads.array_structs:
             self.array_structs[(model.name, view.name)] = reads.array_structs
         if reads.grouped_star and len(reads.star_sources) == 1:
