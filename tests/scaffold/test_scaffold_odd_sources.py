@@ -168,3 +168,57 @@ def test_a_select_star_branch_of_a_union_gets_the_other_branchs_columns_in_order
     )
     assert unordered((r["campaigns.name"], r["campaigns.count"]) for r in rows) == unordered(expected)
     assert ("Total", 1) in unordered((r["campaigns.name"], r["campaigns.count"]) for r in rows)
+
+
+def test_a_derived_table_naming_a_table_after_the_explore_is_seeded_per_explore(tmp_path: Path, cli: Cli) -> None:
+    """looker-open-source/block-cortex-sap: ``{% assign t = _explore._name | replace: … %} … FROM
+    `p.d.{{ t }}``` reads BalanceSheet in one explore and ProfitAndLoss in the other; both are
+    seeded, and no table named after a placeholder is invented."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: balance_sheet {
+                  join: langs { sql_on: ${balance_sheet.lang} = ${langs.lang} ;; relationship: many_to_one }
+                }
+                explore: profit_and_loss {
+                  join: langs { sql_on: ${profit_and_loss.lang} = ${langs.lang} ;; relationship: many_to_one }
+                }
+            """,
+            "facts.view.lkml": """
+                view: balance_sheet {
+                  sql_table_name: `p.d.BalanceSheet` ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: lang {}
+                  measure: count { type: count }
+                }
+                view: profit_and_loss {
+                  sql_table_name: `p.d.ProfitAndLoss` ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: lang {}
+                  measure: count { type: count }
+                }
+            """,
+            "langs.view.lkml": """
+                view: langs {
+                  derived_table: {
+                    sql: {% assign t = _explore._name | replace: 'balance_sheet','BalanceSheet'
+                                                      | replace: 'profit_and_loss','ProfitAndLoss' %}
+                      SELECT DISTINCT lang, '{{ _user_attributes['locale'] }}' AS locale FROM `p.d.{{t}}` ;;
+                  }
+                  dimension: lang { primary_key: yes sql: ${TABLE}.lang ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    output = scaffold(cli, root)
+    seeds = root / "seeds" / "p" / "d"
+    assert sorted(p.name for p in seeds.iterdir()) == ["BalanceSheet.csv", "ProfitAndLoss.csv"], output
+    for explore, table in (("balance_sheet", "BalanceSheet"), ("profit_and_loss", "ProfitAndLoss")):
+        rows = query(cli, root, f"m/{explore}", "langs.count", **{"user-attribute": "locale=en"})
+        expected = seed_sql(f"SELECT COUNT(DISTINCT lang) FROM read_csv_auto('{seeds / f'{table}.csv'}')")
+        assert [r["langs.count"] for r in rows] == [expected[0][0]]

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_looker.compile.liquid import contains_liquid, render_liquid
+from pytest_looker.compile.liquid.context import LiquidContext
 from pytest_looker.compile.sqlreads import (
     ColumnUse,
     Fragment,
@@ -42,6 +44,7 @@ from pytest_looker.compile.sqlreads import (
     read_select,
     read_unnests,
 )
+from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 from pytest_looker.lookml.refs import Ref, RefKind, equalities, sole, substitute, table_column, table_columns
 
@@ -93,6 +96,8 @@ _UNNEST_JOIN = re.compile(r"UNNEST\s*\(\s*\$\{\s*(\w+)\.(\w+)\s*\}\s*\)\s*(?:AS\
 _USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
 _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+#: a table name after FROM or JOIN with a Liquid output in it (``FROM `p.d.{{ t }}```)
+_LIQUID_TABLE = re.compile(r"(?i)\b(?:from|join)\s+(?:`[^`]*\{\{[^`]*`|[^\s(),;]*\{\{.*?\}\}[^\s(),;]*)", re.DOTALL)
 _PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ *]+$")
 _INTEGER_NAME = re.compile(
     r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$|^int(64)?_value$", re.I
@@ -392,6 +397,23 @@ def _passed_numbers(fragment: Fragment | None, exact_type: str | None) -> Iterab
 # -- inference ------------------------------------------------------------------------------------
 
 
+class _AnyAttributes(Mapping[str, str]):
+    """The configured user attributes; one that is not set reads as empty text, so that the
+    SQL around it still renders (its table names are what the scaffold needs)."""
+
+    def __init__(self, known: Mapping[str, str]) -> None:
+        self._known = known
+
+    def __getitem__(self, key: str) -> str:
+        return self._known.get(key, "")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
 class _Inference:
     def __init__(
         self,
@@ -680,7 +702,14 @@ class _Inference:
             used.offer(_refine_number(kind, used.name), USAGE, "use of an UNNEST element")
             _add_values(used, literals)
 
-    def _derived(self, model: Model, view: View, sql: str, dialect: str) -> None:
+    def _derived(self, model: Model, view: View, sql: str, dialect: str, *, rendered: bool = False) -> None:
+        if not rendered and "_explore" in sql and contains_liquid(sql):
+            variants = self._per_explore(model, view, sql, dialect)
+            for variant in variants:
+                self._derived(model, view, variant, dialect, rendered=True)
+            if variants:
+                return
+
         def table_for(ref: Ref) -> str | None:
             if ref.kind is not RefKind.SQL_TABLE_NAME or ref.view is None:
                 return None
@@ -692,6 +721,8 @@ class _Inference:
 
         text = substitute(sql, table_for)
         text = _without_tags(text)
+        # FROM `p.d.{{ name }}`: a table we cannot name is none of the tables we seed.
+        text = _LIQUID_TABLE.sub(lambda m: _LIQUID_OUTPUT.sub(f"{_UNRESOLVED}liquid", m.group(0)), text)
         text = _LIQUID_OUTPUT.sub("1", text)
         text = substitute(text, lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
         try:
@@ -729,6 +760,31 @@ class _Inference:
                     source = self.schema.table(unnested.table)
                     self._elements(source.column(unnested.path[1]).path(unnested.path[2:]), unnested)
         self._derived_outputs(view, reads, dialect)
+
+    def _per_explore(self, model: Model, view: View, sql: str, dialect: str) -> list[str]:
+        """A derived table's SQL rendered for each explore that reaches the view, as Looker
+        renders it per query: ``{% assign t = _explore._name %} … FROM `p.d.{{ t }}``` reads
+        another table in each (Cortex SAP's language map). An explore where it does not render
+        (a parameter without a value) is left out; none at all: ``[]``."""
+        found: list[str] = []
+        for explore in model.explores.values():
+            if view.name not in explore.aliases().values():
+                continue
+            ctx = LiquidContext(
+                model=model.name,
+                explore=explore.name,
+                view=view.name,
+                dialect=dialect,
+                condition_sql=lambda _field, _sql: "1=1",
+                date_bounds=lambda _field: (None, None),
+                parameter_values=self.parameters,
+                user_attributes=_AnyAttributes(self.user_attributes),
+            )
+            try:
+                found.append(render_liquid(sql, ctx, where=f"derived_table of view {view.name}"))
+            except CompileError:
+                continue
+        return list(dict.fromkeys(found))
 
     def _offer_use(self, use: ColumnUse, evidence: str) -> None:
         column = self.schema.table(use.table).column(use.column)
