@@ -212,9 +212,10 @@ def test_a_lateral_column_alias_is_not_guessed_to_be_a_joined_tables_column() ->
 
 
 def test_text_parsed_as_a_date_is_text() -> None:
-    """``TO_DATE("filters.from_date", 'YYYY-MM-DD')``: the column is text, whatever its name says."""
+    """``TO_DATE("filters.from_date", 'YYYY-MM-DD')``: the column is text, whatever its name says,
+    in the format it is parsed with (in sqlglot's strftime codes), so generated text parses."""
     reads = read_select("SELECT TO_DATE(t.from_date, 'YYYY-MM-DD') AS d FROM atomic.search AS t", "redshift")
-    assert reads.columns == (ColumnUse("atomic.search", "from_date", "string"),)
+    assert reads.columns == (ColumnUse("atomic.search", "from_date", "string", text_format="%Y-%m-%d"),)
 
 
 def test_columns_one_coalesce_returns_in_turn_are_grouped() -> None:

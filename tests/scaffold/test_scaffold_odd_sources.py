@@ -222,3 +222,64 @@ def test_a_derived_table_naming_a_table_after_the_explore_is_seeded_per_explore(
         rows = query(cli, root, f"m/{explore}", "langs.count", **{"user-attribute": "locale=en"})
         expected = seed_sql(f"SELECT COUNT(DISTINCT lang) FROM read_csv_auto('{seeds / f'{table}.csv'}')")
         assert [r["langs.count"] for r in rows] == [expected[0][0]]
+
+
+def test_struct_fields_summed_or_divided_are_numbers_and_bare_names_of_a_star_cte_are_seeded(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """llooker/ga_360_new: ``dimension: time_on_site { sql: ${TABLE}.totals.timeonsite ;; }`` has
+    no type, but a sum and a tier read it; ``(${TABLE}.totals.revenue/1000000)`` divides it: both
+    struct fields are numbers. user_facts reads a bare ``date`` in a CTE joining ``filtered_base``
+    (``SELECT *`` of the sessions) with a CTE that names its columns: the sessions have it."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: sessions {}\nexplore: user_facts {}\n',
+            "sessions.view.lkml": """
+                view: sessions {
+                  sql_table_name: `p.ga.sessions` ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: time_on_site { hidden: yes sql: ${TABLE}.totals.timeonsite ;; }
+                  dimension: time_tier { type: tier tiers: [10, 60] style: integer sql: ${time_on_site} ;; }
+                  measure: time_total { type: sum sql: ${time_on_site} ;; }
+                  measure: revenue { type: sum sql: (${TABLE}.totals.revenue/1000000) ;; }
+                }
+            """,
+            "user_facts.view.lkml": """
+                view: user_facts {
+                  derived_table: {
+                    sql: WITH filtered_base AS (SELECT * FROM `p.ga.sessions`),
+                      user_label AS (SELECT clientId, MAX(visitStartTime) AS last_start FROM filtered_base GROUP BY 1),
+                      agg AS (
+                        SELECT s.clientId, COUNT(DISTINCT PARSE_DATE('%Y%m%d', date)) AS days
+                        FROM filtered_base AS s LEFT JOIN user_label ON s.clientId = user_label.clientId
+                        GROUP BY 1)
+                      SELECT user_label.clientId, days
+                      FROM user_label LEFT JOIN agg ON agg.clientId = user_label.clientId ;;
+                  }
+                  dimension: client_id { primary_key: yes sql: ${TABLE}.clientId ;; }
+                  measure: days { type: sum sql: ${TABLE}.days ;; }
+                }
+            """,
+        },
+    )
+    scaffold(cli, root)
+    seed = root / "seeds" / "p" / "ga" / "sessions.parquet"
+    rows = query(cli, root, "m/sessions", "sessions.time_total", "sessions.revenue")
+    expected = seed_sql(
+        "SELECT COALESCE(SUM(totals.timeonsite), 0), COALESCE(SUM(totals.revenue / 1000000), 0)"
+        f" FROM read_parquet('{seed}')"
+    )
+    assert unordered((r["sessions.time_total"], r["sessions.revenue"]) for r in rows) == unordered(expected)
+    tiers = query(cli, root, "m/sessions", "sessions.time_tier", "sessions.time_total")
+    assert len(tiers) > 1
+    described = dict(seed_sql(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('{seed}'))"))
+    assert "date" in {name.lower() for name in described}
+    days = query(cli, root, "m/user_facts", "user_facts.days")
+    expected_days = seed_sql(
+        f"WITH s AS (SELECT * FROM read_parquet('{seed}')),"
+        " a AS (SELECT clientId, COUNT(DISTINCT strptime(date, '%Y%m%d')) AS days FROM s GROUP BY 1)"
+        " SELECT COALESCE(SUM(days), 0) FROM (SELECT DISTINCT clientId FROM s) AS u LEFT JOIN a USING (clientId)"
+    )
+    assert [r["user_facts.days"] for r in days] == [expected_days[0][0]]

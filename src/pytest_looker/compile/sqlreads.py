@@ -54,6 +54,8 @@ class ColumnUse:
     type: str | None
     literals: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
+    #: the format text is parsed with (``PARSE_DATE('%Y%m%d', date)``), in sqlglot's strftime codes
+    text_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -473,13 +475,29 @@ def _behind(scopes: list[Scope], scope: Scope, column: exp.Column) -> tuple[str,
     (``t.name`` where ``t`` is a CTE that passes a table's columns on with ``SELECT *``)."""
     qualifier = column.table
     if not qualifier:
-        if len(scope.selected_sources) != 1:
+        found = (
+            next(iter(scope.selected_sources)) if len(scope.selected_sources) == 1 else _star_owner(scope, column.name)
+        )
+        if found is None:
             return None
-        qualifier = next(iter(scope.selected_sources))
+        qualifier = found
     if not isinstance(scope.sources.get(qualifier), Scope):
         return None
     assert isinstance(scope.expression, exp.Select)
     return _through_scopes(scopes, scope.expression, qualifier, column.name)
+
+
+def _star_owner(scope: Scope, name: str) -> str | None:
+    """The one CTE or subquery a bare ``name`` can come from when a SELECT joins several: the
+    only one passing columns on with ``*`` when none of them names it (ga360's ``FROM
+    filtered_base AS ga_sessions LEFT JOIN user_label``, filtered_base being ``SELECT * FROM
+    ga_sessions_*``: ``date`` is the wildcard table's). A joined table could have it too: none."""
+    sources = {alias: scope.sources.get(alias) for alias in scope.selected_sources}
+    inner = {alias: source for alias, source in sources.items() if isinstance(source, Scope)}
+    if len(inner) != len(sources) or any(_position(source, name) is not None for source in inner.values()):
+        return None
+    stars = [alias for alias, source in inner.items() if _has_star(source)]
+    return stars[0] if len(stars) == 1 else None
 
 
 def _first_select(scope: Scope) -> Scope | None:
@@ -864,7 +882,16 @@ _PREDICATES = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Is", "In", "Like"
 
 def _use(table: str, column: exp.Column) -> ColumnUse:
     kind, literals = _usage(column)
-    return ColumnUse(table, column.name, kind, tuple(literals))
+    return ColumnUse(table, column.name, kind, tuple(literals), text_format=_text_format(column))
+
+
+def _text_format(column: exp.Column) -> str | None:
+    """The format of ``PARSE_DATE(format, column)`` / ``PARSE_TIMESTAMP``: its text must match it."""
+    parent = column.parent
+    if not isinstance(parent, exp.StrToDate | exp.StrToTime) or parent.this is not column:
+        return None
+    found = parent.args.get("format")
+    return found.this if isinstance(found, exp.Literal) and found.is_string else None
 
 
 #: a string literal that is a date or a timestamp (``'2021-01-01'``, ``'2021-01-01 00:00:00'``)

@@ -148,6 +148,8 @@ def _column(
         return [None if index and rng.random() < _NULL_SHARE else _nested(column, rng, index) for index in range(count)]
     if column.name.lower() == "_table_suffix":  # always a matched suffix: no NULL, no edge value
         return [_ordinary(type_, column.name, column.values, rng, index) for index in range(count)]
+    if column.text_format and type_ == "string":  # PARSE_DATE('%Y%m%d', date): text in that format
+        return [_formatted(column.text_format, rng) for _ in range(count)]
     result: list[Any] = []
     for index in range(count):
         roll = rng.random()
@@ -213,6 +215,15 @@ def _ordinary(type_: str, name: str, literals: list[str], rng: random.Random, in
     if "email" in lowered:
         return f"{rng.choice(_WORDS)}{rng.randint(1, 999)}@example.com"
     return f"{rng.choice(_WORDS)} {rng.randint(1, 99)}"
+
+
+def _formatted(text_format: str, rng: random.Random) -> str | None:
+    """A moment written in ``text_format`` (strftime codes); ``None`` if Python cannot write it."""
+    moment = _BASE + dt.timedelta(seconds=rng.randint(0, _SPAN_SECONDS))
+    try:
+        return moment.strftime(text_format)
+    except ValueError:
+        return None
 
 
 def text_value(value: Any, type_: str) -> str:

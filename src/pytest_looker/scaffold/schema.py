@@ -91,6 +91,9 @@ _BARE_KEYWORDS = frozenset({"NULL", "TRUE", "FALSE", "CURRENT_DATE", "CURRENT_TI
 _BARE_WORD = re.compile(r"(?<![.\w\"`'])[A-Za-z_]\w*(?![\w(\"`'])")
 _TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)")
 _TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
+#: an operand of arithmetic with a number: ``… / 1000000``, ``1.0 * …``
+_ARITHMETIC_AFTER = re.compile(r"\s*[-+*/]\s*[\d.(]")
+_ARITHMETIC_BEFORE = re.compile(r"[\d.)]\s*[-+*/]\s*$")
 _ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)\s*\)", re.I)
 _UNNEST_JOIN = re.compile(r"UNNEST\s*\(\s*\$\{\s*(\w+)\.(\w+)\s*\}\s*\)\s*(?:AS\s+)?(\w+)", re.I)
 _USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
@@ -125,6 +128,8 @@ class ColumnInfo:
     values: list[str] = field(default_factory=list)
     not_null: bool = False
     unique: bool = False
+    #: text parsed with this strftime format (``PARSE_DATE('%Y%m%d', date)``): values must match it
+    text_format: str | None = None
     #: the fields of a ``struct`` column and the element of an ``array`` one (BigQuery's
     #: STRUCT and REPEATED columns: ``${TABLE}.device.browser``, ``UNNEST(${TABLE}.params)``)
     children: dict[str, ColumnInfo] = field(default_factory=dict)
@@ -616,7 +621,11 @@ class _Inference:
                         strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
                         column.offer(_refine_number(exact_type, column.name), strength, f"{view.name}.{found.name}")
                     continue
-                self._nested(table, sql, exact_type, dialect, f"{view.name}.{found.name}")
+                # A dimension without `type:` is a string by default, often carelessly: weaker.
+                strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
+                self._nested(table, sql, exact_type, dialect, f"{view.name}.{found.name}", strength)
+                if exact_type == "number" and (other := _sole_field(sql)) is not None:
+                    self._numeric_field(view, table, other, f"{view.name}.{found.name}")
                 self._bare_and_subqueries(table, sql, dialect, f"{view.name}.{found.name}")
                 if f"{view.name.lower()}." in sql.lower():
                     # Looker aliases the view's table as the view: ``page_views.dvce_type`` is ${TABLE}.dvce_type
@@ -663,13 +672,41 @@ class _Inference:
                 else:
                     self._offer_use(use, f"{evidence} (subquery)")
 
-    def _nested(self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str) -> None:
+    def _numeric_field(self, view: View, table: SourceTable, name: str, evidence: str) -> None:
+        """``type: sum`` (or a tier) of ``${dim}``: the column or struct field the dimension is
+        exactly is a number, whatever the dimension's own (default string) type says."""
+        sql = ""
+        for _ in range(5):
+            found = view.fields.get(name)
+            if found is None or not found.sql or found.cases:
+                return
+            sql = found.sql.strip()
+            if (other := _sole_field(sql)) is None:
+                break
+            name = other
+        column = table_column(sql)
+        nested = _NESTED_PATH.fullmatch(sql)
+        target = table.column(column) if column else None
+        if nested is not None:
+            target = table.column(nested.group(1)).path(nested.group(2).strip(".").split("."))
+        if target is not None:
+            target.offer(_refine_number("number", target.name), USAGE, f"{evidence} (a number of {name})")
+
+    def _nested(
+        self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str, strength: int = STRONG
+    ) -> None:
         """Struct fields (``${TABLE}.device.web_info.browser``) and arrays (``UNNEST(${TABLE}.x)``,
-        ``ARRAY_LENGTH(${TABLE}.x)``) a field's SQL reads from its table."""
+        ``ARRAY_LENGTH(${TABLE}.x)``) a field's SQL reads from its table; a struct field in
+        arithmetic (``${TABLE}.totals.revenue / 1000000``) is a number."""
         for match in _NESTED_PATH.finditer(sql):
             leaf = table.column(match.group(1)).path(match.group(2).strip(".").split("."))
             whole = _NESTED_PATH.fullmatch(sql.strip())
-            leaf.offer(_refine_number(exact_type, leaf.name) if whole else None, STRONG, evidence)
+            if whole:
+                leaf.offer(_refine_number(exact_type, leaf.name), strength, evidence)
+            elif _ARITHMETIC_AFTER.match(sql, match.end()) or _ARITHMETIC_BEFORE.search(sql, 0, match.start()):
+                leaf.offer(_refine_number("number", leaf.name), USAGE, f"{evidence} (arithmetic)")
+            else:
+                leaf.offer(None, strength, evidence)
         for match in _ARRAY_LENGTH.finditer(sql):
             table.column(match.group(1)).path(match.group(2).strip(".").split(".") if match.group(2) else ()).items()
         if "UNNEST" not in sql.upper():
@@ -790,6 +827,7 @@ class _Inference:
         column = self.schema.table(use.table).column(use.column)
         column.offer(_refine_number(use.type, column.name), USAGE, evidence)
         _add_values(column, use.literals)
+        column.text_format = column.text_format or use.text_format
 
     def _guessed_uses(self) -> None:
         """An unqualified column of a join goes to the FROM table only when no other joined
