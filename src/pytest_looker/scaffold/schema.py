@@ -95,6 +95,8 @@ _TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
 _ARITHMETIC_AFTER = re.compile(r"\s*[-+*/]\s*[\d.(]")
 _ARITHMETIC_BEFORE = re.compile(r"[\d.)]\s*[-+*/]\s*$")
 _ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)\s*\)", re.I)
+#: ``UNNEST(alias.column)`` or ``UNNEST(${alias.SQL_TABLE_NAME}.column)`` as a table name
+_UNNEST_TABLE = re.compile(r"UNNEST\s*\(\s*(?:\$\{\s*(\w+)\.SQL_TABLE_NAME\s*\}|(\w+))\.(\w+)\s*\)", re.I)
 _UNNEST_JOIN = re.compile(r"UNNEST\s*\(\s*\$\{\s*(\w+)\.(\w+)\s*\}\s*\)\s*(?:AS\s+)?(\w+)", re.I)
 _USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
 _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
@@ -460,7 +462,7 @@ class _Inference:
                 join.view
                 for explore in model.explores.values()
                 for join in explore.joins
-                if join.sql and "UNNEST" in join.sql.upper()
+                if any("UNNEST" in (text or "").upper() for text in (join.sql, join.sql_table_name))
             }
             for view in model.views.values():
                 if view.extension_required:
@@ -972,6 +974,35 @@ class _Inference:
             self._packed_elements(model, explore, join, view, found.group(1), found.group(2))
         if array is None or view is None:
             return
+        self._element_fields(model, join, view, array)
+
+    def _unnest_table_join(self, model: Model, explore: Explore, join: Join) -> None:
+        """A view whose table is an array of another: ``sql_table_name: UNNEST(jobs.timeline) ;;``
+        or ``UNNEST(${jobs.SQL_TABLE_NAME}.job_stages)`` (llooker/bq_info_schema), which Looker
+        joins as ``LEFT JOIN UNNEST(jobs.timeline) AS alias``: the array's element has the
+        view's fields."""
+        view = model.views.get(join.view)
+        text = join.sql_table_name or (view.sql_table_name if view is not None else None)
+        found = _UNNEST_TABLE.fullmatch(text.strip().rstrip(";").strip()) if text else None
+        if found is None or view is None:
+            return
+        alias = found.group(1) or found.group(2)
+        array: ColumnInfo | None = None
+        parent = self.join_elements.get((model.name, alias))
+        if parent is not None:  # UNNEST(${job_stages.SQL_TABLE_NAME}.steps): a field of an element
+            array = parent.path([found.group(3)])
+        else:
+            owner = model.views.get(explore.aliases().get(alias, ""))
+            table = self.view_tables.get((model.name, owner.name)) if owner is not None else None
+            reads = self.derived_reads.get((model.name, owner.name)) if owner is not None else None
+            if table is None and reads is not None and len(reads.star_sources) == 1:
+                table = reads.star_sources[0]  # a derived table passing its source's columns on
+            array = self.schema.table(table).column(found.group(3)) if table is not None else None
+        if array is not None:
+            self._element_fields(model, join, view, array)
+
+    def _element_fields(self, model: Model, join: Join, view: View, array: ColumnInfo) -> None:
+        """``array``'s element has the fields of ``view``, joined as ``join``."""
         element = array.items()
         self.join_elements[(model.name, join.name)] = element
         for member in view.fields.values():
@@ -1088,6 +1119,8 @@ class _Inference:
                 self._join_expressions(model, explore, join.sql_on, dialect)
             if join.sql and "UNNEST" in join.sql.upper():
                 self._unnest_join(model, explore, join)
+            elif not join.sql:
+                self._unnest_table_join(model, explore, join)
         for join in explore.joins:
             where = f"{model.name}/{explore.name} join {join.name}"
             pairs: list[tuple[str, str, str, str]] = []
