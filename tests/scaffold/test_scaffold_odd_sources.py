@@ -336,3 +336,43 @@ def test_a_view_whose_table_is_an_unnested_array_makes_that_column_an_array(tmp_
     # array column (being fixed apart); the seed's column is what this test is about.
     described = dict(seed_sql(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('{seed}'))"))
     assert described["job_stages"].startswith("STRUCT(id ") and described["job_stages"].endswith("[]")
+
+
+def test_a_field_only_view_reading_another_views_table_alias_gets_its_columns(tmp_path: Path, cli: Cli) -> None:
+    """bq_info_schema's jobs_timeline_job (joined with ``sql: ;;``) reads
+    ``${jobs_timeline.sql_table_name}.job_end_time``, that dimension being ``${TABLE}``: the
+    columns belong to the table jobs_timeline's ``SELECT *`` passes on."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: jobs_timeline {
+                  join: jobs_timeline_job { sql: ;; relationship: many_to_one }
+                }
+            """,
+            "jobs_timeline.view.lkml": """
+                view: jobs_timeline {
+                  derived_table: { sql: SELECT * FROM `region-us.INFORMATION_SCHEMA.JOBS_TIMELINE` ;; }
+                  dimension: sql_table_name { hidden: yes sql: ${TABLE} ;; }
+                  dimension: period_slot_ms { type: number sql: ${TABLE}.period_slot_ms ;; }
+                  measure: slot_ms { type: sum sql: ${period_slot_ms} ;; }
+                }
+                view: jobs_timeline_job {
+                  dimension: job_id { primary_key: yes sql: ${jobs_timeline.sql_table_name}.job_id ;; }
+                  dimension: total_bytes { type: number sql: ${jobs_timeline.sql_table_name}.total_bytes_processed ;; }
+                }
+            """,
+        },
+    )
+    scaffold(cli, root)
+    seed = root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "JOBS_TIMELINE.csv"
+    rows = query(cli, root, "m/jobs_timeline", "jobs_timeline_job.total_bytes", "jobs_timeline.slot_ms")
+    expected = seed_sql(
+        f"SELECT total_bytes_processed, COALESCE(SUM(period_slot_ms), 0) FROM read_csv_auto('{seed}') GROUP BY 1"
+    )
+    assert unordered((r["jobs_timeline_job.total_bytes"], r["jobs_timeline.slot_ms"]) for r in rows) == unordered(
+        expected
+    )

@@ -91,6 +91,8 @@ _BARE_KEYWORDS = frozenset({"NULL", "TRUE", "FALSE", "CURRENT_DATE", "CURRENT_TI
 _BARE_WORD = re.compile(r"(?<![.\w\"`'])[A-Za-z_]\w*(?![\w(\"`'])")
 _TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)")
 _TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
+#: ``${view.field}.column``: a column of the table a ``${TABLE}`` dimension stands for
+_FIELD_TABLE_COLUMN = re.compile(r"\$\{\s*(\w+)\.(\w+)\s*\}\.(\w+)")
 #: an operand of arithmetic with a number: ``… / 1000000``, ``1.0 * …``
 _ARITHMETIC_AFTER = re.compile(r"\s*[-+*/]\s*[\d.(]")
 _ARITHMETIC_BEFORE = re.compile(r"[\d.)]\s*[-+*/]\s*$")
@@ -992,14 +994,41 @@ class _Inference:
         if parent is not None:  # UNNEST(${job_stages.SQL_TABLE_NAME}.steps): a field of an element
             array = parent.path([found.group(3)])
         else:
-            owner = model.views.get(explore.aliases().get(alias, ""))
-            table = self.view_tables.get((model.name, owner.name)) if owner is not None else None
-            reads = self.derived_reads.get((model.name, owner.name)) if owner is not None else None
-            if table is None and reads is not None and len(reads.star_sources) == 1:
-                table = reads.star_sources[0]  # a derived table passing its source's columns on
+            table = self._alias_table(model, explore, alias)
             array = self.schema.table(table).column(found.group(3)) if table is not None else None
         if array is not None:
             self._element_fields(model, join, view, array)
+
+    def _alias_table(self, model: Model, explore: Explore, alias: str) -> str | None:
+        """The source table whose columns ``alias.col`` reads: the view's table, or the one
+        table a derived view passes on whole (``SELECT * FROM t WHERE …``)."""
+        owner = model.views.get(explore.aliases().get(alias, ""))
+        if owner is None:
+            return None
+        table = self.view_tables.get((model.name, owner.name))
+        reads = self.derived_reads.get((model.name, owner.name))
+        if table is None and reads is not None and len(reads.star_sources) == 1:
+            table = reads.star_sources[0]
+        return table
+
+    def _table_of_fields(self, model: Model, explore: Explore, view: View) -> None:
+        """``${jobs_timeline.sql_table_name}.job_end_time`` in a field-only view, where that
+        dimension is ``${TABLE}`` (bq_info_schema's jobs_timeline_job): a column of the table of
+        the view it names."""
+        for member in view.fields.values():
+            for sql, exact_type in _field_sqls(member):
+                for match in _FIELD_TABLE_COLUMN.finditer(sql):
+                    target = model.views.get(explore.aliases().get(match.group(1), ""))
+                    named = target.fields.get(match.group(2)) if target is not None else None
+                    if named is None or not named.sql or not _TABLE_REF.fullmatch(named.sql.strip()):
+                        continue
+                    table = self._alias_table(model, explore, match.group(1))
+                    if table is None:
+                        continue
+                    column = self.schema.table(table).column(match.group(3))
+                    whole = match.group(0) == sql.strip()
+                    strength = STRONG if "type" in member.raw or exact_type != "string" else FIELD
+                    column.offer(_refine_number(exact_type, column.name) if whole else None, strength, member.name)
 
     def _element_fields(self, model: Model, join: Join, view: View, array: ColumnInfo) -> None:
         """``array``'s element has the fields of ``view``, joined as ``join``."""
@@ -1121,6 +1150,9 @@ class _Inference:
                 self._unnest_join(model, explore, join)
             elif not join.sql:
                 self._unnest_table_join(model, explore, join)
+            joined = model.views.get(join.view)
+            if joined is not None:
+                self._table_of_fields(model, explore, joined)
         for join in explore.joins:
             where = f"{model.name}/{explore.name} join {join.name}"
             pairs: list[tuple[str, str, str, str]] = []
