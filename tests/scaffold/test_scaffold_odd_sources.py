@@ -376,3 +376,35 @@ def test_a_field_only_view_reading_another_views_table_alias_gets_its_columns(tm
     assert unordered((r["jobs_timeline_job.total_bytes"], r["jobs_timeline.slot_ms"]) for r in rows) == unordered(
         expected
     )
+
+
+def test_structs_and_arrays_read_through_a_star_derived_table_are_nested(tmp_path: Path, cli: Cli) -> None:
+    """bq_info_schema's jobs: ``SELECT * FROM …JOBS WHERE …`` and fields reading
+    ``${TABLE}.destination_table.project_id`` and ``ARRAY_LENGTH(${TABLE}.referenced_tables)``:
+    the source table's columns are a struct and an array."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: jobs {}\n',
+            "jobs.view.lkml": """
+                view: jobs {
+                  derived_table: { sql: SELECT * FROM `region-us.INFORMATION_SCHEMA.JOBS` WHERE state = 'DONE' ;; }
+                  dimension: job_id { primary_key: yes }
+                  dimension: destination_project { sql: ${TABLE}.destination_table.project_id ;; }
+                  dimension: tables_read { type: number sql: ARRAY_LENGTH(${TABLE}.referenced_tables) ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    scaffold(cli, root)
+    seed = root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "JOBS.parquet"
+    rows = query(cli, root, "m/jobs", "jobs.destination_project", "jobs.tables_read", "jobs.count")
+    expected = seed_sql(
+        "SELECT destination_table.project_id, len(referenced_tables), COUNT(*)"
+        f" FROM read_parquet('{seed}') WHERE state = 'DONE' GROUP BY 1, 2"
+    )
+    got = [(r["jobs.destination_project"], r["jobs.tables_read"], r["jobs.count"]) for r in rows]
+    assert unordered(got) == unordered(expected)
+    assert sum(r[2] for r in expected) > 0

@@ -855,6 +855,14 @@ class _Inference:
                 exact = table_column(sql)
                 if exact is None and (other := _sole_field(sql)) is not None:
                     exact = direct_column(view, other)  # a measure of a dimension: its column
+                passed_whole = [m.group(1) for m in _TABLE_PATH.finditer(sql)]
+                if reads.star_sources and passed_whole and not any(c.lower() in reads.outputs for c in passed_whole):
+                    # ${TABLE}.destination_table.project_id, UNNEST(${TABLE}.job_stages) of columns
+                    # the star passes on: structs and arrays of the source table
+                    strength = STRONG if "type" in found.raw or exact_type != "string" else FIELD
+                    for star in reads.star_sources:
+                        evidence = f"{view.name}.{found.name} (derived)"
+                        self._nested(self.schema.table(star), sql, exact_type, dialect, evidence, strength)
                 if reads.star_sources:
                     for read in table_columns(sql):
                         if read.column.lower() not in reads.outputs:
