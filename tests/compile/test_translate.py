@@ -419,3 +419,15 @@ def test_bigquery_current_datetime_is_the_wall_clock_now(db: DuckDBBackend) -> N
         " DATETIME_DIFF(CURRENT_DATETIME('Asia/Kolkata'), CURRENT_DATETIME(), MINUTE)"
     )
     assert values(db, sql, "bigquery") == [(0, 330)]  # India is UTC+5:30 all year
+
+
+def test_fields_of_an_unnest_range_variable_named_like_a_column(db: DuckDBBackend) -> None:
+    # GA360: `LEFT JOIN UNNEST(ga_sessions.hits) AS hits` then `hits.hitNumber`,
+    # `hits.eventInfo.eventAction`: the element's fields, though ga_sessions has a column `hits`.
+    sql = (
+        "SELECT s.id, hits.hitNumber, hits.eventInfo.eventAction FROM (SELECT 1 AS id,"
+        " [STRUCT(1 AS hitNumber, STRUCT('click' AS eventAction) AS eventInfo),"
+        " STRUCT(2 AS hitNumber, STRUCT('view' AS eventAction) AS eventInfo)] AS hits) AS s"
+        " LEFT JOIN UNNEST(s.hits) AS hits ORDER BY 2"
+    )
+    assert values(db, sql, "bigquery") == [(1, 1, "click"), (1, 2, "view")]

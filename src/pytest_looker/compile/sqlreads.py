@@ -853,6 +853,17 @@ def _value_type(node: exp.Expr) -> str | None:
     return _literal_type(node)[0]
 
 
+def _counts_time_units(node: exp.Expr) -> bool:
+    """Whether integer arithmetic ``node`` is the argument of TIMESTAMP_MILLIS/…: GA360's
+    ``TIMESTAMP_MILLIS(visitStartTime * 1000 + hits.time)`` takes INT64 (BigQuery refuses a
+    FLOAT64), so its columns are integers."""
+    while isinstance(node, exp.Paren | exp.Add | exp.Sub | exp.Mul | exp.Neg):
+        if node.parent is None:
+            return False
+        node = node.parent
+    return isinstance(node, exp.UnixToTime)
+
+
 def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
     """The type how SQL uses ``column`` implies, and string literals it is compared with."""
     parent = column.parent
@@ -866,6 +877,8 @@ def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
     if isinstance(parent, _NUMERIC):
         if any(isinstance(n, exp.Interval) for n in parent.iter_expressions()):
             return "timestamp", []
+        if _counts_time_units(parent):
+            return "integer", []
         return "number", []
     if isinstance(parent, _STRINGY):
         return "string", []
