@@ -35,6 +35,7 @@ FAMILIES = {
     "boolean": "boolean",
     "timestamp": "timestamp",
     "date": "date",
+    "json": "json",
 }
 
 
@@ -66,8 +67,9 @@ def seed_path(root: Path, table: str, suffix: str = ".csv") -> Path:
 
 
 def _nested(types: dict[str, str]) -> bool:
-    """Whether a table has STRUCT or array columns (which CSV cannot hold)."""
-    return any(kind not in SQL_TYPES for kind in types.values())
+    """Whether a table has STRUCT, array or JSON columns, which CSV cannot hold: a CSV reader
+    takes JSON text for VARCHAR, and DuckDB subscripts (``x['k']``, ``x.k``) only a JSON value."""
+    return any(kind not in SQL_TYPES or kind == "json" for kind in types.values())
 
 
 def parquet_bytes(rows: list[dict[str, Any]], types: dict[str, str]) -> bytes:
@@ -270,6 +272,7 @@ def _compare(schema: Schema, found: dict[str, tuple[dict[str, str], bool]], wher
 
 
 _DUCK_FAMILIES = (
+    ("JSON", "json"),
     ("BOOL", "boolean"),
     ("TIMESTAMP", "timestamp"),
     ("DATE", "date"),
