@@ -44,7 +44,8 @@ __all__ = [
 class ColumnUse:
     """One use of a column: its qualifier as written (a fragment) or its source table (a
     SELECT), its name, the type the use implies (``number``, ``string``, ``timestamp``,
-    ``boolean`` or None) and the string literals it is compared with.
+    ``boolean``, ``map``: an ``ARRAY<STRUCT<key, value>>`` looked up by key, or None) and the
+    string literals it is compared with (of a map: the keys looked up).
 
     ``alternatives`` is set when ``table`` is a guess: an unqualified column of a join that the
     SQL does not say the source of (the FROM table's, most likely); these are the other joined
@@ -424,6 +425,20 @@ def _json_step(
     if (isinstance(parent, exp.ParseJSON) or _is_json_cast(parent)) and on_column:
         return [], "text", None, True
     return None
+
+
+def _is_map_lookup(node: exp.Expr, column: exp.Expr) -> bool:
+    """``mozfun.map.get_key(x, 'k')``: Mozilla's public BigQuery UDF reading BigQuery's map
+    idiom, an ``ARRAY<STRUCT<key, value>>`` (https://mozilla.github.io/bigquery-etl/mozfun/map/)."""
+    qualifier = node.parent.this if isinstance(node.parent, exp.Dot) else None
+    return (
+        isinstance(node, exp.Anonymous)
+        and node.name.lower() == "get_key"
+        and bool(node.expressions)
+        and node.expressions[0] is column
+        and isinstance(qualifier, exp.Dot)
+        and qualifier.sql().lower() == "mozfun.map"
+    )
 
 
 def _is_offset(node: exp.Expr) -> bool:
@@ -1092,6 +1107,9 @@ def _usage(column: exp.Expr) -> tuple[str | None, list[str]]:
         parent = parent.parent
     if parent is None:
         return None, []
+    if _is_map_lookup(parent, column):
+        key = parent.expressions[1] if len(parent.expressions) > 1 else None
+        return "map", [key.this] if isinstance(key, exp.Literal) and key.is_string else []
     if isinstance(parent, exp.UnixToTime):
         # TIMESTAMP_MICROS(x), TIMESTAMP_SECONDS(x), TO_TIMESTAMP(x): x counts time units.
         return "integer", []

@@ -216,6 +216,12 @@ class ColumnInfo:
         dimension, but ``SUM`` or ``/`` of a string column fails (LookML often says string
         carelessly, and Snowflake casts silently where DuckDB will not).
         """
+        if type_ == "map" and self.type not in ("struct", "json", OBJECT):
+            # mozfun.map.get_key(x, 'k'): BigQuery's map, an array of key/value structs
+            element = self.items()
+            element.child("key").offer("string", strength, evidence)
+            element.child("value").offer("string", NAME, evidence)
+            return
         numeric_over_string = type_ in ("number", "integer") and self.type == "string" and strength >= USAGE
         if self.type in (*NESTED_TYPES, "json", OBJECT) or (self.holds is not None and type_ != "string"):
             return
@@ -1176,6 +1182,11 @@ def _transparent_column(view: View, field_name: str) -> str | None:
 
 
 def _add_values(column: ColumnInfo, values: Iterable[str]) -> None:
+    """Literals compared with ``column`` (of a map, an array of key/value structs: the keys
+    looked up, which its elements' keys then cycle through)."""
+    element = column.element if column.type == "array" else None
+    if element is not None and element.type == "struct" and "key" in element.children:
+        column = element.children["key"]
     for value in values:
         if value and value not in column.values and len(column.values) < 20:
             column.values.append(value)
