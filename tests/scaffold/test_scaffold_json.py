@@ -370,3 +370,66 @@ def test_snowflake_variant_string_casts_read_unquoted_strings(tmp_path: Path, cl
         expected[row["id"]] = (attributes.get("channel"), payload.get("coupon"))
     got = query(cli, root, "m/orders", ["orders.id", "orders.channel", "orders.coupon"])
     assert {r["orders.id"]: (r["orders.channel"], r["orders.coupon"]) for r in got} == expected
+
+
+def test_derived_tables_and_subqueries_pass_json_reads_to_their_source_columns(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "m.model.lkml": 'connection: "bq"\ninclude: "*.view.lkml"\nexplore: sessions {}\nexplore: orders {}\n',
+            "v.view.lkml": """
+                view: sessions {
+                  derived_table: { sql: SELECT session_id, payload FROM `p.d.raw_sessions` ;; }
+                  dimension: session_id { primary_key: yes }
+                  dimension: landing { sql: JSON_VALUE(${TABLE}.payload, '$.landing.path') ;; }
+                }
+                view: orders {
+                  sql_table_name: p.d.orders ;;
+                  dimension: id { primary_key: yes type: number }
+                  dimension: campaign {
+                    sql: (SELECT LAX_STRING(c.attrs.campaign) FROM p.d.carts c WHERE c.order_id = ${TABLE}.id) ;;
+                  }
+                }
+            """,
+        },
+    )
+    tables = schema_of(root, "bigquery").tables
+    payload = tables["p.d.raw_sessions"].columns["payload"]
+    assert (payload.type, shape(payload.holds)) == ("string", {"landing": {"path": "string"}})
+    attrs = tables["p.d.carts"].columns["attrs"]
+    assert (attrs.type, shape(attrs.holds)) == ("json", {"campaign": "string"})
+
+
+REDSHIFT = {
+    "pyproject.toml": '[tool.pytest-looker]\nproject = "."\ndialect = "redshift"\nseeds = "seeds"\n',
+    "m.model.lkml": 'connection: "rs"\ninclude: "*.view.lkml"\nexplore: tracks {}\n',
+    "tracks.view.lkml": """
+        view: tracks {
+          sql_table_name: segment.tracks ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: page_path { type: string sql: JSON_EXTRACT_PATH_TEXT(${TABLE}.context, 'page', 'path') ;; }
+          dimension: is_mobile { type: yesno sql: JSON_EXTRACT_PATH_TEXT(${TABLE}.context, 'device') = 'mobile' ;; }
+          measure: count { type: count }
+        }
+    """,
+}
+
+
+def test_redshift_json_text_seeds_a_csv_column_the_path_functions_read(tmp_path: Path, cli: Cli) -> None:
+    root = write_files(tmp_path, REDSHIFT)
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    seed = root / "seeds" / "segment" / "tracks.csv"  # text, so CSV holds it
+    connection = duckdb.connect()
+    try:
+        rows = connection.execute(f"SELECT id, context FROM read_csv_auto('{seed}', header=true)").fetchall()
+    finally:
+        connection.close()
+    expected = {}
+    for key, context in rows:
+        value = json.loads(context) if context is not None else {}
+        path = value.get("page", {}).get("path")
+        expected[key] = (path, "Yes" if value.get("device") == "mobile" else "No")
+    got = query(cli, root, "m/tracks", ["tracks.id", "tracks.page_path", "tracks.is_mobile"])
+    assert {r["tracks.id"]: (r["tracks.page_path"], r["tracks.is_mobile"]) for r in got} == expected
+    assert any(path is not None for path, _ in expected.values())
+    assert cli("scaffold", "data", "--project", str(root), "--check").exit_code == 0

@@ -707,6 +707,12 @@ class _Inference:
                     self.guessed_uses.append((use, f"{evidence} (subquery)"))
                 else:
                     self._offer_use(use, f"{evidence} (subquery)")
+            self._select_json(reads, f"{evidence} (subquery)")
+
+    def _select_json(self, reads: SelectReads, evidence: str) -> None:
+        """The JSON a SELECT reads of its source tables' columns."""
+        for table_name, read in reads.json_reads:
+            _read_json(self.schema.table(table_name).column(read.names[0]), read, (), evidence)
 
     def _nested(self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str) -> None:
         """Struct fields (``${TABLE}.device.web_info.browser``) and arrays (``UNNEST(${TABLE}.x)``,
@@ -780,8 +786,7 @@ class _Inference:
             self._offer_use(use, f"{view.name} derived SQL")
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
-        for table_name, read in reads.json_reads:
-            _read_json(self.schema.table(table_name).column(read.names[0]), read, (), f"{view.name} derived SQL")
+        self._select_json(reads, f"{view.name} derived SQL")
         self.derived_reads[(model.name, view.name)] = reads
         self.coalesced.extend(reads.coalesced)
         if reads.array_structs:
@@ -842,6 +847,7 @@ class _Inference:
                         for passed in passing:
                             source = self.schema.table(passed.table).column(passed.column)
                             source.offer(_refine_number(use.type, source.name), USAGE, f"{view.name}.{found.name}")
+                    self._passed_json(reads, fragment, f"{view.name}.{found.name}")
                 for target in targets:  # one per branch of a UNION
                     column = self.schema.table(target.table).column(target.column)
                     evidence = f"{view.name}.{found.name} (derived)"
@@ -853,6 +859,21 @@ class _Inference:
                         column.not_null = True
                         if not reads.aggregated and len(targets) == 1:
                             column.unique = True
+
+    def _passed_json(self, reads: SelectReads, fragment: Fragment | None, evidence: str) -> None:
+        """JSON a derived view's field reads (``JSON_VALUE(${TABLE}.payload, '$.a')``) of a column
+        its SELECT passes on as it is (named, or through a ``*``): the source column holds it."""
+        for read in fragment.json if fragment is not None else ():
+            if len(read.names) < 2 or read.names[0] != "__t":
+                continue
+            outputs = reads.outputs.get(read.names[1].lower())
+            passing = (
+                [p for p in outputs if p.plain]
+                if outputs
+                else [Passed(t, read.names[1], True) for t in reads.star_sources]
+            )
+            for passed in passing:
+                _read_json(self.schema.table(passed.table).column(passed.column), read, read.names[2:], evidence)
 
     def _resolve(self, model: Model, explore: Explore, alias: str, field_name: str) -> tuple[str, str, View] | None:
         view_name = explore.aliases().get(alias)
