@@ -85,6 +85,12 @@ def test_struct_fields_and_array_elements_are_not_json(sql: str) -> None:
     assert fragment is not None and fragment.json == ()
 
 
+def test_a_string_subscript_is_json_only_where_structs_and_maps_have_none() -> None:
+    for dialect, is_json in (("bigquery", True), ("snowflake", True), ("duckdb", False), ("postgres", False)):
+        fragment = read_fragment("__t.s['k']", dialect)
+        assert fragment is not None and bool(fragment.json) is is_json, dialect
+
+
 def test_literals_compared_with_a_json_value_are_kept() -> None:
     fragment = read_fragment("__t.v:channel::string = 'web'", "snowflake")
     assert fragment is not None

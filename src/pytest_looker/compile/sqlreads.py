@@ -400,7 +400,8 @@ def _json_step(
     if isinstance(parent, exp.Bracket) and parent.this is node and parent.expressions:
         key = parent.expressions[0]
         if isinstance(key, exp.Literal) and key.is_string:
-            return [key.this], "document", None, True
+            # x['k']: only JSON has it in BigQuery and Snowflake; a STRUCT or MAP has it elsewhere
+            return [key.this], "document", None, dialect in _STRING_SUBSCRIPTS_ARE_JSON
         return ["[]" if isinstance(key, exp.Literal) or _is_offset(key) else "*"], "document", None, False
     if isinstance(parent, exp.Dot) and parent.this is node:
         return [parent.expression.name], "document", None, False
@@ -425,6 +426,10 @@ def _json_step(
     if (isinstance(parent, exp.ParseJSON) or _is_json_cast(parent)) and on_column:
         return [], "text", None, True
     return None
+
+
+#: dialects in which only a JSON value (VARIANT, OBJECT) takes a subscript by a string
+_STRING_SUBSCRIPTS_ARE_JSON = frozenset({"bigquery", "snowflake"})
 
 
 def _is_map_lookup(node: exp.Expr, column: exp.Expr) -> bool:
