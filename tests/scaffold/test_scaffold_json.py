@@ -439,3 +439,34 @@ def test_redshift_json_text_seeds_a_csv_column_the_path_functions_read(tmp_path:
     assert {r["tracks.id"]: (r["tracks.page_path"], r["tracks.is_mobile"]) for r in got} == expected
     assert any(path is not None for path, _ in expected.values())
     assert cli("scaffold", "data", "--project", str(root), "--check").exit_code == 0
+
+
+def test_struct_array_and_json_columns_go_into_a_duckdb_file(tmp_path: Path, cli: Cli) -> None:
+    files = dict(BIGQUERY)
+    files["more.view.lkml"] = """
+        view: +events {
+          dimension: browser { type: string sql: ${TABLE}.device.browser ;; }
+          dimension: tag_count { type: number sql: ARRAY_LENGTH(${TABLE}.tags) ;; }
+        }
+    """
+    root = write_files(tmp_path, files)
+    database = root / "warehouse.duckdb"
+    result = cli("scaffold", "data", "--project", str(root), "--duckdb", str(database))
+    assert result.exit_code == 0, result.output
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        kinds = dict(
+            connection.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'events'"
+            ).fetchall()
+        )
+        browsers = connection.execute('SELECT count(device.browser) FROM "proj.ds".events').fetchone()
+    finally:
+        connection.close()
+    assert kinds["device"] == "STRUCT(browser VARCHAR)" and kinds["tags"] == "VARCHAR[]"
+    assert kinds["experiments"] == "JSON"
+    assert browsers is not None and browsers[0] > 0
+    report = json.loads(cli("validate", "--project", str(root), "--duckdb", str(database), "--format", "json").output)
+    assert report["failures"] == [], report
+    check = cli("scaffold", "data", "--project", str(root), "--duckdb", str(database), "--check")
+    assert check.exit_code == 0, check.output
