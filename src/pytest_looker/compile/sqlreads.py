@@ -743,9 +743,13 @@ def _guess(scope: Scope, known: Mapping[str, exp.Table], column: exp.Column) -> 
 
 def _guessed_table(scope: Scope, known: Mapping[str, exp.Table], name: str) -> exp.Table | None:
     """The table an unqualified column ``name`` of a join is guessed to be of (the caller keeps
-    the other joined tables as alternatives): the FROM table when the SELECT qualifies every
-    other source (:func:`_main_table`), else the first table joined — only when every CTE or
-    subquery joined beside is known not to have the column (it names all its columns)."""
+    the other joined tables as alternatives): none when a CTE or subquery joined beside names the
+    column; the FROM table when the SELECT qualifies every other source (:func:`_main_table`);
+    else the first table joined — only when every CTE or subquery joined beside is known not to
+    have the column (it names all its columns)."""
+    inner_scopes = [s for alias in scope.selected_sources if isinstance(s := scope.sources.get(alias), Scope)]
+    if any(_position(inner, name) is not None for inner in inner_scopes):
+        return None  # a CTE or subquery joined beside names it: the column is its (else it is ambiguous)
     main = _main_table(scope, known)
     if main is not None:
         return main
@@ -754,10 +758,8 @@ def _guessed_table(scope: Scope, known: Mapping[str, exp.Table], name: str) -> e
         return None
     if any(isinstance(p, exp.Alias) and p.alias.lower() == name.lower() for p in select.expressions):
         return None  # a lateral column alias (Redshift, Snowflake: ``x AS session_id, … session_id …``)
-    for alias in scope.selected_sources:
-        inner = scope.sources.get(alias)
-        if isinstance(inner, Scope) and (_position(inner, name) is not None or _has_star(inner)):
-            return None
+    if any(_has_star(inner) for inner in inner_scopes):
+        return None
     order = [select.args.get("from_"), *(select.args.get("joins") or [])]
     for clause in order:
         source = clause.this if isinstance(clause, exp.From | exp.Join) else None
