@@ -431,3 +431,12 @@ def test_fields_of_an_unnest_range_variable_named_like_a_column(db: DuckDBBacken
         " LEFT JOIN UNNEST(s.hits) AS hits ORDER BY 2"
     )
     assert values(db, sql, "bigquery") == [(1, 1, "click"), (1, 2, "view")]
+
+
+def test_snowflake_variant_element_cast_to_a_scalar_is_its_value(db: DuckDBBackend) -> None:
+    # `attributes:channel::string` is 'web', not '"web"'; a number element casts as its value.
+    sql = (
+        "SELECT v:channel::string, v:n::int, v:a.b::varchar, v:channel::string = 'web'"
+        " FROM (SELECT PARSE_JSON('{\"channel\": \"web\", \"n\": 5, \"a\": {\"b\": \"x\"}}') AS v) AS t"
+    )
+    assert values(db, sql, "snowflake") == [("web", 5, "x", True)]

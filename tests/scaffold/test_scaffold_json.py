@@ -360,11 +360,6 @@ def test_snowflake_variant_seeds_serve_paths_and_number_casts(tmp_path: Path, cl
     assert cli("scaffold", "data", "--project", str(root), "--check").exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="translation (compile/translate, not the seeds): Snowflake's `v:key::string` is the string"
-    " without JSON quotes; on DuckDB `CAST(v -> '$.key' AS TEXT)` keeps them ('\"web\"')",
-)
 def test_snowflake_variant_string_casts_read_unquoted_strings(tmp_path: Path, cli: Cli) -> None:
     root = write_files(tmp_path, SNOWFLAKE)
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
