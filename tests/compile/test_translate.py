@@ -437,6 +437,6 @@ def test_snowflake_variant_element_cast_to_a_scalar_is_its_value(db: DuckDBBacke
     # `attributes:channel::string` is 'web', not '"web"'; a number element casts as its value.
     sql = (
         "SELECT v:channel::string, v:n::int, v:a.b::varchar, v:channel::string = 'web'"
-        " FROM (SELECT PARSE_JSON('{\"channel\": \"web\", \"n\": 5, \"a\": {\"b\": \"x\"}}') AS v) AS t"
+        ' FROM (SELECT PARSE_JSON(\'{"channel": "web", "n": 5, "a": {"b": "x"}}\') AS v) AS t'
     )
     assert values(db, sql, "snowflake") == [("web", 5, "x", True)]
