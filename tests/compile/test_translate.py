@@ -440,3 +440,15 @@ def test_snowflake_variant_element_cast_to_a_scalar_is_its_value(db: DuckDBBacke
         ' FROM (SELECT PARSE_JSON(\'{"channel": "web", "n": 5, "a": {"b": "x"}}\') AS v) AS t'
     )
     assert values(db, sql, "snowflake") == [("web", 5, "x", True)]
+
+
+def test_bigquery_timestamp_millis_of_a_whole_double(db: DuckDBBackend) -> None:
+    # GA360's hit time: TIMESTAMP_MILLIS(visitStartTime * 1000 + hits.time) over `type: number`
+    # columns, seeded as DOUBLE offline; BigQuery's INT64 values are whole, so the cast keeps them.
+    sql = (
+        "SELECT TIMESTAMP_MILLIS(s * 1000 + t), TIMESTAMP_MICROS(u)"
+        " FROM (SELECT CAST(1700000000 AS FLOAT64) AS s, CAST(1500 AS FLOAT64) AS t, CAST(2 AS FLOAT64) AS u) AS x"
+    )
+    assert values(db, sql, "bigquery") == [
+        (dt.datetime(2023, 11, 14, 22, 13, 21, 500000), dt.datetime(1970, 1, 1, 0, 0, 0, 2)),
+    ]
