@@ -241,3 +241,13 @@ def test_a_column_a_joined_cte_names_is_not_guessed_onto_the_from_table() -> Non
     )
     assert not any(u.column == "sessions_till_purchase" and u.table != "p.d.sessions" for u in reads.columns)
     assert ("p.d.events", "order_id") in {(u.table, u.column) for u in reads.columns}
+
+
+def test_columns_in_arithmetic_of_timestamp_millis_are_integers() -> None:
+    """GA360: ``TIMESTAMP_MILLIS(visitStartTime * 1000 + hits.time)``: BigQuery takes INT64 only;
+    seeded as DOUBLE, DuckDB's EPOCH_MS refused the sum."""
+    sql = "SELECT TIMESTAMP_MILLIS(s.visitStartTime * 1000 + s.hit_time) AS t FROM p.d.s AS s"
+    reads = read_select(sql, "bigquery")
+    assert {(u.column, u.type) for u in reads.columns} == {("visitStartTime", "integer"), ("hit_time", "integer")}
+    plain = read_select("SELECT s.a * 1000 + s.b AS n FROM p.d.s AS s", "bigquery")
+    assert {u.type for u in plain.columns} == {"number"}

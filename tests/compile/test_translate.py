@@ -419,3 +419,36 @@ def test_bigquery_current_datetime_is_the_wall_clock_now(db: DuckDBBackend) -> N
         " DATETIME_DIFF(CURRENT_DATETIME('Asia/Kolkata'), CURRENT_DATETIME(), MINUTE)"
     )
     assert values(db, sql, "bigquery") == [(0, 330)]  # India is UTC+5:30 all year
+
+
+def test_fields_of_an_unnest_range_variable_named_like_a_column(db: DuckDBBackend) -> None:
+    # GA360: `LEFT JOIN UNNEST(ga_sessions.hits) AS hits` then `hits.hitNumber`,
+    # `hits.eventInfo.eventAction`: the element's fields, though ga_sessions has a column `hits`.
+    sql = (
+        "SELECT s.id, hits.hitNumber, hits.eventInfo.eventAction FROM (SELECT 1 AS id,"
+        " [STRUCT(1 AS hitNumber, STRUCT('click' AS eventAction) AS eventInfo),"
+        " STRUCT(2 AS hitNumber, STRUCT('view' AS eventAction) AS eventInfo)] AS hits) AS s"
+        " LEFT JOIN UNNEST(s.hits) AS hits ORDER BY 2"
+    )
+    assert values(db, sql, "bigquery") == [(1, 1, "click"), (1, 2, "view")]
+
+
+def test_snowflake_variant_element_cast_to_a_scalar_is_its_value(db: DuckDBBackend) -> None:
+    # `attributes:channel::string` is 'web', not '"web"'; a number element casts as its value.
+    sql = (
+        "SELECT v:channel::string, v:n::int, v:a.b::varchar, v:channel::string = 'web'"
+        ' FROM (SELECT PARSE_JSON(\'{"channel": "web", "n": 5, "a": {"b": "x"}}\') AS v) AS t'
+    )
+    assert values(db, sql, "snowflake") == [("web", 5, "x", True)]
+
+
+def test_bigquery_timestamp_millis_of_a_whole_double(db: DuckDBBackend) -> None:
+    # GA360's hit time: TIMESTAMP_MILLIS(visitStartTime * 1000 + hits.time) over `type: number`
+    # columns, seeded as DOUBLE offline; BigQuery's INT64 values are whole, so the cast keeps them.
+    sql = (
+        "SELECT TIMESTAMP_MILLIS(s * 1000 + t), TIMESTAMP_MICROS(u)"
+        " FROM (SELECT CAST(1700000000 AS FLOAT64) AS s, CAST(1500 AS FLOAT64) AS t, CAST(2 AS FLOAT64) AS u) AS x"
+    )
+    assert values(db, sql, "bigquery") == [
+        (dt.datetime(2023, 11, 14, 22, 13, 21, 500000), dt.datetime(1970, 1, 1, 0, 0, 0, 2)),
+    ]

@@ -15,6 +15,9 @@ What it adds to sqlglot's DuckDB generator:
 * the quarter format element (BigQuery ``%Q``), which DuckDB's strftime lacks;
 * names that need quoting in DuckDB but not in the source (BigQuery's ``my-project.ds.t``);
 * the source-semantics expressions of :mod:`.functions`;
+* ``TIMESTAMP_MILLIS``/``TIMESTAMP_MICROS`` take an INT64 in BigQuery, so every value they see
+  is whole; DuckDB's ``EPOCH_MS``/``MAKE_TIMESTAMP`` refuse a DOUBLE, which a column of
+  ``type: number`` seeded offline may be: the argument is cast to BIGINT;
 * BigQuery's ``CURRENT_DATETIME([zone])`` (sqlglot leaves it as it is, unknown to DuckDB);
 * BigQuery's lax JSON converters ``LAX_STRING``/``LAX_BOOL`` and ``NET.HOST`` (DuckDB's
   ``inet`` extension has no URL functions); the other ``NET.*`` functions are named limits.
@@ -134,6 +137,19 @@ def _lax_bool(gen: Any, node: exp.LaxBool) -> str:
     return str(gen.sql(_json_type_case(value, [*branches, (_JSON_NUMBERS, number)])))
 
 
+_BASE_UNIX_TO_TIME = DuckDBGenerator.TRANSFORMS[exp.UnixToTime]
+
+
+def _unix_to_time(gen: Any, node: exp.UnixToTime) -> str:
+    """Milliseconds/microseconds since the epoch are integers (see the module docstring)."""
+    scale = node.args.get("scale")
+    value = node.this
+    if scale in (exp.UnixToTime.MILLIS, exp.UnixToTime.MICROS) and not value.is_type(*exp.DataType.INTEGER_TYPES):
+        node = node.copy()
+        node.set("this", exp.cast(value.copy(), exp.DType.BIGINT))
+    return str(_BASE_UNIX_TO_TIME(gen, node))
+
+
 def _current_datetime(gen: Any, node: exp.CurrentDatetime) -> str:
     """BigQuery ``CURRENT_DATETIME([zone])``: the wall clock now in ``zone`` (default UTC), a
     DATETIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/datetime_functions#current_datetime)."""
@@ -178,6 +194,7 @@ class LookerDuckDB(DuckDB):
             exp.LaxBool: _lax_bool,
             exp.NetFunc: _net_function,
             exp.CurrentDatetime: _current_datetime,
+            exp.UnixToTime: _unix_to_time,
         }
 
         def week_sql(self, expression: exp.Week) -> str:
