@@ -94,6 +94,12 @@ class FieldCompiler:
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
 
     @property
+    def liquid_renders(self) -> int:
+        """How many renderings ran Liquid (or were taken from memory made with it) so far: what
+        makes a rendering depend on the query itself rather than on its context alone."""
+        return self._liquid_renders
+
+    @property
     def measure_renders(self) -> int:
         """How many measures were rendered (or taken from memory) so far: the renderings that
         depend on the fan-out."""
