@@ -22,13 +22,12 @@ sets both ways and compares the SQL and the results on DuckDB.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import TYPE_CHECKING
 
 from pytest_looker.compile import bridge, derived, grouping, pop
 from pytest_looker.compile.assemble import SelectParts, select_sql
 from pytest_looker.compile.context import CompileState
-from pytest_looker.compile.dimensions import is_date_like, tier_sort
+from pytest_looker.compile.dimensions import TIER_TYPES, is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import RenderedJoin, included_joins
 from pytest_looker.compile.measures import POST_SQL_TYPES
@@ -37,9 +36,10 @@ from pytest_looker.compile.predicates import render_conditions
 from pytest_looker.compile.query import UNSORTED, Query
 from pytest_looker.compile.result import Column, PostSqlMeasure
 from pytest_looker.compile.scope import Scope, scope_for
-from pytest_looker.compile.sqltext import Sql
+from pytest_looker.compile.sqltext import Sql, wrap
 from pytest_looker.errors import LookerError
-from pytest_looker.lookml.model import Project
+from pytest_looker.lookml.model import Field, FieldCategory, Project
+from pytest_looker.lookml.refs import RefKind, scanned
 
 if TYPE_CHECKING:
     from pytest_looker.compile.dialects import Dialect
@@ -129,6 +129,7 @@ class ExplorePlan:
         self.fields: dict[str, _Field | None] = {}
         self.joins: dict[frozenset[str], _Joins | None] = {}
         self.ctes: dict[tuple[str, ...], list[tuple[str, str]] | None] = {}
+        self.queries: dict[tuple[object, ...], Plan | None] = {}
         explore = scope.explore
         fc = FieldCompiler(state, {})
         conditions = _conditions(fc)
@@ -145,7 +146,23 @@ class ExplorePlan:
     # -- one query --------------------------------------------------------------------------------
 
     def plan(self, query: Query) -> Plan | None:
-        """The planner's :class:`Plan` of ``query`` (fields only), or ``None``: ask the planner."""
+        """The planner's :class:`Plan` of ``query`` (fields only), or ``None``: ask the planner.
+
+        A query asked again (same fields, sort and limit) gets the same plan, which callers
+        read and never change (``compile_query`` builds its result from it).
+        """
+        key = (query.fields, query.sorts, query.effective_limit)
+        try:
+            return self.queries[key]
+        except KeyError:
+            pass
+        plan = self._plan(query)
+        if len(self.queries) > _MAX_ENTRIES:
+            self.queries.clear()
+        self.queries[key] = plan
+        return plan
+
+    def _plan(self, query: Query) -> Plan | None:
         fields = self.fields
         dimensions: list[_Field] = []
         measures: list[_Field] = []
@@ -283,13 +300,18 @@ class ExplorePlan:
 
     def _render_field(self, name: str) -> _Field | None:
         scope = self.scope
-        fc = FieldCompiler(self.state, {})
         empty = len(self.state.empty_parameters)
         try:
-            selected = scope.once(("selected", name), partial(_selectable, scope, name))
+            selected = _selectable(scope, name)
             target = selected.field
+            plain = (_plain_measure if target.is_measure else _plain_dimension)(scope, selected.alias, target)
+            if plain is not None:
+                entry = _Field(selected, plain.text, self.dialect)
+                entry.needs = plain.aliases
+                return entry
             if target.type == pop.POP_TYPE:
                 return _NO
+            fc = FieldCompiler(self.state, {})
             sql = fc.select(selected.alias, target)
             companion = None if target.is_measure else tier_sort(fc, selected.alias, target)
         except LookerError:
@@ -357,6 +379,127 @@ class ExplorePlan:
             self.ctes.clear()
         self.ctes[names] = result
         return result
+
+
+#: Dimension types :func:`.dimensions.reference` renders other than through the field's own SQL.
+_SHAPED_TYPES = TIER_TYPES | {"distance", "location"}
+#: The aggregate measures :func:`.measures.render` writes as one function of their value when
+#: no view is fanned out and they have no ``filters:``.
+_PLAIN_AGGREGATES = {
+    "sum": "COALESCE(SUM({}), 0)",
+    "average": "AVG({})",
+    "count_distinct": "COUNT(DISTINCT {})",
+    "min": "MIN({})",
+    "max": "MAX({})",
+}
+
+
+# -- plain fields ----------------------------------------------------------------------------------
+#
+# Half the fields of real explores are a column of their table, and many measures aggregate one
+# such column. Rendering them through the compiler was most of a first-time query's cost; the
+# functions below write them as :class:`.FieldCompiler` writes them, without its bookkeeping,
+# and return ``None`` for anything else (timeframes, tiers, ``case:``, Liquid, filtered or fanned
+# measures, references beyond one level), which the compiler then renders. ``test_fastpath.py``
+# and the differential script compare both on random field sets of real projects.
+
+
+def _plain_dimension(scope: Scope, alias: str, target: Field) -> Sql | None:
+    """What :meth:`.FieldCompiler.select` gives for a plain dimension (yesno as 'Yes'/'No')."""
+    value = _plain_value(scope, alias, target, nested=False)
+    if value is None or target.type != "yesno":
+        return value
+    return Sql(f"(CASE WHEN {value.text} THEN 'Yes' ELSE 'No' END)", value.aliases)
+
+
+def _plain_value(scope: Scope, alias: str, target: Field, *, nested: bool) -> Sql | None:
+    """What ``${target}`` expands to, for a dimension rendered from its own SQL alone."""
+    if (
+        target.category is not FieldCategory.DIMENSION
+        or target.timeframe is not None
+        or target.interval is not None
+        or target.cases
+        or target.type in _SHAPED_TYPES
+    ):
+        return None
+    raw = target.sql
+    if raw is None:
+        raw = "${TABLE}." + (target.group or target.name)
+    expanded = _expanded(scope, alias, raw, nested=nested)
+    if expanded is None:
+        return None
+    text, reads = expanded
+    return Sql(wrap(text), _own_view(scope, alias, reads))
+
+
+def _plain_measure(scope: Scope, alias: str, target: Field) -> Sql | None:
+    """What :meth:`.FieldCompiler.select` gives, with no view fanned, for a ``count`` or for an
+    unfiltered sum, average, distinct count, min or max of plain SQL."""
+    if target.category is not FieldCategory.MEASURE or target.filters:
+        return None
+    kind = target.type
+    if kind == "count":
+        key = scope.primary_key(alias) if alias != scope.base_alias else None
+        if key is None:
+            return Sql("COUNT(*)", frozenset((alias,)))
+        value = _plain_value(scope, alias, key, nested=False)
+        if value is None:
+            return None
+        return Sql(f"COUNT({value.text})", _own_view(scope, alias, value.aliases))
+    form = _PLAIN_AGGREGATES.get(kind)
+    if form is None or target.sql is None:
+        return None
+    expanded = _expanded(scope, alias, target.sql, nested=False)
+    if expanded is None:
+        return None
+    text, reads = expanded
+    return Sql(form.format(text), _own_view(scope, alias, reads))
+
+
+def _expanded(scope: Scope, alias: str, raw: str, *, nested: bool) -> tuple[str, frozenset[str]] | None:
+    """``raw`` with ``${TABLE}`` and references to plain dimensions expanded, and the aliases
+    they read (:meth:`.FieldCompiler.expand`); ``None`` for Liquid or any other reference."""
+    if "{%" in raw or "{{" in raw:
+        return None
+    if "${" not in raw:
+        return raw, frozenset()
+    parts: list[str] = []
+    reads: set[str] = set()
+    last = 0
+    for ref in scanned(raw):
+        kind = ref.kind
+        if kind is RefKind.TABLE:
+            text = alias
+            reads.add(alias)
+        elif nested or ref.type_suffix is not None or ref.field is None:
+            return None
+        else:
+            if kind is RefKind.FIELD:
+                owner: str | None = alias
+            elif kind is RefKind.VIEW_FIELD and ref.view is not None:
+                owner = ref.view if ref.view in scope.views else alias if scope.view(alias).name == ref.view else None
+            else:
+                return None
+            found = scope.view(owner).fields.get(ref.field) if owner is not None else None
+            value = _plain_value(scope, owner, found, nested=True) if found is not None and owner else None
+            if value is None:
+                return None
+            text = value.text
+            reads |= value.aliases
+        parts.append(raw[last : ref.start])
+        parts.append(text)
+        last = ref.end
+    parts.append(raw[last:])
+    return "".join(parts), frozenset(reads)
+
+
+def _own_view(scope: Scope, alias: str, reads: frozenset[str]) -> frozenset[str]:
+    """As :class:`.FieldCompiler`: a field needs its own view in FROM unless its join writes no
+    clause (a bare join only exposes the view's fields)."""
+    join = scope.joins.get(alias)
+    if alias in reads or not (join is None or join.sql_on or join.foreign_key or join.sql):
+        return reads
+    return reads | {alias}
 
 
 class _Unsupported(Exception):

@@ -32,8 +32,12 @@ DEFAULT_LIMIT = 5000
 UNSORTED = "__UNSORTED__"
 
 
+#: The one empty mapping every query without filters or user attributes shares (read-only).
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
 def _frozen(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
-    return MappingProxyType(dict(mapping or {}))
+    return MappingProxyType(dict(mapping)) if mapping else _EMPTY
 
 
 @dataclass(frozen=True)
