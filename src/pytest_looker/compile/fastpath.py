@@ -22,10 +22,10 @@ sets both ways and compares the SQL and the results on DuckDB.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pytest_looker.compile import bridge, derived, grouping, pop
-from pytest_looker.compile.assemble import SelectParts, select_sql
+from pytest_looker.compile.assemble import select_text
 from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dimensions import TIER_TYPES, is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
@@ -51,6 +51,8 @@ _MAX_ENTRIES = 20_000
 _UNSORTED = (UNSORTED,)
 _NO_FANOUT: tuple[tuple[str, str], ...] = ()
 _NO_CTES: list[tuple[str, str]] = []
+#: Not worked out yet (``None`` means "the planner's job").
+_UNKNOWN: Any = object()
 #: Marks a field, alias set or CTE list the shortcut cannot answer for (the planner will).
 _NO = None
 
@@ -75,8 +77,10 @@ class _Field(Selected):
     )
 
     def __init__(self, selected: Selected, text: str, dialect: Dialect) -> None:
-        super().__init__(selected.alias, selected.field)
-        target = selected.field
+        # Not Selected.__init__: the name is already written.
+        self.alias = selected.alias
+        self.field = target = selected.field
+        self.name = selected.name
         self.is_measure = target.is_measure
         self.text = text
         self.column_sql = column = str(dialect.alias(self.name))
@@ -94,20 +98,22 @@ class _Field(Selected):
         self.needs: frozenset[str] = frozenset()
         self.touched: tuple[str, ...] = ()
         self.fan_free = True
-        #: A measure's SELECT item and derived views per fan-out (``None``: the planner's job).
-        self.fanned: dict[tuple[tuple[str, str], ...], tuple[str, str, tuple[str, ...]] | None] = {}
+        #: A measure's SELECT item and derived views per fan-out (``None``: the planner's job),
+        #: made when a query first fans its view out.
+        self.fanned: dict[tuple[tuple[str, str], ...], tuple[str, str, tuple[str, ...]] | None] | None = None
 
 
 class _Joins:
     """The joins a set of aliases includes, their fan-out and what they add to the query."""
 
-    __slots__ = ("fan_key", "fanned", "flat_allowed", "names", "rendered", "touched", "where")
+    __slots__ = ("clauses", "fan_key", "fanned", "flat_allowed", "names", "rendered", "touched", "where")
 
     def __init__(self, rendered: list[RenderedJoin], fanned: Mapping[str, str], touched: tuple[str, ...]) -> None:
         self.rendered = rendered
         self.fanned = fanned
         self.fan_key = tuple(sorted(fanned.items())) if fanned else _NO_FANOUT
         self.names = tuple(j.name for j in rendered)
+        self.clauses = [j.clause for j in rendered]
         self.where = [j.sql_where.text for j in rendered if j.sql_where is not None]
         self.touched = touched
         #: Whether a grouping-cancelling field may drop the GROUP BY (see :mod:`.grouping`).
@@ -136,6 +142,8 @@ class ExplorePlan:
         self.where = [sql.text for sql in conditions]
         self.where_aliases = frozenset().union(*(sql.aliases for sql in conditions))
         self.where_touched = tuple(fc.derived_views)
+        #: What every query reads: the base view and what sql_always_where reads.
+        self.base_needs = self.where_aliases | {self.base}
         fc = FieldCompiler(state, {})
         self.from_ = f"{fc.table_of(scope.view(self.base), explore.sql_table_name)} AS {self.base}"
         self.from_touched = tuple(fc.derived_views)
@@ -167,7 +175,7 @@ class ExplorePlan:
         dimensions: list[_Field] = []
         measures: list[_Field] = []
         seen: set[str] = set()
-        needs = self.where_aliases | {self.base}
+        needs = self.base_needs
         for name in query.fields:
             try:
                 entry = fields[name]
@@ -179,7 +187,7 @@ class ExplorePlan:
                 continue
             seen.add(entry.name)
             (measures if entry.is_measure else dimensions).append(entry)
-            needs |= entry.needs
+            needs = entry.needs if needs is self.base_needs else needs | entry.needs
         try:
             joins = self.joins[needs]
         except KeyError:
@@ -220,9 +228,9 @@ class ExplorePlan:
         for entry in measures:
             item, text = entry.item, entry.text
             if fan_key:
-                try:
-                    variant = entry.fanned[fan_key]
-                except KeyError:
+                variants = entry.fanned
+                variant = variants.get(fan_key, _UNKNOWN) if variants is not None else _UNKNOWN
+                if variant is _UNKNOWN:
                     variant = self._fanned(entry, joins)
                 if variant is None:
                     return None
@@ -254,14 +262,15 @@ class ExplorePlan:
                 else:
                     order_by.append(f"{position}{suffix}")
         limit = query.effective_limit
-        parts = SelectParts(
-            select=select,
-            from_=self.from_,
-            joins=[j.clause for j in joins.rendered],
-            where=self.where + joins.where if joins.where else self.where,
-            group_by=[] if flat else group_by,
-            order_by=order_by,
-            limit=None if limit is None else str(self.dialect.limit(limit)),
+        body = select_text(
+            select,
+            self.from_,
+            joins.clauses,
+            self.where + joins.where if joins.where else self.where,
+            () if flat else group_by,
+            (),
+            order_by,
+            None if limit is None else str(self.dialect.limit(limit)),
         )
         touched += self.where_touched
         touched += joins.touched
@@ -279,7 +288,7 @@ class ExplorePlan:
             ctes = found
         return Plan(
             ctes=list(ctes),
-            body=select_sql(parts),
+            body=body,
             preamble=self.preamble,
             columns=tuple(columns),
             post_sql_measures=tuple(post_sql),
@@ -307,7 +316,7 @@ class ExplorePlan:
             plain = (_plain_measure if target.is_measure else _plain_dimension)(scope, selected.alias, target)
             if plain is not None:
                 entry = _Field(selected, plain.text, self.dialect)
-                entry.needs = plain.aliases
+                entry.needs = plain.aliases | self.base_needs
                 return entry
             if target.type == pop.POP_TYPE:
                 return _NO
@@ -325,7 +334,7 @@ class ExplorePlan:
             hidden = Column(_unquoted(sort_column), entry.name + "__sort_", "dimension", "string", hidden=True)
             entry.companion = (f"{companion.text} AS {sort_column}", companion.text, hidden)
             needs = needs | companion.aliases
-        entry.needs = needs
+        entry.needs = needs | self.base_needs
         entry.touched = tuple(fc.derived_views)
         entry.fan_free = fc.measure_renders == 0
         return entry
@@ -341,8 +350,8 @@ class ExplorePlan:
             text = sql.text
             pure = not fc.liquid_renders and len(self.state.empty_parameters) == empty
             variant = (f"{text} AS {entry.column_sql}", text, tuple(fc.derived_views)) if pure else None
-        if len(entry.fanned) > 64:
-            entry.fanned.clear()
+        if entry.fanned is None or len(entry.fanned) > 64:
+            entry.fanned = {}
         entry.fanned[joins.fan_key] = variant
         return variant
 
