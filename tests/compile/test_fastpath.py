@@ -290,8 +290,18 @@ def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[st
         Query("shop", "flagged", fields=["orders.amount"]),  # always_filter
         Query("shop", "orders", fields=["orders.nope"]),  # an error is the planner's to raise
         Query("shop", "orders", fields=["orders.amount", "orders.median_amount", "items.count"]),  # left out
+        Query("shop", "orders", fields=["orders.amount", "orders.count"] * 33),  # a one-off: validation's
     ],
-    ids=["liquid", "filters", "sorts", "custom-filter", "always-filter", "unknown-field", "percentile-ignored"],
+    ids=[
+        "liquid",
+        "filters",
+        "sorts",
+        "custom-filter",
+        "always-filter",
+        "unknown-field",
+        "percentile-ignored",
+        "many-fields",
+    ],
 )
 def test_shortcut_steps_aside(lookml: ProjectFactory, query: Query) -> None:
     project = lookml(SMALL)

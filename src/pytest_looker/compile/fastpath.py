@@ -48,6 +48,10 @@ if TYPE_CHECKING:
 #: these, the table starts over (as the renderings do, see ``Scope.render_cache``).
 _MAX_PLANS = 64
 _MAX_ENTRIES = 20_000
+#: Queries with more fields go to the planner: they are one-offs (validation asks for every
+#: field of an explore at once), and its single pass is cheaper than filling the tables
+#: (measured: validating generated projects was 7-11% slower through the shortcut).
+_MAX_FIELDS = 64
 _UNSORTED = (UNSORTED,)
 _NO_FANOUT: tuple[tuple[str, str], ...] = ()
 _NO_CTES: list[tuple[str, str]] = []
@@ -528,7 +532,14 @@ def _conditions(fc: FieldCompiler) -> list[Sql]:
 
 def plan_fields(project: Project, query: Query, dialect_name: str, portable: bool) -> Plan | None:
     """The plan of a fields-only ``query`` from its explore's plan; ``None``: use the planner."""
-    if query.filters or query.filter_expression or not query.fields or (query.sorts and query.sorts != _UNSORTED):
+    fields = query.fields
+    if (
+        query.filters
+        or query.filter_expression
+        or not fields
+        or len(fields) > _MAX_FIELDS
+        or (query.sorts and query.sorts != _UNSORTED)
+    ):
         return None
     attributes = query.user_attributes
     key = (
