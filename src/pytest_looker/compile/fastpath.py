@@ -317,7 +317,7 @@ class ExplorePlan:
         try:
             selected = _selectable(scope, name)
             target = selected.field
-            plain = (_plain_measure if target.is_measure else _plain_dimension)(scope, selected.alias, target)
+            plain = (_plain_measure if target.is_measure else _plain_dimension)(self.state, selected.alias, target)
             if plain is not None:
                 entry = _Field(selected, plain.text, self.dialect)
                 entry.needs = plain.aliases | self.base_needs
@@ -417,19 +417,20 @@ _PLAIN_AGGREGATES = {
 # and the differential script compare both on random field sets of real projects.
 
 
-def _plain_dimension(scope: Scope, alias: str, target: Field) -> Sql | None:
+def _plain_dimension(state: CompileState, alias: str, target: Field) -> Sql | None:
     """What :meth:`.FieldCompiler.select` gives for a plain dimension (yesno as 'Yes'/'No')."""
-    value = _plain_value(scope, alias, target, nested=False)
+    value = _plain_value(state, alias, target, nested=False)
     if value is None or target.type != "yesno":
         return value
     return Sql(f"(CASE WHEN {value.text} THEN 'Yes' ELSE 'No' END)", value.aliases)
 
 
-def _plain_value(scope: Scope, alias: str, target: Field, *, nested: bool) -> Sql | None:
-    """What ``${target}`` expands to, for a dimension rendered from its own SQL alone."""
+def _plain_value(state: CompileState, alias: str, target: Field, *, nested: bool) -> Sql | None:
+    """What ``${target}`` expands to, for a dimension rendered from its own SQL alone — a
+    timeframe of it as the dialect writes it (:func:`.dimensions.reference`)."""
+    scope = state.scope
     if (
         target.category is not FieldCategory.DIMENSION
-        or target.timeframe is not None
         or target.interval is not None
         or target.cases
         or target.type in _SHAPED_TYPES
@@ -438,40 +439,56 @@ def _plain_value(scope: Scope, alias: str, target: Field, *, nested: bool) -> Sq
     raw = target.sql
     if raw is None:
         raw = "${TABLE}." + (target.group or target.name)
-    expanded = _expanded(scope, alias, raw, nested=nested)
+    expanded = _expanded(state, alias, raw, nested=nested)
     if expanded is None:
         return None
     text, reads = expanded
+    timeframe = target.timeframe
+    if timeframe is not None:
+        text = str(
+            state.dialect.timeframe(
+                timeframe,
+                wrap(text),
+                datatype=target.datatype or "timestamp",
+                convert_tz=target.convert_tz,
+                query_timezone=state.timezone,
+                database_timezone=state.database_timezone,
+                week_start_day=state.week_start_day,
+                fiscal_month_offset=state.fiscal_month_offset,
+            )
+        )
     return Sql(wrap(text), _own_view(scope, alias, reads))
 
 
-def _plain_measure(scope: Scope, alias: str, target: Field) -> Sql | None:
+def _plain_measure(state: CompileState, alias: str, target: Field) -> Sql | None:
     """What :meth:`.FieldCompiler.select` gives, with no view fanned, for a ``count`` or for an
     unfiltered sum, average, distinct count, min or max of plain SQL."""
     if target.category is not FieldCategory.MEASURE or target.filters:
         return None
+    scope = state.scope
     kind = target.type
     if kind == "count":
         key = scope.primary_key(alias) if alias != scope.base_alias else None
         if key is None:
             return Sql("COUNT(*)", frozenset((alias,)))
-        value = _plain_value(scope, alias, key, nested=False)
+        value = _plain_value(state, alias, key, nested=False)
         if value is None:
             return None
         return Sql(f"COUNT({value.text})", _own_view(scope, alias, value.aliases))
     form = _PLAIN_AGGREGATES.get(kind)
     if form is None or target.sql is None:
         return None
-    expanded = _expanded(scope, alias, target.sql, nested=False)
+    expanded = _expanded(state, alias, target.sql, nested=False)
     if expanded is None:
         return None
     text, reads = expanded
     return Sql(form.format(text), _own_view(scope, alias, reads))
 
 
-def _expanded(scope: Scope, alias: str, raw: str, *, nested: bool) -> tuple[str, frozenset[str]] | None:
+def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tuple[str, frozenset[str]] | None:
     """``raw`` with ``${TABLE}`` and references to plain dimensions expanded, and the aliases
     they read (:meth:`.FieldCompiler.expand`); ``None`` for Liquid or any other reference."""
+    scope = state.scope
     if "{%" in raw or "{{" in raw:
         return None
     if "${" not in raw:
@@ -494,7 +511,7 @@ def _expanded(scope: Scope, alias: str, raw: str, *, nested: bool) -> tuple[str,
             else:
                 return None
             found = scope.view(owner).fields.get(ref.field) if owner is not None else None
-            value = _plain_value(scope, owner, found, nested=True) if found is not None and owner else None
+            value = _plain_value(state, owner, found, nested=True) if found is not None and owner else None
             if value is None:
                 return None
             text = value.text
