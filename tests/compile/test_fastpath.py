@@ -17,6 +17,7 @@ import random
 import re
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ import pytest
 
 from helpers import ProjectFactory
 from pytest_looker.checks.validation import explore_fields, select_explores
-from pytest_looker.compile import UNSORTED, Query, compile_query, fastpath
+from pytest_looker.compile import UNSORTED, Query, compile_query, fastpath, plain
 from pytest_looker.compile.assemble import with_ctes
 from pytest_looker.compile.fastpath import plan_fields
 from pytest_looker.compile.planner import Plan, PlanOptions, plan_query
@@ -56,22 +57,44 @@ def parts(plan: Plan) -> tuple[Any, ...]:
     )
 
 
+@contextmanager
+def general_path() -> Iterator[None]:
+    """Every field rendered by the compiler's general path (no plain-field writer)."""
+    plain.ENABLED = False
+    try:
+        yield
+    finally:
+        plain.ENABLED = True
+
+
 def both(
-    project: Project, query: Query, dialect: str, *, portable: bool = False, fast_first: bool = True
+    project: Project,
+    reference: Project,
+    query: Query,
+    dialect: str,
+    *,
+    portable: bool = False,
+    fast_first: bool = True,
 ) -> tuple[Plan | None, Plan | str]:
-    """(the shortcut's plan or None, the planner's plan or its error message)."""
+    """(the shortcut's plan or None, the planner's plan or its error message).
+
+    The planner runs on ``reference``, a separately loaded copy of the project (renderings are
+    remembered per project), with every field rendered by the general path: the reference
+    shares nothing with the shortcut but the LookML.
+    """
 
     def planned() -> Plan | str:
         try:
-            return plan_query(project, query, dialect, PlanOptions(portable_aggregates=portable))
+            with general_path():
+                return plan_query(reference, query, dialect, PlanOptions(portable_aggregates=portable))
         except LookerError as error:
             return error.message
 
     if fast_first:
         fast = plan_fields(project, query, dialect, portable)
         return fast, planned()
-    reference = planned()
-    return plan_fields(project, query, dialect, portable), reference
+    expected = planned()
+    return plan_fields(project, query, dialect, portable), expected
 
 
 def field_names(project: Project) -> list[tuple[str, str, list[str]]]:
@@ -118,6 +141,11 @@ def example() -> Project:
 
 
 @pytest.fixture(scope="module")
+def example_reference() -> Project:
+    return load_project(EXAMPLE, cache_dir=None)
+
+
+@pytest.fixture(scope="module")
 def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect()
     con.execute(f"CREATE SCHEMA {SCHEMA}")
@@ -128,11 +156,13 @@ def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_field_sets_of_the_example_plan_as_the_planner_does(example: Project, seed: int) -> None:
+def test_random_field_sets_of_the_example_plan_as_the_planner_does(
+    example: Project, example_reference: Project, seed: int
+) -> None:
     answered = 0
     total = 0
     for query, dialect, portable, fast_first in random_queries(example, seed, 150):
-        fast, reference = both(example, query, dialect, portable=portable, fast_first=fast_first)
+        fast, reference = both(example, example_reference, query, dialect, portable=portable, fast_first=fast_first)
         total += 1
         if fast is None:
             continue
@@ -144,7 +174,10 @@ def test_random_field_sets_of_the_example_plan_as_the_planner_does(example: Proj
 
 
 def test_the_example_returns_the_same_rows_through_both_paths(
-    example: Project, warehouse: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+    example: Project,
+    example_reference: Project,
+    warehouse: duckdb.DuckDBPyConnection,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rng = random.Random(7)
     explores = [e for e in field_names(example) if e[0] == "ecommerce"]
@@ -156,7 +189,8 @@ def test_the_example_returns_the_same_rows_through_both_paths(
             compiled = compile_query(example, query, dialect="duckdb")
         except LookerError:
             continue
-        reference = plan_query(example, query, "duckdb", PlanOptions())
+        with general_path():
+            reference = plan_query(example_reference, query, "duckdb", PlanOptions())
         planned_sql = with_ctes(reference.ctes, reference.body, reference.preamble)
         assert compiled.sql == planned_sql
         assert rows(warehouse, compiled.sql) == rows(warehouse, planned_sql)
@@ -191,9 +225,10 @@ def test_random_field_sets_of_a_generated_project(tmp_path: Path) -> None:
     spec.loader.exec_module(module)
     module.write(module.generate(0.2, 3), tmp_path)
     project = load_project(tmp_path, cache_dir=None)
+    again = load_project(tmp_path, cache_dir=None)
     answered = 0
     for query, dialect, portable, fast_first in random_queries(project, 11, 300):
-        fast, reference = both(project, query, dialect, portable=portable, fast_first=fast_first)
+        fast, reference = both(project, again, query, dialect, portable=portable, fast_first=fast_first)
         if fast is not None:
             answered += 1
             assert not isinstance(reference, str), f"the planner raised {reference!r} for {query}"
@@ -268,14 +303,14 @@ REPRODUCED = [
 @pytest.mark.parametrize("dialect", ["duckdb", "mysql", "bigquery", "postgres"])
 @pytest.mark.parametrize("fields", REPRODUCED, ids=lambda f: "+".join(f))
 def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[str], dialect: str) -> None:
-    project = lookml(SMALL)
+    project, twin = lookml(SMALL), lookml(SMALL)
     query = Query("shop", "orders", fields=fields)
-    fast, reference = both(project, query, dialect)
+    fast, reference = both(project, twin, query, dialect)
     assert fast is not None
     assert not isinstance(reference, str)
     assert parts(fast) == parts(reference)
     # Asked again (everything now remembered), and with the planner first: the same.
-    again, reference = both(project, query, dialect, fast_first=False)
+    again, reference = both(project, twin, query, dialect, fast_first=False)
     assert again is not None and not isinstance(reference, str)
     assert parts(again) == parts(reference)
 
@@ -304,10 +339,10 @@ def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[st
     ],
 )
 def test_shortcut_steps_aside(lookml: ProjectFactory, query: Query) -> None:
-    project = lookml(SMALL)
+    project, twin = lookml(SMALL), lookml(SMALL)
     assert plan_fields(project, query, "snowflake", False) is None
     # …and the entry point still answers as the planner does.
-    _, reference = both(project, query, "snowflake")
+    _, reference = both(project, twin, query, "snowflake")
     if isinstance(reference, str):
         with pytest.raises(LookerError, match=re.escape(reference)):
             compile_query(project, query, dialect="snowflake")
