@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from pytest_looker import immutable
 from pytest_looker.checks.causes import Cause, group_failures
 from pytest_looker.checks.diagnostics import settings_diagnostics
 from pytest_looker.checks.hints import setup_hint
@@ -121,7 +121,7 @@ def _seeded(workspace: Workspace) -> list[str] | None:
 def _on_seeds(workspace: Workspace, seeds: Path) -> Workspace:
     """``--seeds DIR``: the queries run on an in-memory DuckDB loaded from DIR, whatever the
     configured backend (the counterpart of ``--duckdb FILE`` for ``scaffold data --seeds``)."""
-    settings = dataclasses.replace(
+    settings = immutable.replace(
         workspace.settings, backend="duckdb", seeds=seeds.resolve(), duckdb=None, seed_tables={}, url=None
     )
     return Workspace(settings)

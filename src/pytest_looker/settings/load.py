@@ -14,16 +14,16 @@ than an error.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
 from typing import Any
 
+from pytest_looker import immutable
 from pytest_looker.errors import ConfigurationError, Location
+from pytest_looker.immutable import record
 from pytest_looker.settings import kinds
 from pytest_looker.settings.model import AuditSettings, LookerSettings, RecordSettings, Settings, frozen
 from pytest_looker.settings.table import BY_KEY, ENV_VARS, SECRET_KEYS, SETTINGS
@@ -40,7 +40,7 @@ ENV_VAR_ENVIRONMENT = "PYTEST_LOOKER_ENV"
 _SECTIONS = {"looker": LookerSettings, "audit": AuditSettings, "record": RecordSettings}
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     """One source of settings: its values, a label for error messages and the base for paths."""
 
@@ -211,4 +211,4 @@ def _check_looker(values: dict[str, Any], environment: str | None) -> LookerSett
         raise ConfigurationError(
             f"{where} headers: {name} carries a credential; set it with headers_env = {{ {name!r} = 'ENV_VAR' }}"
         )
-    return dataclasses.replace(LookerSettings(**values), environment=environment)
+    return immutable.replace(LookerSettings(**values), environment=environment)
