@@ -77,11 +77,20 @@ class DashboardError(ValueError):
 def parse_document(text: str, *, pure: bool = False) -> Any:
     """The YAML of a dashboard file as plain data, every mapping with its ``$line``.
 
-    libyaml reads it when available — its events built into the data in one pass
+    The YAML subset dashboards are written in is read without PyYAML (:mod:`.yamlsubset`);
+    anything outside it by libyaml when available — its events built into the data in one pass
     (:mod:`.fastyaml`), or with PyYAML's loader on libyaml for what that pass leaves to it;
     ``pure=True`` forces PyYAML's pure-Python reader (the fallback, and the reference the
     tests compare the fast ones with).
     """
+    if not pure:
+        from pytest_looker.lookml.yamlsubset import Unsupported as OutsideSubset
+        from pytest_looker.lookml.yamlsubset import read_subset
+
+        try:
+            return read_subset(text)
+        except OutsideSubset:
+            pass
     import yaml
 
     pure_loader, fast_loader = _loaders()
