@@ -20,7 +20,6 @@ from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
 from pytest_looker.cli.options import on_duckdb_file, open_workspace, parse_key_values, project_option
 from pytest_looker.errors import ConfigurationError
-from pytest_looker.scaffold.store import MANIFEST, seeded_types
 from pytest_looker.workspace import Workspace
 
 __all__ = ["validate"]
@@ -79,9 +78,8 @@ def validate(
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
         _annotate(workspace, report, output_format)
-        _print_report(
-            report, output_format, None, _missing_dependencies(workspace), _seeded(workspace), _views(workspace)
-        )
+        missing = _missing_dependencies(workspace)
+        _print_report(report, output_format, None, missing, _seeded(workspace), _views(workspace, report, missing))
         return
     with on_duckdb_file(workspace, duckdb_file) as running:
         show = output_format == "text"
@@ -90,18 +88,23 @@ def validate(
     if hint and output_format == "text":
         click.echo(hint, err=True)
     _annotate(workspace, report, output_format)
-    _print_report(
-        report, output_format, per_explore, _missing_dependencies(workspace), _seeded(running), _views(workspace)
-    )
+    missing = _missing_dependencies(workspace)
+    _print_report(report, output_format, per_explore, missing, _seeded(running), _views(workspace, report, missing))
 
 
 def _missing_dependencies(workspace: Workspace) -> list[str]:
     return [d.project for d in workspace.project.manifest.local_dependencies if d.path is None]
 
 
-def _views(workspace: Workspace) -> tuple[set[str], set[str]]:
+def _views(workspace: Workspace, report: ValidationReport, missing: Sequence[str]) -> tuple[set[str], set[str]] | None:
     """Every view a model of the project has, and those of them that extend a view it does
-    not have (their fields are incomplete: the missing parent's are not there)."""
+    not have (their fields are incomplete: the missing parent's are not there).
+
+    Only a report with failures in a project missing a dependency reads them (to blame the
+    dependency): otherwise ``None``, and no view is decoded from the project cache for it.
+    """
+    if not (report.failures and missing):
+        return None
     known: set[str] = set()
     incomplete: set[str] = set()
     for model in workspace.project.models.values():
@@ -113,7 +116,11 @@ def _views(workspace: Workspace) -> tuple[set[str], set[str]]:
 def _seeded(workspace: Workspace) -> list[str] | None:
     """The column types the scaffold wrote into the seeds the run reads, if it wrote them."""
     seeds = workspace.settings.seeds
-    if seeds is None or not (seeds / MANIFEST).is_file():
+    if seeds is None:
+        return None
+    from pytest_looker.scaffold.store import MANIFEST, seeded_types  # a run without seeds needs neither
+
+    if not (seeds / MANIFEST).is_file():
         return None
     return seeded_types(seeds)
 
