@@ -260,12 +260,12 @@ class _Reader:
             index += 1
         return resolve_plain("".join(out)), index - empties
 
-    def _gather(self, text: str, index: int, parent: int, closed: Any) -> tuple[list[str], int]:
-        """``text`` and the lines after it until ``closed(joined lines)`` holds, each indented
-        more than ``parent``: a quoted or flow scalar written on several lines."""
+    def _gather(self, text: str, index: int, closed: Any) -> tuple[list[str], int]:
+        """``text`` and the lines after it until ``closed(line)`` holds for the last one (fed each
+        line in turn): a quoted or flow scalar written on several lines."""
         pieces = [text]
         index += 1
-        while not closed(pieces):
+        while not closed(pieces[-1]):
             if index >= len(self.lines):
                 raise Unsupported("unterminated scalar or collection")
             line = self.lines[index]
@@ -277,7 +277,14 @@ class _Reader:
 
     def _quoted(self, text: str, index: int, parent: int) -> tuple[str, int]:
         quote = text[0]
-        pieces, index = self._gather(text, index, parent, lambda p: _closing(quote, p) is not None)
+        lines = 0
+
+        def closed(piece: str) -> bool:
+            nonlocal lines
+            lines += 1
+            return _closing_in(quote, piece, 1 if lines == 1 else 0) is not None
+
+        pieces, index = self._gather(text, index, closed)
         last_end = _closing(quote, pieces)
         assert last_end is not None
         tail = pieces[-1][last_end + 1 :].strip(" ")
@@ -290,7 +297,7 @@ class _Reader:
         return _fold_quoted(quote, pieces), index
 
     def _flow(self, text: str, index: int, parent: int) -> tuple[Any, int]:
-        pieces, index = self._gather(text, index, parent, _flow_closed)
+        pieces, index = self._gather(text, index, _FlowScanner().feed)
         joined = "\n".join(pieces)
         if "\t" in joined:
             raise Unsupported("tab in a flow collection")
@@ -426,26 +433,32 @@ def _split_key(body: str) -> tuple[Any, str]:
 def _closing(quote: str, pieces: list[str]) -> int | None:
     """Where the closing quote is in the last of ``pieces`` (the first holds the opening one)."""
     for number, piece in enumerate(pieces):
-        position = 1 if number == 0 else 0
-        while True:
-            found = piece.find(quote, position)
-            if found < 0:
-                break
-            if quote == "'":
-                if piece[found + 1 : found + 2] == "'":
-                    position = found + 2
-                    continue
-            else:
-                backslashes = 0
-                while found - backslashes - 1 >= 0 and piece[found - backslashes - 1] == "\\":
-                    backslashes += 1
-                if backslashes % 2:
-                    position = found + 1
-                    continue
+        found = _closing_in(quote, piece, 1 if number == 0 else 0)
+        if found is not None:
             if number == len(pieces) - 1:
                 return found
             raise Unsupported("text after a quoted scalar's closing quote")
     return None
+
+
+def _closing_in(quote: str, piece: str, position: int) -> int | None:
+    """The first unescaped ``quote`` of ``piece`` from ``position`` (``''`` and ``\\"`` are escapes)."""
+    while True:
+        found = piece.find(quote, position)
+        if found < 0:
+            return None
+        if quote == "'":
+            if piece[found + 1 : found + 2] == "'":
+                position = found + 2
+                continue
+        else:
+            backslashes = 0
+            while found - backslashes - 1 >= 0 and piece[found - backslashes - 1] == "\\":
+                backslashes += 1
+            if backslashes % 2:
+                position = found + 1
+                continue
+        return found
 
 
 def _fold_quoted(quote: str, pieces: list[str]) -> str:
@@ -508,34 +521,47 @@ def _unescape(quote: str, text: str) -> str:
             raise Unsupported(f"escape \\{code}")
 
 
-def _flow_closed(pieces: list[str]) -> bool:
-    """Whether the brackets of a flow collection written over ``pieces`` are balanced (outside quotes)."""
-    depth = 0
-    quote = ""
-    text = "\n".join(pieces)
-    position = 0
-    while position < len(text):
-        char = text[position]
-        if quote:
-            if char == quote:
-                if quote == "'" and text[position + 1 : position + 2] == "'":
-                    position += 1
-                else:
-                    quote = ""
-            elif char == "\\" and quote == '"':
-                position += 1
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-            if depth == 0:
-                return True
-        elif char in "\"'" and (position == 0 or text[position - 1] in " ,[{:"):
-            quote = char
-        elif char == "#" and position and text[position - 1] in " \n":
-            raise Unsupported("comment in a flow collection")
-        position += 1
-    return False
+_FLOW_TOKENS = re.compile(r"[\[\]{}\"'#\\]")
+
+
+class _FlowScanner:
+    """Whether a flow collection's brackets are balanced yet, fed one line at a time (outside
+    quotes; a comment raises :class:`Unsupported`). Each line is scanned once, by a pattern."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quote = ""
+        self.started = False
+
+    def feed(self, piece: str) -> bool:
+        skip = 0
+        for match in _FLOW_TOKENS.finditer(piece):
+            position = match.start()
+            if position < skip:
+                continue
+            char = match.group()
+            before = piece[position - 1] if position else ("\n" if self.started else " ")
+            if self.quote:
+                if char == self.quote:
+                    if char == "'" and piece[position + 1 : position + 2] == "'":
+                        skip = position + 2
+                    else:
+                        self.quote = ""
+                elif char == "\\" and self.quote == '"':
+                    skip = position + 2
+            elif char in "[{":
+                self.depth += 1
+            elif char in "]}":
+                self.depth -= 1
+                if self.depth == 0:
+                    return True
+            elif char in "\"'":
+                if before in " ,[{:\n":
+                    self.quote = char
+            elif char == "#" and before in " \n":
+                raise Unsupported("comment in a flow collection")
+        self.started = True
+        return False
 
 
 class _Flow:
