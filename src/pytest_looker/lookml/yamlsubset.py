@@ -53,6 +53,12 @@ _ESCAPES = {
     "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
 }  # fmt: skip
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+#: ``key: value`` with a key of name characters (plain, so never a number) — the usual line.
+_SIMPLE_ENTRY = re.compile(r"([A-Za-z_$][\w.$-]*):(?:$| +(.*))")
+#: Plain scalars that are not strings although they start with a letter (or are empty).
+_SPECIAL_WORDS = frozenset((*_NULLS, *_BOOLS, "=", "<<"))
+#: What a value starting with one of these is read by the general path.
+_NOT_PLAIN_START = frozenset("'\"[{|>&*!%@`?,]}#-:=<")
 _NULL_TAG = "!!null "
 _FLOW_PLAIN_END = re.compile(r",|\]|\}|:[ \n,\]\}]|:$| #")
 
@@ -188,7 +194,31 @@ class _Reader:
         lines, indents = self.lines, self.indents
         end = len(lines)
         while True:
-            key, rest = _split_key(body)
+            simple = _SIMPLE_ENTRY.fullmatch(body)
+            if simple is not None:  # the common `name: value`, read without the general path
+                key, rest = simple.group(1, 2)
+                if key in _SPECIAL_WORDS:
+                    key = resolve_plain(key)
+                if rest is None:
+                    rest = ""
+                elif (
+                    rest
+                    and rest[0] not in _NOT_PLAIN_START
+                    and " #" not in rest
+                    and ": " not in rest
+                    and rest[-1] not in ": \t"
+                    and (index + 1 >= end or indents[index + 1] <= column)
+                ):
+                    mapping[key] = resolve_plain(rest) if rest[0] in _NUMERIC_START or rest in _SPECIAL_WORDS else rest
+                    index = self._significant(index + 1)
+                    if index >= end or indents[index] != column or _is_dash(lines[index], column):
+                        if index < end and indents[index] > column:
+                            raise Unsupported("bad indentation in a mapping")
+                        break
+                    body = lines[index][column:]
+                    continue
+            else:
+                key, rest = _split_key(body)
             if not rest or rest[0] == "#":
                 following = self._significant(index + 1)
                 if following < end and (
