@@ -78,6 +78,9 @@ CASES = [
     "a: 1\n---\nb: 2\n",
     "- |\n  block in a sequence\n- >\n  folded in a sequence\n",
     "a:\n  - x\n  -\n  - y\n",
+    "colors:\n  ? 160 x 600 a long key\n    - continued\n  : '#fff'\n  b: 1\n",
+    "? k\nb: 1\n",
+    "? [a, b]\n: c\n",
 ]
 
 

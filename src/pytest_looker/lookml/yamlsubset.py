@@ -217,6 +217,8 @@ class _Reader:
                         break
                     body = lines[index][column:]
                     continue
+            elif body[0] == "?" and body[1:2] == " ":
+                key, index, rest = self._explicit_key(body, index, column)
             else:
                 key, rest = _split_key(body)
             if not rest or rest[0] == "#":
@@ -240,6 +242,23 @@ class _Reader:
                 break  # the parent's next sequence item (a sequence at the key's indentation)
         mapping[_LINE_KEY] = start
         return mapping, index
+
+    def _explicit_key(self, body: str, index: int, column: int) -> tuple[Any, int, str]:
+        """``? key`` (PyYAML writes keys longer than 128 characters so) and its ``: value`` line:
+        the key, the index of that line and the text after its colon."""
+        text = body[2:].lstrip(" ")
+        if not text or text[0] == "#":
+            raise Unsupported("explicit key on the following lines")
+        key, index = self._inline(text, index, column)
+        if isinstance(key, (dict, list)):
+            raise Unsupported("collection as a key")
+        index = self._significant(index)
+        if index >= len(self.lines) or self.indents[index] != column:
+            raise Unsupported("explicit key without a value")
+        line = self.lines[index][column:]
+        if line[0] != ":" or line[1:2] not in ("", " "):
+            raise Unsupported("explicit key without a value")
+        return key, index, line[1:].lstrip(" ")
 
     def _inline(self, text: str, index: int, parent: int) -> tuple[Any, int]:
         """A value written after ``key:`` or ``-`` on line ``index``; continuation lines are
