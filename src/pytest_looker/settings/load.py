@@ -28,11 +28,6 @@ from pytest_looker.settings import kinds
 from pytest_looker.settings.model import AuditSettings, LookerSettings, RecordSettings, Settings, frozen
 from pytest_looker.settings.table import BY_KEY, ENV_VARS, SECRET_KEYS, SETTINGS
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 __all__ = ["ENV_VAR_ENVIRONMENT", "SECTION", "find_pyproject", "load_settings", "read_table"]
 
 SECTION = "pytest-looker"
@@ -68,6 +63,11 @@ def find_pyproject(start: Path) -> Path | None:
 
 def read_table(path: Path) -> Mapping[str, Any] | None:
     """The ``[tool.pytest-looker]`` table of one pyproject.toml (``None`` when it has none)."""
+    # Imported here: a run with no pyproject.toml above it (a project checked out alone) reads no TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
