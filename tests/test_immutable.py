@@ -152,3 +152,20 @@ def test_compact_fields_equal_constructed_ones() -> None:
     compact, full = new_field(dict(values)), LookMLField(**values)
     assert compact == full and hash(compact) == hash(full) and repr(compact) == repr(full)
     assert immutable.replace(compact, hidden=True) == LookMLField(**{**values, "hidden": True})
+
+
+@pytest.mark.parametrize(("args", "kwargs"), CASES)
+def test_the_shared_and_the_compiled_init_make_the_same_objects(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    rec, dc = _pair()
+    shared = [rec(*args, **kwargs) for _ in range(immutable.COMPILE_AFTER)]
+    compiled = rec(*args, **kwargs)  # the one that compiles the class's own __init__
+    assert "_lazy_init" not in rec.__init__.__qualname__
+    for made in shared:
+        assert made == compiled and vars(made) == vars(compiled) and list(vars(made)) == list(vars(compiled))
+    assert vars(compiled) == vars(dc(*args, **kwargs))
+    for bad_args, bad_kwargs in [((), {}), (("a", 1, (), {}, 5), {}), (("a",), {"name": "b"}), (("a",), {"x": 1})]:
+        with pytest.raises(TypeError):
+            rec(*bad_args, **bad_kwargs)  # compiled now
+        fresh, _ = _pair()
+        with pytest.raises(TypeError):
+            fresh(*bad_args, **bad_kwargs)  # shared

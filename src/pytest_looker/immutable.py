@@ -4,8 +4,9 @@ Why: ``dataclasses`` writes and compiles six methods per class each time a modul
 (Python 3.11 runs one ``exec`` per method): the LookML model's 25 classes and the settings' 7
 took ~20–40 ms of every command's start-up, a fifth of a small project's cold ``inspect``.
 Here only ``__init__`` is compiled — the one method whose speed matters (a large project
-makes hundreds of thousands of objects) — and only the first time its class is instantiated,
-so a run pays for the classes it makes. Equality, hashing, ``repr`` and immutability are
+makes hundreds of thousands of objects) — and only once its class has made
+:data:`COMPILE_AFTER` instances with the shared one (compiling costs as much as a few hundred
+calls), so a run pays for the classes it makes many of. Equality, hashing, ``repr`` and immutability are
 shared functions over one ``operator.attrgetter`` per class (C code: no slower than the
 generated methods).
 
@@ -74,7 +75,7 @@ def field(
 class _Spec:
     """A record class's fields: names in order, defaults, factories, compared and shown names."""
 
-    __slots__ = ("annotations", "compared", "defaults", "factories", "frozen", "key", "names", "shown", "specs")
+    __slots__ = ("annotations", "compared", "defaults", "factories", "frozen", "key", "made", "names", "shown", "specs")
 
     def __init__(self, cls: type, frozen: bool) -> None:
         self.frozen = frozen
@@ -117,6 +118,7 @@ class _Spec:
         self.compared = tuple(n for n in self.names if self.specs[n].compare)
         self.shown = tuple(n for n in self.names if self.specs[n].repr)
         self.key = _tuple_getter(self.compared)
+        self.made = 0
 
 
 def _tuple_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
@@ -161,10 +163,49 @@ def record(cls: Any = None, /, *, frozen: bool = True) -> Any:
     return wrap if cls is None else wrap(cls)
 
 
+#: Instances a class makes with the shared ``__init__`` before its own is compiled: compiling one
+#: costs as much as a few hundred calls of the shared one, and most classes of a run make a handful.
+COMPILE_AFTER = 64
+
+
 def _lazy_init(self: Any, *args: Any, **kwargs: Any) -> None:
-    """The first instantiation of a record class compiles its ``__init__`` and installs it."""
-    init = _compile_init(type(self))
-    init(self, *args, **kwargs)
+    """The shared ``__init__``; after :data:`COMPILE_AFTER` instances the class gets its own, compiled."""
+    cls = type(self)
+    spec: _Spec = cls._record_spec
+    spec.made += 1
+    if spec.made > COMPILE_AFTER:
+        _compile_init(cls)(self, *args, **kwargs)
+        return
+    names = spec.names
+    if len(args) > len(names):
+        raise TypeError(
+            f"{cls.__qualname__}.__init__() takes {len(names) + 1} positional arguments but {len(args) + 1} were given"
+        )
+    values = dict(zip(names, args, strict=False))  # fewer arguments than fields: the rest below
+    for key, value in kwargs.items():
+        if key not in spec.specs:
+            raise TypeError(f"{cls.__qualname__}.__init__() got an unexpected keyword argument {key!r}")
+        if key in values:
+            raise TypeError(f"{cls.__qualname__}.__init__() got multiple values for argument {key!r}")
+        values[key] = value
+    if kwargs or len(values) < len(names):
+        missing = []
+        for name in names:
+            if name not in values:
+                if name in spec.defaults:
+                    values[name] = spec.defaults[name]
+                elif name in spec.factories:
+                    values[name] = spec.factories[name]()
+                else:
+                    missing.append(name)
+        if missing:
+            raise TypeError(
+                f"{cls.__qualname__}.__init__() missing required arguments: {', '.join(map(repr, missing))}"
+            )
+        values = {name: values[name] for name in names}  # declaration order, as the compiled one
+    object.__setattr__(self, "__dict__", values)
+    if hasattr(cls, "__post_init__"):
+        self.__post_init__()
 
 
 def _compile_init(cls: type) -> Callable[..., None]:
