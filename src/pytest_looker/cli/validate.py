@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import io
 import json
 import sys
@@ -77,6 +79,12 @@ def validate(
         click.echo(f"pytest-looker: {warning}", err=True)
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
+        # The loaded project (millions of objects on a large one) lives until the process ends,
+        # where the interpreter's last collection would scan all of it (~0.05 s on looker-hub)
+        # to find nothing: frozen, it is only freed. At exit, not here, so that a caller running
+        # the command in its own process (tests) keeps its collector; nothing that buffers
+        # output is alive here (no database, no writer).
+        atexit.register(gc.freeze)
         _annotate(workspace, report, output_format)
         missing = _missing_dependencies(workspace)
         _print_report(report, output_format, None, missing, _seeded(workspace), _views(workspace, report, missing))
