@@ -118,6 +118,35 @@ PROJECTS = (
              "app_id", "asset_display_url", "asset_theme_id", "exclusion_filter", "healthgateway_type", "node_id",
              "section", "sub_section", "theme", "urlhost", "which_bot")}},
          why="access_filters read 11 user attributes; its cmslite_metadata and cfms_block dependencies are not public"),
+    # Tried first in the third session of 2026-12-06: blocks whose manifest constants a user sets on install.
+    Spec("census", "llooker/data-block-census", "ebfe5e7b4a29cbe6a0c9e02f7f1382a59f0b8e27",
+         {"bigquery-public": "bigquery"}),
+    Spec("atomfashion", "llooker/atomfashion_bq", "6cf9a3860d1330a7dafe58e0744f14e6acb8d13d",
+         {"looker-private-demo": "bigquery"}, {"user_attributes": {"brand": "%"}},
+         why="access_filter on products.brand with user attribute brand ('%' sees every brand)"),
+    Spec("cortex_sap", "looker-open-source/block-cortex-sap", "8952aea51116103865ff1860b4a370bb2252aceb",
+         {"cortex": "bigquery"},
+         {"constants": {"GCP_PROJECT": "my-project", "REPORTING_DATASET": "sap_reporting", "CLIENT": "100"},
+          "user_attributes": {"client_id_rep": "100", "locale": "en_US"}},
+         why="GCP_PROJECT, REPORTING_DATASET and CLIENT are override_required placeholders ('GCP Project ID');"
+             " sql_always_where and the language map read the client_id_rep and locale user attributes"),
+    Spec("cortex_salesforce", "looker-open-source/block-cortex-salesforce", "4c35b3482245c861bd5517ee8b1778ade521ea51",
+         {"cortex": "bigquery"},
+         {"constants": {"CONNECTION_NAME": "cortex", "GCP_PROJECT_ID": "my-project", "SFDC_DATASET": "sfdc"}},
+         why="the manifest's constants are override_required placeholders"),
+    Spec("campaign_manager", "llooker/block-google-campaign-manager-dts", "7fa755b6056b644a9c42c9216f0149e00d9ee64d",
+         {"your_bq_connection_name": "bigquery"}),
+    Spec("sa360", "looker-open-source/block-sa360-marketplace", "ac68d01b541ed459a7e186bc90d19d31e5c0d791",
+         {"input_connection_name": "bigquery"}),
+    Spec("gcs_insights", "looker-open-source/gcs-storage-intelligence-block",
+         "eabc2efd5118378d8ce7c3129a40d5257059b1ea",
+         {"gcs": "bigquery"},
+         {"constants": {"CONNECTION_NAME": "gcs", "PROJECT_ID": "my-project", "BIGQUERY_DATASET": "storage_insights"}},
+         why="the manifest's constants are empty and override_required"),
+    Spec("ga360", "llooker/ga_360_new", "82eaa1f16ac9e899bfbe148720bd1d322fe8a4eb",
+         {"looker-private-demo": "bigquery"}),
+    Spec("bq_info_schema", "llooker/bigquery_information_schema_block", "bcaed3f4343432bae31f9a44d475d98ddc85f425",
+         {"looker_app_2": "bigquery"}),
 )  # fmt: skip
 
 
@@ -131,11 +160,26 @@ def git_dir(repos: Path, repo: str) -> Path:
 
 
 def export(repos: Path, repo: str, commit: str, target: Path, paths: tuple[str, ...] = ()) -> None:
-    """``git archive`` of ``commit`` into ``target`` (paths a mirror lacks are skipped)."""
+    """``git archive`` of ``commit`` into ``target`` (paths a mirror lacks are skipped).
+
+    A snapshot may lack its largest files (a 4 MiB map's GeoJSON): ``git archive`` then stops at
+    the first missing blob, so the files whose blobs are present are archived instead."""
     target.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(
-        ["git", "--git-dir", str(git_dir(repos, repo)), "archive", commit, *paths], capture_output=True, check=False
-    )
+    git = ["git", "--git-dir", str(git_dir(repos, repo))]
+    archive = subprocess.run([*git, "archive", commit, *paths], capture_output=True, check=False)
+    if archive.returncode != 0:
+        listed = subprocess.run(
+            [*git, "ls-tree", "-r", "--format=%(objectname) %(path)", commit, *paths],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        entries = [line.split(" ", 1) for line in listed.stdout.splitlines() if " " in line]
+        check = subprocess.run(
+            [*git, "cat-file", "--batch-check"], input="\n".join(o for o, _ in entries) + "\n",
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        found = check.stdout.splitlines()
+        present = [path for (_, path), line in zip(entries, found, strict=True) if not line.endswith("missing")]
+        archive = subprocess.run([*git, "archive", commit, "--", *present], capture_output=True, check=False)
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, capture_output=True, check=False)
 
 

@@ -104,8 +104,12 @@ def test_kinds_of_database_errors() -> None:
     )
     kind, summary, _ = diagnose('Binder Error: Values list "dt" does not have a column named "x"')
     assert kind == "lookml" and "derived table" in summary
+    # A routine of a warehouse dataset (mozilla's mozfun UDFs) is the user's to define for DuckDB.
     kind, summary, fix = diagnose('Catalog Error: Scalar Function with name "mozfun.map.get_key" does not exist!')
-    assert kind == "translation" and summary.startswith("translation limit") and fix and "CREATE MACRO" in fix
+    assert kind == "configuration" and "user-defined function" in summary
+    assert fix and "duckdb_setup" in fix and "CREATE MACRO mozfun.map.get_key" in fix
+    kind, summary, fix = diagnose("Catalog Error: Scalar Function with name lax_int64 does not exist!")
+    assert kind == "translation" and summary.startswith("translation limit") and fix and "CREATE TEMP MACRO" in fix
     assert diagnose("translation limit (mysql to duckdb): the query uses …")[0] == "translation"
     kind, summary, _ = diagnose("Catalog Error: Scalar Function with name offset_list does not exist!")
     assert kind == "lookml" and "table calculation" in summary  # Looker expression function in SQL
@@ -423,3 +427,44 @@ def test_what_a_missing_dependency_would_provide_is_not_blamed_on_the_lookml(tmp
     assert any(kind == "dependency" and "cmslite_themes" in summary for summary, kind in kinds.items()), kinds
     assert any(kind == "dependency" and "'metadata'" in summary for summary, kind in kinds.items()), kinds
     assert any(kind == "lookml" and "nod_id" in summary for summary, kind in kinds.items()), kinds
+
+
+def test_one_typo_in_a_definition_many_views_share_is_one_cause() -> None:
+    # llooker/data-block-census: nine geography views extend `gender`; a typo in its measure
+    # breaks the measure in each of them, at the same file:line.
+    def typo(view: str) -> Failure:
+        message = (
+            f"unknown field {view}.female_dum (referenced by {view}.female): view '{view}' has no field"
+            " 'female_dum' (did you mean 'female_dim'?)"
+        )
+        return Failure("acs", view, f"{view}.female", "views/gender.view.lkml", 340, message)
+
+    views = ["blockgroup", "cbsa", "puma", "zcta", "places"]
+    other_typo = typo("zcta").message.replace("female_dum", "male_dum")
+    elsewhere = Failure("acs", "zcta", "zcta.male", "views/gender.view.lkml", 400, other_typo)
+    [shared, other] = group_failures([*(typo(v) for v in views), elsewhere])
+    assert shared.fields == 5 and shared.locations == ("views/gender.view.lkml:340",)
+    assert shared.summary.startswith("unknown field female_dum (referenced by female): the view has no field")
+    assert "5 views sharing this definition: blockgroup, cbsa, places, puma, …" in shared.summary
+    assert other.fields == 1 and "zcta.male_dum" in other.summary  # another definition stays apart
+
+
+def test_validate_fails_on_lookml_errors_that_hide_fields(tmp_path: Path) -> None:
+    # A view file that does not parse loses its fields: SQL validation alone passed without them.
+    root = write_files(
+        tmp_path / "p",
+        {
+            "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: a {}\n',
+            "a.view.lkml": "view: a {\n  sql_table_name: t ;;\n  dimension: x { sql: ${TABLE}.x ;; }\n}\n",
+            "b.view.lkml": "view: b {\n  dimension: y {\n    type: number {\n    sql: 1 ;;\n  }\n}\n",
+        },
+    )
+    result = CliRunner().invoke(main, ["validate", "--compile-only", "--project", str(root), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["failures"] == []
+    [error] = report["lookml_errors"]
+    assert error["file"] == "b.view.lkml" and error["line"] == 3 and "one too many" in error["message"]
+    text = CliRunner().invoke(main, ["validate", "--compile-only", "--project", str(root)])
+    assert text.exit_code == 1 and "[lookml] b.view.lkml:3: error: syntax error" in text.output
+    assert "1 LookML error (the fields they hide are not validated)" in text.output

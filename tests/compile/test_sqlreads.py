@@ -224,3 +224,29 @@ def test_columns_one_coalesce_returns_in_turn_are_grouped() -> None:
         "redshift",
     )
     assert reads.coalesced == ((("atomic.web_page", "id"), ("test.restored", "page_view_id")),)
+
+
+def test_a_column_a_joined_cte_names_is_not_guessed_onto_the_from_table() -> None:
+    """llooker/atomfashion_bq's session_purchase_facts: ``SUM(sessions_till_purchase)`` over
+    ``atom_events JOIN atom_order_items … JOIN session_purchase`` (a CTE that computes the column,
+    beside ``*``). Guessed onto ``atom_events``, the seeds gave that table the column too and the
+    query became ambiguous on DuckDB (on BigQuery it is the CTE's)."""
+    reads = read_select(
+        "WITH sp AS (SELECT rank_now - 1 AS sessions_till_purchase, * FROM p.d.sessions)"
+        " SELECT e.session_id, order_id, SUM(sessions_till_purchase) AS n"
+        " FROM p.d.events AS e JOIN p.d.items ON items.created_at = e.created_at"
+        " JOIN sp ON sp.session_id = e.session_id GROUP BY 1, 2",
+        "bigquery",
+    )
+    assert not any(u.column == "sessions_till_purchase" and u.table != "p.d.sessions" for u in reads.columns)
+    assert ("p.d.events", "order_id") in {(u.table, u.column) for u in reads.columns}
+
+
+def test_columns_in_arithmetic_of_timestamp_millis_are_integers() -> None:
+    """GA360: ``TIMESTAMP_MILLIS(visitStartTime * 1000 + hits.time)``: BigQuery takes INT64 only;
+    seeded as DOUBLE, DuckDB's EPOCH_MS refused the sum."""
+    sql = "SELECT TIMESTAMP_MILLIS(s.visitStartTime * 1000 + s.hit_time) AS t FROM p.d.s AS s"
+    reads = read_select(sql, "bigquery")
+    assert {(u.column, u.type) for u in reads.columns} == {("visitStartTime", "integer"), ("hit_time", "integer")}
+    plain = read_select("SELECT s.a * 1000 + s.b AS n FROM p.d.s AS s", "bigquery")
+    assert {u.type for u in plain.columns} == {"number"}

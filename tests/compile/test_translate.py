@@ -348,3 +348,107 @@ def test_a_date_literal_in_a_union_with_text_stays_the_same_text(db: DuckDBBacke
 def test_a_union_of_literals_only_is_text(db: DuckDBBackend) -> None:
     sql = "SELECT q.x || '!' FROM (SELECT '2020-01-01' AS x UNION ALL SELECT '2021-1-1') AS q ORDER BY 1"
     assert values(db, sql, "postgres") == [("2020-01-01!",), ("2021-1-1!",)]
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        # BigQuery's documented examples of NET.HOST (net_functions#nethost)
+        ("", None),
+        ("http://abc.xyz", "abc.xyz"),
+        ("//user:password@a.b:80/path?query", "a.b"),
+        ("https://[::1]:80", "[::1]"),
+        ("http://例子.卷筒纸.中国", "例子.卷筒纸.中国"),
+        ("    www.Example.Co.UK    ", "www.Example.Co.UK"),
+        ("mailto:?to=&subject=&body=", "mailto"),
+        ("https://www.example.com/page?x=1#top", "www.example.com"),
+        ("http://", None),
+    ],
+)
+def test_bigquery_net_host(db: DuckDBBackend, url: str, host: str | None) -> None:
+    # GA4's event_param_host: NET.HOST of the page_location parameter.
+    literal = "'" + url.replace("'", "''") + "'"
+    assert values(db, f"SELECT NET.HOST({literal})", "bigquery") == [(host,)]
+    assert values(db, "SELECT NET.HOST(CAST(NULL AS STRING))", "bigquery") == [(None,)]
+
+
+def test_bigquery_net_functions_without_equivalent_are_named_limits() -> None:
+    for function, needs in [("REG_DOMAIN", "public suffix list"), ("IP_FROM_STRING", "BYTES")]:
+        with pytest.raises(CompileError) as caught:
+            transpile(f"SELECT NET.{function}(u) FROM t", source="bigquery", target="duckdb")
+        assert caught.value.message.startswith(TRANSLATION_LIMIT)
+        assert f"NET.{function}" in caught.value.message and needs in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("json", "text", "flag"),
+    [
+        # LAX_STRING / LAX_BOOL of each JSON type (json_functions#lax_string, #lax_bool)
+        ('"purple"', "purple", None),
+        ('"TRUE"', "TRUE", True),
+        ('"false"', "false", False),
+        ("true", "true", True),
+        ("false", "false", False),
+        ("10", "10", True),
+        ("0", "0", False),
+        ("-1.5", "-1.5", True),
+        ("null", None, None),
+        ("[1, 2]", None, None),
+        ('{"a": 1}', None, None),
+    ],
+)
+def test_bigquery_lax_converters(db: DuckDBBackend, json: str, text: str | None, flag: bool | None) -> None:
+    # mozilla's events_stream_with_extras: LAX_STRING(${TABLE}.event_extra.linking), JSON fields.
+    document = '{"k": ' + json + "}"
+    sql = f"SELECT LAX_STRING(t.j.k), LAX_BOOL(t.j.k) FROM (SELECT PARSE_JSON('{document}') AS j) AS t"
+    assert values(db, sql, "bigquery") == [(text, flag)]
+    missing = "SELECT LAX_STRING(t.j.nothing) FROM (SELECT PARSE_JSON('{}') AS j) AS t"
+    assert values(db, missing, "bigquery") == [(None,)]
+
+
+def test_postgres_pg_is_in_recovery_is_false_offline(db: DuckDBBackend) -> None:
+    # AlloyDB's observability block: the offline database is a primary, never a standby.
+    sql = "SELECT CASE WHEN pg_is_in_recovery() THEN 'Read Pool' ELSE 'Primary' END"
+    assert values(db, sql, "postgres") == [("Primary",)]
+
+
+def test_bigquery_current_datetime_is_the_wall_clock_now(db: DuckDBBackend) -> None:
+    # Cortex Salesforce's case_age: DATE_DIFF(CURRENT_DATETIME(), created, DAY). UTC by default.
+    sql = (
+        "SELECT DATETIME_DIFF(CURRENT_DATETIME(), DATETIME(CURRENT_TIMESTAMP(), 'UTC'), MINUTE),"
+        " DATETIME_DIFF(CURRENT_DATETIME('Asia/Kolkata'), CURRENT_DATETIME(), MINUTE)"
+    )
+    assert values(db, sql, "bigquery") == [(0, 330)]  # India is UTC+5:30 all year
+
+
+def test_fields_of_an_unnest_range_variable_named_like_a_column(db: DuckDBBackend) -> None:
+    # GA360: `LEFT JOIN UNNEST(ga_sessions.hits) AS hits` then `hits.hitNumber`,
+    # `hits.eventInfo.eventAction`: the element's fields, though ga_sessions has a column `hits`.
+    sql = (
+        "SELECT s.id, hits.hitNumber, hits.eventInfo.eventAction FROM (SELECT 1 AS id,"
+        " [STRUCT(1 AS hitNumber, STRUCT('click' AS eventAction) AS eventInfo),"
+        " STRUCT(2 AS hitNumber, STRUCT('view' AS eventAction) AS eventInfo)] AS hits) AS s"
+        " LEFT JOIN UNNEST(s.hits) AS hits ORDER BY 2"
+    )
+    assert values(db, sql, "bigquery") == [(1, 1, "click"), (1, 2, "view")]
+
+
+def test_snowflake_variant_element_cast_to_a_scalar_is_its_value(db: DuckDBBackend) -> None:
+    # `attributes:channel::string` is 'web', not '"web"'; a number element casts as its value.
+    sql = (
+        "SELECT v:channel::string, v:n::int, v:a.b::varchar, v:channel::string = 'web'"
+        ' FROM (SELECT PARSE_JSON(\'{"channel": "web", "n": 5, "a": {"b": "x"}}\') AS v) AS t'
+    )
+    assert values(db, sql, "snowflake") == [("web", 5, "x", True)]
+
+
+def test_bigquery_timestamp_millis_of_a_whole_double(db: DuckDBBackend) -> None:
+    # GA360's hit time: TIMESTAMP_MILLIS(visitStartTime * 1000 + hits.time) over `type: number`
+    # columns, seeded as DOUBLE offline; BigQuery's INT64 values are whole, so the cast keeps them.
+    sql = (
+        "SELECT TIMESTAMP_MILLIS(s * 1000 + t), TIMESTAMP_MICROS(u)"
+        " FROM (SELECT CAST(1700000000 AS FLOAT64) AS s, CAST(1500 AS FLOAT64) AS t, CAST(2 AS FLOAT64) AS u) AS x"
+    )
+    assert values(db, sql, "bigquery") == [
+        (dt.datetime(2023, 11, 14, 22, 13, 21, 500000), dt.datetime(1970, 1, 1, 0, 0, 0, 2)),
+    ]

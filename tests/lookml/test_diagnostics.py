@@ -28,7 +28,7 @@ def test_syntax_error_names_file_and_line_and_the_rest_loads(lookml: ProjectFact
     )
     [error] = project.errors
     assert error.location.file == "views/broken.view.lkml"
-    assert error.location.line == 4 and "syntax error" in error.message
+    assert error.location.line == 2 and "syntax error" in error.message  # the innermost open block
     assert "good" in project.models["m"].explores
 
 
@@ -181,3 +181,16 @@ def test_truncated_and_corrupted_projects_load_without_raising(lookml: ProjectFa
         }
     )
     assert "m" in project.models
+
+
+def test_a_block_left_open_is_reported_where_it_went_wrong_not_at_the_end(lookml: ProjectFactory) -> None:
+    # A `{` typed after a value (`type: number {`) shifts every brace after it; lkml only says
+    # "<stream end>" at the last line. The brace whose `}` is indented for another block is it.
+    extra = "view: a {\n  dimension: b {\n    type: number {\n    sql: ${TABLE}.b ;;\n  }\n  dimension: c {}\n}\n"
+    project = lookml({"m.model.lkml": MODEL, "views/a.view.lkml": extra})
+    [error] = project.errors
+    assert error.location.line == 3 and "the '{' on line 3 is one too many" in error.message
+    missing = "view: a {\n  dimension: b {\n    sql: ${TABLE}.b ;;\n"
+    project = lookml({"m.model.lkml": MODEL, "views/a.view.lkml": missing})
+    [error] = project.errors
+    assert error.location.line == 2 and "the '{' on line 2 is never closed" in error.message

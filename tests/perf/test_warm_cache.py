@@ -237,3 +237,25 @@ def test_raw_lookml_of_a_warm_view_is_read_only_when_used(
     again = projectcache.read(path, lambda recorded: empty)
     assert again is not None
     _assert_same_project(again, cold)
+
+
+def test_a_dependency_kept_inside_the_project_is_its_own_and_loads_warm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_everything: None
+) -> None:
+    # block-square beside block-square-config under deps/ (dependency_paths = ["deps"]): the
+    # config project's own model file was read as the main project's, which then extended an
+    # explore it did not include. The warm load must list the same files as the cold one.
+    root = tmp_path / "project"
+    dep = root / "deps" / "config"
+    dep.mkdir(parents=True)
+    (root / "manifest.lkml").write_text('local_dependency: {\n  project: "config"\n}\n')
+    (root / "a.model.lkml").write_text('connection: "db"\ninclude: "//config/*.view.lkml"\nexplore: t {}\n')
+    (dep / "t.view.lkml").write_text("view: t {\n  dimension: a {}\n}\n")
+    (dep / "config.model.lkml").write_text('connection: "db"\ninclude: "*.view.lkml"\nexplore: t_config {}\n')
+    cache = tmp_path / "cache"
+    cold = load_project(root, cache_dir=cache, dependency_paths=[root / "deps"])
+    assert list(cold.models) == ["a"] and cold.errors == ()
+    assert not any(name.startswith("deps/") for name in cold.files)
+    _from_cache_only(monkeypatch)
+    warm = load_project(root, cache_dir=cache, dependency_paths=[root / "deps"])
+    assert list(warm.models) == ["a"] and list(warm.models["a"].views["t"].fields) == ["a"]

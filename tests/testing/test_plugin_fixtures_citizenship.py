@@ -133,8 +133,8 @@ def test_cli_validate_shows_a_summary_table_and_keeps_json(shop: Shop, monkeypat
     assert re.search(r"explore\s+fields\s+failures\s+status", text.output)
     assert re.search(r"shop/orders\s+\d+\s+0\s+ok", text.output)
     as_json = CliRunner().invoke(main, ["validate", "--format", "json"])
-    # the contract's keys stay; failed_fields, causes and warnings were added beside them (issue 15)
-    keys = {"explores", "fields", "failures", "failed_fields", "causes", "warnings"}
+    # the contract's keys stay; failed_fields, causes, warnings and lookml_errors were added beside them
+    keys = {"explores", "fields", "failures", "failed_fields", "causes", "warnings", "lookml_errors"}
     assert set(json.loads(as_json.stdout)) == keys
 
 

@@ -40,7 +40,7 @@ def test_a_syntax_error_in_a_view_file_fails_the_run_at_its_file_and_line(shop: 
     out = result.stdout.str()
     assert "views/oops.view.lkml::lookml FAILED" in out
     assert "[lookml] views/oops.view.lkml" in out
-    assert "views/oops.view.lkml:4: syntax error" in out
+    assert "views/oops.view.lkml:2: syntax error" in out  # the block left open
     assert "Traceback" not in out
     result.stdout.fnmatch_lines(["lookml *1 failed"])
 

@@ -171,10 +171,20 @@ def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | Non
                 f"{name}() is a Looker expression (table calculation) function, not SQL",
                 "compute it in a table calculation, or write SQL the warehouse has",
             )
+        if "." in name:  # a routine of a warehouse dataset or schema: the user's own, not SQL's
+            catalog = name.rpartition(".")[0]
+            return (
+                "configuration",
+                f"function {name} is a user-defined function of the warehouse; DuckDB has no definition of it",
+                f"define it in the file duckdb_setup in [tool.pytest-looker] points to"
+                f" (CREATE SCHEMA {catalog} or ATTACH ':memory:' AS …, then CREATE MACRO {name}(…) AS …),"
+                " or run on the warehouse",
+            )
         return (
             "translation",
             f"{TRANSLATION_LIMIT}: function {name} exists only on the warehouse (no DuckDB equivalent)",
-            f"create it in DuckDB (CREATE MACRO {name}) in the seeded database, or run on the warehouse",
+            f"if it is a user-defined function, define it in the file duckdb_setup points to"
+            f" (CREATE TEMP MACRO {name}(…) AS …); else run on the warehouse",
         )
     found = _MISSING_TABLE.search(message) or _MISSING_SCHEMA.search(message)
     if found:
@@ -264,6 +274,46 @@ def _missing_from_dependency(summary: str, incomplete_views: Collection[str], kn
     return included is not None and included.group(1) not in known_views
 
 
+_VIEW_TOKEN = "\x00view\x00"
+
+
+def _shared_definitions(causes: list[Cause]) -> list[Cause]:
+    """Causes that differ only in the failing field's view, at the same definitions, as one.
+
+    A view that many views extend (a census block's ``gender`` behind nine geography views) puts
+    one typo into each of them: nine summaries that name nine views, one line to fix. Merged,
+    the summary names no view and says how many views share the definition."""
+    merged: dict[tuple[str, str, tuple[str, ...]], list[Cause]] = {}
+    order: list[tuple[str, str, tuple[str, ...]]] = []
+    for cause in causes:
+        views = {f.field.split(".")[0] for f in cause.failures if "." in f.field}
+        view = next(iter(views)) if len(views) == 1 else None
+        generic = _without_view(cause.summary, view) if view else cause.summary
+        key = (cause.kind, generic if generic != cause.summary else f"\x01{cause.summary}", cause.locations)
+        if key not in merged:
+            order.append(key)
+        merged.setdefault(key, []).append(cause)
+    out: list[Cause] = []
+    for key in order:
+        group = merged[key]
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        names = sorted({f.field.split(".")[0] for c in group for f in c.failures})
+        shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+        summary = key[1].replace(f"{_VIEW_TOKEN}.", "").replace(f"view '{_VIEW_TOKEN}'", "the view")
+        summary = f"{summary} (in the {len(names)} views sharing this definition: {shown})"
+        failures = tuple(f for c in group for f in c.failures)
+        out.append(Cause(group[0].kind, summary, group[0].fix, failures))
+    return out
+
+
+def _without_view(summary: str, view: str) -> str:
+    """``summary`` with the view's own name (``view.x``, ``view 'view'``) as a placeholder."""
+    pattern = re.compile(rf"(?<![\w.]){re.escape(view)}(?=\.)|(?<=view '){re.escape(view)}(?=')")
+    return pattern.sub(_VIEW_TOKEN, summary)
+
+
 def group_failures(
     failures: Iterable[Failure],
     hints: Mapping[str, str] | None = None,
@@ -304,5 +354,6 @@ def group_failures(
         groups.setdefault(key, []).append(failure)
         fixes.setdefault(key, (hints or {}).get(summary, fix))
     causes = [Cause(kind, summary, fixes[(kind, summary)], tuple(items)) for (kind, summary), items in groups.items()]
+    causes = _shared_definitions(causes)
     causes.sort(key=lambda c: (-c.fields, KINDS.index(c.kind), c.summary))
     return causes

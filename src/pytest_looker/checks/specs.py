@@ -417,10 +417,10 @@ def _run_hermetic(
     """Run on a fresh in-memory DuckDB holding exactly the ``given`` tables."""
     from pytest_looker.run import DuckDBBackend
 
-    with DuckDBBackend(timezone=workspace.settings.database_timezone) as engine:
+    with DuckDBBackend(timezone=workspace.settings.database_timezone, setup=workspace.settings.duckdb_setup) as engine:
         engine.create_tables(given, column_types(workspace.project, compiled.query.model, given))
         try:
-            return run_compiled(compiled, engine)
+            return run_compiled(compiled, engine, source=workspace.dialect_for(compiled.query.model))
         except LookerError as exc:
             tables = ", ".join(engine.table_names()) or "none"
             raise LookerError(f"{exc.message}\n(given tables: {tables})") from None

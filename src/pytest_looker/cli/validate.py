@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +24,9 @@ from pytest_looker.cli.errors import user_errors
 from pytest_looker.cli.options import on_duckdb_file, open_workspace, parse_key_values, project_option
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pytest_looker.lookml.model import Diagnostic
 
 __all__ = ["validate"]
 
@@ -87,7 +91,15 @@ def validate(
         atexit.register(gc.freeze)
         _annotate(workspace, report, output_format)
         missing = _missing_dependencies(workspace)
-        _print_report(report, output_format, None, missing, _seeded(workspace), _views(workspace, report, missing))
+        _print_report(
+            report,
+            output_format,
+            None,
+            missing,
+            _seeded(workspace),
+            _views(workspace, report, missing),
+            _lookml_errors(workspace, report),
+        )
         return
     with on_duckdb_file(workspace, duckdb_file) as running:
         show = output_format == "text"
@@ -97,7 +109,29 @@ def validate(
         click.echo(hint, err=True)
     _annotate(workspace, report, output_format)
     missing = _missing_dependencies(workspace)
-    _print_report(report, output_format, per_explore, missing, _seeded(running), _views(workspace, report, missing))
+    _print_report(
+        report,
+        output_format,
+        per_explore,
+        missing,
+        _seeded(running),
+        _views(workspace, report, missing),
+        _lookml_errors(workspace, report),
+    )
+
+
+def _lookml_errors(workspace: Workspace, report: ValidationReport) -> list[Diagnostic]:
+    """The project's LookML errors that no failing field already reports (at its file:line).
+
+    A file that does not parse, a view extending one that does not exist, an include that
+    matches nothing: their fields are simply not there, so SQL validation alone would pass
+    without them. Looker's validator reports them; so does this, and they fail the run."""
+    reported = {f"{f.file}:{f.line}" for f in report.failures} | {str(f.cause) for f in report.failures if f.cause}
+    return [
+        d
+        for d in workspace.project.lookml_diagnostics
+        if d.severity.value == "error" and f"{d.location.file}:{d.location.line}" not in reported
+    ]
 
 
 def _missing_dependencies(workspace: Workspace) -> list[str]:
@@ -188,6 +222,7 @@ def _print_report(
     missing: Sequence[str] = (),
     seeded: Sequence[str] | None = None,
     views: tuple[set[str], set[str]] | None = None,
+    lookml_errors: Sequence[Diagnostic] = (),
 ) -> None:
     known, incomplete = views if views is not None else (set(), set())
     causes = group_failures(
@@ -197,9 +232,14 @@ def _print_report(
         incomplete_views=incomplete,
         known_views=known,
     )
+    errors = [{"file": d.location.file, "line": d.location.line, "message": d.message} for d in lookml_errors]
     if output_format == "json":
-        click.echo(json.dumps({**report.as_json(), "causes": [c.as_json() for c in causes]}, indent=2))
+        click.echo(
+            json.dumps({**report.as_json(), "causes": [c.as_json() for c in causes], "lookml_errors": errors}, indent=2)
+        )
     else:
+        for error in lookml_errors:
+            click.echo(f"[lookml] {error}")
         for cause in causes:
             click.echo(_describe(cause))
         for warning in report.warnings:
@@ -208,7 +248,10 @@ def _print_report(
         if per_explore is not None:
             click.echo(_summary_table(per_explore))
         click.echo(_totals(report, len(causes)))
-    if report.failures:
+        if lookml_errors:
+            count = len(lookml_errors)
+            click.echo(f"{count} LookML error{'s' if count != 1 else ''} (the fields they hide are not validated)")
+    if report.failures or lookml_errors:
         sys.exit(1)
 
 

@@ -26,6 +26,7 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 __all__ = [
     "ColumnUse",
     "Fragment",
+    "JsonRead",
     "Passed",
     "SelectReads",
     "Unnested",
@@ -43,7 +44,8 @@ __all__ = [
 class ColumnUse:
     """One use of a column: its qualifier as written (a fragment) or its source table (a
     SELECT), its name, the type the use implies (``number``, ``string``, ``timestamp``,
-    ``boolean`` or None) and the string literals it is compared with.
+    ``boolean``, ``map``: an ``ARRAY<STRUCT<key, value>>`` looked up by key, or None) and the
+    string literals it is compared with (of a map: the keys looked up).
 
     ``alternatives`` is set when ``table`` is a guess: an unqualified column of a join that the
     SQL does not say the source of (the FROM table's, most likely); these are the other joined
@@ -57,6 +59,30 @@ class ColumnUse:
 
 
 @dataclass(frozen=True)
+class JsonRead:
+    """One read of a JSON value kept in a column: what a seed column must hold for it to work.
+
+    ``names`` is the column as written, qualifier first (``__t.event_extra.linking`` →
+    ``("__t", "event_extra", "linking")``): BigQuery writes a JSON field access like a column
+    path, so only the caller, who knows the qualifiers, can tell where the column name ends
+    and the keys begin. ``path`` holds the keys read below it: a key, ``"*"`` (some key: a
+    subscript by an expression, the keys ``JSON_KEYS`` lists) or ``"[]"`` (an array's element).
+
+    ``stored`` says what the warehouse column must be for the read to work: ``"document"``
+    (BigQuery JSON, Snowflake VARIANT, PostgreSQL json: a field access, ``LAX_STRING``, ``:``),
+    ``"text"`` (a string of JSON text: ``PARSE_JSON(x)``, Redshift ``JSON_EXTRACT_PATH_TEXT``)
+    or ``"either"`` (BigQuery ``JSON_VALUE(x, '$.a')`` takes both). ``type`` is the type of the
+    value read at ``path`` (``LAX_INT64``: integer; ``JSON_VALUE``: string; a cast's), and
+    ``literals`` the strings it is compared with."""
+
+    names: tuple[str, ...]
+    path: tuple[str, ...]
+    stored: str
+    type: str | None
+    literals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Fragment:
     """What an expression (a field's SQL) reads; ``has_predicate`` when it compares or tests."""
 
@@ -64,6 +90,8 @@ class Fragment:
     has_predicate: bool
     #: the columns whose value the expression returns as it is (``COALESCE(a, b)``: a and b)
     passed: tuple[ColumnUse, ...] = ()
+    #: the JSON values it reads out of columns
+    json: tuple[JsonRead, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +130,9 @@ class SelectReads:
     #: source columns one COALESCE (IFNULL, NVL) returns in turn (``COALESCE(wp.id,
     #: ra.page_view_id)``): (table, column) pairs that must share a type
     coalesced: tuple[tuple[tuple[str, str], ...], ...] = ()
+    #: JSON values read out of source columns: (source table, the read, its ``names`` the
+    #: column alone and its ``path`` every key below it)
+    json_reads: tuple[tuple[str, JsonRead], ...] = ()
 
 
 def _array_structs(scopes: list[Scope]) -> dict[str, tuple[tuple[str, str, str], ...]]:
@@ -161,7 +192,8 @@ def read_fragment(sql: str, dialect: str) -> Fragment | None:
         return None
     uses = tuple(_use(node.table, node) for node in tree.find_all(exp.Column))
     passed = tuple(_use(node.table, node) for node in _passed_columns(tree))
-    return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()), passed)
+    json = tuple(read for _, read in _json_reads(tree, dialect))
+    return Fragment(uses, any(isinstance(node, _PREDICATES) for node in tree.walk()), passed, json)
 
 
 def _passed_columns(node: exp.Expr) -> Iterator[exp.Column]:
@@ -220,6 +252,8 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
     tables: list[str] = []
     uses: list[ColumnUse] = []
     paths: list[tuple[str, str, tuple[str, ...]]] = []
+    json_by_column = {id(column): read for column, read in _json_reads(tree, dialect)}
+    json_reads: list[tuple[str, JsonRead]] = []
     for scope in scopes:
         known = _tables(scope, opaque)
         for source in known.values():
@@ -228,6 +262,11 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                 tables.append(name)
         for node in scope.columns:
             parts = tuple(part.name for part in node.parts)
+            json_read = json_by_column.get(id(node))
+            if json_read is not None:
+                located = _json_source(scopes, scope, known, json_read)
+                if located is not None:
+                    json_reads.append(located)
             alias = next((i for i, part in enumerate(parts[:-2]) if part in scope.sources), None)
             if alias is not None:  # alias.column.field…: a struct column (of a table, maybe via a CTE)
                 if parts[alias] in known:
@@ -265,7 +304,207 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
         _grouped_star(outer),
         _array_structs(scopes),
         tuple(group for scope in scopes for group in _coalesced(scope, _tables(scope, opaque))),
+        tuple(json_reads),
     )
+
+
+def _json_source(
+    scopes: list[Scope], scope: Scope, known: Mapping[str, exp.Table], read: JsonRead
+) -> tuple[str, JsonRead] | None:
+    """The source table and column of a JSON read in ``scope``: ``alias.column.keys…`` of a
+    table alias, through a CTE or subquery that passes the column on, or a bare ``column.keys…``
+    of a scope that reads one table."""
+    names = read.names
+    table: str | None = None
+    if len(names) > 1 and names[0] in known:
+        table, column, keys = _table_name(known[names[0]]), names[1], names[2:]
+    elif len(names) > 1 and names[0] in scope.sources and isinstance(scope.expression, exp.Select):
+        behind = _through_scopes(scopes, scope.expression, names[0], names[1])
+        if behind is not None:
+            table, column, keys = behind[0], behind[1], names[2:]
+    elif len(known) == 1 and len(scope.selected_sources) == 1:
+        table, column, keys = _table_name(next(iter(known.values()))), names[0], names[1:]
+    if table is None:
+        return None
+    stored = "document" if keys else read.stored  # a field access: only a JSON document has one
+    return table, dataclasses.replace(read, names=(column,), path=(*keys, *read.path), stored=stored)
+
+
+# -- JSON reads ------------------------------------------------------------------------------------
+
+
+def _json_reads(tree: exp.Expr, dialect: str) -> list[tuple[exp.Column, JsonRead]]:
+    """Every column of ``tree`` read as JSON, with what is read; a Snowflake ``FLATTEN(input =>
+    x) AS f`` makes ``f.value:key`` a read of the elements of ``x``."""
+    found = [(column, read) for column in tree.find_all(exp.Column) if (read := _json_read(column, dialect))]
+    flattened: dict[str, JsonRead] = {}
+    for column, read in found:
+        lateral = column.find_ancestor(exp.Lateral)
+        explode = lateral.this if lateral is not None else None
+        alias = lateral.args.get("alias") if lateral is not None else None
+        flattens = isinstance(explode, exp.Explode) and isinstance(alias, exp.TableAlias) and alias.name
+        if flattens and isinstance(alias, exp.TableAlias) and read.path[-1:] == ("[]",):
+            flattened[alias.name.lower()] = read
+    if not flattened:
+        return found
+    resolved = []
+    for column, read in found:
+        names = tuple(n.lower() for n in read.names[:2])
+        input_ = flattened.get(names[0]) if len(names) == 2 and names[1] == "value" else None
+        if input_ is not None:
+            read = dataclasses.replace(read, names=input_.names, path=(*input_.path, *read.names[2:], *read.path))
+        resolved.append((column, read))
+    return resolved
+
+
+def _json_read(column: exp.Column, dialect: str) -> JsonRead | None:
+    """What ``column`` is read for as JSON, climbing the accessors around it (``x[k].branch``,
+    ``JSON_VALUE(x, '$.a')``, ``x:a.b::string``, ``PARSE_JSON(x):a``); None when it is not."""
+    node: exp.Expr = column
+    path: list[str] = []
+    stored: str | None = None  # the first accessor's need wins: x[k] inside JSON_VALUE needs JSON
+    type_: str | None = None
+    evidence = False  # something only JSON supports (not an array's subscript, a struct's field)
+    while True:
+        parent = node.parent
+        while isinstance(parent, exp.Paren):
+            node, parent = parent, parent.parent
+        step = _json_step(parent, node, node is column, dialect) if parent is not None else None
+        if step is None or parent is None:
+            break
+        keys, needs, returns, only_json = step
+        path.extend(keys)
+        stored, evidence = stored or needs, evidence or only_json
+        type_ = returns if returns is not None or only_json else type_
+        node = parent
+        if isinstance(parent, exp.Kwarg):  # FLATTEN(input => x): the elements are read elsewhere
+            break
+    if not evidence or stored is None:
+        return None
+    if isinstance(node.parent, exp.Cast):  # x:a::string = 'q': the cast's type, its comparisons
+        used, literals = _usage(node.parent)
+        used = _cast_type(node.parent.to) or used
+    else:
+        used, literals = _usage(node)
+    if isinstance(node, tuple(_JSON_SCALARS)):  # LAX_INT64(x.n) > 3: an integer, not any number
+        used = type_
+    names = tuple(part.name for part in column.parts)
+    return JsonRead(names, tuple(path), stored, used or type_, tuple(literals))
+
+
+def _json_step(
+    parent: exp.Expr, node: exp.Expr, on_column: bool, dialect: str
+) -> tuple[list[str], str, str | None, bool] | None:
+    """One accessor ``parent`` applied to ``node``: (keys it reads, what it needs its argument
+    stored as, the type it returns, whether only JSON has it); None when it reads no JSON."""
+    if isinstance(parent, exp.Bracket) and parent.this is node and parent.expressions:
+        key = parent.expressions[0]
+        if isinstance(key, exp.Literal) and key.is_string:
+            # x['k']: only JSON has it in BigQuery and Snowflake; a STRUCT or MAP has it elsewhere
+            return [key.this], "document", None, dialect in _STRING_SUBSCRIPTS_ARE_JSON
+        return ["[]" if isinstance(key, exp.Literal) or _is_offset(key) else "*"], "document", None, False
+    if isinstance(parent, exp.Dot) and parent.this is node:
+        return [parent.expression.name], "document", None, False
+    if getattr(parent, "this", None) is not node:
+        if isinstance(parent, exp.Kwarg) and isinstance(parent.parent, exp.Explode) and parent.expression is node:
+            return ["[]"], "document", None, True  # Snowflake FLATTEN(input => x): x (or x:path) is an array
+        return None
+    if isinstance(parent, exp.JSONKeysAtDepth | exp.JSONKeys):
+        return ["*"], "document", "string", True
+    if isinstance(parent, _JSON_EXTRACTS):
+        keys = _json_path(parent.expression)
+        if isinstance(parent, exp.JSONExtractArray | exp.JSONValueArray):
+            keys.append("[]")
+        return keys, _extract_storage(parent, dialect), _extract_type(parent), True
+    if type(parent) in _JSON_SCALARS:
+        return [], "document", _JSON_SCALARS[type(parent)], True
+    if isinstance(parent, exp.JSONType):
+        return [], "document", "string", True
+    if isinstance(parent, exp.GetExtract):
+        key = parent.expression
+        return [key.this if isinstance(key, exp.Literal) and key.is_string else "[]"], "document", None, True
+    if (isinstance(parent, exp.ParseJSON) or _is_json_cast(parent)) and on_column:
+        return [], "text", None, True
+    return None
+
+
+#: dialects in which only a JSON value (VARIANT, OBJECT) takes a subscript by a string
+_STRING_SUBSCRIPTS_ARE_JSON = frozenset({"bigquery", "snowflake"})
+
+
+def _is_map_lookup(node: exp.Expr, column: exp.Expr) -> bool:
+    """``mozfun.map.get_key(x, 'k')``: Mozilla's public BigQuery UDF reading BigQuery's map
+    idiom, an ``ARRAY<STRUCT<key, value>>`` (https://mozilla.github.io/bigquery-etl/mozfun/map/)."""
+    qualifier = node.parent.this if isinstance(node.parent, exp.Dot) else None
+    return (
+        isinstance(node, exp.Anonymous)
+        and node.name.lower() == "get_key"
+        and bool(node.expressions)
+        and node.expressions[0] is column
+        and isinstance(qualifier, exp.Dot)
+        and qualifier.sql().lower() == "mozfun.map"
+    )
+
+
+def _is_offset(node: exp.Expr) -> bool:
+    """BigQuery's ``arr[OFFSET(0)]``/``SAFE_OFFSET``: an array's element."""
+    return isinstance(node, exp.Anonymous | exp.Func) and node.sql_name().upper() in (
+        "OFFSET", "SAFE_OFFSET", "ORDINAL", "SAFE_ORDINAL",
+    )  # fmt: skip
+
+
+def _is_json_cast(node: exp.Expr | None) -> bool:
+    return isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.JSON, exp.DataType.Type.JSONB)
+
+
+def _json_path(node: exp.Expr | None) -> list[str]:
+    """The keys of a JSON path (``'$.a.b[0]'`` → a, b, []; PostgreSQL's ``'{a,b}'`` → a, b)."""
+    if isinstance(node, exp.JSONPath):
+        keys = []
+        for part in node.expressions:
+            if isinstance(part, exp.JSONPathKey):
+                keys.append(str(part.this) if not isinstance(part.this, exp.JSONPathWildcard) else "*")
+            elif isinstance(part, exp.JSONPathSubscript | exp.JSONPathSlice | exp.JSONPathWildcard):
+                keys.append("[]")
+        return keys
+    if isinstance(node, exp.Literal) and node.is_string:
+        return [k.strip().strip('"') for k in node.this.strip("{}").split(",") if k.strip()]
+    return []
+
+
+def _extract_storage(node: exp.Expr, dialect: str) -> str:
+    """What a JSON-extracting function needs its argument to be, per dialect (documented):
+    Redshift's ``JSON_EXTRACT_PATH_TEXT`` and Snowflake's take VARCHAR text; Snowflake's ``:``
+    and ``GET_PATH`` a VARIANT; PostgreSQL's ``->``/``->>`` json(b); BigQuery's ``JSON_VALUE``/
+    ``JSON_QUERY``/``JSON_EXTRACT*`` a JSON value or a STRING of JSON text alike."""
+    if dialect == "redshift":
+        return "text"
+    if dialect == "snowflake":
+        return "document" if node.args.get("requires_json") or node.args.get("variant_extract") else "text"
+    if dialect in ("postgres", "postgresql"):
+        return "document"
+    return "either"
+
+
+def _extract_type(node: exp.Expr) -> str | None:
+    """What an extracting function returns: a scalar's text, or JSON (None)."""
+    return "string" if isinstance(node, exp.JSONExtractScalar | exp.JSONBExtractScalar | exp.JSONValueArray) else None
+
+
+def _cast_type(to: exp.DataType) -> str | None:
+    if to.is_type(*exp.DataType.INTEGER_TYPES):
+        return "integer"
+    if to.is_type(*exp.DataType.NUMERIC_TYPES):
+        return "number"
+    if to.is_type(exp.DataType.Type.BOOLEAN):
+        return "boolean"
+    if to.is_type(exp.DataType.Type.DATE):
+        return "date"
+    if to.is_type(*exp.DataType.TEMPORAL_TYPES):
+        return "timestamp"
+    if to.is_type(*exp.DataType.TEXT_TYPES):
+        return "string"
+    return None
 
 
 def _coalesced(scope: Scope, known: Mapping[str, exp.Table]) -> Iterator[tuple[tuple[str, str], ...]]:
@@ -504,9 +743,13 @@ def _guess(scope: Scope, known: Mapping[str, exp.Table], column: exp.Column) -> 
 
 def _guessed_table(scope: Scope, known: Mapping[str, exp.Table], name: str) -> exp.Table | None:
     """The table an unqualified column ``name`` of a join is guessed to be of (the caller keeps
-    the other joined tables as alternatives): the FROM table when the SELECT qualifies every
-    other source (:func:`_main_table`), else the first table joined — only when every CTE or
-    subquery joined beside is known not to have the column (it names all its columns)."""
+    the other joined tables as alternatives): none when a CTE or subquery joined beside names the
+    column; the FROM table when the SELECT qualifies every other source (:func:`_main_table`);
+    else the first table joined — only when every CTE or subquery joined beside is known not to
+    have the column (it names all its columns)."""
+    inner_scopes = [s for alias in scope.selected_sources if isinstance(s := scope.sources.get(alias), Scope)]
+    if any(_position(inner, name) is not None for inner in inner_scopes):
+        return None  # a CTE or subquery joined beside names it: the column is its (else it is ambiguous)
     main = _main_table(scope, known)
     if main is not None:
         return main
@@ -515,10 +758,8 @@ def _guessed_table(scope: Scope, known: Mapping[str, exp.Table], name: str) -> e
         return None
     if any(isinstance(p, exp.Alias) and p.alias.lower() == name.lower() for p in select.expressions):
         return None  # a lateral column alias (Redshift, Snowflake: ``x AS session_id, … session_id …``)
-    for alias in scope.selected_sources:
-        inner = scope.sources.get(alias)
-        if isinstance(inner, Scope) and (_position(inner, name) is not None or _has_star(inner)):
-            return None
+    if any(_has_star(inner) for inner in inner_scopes):
+        return None
     order = [select.args.get("from_"), *(select.args.get("joins") or [])]
     for clause in order:
         source = clause.this if isinstance(clause, exp.From | exp.Join) else None
@@ -807,6 +1048,21 @@ _COMPARISON = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE")
 _BOOLEAN = _classes("Not", "And", "Or")
 _COALESCE = _classes("Coalesce", "Nvl2", "If", "Greatest", "Least")
 _PREDICATES = _classes("EQ", "NEQ", "GT", "GTE", "LT", "LTE", "Is", "In", "Like", "ILike", "Not", "And", "Or")
+#: BigQuery's LAX_STRING(json) … INT64(json): a JSON value converted, and the type it becomes
+_JSON_SCALARS: dict[type[Any], str] = {
+    kind: type_
+    for names, type_ in (
+        (("LaxString",), "string"),
+        (("LaxInt64", "Int64"), "integer"),
+        (("LaxFloat64", "Float64"), "number"),
+        (("LaxBool", "JSONBool"), "boolean"),
+    )
+    for kind in _classes(*names)
+}
+#: Functions and operators that read a JSON path out of their first argument
+_JSON_EXTRACTS = _classes(
+    "JSONExtract", "JSONExtractScalar", "JSONBExtract", "JSONBExtractScalar", "JSONExtractArray", "JSONValueArray"
+)
 
 
 def _use(table: str, column: exp.Column) -> ColumnUse:
@@ -851,19 +1107,35 @@ def _value_type(node: exp.Expr) -> str | None:
     return _literal_type(node)[0]
 
 
-def _usage(column: exp.Column) -> tuple[str | None, list[str]]:
+def _counts_time_units(node: exp.Expr) -> bool:
+    """Whether integer arithmetic ``node`` is the argument of TIMESTAMP_MILLIS/…: GA360's
+    ``TIMESTAMP_MILLIS(visitStartTime * 1000 + hits.time)`` takes INT64 (BigQuery refuses a
+    FLOAT64), so its columns are integers."""
+    while isinstance(node, exp.Paren | exp.Add | exp.Sub | exp.Mul | exp.Neg):
+        if node.parent is None:
+            return False
+        node = node.parent
+    return isinstance(node, exp.UnixToTime)
+
+
+def _usage(column: exp.Expr) -> tuple[str | None, list[str]]:
     """The type how SQL uses ``column`` implies, and string literals it is compared with."""
     parent = column.parent
     while isinstance(parent, exp.Paren):
         parent = parent.parent
     if parent is None:
         return None, []
+    if _is_map_lookup(parent, column):
+        key = parent.expressions[1] if len(parent.expressions) > 1 else None
+        return "map", [key.this] if isinstance(key, exp.Literal) and key.is_string else []
     if isinstance(parent, exp.UnixToTime):
         # TIMESTAMP_MICROS(x), TIMESTAMP_SECONDS(x), TO_TIMESTAMP(x): x counts time units.
         return "integer", []
     if isinstance(parent, _NUMERIC):
         if any(isinstance(n, exp.Interval) for n in parent.iter_expressions()):
             return "timestamp", []
+        if _counts_time_units(parent):
+            return "integer", []
         return "number", []
     if isinstance(parent, _STRINGY):
         return "string", []

@@ -132,8 +132,8 @@ def _collect(child: tuple[int, str]) -> list[Any] | None:
             os.unlink(path)
 
 
-#: Bump when the tree shape produced by :mod:`pytest_looker.lookml.syntax` changes.
-TREE_FORMAT = "2"
+#: Bump when the tree shape (or the wording of its issues) produced by :mod:`pytest_looker.lookml.syntax` changes.
+TREE_FORMAT = "3"
 _MARSHAL_VERSION = 4
 
 

@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,12 +50,14 @@ class SourceFile:
         return "other"
 
 
-def discover(root: Path) -> list[str]:
+def discover(root: Path, skip: frozenset[str] = frozenset()) -> list[str]:
     """Every LookML file below ``root``, as sorted root-relative POSIX paths.
 
     ``imported_projects/`` holds other projects (local dependencies, read as such), not files of
-    this one. Directories in :data:`_SKIPPED_DIRS` are not entered, nor are symbolic links to
-    directories (as ``Path.rglob`` does); a symbolic link to a file counts as the file. Walked with
+    this one; so do the ``skip`` directories (root-relative POSIX paths: dependencies found
+    through ``dependency_paths`` inside the project, :func:`dependency_dirs_inside`).
+    Directories in :data:`_SKIPPED_DIRS` are not entered, nor are symbolic links to directories
+    (as ``Path.rglob`` does); a symbolic link to a file counts as the file. Walked with
     ``os.scandir``: a warm load starts by listing the project, and ``rglob`` costs several times
     more on a project of thousands of files.
     """
@@ -76,6 +79,8 @@ def discover(root: Path) -> list[str]:
             if is_dir:
                 if name in _SKIPPED_DIRS or (not prefix and name == _IMPORTED_PROJECTS):
                     continue
+                if skip and f"{prefix}{name}" in skip:
+                    continue
                 pending.append((entry.path, f"{prefix}{name}/"))
             elif name.endswith(LOOKML_SUFFIXES):
                 try:
@@ -84,6 +89,20 @@ def discover(root: Path) -> list[str]:
                 except OSError:
                     continue
     return sorted(found)
+
+
+def dependency_dirs_inside(root: Path, chosen: Iterable[str | Path]) -> frozenset[str]:
+    """The ``chosen`` dependency directories that lie inside ``root``, root-relative: another
+    project's files, which :func:`discover` must not take for the main project's."""
+    inside: set[str] = set()
+    for directory in chosen:
+        try:
+            relative = Path(directory).resolve().relative_to(root.resolve())
+        except ValueError:
+            continue
+        if relative.parts:
+            inside.add(relative.as_posix())
+    return frozenset(inside)
 
 
 @lru_cache(maxsize=4096)

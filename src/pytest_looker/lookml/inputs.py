@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pytest_looker.immutable import record
-from pytest_looker.lookml.files import discover
+from pytest_looker.lookml.files import dependency_dirs_inside, discover
 
 __all__ = [
     "RACY_MARGIN_NS",
@@ -99,9 +99,11 @@ def current_inputs(root: Path, recorded: Recorded) -> Inputs:
             roots.append(Path(candidate))
     trusted = recorded.trusted()
     files: list[tuple[str, str, str]] = []
+    # A dependency read from inside the project is its own project's, as the loader reads it.
+    inside = dependency_dirs_inside(root, roots[1:])
     for r in roots:
         key = str(r)
-        for relative in discover(r):
+        for relative in discover(r, inside if r == root else frozenset()):
             known = trusted.get((key, relative))
             digest = None
             if known is not None:

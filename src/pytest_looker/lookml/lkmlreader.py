@@ -12,6 +12,7 @@ from typing import Any
 
 from lkml.lexer import Lexer
 from lkml.parser import Parser
+from lkml.tokens import BlockEndToken, BlockStartToken
 from lkml.tree import BlockNode, ContainerNode, ListNode, PairNode, SyntaxToken
 
 from pytest_looker.lookml.fastparse import REPEATABLE_KEYS, each_line
@@ -28,6 +29,10 @@ def read_with_lkml(text: str) -> ParsedFile:
         message = str(exc) or "LookML syntax error"
         match = _LINE_IN_MESSAGE.search(message)
         line = int(match.group(1)) if match else None
+        if _AT_END in message:
+            unclosed = _unclosed_block(text)
+            if unclosed is not None:
+                return _failed(*unclosed)
         return _failed(line, f"syntax error: {message}")
     except KeyError as exc:  # lkml refuses a parameter repeated inside one block
         key = str(exc.args[0]).split('"')[1] if '"' in str(exc.args[0]) else "?"
@@ -37,6 +42,45 @@ def read_with_lkml(text: str) -> ParsedFile:
     walker = _TreeWalker()
     tree = walker.container(document.container, line=1, top_level=True)
     return ParsedFile(tree, tuple(walker.issues))
+
+
+_AT_END = "<stream end>"
+
+
+def _unclosed_block(text: str) -> tuple[int, str] | None:
+    """Where a file that ends inside a block most likely went wrong, and what to say.
+
+    lkml reports the end of the file. Matching its braces, the first ``{`` whose matching ``}``
+    is indented differently from it is the likely culprit (a ``{`` typed by mistake, or a ``}``
+    left out before that line); with none, the innermost block left open."""
+    try:
+        tokens = _GuardedLexer(text).scan()
+    except (SyntaxError, ValueError, TypeError, IndexError):
+        return None
+    lines = text.splitlines()
+
+    def indent(number: int) -> int:
+        line = lines[number - 1] if 0 < number <= len(lines) else ""
+        return len(line) - len(line.lstrip())
+
+    opened: list[int] = []
+    mismatch: tuple[int, int] | None = None
+    for token in tokens:
+        if isinstance(token, BlockStartToken):
+            opened.append(token.line_number)
+        elif isinstance(token, BlockEndToken) and opened:
+            start = opened.pop()
+            if mismatch is None and indent(start) != indent(token.line_number):
+                mismatch = (start, token.line_number)
+    if not opened:
+        return None
+    if mismatch is not None:
+        start, end = mismatch
+        return start, (
+            f"syntax error: the file ends inside a block: a '}}' is missing, or the '{{' on line {start} is one"
+            f" too many (the '}}' on line {end} that closes it is indented for another block)"
+        )
+    return opened[-1], f"syntax error: the '{{' on line {opened[-1]} is never closed (the file ends inside its block)"
 
 
 def _failed(line: int | None, message: str) -> ParsedFile:

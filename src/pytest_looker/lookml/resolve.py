@@ -22,7 +22,7 @@ from pytest_looker.lookml.build import build_explore, build_test, build_view
 from pytest_looker.lookml.cache import ParseCache
 from pytest_looker.lookml.dashboards import Dashboards
 from pytest_looker.lookml.fields import text, yes
-from pytest_looker.lookml.files import SourceFile, discover, match_include, split_include
+from pytest_looker.lookml.files import SourceFile, dependency_dirs_inside, discover, match_include, split_include
 from pytest_looker.lookml.inheritance import FIELD_KEYS, Definitions, Resolver
 from pytest_looker.lookml.model import (
     Constant,
@@ -111,7 +111,8 @@ def load_sources(
         empty = Project(str(root), Manifest(), frozen_mapping(), Dashboards(), (), diagnostics.sorted())
         return empty, []
     cache = ParseCache(cache_dir)
-    main = _read_project(None, root, cache, diagnostics, constants or {})
+    inside = dependency_dirs_inside(root, _chosen_dependencies(root, dependency_paths, cache))
+    main = _read_project(None, root, cache, diagnostics, constants or {}, skip=inside)
     manifest, dependencies = _dependencies(main, root, dependency_paths, cache, diagnostics, probes)
     projects: dict[str | None, SourceProject] = {None: main, **{d.name: d for d in dependencies}}
     models: dict[str, Model] = {}
@@ -163,14 +164,42 @@ def _check_top_level(tree: RawNode, display: str, diagnostics: _Diagnostics) -> 
             )
 
 
+def _chosen_dependencies(root: Path, search: Sequence[str | Path], cache: ParseCache) -> list[Path]:
+    """The directory each ``local_dependency`` of the main manifest is read from (the first
+    candidate that exists), known before the main project is read so that a dependency kept
+    inside it (``dependency_paths = ["deps"]``) is not read as the main project's files."""
+    try:
+        text = decode_text((root / "manifest.lkml").read_bytes())
+    except (OSError, UnicodeDecodeError):
+        return []
+    chosen: list[Path] = []
+    for node in cache.parse(text).tree.get("local_dependency", []):
+        if isinstance(node, dict) and node.get("project"):
+            found = next((c for c in _candidates(str(node["project"]), search, root) if c.is_dir()), None)
+            if found is not None:
+                chosen.append(found)
+    return chosen
+
+
+def _candidates(name: str, search: Sequence[str | Path], root: Path) -> list[Path]:
+    """Where ``local_dependency`` ``name`` is looked for, in order."""
+    return [Path(p) / name for p in search] + [root / "imported_projects" / name]
+
+
 def _read_project(
-    name: str | None, root: Path, cache: ParseCache, diagnostics: _Diagnostics, overrides: Mapping[str, str]
+    name: str | None,
+    root: Path,
+    cache: ParseCache,
+    diagnostics: _Diagnostics,
+    overrides: Mapping[str, str],
+    *,
+    skip: frozenset[str] = frozenset(),
 ) -> SourceProject:
     trees: dict[str, RawNode] = {}
     texts: dict[str, str] = {}
     digests: dict[str, str] = {}
     stats: dict[str, inputs.Stat] = {}
-    files = discover(root)
+    files = discover(root, skip)
     for relative in files:
         source = SourceFile(name, relative)
         if source.kind == "dashboard":
@@ -320,7 +349,7 @@ def _dependencies(
             for o in node.get("override_constant", [])
             if isinstance(o, dict)
         }
-        candidates = [Path(p) / name for p in search] + [root / "imported_projects" / name]
+        candidates = _candidates(name, search, root)
         probes.extend((str(c), c.is_dir()) for c in candidates)
         location = next((c for c in candidates if c.is_dir()), None)
         declared.append(

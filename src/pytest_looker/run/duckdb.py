@@ -18,6 +18,11 @@ DuckDB's own system schemas (``pg_catalog``), are kept in dotted schemas of the 
 (:func:`~pytest_looker.run.names.stored_name`); :meth:`DuckDBBackend.table_renames` says where,
 and the runner rewrites its SQL's table names to match.
 
+``setup`` is a SQL file run after seeding (``duckdb_setup``): DuckDB macros standing in for the
+warehouse's user-defined functions (``ATTACH ':memory:' AS mozfun; CREATE SCHEMA mozfun.map;
+CREATE MACRO mozfun.map.get_key(m, k) AS …``), extra tables, settings. Unqualified macros belong in
+the temp catalog (``CREATE TEMP MACRO``): a database file is attached read-only.
+
 The session runs in the database time zone (``database_timezone``, UTC when unset), as a
 warehouse session does: ``CURRENT_TIMESTAMP`` cast to a plain TIMESTAMP, and a plain TIMESTAMP
 cast to TIMESTAMPTZ, then mean the warehouse's wall clock, never the machine's.
@@ -26,6 +31,7 @@ cast to TIMESTAMPTZ, then mean the warehouse's wall clock, never the machine's.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -42,6 +48,7 @@ from pytest_looker.run.tables import TableSpec, plan_tables
 #: Rows per INSERT: one statement per row is ten times slower, one for all can be huge.
 _INSERT_CHUNK = 200
 _AMBIGUOUS = "Ambiguous reference to catalog or schema"
+_ERROR_LINE = re.compile(r"\bLINE (\d+):")
 _RESERVED_CATALOGS = frozenset({"memory", "system", "temp", "main"})
 
 
@@ -70,6 +77,7 @@ class DuckDBBackend(Backend):
         seeds: Path | None = None,
         seed_tables: Mapping[str, Path] | None = None,
         timezone: str | None = None,
+        setup: Path | None = None,
     ) -> None:
         in_memory = path is None or str(path) == ":memory:"
         self.path = ":memory:" if in_memory else str(path)
@@ -107,6 +115,12 @@ class DuckDBBackend(Backend):
             self._reattach_read_only()
         self._check_ambiguity()
         self._renames = renames_of(self._default_schemas())
+        if setup is not None:
+            try:
+                self._run_setup(Path(setup))
+            except BaseException:
+                self.close()
+                raise
 
     def __repr__(self) -> str:
         mode = ", read_only=True" if self.read_only else ""
@@ -127,6 +141,16 @@ class DuckDBBackend(Backend):
                 message += "\n(a database catalog and a schema share this name: rename one, e.g. the file to <name>_db)"
             raise BackendError(message) from None
         return ResultSet(columns, tuple(tuple(r) for r in rows), sql, time.perf_counter() - started)
+
+    def column_types(self, sql: str) -> tuple[list[str], list[str]]:
+        """The names and DuckDB type names of ``sql``'s result columns, without running it."""
+        try:
+            relation = self._connection.sql(sql)
+        except duckdb.Error as exc:
+            raise BackendError(str(exc).strip()) from None
+        if relation is None:
+            raise BackendError("not a query")
+        return list(relation.columns), [str(kind) for kind in relation.types]
 
     def close(self) -> None:
         if not self._closed:
@@ -156,6 +180,31 @@ class DuckDBBackend(Backend):
             "SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT internal"
         ).fetchall()
         return sorted((f"{s}.{t}" if c == self.catalog else f"{c}.{s}.{t}").lstrip(".") for c, s, t in found)
+
+    def _run_setup(self, setup: Path) -> None:
+        """Run each statement of the ``duckdb_setup`` file; an error names the file and line."""
+        try:
+            text = setup.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            raise ConfigurationError(f"duckdb_setup {setup}: cannot read it ({reason})") from None
+        try:
+            statements = self._connection.extract_statements(text)
+        except duckdb.Error as error:
+            found = _ERROR_LINE.search(str(error))
+            where = f"{setup}:{found.group(1)}" if found else str(setup)
+            raise ConfigurationError(f"duckdb_setup {where}: {_first_line(error)}") from None
+        offset = 0
+        for statement in statements:
+            start = text.find(statement.query, offset)
+            offset = max(start, offset) + len(statement.query)
+            body = start + len(statement.query) - len(statement.query.lstrip())
+            try:
+                self._connection.execute(statement.query)
+            except duckdb.Error as error:
+                line = text.count("\n", 0, body) + 1
+                raise ConfigurationError(f"duckdb_setup {setup}:{line}: {_first_line(error)}") from None
+        self._renames = renames_of(self._default_schemas())
 
     # -- building tables -------------------------------------------------------------------
 

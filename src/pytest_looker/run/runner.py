@@ -95,9 +95,12 @@ class Runner(Protocol):
     def close(self) -> None: ...
 
 
-def run_compiled(compiled: CompiledQuery, engine: Backend) -> QueryResult:
-    """Execute a compiled query and key its rows by ``view.field``."""
-    result = engine.execute(compiled.sql)
+def run_compiled(compiled: CompiledQuery, engine: Backend, *, source: str | None = None) -> QueryResult:
+    """Execute a compiled query and key its rows by ``view.field``; ``source`` is the dialect
+    the LookML is written in when ``compiled`` was translated from it."""
+    from pytest_looker.run.retyped import execute_translated
+
+    result = execute_translated(engine, compiled.sql, source)
     rows = compiled.finish(result.as_dicts())
     columns = tuple(c.field for c in compiled.columns if not c.hidden)
     return QueryResult(rows, columns, compiled.sql, compiled.query.model, compiled.query.explore)
@@ -152,6 +155,7 @@ def open_engine(settings: Settings) -> Backend:
             seeds=settings.seeds,
             seed_tables=dict(settings.seed_tables) or None,
             timezone=settings.database_timezone,
+            setup=settings.duckdb_setup,
         )
     url = warehouse_url(settings)
     if url is None or not url.strip():
@@ -237,17 +241,20 @@ class LocalRunner:
 
     def run(self, query: Query, *, project: Project | None = None) -> QueryResult:
         engine = self.engine  # opened first: the SQL names tables where it keeps them
-        return run_compiled(self.compile(query, project=project), engine)
+        source = self._source_dialect(query, project or self.project)
+        return run_compiled(self.compile(query, project=project), engine, source=source)
 
     def sql(self, query: Query) -> str:
         return self.compile(query).sql
 
     def probe(self, queries: Sequence[Query]) -> list[LookerError | None]:
+        from pytest_looker.run.retyped import execute_translated
+
         errors: list[LookerError | None] = []
         for query in queries:
             try:
                 engine = self.engine
-                engine.execute(self.compile(query).sql)
+                execute_translated(engine, self.compile(query).sql, self._source_dialect(query, self.project))
             except LookerError as error:
                 errors.append(error)
             else:
@@ -256,6 +263,12 @@ class LocalRunner:
 
     def native_test(self, model: str, test: str) -> NativeTestRun | None:
         return None
+
+    def _source_dialect(self, query: Query, project: Project) -> str | None:
+        try:
+            return self.settings.dialect_for(project.model(query.model).connection)
+        except LookerError:
+            return None
 
     def local(self) -> LocalRunner:
         return self

@@ -17,12 +17,13 @@ last second of a year, quotes and non-ASCII text.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_looker.scaffold.schema import NESTED_TYPES, ColumnInfo, JoinKey, Schema, SourceTable, sql_type
+from pytest_looker.scaffold.schema import NESTED_TYPES, OBJECT, ColumnInfo, JoinKey, Schema, SourceTable, sql_type
 
 __all__ = ["Dataset", "generate"]
 
@@ -142,6 +143,10 @@ def _column(
         candidates = [v for i, v in enumerate(pool) if i not in childless] or pool
         # No NULL keys: a NULL would become a NULL group (and primary key) in derived tables.
         return [rng.choice(candidates) if candidates else None for _ in range(count)]
+    if column.holds is not None and column.type in ("json", "string"):
+        return [
+            None if index and rng.random() < _NULL_SHARE else _json_text(column, rng, index) for index in range(count)
+        ]
     if column.unique and column.type not in NESTED_TYPES:
         return [_unique(type_, table, index) for index in range(count)]
     if column.type in NESTED_TYPES:
@@ -163,12 +168,39 @@ def _column(
 def _nested(column: ColumnInfo, rng: random.Random, index: int) -> Any:
     """A value of a struct (every field) or an array (one to three elements; an element's key
     cycles through the literals the LookML compares it with, so lookups find them)."""
+    if column.holds is not None and column.type in ("json", "string"):
+        return _json_text(column, rng, index)
     if column.type == "struct":
         return {c.name: _nested(c, rng, index) for c in column.children.values()}
     if column.type == "array":
         element = column.element or ColumnInfo(column.name)
         return [_nested(element, rng, position) for position in range(1 + rng.randint(0, 2))]
     return _ordinary(column.type, column.name, column.values, rng, index)
+
+
+def _json_text(column: ColumnInfo, rng: random.Random, index: int) -> str:
+    """A JSON column's value as JSON text (the seed formats and DuckDB's JSON type take text)."""
+    return json.dumps(_json_value(column.holds or ColumnInfo(column.name), rng, index), ensure_ascii=False)
+
+
+def _json_value(node: ColumnInfo, rng: random.Random, index: int) -> Any:
+    """A JSON value of the shape SQL reads: an object with every key it reads (``*``: one to
+    three keys of their own name, each holding the value read under any key), an array of one
+    to three elements, or a scalar (dates as ISO text, the way JSON carries them)."""
+    if node.type == OBJECT:
+        value: dict[str, Any] = {}
+        for name, child in node.children.items():
+            if name == "*":
+                for position in range(1 + rng.randint(0, 2)):
+                    value[f"{rng.choice(_WORDS)}-{position + 1}"] = _json_value(child, rng, index)
+            else:
+                value[child.name] = _json_value(child, rng, index)
+        return value
+    if node.type == "array":
+        element = node.element or ColumnInfo(node.name)
+        return [_json_value(element, rng, position) for position in range(1 + rng.randint(0, 2))]
+    scalar = _ordinary(node.type if node.type in _EDGES else "string", node.name, node.values, rng, index)
+    return text_value(scalar, node.type) if isinstance(scalar, dt.date) else scalar
 
 
 def _unique(type_: str, table: SourceTable, index: int) -> Any:

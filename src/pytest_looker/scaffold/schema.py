@@ -24,6 +24,7 @@ name, a key computed by an expression) is left out and said in :attr:`Schema.not
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from typing import Any
 from pytest_looker.compile.sqlreads import (
     ColumnUse,
     Fragment,
+    JsonRead,
     Passed,
     SelectReads,
     Unnested,
@@ -55,8 +57,9 @@ __all__ = [
     "table_key",
 ]
 
-#: Column types the generator knows; ``epoch``/``yyyymmdd`` are integers holding a time.
-COLUMN_TYPES = ("integer", "number", "string", "boolean", "timestamp", "date", "epoch", "yyyymmdd")
+#: Column types the generator knows; ``epoch``/``yyyymmdd`` are integers holding a time;
+#: ``json`` a JSON document (BigQuery JSON, Snowflake VARIANT, PostgreSQL json/jsonb).
+COLUMN_TYPES = ("integer", "number", "string", "boolean", "timestamp", "date", "epoch", "yyyymmdd", "json")
 SQL_TYPES = {
     "integer": "BIGINT",
     "number": "DOUBLE",
@@ -66,6 +69,7 @@ SQL_TYPES = {
     "date": "DATE",
     "epoch": "BIGINT",
     "yyyymmdd": "BIGINT",
+    "json": "JSON",
 }
 
 #: The name a derived table's ``${view.SQL_TABLE_NAME}`` gets when the view has no plain table:
@@ -107,6 +111,10 @@ _BOOL_NAME = re.compile(r"^(is|has|was|can|should)_", re.I)
 #: beats SQL usage beats the name.
 NESTED, STRONG, USAGE, FIELD, NAME = 5, 4, 3, 2, 1
 NESTED_TYPES = ("struct", "array")
+#: the shape of a JSON value (:attr:`ColumnInfo.holds`): an object (its keys are its children)
+OBJECT = "object"
+#: a SQL text that may read JSON (cheap test before parsing it for :class:`JsonRead`)
+_JSONISH = re.compile(r"json|lax_|\[|->|:[\w\"]|flatten|\bget(?:_path)?\s*\(|\b(?:int64|float64|bool)\s*\(", re.I)
 
 
 @dataclass
@@ -124,9 +132,18 @@ class ColumnInfo:
     #: STRUCT and REPEATED columns: ``${TABLE}.device.browser``, ``UNNEST(${TABLE}.params)``)
     children: dict[str, ColumnInfo] = field(default_factory=dict)
     element: ColumnInfo | None = None
+    #: the JSON value a ``json`` column (or a ``string`` column of JSON text) holds: an
+    #: ``object`` whose children are the keys SQL reads (``*``: keys it lists or subscripts by
+    #: an expression), an ``array`` or a scalar of the type the reading SQL implies
+    holds: ColumnInfo | None = None
 
     def child(self, name: str) -> ColumnInfo:
-        """The struct field ``name`` (this column becomes a struct)."""
+        """The struct field ``name`` (this column becomes a struct); of a JSON column or
+        object, the key ``name`` (BigQuery writes both as ``x.name``)."""
+        if self.type == "json":
+            return self.json("document").key(name)
+        if self.type == OBJECT:
+            return self.key(name)
         self.type, self.strength, self.evidence = "struct", NESTED, "field access"
         key = name.lower()
         found = self.children.get(key)
@@ -149,6 +166,49 @@ class ColumnInfo:
             found = found.child(name)
         return found
 
+    def json(self, stored: str) -> ColumnInfo:
+        """This column holds JSON, kept as ``stored`` (see :class:`JsonRead`); the value it holds.
+
+        A ``document`` read makes it a ``json`` column whatever it was thought before (the
+        fields of a struct it seemed to be become the keys of its objects: BigQuery writes a
+        JSON field access as a struct's). Text (or ``either``: BigQuery's ``JSON_VALUE`` takes
+        both) keeps it a string column holding JSON text, unless a document read says more:
+        text compares with a string literal, a DuckDB JSON value does not."""
+        if stored == "document" or self.type in (*NESTED_TYPES, "json"):
+            if self.type != "json":
+                keys, self.children, self.element = self.children, {}, None
+                self.type, self.strength, self.evidence = "json", NESTED, "JSON access"
+                if keys:
+                    self._held().type = OBJECT
+                    self._held().children.update(keys)
+        elif self.type != "string" or self.strength < USAGE:
+            self.type, self.strength, self.evidence = "string", USAGE, "JSON text"
+        return self._held()
+
+    def _held(self) -> ColumnInfo:
+        if self.holds is None:
+            self.holds = ColumnInfo(self.name)
+        return self.holds
+
+    def key(self, name: str) -> ColumnInfo:
+        """The value at key ``name`` of this JSON value (it becomes an object); ``[]``: the
+        element of this JSON array."""
+        if name == "[]":
+            return self.items()
+        if self.type != OBJECT:
+            self.type, self.strength, self.evidence, self.element = OBJECT, NESTED, "JSON key", None
+        found = self.children.get(name.lower())
+        if found is None:
+            found = self.children[name.lower()] = ColumnInfo(name)
+        return found
+
+    def json_path(self, keys: Iterable[str]) -> ColumnInfo:
+        """The JSON value at ``keys`` below this one."""
+        found = self
+        for key in keys:
+            found = found.key(key)
+        return found
+
     def offer(self, type_: str | None, strength: int, evidence: str) -> None:
         """Take ``type_`` when its evidence is stronger than what we have.
 
@@ -156,8 +216,14 @@ class ColumnInfo:
         dimension, but ``SUM`` or ``/`` of a string column fails (LookML often says string
         carelessly, and Snowflake casts silently where DuckDB will not).
         """
+        if type_ == "map" and self.type not in ("struct", "json", OBJECT):
+            # mozfun.map.get_key(x, 'k'): BigQuery's map, an array of key/value structs
+            element = self.items()
+            element.child("key").offer("string", strength, evidence)
+            element.child("value").offer("string", NAME, evidence)
+            return
         numeric_over_string = type_ in ("number", "integer") and self.type == "string" and strength >= USAGE
-        if self.type in NESTED_TYPES:
+        if self.type in (*NESTED_TYPES, "json", OBJECT) or (self.holds is not None and type_ != "string"):
             return
         if type_ is not None and (strength > self.strength or numeric_over_string):
             self.type, self.strength, self.evidence = type_, strength, evidence
@@ -360,7 +426,10 @@ def _placeholder(ref: Ref) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _fragment(sql: str, dialect: str) -> Fragment | None:
+    """What a LookML SQL text reads; cached, as the views of many explores are read again for
+    what other views' fields read of their columns (a Fragment is immutable)."""
     return read_fragment(_placeholders(sql), dialect)
 
 
@@ -566,6 +635,8 @@ class _Inference:
                         column = table.column(use.column)
                         column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (alias)")
                         _add_values(column, use.literals)
+                if _JSONISH.search(sql):
+                    self._json_in_field(table, view.name, sql, dialect, f"{view.name}.{found.name}")
                 columns = [read.column for read in table_columns(sql)]
                 if not columns:
                     continue
@@ -586,6 +657,38 @@ class _Inference:
                     column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (SQL use)")
                     _add_values(column, use.literals)
 
+    def _json_in_field(self, table: SourceTable, alias: str, sql: str, dialect: str, evidence: str) -> None:
+        """The JSON a field reads of its table's columns (``${TABLE}.x``, ``view.x`` or a bare ``x``)."""
+        fragment = _fragment(sql, dialect)
+        for read in fragment.json if fragment is not None else ():
+            if len(read.names) > 1 and read.names[0] in ("__t", alias):
+                _read_json(table.column(read.names[1]), read, read.names[2:], evidence)
+            elif len(read.names) == 1:
+                _read_json(table.column(read.names[0]), read, (), f"{evidence} (bare name)")
+
+    def _joined_json(self, model: Model, explore: Explore, dialect: str) -> None:
+        """What a view's SQL reads as JSON of another view's column by its alias in the explore:
+        mozilla's view of an UNNEST join over ``JSON_KEYS(experiments, 1)`` reads each branch
+        as ``JSON_VALUE(events_stream.experiments[${TABLE}].branch)``."""
+        aliases = explore.aliases()
+        for alias, view_name in aliases.items():
+            view = model.views.get(view_name)
+            for found in view.fields.values() if view is not None else ():
+                if found.category is FieldCategory.PARAMETER:
+                    continue
+                for sql, _ in _field_sqls(found):
+                    fragment = _fragment(sql, dialect) if _JSONISH.search(sql) else None
+                    for read in fragment.json if fragment is not None else ():
+                        other = read.names[0] if len(read.names) > 1 else alias
+                        if other == alias or other not in aliases:
+                            continue
+                        join = explore.join(other)
+                        table = clean_table_name(join.sql_table_name) if join and join.sql_table_name else None
+                        table = table or self.view_tables.get((model.name, aliases[other]))
+                        if table is not None:
+                            column = self.schema.table(table).column(read.names[1])
+                            _read_json(column, read, read.names[2:], f"{view_name}.{found.name}")
+
     def _bare_and_subqueries(self, table: SourceTable, sql: str, dialect: str, evidence: str) -> None:
         """A field's bare columns are its table's (BigQuery resolves ``month`` in the view's FROM);
         a subquery in its SQL reads tables and columns of its own."""
@@ -604,6 +707,12 @@ class _Inference:
                     self.guessed_uses.append((use, f"{evidence} (subquery)"))
                 else:
                     self._offer_use(use, f"{evidence} (subquery)")
+            self._select_json(reads, f"{evidence} (subquery)")
+
+    def _select_json(self, reads: SelectReads, evidence: str) -> None:
+        """The JSON a SELECT reads of its source tables' columns."""
+        for table_name, read in reads.json_reads:
+            _read_json(self.schema.table(table_name).column(read.names[0]), read, (), evidence)
 
     def _nested(self, table: SourceTable, sql: str, exact_type: str | None, dialect: str, evidence: str) -> None:
         """Struct fields (``${TABLE}.device.web_info.browser``) and arrays (``UNNEST(${TABLE}.x)``,
@@ -677,6 +786,7 @@ class _Inference:
             self._offer_use(use, f"{view.name} derived SQL")
         for table_name, column_name, names in reads.struct_paths:
             self.schema.table(table_name).column(column_name).path(names)
+        self._select_json(reads, f"{view.name} derived SQL")
         self.derived_reads[(model.name, view.name)] = reads
         self.coalesced.extend(reads.coalesced)
         if reads.array_structs:
@@ -737,6 +847,7 @@ class _Inference:
                         for passed in passing:
                             source = self.schema.table(passed.table).column(passed.column)
                             source.offer(_refine_number(use.type, source.name), USAGE, f"{view.name}.{found.name}")
+                    self._passed_json(reads, fragment, f"{view.name}.{found.name}")
                 for target in targets:  # one per branch of a UNION
                     column = self.schema.table(target.table).column(target.column)
                     evidence = f"{view.name}.{found.name} (derived)"
@@ -748,6 +859,21 @@ class _Inference:
                         column.not_null = True
                         if not reads.aggregated and len(targets) == 1:
                             column.unique = True
+
+    def _passed_json(self, reads: SelectReads, fragment: Fragment | None, evidence: str) -> None:
+        """JSON a derived view's field reads (``JSON_VALUE(${TABLE}.payload, '$.a')``) of a column
+        its SELECT passes on as it is (named, or through a ``*``): the source column holds it."""
+        for read in fragment.json if fragment is not None else ():
+            if len(read.names) < 2 or read.names[0] != "__t":
+                continue
+            outputs = reads.outputs.get(read.names[1].lower())
+            passing = (
+                [p for p in outputs if p.plain]
+                if outputs
+                else [Passed(t, read.names[1], True) for t in reads.star_sources]
+            )
+            for passed in passing:
+                _read_json(self.schema.table(passed.table).column(passed.column), read, read.names[2:], evidence)
 
     def _resolve(self, model: Model, explore: Explore, alias: str, field_name: str) -> tuple[str, str, View] | None:
         view_name = explore.aliases().get(alias)
@@ -950,6 +1076,7 @@ class _Inference:
 
     def _joins(self, model: Model, explore: Explore) -> None:
         dialect = self.dialect_for(model)
+        self._joined_json(model, explore, dialect)
         for join in explore.joins:
             if join.sql_on:
                 self._join_expressions(model, explore, join.sql_on, dialect)
@@ -1050,6 +1177,15 @@ class _Inference:
                                 )
 
 
+def _read_json(column: ColumnInfo, read: JsonRead, keys: Iterable[str], evidence: str) -> None:
+    """``column`` holds JSON with the value ``read`` reads at ``keys`` (field accesses written
+    after the column: only a JSON document has them) and then ``read.path``."""
+    keys = tuple(keys)
+    leaf = column.json("document" if keys else read.stored).json_path((*keys, *read.path))
+    leaf.offer(read.type, USAGE, evidence)
+    _add_values(leaf, read.literals)
+
+
 def _key_preference(column: ColumnInfo) -> tuple[int, bool]:
     """Which side's type a compared pair of columns takes: the stronger evidence, and on a tie a
     number (digits serve a string column too; a string never joins a number column)."""
@@ -1067,6 +1203,11 @@ def _transparent_column(view: View, field_name: str) -> str | None:
 
 
 def _add_values(column: ColumnInfo, values: Iterable[str]) -> None:
+    """Literals compared with ``column`` (of a map, an array of key/value structs: the keys
+    looked up, which its elements' keys then cycle through)."""
+    element = column.element if column.type == "array" else None
+    if element is not None and element.type == "struct" and "key" in element.children:
+        column = element.children["key"]
     for value in values:
         if value and value not in column.values and len(column.values) < 20:
             column.values.append(value)

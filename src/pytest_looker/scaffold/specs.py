@@ -241,7 +241,7 @@ def _run_given(
     from pytest_looker.run.runner import run_compiled
 
     compiled = compile_query(project, query, dialect=settings.dialect_for(model.connection), target="duckdb")
-    with DuckDBBackend(timezone=settings.database_timezone) as backend:
+    with DuckDBBackend(timezone=settings.database_timezone, setup=settings.duckdb_setup) as backend:
         backend.create_tables(given, column_types(project, model.name, given))
         result = run_compiled(compiled, backend)
     return [{k: _plain(v) for k, v in row.items()} for row in result.rows]

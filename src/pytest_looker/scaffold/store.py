@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_looker.run.names import quote
+from pytest_looker.run.names import TableName, quote
+from pytest_looker.run.tables import TableSpec
 from pytest_looker.scaffold.data import Dataset, text_value
 from pytest_looker.scaffold.schema import SQL_TYPES, Schema, table_key
 
@@ -35,6 +36,7 @@ FAMILIES = {
     "boolean": "boolean",
     "timestamp": "timestamp",
     "date": "date",
+    "json": "json",
 }
 
 
@@ -66,8 +68,9 @@ def seed_path(root: Path, table: str, suffix: str = ".csv") -> Path:
 
 
 def _nested(types: dict[str, str]) -> bool:
-    """Whether a table has STRUCT or array columns (which CSV cannot hold)."""
-    return any(kind not in SQL_TYPES for kind in types.values())
+    """Whether a table has STRUCT, array or JSON columns, which CSV cannot hold: a CSV reader
+    takes JSON text for VARCHAR, and DuckDB subscripts (``x['k']``, ``x.k``) only a JSON value."""
+    return any(kind not in SQL_TYPES or kind == "json" for kind in types.values())
 
 
 def parquet_bytes(rows: list[dict[str, Any]], types: dict[str, str]) -> bytes:
@@ -175,7 +178,7 @@ def _duckdb_manifest(path: Path) -> Path:
 
 
 def _table_digest(connection: Any, table: str) -> str:
-    from pytest_looker.run.names import TableName, stored_name
+    from pytest_looker.run.names import stored_name
 
     stored = stored_name(TableName.parse(table), separate=True)
     rows = connection.execute(f"SELECT * FROM {stored.sql} ORDER BY ALL").fetchall()
@@ -207,11 +210,7 @@ def write_duckdb(
             f"{s}.{t}".lstrip(".").lower() if s != "main" else t.lower()
             for s, t in connection.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
         }
-        from pytest_looker.run.tables import plan_tables
-
-        for spec in plan_tables(
-            dataset.tables, {t: {c: SQL_TYPES.get(k, k) for c, k in v.items()} for t, v in dataset.types.items()}
-        ):
+        for spec in _table_specs(dataset):
             name = str(spec.name)
             if name.lower() in existing:
                 current = _table_digest(connection, name)
@@ -238,6 +237,20 @@ def write_duckdb(
         connection.close()
     _write_manifest(manifest_path, {**(meta or {}), "files": files, "types": types})
     return report
+
+
+def _table_specs(dataset: Dataset) -> list[TableSpec]:
+    """A table to create per generated table, typed as generated: nested columns keep their
+    STRUCT and list types (``plan_tables`` takes only the plain types a spec's ``given`` may
+    name, and guesses the rest from Python values, which it cannot for a dict or a list)."""
+    return [
+        TableSpec(
+            TableName.parse(table),
+            tuple((column, SQL_TYPES.get(kind, kind)) for column, kind in dataset.types[table].items()),
+            tuple(tuple(row.get(column) for column in dataset.types[table]) for row in rows),
+        )
+        for table, rows in dataset.tables.items()
+    ]
 
 
 def _compare(schema: Schema, found: dict[str, tuple[dict[str, str], bool]], where: str, drift: Drift) -> None:
@@ -270,6 +283,7 @@ def _compare(schema: Schema, found: dict[str, tuple[dict[str, str], bool]], wher
 
 
 _DUCK_FAMILIES = (
+    ("JSON", "json"),
     ("BOOL", "boolean"),
     ("TIMESTAMP", "timestamp"),
     ("DATE", "date"),

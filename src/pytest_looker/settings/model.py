@@ -122,6 +122,7 @@ class Settings:
     duckdb: Path | None = None
     seeds: Path | None = None
     seed_tables: Mapping[str, Path] = field(default_factory=frozen)
+    duckdb_setup: Path | None = None
     url: str | None = None
     timezone: str | None = None
     database_timezone: str | None = None

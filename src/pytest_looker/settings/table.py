@@ -154,6 +154,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Table name → seed file, for names the directory layout cannot express.",
         merge=True,
     ),
+    Setting(
+        "duckdb_setup",
+        kinds.path,
+        "SQL file DuckDB runs after seeding: macros standing in for the warehouse's user-defined functions.",
+        env=True,
+        option=True,
+        metavar="FILE",
+    ),
     Setting("url", kinds.string, "SQLAlchemy URL of the warehouse (sqlalchemy backend).", env=True, option=True),
     Setting("timezone", kinds.zone_name, "Query time zone (IANA name).", env=True, option=True),
     Setting(

@@ -121,8 +121,11 @@ class _ItemParser:
             return DateNull()
         if first.lower == "not" and self.word_after() == "null" and len(self.words) == 2:
             return DateNull(negated=True)
-        if first.lower == "-null":
-            raise self.fail("date filters write NOT NULL, not -NULL")
+        if first.lower == "-null" and len(self.words) == 1:
+            # Looker's filter UI grammar has no -NULL for dates, but Looker's own blocks write it in
+            # measure filters (llooker/atomfashion_bq, llooker/block-google-campaign-manager-dts:
+            # `filters: [first_ad_click_date: "-NULL"]`), which Looker's server evaluates: NOT NULL.
+            return DateNull(negated=True)
         if first.lower in ("before", "after"):
             self.take()
             bound = DateBound(after=first.lower == "after", target=self.bound_target())

@@ -99,13 +99,34 @@ def value_table_joins(tree: exp.Expr) -> exp.Expr:
 def _qualify_range_variable(join: exp.Join | exp.From, element: str, lateral: str) -> None:
     """A bare ``e`` in the SELECT of ``JOIN UNNEST(t.e) AS e`` is BigQuery's range variable (the
     element) even when a table of the FROM has a column ``e`` too (Mozilla's ``UNNEST(dau.
-    service_names) AS service_names``): DuckDB would find both, so it is read from the lateral."""
+    service_names) AS service_names``): DuckDB would find both, so it is read from the lateral.
+    So is ``e.field`` (GA360's ``LEFT JOIN UNNEST(ga_sessions.hits) AS hits`` read as
+    ``hits.hitNumber``, ``hits.eventInfo.eventAction``) when no table of the SELECT is called ``e``."""
     select = join.find_ancestor(exp.Select)
     if select is None:
         return
+    aliases = {
+        source.alias_or_name
+        for source in (select.args.get("from_"), *(select.args.get("joins") or []))
+        if isinstance(source, exp.From | exp.Join) and isinstance(source.this, exp.Table | exp.Subquery)
+    }
     for column in list(select.find_all(exp.Column)):
-        if not column.table and column.name == element and column.find_ancestor(exp.Select) is select:
+        if column.find_ancestor(exp.Select) is not select:
+            continue
+        if not column.table and column.name == element:
             column.set("table", exp.to_identifier(lateral))
+        elif column.table and column.parts[0].name == element and element not in aliases:
+            column.replace(_prefixed(column, lateral))
+
+
+def _prefixed(column: exp.Column, qualifier: str) -> exp.Expr:
+    """``a.b.c`` read as ``qualifier.a.b.c``: a column of the table ``qualifier``, then fields."""
+    parts = [exp.to_identifier(qualifier), *(part.copy() for part in column.parts)]
+    if len(parts) == 3:
+        return exp.Column(this=parts[2], table=parts[1], db=parts[0])
+    if len(parts) == 4:
+        return exp.Column(this=parts[3], table=parts[2], db=parts[1], catalog=parts[0])
+    return exp.Dot.build([exp.Column(this=parts[1], table=parts[0]), *parts[2:]])
 
 
 class LookerBigQuery(BigQuery):

@@ -14,7 +14,13 @@ What it adds to sqlglot's DuckDB generator:
 * MySQL's ``WEEK(x, mode)`` for the modes strftime has (0 = ``%U``, 3 = ISO, 5 = ``%W``);
 * the quarter format element (BigQuery ``%Q``), which DuckDB's strftime lacks;
 * names that need quoting in DuckDB but not in the source (BigQuery's ``my-project.ds.t``);
-* the source-semantics expressions of :mod:`.functions`.
+* the source-semantics expressions of :mod:`.functions`;
+* ``TIMESTAMP_MILLIS``/``TIMESTAMP_MICROS`` take an INT64 in BigQuery, so every value they see
+  is whole; DuckDB's ``EPOCH_MS``/``MAKE_TIMESTAMP`` refuse a DOUBLE, which a column of
+  ``type: number`` seeded offline may be: the argument is cast to BIGINT;
+* BigQuery's ``CURRENT_DATETIME([zone])`` (sqlglot leaves it as it is, unknown to DuckDB);
+* BigQuery's lax JSON converters ``LAX_STRING``/``LAX_BOOL`` and ``NET.HOST`` (DuckDB's
+  ``inet`` extension has no URL functions); the other ``NET.*`` functions are named limits.
 """
 
 from __future__ import annotations
@@ -88,6 +94,86 @@ def _json_keys(gen: Any, node: exp.JSONKeysAtDepth) -> str:
     return f"LIST_SORT(JSON_KEYS({gen.sql(node, 'this')}))"
 
 
+#: DuckDB's ``json_type`` names of a JSON number.
+_JSON_NUMBERS = ("BIGINT", "UBIGINT", "HUGEINT", "DOUBLE")
+#: RFC 3986's authority, read the way BigQuery's NET.HOST reads it: an optional ``scheme://`` or
+#: ``//``, optional ``userinfo@``, then the host — a bracketed IPv6 address, or up to ``:``/``/``/``?``/``#``.
+_SUFFIX_FUNCTIONS = frozenset({"REG_DOMAIN", "PUBLIC_SUFFIX"})
+_URL_HOST = r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|//)?(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)"
+
+
+def _json_type_case(value: exp.Expr, branches: list[tuple[tuple[str, ...], exp.Expr]]) -> exp.Expr:
+    """``CASE json_type(value) WHEN … THEN …`` (no ELSE: any other JSON type, or SQL NULL, is NULL)."""
+    case = exp.Case(this=exp.func("JSON_TYPE", value.copy()))
+    for types, result in branches:
+        for name in types:
+            case = case.when(exp.Literal.string(name), result.copy(), copy=False)
+    return case
+
+
+def _lax_string(gen: Any, node: exp.LaxString) -> str:
+    """BigQuery ``LAX_STRING(json)``: a JSON string's text; a boolean ``'true'``/``'false'``; a
+    number's text; anything else (null, array, object) NULL — never an error.
+    https://cloud.google.com/bigquery/docs/reference/standard-sql/json_functions#lax_string"""
+    value = node.this
+    text = exp.func("JSON_EXTRACT_STRING", value.copy(), exp.Literal.string("$"))
+    as_text = exp.cast(value.copy(), exp.DType.VARCHAR)
+    return str(gen.sql(_json_type_case(value, [(("VARCHAR",), text), (("BOOLEAN", *_JSON_NUMBERS), as_text)])))
+
+
+def _lax_bool(gen: Any, node: exp.LaxBool) -> str:
+    """BigQuery ``LAX_BOOL(json)``: a JSON boolean itself; the strings ``'true'``/``'false'`` in
+    any case; a number is FALSE when 0, else TRUE; anything else NULL.
+    https://cloud.google.com/bigquery/docs/reference/standard-sql/json_functions#lax_bool"""
+    value = node.this
+    text = exp.Lower(this=exp.func("JSON_EXTRACT_STRING", value.copy(), exp.Literal.string("$")))
+    from_text = (
+        exp.Case()
+        .when(exp.EQ(this=text, expression=exp.Literal.string("true")), exp.true())
+        .when(exp.EQ(this=text.copy(), expression=exp.Literal.string("false")), exp.false())
+    )
+    number = exp.NEQ(this=exp.cast(value.copy(), exp.DType.DOUBLE), expression=exp.Literal.number(0))
+    branches = [(("BOOLEAN",), exp.cast(value.copy(), exp.DType.BOOLEAN)), (("VARCHAR",), from_text)]
+    return str(gen.sql(_json_type_case(value, [*branches, (_JSON_NUMBERS, number)])))
+
+
+_BASE_UNIX_TO_TIME = DuckDBGenerator.TRANSFORMS[exp.UnixToTime]
+
+
+def _unix_to_time(gen: Any, node: exp.UnixToTime) -> str:
+    """Milliseconds/microseconds since the epoch are integers (see the module docstring)."""
+    scale = node.args.get("scale")
+    value = node.this
+    if scale in (exp.UnixToTime.MILLIS, exp.UnixToTime.MICROS) and not value.is_type(*exp.DataType.INTEGER_TYPES):
+        node = node.copy()
+        node.set("this", exp.cast(value.copy(), exp.DType.BIGINT))
+    return str(_BASE_UNIX_TO_TIME(gen, node))
+
+
+def _current_datetime(gen: Any, node: exp.CurrentDatetime) -> str:
+    """BigQuery ``CURRENT_DATETIME([zone])``: the wall clock now in ``zone`` (default UTC), a
+    DATETIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/datetime_functions#current_datetime)."""
+    zone = node.this if node.this is not None else exp.Literal.string(_UTC)
+    local = exp.AtTimeZone(this=exp.CurrentTimestamp(), zone=zone.copy())
+    return str(gen.sql(exp.cast(local, exp.DType.TIMESTAMP)))
+
+
+def _net_function(gen: Any, node: exp.NetFunc) -> str:
+    """BigQuery ``NET.HOST(url)``: the URL's host, surrounding spaces ignored, NULL when there is
+    none (https://cloud.google.com/bigquery/docs/reference/standard-sql/net_functions#nethost).
+    ``NET.REG_DOMAIN``/``NET.PUBLIC_SUFFIX`` need the public suffix list, the IP functions
+    BigQuery's BYTES addresses: no DuckDB equivalent."""
+    inner = node.this
+    if isinstance(inner, exp.Host):
+        url = exp.Trim(this=inner.this.copy())
+        host = exp.RegexpExtract(this=url, expression=exp.Literal.string(_URL_HOST), group=exp.Literal.number(1))
+        return str(gen.sql(exp.Nullif(this=host, expression=exp.Literal.string(""))))
+    name = (inner.name if isinstance(inner, exp.Anonymous) else inner.sql_name()).upper()
+    needs = "the public suffix list" if name in _SUFFIX_FUNCTIONS else "BigQuery's BYTES addresses"
+    gen.unsupported(f"BigQuery NET.{name} (it needs {needs})")
+    return f"NET.{gen.sql(inner)}"
+
+
 class LookerDuckDB(DuckDB):
     """The DuckDB writer for translated warehouse SQL."""
 
@@ -104,6 +190,11 @@ class LookerDuckDB(DuckDB):
             IsoWeekday: lambda gen, e: f"(ISODOW({gen.sql(e, 'this')}) - 1)",
             SundayWeekday: lambda gen, e: f"(DAYOFWEEK({gen.sql(e, 'this')}) + 1)",
             exp.JSONKeysAtDepth: _json_keys,
+            exp.LaxString: _lax_string,
+            exp.LaxBool: _lax_bool,
+            exp.NetFunc: _net_function,
+            exp.CurrentDatetime: _current_datetime,
+            exp.UnixToTime: _unix_to_time,
         }
 
         def week_sql(self, expression: exp.Week) -> str:

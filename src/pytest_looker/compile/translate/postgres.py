@@ -13,19 +13,25 @@
 * A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
 * Redshift (only): a SELECT item may use an earlier item's alias (lateral column alias), also in
   a grouped SELECT, where DuckDB refuses it: :func:`expanded_lateral_aliases`.
+* PostgreSQL's ``pg_is_in_recovery()`` ("true if recovery is still in progress", i.e. the server
+  is a standby) is FALSE: the offline database is a primary (AlloyDB's observability block routes
+  on it: ``CASE WHEN pg_is_in_recovery() THEN 'Read Pool' …``).
 
 Sources: https://www.postgresql.org/docs/current/functions-formatting.html (Table 9.26/9.27),
+https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-RECOVERY-INFO-TABLE ,
 https://www.postgresql.org/docs/current/sql-select.html#SQL-SELECT-LIST ("output column names").
 """
 
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.dialects.redshift import Redshift
+from sqlglot.parsers.postgres import PostgresParser
 
 from pytest_looker.compile.translate.coercion import TreePass, concatenating_plus
 from pytest_looker.compile.translate.functions import merged
@@ -106,6 +112,12 @@ class LookerPostgres(Postgres):
 
     TIME_MAPPING = merged(Postgres.TIME_MAPPING, _TO_CHAR_ELEMENTS)
     PASSES: ClassVar[tuple[TreePass, ...]] = (name_cast_projections, backslash_escaped_likes)
+
+    class Parser(PostgresParser):
+        FUNCTIONS: ClassVar[dict[str, Callable[[Sequence[exp.Expr]], Any]]] = {
+            **PostgresParser.FUNCTIONS,
+            "PG_IS_IN_RECOVERY": lambda args: exp.false(),
+        }
 
 
 class LookerRedshift(Redshift):

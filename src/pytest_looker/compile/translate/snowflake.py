@@ -12,7 +12,13 @@ Two things Looker's Snowflake SQL relies on that sqlglot reads too generically:
   Looker writes it for ``datatype: epoch``. sqlglot keeps it as an unknown function for a column;
   it is read as :class:`~.functions.ToTimestampAny`, which DuckDB resolves by the value's type.
 
+* ``v:key::string`` (a VARIANT element cast to a scalar type) is the element's value: a string
+  without its JSON quotes, a number's text. DuckDB's ``CAST(v -> '$.key' AS TEXT)`` keeps the
+  quotes (``"web"``), so such a cast reads the element as text first (``->>``):
+  :func:`scalar_variant_casts`.
+
 Sources: https://docs.snowflake.com/en/sql-reference/functions/to_char ,
+https://docs.snowflake.com/en/sql-reference/data-types-semistructured (using values in a VARIANT),
 https://docs.snowflake.com/en/sql-reference/functions/to_timestamp .
 """
 
@@ -69,12 +75,25 @@ def _to_timestamp(name: str, parse: Any) -> Any:
 
 
 _BASE_FUNCTIONS = SnowflakeParser.FUNCTIONS
+#: Casts that keep a VARIANT element semi-structured.
+_SEMI_STRUCTURED = (exp.DType.JSON, exp.DType.VARIANT, exp.DType.OBJECT, exp.DType.ARRAY)
+
+
+def scalar_variant_casts(tree: exp.Expr) -> exp.Expr:
+    """``CAST(v:key AS <scalar>)`` reads the element as text, then casts (see module docstring)."""
+    for cast in list(tree.find_all(exp.Cast)):
+        inner = cast.this
+        if isinstance(inner, exp.JSONExtract) and not cast.to.is_type(*_SEMI_STRUCTURED):
+            scalar = exp.JSONExtractScalar(this=inner.this, expression=inner.expression)
+            inner.replace(scalar)
+    return tree
 
 
 class LookerSnowflake(Snowflake):
     """Snowflake as read for execution on DuckDB (implicit casts: :mod:`.coercion`)."""
 
     PASSES: ClassVar[tuple[TreePass, ...]] = (
+        scalar_variant_casts,
         text_arguments("snowflake"),
         timestamp_arguments("snowflake"),
         temporal_comparisons("snowflake"),

@@ -135,7 +135,8 @@ class Engine:
 
     def run(self, compiled: CompiledQuery) -> QueryResult:
         with self.lock:
-            return run_compiled(compiled, self.database())
+            source = self.workspace.dialect_for(compiled.query.model)
+            return run_compiled(compiled, self.database(), source=source)
 
     def close(self) -> None:
         with self.lock:
