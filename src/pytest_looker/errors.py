@@ -9,10 +9,10 @@ is a bug in pytest-looker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pytest_looker.immutable import record
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     """A place in a user's file: the path as the user would write it and a 1-based line."""
 

@@ -9,11 +9,11 @@ a database, and one that only replays never connects.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pytest_looker import immutable
 from pytest_looker.errors import ConfigurationError, LookerError, LookMLError
 from pytest_looker.settings import Settings, load_settings
 
@@ -68,9 +68,9 @@ class Workspace:
         start = (here / project_dir).resolve() if project_dir is not None else here
         settings = load_settings(start, environ=environ, options=options, environment=environment, cwd=here)
         if project_dir is not None:
-            settings = dataclasses.replace(settings, project=start)
+            settings = immutable.replace(settings, project=start)
         elif settings.project is None:
-            settings = dataclasses.replace(settings, project=here)
+            settings = immutable.replace(settings, project=here)
         return cls(settings)
 
     # -- the project -----------------------------------------------------------------------------
@@ -172,7 +172,7 @@ class Workspace:
     def with_settings(self, query: Query) -> Query:
         """``query`` completed with the run's clock, time zones, user attributes and environment
         where it has none."""
-        return dataclasses.replace(
+        return immutable.replace(
             query,
             filters=self._with_parameters(query.model, query.explore, query.filters),
             now=query.now or self.settings.now,

@@ -178,9 +178,14 @@ def test_the_second_pass_renders_again_only_what_reads_a_measure(root: Path, mon
     """With a view fanned out, the planner renders the query twice; dimensions do not depend on
     the fan-out, so the second pass takes them from the first — and the SQL is what rendering
     everything again gives."""
-    from pytest_looker.compile import dimensions, measures, planner
+    from pytest_looker.compile import dimensions, fastpath, measures, plain, planner
     from pytest_looker.compile.fields import FieldCompiler
 
+    # This is about the planner's two passes over the general path: the fields-only shortcut
+    # and the plain-field writer (which renders these columns without dimensions.reference)
+    # stay out of the way.
+    monkeypatch.setattr(fastpath, "plan_fields", lambda *args: None)
+    monkeypatch.setattr(plain, "ENABLED", False)
     query = _q("orders.id", "orders.amount", "users.name", "orders.total", "items.count")
     renders = {"dimension": 0, "measure": 0}
 

@@ -108,7 +108,7 @@ def test_a_cached_parse_equals_a_fresh_one_and_errors_are_cached_too(tmp_path: P
     cold = Dashboards(sources, tmp_path)
     assert dict(cold) == dict(fresh) and cold.diagnostics == fresh.diagnostics
     entries = sorted(p for p in tmp_path.rglob("*") if p.is_file())
-    assert len(entries) == 2
+    assert len(entries) == 4  # each file's document and its outline (dashboard names or error)
     warm = Dashboards(sources, tmp_path)
     assert dict(warm) == dict(fresh) and warm.diagnostics == fresh.diagnostics
     assert [d.location for d in warm.values()] == [d.location for d in fresh.values()]
@@ -244,3 +244,26 @@ def test_two_documents_and_broken_yaml_are_left_to_pyyaml() -> None:
             read_events(text)
         with pytest.raises(DashboardError):
             parse_document(text)
+
+
+def test_the_summary_reads_names_and_problems_without_building_dashboards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``len``, iteration and diagnostics (what ``inspect``'s summary reads) agree with the full
+    reading, cold and warm, and a warm one neither parses a document nor builds a dashboard."""
+    duplicate = "- dashboard: sales\n  title: Again\n  elements: []\n"
+    sources = (("a.dashboard.lookml", EXPORT), ("b.dashboard.lookml", BROKEN[2]), ("c.dashboard.lookml", duplicate))
+    full = Dashboards(sources, None)
+    expected = (list(full), len(full), full.diagnostics)
+    assert expected[1] == 2 and len(expected[2]) == 1
+    summary = Dashboards(sources, tmp_path)
+    assert (list(summary), len(summary), summary.diagnostics) == expected
+    assert "sales" in summary and "nothing" not in summary
+    monkeypatch.setattr(dashboards_module, "parse_document", _fail)
+    monkeypatch.setattr(dashboards_module, "_dashboard", _fail)
+    warm = Dashboards(sources, tmp_path)
+    assert (list(warm), len(warm), warm.diagnostics) == expected
+
+
+def _fail(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("parsed or built a dashboard")

@@ -214,6 +214,31 @@ def test_a_warm_inspect_counts_a_field_added_since(
     assert inspect_text(load_project(root, cache_dir=cache)) == inspect_text(load_project(root, cache_dir=None))
 
 
+def test_raw_lookml_of_a_warm_view_is_read_only_when_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_everything: None
+) -> None:
+    """A decoded view's raw mappings stay marshalled until read, then equal the cold ones; a warm
+    project written to the cache again (through those lazy mappings) reads back the same."""
+    cold = load_project(EXAMPLE, cache_dir=None)
+    load_project(EXAMPLE, cache_dir=tmp_path / "cache")
+    warm = load_project(EXAMPLE, cache_dir=tmp_path / "cache")
+    name, model = next(iter(warm.models.items()))
+    view_name, view = next(iter(model.views.items()))
+    field_name, field = next(iter(view.fields.items()))
+    assert isinstance(field.raw, projectcache.LazyRaw)
+    unread = [f.raw._mapping is None for f in view.fields.values()]  # type: ignore[attr-defined]
+    assert all(unread)
+    cold_field = cold.models[name].views[view_name].fields[field_name]
+    assert dict(field.raw) == dict(cold_field.raw) and field.raw.get("$line") == cold_field.raw.get("$line")
+    assert len(field.raw) == len(cold_field.raw) and list(field.raw) == list(cold_field.raw)
+    path = tmp_path / "again" / "entry"
+    empty = inputs.Inputs((), ())
+    projectcache.write(path, warm, inputs.Recorded(empty, {}, 0))
+    again = projectcache.read(path, lambda recorded: empty)
+    assert again is not None
+    _assert_same_project(again, cold)
+
+
 def test_a_dependency_kept_inside_the_project_is_its_own_and_loads_warm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_everything: None
 ) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from pytest_looker import immutable
 from pytest_looker.errors import ConfigurationError
 from pytest_looker.workspace import Workspace
 
@@ -53,7 +53,7 @@ def on_duckdb_file(workspace: Workspace, duckdb_file: Path | None) -> Workspace:
     into it, no warehouse URL), whatever the configured backend."""
     if duckdb_file is None:
         return workspace
-    settings = dataclasses.replace(
+    settings = immutable.replace(
         workspace.settings, backend="duckdb", duckdb=duckdb_file.resolve(), seeds=None, seed_tables={}, url=None
     )
     return Workspace(settings)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
+import atexit
+import gc
 import io
 import json
 import sys
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pytest_looker import immutable
 from pytest_looker.checks.causes import Cause, group_failures
 from pytest_looker.checks.diagnostics import settings_diagnostics
 from pytest_looker.checks.hints import setup_hint
@@ -21,7 +23,6 @@ from pytest_looker.checks.validation import validate as run_validation
 from pytest_looker.cli.errors import user_errors
 from pytest_looker.cli.options import on_duckdb_file, open_workspace, parse_key_values, project_option
 from pytest_looker.errors import ConfigurationError
-from pytest_looker.scaffold.store import MANIFEST, seeded_types
 from pytest_looker.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -82,14 +83,21 @@ def validate(
         click.echo(f"pytest-looker: {warning}", err=True)
     if compile_only:
         report = run_validation(workspace, selected, include_hidden=hidden)
+        # The loaded project (millions of objects on a large one) lives until the process ends,
+        # where the interpreter's last collection would scan all of it (~0.05 s on looker-hub)
+        # to find nothing: frozen, it is only freed. At exit, not here, so that a caller running
+        # the command in its own process (tests) keeps its collector; nothing that buffers
+        # output is alive here (no database, no writer).
+        atexit.register(gc.freeze)
         _annotate(workspace, report, output_format)
+        missing = _missing_dependencies(workspace)
         _print_report(
             report,
             output_format,
             None,
-            _missing_dependencies(workspace),
+            missing,
             _seeded(workspace),
-            _views(workspace),
+            _views(workspace, report, missing),
             _lookml_errors(workspace, report),
         )
         return
@@ -100,13 +108,14 @@ def validate(
     if hint and output_format == "text":
         click.echo(hint, err=True)
     _annotate(workspace, report, output_format)
+    missing = _missing_dependencies(workspace)
     _print_report(
         report,
         output_format,
         per_explore,
-        _missing_dependencies(workspace),
+        missing,
         _seeded(running),
-        _views(workspace),
+        _views(workspace, report, missing),
         _lookml_errors(workspace, report),
     )
 
@@ -129,9 +138,15 @@ def _missing_dependencies(workspace: Workspace) -> list[str]:
     return [d.project for d in workspace.project.manifest.local_dependencies if d.path is None]
 
 
-def _views(workspace: Workspace) -> tuple[set[str], set[str]]:
+def _views(workspace: Workspace, report: ValidationReport, missing: Sequence[str]) -> tuple[set[str], set[str]] | None:
     """Every view a model of the project has, and those of them that extend a view it does
-    not have (their fields are incomplete: the missing parent's are not there)."""
+    not have (their fields are incomplete: the missing parent's are not there).
+
+    Only a report with failures in a project missing a dependency reads them (to blame the
+    dependency): otherwise ``None``, and no view is decoded from the project cache for it.
+    """
+    if not (report.failures and missing):
+        return None
     known: set[str] = set()
     incomplete: set[str] = set()
     for model in workspace.project.models.values():
@@ -143,7 +158,11 @@ def _views(workspace: Workspace) -> tuple[set[str], set[str]]:
 def _seeded(workspace: Workspace) -> list[str] | None:
     """The column types the scaffold wrote into the seeds the run reads, if it wrote them."""
     seeds = workspace.settings.seeds
-    if seeds is None or not (seeds / MANIFEST).is_file():
+    if seeds is None:
+        return None
+    from pytest_looker.scaffold.store import MANIFEST, seeded_types  # a run without seeds needs neither
+
+    if not (seeds / MANIFEST).is_file():
         return None
     return seeded_types(seeds)
 
@@ -151,7 +170,7 @@ def _seeded(workspace: Workspace) -> list[str] | None:
 def _on_seeds(workspace: Workspace, seeds: Path) -> Workspace:
     """``--seeds DIR``: the queries run on an in-memory DuckDB loaded from DIR, whatever the
     configured backend (the counterpart of ``--duckdb FILE`` for ``scaffold data --seeds``)."""
-    settings = dataclasses.replace(
+    settings = immutable.replace(
         workspace.settings, backend="duckdb", seeds=seeds.resolve(), duckdb=None, seed_tables={}, url=None
     )
     return Workspace(settings)

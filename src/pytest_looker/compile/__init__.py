@@ -27,6 +27,7 @@ from pytest_looker.errors import CompileError
 from pytest_looker.lookml.model import Project
 
 if TYPE_CHECKING:
+    from pytest_looker.compile import fastpath
     from pytest_looker.compile.assemble import with_ctes
     from pytest_looker.compile.dialects import get_dialect
     from pytest_looker.compile.planner import PlanOptions, plan_query
@@ -64,8 +65,9 @@ def _import_compiler() -> None:
     planner module was dropped from ``sys.modules`` since (pytester's in-process runs do
     that), so that this module never mixes two generations of the compiler.
     """
-    global _imported_planner, with_ctes, get_dialect, PlanOptions, plan_query
+    global _imported_planner, with_ctes, fastpath, get_dialect, PlanOptions, plan_query
     global NOT_VALID, culprit, transpile, without_values
+    from pytest_looker.compile import fastpath
     from pytest_looker.compile.assemble import with_ctes
     from pytest_looker.compile.dialects import get_dialect
     from pytest_looker.compile.planner import PlanOptions, plan_query
@@ -92,7 +94,11 @@ def compile_query(
     source = (query.dialect or dialect or DEFAULT_DIALECT).lower()
     out_dialect = (target or source).lower()
     portable = out_dialect != source
-    plan = plan_query(project, query, source, PlanOptions(portable_aggregates=portable))
+    # A query of fields only is laid out from its explore's compiled plan when that plan can
+    # answer for it (see :mod:`.fastpath`); anything else, errors included, is planned.
+    plan = fastpath.plan_fields(project, query, source, portable) or plan_query(
+        project, query, source, PlanOptions(portable_aggregates=portable)
+    )
     sql = with_ctes(plan.ctes, plan.body, plan.preamble)
     if portable or renames:
         what = f"the query on {query.model}/{query.explore}"

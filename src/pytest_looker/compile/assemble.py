@@ -28,20 +28,36 @@ class SelectParts:
 
 def select_sql(parts: SelectParts) -> str:
     """``SELECT … FROM … JOIN … WHERE … GROUP BY … HAVING … ORDER BY … LIMIT``."""
+    return select_text(
+        parts.select, parts.from_, parts.joins, parts.where, parts.group_by, parts.having, parts.order_by, parts.limit
+    )
+
+
+def select_text(
+    select: Sequence[str],
+    from_: str,
+    joins: Sequence[str] = (),
+    where: Sequence[str] = (),
+    group_by: Sequence[int | str] = (),
+    having: Sequence[str] = (),
+    order_by: Sequence[str] = (),
+    limit: str | None = None,
+) -> str:
+    """:func:`select_sql` from the clauses themselves (the fields-only shortcut's per-query path)."""
     lines = ["SELECT"]
-    lines.append(",\n".join(_INDENT + item for item in parts.select) if parts.select else _INDENT + "1")
-    lines.append(f"FROM {parts.from_}")
-    lines.extend(join for join in parts.joins if join.strip())
-    if parts.where:
-        lines.append("WHERE " + "\n    AND ".join(parts.where))
-    if parts.group_by:
-        lines.append("GROUP BY " + ", ".join(str(item) for item in parts.group_by))
-    if parts.having:
-        lines.append("HAVING " + "\n    AND ".join(parts.having))
-    if parts.order_by:
-        lines.append("ORDER BY " + ", ".join(parts.order_by))
-    if parts.limit:
-        lines.append(parts.limit)
+    lines.append(",\n".join(_INDENT + item for item in select) if select else _INDENT + "1")
+    lines.append(f"FROM {from_}")
+    lines.extend(join for join in joins if join.strip())
+    if where:
+        lines.append("WHERE " + "\n    AND ".join(where))
+    if group_by:
+        lines.append("GROUP BY " + ", ".join(str(item) for item in group_by))
+    if having:
+        lines.append("HAVING " + "\n    AND ".join(having))
+    if order_by:
+        lines.append("ORDER BY " + ", ".join(order_by))
+    if limit:
+        lines.append(limit)
     return "\n".join(lines)
 
 

@@ -61,6 +61,42 @@ class CompileState:
     #: nothing: when the SQL then does not parse, the run lacks a value, not the LookML a fix.
     empty_parameters: set[str] = field(default_factory=set)
 
+    @classmethod
+    def of(
+        cls,
+        scope: Scope,
+        query: Query,
+        dialect_name: str,
+        dialect: Dialect,
+        *,
+        filters: Mapping[str, str] | None = None,
+        parameter_values: Mapping[str, str] | None = None,
+        selected: frozenset[str] = frozenset(),
+        in_query: frozenset[str] = frozenset(),
+        column_names: Mapping[str, str] | None = None,
+        portable_aggregates: bool = False,
+        time_shift: tuple[tuple[str, str, str, int], ...] = (),
+    ) -> CompileState:
+        """The state of ``query``: its clock and time zones read as the planner reads them."""
+        database_timezone = query.database_timezone or DEFAULT_DATABASE_TIMEZONE
+        return cls(
+            scope=scope,
+            query=query,
+            dialect_name=dialect_name,
+            dialect=dialect,
+            now=query.now,
+            timezone=query.timezone or database_timezone,
+            database_timezone=database_timezone,
+            timezone_given=query.timezone is not None,
+            filters={} if filters is None else filters,
+            parameter_values={} if parameter_values is None else parameter_values,
+            selected=selected,
+            in_query=in_query,
+            column_names=dict(column_names or {}),
+            portable_aggregates=portable_aggregates,
+            time_shift=time_shift,
+        )
+
     def shift_of(self, alias: str, target: Field) -> tuple[str, int] | None:
         """The ``(unit, count)`` :attr:`time_shift` moves this timeframe's group by, if any."""
         for shifted_alias, group, unit, count in self.time_shift:

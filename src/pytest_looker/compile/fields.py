@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from pytest_looker.compile import bridge, dimensions, measures, templating
+from pytest_looker.compile import bridge, dimensions, measures, plain, templating
 from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.devmode import environment_lines, table_text
 from pytest_looker.compile.dialects import Dialect
 from pytest_looker.compile.renderer import FilterTarget
 from pytest_looker.compile.scope import Scope, suggest
 from pytest_looker.compile.sqltext import Sql, wrap
-from pytest_looker.errors import CompileError, Location, in_context
+from pytest_looker.errors import CompileError, Location, LookerError, in_context
 from pytest_looker.lookml.model import Field, FieldCategory, View
 from pytest_looker.lookml.refs import Ref, RefKind, scanned
 
@@ -92,6 +92,12 @@ class FieldCompiler:
         self._earlier: dict[tuple[str, ...], _Entry] | None = None if after is None else after._cache
         self._derived_log: list[str] = []
         self.liquid_parameters: dict[str, ParameterInfo] | None = None
+
+    @property
+    def liquid_renders(self) -> int:
+        """How many renderings ran Liquid (or were taken from memory made with it) so far: what
+        makes a rendering depend on the query itself rather than on its context alone."""
+        return self._liquid_renders
 
     @property
     def measure_renders(self) -> int:
@@ -280,6 +286,15 @@ class FieldCompiler:
         return self.remembered((alias, target.name, mode), lambda: self._render_field(alias, target, mode))
 
     def _render_field(self, alias: str, target: Field, mode: str) -> Sql:
+        if mode == "ref" and plain.ENABLED and target.category is FieldCategory.DIMENSION and not self.state.time_shift:
+            # A column of the view, or a timeframe of one: written without the general path's
+            # bookkeeping (see :mod:`.plain`); anything else, errors included, goes on below.
+            try:
+                quick = plain.plain_value(self.state, alias, target, nested=False)
+            except LookerError:
+                quick = None
+            if quick is not None:
+                return quick
         marker = (alias, target.name)
         if marker in self._stack:
             cycle = [*self._stack[self._stack.index(marker) :], marker]

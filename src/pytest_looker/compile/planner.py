@@ -23,7 +23,7 @@ from functools import partial
 
 from pytest_looker.compile import bridge, derived, grouping, pop
 from pytest_looker.compile.assemble import SelectParts, select_sql
-from pytest_looker.compile.context import DEFAULT_DATABASE_TIMEZONE, CompileState
+from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.custom_filter import compile_custom_filter
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
@@ -99,21 +99,16 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     sort_fields = _resolve_sorts(scope, sorts or ())
     filters, parameter_values = liquid_filters(applied)
     names = frozenset(item.name for item in selected)
-    database_timezone = query.database_timezone or DEFAULT_DATABASE_TIMEZONE
-    state = CompileState(
-        scope=scope,
-        query=query,
-        dialect_name=dialect_name,
-        dialect=bridge.load_dialect(dialect_name),
-        now=query.now,
-        timezone=query.timezone or database_timezone,
-        database_timezone=database_timezone,
-        timezone_given=query.timezone is not None,
+    state = CompileState.of(
+        scope,
+        query,
+        dialect_name,
+        bridge.load_dialect(dialect_name),
         filters=filters,
         parameter_values=parameter_values,
         selected=names,
         in_query=names | frozenset(filters) | frozenset(parameter_values) | {s.name for s, _ in sort_fields},
-        column_names=dict(options.column_names or {}),
+        column_names=options.column_names,
         portable_aggregates=options.portable_aggregates,
         time_shift=options.time_shift,
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from typing import Any
 
+from pytest_looker import immutable
 from pytest_looker.errors import Location
 from pytest_looker.lookml.fields import (
     Locate,
@@ -216,7 +216,7 @@ def _qualify(name: str, base_alias: str) -> str:
 
 
 def _on_base(conditions: tuple[FilterCondition, ...], base_alias: str) -> tuple[FilterCondition, ...]:
-    return tuple(dataclasses.replace(c, field=_qualify(c.field, base_alias)) for c in conditions)
+    return tuple(immutable.replace(c, field=_qualify(c.field, base_alias)) for c in conditions)
 
 
 def _join(node: RawNode, locate: Locate) -> Join:

@@ -17,6 +17,7 @@ are parsed only when something reads them (:class:`Dashboards`): ``validate``, `
 from __future__ import annotations
 
 import functools
+import gc
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -77,11 +78,20 @@ class DashboardError(ValueError):
 def parse_document(text: str, *, pure: bool = False) -> Any:
     """The YAML of a dashboard file as plain data, every mapping with its ``$line``.
 
-    libyaml reads it when available — its events built into the data in one pass
+    The YAML subset dashboards are written in is read without PyYAML (:mod:`.yamlsubset`);
+    anything outside it by libyaml when available — its events built into the data in one pass
     (:mod:`.fastyaml`), or with PyYAML's loader on libyaml for what that pass leaves to it;
     ``pure=True`` forces PyYAML's pure-Python reader (the fallback, and the reference the
     tests compare the fast ones with).
     """
+    if not pure:
+        from pytest_looker.lookml.yamlsubset import Unsupported as OutsideSubset
+        from pytest_looker.lookml.yamlsubset import read_subset
+
+        try:
+            return read_subset(text)
+        except OutsideSubset:
+            pass
     import yaml
 
     pure_loader, fast_loader = _loaders()
@@ -110,16 +120,27 @@ def load_dashboards(text: str, file: str) -> list[Dashboard]:
 
 def dashboards_of(document: Any, file: str) -> list[Dashboard]:
     """The dashboards of a parsed file; a :class:`DashboardError` when it is not a list of them."""
+    return [_dashboard(item, file) for item in _entries(document)]
+
+
+def _entries(document: Any) -> list[dict[str, Any]]:
+    """The ``- dashboard: name`` entries of a parsed file; a :class:`DashboardError` if it is not a list of them."""
     if document is None:
         return []
     items = document if isinstance(document, list) else [document]
-    dashboards: list[Dashboard] = []
     for item in items:
         if not isinstance(item, dict) or "dashboard" not in item:
             line = item.get(_LINE_KEY) if isinstance(item, dict) else None
             raise DashboardError("expected a list of `- dashboard: name` entries", line)
-        dashboards.append(_dashboard(item, file))
-    return dashboards
+    return items
+
+
+def _outline_outcome(text: str) -> tuple[Any, ...]:
+    """What the parse cache stores of a file for the summary: ``("ok", names)`` or ``("error", message, line)``."""
+    try:
+        return ("ok", [str(item["dashboard"]) for item in _entries(parse_document(text))])
+    except DashboardError as exc:
+        return ("error", str(exc), exc.line)
 
 
 def _dashboard(item: dict[str, Any], file: str) -> Dashboard:
@@ -178,6 +199,7 @@ class Dashboards(Mapping[str, Dashboard]):
         self._sources = sources
         self._cache_dir = cache_dir
         self._parsed: tuple[dict[str, Dashboard], tuple[Diagnostic, ...]] | None = None
+        self._outline: tuple[dict[str, None], tuple[Diagnostic, ...]] | None = None
         self._lock = threading.Lock()
 
     def _parse(self) -> tuple[dict[str, Dashboard], tuple[Diagnostic, ...]]:
@@ -189,10 +211,25 @@ class Dashboards(Mapping[str, Dashboard]):
                 self._parsed = _parse_sources(self._sources, self._cache_dir)
             return self._parsed
 
+    def _names(self) -> tuple[Mapping[str, Any], tuple[Diagnostic, ...]]:
+        """The dashboards' names (in order) and the files' problems, without building the
+        dashboards: what ``inspect``'s summary reads. A warm run reads them from the parse
+        cache, a few bytes per file, where the documents are the whole YAML."""
+        parsed = self._parsed
+        if parsed is not None:
+            return parsed
+        outline = self._outline
+        if outline is None:
+            with self._lock:
+                if self._outline is None:
+                    self._outline = _outline_sources(self._sources, self._cache_dir)
+                outline = self._outline
+        return outline
+
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Problems found parsing the dashboard files (parses them)."""
-        return self._parse()[1] if self._sources else ()
+        return self._names()[1] if self._sources else ()
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -203,13 +240,13 @@ class Dashboards(Mapping[str, Dashboard]):
         return self._parse()[0][name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._parse()[0]) if self._sources else iter(())
+        return iter(self._names()[0]) if self._sources else iter(())
 
     def __len__(self) -> int:
-        return len(self._parse()[0]) if self._sources else 0
+        return len(self._names()[0]) if self._sources else 0
 
     def __contains__(self, name: object) -> bool:
-        return bool(self._sources) and name in self._parse()[0]
+        return bool(self._sources) and name in self._names()[0]
 
     def __repr__(self) -> str:
         return f"Dashboards({dict(self)!r})"
@@ -219,6 +256,43 @@ class Dashboards(Mapping[str, Dashboard]):
 
 
 def _parse_sources(
+    sources: tuple[tuple[str, str], ...], cache_dir: Path | None
+) -> tuple[dict[str, Dashboard], tuple[Diagnostic, ...]]:
+    # Everything parsed here stays alive with the project: the cyclic collector, run every 700
+    # new dicts and lists, would only re-scan them (a tenth of reading a project's dashboards).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_all(sources, cache_dir)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _outline_sources(
+    sources: tuple[tuple[str, str], ...], cache_dir: Path | None
+) -> tuple[dict[str, None], tuple[Diagnostic, ...]]:
+    """The names of the dashboards of ``sources`` (in the order :func:`_parse_sources` keys them)
+    and the same diagnostics, from the parse cache's outline of each file."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        texts = [text for _, text in sources]
+        outcomes = ParseCache(cache_dir).cached_many(f"dashboard-outline{DOCUMENT_FORMAT}", texts, _outline_outcome)
+    finally:
+        if was_enabled:
+            gc.enable()
+    names: dict[str, None] = {}
+    diagnostics: list[Diagnostic] = []
+    for (relative, _), outcome in zip(sources, outcomes, strict=True):
+        if outcome[0] == "ok":
+            names.update(dict.fromkeys(outcome[1]))
+        else:
+            diagnostics.append(Diagnostic(Severity.ERROR, str(outcome[1]), Location(relative, outcome[2])))
+    return names, tuple(diagnostics)
+
+
+def _parse_all(
     sources: tuple[tuple[str, str], ...], cache_dir: Path | None
 ) -> tuple[dict[str, Dashboard], tuple[Diagnostic, ...]]:
     cache = ParseCache(cache_dir)

@@ -14,16 +14,17 @@ import posixpath
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from pytest_looker.immutable import record
 
 LOOKML_SUFFIXES = (".lkml", ".lookml")
 _IMPORTED_PROJECTS = "imported_projects"
 _SKIPPED_DIRS = {".git", ".venv", "node_modules", "__pycache__", ".pytest-looker", ".pytest_cache"}
 
 
-@dataclass(frozen=True)
+@record
 class SourceFile:
     """A LookML file: ``project`` is ``None`` for the main project, else the dependency name."""
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_looker.immutable import field, record
 from pytest_looker.lookml.refs import RefKind, substitute
 from pytest_looker.lookml.syntax import RawNode
 
@@ -83,7 +83,7 @@ def _merge_named(base: list[Any], over: list[Any], kind: str) -> list[Any]:
     return list(merged.values())
 
 
-@dataclass
+@record(frozen=False)
 class Definitions:
     """Every definition and refinement of one object kind that a model can see, in order."""
 
@@ -102,7 +102,7 @@ class Definitions:
 Report = Callable[[RawNode, str], None]
 
 
-@dataclass
+@record(frozen=False)
 class Resolver:
     """Resolves objects of one kind by name, memoised, reporting problems through ``report``."""
 

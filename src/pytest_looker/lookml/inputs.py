@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+from pytest_looker.immutable import record
 from pytest_looker.lookml.files import dependency_dirs_inside, discover
 
 __all__ = [
@@ -43,7 +43,7 @@ Stat = tuple[int, int, int, int, int]
 FileKey = tuple[str, str]
 
 
-@dataclass(frozen=True)
+@record
 class Inputs:
     """What a load read: files (project, relative path, content digest) and dependency probes."""
 
@@ -51,7 +51,7 @@ class Inputs:
     probes: tuple[tuple[str, bool], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Recorded:
     """An entry's header: its :class:`Inputs`, each file's stat and when the stats were taken."""
 

@@ -46,8 +46,8 @@ with the conservative rule).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
+from pytest_looker.immutable import record
 from pytest_looker.lookml.model import Explore, Field, Join, View
 from pytest_looker.lookml.refs import RefKind, scan
 
@@ -56,7 +56,7 @@ __all__ = ["RELATIONSHIPS", "JoinEdge", "JoinTree", "explore_join_tree", "join_e
 RELATIONSHIPS = frozenset({"one_to_one", "many_to_one", "one_to_many", "many_to_many"})
 
 
-@dataclass(frozen=True)
+@record
 class JoinEdge:
     """What one join reads: the aliases of its ON clause and of its ``sql_where``, its
     ``required_joins`` and its ``relationship`` (to its parent)."""

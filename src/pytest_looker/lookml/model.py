@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from pytest_looker.errors import Location, LookMLError
+from pytest_looker.immutable import field, record
 
 EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
 
@@ -39,7 +39,7 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@record
 class Diagnostic:
     """One problem in the user's LookML, reported instead of raised."""
 
@@ -60,7 +60,7 @@ class FieldCategory(str, enum.Enum):
     PARAMETER = "parameter"
 
 
-@dataclass(frozen=True)
+@record
 class FilterCondition:
     """A ``field: "expression"`` pair (measure ``filters``, ``always_filter``, NDT filters...)."""
 
@@ -68,7 +68,7 @@ class FilterCondition:
     expression: str
 
 
-@dataclass(frozen=True)
+@record
 class AllowedValue:
     """An ``allowed_value`` of a parameter or filter field."""
 
@@ -76,7 +76,7 @@ class AllowedValue:
     value: str
 
 
-@dataclass(frozen=True)
+@record
 class CaseWhen:
     """One ``when`` of a ``type: case`` dimension."""
 
@@ -84,7 +84,7 @@ class CaseWhen:
     label: str
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     """A dimension, measure, filter field or parameter, after inheritance and group expansion.
 
@@ -151,7 +151,7 @@ class Field:
         return any(tag.lower() in markers for tag in self.tags) or any(m in lowered for m in markers)
 
 
-@dataclass(frozen=True)
+@record
 class NativeColumn:
     """A ``column`` of an ``explore_source``: its output name and the field it selects."""
 
@@ -160,7 +160,7 @@ class NativeColumn:
     location: Location
 
 
-@dataclass(frozen=True)
+@record
 class DerivedColumn:
     """A ``derived_column`` of a native derived table: SQL over the other columns."""
 
@@ -169,7 +169,7 @@ class DerivedColumn:
     location: Location
 
 
-@dataclass(frozen=True)
+@record
 class BindFilter:
     """``bind_filters``: the outer query's filter on ``from_field`` applies to ``to_field``."""
 
@@ -177,7 +177,7 @@ class BindFilter:
     to_field: str
 
 
-@dataclass(frozen=True)
+@record
 class SortSpec:
     """A sort in an ``explore_source`` or a data test."""
 
@@ -185,7 +185,7 @@ class SortSpec:
     descending: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class ExploreSource:
     """An ``explore_source`` block: a query on an explore (native derived tables, data tests)."""
 
@@ -201,7 +201,7 @@ class ExploreSource:
     timezone: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class DerivedTable:
     """A view's ``derived_table``: either SQL or a native ``explore_source`` query."""
 
@@ -211,7 +211,7 @@ class DerivedTable:
     persisted: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class View:
     """A view as a model sees it: its refinements and parents already applied."""
 
@@ -239,7 +239,7 @@ class View:
         return tuple(f for f in self.fields.values() if f.is_measure)
 
 
-@dataclass(frozen=True)
+@record
 class Join:
     """A ``join`` of an explore. ``name`` is the alias used in SQL and field names."""
 
@@ -259,7 +259,7 @@ class Join:
     raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class AccessFilter:
     """``access_filter``: rows are restricted to the user attribute's value."""
 
@@ -267,7 +267,7 @@ class AccessFilter:
     user_attribute: str
 
 
-@dataclass(frozen=True)
+@record
 class ConditionallyFilter:
     """Default filters dropped when the user filters any ``unless`` field."""
 
@@ -275,7 +275,7 @@ class ConditionallyFilter:
     unless: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Explore:
     """An explore of a model. ``view_name`` is the base alias, ``view`` the base view."""
 
@@ -327,7 +327,7 @@ class Explore:
         return Location(self.location.file, line) if isinstance(line, int) else self.location
 
 
-@dataclass(frozen=True)
+@record
 class Assert:
     """One ``assert`` of a data test: a Looker expression that must hold on every row."""
 
@@ -336,7 +336,7 @@ class Assert:
     location: Location
 
 
-@dataclass(frozen=True)
+@record
 class DataTest:
     """A LookML ``test:`` block."""
 
@@ -347,7 +347,7 @@ class DataTest:
     asserts: tuple[Assert, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Model:
     """A model and everything it can see through its includes."""
 
@@ -365,7 +365,7 @@ class Model:
     raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Constant:
     """A manifest ``constant``; ``value`` is after configuration overrides."""
 
@@ -376,7 +376,7 @@ class Constant:
     overridden: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class LocalDependency:
     """A ``local_dependency`` and where its project was found (``None``: not found)."""
 
@@ -386,7 +386,7 @@ class LocalDependency:
     override_constants: Mapping[str, str] = field(default_factory=_empty)
 
 
-@dataclass(frozen=True)
+@record
 class Manifest:
     """The project's ``manifest.lkml`` (empty when the project has none)."""
 
@@ -397,7 +397,7 @@ class Manifest:
     raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class DashboardElement:
     """One tile of a LookML dashboard that queries an explore."""
 
@@ -411,7 +411,7 @@ class DashboardElement:
     raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Dashboard:
     """A LookML dashboard (``*.dashboard.lookml``, YAML)."""
 
@@ -422,7 +422,7 @@ class Dashboard:
     raw: Mapping[str, Any] = field(default_factory=_empty, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     """A loaded LookML project: models, dashboards and every diagnostic found.
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import enum
 import gc
 import hashlib
 import io
@@ -56,12 +57,21 @@ from types import MappingProxyType
 from typing import Any
 
 from pytest_looker.errors import Location
-from pytest_looker.lookml.fields import new_field
 from pytest_looker.lookml.inputs import (
     Inputs,
     Recorded,
 )
-from pytest_looker.lookml.model import Explore, Field, Model, Project, View, frozen_mapping
+from pytest_looker.lookml.model import (
+    EMPTY_MAPPING,
+    Explore,
+    Field,
+    FieldCategory,
+    Model,
+    Project,
+    Severity,
+    View,
+    frozen_mapping,
+)
 
 _MAGIC = b"PLPC3\n"
 _MARSHAL_VERSION = 4
@@ -190,16 +200,18 @@ def write(path: Path, project: Project, recorded: Recorded) -> None:
 
 
 def _encode(obj: Any, objects: _Objects) -> bytes:
-    """One blob: ``marshal((raw side table, pickle))``; models' views and explores go to ``objects``."""
+    """One blob: ``marshal((marshal(raw side table), pickle))``; models' views and explores go to
+    ``objects``. The side table is marshalled on its own so that reading the blob can leave it
+    undecoded until a raw mapping is read (:class:`LazyRaw`)."""
     buffer = io.BytesIO()
     pickler = _Pickler(buffer, objects)
     pickler.dump(obj)
     try:
-        return marshal.dumps((pickler.raws, buffer.getvalue()), _MARSHAL_VERSION)
+        return marshal.dumps((marshal.dumps(pickler.raws, _MARSHAL_VERSION), buffer.getvalue()), _MARSHAL_VERSION)
     except ValueError:  # a raw mapping holds something marshal cannot store (YAML dates)
         buffer = io.BytesIO()
         _Pickler(buffer, objects, side_table=False).dump(obj)
-        return marshal.dumps(([], buffer.getvalue()), _MARSHAL_VERSION)
+        return marshal.dumps((marshal.dumps([], _MARSHAL_VERSION), buffer.getvalue()), _MARSHAL_VERSION)
 
 
 class _Store:
@@ -286,7 +298,7 @@ class _Store:
 
     def decode(self, blob: bytes | memoryview) -> Any:
         raws, body = marshal.loads(blob)
-        return _Unpickler(body, raws, self).load()
+        return _Unpickler(body, _RawTable(raws), self).load()
 
 
 class LazyMapping(Mapping[str, Any]):
@@ -379,10 +391,6 @@ def _underlying(proxy: Mapping[str, Any]) -> dict[str, Any]:
     return referents[0] if referents and isinstance(referents[0], dict) else dict(proxy)
 
 
-def _field_from_state(state: dict[str, Any]) -> Field:
-    return new_field(state)
-
-
 def _model_from_state(state: dict[str, Any]) -> Model:
     model = object.__new__(Model)
     object.__setattr__(model, "__dict__", state)
@@ -404,7 +412,7 @@ def _proxy(items: dict[str, Any]) -> Mapping[str, Any]:
 class _Unpickler(pickle.Unpickler):
     """Resolves the two placeholders of a blob: raw side-table entries and lazy mappings."""
 
-    def __init__(self, body: bytes, raws: list[dict[str, Any]], store: _Store) -> None:
+    def __init__(self, body: bytes, raws: _RawTable, store: _Store) -> None:
         super().__init__(io.BytesIO(body))
         self._raws = raws
         self._store = store
@@ -413,11 +421,82 @@ class _Unpickler(pickle.Unpickler):
         if module == __name__:
             if name == "_raw_at":
                 raws = self._raws
-                return lambda index: MappingProxyType(raws[index])
+                return lambda index: LazyRaw(raws, index)
             if name == "_lazy":
                 store = self._store
                 return lambda refs: LazyMapping(refs, store)
-        return super().find_class(module, name)
+        key = (module, name)
+        found = _CLASSES.get(key)
+        if found is None:
+            found = _CLASSES[key] = super().find_class(module, name)
+        return found
+
+
+#: What ``find_class`` found, by module and name: a project's blobs name the same few classes
+#: (Field, Location, View...) tens of thousands of times, and pickle looks each up in
+#: ``sys.modules`` again (looker-hub: 50k look-ups for the views validation decodes).
+_CLASSES: dict[tuple[str, str], Any] = {}
+
+
+class _RawTable:
+    """A blob's raw side table, still marshalled: decoded when one of its mappings is first read.
+
+    Validation decodes most views of a project but reads the raw LookML of almost none of
+    their fields (looker-hub: a quarter of decoding the views was unmarshalling these tables).
+    """
+
+    __slots__ = ("_blob", "_rows")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._rows: list[dict[str, Any]] | None = None
+
+    def row(self, index: int) -> dict[str, Any]:
+        rows = self._rows
+        if rows is None:
+            rows = self._rows = marshal.loads(self._blob)
+            self._blob = b""
+        return rows[index]
+
+
+class LazyRaw(Mapping[str, Any]):
+    """A raw LookML mapping of a cached view or explore (``raw`` of fields, joins, views...),
+    read from its blob's side table when first used; read-only, and equal to the
+    ``MappingProxyType`` a cold load gives."""
+
+    __slots__ = ("_index", "_mapping", "_table")
+
+    def __init__(self, table: _RawTable, index: int) -> None:
+        self._table = table
+        self._index = index
+        self._mapping: Mapping[str, Any] | None = None
+
+    def _proxy(self) -> Mapping[str, Any]:
+        mapping = self._mapping
+        if mapping is None:
+            mapping = self._mapping = MappingProxyType(self._table.row(self._index))
+        return mapping
+
+    def __getitem__(self, key: str) -> Any:
+        return self._proxy()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._proxy().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._proxy()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._proxy())
+
+    def __len__(self) -> int:
+        return len(self._proxy())
+
+    def __repr__(self) -> str:
+        return repr(self._proxy())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _proxy, (dict(self._proxy()),)
 
 
 class _Refs:
@@ -444,9 +523,11 @@ class _Pickler(pickle.Pickler):
         table = copyreg.dispatch_table.copy()
         table[MappingProxyType] = self._reduce_proxy if side_table else _reduce_proxy_inline
         table[Field] = _reduce_field
+        table[FieldCategory] = table[Severity] = _reduce_enum
         table[Location] = _reduce_location
         table[Model] = self._reduce_model
         table[LazyMapping] = _reduce_proxy_inline
+        table[LazyRaw] = self._reduce_lazy_raw
         table[_Refs] = _reduce_refs
         self.dispatch_table = table
 
@@ -463,6 +544,9 @@ class _Pickler(pickle.Pickler):
             self._raw_index[id(inner)] = index
             self._keep.append(inner)
         return _raw_at, (index,)
+
+    def _reduce_lazy_raw(self, raw: LazyRaw) -> tuple[Any, ...]:
+        return self._reduce_proxy(raw._proxy())
 
     def _reduce_model(self, model: Model) -> tuple[Any, ...]:
         state = dict(model.__dict__)
@@ -500,8 +584,17 @@ def _reduce_proxy_inline(proxy: Mapping[str, Any]) -> tuple[Any, ...]:
 
 def _reduce_field(field: Field) -> tuple[Any, ...]:
     # The instance dict holds only what differs from the defaults (``fields.new_field``): stored
-    # as it is, and rebuilt without the frozen dataclass ``__init__``.
-    return _field_from_state, (field.__dict__,)
+    # as it is, and rebuilt without ``__init__`` or any Python call — pickle's NEWOBJ and BUILD
+    # (``Field.__new__``, then the state's items into the instance dict), as ``new_field`` does.
+    state = field.__dict__
+    if "raw" not in state:  # the one attribute with a default factory has no class default
+        state = {**state, "raw": EMPTY_MAPPING}
+    return copyreg.__newobj__, (Field,), state  # type: ignore[attr-defined]
+
+
+def _reduce_enum(member: enum.Enum) -> tuple[Any, ...]:
+    # ``getattr(Class, NAME)``: a C call, where the default reduction calls the enum class (Python).
+    return getattr, (type(member), member.name)
 
 
 def _reduce_location(location: Location) -> tuple[Any, ...]:

@@ -22,8 +22,9 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from pytest_looker.immutable import record
 
 __all__ = [
     "SPECIAL_NAMES",
@@ -77,7 +78,7 @@ class Ref(NamedTuple):
         return self.kind is RefKind.FIELD or self.kind is RefKind.VIEW_FIELD
 
 
-@dataclass(frozen=True)
+@record
 class TableColumn:
     """``${TABLE}.column`` in a text: the column (unquoted) and the span of the whole form."""
 

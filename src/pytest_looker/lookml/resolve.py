@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pytest_looker.errors import Location
+from pytest_looker.immutable import field, record
 from pytest_looker.lookml import inputs
 from pytest_looker.lookml.build import build_explore, build_test, build_view
 from pytest_looker.lookml.cache import ParseCache
@@ -43,7 +43,7 @@ from pytest_looker.lookml.syntax import RawNode
 _CONSTANT = re.compile(r"@\{\s*([A-Za-z0-9_]+)\s*\}")
 
 
-@dataclass
+@record(frozen=False)
 class _Diagnostics:
     """Collects diagnostics once each (files included by several models report once)."""
 
@@ -68,7 +68,7 @@ def locate(node: RawNode) -> Location:
     return Location(str(node.get("$file", "?")), int(line) if line is not None else None)
 
 
-@dataclass
+@record(frozen=False)
 class SourceProject:
     """One project on disk (the main one or a local dependency) with its parsed files."""
 

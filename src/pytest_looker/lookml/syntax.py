@@ -18,13 +18,14 @@ instead of exceptions, so one bad file never stops the rest of the project from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from pytest_looker.immutable import record
 
 RawNode = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@record
 class RawIssue:
     """A problem found while reading one file: ``line`` is 1-based (``None`` when unknown)."""
 
@@ -33,7 +34,7 @@ class RawIssue:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class ParsedFile:
     """The tree of one file, or the syntax error that prevented it."""
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from pytest_looker.errors import ConfigurationError
 
@@ -127,6 +126,8 @@ def iso_datetime(raw: Any, where: str, base: Path) -> datetime:
 
 def http_url(raw: Any, where: str, base: Path) -> str:
     """An http(s) URL; the message never quotes it, since a webhook URL is often the secret."""
+    from urllib.parse import urlsplit  # only settings that hold a URL need it
+
     url = string(raw, where, base)
     try:
         parts = urlsplit(url)
@@ -145,6 +146,8 @@ def looker_base_url(raw: Any, where: str, base: Path) -> str:
     real Looker answers with an empty 403, and a path is silently dropped for every call but
     login (reference §1.9.1-2): both are refused or fixed here rather than debugged later.
     """
+    from urllib.parse import urlsplit
+
     text = string(raw, where, base).rstrip("/")
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:

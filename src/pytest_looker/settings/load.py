@@ -14,24 +14,19 @@ than an error.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
 from typing import Any
 
+from pytest_looker import immutable
 from pytest_looker.errors import ConfigurationError, Location
+from pytest_looker.immutable import record
 from pytest_looker.settings import kinds
 from pytest_looker.settings.model import AuditSettings, LookerSettings, RecordSettings, Settings, frozen
 from pytest_looker.settings.table import BY_KEY, ENV_VARS, SECRET_KEYS, SETTINGS
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = ["ENV_VAR_ENVIRONMENT", "SECTION", "find_pyproject", "load_settings", "read_table"]
 
@@ -40,7 +35,7 @@ ENV_VAR_ENVIRONMENT = "PYTEST_LOOKER_ENV"
 _SECTIONS = {"looker": LookerSettings, "audit": AuditSettings, "record": RecordSettings}
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     """One source of settings: its values, a label for error messages and the base for paths."""
 
@@ -68,6 +63,11 @@ def find_pyproject(start: Path) -> Path | None:
 
 def read_table(path: Path) -> Mapping[str, Any] | None:
     """The ``[tool.pytest-looker]`` table of one pyproject.toml (``None`` when it has none)."""
+    # Imported here: a run with no pyproject.toml above it (a project checked out alone) reads no TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -211,4 +211,4 @@ def _check_looker(values: dict[str, Any], environment: str | None) -> LookerSett
         raise ConfigurationError(
             f"{where} headers: {name} carries a credential; set it with headers_env = {{ {name!r} = 'ENV_VAR' }}"
         )
-    return dataclasses.replace(LookerSettings(**values), environment=environment)
+    return immutable.replace(LookerSettings(**values), environment=environment)

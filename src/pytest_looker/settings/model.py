@@ -9,11 +9,12 @@ of thirty keys, and a new setting is one row in :mod:`.table` plus one field her
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from pytest_looker.immutable import field, record
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -37,7 +38,7 @@ def frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
 
-@dataclass(frozen=True)
+@record
 class Connection:
     """A LookML ``connection:`` name mapped to the dialect its SQL is written in and a URL."""
 
@@ -46,7 +47,7 @@ class Connection:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class LookerSettings:
     """Everything needed to reach one Looker environment and leave it as it was found.
 
@@ -89,7 +90,7 @@ class LookerSettings:
         return self.workspace == "dev" or self.branch is not None or self.commit is not None
 
 
-@dataclass(frozen=True)
+@record
 class AuditSettings:
     """The evidence log of pytest runs (:mod:`pytest_looker.audit`)."""
 
@@ -99,7 +100,7 @@ class AuditSettings:
     webhook_format: str = "json"
 
 
-@dataclass(frozen=True)
+@record
 class RecordSettings:
     """Record/replay of query results (:mod:`pytest_looker.record`); ``mode=None``: live."""
 
@@ -107,7 +108,7 @@ class RecordSettings:
     cassette_dir: Path | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """The resolved settings of a run; paths are absolute."""
 

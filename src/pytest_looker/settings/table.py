@@ -8,12 +8,12 @@ derived from it, so adding a setting is one row here and one field in :mod:`.mod
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from pytest_looker.errors import ConfigurationError
+from pytest_looker.immutable import record
 from pytest_looker.settings import kinds
 from pytest_looker.settings.kinds import Kind
 from pytest_looker.settings.model import MAX_CONCURRENCY, Connection
@@ -41,7 +41,7 @@ ANNOTATIONS = ("auto", "github", "off")
 RECORD_MODES = ("off", "none", "once", "new_episodes", "all")
 
 
-@dataclass(frozen=True)
+@record
 class Setting:
     """One setting. ``section`` ('' for the core, else ``looker``/``audit``/``record``) and
     ``attr`` say where the value lands in :class:`~pytest_looker.settings.model.Settings`.

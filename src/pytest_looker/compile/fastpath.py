@@ -1,0 +1,469 @@
+"""A compiled plan per explore and context for the queries that select fields and nothing else.
+
+Why: planning a query renders its fields, then spends most of its time on bookkeeping — a
+:class:`~.context.CompileState`, two passes, resolution, the SELECT layout — that is the same
+for every query of an explore in the same context. Tests, benchmarks and validation mostly ask
+queries that have only fields (no filters, no custom filter, the default sort or none); for
+those, the SQL is a function of the explore, the context and the field set. This module keeps,
+per explore and context (dialect, time zones, clock, dev mode, user attributes, portable
+aggregates), each field's SELECT item, GROUP BY entry, result column and the aliases it reads;
+per set of aliases the joins and the fan-out; per explore the FROM and WHERE text. A query is
+then a few look-ups and one string join.
+
+It repeats the planner's layout for that subset (the Looker rules stay in :mod:`.planner`,
+:mod:`.grouping` and :mod:`.joins`, which it calls), so it answers only when every piece it
+reuses is known to be the same in every query of the context: no rendering ran Liquid (Liquid
+reads the query: ``_is_selected``, filters), nothing raised, no field is left out or reads a
+period-over-period measure. Otherwise :func:`plan_fields` returns ``None`` and the planner
+compiles the query, errors included. ``tests/compile/test_fastpath.py`` compiles random field
+sets both ways and compares the SQL and the results on DuckDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pytest_looker.compile import bridge, derived, grouping, plain, pop
+from pytest_looker.compile.assemble import select_text
+from pytest_looker.compile.context import CompileState
+from pytest_looker.compile.dimensions import is_date_like, tier_sort
+from pytest_looker.compile.fields import FieldCompiler
+from pytest_looker.compile.joins import RenderedJoin, included_joins
+from pytest_looker.compile.measures import POST_SQL_TYPES
+from pytest_looker.compile.planner import Plan, Selected, _native_planner, _selectable, _unquoted
+from pytest_looker.compile.predicates import render_conditions
+from pytest_looker.compile.query import UNSORTED, Query
+from pytest_looker.compile.result import Column, PostSqlMeasure
+from pytest_looker.compile.scope import Scope, scope_for
+from pytest_looker.compile.sqltext import Sql
+from pytest_looker.errors import LookerError
+from pytest_looker.lookml.model import Project
+
+if TYPE_CHECKING:
+    from pytest_looker.compile.dialects import Dialect
+
+#: Plans kept per project (explore × context), fields and alias sets kept per plan: beyond
+#: these, the table starts over (as the renderings do, see ``Scope.render_cache``).
+_MAX_PLANS = 64
+_MAX_ENTRIES = 20_000
+#: Queries with more fields go to the planner: they are one-offs (validation asks for every
+#: field of an explore at once), and its single pass is cheaper than filling the tables
+#: (measured: validating generated projects was 7-11% slower through the shortcut).
+_MAX_FIELDS = 64
+_UNSORTED = (UNSORTED,)
+_NO_FANOUT: tuple[tuple[str, str], ...] = ()
+_NO_CTES: list[tuple[str, str]] = []
+#: Not worked out yet (``None`` means "the planner's job").
+_UNKNOWN: Any = object()
+#: Marks a field, alias set or CTE list the shortcut cannot answer for (the planner will).
+_NO = None
+
+
+class _Field(Selected):
+    """One selected field as the planner would lay it out, rendered with no view fanned."""
+
+    __slots__ = (
+        "column",
+        "column_sql",
+        "companion",
+        "date_like",
+        "fan_free",
+        "fanned",
+        "grouped",
+        "is_measure",
+        "item",
+        "needs",
+        "post_sql",
+        "text",
+        "touched",
+    )
+
+    def __init__(self, selected: Selected, text: str, dialect: Dialect) -> None:
+        # Not Selected.__init__: the name is already written.
+        self.alias = selected.alias
+        self.field = target = selected.field
+        self.name = selected.name
+        self.is_measure = target.is_measure
+        self.text = text
+        self.column_sql = column = str(dialect.alias(self.name))
+        self.item = f"{text} AS {column}"
+        category = "measure" if self.is_measure else "dimension"
+        self.column = Column(_unquoted(column), self.name, category, target.type)
+        self.grouped = dialect.group_by_expression(text) if target.timeframe is not None else None
+        self.date_like = not self.is_measure and is_date_like(target)
+        self.post_sql = (
+            PostSqlMeasure(self.name, target.type, _unquoted(column))
+            if self.is_measure and target.type in POST_SQL_TYPES
+            else None
+        )
+        self.companion: tuple[str, str, Column] | None = None
+        self.needs: frozenset[str] = frozenset()
+        self.touched: tuple[str, ...] = ()
+        self.fan_free = True
+        #: A measure's SELECT item and derived views per fan-out (``None``: the planner's job),
+        #: made when a query first fans its view out.
+        self.fanned: dict[tuple[tuple[str, str], ...], tuple[str, str, tuple[str, ...]] | None] | None = None
+
+
+class _Joins:
+    """The joins a set of aliases includes, their fan-out and what they add to the query."""
+
+    __slots__ = ("clauses", "fan_key", "fanned", "flat_allowed", "names", "rendered", "touched", "where")
+
+    def __init__(self, rendered: list[RenderedJoin], fanned: Mapping[str, str], touched: tuple[str, ...]) -> None:
+        self.rendered = rendered
+        self.fanned = fanned
+        self.fan_key = tuple(sorted(fanned.items())) if fanned else _NO_FANOUT
+        self.names = tuple(j.name for j in rendered)
+        self.clauses = [j.clause for j in rendered]
+        self.where = [j.sql_where.text for j in rendered if j.sql_where is not None]
+        self.touched = touched
+        #: Whether a grouping-cancelling field may drop the GROUP BY (see :mod:`.grouping`).
+        self.flat_allowed = not any(j.join.relationship in grouping._FANNING for j in rendered)
+
+
+class ExplorePlan:
+    """What every fields-only query of one explore in one context shares."""
+
+    def __init__(self, project: Project, scope: Scope, state: CompileState) -> None:
+        self.project = project
+        self.scope = scope
+        self.state = state
+        self.dialect = state.dialect
+        self.base = scope.base_alias
+        key = grouping.primary_key(scope)
+        self.pk_name = f"{self.base}.{key.name}" if key is not None else None
+        self.cancelling = grouping.cancelling_fields(scope)
+        self.fields: dict[str, _Field | None] = {}
+        self.joins: dict[frozenset[str], _Joins | None] = {}
+        self.ctes: dict[tuple[str, ...], list[tuple[str, str]] | None] = {}
+        self.queries: dict[tuple[object, ...], Plan | None] = {}
+        explore = scope.explore
+        fc = FieldCompiler(state, {})
+        conditions = _conditions(fc)
+        self.where = [sql.text for sql in conditions]
+        self.where_aliases = frozenset().union(*(sql.aliases for sql in conditions))
+        self.where_touched = tuple(fc.derived_views)
+        #: What every query reads: the base view and what sql_always_where reads.
+        self.base_needs = self.where_aliases | {self.base}
+        fc = FieldCompiler(state, {})
+        self.from_ = f"{fc.table_of(scope.view(self.base), explore.sql_table_name)} AS {self.base}"
+        self.from_touched = tuple(fc.derived_views)
+        if fc.liquid_renders:
+            raise _Unsupported
+        self.preamble = explore.sql_preamble
+
+    # -- one query --------------------------------------------------------------------------------
+
+    def plan(self, query: Query) -> Plan | None:
+        """The planner's :class:`Plan` of ``query`` (fields only), or ``None``: ask the planner.
+
+        A query asked again (same fields, sort and limit) gets the same plan, which callers
+        read and never change (``compile_query`` builds its result from it).
+        """
+        key = (query.fields, query.sorts, query.effective_limit)
+        try:
+            return self.queries[key]
+        except KeyError:
+            pass
+        plan = self._plan(query)
+        if len(self.queries) > _MAX_ENTRIES:
+            self.queries.clear()
+        self.queries[key] = plan
+        return plan
+
+    def _plan(self, query: Query) -> Plan | None:
+        fields = self.fields
+        dimensions: list[_Field] = []
+        measures: list[_Field] = []
+        seen: set[str] = set()
+        needs = self.base_needs
+        for name in query.fields:
+            try:
+                entry = fields[name]
+            except KeyError:
+                entry = self._field(name)
+            if entry is None:
+                return None
+            if entry.name in seen:
+                continue
+            seen.add(entry.name)
+            (measures if entry.is_measure else dimensions).append(entry)
+            needs = entry.needs if needs is self.base_needs else needs | entry.needs
+        try:
+            joins = self.joins[needs]
+        except KeyError:
+            joins = self._joins(needs)
+        if joins is None:
+            return None
+        fan_key = joins.fan_key
+        select: list[str] = []
+        select_exprs: list[str] = []
+        expressions: list[tuple[str, str]] = []
+        columns: list[Column] = []
+        group_by: list[str] = []
+        positions: dict[str, int] = {}
+        sort_positions: dict[str, int] = {}
+        post_sql: list[PostSqlMeasure] = []
+        touched: list[str] = []
+        first_time: str | None = None
+        for entry in dimensions:
+            if fan_key and not entry.fan_free:
+                return None
+            select.append(entry.item)
+            select_exprs.append(entry.text)
+            expressions.append((entry.name, entry.text))
+            positions[entry.name] = position = len(select)
+            columns.append(entry.column)
+            group_by.append(entry.grouped or str(position))
+            if first_time is None and entry.date_like:
+                first_time = entry.name
+            if entry.companion is not None:
+                item, text, column = entry.companion
+                select.append(item)
+                select_exprs.append(text)
+                sort_positions[entry.name] = len(select)
+                group_by.append(str(len(select)))
+                columns.append(column)
+            touched += entry.touched
+        fanned_touched: list[str] = []
+        for entry in measures:
+            item, text = entry.item, entry.text
+            if fan_key:
+                variants = entry.fanned
+                variant = variants.get(fan_key, _UNKNOWN) if variants is not None else _UNKNOWN
+                if variant is _UNKNOWN:
+                    variant = self._fanned(entry, joins)
+                if variant is None:
+                    return None
+                item, text, more = variant
+                fanned_touched += more
+            select.append(item)
+            select_exprs.append(text)
+            expressions.append((entry.name, text))
+            positions[entry.name] = len(select)
+            columns.append(entry.column)
+            if entry.post_sql is not None:
+                post_sql.append(entry.post_sql)
+            touched += entry.touched
+        selected = dimensions + measures
+        flat = not measures and joins.flat_allowed and any(e.name in self.cancelling for e in dimensions)
+        order_by: list[str] = []
+        if query.sorts != _UNSORTED and dimensions:
+            pk_only = len(selected) == 1 and selected[0].name == self.pk_name
+            if not (flat and pk_only):
+                if first_time is not None:
+                    name, suffix = first_time, " DESC"
+                elif measures:
+                    name, suffix = measures[0].name, " DESC"
+                else:
+                    name, suffix = dimensions[0].name, ""
+                position = sort_positions.get(name) or positions[name]
+                if self.dialect.orders_by_expression:
+                    order_by.append(select_exprs[position - 1] + suffix)
+                else:
+                    order_by.append(f"{position}{suffix}")
+        limit = query.effective_limit
+        body = select_text(
+            select,
+            self.from_,
+            joins.clauses,
+            self.where + joins.where if joins.where else self.where,
+            () if flat else group_by,
+            (),
+            order_by,
+            None if limit is None else str(self.dialect.limit(limit)),
+        )
+        touched += self.where_touched
+        touched += joins.touched
+        touched += fanned_touched
+        touched += self.from_touched
+        ctes = _NO_CTES
+        if touched:
+            names = tuple(dict.fromkeys(touched))
+            try:
+                found = self.ctes[names]
+            except KeyError:
+                found = self._ctes(names)
+            if found is None:
+                return None
+            ctes = found
+        return Plan(
+            ctes=list(ctes),
+            body=body,
+            preamble=self.preamble,
+            columns=tuple(columns),
+            post_sql_measures=tuple(post_sql),
+            views=(self.base, *joins.names),
+            joins=joins.names,
+            fanned=joins.fanned,
+            expressions=tuple(expressions),
+        )
+
+    # -- what queries share -----------------------------------------------------------------------
+
+    def _field(self, name: str) -> _Field | None:
+        fields = self.fields
+        if len(fields) > _MAX_ENTRIES:
+            fields.clear()
+        entry = fields[name] = self._render_field(name)
+        return entry
+
+    def _render_field(self, name: str) -> _Field | None:
+        scope = self.scope
+        empty = len(self.state.empty_parameters)
+        try:
+            selected = _selectable(scope, name)
+            target = selected.field
+            render = plain.plain_measure if target.is_measure else plain.plain_dimension
+            sql = render(self.state, selected.alias, target) if plain.ENABLED else None
+            if sql is not None:
+                entry = _Field(selected, sql.text, self.dialect)
+                entry.needs = sql.aliases | self.base_needs
+                return entry
+            if target.type == pop.POP_TYPE:
+                return _NO
+            fc = FieldCompiler(self.state, {})
+            sql = fc.select(selected.alias, target)
+            companion = None if target.is_measure else tier_sort(fc, selected.alias, target)
+        except LookerError:
+            return _NO
+        if fc.liquid_renders or len(self.state.empty_parameters) != empty:
+            return _NO
+        entry = _Field(selected, sql.text, self.dialect)
+        needs = sql.aliases
+        if companion is not None:
+            sort_column = str(self.dialect.alias(entry.name + "__sort_"))
+            hidden = Column(_unquoted(sort_column), entry.name + "__sort_", "dimension", "string", hidden=True)
+            entry.companion = (f"{companion.text} AS {sort_column}", companion.text, hidden)
+            needs = needs | companion.aliases
+        entry.needs = needs | self.base_needs
+        entry.touched = tuple(fc.derived_views)
+        entry.fan_free = fc.measure_renders == 0
+        return entry
+
+    def _fanned(self, entry: _Field, joins: _Joins) -> tuple[str, str, tuple[str, ...]] | None:
+        fc = FieldCompiler(self.state, joins.fanned)
+        empty = len(self.state.empty_parameters)
+        try:
+            sql = fc.select(entry.alias, entry.field)
+        except LookerError:  # a percentile left out (the planner drops the field), or an error
+            variant = None
+        else:
+            text = sql.text
+            pure = not fc.liquid_renders and len(self.state.empty_parameters) == empty
+            variant = (f"{text} AS {entry.column_sql}", text, tuple(fc.derived_views)) if pure else None
+        if entry.fanned is None or len(entry.fanned) > 64:
+            entry.fanned = {}
+        entry.fanned[joins.fan_key] = variant
+        return variant
+
+    def _joins(self, needs: frozenset[str]) -> _Joins | None:
+        fc = FieldCompiler(self.state, {})
+        try:
+            included = included_joins(fc, needs)
+        except LookerError:
+            result = None
+        else:
+            result = None if fc.liquid_renders else _Joins(included.joins, included.fanned, tuple(fc.derived_views))
+        if len(self.joins) > _MAX_ENTRIES:
+            self.joins.clear()
+        self.joins[needs] = result
+        return result
+
+    def _ctes(self, names: tuple[str, ...]) -> list[tuple[str, str]] | None:
+        state = self.state
+        views = state.scope.model.views
+        try:
+            ctes = derived.build_ctes(state, names, (), _native_planner(self.project, state))
+        except LookerError:
+            result = None
+        else:
+            # A SQL derived table's Liquid reads the outer query: not the same for every query.
+            result = ctes
+            for name, _ in ctes:
+                view = views.get(name)
+                table = view.derived_table if view is not None else None
+                if table is not None and table.sql is not None and bridge.has_liquid(table.sql):
+                    result = None
+                    break
+        if len(self.ctes) > _MAX_ENTRIES:
+            self.ctes.clear()
+        self.ctes[names] = result
+        return result
+
+
+class _Unsupported(Exception):
+    """The explore has something the shortcut does not reproduce (the planner will)."""
+
+
+def _conditions(fc: FieldCompiler) -> list[Sql]:
+    """``sql_always_where`` as the planner writes it, when it is the same in every query."""
+    explore = fc.scope.explore
+    if not explore.sql_always_where:
+        return []
+    conditions = render_conditions(fc, [], {})
+    if fc.liquid_renders or fc.measure_renders or conditions.having:
+        raise _Unsupported
+    return list(conditions.where)
+
+
+def plan_fields(project: Project, query: Query, dialect_name: str, portable: bool) -> Plan | None:
+    """The plan of a fields-only ``query`` from its explore's plan; ``None``: use the planner."""
+    fields = query.fields
+    if (
+        query.filters
+        or query.filter_expression
+        or not fields
+        or len(fields) > _MAX_FIELDS
+        or (query.sorts and query.sorts != _UNSORTED)
+    ):
+        return None
+    attributes = query.user_attributes
+    key = (
+        query.model,
+        query.explore,
+        dialect_name,
+        portable,
+        query.timezone,
+        query.database_timezone,
+        query.now,
+        query.dev_mode,
+        tuple(sorted(attributes.items())) if attributes else (),
+    )
+    plans: dict[tuple[object, ...], ExplorePlan | None] | None = project.__dict__.get("_fields_plans")
+    if plans is None:
+        plans = {}
+        object.__setattr__(project, "_fields_plans", plans)
+    try:
+        plan = plans[key]
+    except KeyError:
+        if len(plans) >= _MAX_PLANS:
+            plans.clear()
+        plan = plans[key] = _explore_plan(project, query, dialect_name, portable)
+    return None if plan is None else plan.plan(query)
+
+
+def _explore_plan(project: Project, query: Query, dialect_name: str, portable: bool) -> ExplorePlan | None:
+    try:
+        model = project.model(query.model)
+        explore = project.explore(query.model, query.explore)
+    except LookerError:
+        return None
+    if (
+        explore.extension_required
+        or explore.always_filter
+        or explore.conditionally_filter is not None
+        or explore.access_filters
+        or explore.sql_always_having
+    ):
+        return None
+    try:
+        scope = scope_for(project, model, explore)
+        state = CompileState.of(
+            scope, query, dialect_name, bridge.load_dialect(dialect_name), portable_aggregates=portable
+        )
+        return ExplorePlan(project, scope, state)
+    except (LookerError, _Unsupported):
+        return None

@@ -1,0 +1,359 @@
+"""The fields-only shortcut (``compile/fastpath.py``) lays a query out exactly as the planner does.
+
+Random field sets of the example project and of a generated project are compiled both ways —
+through the explore's compiled plan and through the planner — in several dialects and contexts,
+in an order where either may run first; the plans must be equal in every part (SQL, CTEs,
+columns, joins, fan-out, expressions). The example's SQL is then run on DuckDB over its seeds
+through the public entry point and through the planner alone: same rows. Small projects pin
+the cases where the shortcut must step aside (Liquid that reads the query, filters, a
+percentile left out) and the ones it reproduces (fan-out, tiers, ``sql_always_where``, derived
+tables, MySQL's ORDER BY).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from helpers import ProjectFactory
+from pytest_looker.checks.validation import explore_fields, select_explores
+from pytest_looker.compile import UNSORTED, Query, compile_query, fastpath, plain
+from pytest_looker.compile.assemble import with_ctes
+from pytest_looker.compile.fastpath import plan_fields
+from pytest_looker.compile.planner import Plan, PlanOptions, plan_query
+from pytest_looker.errors import LookerError
+from pytest_looker.lookml import Project, load_project
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "ecommerce"
+SCHEMA = "ecommerce"
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+DIALECTS = ("duckdb", "postgres", "bigquery", "snowflake", "mysql", "redshift")
+
+
+def parts(plan: Plan) -> tuple[Any, ...]:
+    return (
+        plan.ctes,
+        plan.body,
+        plan.preamble,
+        plan.columns,
+        plan.post_sql_measures,
+        plan.views,
+        plan.joins,
+        dict(plan.fanned),
+        plan.expressions,
+        plan.empty_parameters,
+        plan.ignored,
+    )
+
+
+@contextmanager
+def general_path() -> Iterator[None]:
+    """Every field rendered by the compiler's general path (no plain-field writer)."""
+    plain.ENABLED = False
+    try:
+        yield
+    finally:
+        plain.ENABLED = True
+
+
+def both(
+    project: Project,
+    reference: Project,
+    query: Query,
+    dialect: str,
+    *,
+    portable: bool = False,
+    fast_first: bool = True,
+) -> tuple[Plan | None, Plan | str]:
+    """(the shortcut's plan or None, the planner's plan or its error message).
+
+    The planner runs on ``reference``, a separately loaded copy of the project (renderings are
+    remembered per project), with every field rendered by the general path: the reference
+    shares nothing with the shortcut but the LookML.
+    """
+
+    def planned() -> Plan | str:
+        try:
+            with general_path():
+                return plan_query(reference, query, dialect, PlanOptions(portable_aggregates=portable))
+        except LookerError as error:
+            return error.message
+
+    if fast_first:
+        fast = plan_fields(project, query, dialect, portable)
+        return fast, planned()
+    expected = planned()
+    return plan_fields(project, query, dialect, portable), expected
+
+
+def field_names(project: Project) -> list[tuple[str, str, list[str]]]:
+    result = []
+    for explore in select_explores(project, []):
+        try:
+            names = [name for name, _ in explore_fields(project, explore)]
+        except LookerError:
+            continue
+        if names:
+            result.append((explore.model, explore.name, names))
+    return result
+
+
+def random_queries(project: Project, seed: int, count: int) -> Iterator[tuple[Query, str, bool, bool]]:
+    rng = random.Random(seed)
+    explores = field_names(project)
+    for _ in range(count):
+        model, explore, names = rng.choice(explores)
+        fields = rng.sample(names, min(len(names), rng.choice((1, 1, 2, 3, 5, 8))))
+        if rng.random() < 0.1:
+            fields.append(fields[0])
+        options: dict[str, Any] = {}
+        roll = rng.random()
+        if roll < 0.2:
+            options["timezone"] = "America/New_York"
+        elif roll < 0.3:
+            options["dev_mode"] = True
+        query = Query(
+            model,
+            explore,
+            fields=fields,
+            sorts=(UNSORTED,) if rng.random() < 0.2 else (),
+            limit=rng.choice((None, 10, -1)),
+            now=NOW,
+            **options,
+        )
+        yield query, rng.choice(DIALECTS), rng.random() < 0.2, rng.random() < 0.5
+
+
+@pytest.fixture(scope="module")
+def example() -> Project:
+    return load_project(EXAMPLE, cache_dir=None)
+
+
+@pytest.fixture(scope="module")
+def example_reference() -> Project:
+    return load_project(EXAMPLE, cache_dir=None)
+
+
+@pytest.fixture(scope="module")
+def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect()
+    con.execute(f"CREATE SCHEMA {SCHEMA}")
+    for path in sorted((EXAMPLE / "seeds" / SCHEMA).glob("*.csv")):
+        con.execute(f"CREATE TABLE {SCHEMA}.{path.stem} AS SELECT * FROM read_csv_auto('{path.as_posix()}')")
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_field_sets_of_the_example_plan_as_the_planner_does(
+    example: Project, example_reference: Project, seed: int
+) -> None:
+    answered = 0
+    total = 0
+    for query, dialect, portable, fast_first in random_queries(example, seed, 150):
+        fast, reference = both(example, example_reference, query, dialect, portable=portable, fast_first=fast_first)
+        total += 1
+        if fast is None:
+            continue
+        answered += 1
+        assert not isinstance(reference, str), f"the planner raised {reference!r} for {query}"
+        assert parts(fast) == parts(reference), (query, dialect)
+    # The shortcut must actually answer: most of the example's fields read no Liquid.
+    assert answered > total * 0.6
+
+
+def test_the_example_returns_the_same_rows_through_both_paths(
+    example: Project,
+    example_reference: Project,
+    warehouse: duckdb.DuckDBPyConnection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(7)
+    explores = [e for e in field_names(example) if e[0] == "ecommerce"]
+    runs = fast = 0
+    for _ in range(60):
+        model, explore, names = rng.choice(explores)
+        query = Query(model, explore, fields=rng.sample(names, min(len(names), rng.choice((1, 2, 4)))), now=NOW)
+        try:
+            compiled = compile_query(example, query, dialect="duckdb")
+        except LookerError:
+            continue
+        with general_path():
+            reference = plan_query(example_reference, query, "duckdb", PlanOptions())
+        planned_sql = with_ctes(reference.ctes, reference.body, reference.preamble)
+        assert compiled.sql == planned_sql
+        assert rows(warehouse, compiled.sql) == rows(warehouse, planned_sql)
+        runs += 1
+        fast += plan_fields(example, query, "duckdb", False) is not None
+    # The entry point with the shortcut switched off gives the same SQL too.
+    monkeypatch.setattr(fastpath, "plan_fields", lambda *args: None)
+    query = Query("ecommerce", "orders", fields=["orders.status", "order_items.total_sale_price"], now=NOW)
+    assert compile_query(example, query).sql == plan_fields_sql(example, query)
+    assert runs > 30
+    assert fast > runs // 2
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    """The rows as a sorted list (ties in the default sort come back in any order), floats
+    rounded (DuckDB's parallel sums differ in the last bits from one run to the next)."""
+    result = [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in con.execute(sql).fetchall()]
+    return sorted(result, key=repr)
+
+
+def plan_fields_sql(project: Project, query: Query) -> str:
+    plan = plan_fields(project, query, "duckdb", False)
+    assert plan is not None
+    return with_ctes(plan.ctes, plan.body, plan.preamble)
+
+
+def test_random_field_sets_of_a_generated_project(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("generate_project", ROOT / "benchmarks" / "generate_project.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("generate_project", module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.write(module.generate(0.2, 3), tmp_path)
+    project = load_project(tmp_path, cache_dir=None)
+    again = load_project(tmp_path, cache_dir=None)
+    answered = 0
+    for query, dialect, portable, fast_first in random_queries(project, 11, 300):
+        fast, reference = both(project, again, query, dialect, portable=portable, fast_first=fast_first)
+        if fast is not None:
+            answered += 1
+            assert not isinstance(reference, str), f"the planner raised {reference!r} for {query}"
+            assert parts(fast) == parts(reference), (query, dialect)
+    assert answered > 150
+
+
+SMALL = {
+    "shop.model.lkml": """
+        connection: "warehouse"
+        include: "*.view.lkml"
+        explore: orders {
+          sql_always_where: ${orders.amount} > 0 ;;
+          join: users { relationship: many_to_one sql_on: ${orders.user_id} = ${users.id} ;; }
+          join: items { relationship: one_to_many sql_on: ${orders.id} = ${items.order_id} ;; }
+          join: stats { relationship: one_to_one sql_on: ${users.id} = ${stats.user_id} ;; }
+        }
+        explore: flagged {
+          view_name: orders
+          always_filter: { filters: [orders.amount: ">1"] }
+        }
+    """,
+    "views.view.lkml": """
+        view: orders {
+          sql_table_name: shop.orders ;;
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: user_id { type: number sql: ${TABLE}.user_id ;; }
+          dimension: amount { type: number sql: ${TABLE}.amount ;; }
+          dimension: big { type: yesno sql: ${amount} > 10 ;; }
+          dimension: band { type: tier style: integer tiers: [0, 10, 20] sql: ${amount} ;; }
+          dimension: shown {
+            sql: {% if orders.amount._is_selected %} 'with amount' {% else %} 'alone' {% endif %} ;;
+          }
+          dimension: stats_total { type: number sql: (SELECT SUM(n) FROM ${stats.SQL_TABLE_NAME}) ;; }
+          dimension_group: created { type: time timeframes: [raw, date, month] sql: ${TABLE}.created_at ;; }
+          measure: total { type: sum sql: ${amount} ;; }
+          measure: median_amount { type: median sql: ${amount} ;; }
+          measure: count { type: count }
+        }
+        view: users {
+          sql_table_name: shop.users ;;
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: name { sql: ${TABLE}.name ;; }
+        }
+        view: items {
+          sql_table_name: shop.items ;;
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: order_id { type: number sql: ${TABLE}.order_id ;; }
+          measure: count { type: count }
+        }
+        view: stats {
+          derived_table: { sql: SELECT user_id, COUNT(*) AS n FROM shop.orders GROUP BY 1 ;; }
+          dimension: user_id { primary_key: yes type: number sql: ${TABLE}.user_id ;; }
+          measure: total_n { type: sum sql: ${TABLE}.n ;; }
+        }
+    """,
+}
+
+REPRODUCED = [
+    ["orders.total", "items.count"],  # fan-out: symmetric aggregates
+    ["orders.created_month", "orders.big", "orders.total"],
+    ["orders.band", "orders.count"],  # a tier's hidden sort column
+    ["orders.id"],  # the primary key alone: no GROUP BY, no sort
+    ["orders.id", "items.count"],
+    ["orders.stats_total", "users.name"],  # a derived table named through a field
+    ["stats.total_n", "orders.count"],
+    ["orders.count", "orders.count"],
+    ["orders.total"],
+]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "mysql", "bigquery", "postgres"])
+@pytest.mark.parametrize("fields", REPRODUCED, ids=lambda f: "+".join(f))
+def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[str], dialect: str) -> None:
+    project, twin = lookml(SMALL), lookml(SMALL)
+    query = Query("shop", "orders", fields=fields)
+    fast, reference = both(project, twin, query, dialect)
+    assert fast is not None
+    assert not isinstance(reference, str)
+    assert parts(fast) == parts(reference)
+    # Asked again (everything now remembered), and with the planner first: the same.
+    again, reference = both(project, twin, query, dialect, fast_first=False)
+    assert again is not None and not isinstance(reference, str)
+    assert parts(again) == parts(reference)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        Query("shop", "orders", fields=["orders.shown", "orders.amount"]),  # Liquid reads the query
+        Query("shop", "orders", fields=["orders.amount"], filters={"orders.amount": ">1"}),
+        Query("shop", "orders", fields=["orders.amount"], sorts=["orders.amount desc"]),
+        Query("shop", "orders", fields=["orders.amount"], filter_expression="${orders.amount} > 1"),
+        Query("shop", "flagged", fields=["orders.amount"]),  # always_filter
+        Query("shop", "orders", fields=["orders.nope"]),  # an error is the planner's to raise
+        Query("shop", "orders", fields=["orders.amount", "orders.median_amount", "items.count"]),  # left out
+        Query("shop", "orders", fields=["orders.amount", "orders.count"] * 33),  # a one-off: validation's
+    ],
+    ids=[
+        "liquid",
+        "filters",
+        "sorts",
+        "custom-filter",
+        "always-filter",
+        "unknown-field",
+        "percentile-ignored",
+        "many-fields",
+    ],
+)
+def test_shortcut_steps_aside(lookml: ProjectFactory, query: Query) -> None:
+    project, twin = lookml(SMALL), lookml(SMALL)
+    assert plan_fields(project, query, "snowflake", False) is None
+    # …and the entry point still answers as the planner does.
+    _, reference = both(project, twin, query, "snowflake")
+    if isinstance(reference, str):
+        with pytest.raises(LookerError, match=re.escape(reference)):
+            compile_query(project, query, dialect="snowflake")
+    else:
+        expected = with_ctes(reference.ctes, reference.body, reference.preamble)
+        assert compile_query(project, query, dialect="snowflake").sql == expected
+
+
+def test_liquid_field_is_never_served_from_another_query(lookml: ProjectFactory) -> None:
+    project = lookml(SMALL)
+    alone = compile_query(project, Query("shop", "orders", fields=["orders.shown"])).sql
+    paired = compile_query(project, Query("shop", "orders", fields=["orders.shown", "orders.amount"])).sql
+    assert "'alone'" in alone and "'with amount'" not in alone
+    assert "'with amount'" in paired
