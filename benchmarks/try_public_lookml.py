@@ -122,8 +122,9 @@ PROJECTS = (
     Spec("census", "llooker/data-block-census", "ebfe5e7b4a29cbe6a0c9e02f7f1382a59f0b8e27",
          {"bigquery-public": "bigquery"}),
     Spec("atomfashion", "llooker/atomfashion_bq", "6cf9a3860d1330a7dafe58e0744f14e6acb8d13d",
-         {"looker-private-demo": "bigquery"}, {"user_attributes": {"brand": "%"}},
-         why="access_filter on products.brand with user attribute brand ('%' sees every brand)"),
+         {"looker-private-demo": "bigquery"}, {"user_attributes": {"brand": "%", "time_horizon": "5 years"}},
+         why="access_filters: products.brand by user attribute brand ('%' sees every brand), created_date by"
+             " time_horizon (a date filter)"),
     Spec("cortex_sap", "looker-open-source/block-cortex-sap", "8952aea51116103865ff1860b4a370bb2252aceb",
          {"cortex": "bigquery"},
          {"constants": {"GCP_PROJECT": "my-project", "REPORTING_DATASET": "sap_reporting", "CLIENT": "100"},
@@ -145,10 +146,10 @@ PROJECTS = (
          why="the manifest's constants are empty and override_required"),
     Spec("ga360", "llooker/ga_360_new", "82eaa1f16ac9e899bfbe148720bd1d322fe8a4eb",
          {"looker-private-demo": "bigquery"}),
+    # Its blank (' ') BILLING_PROJECT_ID / RESERVATION_ADMIN_PROJECT are left as they are: set, they make
+    # four-part names (project.region-us.INFORMATION_SCHEMA.T) that the seeds' layout cannot hold yet.
     Spec("bq_info_schema", "llooker/bigquery_information_schema_block", "bcaed3f4343432bae31f9a44d475d98ddc85f425",
-         {"looker_app_2": "bigquery"},
-         {"constants": {"BILLING_PROJECT_ID": "my-billing-project", "RESERVATION_ADMIN_PROJECT": "my-admin-project"}},
-         why="BILLING_PROJECT_ID and RESERVATION_ADMIN_PROJECT are blank (' ') for the installer to set"),
+         {"looker_app_2": "bigquery"}),
 )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 
@@ -452,3 +453,10 @@ def test_bigquery_timestamp_millis_of_a_whole_double(db: DuckDBBackend) -> None:
     assert values(db, sql, "bigquery") == [
         (dt.datetime(2023, 11, 14, 22, 13, 21, 500000), dt.datetime(1970, 1, 1, 0, 0, 0, 2)),
     ]
+
+
+def test_bigquery_parse_numeric(db: DuckDBBackend) -> None:
+    # Cortex SAP's hierarchy levels: PARSE_NUMERIC(level); BigQuery's documented examples allow
+    # spaces around the number and between the sign and the digits.
+    sql = "SELECT PARSE_NUMERIC('  -  12.34 '), PARSE_NUMERIC('1e2'), PARSE_NUMERIC(CAST(NULL AS STRING))"
+    assert values(db, sql, "bigquery") == [(Decimal("-12.340000000"), Decimal("100.000000000"), None)]

@@ -150,6 +150,17 @@ def _unix_to_time(gen: Any, node: exp.UnixToTime) -> str:
     return str(_BASE_UNIX_TO_TIME(gen, node))
 
 
+def _parse_numeric(gen: Any, node: exp.ParseNumeric | exp.ParseBignumeric) -> str:
+    """BigQuery ``PARSE_NUMERIC(text)``: the number, spaces around it and between the sign and
+    the digits allowed; NUMERIC is DECIMAL(38, 9) (BIGNUMERIC's 76 digits are beyond DuckDB's
+    DECIMAL: DOUBLE). https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_functions#parse_numeric"""
+    text = exp.Replace(
+        this=exp.Trim(this=node.this.copy()), expression=exp.Literal.string(" "), replacement=exp.Literal.string("")
+    )
+    target = "DECIMAL(38, 9)" if isinstance(node, exp.ParseNumeric) else "DOUBLE"
+    return str(gen.sql(exp.cast(text, exp.DataType.build(target))))
+
+
 def _current_datetime(gen: Any, node: exp.CurrentDatetime) -> str:
     """BigQuery ``CURRENT_DATETIME([zone])``: the wall clock now in ``zone`` (default UTC), a
     DATETIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/datetime_functions#current_datetime)."""
@@ -195,6 +206,8 @@ class LookerDuckDB(DuckDB):
             exp.NetFunc: _net_function,
             exp.CurrentDatetime: _current_datetime,
             exp.UnixToTime: _unix_to_time,
+            exp.ParseNumeric: _parse_numeric,
+            exp.ParseBignumeric: _parse_numeric,
         }
 
         def week_sql(self, expression: exp.Week) -> str:
