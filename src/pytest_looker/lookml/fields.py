@@ -62,6 +62,8 @@ def yes(value: Any, default: bool = False) -> bool:
     """LookML's ``yes``/``no`` (the parser gives strings)."""
     if value is None:
         return default
+    if value == "yes" or value == "no":  # as written almost always
+        return value == "yes"
     return str(value).strip().lower() == "yes"
 
 
