@@ -21,15 +21,9 @@ FANOUT_SENSITIVE = frozenset({"count", "sum", "average", "median", "percentile",
 Emit = Callable[[str, str, Location], None]
 
 
-def _field_sqls(field: Field) -> Iterator[str | None]:
-    yield field.sql
-    yield field.sql_start
-    yield field.sql_end
-    yield field.sql_distinct_key
-    yield field.sql_latitude
-    yield field.sql_longitude
-    for case in field.cases:
-        yield case.sql
+def _field_sqls(field: Field) -> tuple[str | None, ...]:
+    sqls = (field.sql, field.sql_start, field.sql_end, field.sql_distinct_key, field.sql_latitude, field.sql_longitude)
+    return sqls + tuple(case.sql for case in field.cases) if field.cases else sqls
 
 
 class CheckCache:
@@ -53,9 +47,9 @@ class CheckCache:
     def references_of(self, field: Field) -> tuple[tuple[str | None, str], ...]:
         found = self.field_references.get(id(field))
         if found is None:
-            found = tuple(
-                ref for sql in _field_sqls(field) if sql and "${" in sql for ref in self._text_references(sql)
-            )
+            texts = [self._text_references(sql) for sql in _field_sqls(field) if sql and "${" in sql]
+            # Mostly one text (the field's sql): its tuple is then shared with the fields holding it.
+            found = texts[0] if len(texts) == 1 else tuple(ref for refs in texts for ref in refs)
             self.field_references[id(field)] = found
         return found
 
