@@ -62,6 +62,10 @@ def yes(value: Any, default: bool = False) -> bool:
     """LookML's ``yes``/``no`` (the parser gives strings)."""
     if value is None:
         return default
+    if value == "yes":  # as written almost always
+        return True
+    if value == "no":
+        return False
     return str(value).strip().lower() == "yes"
 
 

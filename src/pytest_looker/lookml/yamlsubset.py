@@ -60,6 +60,7 @@ _SPECIAL_WORDS = frozenset((*_NULLS, *_BOOLS, "=", "<<"))
 #: What a value starting with one of these is read by the general path.
 _NOT_PLAIN_START = frozenset("'\"[{|>&*!%@`?,]}#-:=<")
 _NULL_TAG = "!!null "
+_INSIGNIFICANT = ("", "#")  # what a blank line and a comment start with, after the indentation
 _FLOW_PLAIN_END = re.compile(r",|\]|\}|:[ \n,\]\}]|:$| #")
 
 
@@ -96,22 +97,19 @@ def read_subset(text: str) -> Any:
         text = text.replace("\r\n", "\n")
     if _REJECTED.search(text):
         raise Unsupported("a character or line break this reader leaves to PyYAML")
-    return _Reader(text.split("\n")).document()
+    return _Reader(text.split("\n"), "\t" in text).document()
 
 
 class _Reader:
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], tabs: bool = True) -> None:
+        """``tabs``: whether the text holds a tab at all (when not, no line is indented with one)."""
         self.lines = lines
-        indents = []
-        for line in lines:
-            body = line.lstrip(" ")
-            if not body or body[0] == "#":
-                indents.append(-1)  # blank or a comment: not significant
-            else:
-                if body[0] == "\t":
-                    raise Unsupported("tab in indentation")
-                indents.append(len(line) - len(body))
-        self.indents = indents
+        if tabs and any(line.lstrip(" ")[:1] == "\t" for line in lines):
+            raise Unsupported("tab in indentation")
+        # Blank lines and comments are not significant: -1.
+        self.indents = [
+            -1 if (body := line.lstrip(" "))[:1] in _INSIGNIFICANT else len(line) - len(body) for line in lines
+        ]
 
     def _significant(self, index: int) -> int:
         """The first significant line at or after ``index`` (``len(lines)`` at the end)."""
@@ -210,13 +208,19 @@ class _Reader:
                     and (index + 1 >= end or indents[index + 1] <= column)
                 ):
                     mapping[key] = resolve_plain(rest) if rest[0] in _NUMERIC_START or rest in _SPECIAL_WORDS else rest
-                    index = self._significant(index + 1)
-                    if index >= end or indents[index] != column or _is_dash(lines[index], column):
-                        if index < end and indents[index] > column:
-                            raise Unsupported("bad indentation in a mapping")
+                    index += 1
+                    if index < end and indents[index] < 0:
+                        index = self._significant(index)
+                    # The next entry: a line at the same indentation that is not a dash (inlined
+                    # from the general path's tests below: this runs for most lines of a dashboard).
+                    if index < end and indents[index] == column:
+                        body = lines[index][column:]
+                        if body[0] != "-" or body[1:2] not in ("", " "):
+                            continue
                         break
-                    body = lines[index][column:]
-                    continue
+                    if index < end and indents[index] > column:
+                        raise Unsupported("bad indentation in a mapping")
+                    break
             elif body[0] == "?" and body[1:2] == " ":
                 key, index, rest = self._explicit_key(body, index, column)
             else:
@@ -570,6 +574,8 @@ def _unescape(quote: str, text: str) -> str:
             raise Unsupported(f"escape \\{code}")
 
 
+_FLOW_BLANK = (" ", "\n")
+_FLOW_BLANKS = re.compile(r"[ \n]*")
 _FLOW_TOKENS = re.compile(r"[\[\]{}\"'#\\]")
 
 
@@ -621,9 +627,11 @@ class _Flow:
         self.line = line  # of the first one
 
     def _skip(self, position: int) -> int:
-        text = self.text
-        while position < len(text) and text[position] in " \n":
-            position += 1
+        """The first position at or after ``position`` that is not a blank or a line break."""
+        if self.text[position : position + 1] in _FLOW_BLANK:  # mostly not: a pattern only when it is
+            match = _FLOW_BLANKS.match(self.text, position)
+            assert match is not None  # it matches the empty string
+            position = match.end()
         return position
 
     def node(self, position: int) -> tuple[Any, int]:
@@ -648,7 +656,7 @@ class _Flow:
         match = _FLOW_PLAIN_END.search(self.text, position)
         end = match.start() if match else len(self.text)
         value = self.text[position:end].rstrip(" \n")
-        if not value or any(c in value for c in "?[{"):
+        if not value or "?" in value or "[" in value or "{" in value:
             raise Unsupported("flow node")  # PyYAML ends a plain scalar at these in a flow collection
         if "\n" in value:
             lines = [line.strip(" ") for line in value.split("\n")]
