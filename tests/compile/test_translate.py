@@ -460,3 +460,16 @@ def test_bigquery_parse_numeric(db: DuckDBBackend) -> None:
     # spaces around the number and between the sign and the digits.
     sql = "SELECT PARSE_NUMERIC('  -  12.34 '), PARSE_NUMERIC('1e2'), PARSE_NUMERIC(CAST(NULL AS STRING))"
     assert values(db, sql, "bigquery") == [(Decimal("-12.340000000"), Decimal("100.000000000"), None)]
+
+
+def test_bigquery_extract_date_time_and_datetime(db: DuckDBBackend) -> None:
+    # The information schema block: EXTRACT(DATE FROM period_start); with AT TIME ZONE, the
+    # date on that zone's wall clock (UTC 2024-03-02 03:00 is 2024-03-01 in New York).
+    t = "TIMESTAMP '2024-03-02 03:04:05'"
+    sql = (
+        f"SELECT EXTRACT(DATE FROM {t}), EXTRACT(TIME FROM {t}), EXTRACT(DATETIME FROM {t}),"
+        f" EXTRACT(DATE FROM {t} AT TIME ZONE 'America/New_York')"
+    )
+    assert values(db, sql, "bigquery") == [
+        (dt.date(2024, 3, 2), dt.time(3, 4, 5), dt.datetime(2024, 3, 2, 3, 4, 5), dt.date(2024, 3, 1)),
+    ]

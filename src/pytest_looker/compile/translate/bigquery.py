@@ -2,7 +2,8 @@
 
 * ``EXTRACT(DAYOFWEEK FROM x)`` counts 1 = Sunday … 7 (DuckDB's ``DAYOFWEEK`` counts from 0):
   read as :class:`~.functions.SundayWeekday`.
-* ``EXTRACT(ISOWEEK FROM x)`` is the ISO-8601 week, DuckDB's ``WEEK``.
+* ``EXTRACT(ISOWEEK FROM x)`` is the ISO-8601 week, DuckDB's ``WEEK``; ``EXTRACT(DATE|TIME|DATETIME
+  FROM x)`` is ``x`` as a DATE, TIME or DATETIME.
 * ``EXTRACT(part FROM x AT TIME ZONE 'tz')`` is the part of the wall clock of instant ``x`` in
   ``tz``; read as a time-zone conversion from UTC (BigQuery stores instants) so the DuckDB writer
   does not mistake it for DuckDB's ``AT TIME ZONE`` on a naive timestamp, which means the opposite.
@@ -41,6 +42,10 @@ from pytest_looker.compile.translate.coercion import TreePass
 from pytest_looker.compile.translate.functions import SundayWeekday, merged
 from pytest_looker.compile.translate.patterns import backslash_escaped_likes
 from pytest_looker.compile.translate.tables import information_schema_tables
+
+#: ``EXTRACT(part FROM x)`` parts that are a whole value, not a number: DuckDB has no such
+#: specifier ("extract specifier DATE not recognized"); BigQuery returns the cast.
+_WHOLE_PARTS = {"DATE": exp.DType.DATE, "TIME": exp.DType.TIME, "DATETIME": exp.DType.TIMESTAMP}
 
 #: The internal strftime-like code sqlglot keeps for BigQuery's quarter element.
 QUARTER_CODE = "%Q"
@@ -160,6 +165,11 @@ class LookerBigQuery(BigQuery):
                 )
                 node.set("expression", local)
             part = node.this.name.upper()
+            if part in _WHOLE_PARTS:  # EXTRACT(DATE FROM ts): the date (time, datetime) part, a cast
+                value = node.expression
+                if value.is_type(exp.DType.TIMESTAMPTZ, exp.DType.TIMESTAMPLTZ):  # an instant: in UTC
+                    value = exp.AtTimeZone(this=value, zone=exp.Literal.string("UTC"))
+                return exp.cast(value, _WHOLE_PARTS[part])
             if part == "ISOWEEK":
                 node.set("this", exp.var("WEEK"))
             elif part == "DAYOFWEEK":
