@@ -39,3 +39,12 @@ def test_text_made_by_the_sql_through_ctes_star_and_lag_is_rejected_too() -> Non
 )
 def test_what_the_sql_does_not_make_text_stays_ours(sql: str, dialect: str) -> None:
     assert rejected_too(sql, dialect, DATE_DIFF) is None
+
+
+def test_day_of_week_of_text_the_sql_makes_is_rejected_too() -> None:
+    # GA360's funnels: EXTRACT(DAYOFWEEK FROM event1_time), a `_time` the NDT passes on as text.
+    diff = "TIMESTAMP_DIFF(prev.end_time, prev.prev_end_time, HOUR)"
+    sql = NDT.replace(diff, "EXTRACT(DAYOFWEEK FROM prev.end_time)")
+    message = "Binder Error: No function matches the given name and argument types 'dayofweek(VARCHAR)'."
+    reason = rejected_too(sql, "bigquery", message)
+    assert reason is not None and reason.startswith(REJECTED_TOO) and "prev.end_time" in reason

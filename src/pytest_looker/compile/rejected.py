@@ -35,12 +35,15 @@ REJECTED_TOO = "the warehouse rejects this SQL too"
 #: Dialects that never convert a text value (only a literal) to a date/time or a number.
 _STRICT_DIALECTS = frozenset({"bigquery"})
 _NO_MATCH = re.compile(r"No function matches the given name and argument types '([^(']+)\(([^']*)\)'")
+_DATE_PARTS = (exp.Extract, exp.Year, exp.Month, exp.Day, exp.Quarter, exp.Week, exp.DayOfWeek)
 #: DuckDB's function names → the source expressions they come from.
 _FUNCTIONS: dict[str, tuple[type[exp.Expr], ...]] = {
     "date_diff": (exp.DateDiff, exp.TimestampDiff, exp.DatetimeDiff),
     "datediff": (exp.DateDiff, exp.TimestampDiff, exp.DatetimeDiff),
     "date_trunc": (exp.DateTrunc, exp.TimestampTrunc, exp.DatetimeTrunc),
-    "date_part": (exp.Extract, exp.Year, exp.Month, exp.Day, exp.Quarter, exp.Week, exp.DayOfWeek),
+    "date_part": _DATE_PARTS,
+    # EXTRACT(DAYOFWEEK FROM x) and friends reach DuckDB as functions of their own
+    **dict.fromkeys(("dayofweek", "isodow", "dayofyear", "year", "month", "day", "quarter", "week"), _DATE_PARTS),
     "strftime": (exp.TimeToStr,),
     "-": (exp.Sub,),
     "+": (exp.Add,),
