@@ -170,10 +170,10 @@ def test_seeds_serve_join_expressions_liquid_columns_and_wildcard_tables(tmp_pat
     root = write_files(tmp_path / "bq", BIGQUERY)
     result = cli("scaffold", "data", "--project", str(root))
     assert result.exit_code == 0, result.output
-    events = (root / "seeds" / "proj" / "analytics" / "events_*.csv").read_text().splitlines()
-    header = events[0].split(",")
-    suffix = header.index("_TABLE_SUFFIX")
-    assert all(len(row.split(",")[suffix]) == 8 for row in events[1:])  # YYYYMMDD, as the wildcard matched
+    # YYYYMMDD text, as the wildcard matched (kept text: Parquet, as a CSV reader would take numbers)
+    [events] = (root / "seeds" / "proj" / "analytics").glob("events_[*].*")
+    suffixes = duckdb.sql(f"SELECT typeof(_TABLE_SUFFIX), _TABLE_SUFFIX FROM '{events}'").fetchall()
+    assert suffixes and all(kind == "VARCHAR" and len(value) == 8 for kind, value in suffixes)
     report = validate(cli, root)
     # 10 fields + the 55 selectable timeframes of the event group, which lists none (all of them)
     assert (report["fields"], report["failed_fields"]) == (65, 0)

@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,23 @@ def _nested(types: dict[str, str]) -> bool:
     """Whether a table has STRUCT, array or JSON columns, which CSV cannot hold: a CSV reader
     takes JSON text for VARCHAR, and DuckDB subscripts (``x['k']``, ``x.k``) only a JSON value."""
     return any(kind not in SQL_TYPES or kind == "json" for kind in types.values())
+
+
+#: Text a CSV reader takes for a number, a date or a timestamp (DuckDB's type detection).
+_LOOKS_TYPED = re.compile(r"-?\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+
+
+def _text_looks_typed(rows: list[dict[str, Any]], types: dict[str, str]) -> bool:
+    """Whether a text column holds only values a CSV reader would read as another type (text a
+    query parses as a date, ``TO_DATE("filters.from_date", 'YYYY-MM-DD')``, is generated in that
+    format): CSV would hand DuckDB a DATE where the warehouse has text, so Parquet keeps it text."""
+    for column, kind in types.items():
+        if kind != "string":
+            continue
+        values = [row.get(column) for row in rows if row.get(column) not in (None, "")]
+        if values and all(isinstance(v, str) and _LOOKS_TYPED.fullmatch(v) for v in values):
+            return True
+    return False
 
 
 def parquet_bytes(rows: list[dict[str, Any]], types: dict[str, str]) -> bytes:
@@ -142,7 +160,7 @@ def write_seeds(
     files: dict[str, str] = dict(manifest.get("files", {}))
     types: dict[str, Any] = dict(manifest.get("types", {}))
     for table, rows in dataset.tables.items():
-        nested = _nested(dataset.types[table])
+        nested = _nested(dataset.types[table]) or _text_looks_typed(rows, dataset.types[table])
         path = seed_path(root, table, ".parquet" if nested else ".csv")
         relative = path.relative_to(root).as_posix()
         for suffix in (".csv", ".parquet"):
