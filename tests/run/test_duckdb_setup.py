@@ -113,3 +113,13 @@ def _csv(root: Path) -> Path:
     path = root / "t.csv"
     path.write_text("v\n2\n")
     return path
+
+
+def test_validate_stops_at_a_setup_file_it_cannot_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not one failure per field (every probe re-opening the engine): a usage error, exit 2.
+    root = project(tmp_path / "p", setup=True)
+    (root / "udfs.sql").unlink()
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    assert result.exit_code == 2, result.output
+    assert "duckdb_setup" in result.output and "udfs.sql: cannot read it" in result.output

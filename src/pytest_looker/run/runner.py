@@ -250,10 +250,14 @@ class LocalRunner:
     def probe(self, queries: Sequence[Query]) -> list[LookerError | None]:
         from pytest_looker.run.retyped import execute_translated
 
+        if not queries:
+            return []
+        # Opened once, outside the per-query errors: a setting that stops the engine from opening
+        # (an unreadable duckdb_setup, a missing database file) is the run's, not every field's.
+        engine = self.engine
         errors: list[LookerError | None] = []
         for query in queries:
             try:
-                engine = self.engine
                 execute_translated(engine, self.compile(query).sql, self._source_dialect(query, self.project))
             except LookerError as error:
                 errors.append(error)
