@@ -2,7 +2,9 @@
 
 * ``validate``: the loader's diagnostics plus every field that does not compile (the
   ``pytest-looker validate --compile-only`` check), as ``ProjectError`` items whose
-  ``file_path`` starts with the project name, as Looker's does.
+  ``file_path`` starts with the project name, as Looker's does. pytest-looker's own lint that
+  Looker's validator does not give (a fanned-out view without primary key) is left out: with
+  Spectacles' default severity a warning fails ``spectacles lookml``.
 * LookML tests are run by :func:`pytest_looker.checks.datatests.run_data_test`, the code the
   pytest plugin runs a ``test:`` block with, so both answer the same; one failing assert is one
   ``ProjectError`` of kind ``test``.
@@ -34,6 +36,7 @@ from pytest_looker.looker.emulator.engine import Engine, project_digest
 from pytest_looker.looker.emulator.errors import ApiError
 from pytest_looker.looker.emulator.metadata import explore_fields, project_id
 from pytest_looker.lookml.model import Dashboard, DataTest, Project, Severity
+from pytest_looker.lookml.references import is_fanout_lint
 from pytest_looker.workspace import Workspace
 
 
@@ -91,6 +94,7 @@ def validate_project(engine: Engine) -> dict[str, Any]:
                 severity="error" if d.severity is Severity.ERROR else "warning",
             )
             for d in project.diagnostics
+            if not is_fanout_lint(d.message)
         ]
         # A field the loader already reported (same file:line) is not reported twice; its
         # report gains the model, explore and field the validation found it in.
