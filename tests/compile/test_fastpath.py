@@ -248,7 +248,23 @@ SMALL = {
         }
         explore: flagged {
           view_name: orders
-          always_filter: { filters: [orders.amount: ">1"] }
+          always_filter: { filters: [orders.amount: ">1", users.name: "-Ann", created_date: "7 days"] }
+          join: users { relationship: many_to_one sql_on: ${orders.user_id} = ${users.id} ;; }
+          join: items { relationship: one_to_many sql_on: ${orders.id} = ${items.order_id} ;; }
+        }
+        explore: defaulted {
+          view_name: orders
+          conditionally_filter: { filters: [orders.created_date: "30 days"] unless: [orders.id] }
+          sql_always_where: ${orders.amount} > 0 ;;
+        }
+        explore: restricted {
+          view_name: orders
+          access_filter: { field: users.name user_attribute: "customer" }
+          join: users { relationship: many_to_one sql_on: ${orders.user_id} = ${users.id} ;; }
+        }
+        explore: measured {
+          view_name: orders
+          always_filter: { filters: [orders.total: ">10"] }
         }
     """,
     "views.view.lkml": """
@@ -315,6 +331,31 @@ def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[st
     assert parts(again) == parts(reference)
 
 
+#: Explores whose default filters (and access filter) every fields-only query gets.
+FILTERED = [
+    Query("shop", "flagged", fields=["orders.amount"], now=NOW),
+    Query("shop", "flagged", fields=["orders.total", "items.count"], now=NOW, timezone="America/New_York"),
+    Query("shop", "flagged", fields=["orders.created_month", "orders.count"], now=NOW),
+    Query("shop", "defaulted", fields=["orders.amount", "orders.total"], now=NOW),
+    Query("shop", "restricted", fields=["orders.count"], user_attributes={"customer": "Bo"}),
+    Query("shop", "restricted", fields=["users.name"], user_attributes={"customer": "Al, Bo"}),
+]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "mysql", "bigquery", "postgres"])
+@pytest.mark.parametrize("query", FILTERED, ids=lambda q: f"{q.explore}:{'+'.join(q.fields)}")
+def test_shortcut_reproduces_the_explores_filters(lookml: ProjectFactory, query: Query, dialect: str) -> None:
+    project, twin = lookml(SMALL), lookml(SMALL)
+    fast, reference = both(project, twin, query, dialect)
+    assert fast is not None
+    assert not isinstance(reference, str)
+    assert parts(fast) == parts(reference)
+    assert "WHERE" in fast.body
+    again, reference = both(project, twin, query, dialect, fast_first=False)
+    assert again is not None and not isinstance(reference, str)
+    assert parts(again) == parts(reference)
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -322,7 +363,8 @@ def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[st
         Query("shop", "orders", fields=["orders.amount"], filters={"orders.amount": ">1"}),
         Query("shop", "orders", fields=["orders.amount"], sorts=["orders.amount desc"]),
         Query("shop", "orders", fields=["orders.amount"], filter_expression="${orders.amount} > 1"),
-        Query("shop", "flagged", fields=["orders.amount"]),  # always_filter
+        Query("shop", "measured", fields=["orders.amount"]),  # always_filter on a measure: HAVING
+        Query("shop", "restricted", fields=["orders.count"]),  # the access filter's attribute is missing
         Query("shop", "orders", fields=["orders.nope"]),  # an error is the planner's to raise
         Query("shop", "orders", fields=["orders.amount", "orders.median_amount", "items.count"]),  # left out
         Query("shop", "orders", fields=["orders.amount", "orders.count"] * 33),  # a one-off: validation's
@@ -332,7 +374,8 @@ def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[st
         "filters",
         "sorts",
         "custom-filter",
-        "always-filter",
+        "always-filter-on-a-measure",
+        "access-filter-without-attribute",
         "unknown-field",
         "percentile-ignored",
         "many-fields",

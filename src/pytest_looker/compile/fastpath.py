@@ -32,7 +32,7 @@ from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import RenderedJoin, included_joins
 from pytest_looker.compile.measures import POST_SQL_TYPES
 from pytest_looker.compile.planner import Plan, Selected, _native_planner, _selectable, _unquoted
-from pytest_looker.compile.predicates import render_conditions
+from pytest_looker.compile.predicates import AppliedFilter, effective_filters, liquid_filters, render_conditions
 from pytest_looker.compile.query import UNSORTED, Query
 from pytest_looker.compile.result import Column, PostSqlMeasure
 from pytest_looker.compile.scope import Scope, scope_for
@@ -126,7 +126,9 @@ class _Joins:
 class ExplorePlan:
     """What every fields-only query of one explore in one context shares."""
 
-    def __init__(self, project: Project, scope: Scope, state: CompileState) -> None:
+    def __init__(
+        self, project: Project, scope: Scope, state: CompileState, applied: list[AppliedFilter] | None = None
+    ) -> None:
         self.project = project
         self.scope = scope
         self.state = state
@@ -141,11 +143,11 @@ class ExplorePlan:
         self.queries: dict[tuple[object, ...], Plan | None] = {}
         explore = scope.explore
         fc = FieldCompiler(state, {})
-        conditions = _conditions(fc)
+        conditions = _conditions(fc, applied or [])
         self.where = [sql.text for sql in conditions]
         self.where_aliases = frozenset().union(*(sql.aliases for sql in conditions))
         self.where_touched = tuple(fc.derived_views)
-        #: What every query reads: the base view and what sql_always_where reads.
+        #: What every query reads: the base view and what the explore's conditions read.
         self.base_needs = self.where_aliases | {self.base}
         fc = FieldCompiler(state, {})
         self.from_ = f"{fc.table_of(scope.view(self.base), explore.sql_table_name)} AS {self.base}"
@@ -398,12 +400,16 @@ class _Unsupported(Exception):
     """The explore has something the shortcut does not reproduce (the planner will)."""
 
 
-def _conditions(fc: FieldCompiler) -> list[Sql]:
-    """``sql_always_where`` as the planner writes it, when it is the same in every query."""
+def _conditions(fc: FieldCompiler, applied: list[AppliedFilter]) -> list[Sql]:
+    """The WHERE conditions every fields-only query of the explore gets, as the planner writes
+    them: the explore's default filters (``always_filter``, ``conditionally_filter``: a query
+    without filters keeps their values), its ``access_filter`` (the user attributes are part of
+    the context) and ``sql_always_where``. A condition on a measure (HAVING) or one that runs
+    Liquid is not the same in every query: the planner's job."""
     explore = fc.scope.explore
-    if not explore.sql_always_where:
+    if not (applied or explore.access_filters or explore.sql_always_where):
         return []
-    conditions = render_conditions(fc, [], {})
+    conditions = render_conditions(fc, applied, fc.state.query.user_attributes)
     if fc.liquid_renders or fc.measure_renders or conditions.having:
         raise _Unsupported
     return list(conditions.where)
@@ -451,19 +457,25 @@ def _explore_plan(project: Project, query: Query, dialect_name: str, portable: b
         explore = project.explore(query.model, query.explore)
     except LookerError:
         return None
-    if (
-        explore.extension_required
-        or explore.always_filter
-        or explore.conditionally_filter is not None
-        or explore.access_filters
-        or explore.sql_always_having
-    ):
+    if explore.extension_required or explore.sql_always_having:
         return None
     try:
         scope = scope_for(project, model, explore)
+        # The explore's default filters apply to every query without filters: the state carries
+        # them as the planner's does (a native derived table binds them; Liquid, which reads
+        # them too, makes a rendering the planner's job anyway).
+        applied = effective_filters(scope, query)
+        filters, parameter_values = liquid_filters(applied)
         state = CompileState.of(
-            scope, query, dialect_name, bridge.load_dialect(dialect_name), portable_aggregates=portable
+            scope,
+            query,
+            dialect_name,
+            bridge.load_dialect(dialect_name),
+            filters=filters,
+            parameter_values=parameter_values,
+            in_query=frozenset(filters) | frozenset(parameter_values),
+            portable_aggregates=portable,
         )
-        return ExplorePlan(project, scope, state)
+        return ExplorePlan(project, scope, state, applied)
     except (LookerError, _Unsupported):
         return None
