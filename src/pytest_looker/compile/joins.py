@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from pytest_looker.compile import plain
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.sqltext import Sql, combine
 from pytest_looker.errors import CompileError
@@ -93,6 +94,9 @@ def render_join(fc: FieldCompiler, join: Join) -> RenderedJoin:
 def _on(fc: FieldCompiler, join: Join) -> Sql:
     where = f"join {join.name}"
     if join.sql_on:
+        quick = plain.plain_text(fc.state, join.name, join.sql_on)
+        if quick is not None:
+            return quick
         return fc.template(join.sql_on, join.name, where=f"sql_on of {where}", location=join.location)
     if join.foreign_key:
         scope_name, dot, name = join.foreign_key.strip().rpartition(".")

@@ -7,7 +7,7 @@ of a first-time query's cost. The functions here write them exactly as that path
 without its bookkeeping, and return ``None`` for anything else (tiers, ``case:``, durations,
 Liquid, filtered or fanned measures, references beyond one level, a shifted period), which the
 compiler then renders. They are used by :class:`.FieldCompiler` for ``${}`` references to
-dimensions and by the fields-only shortcut (:mod:`.fastpath`).
+dimensions, for joins' ``sql_on`` (:mod:`.joins`) and by the fields-only shortcut (:mod:`.fastpath`).
 
 Like the Liquid reader, they repeat a subset of the general path, so they are checked against
 it: with :data:`ENABLED` off every field goes the general way, and ``tests/compile/test_fastpath.py``
@@ -21,6 +21,7 @@ from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dimensions import TIER_TYPES
 from pytest_looker.compile.scope import Scope
 from pytest_looker.compile.sqltext import Sql, wrap
+from pytest_looker.errors import LookerError
 from pytest_looker.lookml.model import Field, FieldCategory
 from pytest_looker.lookml.refs import RefKind, scanned
 
@@ -106,6 +107,20 @@ def plain_measure(state: CompileState, alias: str, target: Field) -> Sql | None:
         return None
     text, reads = expanded
     return Sql(form.format(text), _own_view(scope, alias, reads))
+
+
+def plain_text(state: CompileState, alias: str, raw: str) -> Sql | None:
+    """What :meth:`.FieldCompiler.template` gives for ``raw`` (written in the view under
+    ``alias``) when it has no Liquid and references only ``${TABLE}`` and dimensions written
+    from their table alone: a join's ``sql_on`` (``${orders.user_id} = ${users.id}``), rendered
+    the first time each join of an explore is included."""
+    if not ENABLED or state.time_shift:
+        return None
+    try:
+        expanded = _expanded(state, alias, raw, nested=False)
+    except LookerError:
+        return None
+    return None if expanded is None else Sql(*expanded)
 
 
 def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tuple[str, frozenset[str]] | None:
