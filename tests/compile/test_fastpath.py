@@ -27,7 +27,7 @@ import pytest
 
 from helpers import ProjectFactory
 from pytest_looker.checks.validation import explore_fields, select_explores
-from pytest_looker.compile import UNSORTED, Query, compile_query, fastpath, plain
+from pytest_looker.compile import UNSORTED, Query, compile_query, fastpath, joins, plain
 from pytest_looker.compile.assemble import with_ctes
 from pytest_looker.compile.fastpath import plan_fields
 from pytest_looker.compile.planner import Plan, PlanOptions, plan_query
@@ -59,12 +59,15 @@ def parts(plan: Plan) -> tuple[Any, ...]:
 
 @contextmanager
 def general_path() -> Iterator[None]:
-    """Every field rendered by the compiler's general path (no plain-field writer)."""
+    """Every field and join rendered by the compiler's general path (no plain writer), each set
+    of joins arranged by a tree of its own (no tree grown per context)."""
     plain.ENABLED = False
+    joins.GROWING_TREE = False
     try:
         yield
     finally:
         plain.ENABLED = True
+        joins.GROWING_TREE = True
 
 
 def both(
