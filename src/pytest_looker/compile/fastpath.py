@@ -109,13 +109,16 @@ class _Field(Selected):
 class _Joins:
     """The joins a set of aliases includes, their fan-out and what they add to the query."""
 
-    __slots__ = ("clauses", "fan_key", "fanned", "flat_allowed", "names", "rendered", "touched", "where")
+    __slots__ = ("clauses", "fan_key", "fanned", "flat_allowed", "names", "rendered", "touched", "views", "where")
 
-    def __init__(self, rendered: list[RenderedJoin], fanned: Mapping[str, str], touched: tuple[str, ...]) -> None:
+    def __init__(
+        self, base: str, rendered: list[RenderedJoin], fanned: Mapping[str, str], touched: tuple[str, ...]
+    ) -> None:
         self.rendered = rendered
         self.fanned = fanned
         self.fan_key = tuple(sorted(fanned.items())) if fanned else _NO_FANOUT
         self.names = tuple(j.name for j in rendered)
+        self.views = (base, *self.names)
         self.clauses = [j.clause for j in rendered]
         self.where = [j.sql_where.text for j in rendered if j.sql_where is not None]
         self.touched = touched
@@ -201,35 +204,38 @@ class ExplorePlan:
             return None
         fan_key = joins.fan_key
         select: list[str] = []
-        select_exprs: list[str] = []
         expressions: list[tuple[str, str]] = []
         columns: list[Column] = []
         group_by: list[str] = []
-        positions: dict[str, int] = {}
-        sort_positions: dict[str, int] = {}
-        post_sql: list[PostSqlMeasure] = []
         touched: list[str] = []
-        first_time: str | None = None
+        #: The default sort's column and expression (see :func:`.grouping.default_order`): the
+        #: first date-like dimension, else the first measure, else the first dimension.
+        first_time: tuple[int, str] | None = None
+        first_dimension: tuple[int, str] | None = None
         for entry in dimensions:
             if fan_key and not entry.fan_free:
                 return None
+            text = entry.text
             select.append(entry.item)
-            select_exprs.append(entry.text)
-            expressions.append((entry.name, entry.text))
-            positions[entry.name] = position = len(select)
+            expressions.append((entry.name, text))
+            position = len(select)
             columns.append(entry.column)
             group_by.append(entry.grouped or str(position))
-            if first_time is None and entry.date_like:
-                first_time = entry.name
             if entry.companion is not None:
                 item, text, column = entry.companion
                 select.append(item)
-                select_exprs.append(text)
-                sort_positions[entry.name] = len(select)
-                group_by.append(str(len(select)))
+                position = len(select)
+                group_by.append(str(position))
                 columns.append(column)
-            touched += entry.touched
+            if first_dimension is None:
+                first_dimension = (position, text)
+            if first_time is None and entry.date_like:
+                first_time = (position, text)
+            if entry.touched:
+                touched += entry.touched
+        first_measure: tuple[int, str] | None = None
         fanned_touched: list[str] = []
+        post_sql: list[PostSqlMeasure] = []
         for entry in measures:
             item, text = entry.item, entry.text
             if fan_key:
@@ -242,30 +248,26 @@ class ExplorePlan:
                 item, text, more = variant
                 fanned_touched += more
             select.append(item)
-            select_exprs.append(text)
             expressions.append((entry.name, text))
-            positions[entry.name] = len(select)
+            if first_measure is None:
+                first_measure = (len(select), text)
             columns.append(entry.column)
             if entry.post_sql is not None:
                 post_sql.append(entry.post_sql)
-            touched += entry.touched
-        selected = dimensions + measures
+            if entry.touched:
+                touched += entry.touched
         flat = not measures and joins.flat_allowed and any(e.name in self.cancelling for e in dimensions)
         order_by: list[str] = []
-        if query.sorts != _UNSORTED and dimensions:
-            pk_only = len(selected) == 1 and selected[0].name == self.pk_name
-            if not (flat and pk_only):
+        if first_dimension is not None and query.sorts != _UNSORTED:
+            pk_only = flat and not measures and len(dimensions) == 1 and dimensions[0].name == self.pk_name
+            if not pk_only:
                 if first_time is not None:
-                    name, suffix = first_time, " DESC"
-                elif measures:
-                    name, suffix = measures[0].name, " DESC"
+                    (position, text), suffix = first_time, " DESC"
+                elif first_measure is not None:
+                    (position, text), suffix = first_measure, " DESC"
                 else:
-                    name, suffix = dimensions[0].name, ""
-                position = sort_positions.get(name) or positions[name]
-                if self.dialect.orders_by_expression:
-                    order_by.append(select_exprs[position - 1] + suffix)
-                else:
-                    order_by.append(f"{position}{suffix}")
+                    (position, text), suffix = first_dimension, ""
+                order_by.append(text + suffix if self.dialect.orders_by_expression else f"{position}{suffix}")
         limit = query.effective_limit
         body = select_text(
             select,
@@ -297,7 +299,7 @@ class ExplorePlan:
             preamble=self.preamble,
             columns=tuple(columns),
             post_sql_measures=tuple(post_sql),
-            views=(self.base, *joins.names),
+            views=joins.views,
             joins=joins.names,
             fanned=joins.fanned,
             expressions=tuple(expressions),
@@ -368,7 +370,8 @@ class ExplorePlan:
         except LookerError:
             result = None
         else:
-            result = None if fc.liquid_renders else _Joins(included.joins, included.fanned, tuple(fc.derived_views))
+            touched = tuple(fc.derived_views)
+            result = None if fc.liquid_renders else _Joins(self.base, included.joins, included.fanned, touched)
         if len(self.joins) > _MAX_ENTRIES:
             self.joins.clear()
         self.joins[needs] = result
