@@ -35,7 +35,7 @@ from pytest_looker.compile.planner import Plan, Selected, _native_planner, _sele
 from pytest_looker.compile.predicates import AppliedFilter, effective_filters, liquid_filters, render_conditions
 from pytest_looker.compile.query import UNSORTED, Query
 from pytest_looker.compile.result import Column, PostSqlMeasure
-from pytest_looker.compile.scope import Scope, scope_for
+from pytest_looker.compile.scope import Scope, is_selectable_category, scope_for
 from pytest_looker.compile.sqltext import Sql
 from pytest_looker.errors import LookerError
 from pytest_looker.lookml.model import Project
@@ -318,7 +318,15 @@ class ExplorePlan:
         scope = self.scope
         empty = len(self.state.empty_parameters)
         try:
-            selected = _selectable(scope, name)
+            # A field of the explore's views that its fields: allow, found directly; anything
+            # else (errors included) resolved as the planner does.
+            alias, _, field_name = name.partition(".")
+            view = scope.views.get(alias)
+            target = view.fields.get(field_name) if view is not None else None
+            if target is not None and is_selectable_category(target) and target.name in scope.selectable_names(alias):
+                selected = Selected(alias, target)
+            else:
+                selected = _selectable(scope, name)
             target = selected.field
             render = plain.plain_measure if target.is_measure else plain.plain_dimension
             sql = render(self.state, selected.alias, target) if plain.ENABLED else None

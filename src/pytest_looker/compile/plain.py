@@ -23,7 +23,7 @@ from pytest_looker.compile.scope import Scope
 from pytest_looker.compile.sqltext import Sql, wrap
 from pytest_looker.errors import LookerError
 from pytest_looker.lookml.model import Field, FieldCategory
-from pytest_looker.lookml.refs import RefKind, scanned
+from pytest_looker.lookml.refs import SPECIAL_NAMES, Ref, RefKind, scanned
 
 #: Off: every field is rendered by the general path (the differential tests' reference).
 ENABLED = True
@@ -131,10 +131,13 @@ def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tup
         return None
     if "${" not in raw:
         return raw, frozenset()
+    if raw.startswith("${TABLE}") and raw.find("${", 8) < 0:  # a column of the table: most fields
+        return alias + raw[8:], frozenset((alias,))
+    refs = _sole_field(raw) or scanned(raw)
     parts: list[str] = []
     reads: set[str] = set()
     last = 0
-    for ref in scanned(raw):
+    for ref in refs:
         kind = ref.kind
         if kind is RefKind.TABLE:
             text = alias
@@ -159,6 +162,17 @@ def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tup
         last = ref.end
     parts.append(raw[last:])
     return "".join(parts), frozenset(reads)
+
+
+def _sole_field(raw: str) -> tuple[Ref, ...] | None:
+    """``${name}`` and nothing else (a measure of a dimension: ``sum: ${amount}``), read without
+    :func:`.scanned`; ``None`` for anything else."""
+    if not (raw.startswith("${") and raw.endswith("}")) or raw.find("${", 2) >= 0:
+        return None
+    inner = raw[2:-1]
+    if not (inner.isascii() and inner.isidentifier()) or inner in SPECIAL_NAMES:
+        return None
+    return (Ref(RefKind.FIELD, 0, len(raw), inner, None, inner, None),)
 
 
 def _own_view(scope: Scope, alias: str, reads: frozenset[str]) -> frozenset[str]:
