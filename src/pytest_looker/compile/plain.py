@@ -5,9 +5,10 @@ one, or a measure aggregating one. Rendering them through :class:`.FieldCompiler
 generic path that handles Liquid, cycles, type suffixes, fan-out and error context — was most
 of a first-time query's cost. The functions here write them exactly as that path writes them,
 without its bookkeeping, and return ``None`` for anything else (tiers, ``case:``, durations,
-Liquid, filtered or fanned measures, references beyond one level, a shifted period), which the
-compiler then renders. They are used by :class:`.FieldCompiler` for ``${}`` references to
-dimensions, for joins' ``sql_on`` (:mod:`.joins`) and by the fields-only shortcut (:mod:`.fastpath`).
+Liquid, filtered or fanned measures, a ``number`` over a ``number``, references beyond one
+level, a shifted period), which the compiler then renders. They are used by
+:class:`.FieldCompiler` for ``${}`` references to dimensions, for joins' ``sql_on``
+(:mod:`.joins`) and by the fields-only shortcut (:mod:`.fastpath`).
 
 Like the Liquid reader, they repeat a subset of the general path, so they are checked against
 it: with :data:`ENABLED` off every field goes the general way, and ``tests/compile/test_fastpath.py``
@@ -85,8 +86,9 @@ def plain_value(state: CompileState, alias: str, target: Field, *, nested: bool)
 
 
 def plain_measure(state: CompileState, alias: str, target: Field) -> Sql | None:
-    """What :meth:`.FieldCompiler.select` gives, with no view fanned, for a ``count`` or for an
-    unfiltered sum, average, distinct count, min or max of plain SQL."""
+    """What :meth:`.FieldCompiler.select` gives, with no view fanned, for a ``count``, for an
+    unfiltered sum, average, distinct count, min or max of plain SQL, and for a ``number``
+    measure over those and plain dimensions."""
     if target.category is not FieldCategory.MEASURE or target.filters:
         return None
     scope = state.scope
@@ -99,6 +101,14 @@ def plain_measure(state: CompileState, alias: str, target: Field) -> Sql | None:
         if value is None:
             return None
         return Sql(f"COUNT({value.text})", _own_view(scope, alias, value.aliases))
+    if kind == "number":  # its SQL over plain dimensions and plain measures (not numbers)
+        if target.sql is None:
+            return None
+        expanded = _expanded(state, alias, target.sql, nested=False, measures=True)
+        if expanded is None:
+            return None
+        text, reads = expanded
+        return Sql(text, _own_view(scope, alias, reads))
     form = _PLAIN_AGGREGATES.get(kind)
     if form is None or target.sql is None:
         return None
@@ -123,9 +133,12 @@ def plain_text(state: CompileState, alias: str, raw: str) -> Sql | None:
     return None if expanded is None else Sql(*expanded)
 
 
-def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tuple[str, frozenset[str]] | None:
-    """``raw`` with ``${TABLE}`` and references to plain dimensions expanded, and the aliases
-    they read (:meth:`.FieldCompiler.expand`); ``None`` for Liquid or any other reference."""
+def _expanded(
+    state: CompileState, alias: str, raw: str, *, nested: bool, measures: bool = False
+) -> tuple[str, frozenset[str]] | None:
+    """``raw`` with ``${TABLE}`` and references to plain dimensions expanded (with ``measures``,
+    to plain measures other than numbers too, as a ``number`` measure reads them), and the
+    aliases they read (:meth:`.FieldCompiler.expand`); ``None`` for Liquid or any other reference."""
     scope = state.scope
     if "{%" in raw or "{{" in raw:
         return None
@@ -152,10 +165,18 @@ def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tup
             else:
                 return None
             found = scope.view(owner).fields.get(ref.field) if owner is not None else None
-            value = plain_value(state, owner, found, nested=True) if found is not None and owner else None
-            if value is None:
+            if found is None or not owner:
                 return None
-            text = value.text
+            if found.category is FieldCategory.MEASURE:
+                value = plain_measure(state, owner, found) if measures and found.type != "number" else None
+                if value is None:
+                    return None
+                text = wrap(value.text)
+            else:
+                value = plain_value(state, owner, found, nested=True)
+                if value is None:
+                    return None
+                text = value.text
             reads |= value.aliases
         parts.append(raw[last : ref.start])
         parts.append(text)
