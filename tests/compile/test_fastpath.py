@@ -43,6 +43,7 @@ DIALECTS = ("duckdb", "postgres", "bigquery", "snowflake", "mysql", "redshift")
 
 def parts(plan: Plan) -> tuple[Any, ...]:
     return (
+        plan.sql or with_ctes(plan.ctes, plan.body, plan.preamble),  # the shortcut writes it at once
         plan.ctes,
         plan.body,
         plan.preamble,
@@ -259,6 +260,7 @@ SMALL = {
           view_name: orders
           conditionally_filter: { filters: [orders.created_date: "30 days"] unless: [orders.id] }
           sql_always_where: ${orders.amount} > 0 ;;
+          sql_preamble: SET search_path = shop ;;
         }
         explore: restricted {
           view_name: orders
@@ -340,6 +342,7 @@ FILTERED = [
     Query("shop", "flagged", fields=["orders.total", "items.count"], now=NOW, timezone="America/New_York"),
     Query("shop", "flagged", fields=["orders.created_month", "orders.count"], now=NOW),
     Query("shop", "defaulted", fields=["orders.amount", "orders.total"], now=NOW),
+    Query("shop", "defaulted", fields=["orders.stats_total"], now=NOW),  # a CTE after the preamble
     Query("shop", "restricted", fields=["orders.count"], user_attributes={"customer": "Bo"}),
     Query("shop", "restricted", fields=["users.name"], user_attributes={"customer": "Al, Bo"}),
 ]
@@ -354,6 +357,8 @@ def test_shortcut_reproduces_the_explores_filters(lookml: ProjectFactory, query:
     assert not isinstance(reference, str)
     assert parts(fast) == parts(reference)
     assert "WHERE" in fast.body
+    if query.explore == "defaulted":
+        assert fast.sql is not None and fast.sql.startswith("SET search_path = shop\n")
     again, reference = both(project, twin, query, dialect, fast_first=False)
     assert again is not None and not isinstance(reference, str)
     assert parts(again) == parts(reference)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_looker.compile import bridge, derived, grouping, plain, pop
-from pytest_looker.compile.assemble import select_text
+from pytest_looker.compile.assemble import select_text, sql_prefix
 from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
@@ -142,7 +142,7 @@ class ExplorePlan:
         self.cancelling = grouping.cancelling_fields(scope)
         self.fields: dict[str, _Field | None] = {}
         self.joins: dict[frozenset[str], _Joins | None] = {}
-        self.ctes: dict[tuple[str, ...], list[tuple[str, str]] | None] = {}
+        self.ctes: dict[tuple[str, ...], tuple[list[tuple[str, str]], str] | None] = {}
         self.queries: dict[tuple[object, ...], Plan | None] = {}
         explore = scope.explore
         fc = FieldCompiler(state, {})
@@ -158,6 +158,8 @@ class ExplorePlan:
         if fc.liquid_renders:
             raise _Unsupported
         self.preamble = explore.sql_preamble
+        #: What the SQL of a query that reads no derived table starts with.
+        self.prefix = sql_prefix((), self.preamble)
 
     # -- one query --------------------------------------------------------------------------------
 
@@ -283,7 +285,7 @@ class ExplorePlan:
         touched += joins.touched
         touched += fanned_touched
         touched += self.from_touched
-        ctes = _NO_CTES
+        ctes, prefix = _NO_CTES, self.prefix
         if touched:
             names = tuple(dict.fromkeys(touched))
             try:
@@ -292,8 +294,9 @@ class ExplorePlan:
                 found = self._ctes(names)
             if found is None:
                 return None
-            ctes = found
+            ctes, prefix = found
         return Plan(
+            sql=prefix + body,
             ctes=list(ctes),
             body=body,
             preamble=self.preamble,
@@ -385,7 +388,7 @@ class ExplorePlan:
         self.joins[needs] = result
         return result
 
-    def _ctes(self, names: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    def _ctes(self, names: tuple[str, ...]) -> tuple[list[tuple[str, str]], str] | None:
         state = self.state
         views = state.scope.model.views
         try:
@@ -394,7 +397,7 @@ class ExplorePlan:
             result = None
         else:
             # A SQL derived table's Liquid reads the outer query: not the same for every query.
-            result = ctes
+            result = (ctes, sql_prefix(ctes, self.preamble))
             for name, _ in ctes:
                 view = views.get(name)
                 table = view.derived_table if view is not None else None

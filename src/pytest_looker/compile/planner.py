@@ -69,6 +69,9 @@ class Plan:
     expressions: tuple[tuple[str, str], ...] = ()
     empty_parameters: tuple[str, ...] = ()
     ignored: tuple[IgnoredField, ...] = ()
+    #: The whole SQL (preamble, CTEs, body) when already written (the fields-only shortcut's
+    #: plans, asked again query after query); else ``with_ctes`` writes it.
+    sql: str | None = None
 
 
 @dataclass(frozen=True)
