@@ -24,7 +24,7 @@ from pytest_looker.compile.scope import Scope
 from pytest_looker.compile.sqltext import Sql, wrap
 from pytest_looker.errors import LookerError
 from pytest_looker.lookml.model import Field, FieldCategory
-from pytest_looker.lookml.refs import SPECIAL_NAMES, Ref, RefKind, scanned
+from pytest_looker.lookml.refs import SPECIAL_NAMES, RefKind, scanned
 
 #: Off: every field is rendered by the general path (the differential tests' reference).
 ENABLED = True
@@ -146,11 +146,15 @@ def _expanded(
         return raw, frozenset()
     if raw.startswith("${TABLE}") and raw.find("${", 8) < 0:  # a column of the table: most fields
         return alias + raw[8:], frozenset((alias,))
-    refs = _sole_field(raw) or scanned(raw)
+    sole = _sole_field(raw)
+    if sole is not None:  # ${name} alone (a measure of a dimension): no scan, no splicing
+        found = scope.view(alias).fields.get(sole)
+        value = None if nested or found is None else _field_value(state, alias, found, measures=measures)
+        return None if value is None else (value.text, value.aliases)
     parts: list[str] = []
     reads: set[str] = set()
     last = 0
-    for ref in refs:
+    for ref in scanned(raw):
         kind = ref.kind
         if kind is RefKind.TABLE:
             text = alias
@@ -165,18 +169,10 @@ def _expanded(
             else:
                 return None
             found = scope.view(owner).fields.get(ref.field) if owner is not None else None
-            if found is None or not owner:
+            value = _field_value(state, owner, found, measures=measures) if found is not None and owner else None
+            if value is None:
                 return None
-            if found.category is FieldCategory.MEASURE:
-                value = plain_measure(state, owner, found) if measures and found.type != "number" else None
-                if value is None:
-                    return None
-                text = wrap(value.text)
-            else:
-                value = plain_value(state, owner, found, nested=True)
-                if value is None:
-                    return None
-                text = value.text
+            text = value.text
             reads |= value.aliases
         parts.append(raw[last : ref.start])
         parts.append(text)
@@ -185,15 +181,23 @@ def _expanded(
     return "".join(parts), frozenset(reads)
 
 
-def _sole_field(raw: str) -> tuple[Ref, ...] | None:
-    """``${name}`` and nothing else (a measure of a dimension: ``sum: ${amount}``), read without
-    :func:`.scanned`; ``None`` for anything else."""
+def _field_value(state: CompileState, owner: str, found: Field, *, measures: bool) -> Sql | None:
+    """What ``${found}`` (of the view under ``owner``) expands to inside another field's SQL: a
+    plain dimension's value, or (``measures``) a plain measure other than a number, wrapped."""
+    if found.category is FieldCategory.MEASURE:
+        value = plain_measure(state, owner, found) if measures and found.type != "number" else None
+        return None if value is None else value.map(wrap(value.text))
+    return plain_value(state, owner, found, nested=True)
+
+
+def _sole_field(raw: str) -> str | None:
+    """The name in ``${name}`` when that is all of ``raw`` (read without :func:`.scanned`)."""
     if not (raw.startswith("${") and raw.endswith("}")) or raw.find("${", 2) >= 0:
         return None
     inner = raw[2:-1]
     if not (inner.isascii() and inner.isidentifier()) or inner in SPECIAL_NAMES:
         return None
-    return (Ref(RefKind.FIELD, 0, len(raw), inner, None, inner, None),)
+    return inner
 
 
 def _own_view(scope: Scope, alias: str, reads: frozenset[str]) -> frozenset[str]:
