@@ -31,8 +31,8 @@ from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import RenderedJoin, included_joins
 from pytest_looker.compile.measures import POST_SQL_TYPES
-from pytest_looker.compile.planner import Plan, Selected, _native_planner, _selectable, _unquoted
-from pytest_looker.compile.predicates import AppliedFilter, effective_filters, liquid_filters, render_conditions
+from pytest_looker.compile.planner import Plan, Selected, _native_planner, _selectable, _unquoted, query_state
+from pytest_looker.compile.predicates import AppliedFilter, effective_filters, render_conditions
 from pytest_looker.compile.query import UNSORTED, Query
 from pytest_looker.compile.result import Column, PostSqlMeasure
 from pytest_looker.compile.scope import Scope, is_selectable_category, scope_for
@@ -479,17 +479,7 @@ def _explore_plan(project: Project, query: Query, dialect_name: str, portable: b
         # them as the planner's does (a native derived table binds them; Liquid, which reads
         # them too, makes a rendering the planner's job anyway).
         applied = effective_filters(scope, query)
-        filters, parameter_values = liquid_filters(applied)
-        state = CompileState.of(
-            scope,
-            query,
-            dialect_name,
-            bridge.load_dialect(dialect_name),
-            filters=filters,
-            parameter_values=parameter_values,
-            in_query=frozenset(filters) | frozenset(parameter_values),
-            portable_aggregates=portable,
-        )
+        state = query_state(scope, query, dialect_name, applied, portable_aggregates=portable)
         return ExplorePlan(project, scope, state, applied)
     except (LookerError, _Unsupported):
         return None
