@@ -27,7 +27,7 @@ import pytest
 
 from helpers import ProjectFactory
 from pytest_looker.checks.validation import explore_fields, select_explores
-from pytest_looker.compile import UNSORTED, Query, compile_query, fastpath, plain
+from pytest_looker.compile import UNSORTED, Query, compile_query, fastpath, joins, plain
 from pytest_looker.compile.assemble import with_ctes
 from pytest_looker.compile.fastpath import plan_fields
 from pytest_looker.compile.planner import Plan, PlanOptions, plan_query
@@ -43,6 +43,7 @@ DIALECTS = ("duckdb", "postgres", "bigquery", "snowflake", "mysql", "redshift")
 
 def parts(plan: Plan) -> tuple[Any, ...]:
     return (
+        plan.sql or with_ctes(plan.ctes, plan.body, plan.preamble),  # the shortcut writes it at once
         plan.ctes,
         plan.body,
         plan.preamble,
@@ -59,12 +60,15 @@ def parts(plan: Plan) -> tuple[Any, ...]:
 
 @contextmanager
 def general_path() -> Iterator[None]:
-    """Every field rendered by the compiler's general path (no plain-field writer)."""
+    """Every field and join rendered by the compiler's general path (no plain writer), each set
+    of joins arranged by a tree of its own (no tree grown per context)."""
     plain.ENABLED = False
+    joins.GROWING_TREE = False
     try:
         yield
     finally:
         plain.ENABLED = True
+        joins.GROWING_TREE = True
 
 
 def both(
@@ -248,7 +252,24 @@ SMALL = {
         }
         explore: flagged {
           view_name: orders
-          always_filter: { filters: [orders.amount: ">1"] }
+          always_filter: { filters: [orders.amount: ">1", users.name: "-Ann", created_date: "7 days"] }
+          join: users { relationship: many_to_one sql_on: ${orders.user_id} = ${users.id} ;; }
+          join: items { relationship: one_to_many sql_on: ${orders.id} = ${items.order_id} ;; }
+        }
+        explore: defaulted {
+          view_name: orders
+          conditionally_filter: { filters: [orders.created_date: "30 days"] unless: [orders.id] }
+          sql_always_where: ${orders.amount} > 0 ;;
+          sql_preamble: SET search_path = shop ;;
+        }
+        explore: restricted {
+          view_name: orders
+          access_filter: { field: users.name user_attribute: "customer" }
+          join: users { relationship: many_to_one sql_on: ${orders.user_id} = ${users.id} ;; }
+        }
+        explore: measured {
+          view_name: orders
+          always_filter: { filters: [orders.total: ">10"] }
         }
     """,
     "views.view.lkml": """
@@ -315,6 +336,34 @@ def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[st
     assert parts(again) == parts(reference)
 
 
+#: Explores whose default filters (and access filter) every fields-only query gets.
+FILTERED = [
+    Query("shop", "flagged", fields=["orders.amount"], now=NOW),
+    Query("shop", "flagged", fields=["orders.total", "items.count"], now=NOW, timezone="America/New_York"),
+    Query("shop", "flagged", fields=["orders.created_month", "orders.count"], now=NOW),
+    Query("shop", "defaulted", fields=["orders.amount", "orders.total"], now=NOW),
+    Query("shop", "defaulted", fields=["orders.stats_total"], now=NOW),  # a CTE after the preamble
+    Query("shop", "restricted", fields=["orders.count"], user_attributes={"customer": "Bo"}),
+    Query("shop", "restricted", fields=["users.name"], user_attributes={"customer": "Al, Bo"}),
+]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "mysql", "bigquery", "postgres"])
+@pytest.mark.parametrize("query", FILTERED, ids=lambda q: f"{q.explore}:{'+'.join(q.fields)}")
+def test_shortcut_reproduces_the_explores_filters(lookml: ProjectFactory, query: Query, dialect: str) -> None:
+    project, twin = lookml(SMALL), lookml(SMALL)
+    fast, reference = both(project, twin, query, dialect)
+    assert fast is not None
+    assert not isinstance(reference, str)
+    assert parts(fast) == parts(reference)
+    assert "WHERE" in fast.body
+    if query.explore == "defaulted":
+        assert fast.sql is not None and fast.sql.startswith("SET search_path = shop\n")
+    again, reference = both(project, twin, query, dialect, fast_first=False)
+    assert again is not None and not isinstance(reference, str)
+    assert parts(again) == parts(reference)
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -322,7 +371,8 @@ def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[st
         Query("shop", "orders", fields=["orders.amount"], filters={"orders.amount": ">1"}),
         Query("shop", "orders", fields=["orders.amount"], sorts=["orders.amount desc"]),
         Query("shop", "orders", fields=["orders.amount"], filter_expression="${orders.amount} > 1"),
-        Query("shop", "flagged", fields=["orders.amount"]),  # always_filter
+        Query("shop", "measured", fields=["orders.amount"]),  # always_filter on a measure: HAVING
+        Query("shop", "restricted", fields=["orders.count"]),  # the access filter's attribute is missing
         Query("shop", "orders", fields=["orders.nope"]),  # an error is the planner's to raise
         Query("shop", "orders", fields=["orders.amount", "orders.median_amount", "items.count"]),  # left out
         Query("shop", "orders", fields=["orders.amount", "orders.count"] * 33),  # a one-off: validation's
@@ -332,7 +382,8 @@ def test_shortcut_reproduces_the_planner(lookml: ProjectFactory, fields: list[st
         "filters",
         "sorts",
         "custom-filter",
-        "always-filter",
+        "always-filter-on-a-measure",
+        "access-filter-without-attribute",
         "unknown-field",
         "percentile-ignored",
         "many-fields",

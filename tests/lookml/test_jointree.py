@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from helpers import CHAIN_JOIN_PROJECT, JOIN_MODEL, ProjectFactory
 from pytest_looker.lookml.jointree import JoinEdge, JoinTree, explore_join_tree
 
@@ -69,6 +73,63 @@ def test_a_dependency_cycle_does_not_loop() -> None:
     tree = JoinTree("a", [edge("b", on={"c"}), edge("c", on={"b"})])
     assert {tree.parent("b"), tree.parent("c")} <= {"a", "b", "c"}
     assert tree.path("b")[0] == "a" and tree.path("c")[0] == "a"
+    assert tree.cut
+    assert not JoinTree("a", [edge("b", on={"a"}), edge("c", on={"b"})]).cut
+
+
+def random_edges(rng: random.Random, count: int) -> list[JoinEdge]:
+    """Joins j0…jN in declaration order, each reading earlier views (sometimes a later one)."""
+    aliases = [f"j{i}" for i in range(count)]
+    edges = []
+    for index, alias in enumerate(aliases):
+        earlier = ["base", *aliases[:index]]
+        on = set(rng.sample(earlier, min(len(earlier), rng.choice((1, 1, 2, 3)))))
+        if rng.random() < 0.15 and index + 1 < count:
+            on.add(rng.choice(aliases[index + 1 :]))  # declared after the join that reads it
+        if rng.random() < 0.5:
+            on.add(alias)
+        required = tuple(rng.sample(earlier[1:], 1)) if index > 1 and rng.random() < 0.15 else ()
+        where = frozenset(rng.sample(earlier, 1)) if rng.random() < 0.1 else frozenset()
+        relationship = rng.choice(("many_to_one", "many_to_one", "one_to_many", "one_to_one", "many_to_many"))
+        edges.append(JoinEdge(alias, relationship, frozenset(on), required, where))
+    return edges
+
+
+def closure(edges: dict[str, JoinEdge], needed: set[str]) -> list[str]:
+    """``needed`` closed over the joins' dependencies, as a query includes them."""
+    found: set[str] = set()
+    pending = list(needed)
+    while pending:
+        alias = pending.pop()
+        if alias in found or alias not in edges:
+            continue
+        found.add(alias)
+        pending.extend(edges[alias].dependencies)
+    return sorted(found, key=lambda a: int(a[1:]))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_growing_tree_arranges_each_join_set_as_the_sets_own_tree(seed: int) -> None:
+    # The compiler grows one tree per context as queries include joins, in whatever order they
+    # come, and asks it for the order and fan-out of each set: the same as a tree of that set.
+    rng = random.Random(seed)
+    edges = random_edges(rng, rng.randint(1, 14))
+    by_alias = {e.alias: e for e in edges}
+    declared = {"base": 0, **{e.alias: i + 1 for i, e in enumerate(edges)}}
+    grown = JoinTree("base", (), declared=declared)
+    compared = 0
+    for _ in range(25):
+        chosen = closure(by_alias, set(rng.sample(list(by_alias), rng.randint(1, min(4, len(by_alias))))))
+        grown.extend([by_alias[a] for a in chosen if a not in grown.edges])
+        alone = JoinTree("base", [by_alias[a] for a in chosen])
+        if grown.cut or alone.cut:
+            continue  # a cut cycle: the compiler arranges the set on its own
+        compared += 1
+        assert grown.dependency_order(chosen) == alone.dependency_order(chosen)
+        assert grown.fanned(chosen) == alone.fanned()
+        assert list(grown.fanned(chosen).items()) == list(alone.fanned().items())
+        assert all(grown.parent(a) == alone.parent(a) for a in chosen)
+    assert compared or grown.cut
 
 
 def test_fan_out_of_each_relationship() -> None:

@@ -99,7 +99,7 @@ def compile_query(
     plan = fastpath.plan_fields(project, query, source, portable) or plan_query(
         project, query, source, PlanOptions(portable_aggregates=portable)
     )
-    sql = with_ctes(plan.ctes, plan.body, plan.preamble)
+    sql = plan.sql or with_ctes(plan.ctes, plan.body, plan.preamble)
     if portable or renames:
         what = f"the query on {query.model}/{query.explore}"
         target_dialect = get_dialect(out_dialect) if portable else None

@@ -63,10 +63,16 @@ def select_text(
 
 def with_ctes(ctes: Sequence[tuple[str, str]], body: str, preamble: str | None = None) -> str:
     """Prefix CTEs (``WITH name AS (…)``) and the explore's ``sql_preamble``."""
-    text = body
+    return sql_prefix(ctes, preamble) + body
+
+
+def sql_prefix(ctes: Sequence[tuple[str, str]], preamble: str | None = None) -> str:
+    """What :func:`with_ctes` writes before the body (the fields-only shortcut keeps it per list
+    of CTEs: the same derived tables' SQL was joined again query after query)."""
+    text = ""
     if ctes:
         rendered = ",\n".join(f"{name} AS (\n{sql.strip()}\n)" for name, sql in ctes)
-        text = f"WITH {rendered}\n{body}"
+        text = f"WITH {rendered}\n"
     if preamble and preamble.strip():
         text = f"{preamble.strip()}\n{text}"
     return text

@@ -25,17 +25,17 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_looker.compile import bridge, derived, grouping, plain, pop
-from pytest_looker.compile.assemble import select_text
+from pytest_looker.compile.assemble import select_text, sql_prefix
 from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.joins import RenderedJoin, included_joins
 from pytest_looker.compile.measures import POST_SQL_TYPES
-from pytest_looker.compile.planner import Plan, Selected, _native_planner, _selectable, _unquoted
-from pytest_looker.compile.predicates import render_conditions
+from pytest_looker.compile.planner import Plan, Selected, _native_planner, _selectable, _unquoted, query_state
+from pytest_looker.compile.predicates import AppliedFilter, effective_filters, render_conditions
 from pytest_looker.compile.query import UNSORTED, Query
 from pytest_looker.compile.result import Column, PostSqlMeasure
-from pytest_looker.compile.scope import Scope, scope_for
+from pytest_looker.compile.scope import Scope, is_selectable_category, scope_for
 from pytest_looker.compile.sqltext import Sql
 from pytest_looker.errors import LookerError
 from pytest_looker.lookml.model import Project
@@ -109,13 +109,16 @@ class _Field(Selected):
 class _Joins:
     """The joins a set of aliases includes, their fan-out and what they add to the query."""
 
-    __slots__ = ("clauses", "fan_key", "fanned", "flat_allowed", "names", "rendered", "touched", "where")
+    __slots__ = ("clauses", "fan_key", "fanned", "flat_allowed", "names", "rendered", "touched", "views", "where")
 
-    def __init__(self, rendered: list[RenderedJoin], fanned: Mapping[str, str], touched: tuple[str, ...]) -> None:
+    def __init__(
+        self, base: str, rendered: list[RenderedJoin], fanned: Mapping[str, str], touched: tuple[str, ...]
+    ) -> None:
         self.rendered = rendered
         self.fanned = fanned
         self.fan_key = tuple(sorted(fanned.items())) if fanned else _NO_FANOUT
         self.names = tuple(j.name for j in rendered)
+        self.views = (base, *self.names)
         self.clauses = [j.clause for j in rendered]
         self.where = [j.sql_where.text for j in rendered if j.sql_where is not None]
         self.touched = touched
@@ -126,7 +129,9 @@ class _Joins:
 class ExplorePlan:
     """What every fields-only query of one explore in one context shares."""
 
-    def __init__(self, project: Project, scope: Scope, state: CompileState) -> None:
+    def __init__(
+        self, project: Project, scope: Scope, state: CompileState, applied: list[AppliedFilter] | None = None
+    ) -> None:
         self.project = project
         self.scope = scope
         self.state = state
@@ -137,15 +142,15 @@ class ExplorePlan:
         self.cancelling = grouping.cancelling_fields(scope)
         self.fields: dict[str, _Field | None] = {}
         self.joins: dict[frozenset[str], _Joins | None] = {}
-        self.ctes: dict[tuple[str, ...], list[tuple[str, str]] | None] = {}
+        self.ctes: dict[tuple[str, ...], tuple[list[tuple[str, str]], str] | None] = {}
         self.queries: dict[tuple[object, ...], Plan | None] = {}
         explore = scope.explore
         fc = FieldCompiler(state, {})
-        conditions = _conditions(fc)
+        conditions = _conditions(fc, applied or [])
         self.where = [sql.text for sql in conditions]
         self.where_aliases = frozenset().union(*(sql.aliases for sql in conditions))
         self.where_touched = tuple(fc.derived_views)
-        #: What every query reads: the base view and what sql_always_where reads.
+        #: What every query reads: the base view and what the explore's conditions read.
         self.base_needs = self.where_aliases | {self.base}
         fc = FieldCompiler(state, {})
         self.from_ = f"{fc.table_of(scope.view(self.base), explore.sql_table_name)} AS {self.base}"
@@ -153,6 +158,8 @@ class ExplorePlan:
         if fc.liquid_renders:
             raise _Unsupported
         self.preamble = explore.sql_preamble
+        #: What the SQL of a query that reads no derived table starts with.
+        self.prefix = sql_prefix((), self.preamble)
 
     # -- one query --------------------------------------------------------------------------------
 
@@ -199,35 +206,38 @@ class ExplorePlan:
             return None
         fan_key = joins.fan_key
         select: list[str] = []
-        select_exprs: list[str] = []
         expressions: list[tuple[str, str]] = []
         columns: list[Column] = []
         group_by: list[str] = []
-        positions: dict[str, int] = {}
-        sort_positions: dict[str, int] = {}
-        post_sql: list[PostSqlMeasure] = []
         touched: list[str] = []
-        first_time: str | None = None
+        #: The default sort's column and expression (see :func:`.grouping.default_order`): the
+        #: first date-like dimension, else the first measure, else the first dimension.
+        first_time: tuple[int, str] | None = None
+        first_dimension: tuple[int, str] | None = None
         for entry in dimensions:
             if fan_key and not entry.fan_free:
                 return None
+            text = entry.text
             select.append(entry.item)
-            select_exprs.append(entry.text)
-            expressions.append((entry.name, entry.text))
-            positions[entry.name] = position = len(select)
+            expressions.append((entry.name, text))
+            position = len(select)
             columns.append(entry.column)
             group_by.append(entry.grouped or str(position))
-            if first_time is None and entry.date_like:
-                first_time = entry.name
             if entry.companion is not None:
                 item, text, column = entry.companion
                 select.append(item)
-                select_exprs.append(text)
-                sort_positions[entry.name] = len(select)
-                group_by.append(str(len(select)))
+                position = len(select)
+                group_by.append(str(position))
                 columns.append(column)
-            touched += entry.touched
+            if first_dimension is None:
+                first_dimension = (position, text)
+            if first_time is None and entry.date_like:
+                first_time = (position, text)
+            if entry.touched:
+                touched += entry.touched
+        first_measure: tuple[int, str] | None = None
         fanned_touched: list[str] = []
+        post_sql: list[PostSqlMeasure] = []
         for entry in measures:
             item, text = entry.item, entry.text
             if fan_key:
@@ -240,30 +250,26 @@ class ExplorePlan:
                 item, text, more = variant
                 fanned_touched += more
             select.append(item)
-            select_exprs.append(text)
             expressions.append((entry.name, text))
-            positions[entry.name] = len(select)
+            if first_measure is None:
+                first_measure = (len(select), text)
             columns.append(entry.column)
             if entry.post_sql is not None:
                 post_sql.append(entry.post_sql)
-            touched += entry.touched
-        selected = dimensions + measures
+            if entry.touched:
+                touched += entry.touched
         flat = not measures and joins.flat_allowed and any(e.name in self.cancelling for e in dimensions)
         order_by: list[str] = []
-        if query.sorts != _UNSORTED and dimensions:
-            pk_only = len(selected) == 1 and selected[0].name == self.pk_name
-            if not (flat and pk_only):
+        if first_dimension is not None and query.sorts != _UNSORTED:
+            pk_only = flat and not measures and len(dimensions) == 1 and dimensions[0].name == self.pk_name
+            if not pk_only:
                 if first_time is not None:
-                    name, suffix = first_time, " DESC"
-                elif measures:
-                    name, suffix = measures[0].name, " DESC"
+                    (position, text), suffix = first_time, " DESC"
+                elif first_measure is not None:
+                    (position, text), suffix = first_measure, " DESC"
                 else:
-                    name, suffix = dimensions[0].name, ""
-                position = sort_positions.get(name) or positions[name]
-                if self.dialect.orders_by_expression:
-                    order_by.append(select_exprs[position - 1] + suffix)
-                else:
-                    order_by.append(f"{position}{suffix}")
+                    (position, text), suffix = first_dimension, ""
+                order_by.append(text + suffix if self.dialect.orders_by_expression else f"{position}{suffix}")
         limit = query.effective_limit
         body = select_text(
             select,
@@ -279,7 +285,7 @@ class ExplorePlan:
         touched += joins.touched
         touched += fanned_touched
         touched += self.from_touched
-        ctes = _NO_CTES
+        ctes, prefix = _NO_CTES, self.prefix
         if touched:
             names = tuple(dict.fromkeys(touched))
             try:
@@ -288,14 +294,15 @@ class ExplorePlan:
                 found = self._ctes(names)
             if found is None:
                 return None
-            ctes = found
+            ctes, prefix = found
         return Plan(
+            sql=prefix + body,
             ctes=list(ctes),
             body=body,
             preamble=self.preamble,
             columns=tuple(columns),
             post_sql_measures=tuple(post_sql),
-            views=(self.base, *joins.names),
+            views=joins.views,
             joins=joins.names,
             fanned=joins.fanned,
             expressions=tuple(expressions),
@@ -314,7 +321,15 @@ class ExplorePlan:
         scope = self.scope
         empty = len(self.state.empty_parameters)
         try:
-            selected = _selectable(scope, name)
+            # A field of the explore's views that its fields: allow, found directly; anything
+            # else (errors included) resolved as the planner does.
+            alias, _, field_name = name.partition(".")
+            view = scope.views.get(alias)
+            target = view.fields.get(field_name) if view is not None else None
+            if target is not None and is_selectable_category(target) and target.name in scope.selectable_names(alias):
+                selected = Selected(alias, target)
+            else:
+                selected = _selectable(scope, name)
             target = selected.field
             render = plain.plain_measure if target.is_measure else plain.plain_dimension
             sql = render(self.state, selected.alias, target) if plain.ENABLED else None
@@ -366,13 +381,14 @@ class ExplorePlan:
         except LookerError:
             result = None
         else:
-            result = None if fc.liquid_renders else _Joins(included.joins, included.fanned, tuple(fc.derived_views))
+            touched = tuple(fc.derived_views)
+            result = None if fc.liquid_renders else _Joins(self.base, included.joins, included.fanned, touched)
         if len(self.joins) > _MAX_ENTRIES:
             self.joins.clear()
         self.joins[needs] = result
         return result
 
-    def _ctes(self, names: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    def _ctes(self, names: tuple[str, ...]) -> tuple[list[tuple[str, str]], str] | None:
         state = self.state
         views = state.scope.model.views
         try:
@@ -381,7 +397,7 @@ class ExplorePlan:
             result = None
         else:
             # A SQL derived table's Liquid reads the outer query: not the same for every query.
-            result = ctes
+            result = (ctes, sql_prefix(ctes, self.preamble))
             for name, _ in ctes:
                 view = views.get(name)
                 table = view.derived_table if view is not None else None
@@ -398,12 +414,16 @@ class _Unsupported(Exception):
     """The explore has something the shortcut does not reproduce (the planner will)."""
 
 
-def _conditions(fc: FieldCompiler) -> list[Sql]:
-    """``sql_always_where`` as the planner writes it, when it is the same in every query."""
+def _conditions(fc: FieldCompiler, applied: list[AppliedFilter]) -> list[Sql]:
+    """The WHERE conditions every fields-only query of the explore gets, as the planner writes
+    them: the explore's default filters (``always_filter``, ``conditionally_filter``: a query
+    without filters keeps their values), its ``access_filter`` (the user attributes are part of
+    the context) and ``sql_always_where``. A condition on a measure (HAVING) or one that runs
+    Liquid is not the same in every query: the planner's job."""
     explore = fc.scope.explore
-    if not explore.sql_always_where:
+    if not (applied or explore.access_filters or explore.sql_always_where):
         return []
-    conditions = render_conditions(fc, [], {})
+    conditions = render_conditions(fc, applied, fc.state.query.user_attributes)
     if fc.liquid_renders or fc.measure_renders or conditions.having:
         raise _Unsupported
     return list(conditions.where)
@@ -451,19 +471,15 @@ def _explore_plan(project: Project, query: Query, dialect_name: str, portable: b
         explore = project.explore(query.model, query.explore)
     except LookerError:
         return None
-    if (
-        explore.extension_required
-        or explore.always_filter
-        or explore.conditionally_filter is not None
-        or explore.access_filters
-        or explore.sql_always_having
-    ):
+    if explore.extension_required or explore.sql_always_having:
         return None
     try:
         scope = scope_for(project, model, explore)
-        state = CompileState.of(
-            scope, query, dialect_name, bridge.load_dialect(dialect_name), portable_aggregates=portable
-        )
-        return ExplorePlan(project, scope, state)
+        # The explore's default filters apply to every query without filters: the state carries
+        # them as the planner's does (a native derived table binds them; Liquid, which reads
+        # them too, makes a rendering the planner's job anyway).
+        applied = effective_filters(scope, query)
+        state = query_state(scope, query, dialect_name, applied, portable_aggregates=portable)
+        return ExplorePlan(project, scope, state, applied)
     except (LookerError, _Unsupported):
         return None

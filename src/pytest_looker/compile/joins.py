@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from pytest_looker.compile import plain
 from pytest_looker.compile.fields import FieldCompiler
 from pytest_looker.compile.sqltext import Sql, combine
 from pytest_looker.errors import CompileError
@@ -39,13 +40,19 @@ class RenderedJoin:
     edge: JoinEdge
 
 
+#: Off: each set of joins gets a tree of its own (the differential tests' reference for the
+#: tree that grows per context, see :func:`included_joins`).
+GROWING_TREE = True
+#: Join sets whose order and fan-out a context's growing tree keeps (beyond: it starts over).
+_MAX_ARRANGED = 4096
+
+
 @dataclass(frozen=True)
 class IncludedJoins:
-    """The joins a query includes, in the order they are written, their tree and its fan-out
-    (fanned alias → the join that fans it)."""
+    """The joins a query includes, in the order they are written, and their fan-out (fanned
+    alias → the join that fans it)."""
 
     joins: list[RenderedJoin]
-    tree: JoinTree
     fanned: Mapping[str, str]
 
 
@@ -93,6 +100,9 @@ def render_join(fc: FieldCompiler, join: Join) -> RenderedJoin:
 def _on(fc: FieldCompiler, join: Join) -> Sql:
     where = f"join {join.name}"
     if join.sql_on:
+        quick = plain.plain_text(fc.state, join.name, join.sql_on)
+        if quick is not None:
+            return quick
         return fc.template(join.sql_on, join.name, where=f"sql_on of {where}", location=join.location)
     if join.foreign_key:
         scope_name, dot, name = join.foreign_key.strip().rpartition(".")
@@ -124,6 +134,7 @@ def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> IncludedJoins:
         scope.check_alias(alias, context="always_join")
         pending.append(alias)
     rendered: dict[str, RenderedJoin] = {}
+    liquid = fc.liquid_renders
     while pending:
         alias = pending.pop()
         if alias in rendered or alias not in scope.joins:
@@ -134,14 +145,56 @@ def included_joins(fc: FieldCompiler, needed: Iterable[str]) -> IncludedJoins:
         # Sorted, so the order joins are rendered in (and derived tables found) is the same in
         # every process, whatever the hash seed.
         pending.extend(sorted(result.references - rendered.keys(), key=lambda a: scope.order.get(a, -1), reverse=True))
-    declared = sorted(rendered, key=scope.order.__getitem__)
-    edges = tuple(rendered[alias].edge for alias in declared)
-    # The tree, the join order and the fan-out depend on the rendered edges only: worked out
-    # once per explore for each set of edges the queries include.
-    tree, order, fanned = scope.once(("join tree", edges), lambda: _arrange(scope.base_alias, edges))
-    return IncludedJoins([rendered[alias] for alias in order], tree, fanned)
+    declared = tuple(sorted(rendered, key=scope.order.__getitem__))
+    # The join order and the fan-out depend on the rendered edges only. When every join was
+    # rendered without Liquid (the same in every query of the context), they come from the tree
+    # of the joins the context has met so far; else from a tree of this set's edges, worked out
+    # once per explore for each set of edges.
+    arranged = _grown(fc, rendered, declared) if GROWING_TREE and fc.liquid_renders == liquid else None
+    if arranged is None:
+        edges = tuple(rendered[alias].edge for alias in declared)
+        arranged = scope.once(("join tree", edges), lambda: _arrange(scope.base_alias, edges))
+    order, fanned = arranged
+    return IncludedJoins([rendered[alias] for alias in order], fanned)
 
 
-def _arrange(base: str, edges: tuple[JoinEdge, ...]) -> tuple[JoinTree, tuple[str, ...], Mapping[str, str]]:
+_Arranged = tuple[tuple[str, ...], Mapping[str, str]]
+
+
+def _arrange(base: str, edges: tuple[JoinEdge, ...]) -> _Arranged:
     tree = JoinTree(base, edges)
-    return tree, tuple(tree.dependency_order(edge.alias for edge in edges)), MappingProxyType(tree.fanned())
+    return tuple(tree.dependency_order(edge.alias for edge in edges)), MappingProxyType(tree.fanned())
+
+
+class _Grown:
+    """A context's join tree, grown as queries include joins, and the sets arranged from it."""
+
+    __slots__ = ("arranged", "tree")
+
+    def __init__(self, tree: JoinTree) -> None:
+        self.tree = tree
+        self.arranged: dict[tuple[str, ...], _Arranged] = {}
+
+
+def _grown(fc: FieldCompiler, rendered: Mapping[str, RenderedJoin], declared: tuple[str, ...]) -> _Arranged | None:
+    """The order and fan-out of ``declared`` from the context's growing tree (``None``: a cycle
+    was cut, or a join's edge is not the one the tree holds)."""
+    scope = fc.scope
+    grown = fc.remembered(("join tree",), lambda: _Grown(JoinTree(scope.base_alias, (), declared=scope.order)))
+    found = grown.arranged.get(declared)
+    tree = grown.tree
+    if found is None:
+        edges = tree.edges
+        for alias in declared:
+            held = edges.get(alias)
+            edge = rendered[alias].edge
+            if held is not None and held is not edge and held != edge:
+                return None
+        tree.extend([rendered[alias].edge for alias in declared if alias not in edges])
+        if len(grown.arranged) > _MAX_ARRANGED:
+            grown.arranged.clear()
+        found = grown.arranged[declared] = (
+            tuple(tree.dependency_order(declared)),
+            MappingProxyType(tree.fanned(declared)),
+        )
+    return None if tree.cut else found

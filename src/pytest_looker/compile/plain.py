@@ -5,9 +5,10 @@ one, or a measure aggregating one. Rendering them through :class:`.FieldCompiler
 generic path that handles Liquid, cycles, type suffixes, fan-out and error context — was most
 of a first-time query's cost. The functions here write them exactly as that path writes them,
 without its bookkeeping, and return ``None`` for anything else (tiers, ``case:``, durations,
-Liquid, filtered or fanned measures, references beyond one level, a shifted period), which the
-compiler then renders. They are used by :class:`.FieldCompiler` for ``${}`` references to
-dimensions and by the fields-only shortcut (:mod:`.fastpath`).
+Liquid, filtered or fanned measures, a ``number`` over a ``number``, references beyond one
+level, a shifted period), which the compiler then renders. They are used by
+:class:`.FieldCompiler` for ``${}`` references to dimensions, for joins' ``sql_on``
+(:mod:`.joins`) and by the fields-only shortcut (:mod:`.fastpath`).
 
 Like the Liquid reader, they repeat a subset of the general path, so they are checked against
 it: with :data:`ENABLED` off every field goes the general way, and ``tests/compile/test_fastpath.py``
@@ -21,8 +22,9 @@ from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dimensions import TIER_TYPES
 from pytest_looker.compile.scope import Scope
 from pytest_looker.compile.sqltext import Sql, wrap
+from pytest_looker.errors import LookerError
 from pytest_looker.lookml.model import Field, FieldCategory
-from pytest_looker.lookml.refs import RefKind, scanned
+from pytest_looker.lookml.refs import SPECIAL_NAMES, RefKind, scanned
 
 #: Off: every field is rendered by the general path (the differential tests' reference).
 ENABLED = True
@@ -84,8 +86,9 @@ def plain_value(state: CompileState, alias: str, target: Field, *, nested: bool)
 
 
 def plain_measure(state: CompileState, alias: str, target: Field) -> Sql | None:
-    """What :meth:`.FieldCompiler.select` gives, with no view fanned, for a ``count`` or for an
-    unfiltered sum, average, distinct count, min or max of plain SQL."""
+    """What :meth:`.FieldCompiler.select` gives, with no view fanned, for a ``count``, for an
+    unfiltered sum, average, distinct count, min or max of plain SQL, and for a ``number``
+    measure over those and plain dimensions."""
     if target.category is not FieldCategory.MEASURE or target.filters:
         return None
     scope = state.scope
@@ -98,6 +101,14 @@ def plain_measure(state: CompileState, alias: str, target: Field) -> Sql | None:
         if value is None:
             return None
         return Sql(f"COUNT({value.text})", _own_view(scope, alias, value.aliases))
+    if kind == "number":  # its SQL over plain dimensions and plain measures (not numbers)
+        if target.sql is None:
+            return None
+        expanded = _expanded(state, alias, target.sql, nested=False, measures=True)
+        if expanded is None:
+            return None
+        text, reads = expanded
+        return Sql(text, _own_view(scope, alias, reads))
     form = _PLAIN_AGGREGATES.get(kind)
     if form is None or target.sql is None:
         return None
@@ -108,14 +119,38 @@ def plain_measure(state: CompileState, alias: str, target: Field) -> Sql | None:
     return Sql(form.format(text), _own_view(scope, alias, reads))
 
 
-def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tuple[str, frozenset[str]] | None:
-    """``raw`` with ``${TABLE}`` and references to plain dimensions expanded, and the aliases
-    they read (:meth:`.FieldCompiler.expand`); ``None`` for Liquid or any other reference."""
+def plain_text(state: CompileState, alias: str, raw: str) -> Sql | None:
+    """What :meth:`.FieldCompiler.template` gives for ``raw`` (written in the view under
+    ``alias``) when it has no Liquid and references only ``${TABLE}`` and dimensions written
+    from their table alone: a join's ``sql_on`` (``${orders.user_id} = ${users.id}``), rendered
+    the first time each join of an explore is included."""
+    if not ENABLED or state.time_shift:
+        return None
+    try:
+        expanded = _expanded(state, alias, raw, nested=False)
+    except LookerError:
+        return None
+    return None if expanded is None else Sql(*expanded)
+
+
+def _expanded(
+    state: CompileState, alias: str, raw: str, *, nested: bool, measures: bool = False
+) -> tuple[str, frozenset[str]] | None:
+    """``raw`` with ``${TABLE}`` and references to plain dimensions expanded (with ``measures``,
+    to plain measures other than numbers too, as a ``number`` measure reads them), and the
+    aliases they read (:meth:`.FieldCompiler.expand`); ``None`` for Liquid or any other reference."""
     scope = state.scope
     if "{%" in raw or "{{" in raw:
         return None
     if "${" not in raw:
         return raw, frozenset()
+    if raw.startswith("${TABLE}") and raw.find("${", 8) < 0:  # a column of the table: most fields
+        return alias + raw[8:], frozenset((alias,))
+    sole = _sole_field(raw)
+    if sole is not None:  # ${name} alone (a measure of a dimension): no scan, no splicing
+        found = scope.view(alias).fields.get(sole)
+        value = None if nested or found is None else _field_value(state, alias, found, measures=measures)
+        return None if value is None else (value.text, value.aliases)
     parts: list[str] = []
     reads: set[str] = set()
     last = 0
@@ -134,7 +169,7 @@ def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tup
             else:
                 return None
             found = scope.view(owner).fields.get(ref.field) if owner is not None else None
-            value = plain_value(state, owner, found, nested=True) if found is not None and owner else None
+            value = _field_value(state, owner, found, measures=measures) if found is not None and owner else None
             if value is None:
                 return None
             text = value.text
@@ -144,6 +179,25 @@ def _expanded(state: CompileState, alias: str, raw: str, *, nested: bool) -> tup
         last = ref.end
     parts.append(raw[last:])
     return "".join(parts), frozenset(reads)
+
+
+def _field_value(state: CompileState, owner: str, found: Field, *, measures: bool) -> Sql | None:
+    """What ``${found}`` (of the view under ``owner``) expands to inside another field's SQL: a
+    plain dimension's value, or (``measures``) a plain measure other than a number, wrapped."""
+    if found.category is FieldCategory.MEASURE:
+        value = plain_measure(state, owner, found) if measures and found.type != "number" else None
+        return None if value is None else value.map(wrap(value.text))
+    return plain_value(state, owner, found, nested=True)
+
+
+def _sole_field(raw: str) -> str | None:
+    """The name in ``${name}`` when that is all of ``raw`` (read without :func:`.scanned`)."""
+    if not (raw.startswith("${") and raw.endswith("}")) or raw.find("${", 2) >= 0:
+        return None
+    inner = raw[2:-1]
+    if not (inner.isascii() and inner.isidentifier()) or inner in SPECIAL_NAMES:
+        return None
+    return inner
 
 
 def _own_view(scope: Scope, alias: str, reads: frozenset[str]) -> frozenset[str]:

@@ -69,6 +69,9 @@ class Plan:
     expressions: tuple[tuple[str, str], ...] = ()
     empty_parameters: tuple[str, ...] = ()
     ignored: tuple[IgnoredField, ...] = ()
+    #: The whole SQL (preamble, CTEs, body) when already written (the fields-only shortcut's
+    #: plans, asked again query after query); else ``with_ctes`` writes it.
+    sql: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,17 +100,14 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
     applied = effective_filters(scope, query)
     sorts = parse_sorts(query.sorts)
     sort_fields = _resolve_sorts(scope, sorts or ())
-    filters, parameter_values = liquid_filters(applied)
     names = frozenset(item.name for item in selected)
-    state = CompileState.of(
+    state = query_state(
         scope,
         query,
         dialect_name,
-        bridge.load_dialect(dialect_name),
-        filters=filters,
-        parameter_values=parameter_values,
+        applied,
         selected=names,
-        in_query=names | frozenset(filters) | frozenset(parameter_values) | {s.name for s, _ in sort_fields},
+        in_query=names | {s.name for s, _ in sort_fields},
         column_names=options.column_names,
         portable_aggregates=options.portable_aggregates,
         time_shift=options.time_shift,
@@ -160,6 +160,36 @@ def plan_query(project: Project, query: Query, dialect_name: str, options: PlanO
         fanned=fanned,
         expressions=tuple(rendered.expressions),
         empty_parameters=tuple(sorted(state.empty_parameters)),
+    )
+
+
+def query_state(
+    scope: Scope,
+    query: Query,
+    dialect_name: str,
+    applied: list[AppliedFilter],
+    *,
+    selected: frozenset[str] = frozenset(),
+    in_query: frozenset[str] = frozenset(),
+    column_names: Mapping[str, str] | None = None,
+    portable_aggregates: bool = False,
+    time_shift: tuple[tuple[str, str, str, int], ...] = (),
+) -> CompileState:
+    """The state a query compiles in: its effective filters (``applied``) feed Liquid and set
+    parameters; the fields they name are in the query, with ``in_query`` (selected, sorted)."""
+    filters, parameter_values = liquid_filters(applied)
+    return CompileState.of(
+        scope,
+        query,
+        dialect_name,
+        bridge.load_dialect(dialect_name),
+        filters=filters,
+        parameter_values=parameter_values,
+        selected=selected,
+        in_query=in_query | frozenset(filters) | frozenset(parameter_values),
+        column_names=column_names,
+        portable_aggregates=portable_aggregates,
+        time_shift=time_shift,
     )
 
 

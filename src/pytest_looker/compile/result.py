@@ -65,7 +65,7 @@ class Column:
     hidden: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CompiledQuery:
     """A compiled query: SQL in ``dialect`` plus the description of its result."""
 
@@ -78,6 +78,32 @@ class CompiledQuery:
     joins: tuple[str, ...]
     fanned: Mapping[str, str]
     ignored: tuple[IgnoredField, ...] = ()
+
+    def __init__(
+        self,
+        sql: str,
+        dialect: str,
+        query: Query,
+        columns: tuple[Column, ...],
+        post_sql_measures: tuple[PostSqlMeasure, ...],
+        views: tuple[str, ...],
+        joins: tuple[str, ...],
+        fanned: Mapping[str, str],
+        ignored: tuple[IgnoredField, ...] = (),
+    ) -> None:
+        """Written by hand, as :class:`.Query`'s: the generated one sets each field through
+        ``object.__setattr__`` (every compile makes one, a query asked again is ~5 µs)."""
+        self.__dict__.update(
+            sql=sql,
+            dialect=dialect,
+            query=query,
+            columns=columns,
+            post_sql_measures=post_sql_measures,
+            views=views,
+            joins=joins,
+            fanned=fanned,
+            ignored=ignored,
+        )
 
     @property
     def field_of_column(self) -> dict[str, str]:

@@ -79,21 +79,47 @@ class JoinTree:
     ``edges`` are given in declaration order. An alias an edge names that is neither the base
     nor another edge is ignored (the checks report unknown aliases; the compiler never
     includes one).
+
+    ``declared`` (the explore's aliases → their declaration position) lets the tree grow
+    (:meth:`extend`) as the compiler meets joins, in any order: a join's parent depends only on
+    its edge and on its candidates' (which every query including the join includes too), so
+    the tree of the joins met so far answers :meth:`fanned` and :meth:`dependency_order` for
+    any set of them closed over their dependencies exactly as the tree of that set alone does
+    — unless a dependency cycle was cut (:attr:`cut`), where the parent depends on which join
+    was placed first.
     """
 
-    def __init__(self, base: str, edges: Sequence[JoinEdge]) -> None:
+    def __init__(self, base: str, edges: Sequence[JoinEdge], *, declared: Mapping[str, int] | None = None) -> None:
         self.base = base
-        self.edges: dict[str, JoinEdge] = {edge.alias: edge for edge in edges if edge.alias != base}
-        #: Every alias in declaration order (base first) → its position.
+        self.edges: dict[str, JoinEdge] = {}
+        #: Every alias → its position in declaration order (base first).
         self.order: dict[str, int] = {base: 0}
-        for edge in edges:
-            self.order.setdefault(edge.alias, len(self.order))
+        self._declared = declared
         self._depth: dict[str, int] = {base: 0}
         self.parents: dict[str, str] = {}
-        for alias in self.edges:
-            self._place(alias, ())
         self._children: dict[str, list[str]] = {}
-        for alias in self.edges:
+        self._dependencies: dict[str, frozenset[str]] = {}
+        self._needs: dict[str, frozenset[str]] = {}
+        self._lineage: dict[str, frozenset[str]] = {}
+        #: Whether placing a join cut a dependency cycle (malformed LookML).
+        self.cut = False
+        self.extend(edges)
+
+    def extend(self, edges: Sequence[JoinEdge]) -> None:
+        """Add joins not in the tree yet (an alias already in it keeps its edge)."""
+        base, declared, order, known = self.base, self._declared, self.order, self.edges
+        fresh: dict[str, JoinEdge] = {}
+        for edge in edges:
+            alias = edge.alias
+            if alias != base and alias not in known:
+                fresh[alias] = edge
+            if alias not in order:
+                order[alias] = declared[alias] if declared is not None else len(order)
+        known.update(fresh)
+        added = list(fresh)
+        for alias in added:
+            self._place(alias, ())
+        for alias in added:
             self._children.setdefault(self.parents[alias], []).append(alias)
 
     # -- structure -------------------------------------------------------------------------------
@@ -137,10 +163,31 @@ class JoinTree:
 
     def dependencies(self, alias: str) -> frozenset[str]:
         """The aliases a join needs (known ones only)."""
+        found = self._dependencies.get(alias)
+        if found is not None:
+            return found
         edge = self.edges.get(alias)
         if edge is None:
             return frozenset()
-        return frozenset(a for a in edge.dependencies if a in self.order)
+        found = frozenset(a for a in edge.dependencies if a in self.order)
+        if self._declared is None:  # a growing tree learns aliases later: work it out each time
+            self._dependencies[alias] = found
+        return found
+
+    def _needed(self, alias: str) -> frozenset[str]:
+        """Every alias the join's edge names but its own (known or not), kept per join."""
+        found = self._needs.get(alias)
+        if found is None:
+            found = self._needs[alias] = self.edges[alias].dependencies
+        return found
+
+    def _ancestry(self, alias: str) -> frozenset[str]:
+        """``alias`` and the aliases above it: a join's subtree is the aliases whose ancestry holds
+        it. Kept per alias (a placed join keeps its parent)."""
+        found = self._lineage.get(alias)
+        if found is None:
+            found = self._lineage[alias] = frozenset(self.path(alias))
+        return found
 
     # -- queries ---------------------------------------------------------------------------------
 
@@ -151,10 +198,9 @@ class JoinTree:
         excluded join neither fans nor is fanned.
         """
         if included is None:
-            chosen = list(self.edges)
+            chosen = sorted(self.edges, key=self.order.__getitem__)
         else:
-            wanted = set(included)
-            chosen = [alias for alias in self.edges if alias in wanted]
+            chosen = sorted({alias for alias in included if alias in self.edges}, key=self.order.__getitem__)
         nodes = [self.base, *chosen]  # in declaration order
         fanned: dict[str, str] = {}
         for join in chosen:
@@ -164,9 +210,8 @@ class JoinTree:
             if relationship == "many_to_many":
                 duplicated = nodes
             else:
-                subtree = self.subtree(join)
                 inside = relationship == "many_to_one"  # one_to_many: everything outside the subtree
-                duplicated = [node for node in nodes if (node in subtree) == inside]
+                duplicated = [node for node in nodes if (join in self._ancestry(node)) == inside]
             for node in duplicated:
                 fanned.setdefault(node, join)
         return fanned
@@ -176,6 +221,14 @@ class JoinTree:
         depends on: Looker expects dependencies to be declared first; when a LookML author did
         not, emitting them first still gives valid SQL with the same meaning."""
         chosen = {a for a in aliases if a in self.edges}
+        declared = sorted(chosen, key=self.order.__getitem__)
+        seen: set[str] = set()
+        for alias in declared:  # dependencies declared first (the usual case): that order
+            if not self._needed(alias) & chosen <= seen:
+                break
+            seen.add(alias)
+        else:
+            return declared
         result: list[str] = []
         placed: set[str] = set()
         visiting: set[str] = set()
@@ -184,13 +237,13 @@ class JoinTree:
             if alias in placed or alias in visiting:
                 return
             visiting.add(alias)
-            for dependency in sorted(self.dependencies(alias) & chosen, key=self.order.__getitem__):
+            for dependency in sorted(self._needed(alias) & chosen, key=self.order.__getitem__):
                 place(dependency)
             visiting.discard(alias)
             placed.add(alias)
             result.append(alias)
 
-        for alias in sorted(chosen, key=self.order.__getitem__):
+        for alias in declared:
             place(alias)
         return result
 
@@ -208,6 +261,7 @@ class JoinTree:
         best, best_key = self.base, (0, 0)
         for candidate in candidates:
             if candidate in stack:
+                self.cut = True
                 continue  # a dependency cycle (malformed LookML) is cut where it closes
             key = (self._place(candidate, stack), self.order[candidate])
             if key > best_key:
