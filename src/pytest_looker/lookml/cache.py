@@ -11,7 +11,6 @@ entry is treated as a miss: the cache can only make loading faster, never wrong.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
@@ -164,6 +163,9 @@ class ParseCache:
         Cache misses are parsed in parallel when there are enough of them (see
         :func:`parse_all`).
         """
+        if self.directory is not None:
+            import hashlib  # a load without the cache hashes nothing
+
         results: list[ParsedFile | None] = [None] * len(texts)
         entries: list[Path | None] = [None] * len(texts)
         missing: list[int] = []
@@ -195,11 +197,12 @@ class ParseCache:
         and its version, and is part of the key. ``compute`` must return data :mod:`marshal`
         can store (built-in types); a result it cannot store (a YAML date) is only not cached.
         """
+        if self.directory is None:
+            return [compute(text) for text in texts]
+        import hashlib
+
         results: list[Any] = []
         for text in texts:
-            if self.directory is None:
-                results.append(compute(text))
-                continue
             digest = hashlib.sha256(f"{namespace}\0{text}".encode()).hexdigest()
             entry = self.directory / digest[:2] / digest
             try:
