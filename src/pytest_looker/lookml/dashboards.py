@@ -135,9 +135,27 @@ def _entries(document: Any) -> list[dict[str, Any]]:
     return items
 
 
+#: The types a ``dashboard:`` name the outline reads may have (anything else: read the whole file).
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _outline_outcome(text: str) -> tuple[Any, ...]:
-    """What the parse cache stores of a file for the summary: ``("ok", names)`` or ``("error", message, line)``."""
+    """What the parse cache stores of a file for the summary: ``("ok", names)`` or ``("error", message, line)``.
+
+    The same as reading the whole document, but a file the YAML subset reads is read by
+    :func:`.yamlsubset.read_outline`, which does not build the tiles' values the names and the
+    lines do not need (a name that is not a scalar, which would print its whole value, is read
+    from the whole document).
+    """
+    from pytest_looker.lookml.yamlsubset import Unsupported, read_outline
+
     try:
+        try:
+            entries = _entries(read_outline(text))
+            if all(type(item["dashboard"]) in _SCALARS for item in entries):
+                return ("ok", [str(item["dashboard"]) for item in entries])
+        except Unsupported:
+            pass
         return ("ok", [str(item["dashboard"]) for item in _entries(parse_document(text))])
     except DashboardError as exc:
         return ("error", str(exc), exc.line)
