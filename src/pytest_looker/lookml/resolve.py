@@ -135,7 +135,7 @@ def load_sources(
         root=str(root),
         manifest=manifest,
         models=frozen_mapping(models),
-        dashboards=Dashboards(tuple(dashboards), cache_dir),
+        dashboards=Dashboards(tuple(dashboards), cache_dir, tuple(main.digests.get(r, "") for r, _ in dashboards)),
         files=tuple(sorted(main.trees)),
         lookml_diagnostics=diagnostics.sorted(),
     )
