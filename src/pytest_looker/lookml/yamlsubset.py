@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["Unsupported", "read_outline", "read_subset"]
@@ -70,10 +71,18 @@ _PASSABLE_VALUE = (
     r"(?:[^\s'\"\[{|>&*!%@`?,\]}#\-:=<0-9+.][^#:]*(?<![ \t])|[0-9]+\.[0-9]*|0|[1-9][0-9]*"
     r"|'[^']*'|\"[^\"\\]*\"|\{\}|\[\])"
 )
-#: A line of a block mapping that :func:`read_outline` passes over (the indentation is checked apart).
-_PASSABLE_ENTRY = re.compile(r" *[A-Za-z_$][\w.$-]*: +" + _PASSABLE_VALUE)
-#: A line of a block sequence that :func:`read_outline` passes over.
-_PASSABLE_ITEM = re.compile(r" *- +" + _PASSABLE_VALUE)
+
+
+@functools.cache
+def _passable_lines() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The lines of a block mapping, and of a block sequence, that :func:`read_outline` passes
+    over (their indentation is checked apart). Compiled on first use: only the outline reads them."""
+    return re.compile(r" *[A-Za-z_$][\w.$-]*: +" + _PASSABLE_VALUE), re.compile(r" *- +" + _PASSABLE_VALUE)
+
+
+def _no_match(line: str) -> re.Match[str] | None:
+    """What the whole reader has for :func:`_passable_lines` (never called: it passes nothing)."""
+    return None
 
 
 @functools.cache
@@ -164,6 +173,10 @@ class _Reader:
         ``outline``: pass over the nested lines :func:`read_outline` says."""
         self.lines = lines
         self.outline = outline
+        entry, item = _passable_lines() if outline else (None, None)
+        #: Whether a line is one the outline passes over, in a mapping and in a sequence.
+        self.passable_entry: Callable[[str], re.Match[str] | None] = entry.fullmatch if entry else _no_match
+        self.passable_item: Callable[[str], re.Match[str] | None] = item.fullmatch if item else _no_match
         #: How many block mappings the reader is inside (with ``outline``).
         self.depth = 0
         if tabs and any(line.lstrip(" ")[:1] == "\t" for line in lines):
@@ -249,12 +262,13 @@ class _Reader:
         end = len(lines)
         body = first
         passing = self.outline and self.depth > 0
+        passable = self.passable_item
         while True:
             if body is None:
                 if index >= end or indents[index] != indent:
                     break
                 if passing:
-                    while index + 1 < end and indents[index + 1] == indent and _PASSABLE_ITEM.fullmatch(lines[index]):
+                    while index + 1 < end and indents[index + 1] == indent and passable(lines[index]):
                         index += 1
                 body = lines[index][indent:]
                 if body[0] != "-" or (len(body) > 1 and body[1] != " "):
@@ -290,6 +304,7 @@ class _Reader:
         end = len(lines)
         self.depth += 1
         passing = self.outline and self.depth > 1
+        passable = self.passable_entry
         while True:
             simple = _SIMPLE_ENTRY.fullmatch(body)
             if simple is not None:  # the common `name: value`, read without the general path
@@ -314,11 +329,7 @@ class _Reader:
                     # from the general path's tests below: this runs for most lines of a dashboard).
                     if index < end and indents[index] == column:
                         if passing:
-                            while (
-                                index + 1 < end
-                                and indents[index + 1] == column
-                                and _PASSABLE_ENTRY.fullmatch(lines[index])
-                            ):
+                            while index + 1 < end and indents[index + 1] == column and passable(lines[index]):
                                 index += 1
                         body = lines[index][column:]
                         if body[0] != "-" or body[1:2] not in ("", " "):
@@ -350,7 +361,7 @@ class _Reader:
             if indents[index] > column:
                 raise Unsupported("bad indentation in a mapping")
             if passing:
-                while index + 1 < end and indents[index + 1] == column and _PASSABLE_ENTRY.fullmatch(lines[index]):
+                while index + 1 < end and indents[index + 1] == column and passable(lines[index]):
                     index += 1
             body = lines[index][column:]
             if _is_dash(lines[index], column):
