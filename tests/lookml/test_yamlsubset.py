@@ -6,6 +6,10 @@ come from the example project, hand-written edge cases, and random data dumped b
 several styles (block and flow, narrow widths so that scalars are folded over lines, every
 kind of quoting). The same comparison over the 502 dashboards of the 21 public projects is in
 ``docs/performance.md`` (496 read here, 6 left to PyYAML, none different).
+
+The outline reader (``read_outline``, what ``inspect`` reads dashboards with) must raise
+``Unsupported`` exactly when the whole reader does and read the same top-level entries, lines
+included, on the same documents and on broken variants of them.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from typing import Any
 import pytest
 import yaml
 
-from pytest_looker.lookml.dashboards import parse_document
-from pytest_looker.lookml.yamlsubset import Unsupported, read_subset, resolve_plain
+from pytest_looker.lookml.dashboards import DashboardError, _entries, _outline_outcome, parse_document
+from pytest_looker.lookml.yamlsubset import Unsupported, read_outline, read_subset, resolve_plain
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,8 +32,45 @@ def _reference(text: str) -> Any:
     return parse_document(text, pure=True)
 
 
+def _shallow(value: Any) -> Any:
+    """What the outline must read as the whole reader does: the top-level entries' own values."""
+    scalar = value is None or isinstance(value, (str, int, float, bool))
+    if isinstance(value, dict):
+        return [(key, _shallow_value(item)) for key, item in value.items()]
+    return value if scalar else type(value).__name__
+
+
+def _shallow_value(value: Any) -> Any:
+    return value if value is None or isinstance(value, (str, int, float, bool)) else type(value).__name__
+
+
+def _whole_outcome(text: str) -> tuple[Any, ...]:
+    try:
+        return ("ok", [str(item["dashboard"]) for item in _entries(parse_document(text))])
+    except DashboardError as exc:
+        return ("error", str(exc), exc.line)
+
+
+def _outline_agrees(text: str) -> None:
+    """The outline reader fails where the whole one does, else reads the same top level; the
+    dashboards' outline (names, or the error and its line) is the whole document's."""
+    try:
+        whole = read_subset(text)
+    except Unsupported:
+        with pytest.raises(Unsupported):
+            read_outline(text)
+    else:
+        outline = read_outline(text)
+        if isinstance(whole, list):
+            assert isinstance(outline, list) and [_shallow(i) for i in outline] == [_shallow(i) for i in whole], text
+        else:
+            assert _shallow(outline) == _shallow(whole), text
+    assert _outline_outcome(text) == _whole_outcome(text), text
+
+
 def _same(text: str) -> bool:
     """Whether the reader agrees with PyYAML on ``text`` (True), or leaves it to PyYAML (False)."""
+    _outline_agrees(text)
     try:
         mine = read_subset(text)
     except Unsupported:
@@ -91,6 +132,7 @@ def test_edge_cases_agree_or_are_left_to_pyyaml(text: str) -> None:
     except Exception:  # PyYAML rejects it: the reader must not accept it
         with pytest.raises(Unsupported):
             read_subset(text)
+        _outline_agrees(text)
         return
     _same(text)
 
@@ -151,6 +193,98 @@ def test_random_documents_dumped_by_pyyaml(seed: int) -> None:
         )
         read_here += _same(text)
     assert read_here > 20  # most documents are within the subset
+
+
+NESTED = """\
+- dashboard: d
+  title: T
+  elements:
+  - name: a
+    type: looker_grid
+    limit: 500
+    note: ''
+    colors: {}
+    fields: [v.a, v.b]
+    series_colors:
+      x: '#fff'
+      y: plain text
+      z: 12
+    palette:
+    - '#000'
+    - red
+    - 1.5
+  - name: b
+    listen:
+      Date: v.date
+      Other: v.other
+    hidden: [a,
+      b]
+  filters:
+  - name: Date
+    default: 7 days
+"""
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_outline_of_broken_variants(seed: int) -> None:
+    """Lines deleted, indented, merged, given a comment, a quote or a colon: whatever the whole
+    reader makes of each variant (a document, Unsupported, PyYAML's error), the outline agrees."""
+    rng = random.Random(seed)
+    sources = [
+        NESTED,
+        *(p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").rglob("*.dashboard.lookml"))),
+    ]
+    for _ in range(150):
+        lines = rng.choice(sources).split("\n")
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(lines))
+            roll = rng.random()
+            if roll < 0.3:
+                del lines[at]
+            elif roll < 0.5:
+                lines[at] = " " + lines[at]
+            elif roll < 0.6:
+                lines[at] = lines[at][1:]
+            elif roll < 0.7:
+                lines.insert(at, lines[rng.randrange(len(lines))])
+            elif roll < 0.85:
+                lines[at] += rng.choice([" #c", ":", " x: y", "'", '"', "]", " {", ": z"])
+            else:  # a character added or removed anywhere, flow collections included
+                cut = rng.randrange(len(lines[at]) + 1)
+                added = rng.choice(",[]{}:#?'\"!- \t\\0") if rng.random() < 0.5 else ""
+                lines[at] = lines[at][:cut] + added + lines[at][cut + (not added) :]
+        _outline_agrees("\n".join(lines))
+
+
+FLOWS = [
+    "[a, b]", "[]", "{}", "[ ]", "{a: b}", "[a, ]", "{a: b, }", "[a,, b]", "[a b, c d]", "[1, 2.5, 0, 05, -1, 1e5]",
+    "['x', \"y\", 'it''s', \"esc\\\"aped\"]", "[{category: t, expression: \"${a}/${b}\", format: !!null ''}]",
+    "[{label: L, series: [{id: a, name: Avg. per Open\n    Opportunity}, {id: b}], show: true}]",
+    "[a,\n  b]", "[a\n  b]", "[a\nb]", "{a: [b}", "[a: b]", "{a}", "{a:b}", "{a :b}", "{a: b:c}", "{[a]: b}",
+    "[a] b", "[a]  # note", "[a, #b]", "[a, b #c]", "[a, b#c]",
+    "[a, b?]", "[\"a\" \"b\"]", "['a'b]", "[a\tb]", "{a: }", "{'k': v, \"q\": [w]}",
+    "[{a: [{b: [{c: [d]}]}]}]", "[é]", "[$x, _y]", "{a: b}}", "[[a], [b, [c]]]", "[a,\n\n  b]", "[a,\n---\n b]",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("flow", FLOWS)
+def test_the_outline_reads_flow_collections_as_the_whole_reader(flow: str) -> None:
+    """In a tile (passed over when simple enough), in a sequence there, and at the top level."""
+    for text in (
+        f"- dashboard: d\n  elements:\n  - name: a\n    fields: {flow}\n    type: x\n",
+        f"- dashboard: d\n  elements:\n  - name: a\n    colors:\n    - {flow}\n    - z\n",
+        f"- dashboard: d\n  listen: {flow}\n",
+    ):
+        _outline_agrees(text)
+
+
+def test_the_outline_passes_over_nested_lines() -> None:
+    """It reads the top-level entries whole and leaves the tiles' values it does not need."""
+    whole, outline = read_subset(NESTED), read_outline(NESTED)
+    assert [_shallow(i) for i in outline] == [_shallow(i) for i in whole]
+    assert outline[0]["elements"] != whole[0]["elements"]
+    assert [e["$line"] for e in outline[0]["elements"]] == [e["$line"] for e in whole[0]["elements"]] == [4, 18]
+    assert _outline_outcome(NESTED) == ("ok", ["d"])
 
 
 def test_resolve_plain_matches_pyyaml() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pytest_looker.lookml import projectcache
+from pytest_looker.lookml import collector
 
 
 @pytest.fixture
@@ -20,23 +20,23 @@ def paused() -> Iterator[None]:
 
 
 def test_many_objects_are_frozen_when_the_collector_resumes(paused: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(projectcache, "_FREEZE_AFTER", 1_000)
+    monkeypatch.setattr(collector, "_FREEZE_AFTER", 1_000)
     before = gc.get_freeze_count()
     kept: list[dict[str, int]] = [{} for _ in range(5_000)]
-    projectcache.resume_collector(True)
+    collector.resume_collector(True)
     assert gc.isenabled()
     assert gc.get_freeze_count() >= before + len(kept)
 
 
 def test_few_objects_are_left_to_the_collector(paused: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(projectcache, "_FREEZE_AFTER", 1_000_000)
+    monkeypatch.setattr(collector, "_FREEZE_AFTER", 1_000_000)
     before = gc.get_freeze_count()
     kept: list[dict[str, int]] = [{} for _ in range(5_000)]
-    projectcache.resume_collector(True)
+    collector.resume_collector(True)
     assert gc.isenabled() and len(kept) == 5_000
     assert gc.get_freeze_count() == before
 
 
 def test_an_inner_pause_leaves_the_collector_paused(paused: None) -> None:
-    projectcache.resume_collector(False)
+    collector.resume_collector(False)
     assert not gc.isenabled()

@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from pytest_looker.lookml import dashboards as dashboards_module
-from pytest_looker.lookml import load_project
+from pytest_looker.lookml import load_project, yamlsubset
+from pytest_looker.lookml.cache import ParseCache
 from pytest_looker.lookml.dashboards import DashboardError, Dashboards, dashboards_of, parse_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -261,8 +262,25 @@ def test_the_summary_reads_names_and_problems_without_building_dashboards(
     assert "sales" in summary and "nothing" not in summary
     monkeypatch.setattr(dashboards_module, "parse_document", _fail)
     monkeypatch.setattr(dashboards_module, "_dashboard", _fail)
+    monkeypatch.setattr(yamlsubset, "read_outline", _fail)
     warm = Dashboards(sources, tmp_path)
     assert (list(warm), len(warm), warm.diagnostics) == expected
+
+
+def test_with_the_files_digests_a_warm_summary_reads_one_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The load's digests of the files key the outline of all of them: a warm summary reads that
+    one entry (no file's outline, no text hashed); another file content is another key."""
+    sources = (("a.dashboard.lookml", EXPORT), ("b.dashboard.lookml", BROKEN[2]))
+    expected = (list(Dashboards(sources, None)), Dashboards(sources, None).diagnostics)
+    cold = Dashboards(sources, tmp_path, ("1" * 64, "2" * 64))
+    assert (list(cold), cold.diagnostics) == expected
+    with monkeypatch.context() as patch:
+        patch.setattr(ParseCache, "cached_many", _fail)
+        warm = Dashboards(sources, tmp_path, ("1" * 64, "2" * 64))
+        assert (list(warm), warm.diagnostics) == expected
+    changed = (sources[0], ("b.dashboard.lookml", "- dashboard: other\n"))
+    again = Dashboards(changed, tmp_path, ("1" * 64, "3" * 64))
+    assert (list(again), again.diagnostics) == (["sales", "second", "other"], ())
 
 
 def _fail(*args: Any, **kwargs: Any) -> Any:

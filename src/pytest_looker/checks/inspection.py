@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_looker.errors import Location
-from pytest_looker.lookml.model import DerivedTable, Explore, Field, Model, Project, View
-from pytest_looker.lookml.projectcache import outlines
+from pytest_looker.lookml.model import DerivedTable, Explore, Field, Model, Project, View, outlines
 
 FORMAT_VERSION = 1
 

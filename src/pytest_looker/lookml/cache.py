@@ -11,7 +11,7 @@ entry is treated as a miss: the cache can only make loading faster, never wrong.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
 import marshal
 import os
 import sys
@@ -164,6 +164,9 @@ class ParseCache:
         Cache misses are parsed in parallel when there are enough of them (see
         :func:`parse_all`).
         """
+        if self.directory is not None:
+            import hashlib  # a load without the cache hashes nothing
+
         results: list[ParsedFile | None] = [None] * len(texts)
         entries: list[Path | None] = [None] * len(texts)
         missing: list[int] = []
@@ -195,24 +198,31 @@ class ParseCache:
         and its version, and is part of the key. ``compute`` must return data :mod:`marshal`
         can store (built-in types); a result it cannot store (a YAML date) is only not cached.
         """
-        results: list[Any] = []
-        for text in texts:
-            if self.directory is None:
-                results.append(compute(text))
-                continue
-            digest = hashlib.sha256(f"{namespace}\0{text}".encode()).hexdigest()
-            entry = self.directory / digest[:2] / digest
-            try:
-                results.append(marshal.loads(entry.read_bytes()))
-                self.hits += 1
-                continue
-            except (OSError, EOFError, ValueError, TypeError):
-                pass
-            self.misses += 1
-            value = compute(text)
-            results.append(value)
-            self._store(entry, value)
-        return results
+        if self.directory is None:
+            return [compute(text) for text in texts]
+        return [self._cached(self.directory, namespace, text, functools.partial(compute, text)) for text in texts]
+
+    def cached(self, namespace: str, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, stored under ``key`` (a digest of what it is computed from), as :meth:`cached_many`."""
+        if self.directory is None:
+            return compute()
+        return self._cached(self.directory, namespace, key, compute)
+
+    def _cached(self, directory: Path, namespace: str, key: str, compute: Callable[[], Any]) -> Any:
+        import hashlib
+
+        digest = hashlib.sha256(f"{namespace}\0{key}".encode()).hexdigest()
+        entry = directory / digest[:2] / digest
+        try:
+            value = marshal.loads(entry.read_bytes())
+            self.hits += 1
+            return value
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        self.misses += 1
+        value = compute()
+        self._store(entry, value)
+        return value
 
     @staticmethod
     def _read(entry: Path) -> ParsedFile | None:

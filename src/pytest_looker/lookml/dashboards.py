@@ -135,9 +135,27 @@ def _entries(document: Any) -> list[dict[str, Any]]:
     return items
 
 
+#: The types a ``dashboard:`` name the outline reads may have (anything else: read the whole file).
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _outline_outcome(text: str) -> tuple[Any, ...]:
-    """What the parse cache stores of a file for the summary: ``("ok", names)`` or ``("error", message, line)``."""
+    """What the parse cache stores of a file for the summary: ``("ok", names)`` or ``("error", message, line)``.
+
+    The same as reading the whole document, but a file the YAML subset reads is read by
+    :func:`.yamlsubset.read_outline`, which does not build the tiles' values the names and the
+    lines do not need (a name that is not a scalar, which would print its whole value, is read
+    from the whole document).
+    """
+    from pytest_looker.lookml.yamlsubset import Unsupported, read_outline
+
     try:
+        try:
+            entries = _entries(read_outline(text))
+            if all(type(item["dashboard"]) in _SCALARS for item in entries):
+                return ("ok", [str(item["dashboard"]) for item in entries])
+        except Unsupported:
+            pass
         return ("ok", [str(item["dashboard"]) for item in _entries(parse_document(text))])
     except DashboardError as exc:
         return ("error", str(exc), exc.line)
@@ -195,9 +213,14 @@ class Dashboards(Mapping[str, Dashboard]):
     Compares and pickles by content, like the read-only mapping it stands for.
     """
 
-    def __init__(self, sources: tuple[tuple[str, str], ...] = (), cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, sources: tuple[tuple[str, str], ...] = (), cache_dir: Path | None = None, digests: tuple[str, ...] = ()
+    ) -> None:
+        """``digests``: the SHA-256 of each file's bytes, as the load recorded them for the project
+        cache: with them, a warm run reads the outline of all the files as one cache entry."""
         self._sources = sources
         self._cache_dir = cache_dir
+        self._digests = digests
         self._parsed: tuple[dict[str, Dashboard], tuple[Diagnostic, ...]] | None = None
         self._outline: tuple[dict[str, None], tuple[Diagnostic, ...]] | None = None
         self._lock = threading.Lock()
@@ -222,7 +245,7 @@ class Dashboards(Mapping[str, Dashboard]):
         if outline is None:
             with self._lock:
                 if self._outline is None:
-                    self._outline = _outline_sources(self._sources, self._cache_dir)
+                    self._outline = _outline_sources(self._sources, self._cache_dir, self._digests)
                 outline = self._outline
         return outline
 
@@ -252,7 +275,7 @@ class Dashboards(Mapping[str, Dashboard]):
         return f"Dashboards({dict(self)!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return Dashboards, (self._sources, self._cache_dir)
+        return Dashboards, (self._sources, self._cache_dir, self._digests)
 
 
 def _parse_sources(
@@ -270,15 +293,24 @@ def _parse_sources(
 
 
 def _outline_sources(
-    sources: tuple[tuple[str, str], ...], cache_dir: Path | None
+    sources: tuple[tuple[str, str], ...], cache_dir: Path | None, digests: tuple[str, ...] = ()
 ) -> tuple[dict[str, None], tuple[Diagnostic, ...]]:
     """The names of the dashboards of ``sources`` (in the order :func:`_parse_sources` keys them)
-    and the same diagnostics, from the parse cache's outline of each file."""
+    and the same diagnostics, from the parse cache's outline of each file — of all the files at
+    once when their ``digests`` are known (one read, no text hashed: a warm ``inspect``)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        cache = ParseCache(cache_dir)
         texts = [text for _, text in sources]
-        outcomes = ParseCache(cache_dir).cached_many(f"dashboard-outline{DOCUMENT_FORMAT}", texts, _outline_outcome)
+
+        def each() -> list[Any]:
+            return cache.cached_many(f"dashboard-outline{DOCUMENT_FORMAT}", texts, _outline_outcome)
+
+        if len(digests) == len(sources) and all(digests):
+            outcomes = cache.cached(f"dashboard-outlines{DOCUMENT_FORMAT}", "\0".join(digests), each)
+        else:
+            outcomes = each()
     finally:
         if was_enabled:
             gc.enable()

@@ -10,7 +10,6 @@ class, so a warm pytest collection can check its cache without importing the loa
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -71,6 +70,8 @@ class Recorded:
 
 
 def content_digest(data: bytes) -> str:
+    import hashlib  # a load without the project cache records no digests, nor imports this
+
     return hashlib.sha256(data).hexdigest()
 
 

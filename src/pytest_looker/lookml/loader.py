@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_looker.lookml import inputs, projectcache
+from pytest_looker.lookml import inputs
 from pytest_looker.lookml.cache import default_cache_dir
+from pytest_looker.lookml.collector import resume_collector
 from pytest_looker.lookml.model import Project
 
 if TYPE_CHECKING:
@@ -45,13 +46,13 @@ def load_project(
     # Loading allocates millions of small dicts, lists and objects that all stay alive; the
     # cyclic garbage collector would re-scan them again and again (a third of the load time
     # of a large project) without ever finding garbage. It is paused for the load only (and a
-    # large project's objects are then kept out of its reach: projectcache.resume_collector).
+    # large project's objects are then kept out of its reach: collector.resume_collector).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _load_cached(Path(path), constants or {}, dependency_paths, cache_dir, record)
     finally:
-        projectcache.resume_collector(was_enabled)
+        resume_collector(was_enabled)
 
 
 def _load_cached(
@@ -66,6 +67,8 @@ def _load_cached(
     root = path.resolve()
     if directory is None or not root.is_dir():
         return _load(path, constants, dependency_paths, directory, [])[0]
+    from pytest_looker.lookml import projectcache  # its pickler and hashing: only with the cache
+
     entry = projectcache.entry_path(Path(directory), root, constants, dependency_paths)
     if entry.exists():
         header: list[inputs.Recorded] = []

@@ -484,3 +484,26 @@ def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def outline(item: View | Explore) -> tuple[str, int]:
+    """A view's name and field count, or an explore's name and join count.
+
+    It is what ``inspect``'s summary prints of each, stored beside each blob of a project-cache
+    entry: a warm ``inspect`` would otherwise decode every view of the project only to count its
+    fields.
+    """
+    return (item.name, len(item.fields)) if isinstance(item, View) else (item.name, len(item.joins))
+
+
+def outlines(items: Mapping[str, View] | Mapping[str, Explore]) -> list[tuple[str, int]]:
+    """:func:`outline` of every value of a model's ``views`` or ``explores``, in order.
+
+    Read from the project-cache entry when the mapping came from one (its ``outlines()``), so a
+    warm load decodes nothing.
+    """
+    stored = getattr(items, "outlines", None)
+    if stored is not None:
+        result: list[tuple[str, int]] = stored()
+        return result
+    return [outline(item) for item in items.values()]

@@ -57,20 +57,20 @@ from types import MappingProxyType
 from typing import Any
 
 from pytest_looker.errors import Location
+from pytest_looker.lookml.collector import resume_collector
 from pytest_looker.lookml.inputs import (
     Inputs,
     Recorded,
 )
 from pytest_looker.lookml.model import (
     EMPTY_MAPPING,
-    Explore,
     Field,
     FieldCategory,
     Model,
     Project,
     Severity,
-    View,
     frozen_mapping,
+    outline,
 )
 
 _MAGIC = b"PLPC3\n"
@@ -133,26 +133,6 @@ def read(path: Path, current: Callable[[Recorded], Inputs | None]) -> Project | 
     except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, pickle.UnpicklingError):
         return None
     return project if isinstance(project, Project) else None
-
-
-#: Objects allocated while the collector was paused beyond which they are frozen (see below).
-_FREEZE_AFTER = 50_000
-
-
-def resume_collector(was_enabled: bool) -> None:
-    """Re-enable the cyclic garbage collector after a load or a decoding batch paused it.
-
-    When the pause allocated very many objects (a large project: looker-hub's views and
-    explores are millions), they are moved out of the collector's reach (``gc.freeze``): all
-    live as long as the project, and the collector would otherwise scan them in the young, then
-    the full collections that follow — half the CPU of a warm ``inspect`` of looker-hub —
-    without finding garbage. Small loads (a test's project) are left to the collector.
-    """
-    if not was_enabled:
-        return
-    if gc.get_count()[0] > _FREEZE_AFTER:
-        gc.freeze()
-    gc.enable()
 
 
 def _blob(handle: Any) -> bytes:
@@ -359,30 +339,12 @@ class LazyMapping(Mapping[str, Any]):
         return repr(MappingProxyType(dict(self)))
 
     def outlines(self) -> list[tuple[str, int]]:
-        """Each value's :func:`outline`, from the entry: nothing is decoded."""
+        """Each value's :func:`~pytest_looker.lookml.model.outline`, from the entry: nothing is decoded
+        (what :func:`~pytest_looker.lookml.model.outlines` reads from a mapping that has them)."""
         return [self._store.outlines[index] for index in self._refs.values()]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return frozen_mapping, (dict(self),)
-
-
-def outline(item: View | Explore) -> tuple[str, int]:
-    """A view's name and field count, or an explore's name and join count.
-
-    It is what ``inspect``'s summary prints of each, stored beside each blob of an entry: a warm
-    ``inspect`` would otherwise decode every view of the project only to count its fields.
-    """
-    return (item.name, len(item.fields)) if isinstance(item, View) else (item.name, len(item.joins))
-
-
-def outlines(items: Mapping[str, View] | Mapping[str, Explore]) -> list[tuple[str, int]]:
-    """:func:`outline` of every value of a model's ``views`` or ``explores``, in order.
-
-    Read from the cache entry when the mapping came from one, so a warm load decodes nothing.
-    """
-    if isinstance(items, LazyMapping):
-        return items.outlines()
-    return [outline(item) for item in items.values()]
 
 
 def _underlying(proxy: Mapping[str, Any]) -> dict[str, Any]:

@@ -129,13 +129,13 @@ def load_sources(
         read
         for relative in main.files
         if SourceFile(None, relative).kind == "dashboard"
-        and (read := _read_dashboard(root, relative, diagnostics, main)) is not None
+        and (read := _read_dashboard(root, relative, diagnostics, main, cache)) is not None
     ]
     project = Project(
         root=str(root),
         manifest=manifest,
         models=frozen_mapping(models),
-        dashboards=Dashboards(tuple(dashboards), cache_dir),
+        dashboards=Dashboards(tuple(dashboards), cache_dir, tuple(main.digests.get(r, "") for r, _ in dashboards)),
         files=tuple(sorted(main.trees)),
         lookml_diagnostics=diagnostics.sorted(),
     )
@@ -206,7 +206,8 @@ def _read_project(
             continue
         try:
             data, stats[relative] = inputs.read_file(root / relative)
-            digests[relative] = inputs.content_digest(data)
+            if cache.directory is not None:  # what the project cache records; nothing reads it else
+                digests[relative] = inputs.content_digest(data)
             texts[relative] = decode_text(data)
         except (OSError, UnicodeDecodeError) as exc:
             digests.setdefault(relative, "")  # unreadable: "" never equals a later digest
@@ -599,12 +600,13 @@ def decode_text(data: bytes) -> str:
 
 
 def _read_dashboard(
-    root: Path, relative: str, diagnostics: _Diagnostics, source: SourceProject
+    root: Path, relative: str, diagnostics: _Diagnostics, source: SourceProject, cache: ParseCache
 ) -> tuple[str, str] | None:
     """A dashboard file's text, recorded for the project cache; parsed later, when read."""
     try:
         data, source.stats[relative] = inputs.read_file(root / relative)
-        source.digests[relative] = inputs.content_digest(data)
+        if cache.directory is not None:
+            source.digests[relative] = inputs.content_digest(data)
         return relative, decode_text(data)
     except (OSError, UnicodeDecodeError) as exc:
         source.digests.setdefault(relative, "")

@@ -21,10 +21,12 @@ dashboard of the public projects and on generated documents.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Unsupported", "read_subset"]
+__all__ = ["Unsupported", "read_outline", "read_subset"]
 
 _LINE_KEY = "$line"
 
@@ -62,6 +64,52 @@ _NOT_PLAIN_START = frozenset("'\"[{|>&*!%@`?,]}#-:=<")
 _NULL_TAG = "!!null "
 _INSIGNIFICANT = ("", "#")  # what a blank line and a comment start with, after the indentation
 _FLOW_PLAIN_END = re.compile(r",|\]|\}|:[ \n,\]\}]|:$| #")
+#: A value :func:`read_outline` may pass over without building: one the reader reads whole on
+#: its line and never rejects — a plain scalar with no ``#`` or ``:`` that is a string or a
+#: null/bool word, a decimal int or simple float, a quoted scalar without escapes, ``{}``, ``[]``.
+_PASSABLE_VALUE = (
+    r"(?:[^\s'\"\[{|>&*!%@`?,\]}#\-:=<0-9+.][^#:]*(?<![ \t])|[0-9]+\.[0-9]*|0|[1-9][0-9]*"
+    r"|'[^']*'|\"[^\"\\]*\"|\{\}|\[\])"
+)
+
+
+@functools.cache
+def _passable_lines() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The lines of a block mapping, and of a block sequence, that :func:`read_outline` passes
+    over (their indentation is checked apart). Compiled on first use: only the outline reads them."""
+    return re.compile(r" *[A-Za-z_$][\w.$-]*: +" + _PASSABLE_VALUE), re.compile(r" *- +" + _PASSABLE_VALUE)
+
+
+def _no_match(line: str) -> re.Match[str] | None:
+    """What the whole reader has for :func:`_passable_lines` (never called: it passes nothing)."""
+    return None
+
+
+@functools.cache
+def _flow_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """How :func:`read_outline` passes over a flow collection :class:`_Flow` reads whole and
+    never rejects: its scalars, then its innermost collections, are replaced by a letter
+    (``s``, ``c``) until one ``c`` is left. Built on first use: only the outline reads them.
+
+    The scalars: plain ones starting with a letter and holding none of ``,[]{}:#?'"`` nor a tab
+    (continued on lines indented by at least one space; ending with a character that is not a
+    space), decimal ints and simple floats, quoted ones on one line without escapes, and
+    ``!!null ''``. Every letter of the text starts a scalar, so what is left besides ``s`` is
+    brackets, commas, colons and blanks: a collection of scalars (``[s, s]``, ``{s: s, s: c}``,
+    a key never a collection), written as :class:`_Flow` reads it, becomes ``c``; anything else
+    stays and the collection is read by :class:`_Flow` (which words its error).
+    """
+    excluded = ",\\[\\]{}:#?'\"\\t\\n"
+    plain = rf"[A-Za-z_$](?: *[^{excluded} ]| *\n +[^{excluded} ])*"
+    scalar = rf"[0-9]+\.[0-9]*|0|[1-9][0-9]*|{plain}|\"[^\"\\\n\t]*\"|'[^'\n\t]*'|!!null (?:''|\"\")"
+    blank = r"[ \n]*"
+    sequence = rf"\[{blank}(?:[sc]{blank}(?:,{blank}|(?=\])))*\]"
+    mapping = rf"\{{{blank}(?:s *:[ \n]{blank}[sc]{blank}(?:,{blank}|(?=\}})))*\}}"
+    return re.compile(scalar), re.compile(f"{sequence}|{mapping}")
+
+
+#: The most lines of one flow collection :func:`read_outline` passes over.
+_FLOW_LINES = 40
 
 
 def resolve_plain(text: str) -> Any:
@@ -100,10 +148,37 @@ def read_subset(text: str) -> Any:
     return _Reader(text.split("\n"), "\t" in text).document()
 
 
+def read_outline(text: str) -> Any:
+    """The document as :func:`read_subset` reads it down to the top-level mappings' own values,
+    the collections nested in those mappings left partly empty: what the dashboards' outline
+    reads (each ``- dashboard:`` entry, its name and line) in a third of the time.
+
+    It raises :class:`Unsupported` exactly when :func:`read_subset` does, and every mapping keeps
+    its ``$line``: it reads the same lines the same way, except that inside a mapping that is
+    itself inside a mapping (and in a sequence inside a mapping), a line of ``key: value`` (or
+    ``- value``) whose value :data:`_PASSABLE_VALUE` matches and that the next line continues at
+    the same indentation is passed over — a line on which :func:`read_subset` cannot fail nor
+    stop, whose value only it would build.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if _REJECTED.search(text):
+        raise Unsupported("a character or line break this reader leaves to PyYAML")
+    return _Reader(text.split("\n"), "\t" in text, outline=True).document()
+
+
 class _Reader:
-    def __init__(self, lines: list[str], tabs: bool = True) -> None:
-        """``tabs``: whether the text holds a tab at all (when not, no line is indented with one)."""
+    def __init__(self, lines: list[str], tabs: bool = True, *, outline: bool = False) -> None:
+        """``tabs``: whether the text holds a tab at all (when not, no line is indented with one);
+        ``outline``: pass over the nested lines :func:`read_outline` says."""
         self.lines = lines
+        self.outline = outline
+        entry, item = _passable_lines() if outline else (None, None)
+        #: Whether a line is one the outline passes over, in a mapping and in a sequence.
+        self.passable_entry: Callable[[str], re.Match[str] | None] = entry.fullmatch if entry else _no_match
+        self.passable_item: Callable[[str], re.Match[str] | None] = item.fullmatch if item else _no_match
+        #: How many block mappings the reader is inside (with ``outline``).
+        self.depth = 0
         if tabs and any(line.lstrip(" ")[:1] == "\t" for line in lines):
             raise Unsupported("tab in indentation")
         # Blank lines and comments are not significant: -1.
@@ -118,6 +193,35 @@ class _Reader:
         while index < end and indents[index] < 0:
             index += 1
         return index
+
+    def _passed_flow(self, text: str, index: int) -> int | None:
+        """With ``outline``: the line after the flow collection ``text`` (the end of line
+        ``index``) starts, when :func:`_flow_patterns` reduce it to one collection; else ``None``.
+
+        Its last line is taken to be the first where as many brackets have closed as opened
+        (quoted brackets too, so this may be wrong): then it reduces only if it is right, as
+        the reduction reads quotes as :class:`_Flow` does.
+        """
+        lines = self.lines
+        piece = text
+        following = index
+        last = min(len(lines), index + _FLOW_LINES)
+        depth = 0
+        while True:
+            depth += piece.count("[") + piece.count("{") - piece.count("]") - piece.count("}")
+            following += 1
+            if depth <= 0:
+                break
+            if following >= last:
+                return None
+            piece = lines[following]
+        scalars, innermost = _flow_patterns()
+        window = text if following == index + 1 else "\n".join([text, *lines[index + 1 : following]])
+        skeleton = scalars.sub("s", window)
+        reduced = innermost.sub("c", skeleton)
+        while reduced != skeleton:
+            skeleton, reduced = reduced, innermost.sub("c", reduced)
+        return following if skeleton.rstrip(" ") == "c" else None
 
     def document(self) -> Any:
         index = self._significant(0)
@@ -157,10 +261,15 @@ class _Reader:
         lines, indents = self.lines, self.indents
         end = len(lines)
         body = first
+        passing = self.outline and self.depth > 0
+        passable = self.passable_item
         while True:
             if body is None:
                 if index >= end or indents[index] != indent:
                     break
+                if passing:
+                    while index + 1 < end and indents[index + 1] == indent and passable(lines[index]):
+                        index += 1
                 body = lines[index][indent:]
                 if body[0] != "-" or (len(body) > 1 and body[1] != " "):
                     break
@@ -177,6 +286,8 @@ class _Reader:
                     value, index = self._sequence(index, column, rest)
                 elif _is_mapping_entry(rest):
                     value, index = self._mapping(index, column, rest)
+                elif passing and rest[0] in "[{" and (passed := self._passed_flow(rest, index)) is not None:
+                    value, index = None, passed
                 else:
                     value, index = self._inline(rest, index, indent)
             items.append(value)
@@ -191,6 +302,9 @@ class _Reader:
         start = index + 1
         lines, indents = self.lines, self.indents
         end = len(lines)
+        self.depth += 1
+        passing = self.outline and self.depth > 1
+        passable = self.passable_entry
         while True:
             simple = _SIMPLE_ENTRY.fullmatch(body)
             if simple is not None:  # the common `name: value`, read without the general path
@@ -214,6 +328,9 @@ class _Reader:
                     # The next entry: a line at the same indentation that is not a dash (inlined
                     # from the general path's tests below: this runs for most lines of a dashboard).
                     if index < end and indents[index] == column:
+                        if passing:
+                            while index + 1 < end and indents[index + 1] == column and passable(lines[index]):
+                                index += 1
                         body = lines[index][column:]
                         if body[0] != "-" or body[1:2] not in ("", " "):
                             continue
@@ -233,6 +350,8 @@ class _Reader:
                     value, index = self._node(following, column)
                 else:
                     value, index = None, index + 1
+            elif passing and rest[0] in "[{" and (passed := self._passed_flow(rest, index)) is not None:
+                value, index = None, passed
             else:
                 value, index = self._inline(rest, index, column)
             mapping[key] = value
@@ -241,10 +360,14 @@ class _Reader:
                 break
             if indents[index] > column:
                 raise Unsupported("bad indentation in a mapping")
+            if passing:
+                while index + 1 < end and indents[index + 1] == column and passable(lines[index]):
+                    index += 1
             body = lines[index][column:]
             if _is_dash(lines[index], column):
                 break  # the parent's next sequence item (a sequence at the key's indentation)
         mapping[_LINE_KEY] = start
+        self.depth -= 1
         return mapping, index
 
     def _explicit_key(self, body: str, index: int, column: int) -> tuple[Any, int, str]:
