@@ -1178,3 +1178,50 @@ def test_a_select_alias_named_in_group_by_is_not_a_column_of_the_table(tmp_path:
     assert {row[0] for row in columns} == {"Operating_System_ID", "Operating_System"}
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (3, 0), report
+
+
+def test_a_struct_column_quoted_as_a_keyword_is_a_struct(tmp_path: Path, cli: Cli) -> None:
+    """Google's Workspace audit-log block: ``${TABLE}.`groups`.acl_permission`` (GROUPS is a
+    BigQuery keyword, so it is quoted) and ``UNNEST(${events.groups__new_value_repeated})``:
+    ``groups`` is a struct with both fields, one of them an array. It was seeded as text."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": unnest_join_model("groups__new_value_repeated"),
+            "v.view.lkml": """
+                view: events {
+                  sql_table_name: `p.d.activity` ;;
+                  dimension: id { primary_key: yes sql: ${TABLE}.id ;; }
+                  dimension: groups__acl_permission { type: string sql: ${TABLE}.`groups`.acl_permission ;; }
+                  dimension: groups__new_value_repeated { hidden: yes sql: ${TABLE}.`groups`.new_value_repeated ;; }
+                }
+                view: events__groups__new_value_repeated {
+                  dimension: value { sql: events__groups__new_value_repeated ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    (seed,) = (root / "seeds").rglob("activity.*")
+    types = _parquet_types(seed)
+    assert "acl_permission VARCHAR" in types["groups"] and "new_value_repeated VARCHAR[]" in types["groups"], types
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (5, 0), report
+    # Values through the LookML equal hand-written SQL over the seed file.
+    fields = "events.groups__acl_permission,events__groups__new_value_repeated.count"
+    result = cli("query", "m/events", "--project", str(root), "--fields", fields, "--format", "json")
+    got = sorted(
+        (
+            (row["events.groups__acl_permission"], row["events__groups__new_value_repeated.count"])
+            for row in json.loads(result.output)
+        ),
+        key=repr,
+    )
+    # A count without primary key is COUNT(*): a row whose array is empty still counts once.
+    expected = duckdb.sql(
+        f"""SELECT groups.acl_permission, COUNT(*) FROM read_parquet('{seed}')
+            LEFT JOIN UNNEST(groups.new_value_repeated) AS u(v) ON TRUE GROUP BY 1"""
+    ).fetchall()
+    assert got == sorted(expected, key=repr) and any(permission for permission, _ in got)

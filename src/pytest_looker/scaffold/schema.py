@@ -87,20 +87,28 @@ _VALUE_TAG = re.compile(r"\{%-?\s*(?:parameter|date_start|date_end)\s.*?%\}", re
 _INCREMENT_BLOCK = re.compile(
     r"\{%-?\s*incrementcondition\s*-?%\}(.*?)\{%-?\s*endincrementcondition\s*-?%\}", re.DOTALL
 )
-_NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)+)")
+_NESTED_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.`?(\w+)`?((?:\.`?\w+`?)+)")
 #: a field's SQL that is one bare name: in a view over an UNNEST of STRUCTs, a field of the element
 _BARE_NAME = re.compile(r"[A-Za-z_]\w*")
 _BARE_KEYWORDS = frozenset({"NULL", "TRUE", "FALSE", "CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_DATETIME"})
 #: a name not after a dot or a quote, which may be a bare column (a cheap test before parsing)
 _BARE_WORD = re.compile(r"(?<![.\w\"`'])[A-Za-z_]\w*(?![\w(\"`'])")
-_TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)")
+_TABLE_PATH = re.compile(r"\$\{\s*TABLE\s*\}\.`?(\w+)`?((?:\.`?\w+`?)*)")
 _TABLE_REF = re.compile(r"\$\{\s*TABLE\s*\}")
 #: ``${view.field}.column``: a column of the table a ``${TABLE}`` dimension stands for
 _FIELD_TABLE_COLUMN = re.compile(r"\$\{\s*(\w+)\.(\w+)\s*\}\.(\w+)")
 #: an operand of arithmetic with a number: ``… / 1000000``, ``1.0 * …``
 _ARITHMETIC_AFTER = re.compile(r"\s*[-+*/]\s*[\d.(]")
 _ARITHMETIC_BEFORE = re.compile(r"[\d.)]\s*[-+*/]\s*$")
-_ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\w+)*)\s*\)", re.I)
+_ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.`?(\w+)`?((?:\.`?\w+`?)*)\s*\)", re.I)
+
+
+def _path_names(dotted: str) -> list[str]:
+    """``.a.`b`.c`` of a path after ``${TABLE}.column`` → ``["a", "b", "c"]``: BigQuery quotes a
+    part that is a keyword (the Workspace audit-log block's ``${TABLE}.`groups`.acl_permission``)."""
+    return [part.strip("`") for part in dotted.strip(".").split(".")]
+
+
 #: ``UNNEST(alias.column)`` or ``UNNEST(${alias.SQL_TABLE_NAME}.column)`` as a table name
 _UNNEST_TABLE = re.compile(r"UNNEST\s*\(\s*(?:\$\{\s*(\w+)\.SQL_TABLE_NAME\s*\}|(\w+))\.(\w+)\s*\)", re.I)
 _UNNEST_JOIN = re.compile(r"UNNEST\s*\(\s*\$\{\s*(\w+)\.(\w+)\s*\}\s*\)\s*(?:AS\s+)?(\w+)", re.I)
@@ -801,7 +809,7 @@ class _Inference:
         nested = _NESTED_PATH.fullmatch(sql)
         target = table.column(column) if column else None
         if nested is not None:
-            target = table.column(nested.group(1)).path(nested.group(2).strip(".").split("."))
+            target = table.column(nested.group(1)).path(_path_names(nested.group(2)))
         if target is not None:
             target.offer(_refine_number("number", target.name), USAGE, f"{evidence} (a number of {name})")
 
@@ -812,7 +820,7 @@ class _Inference:
         ``ARRAY_LENGTH(${TABLE}.x)``) a field's SQL reads from its table; a struct field in
         arithmetic (``${TABLE}.totals.revenue / 1000000``) is a number."""
         for match in _NESTED_PATH.finditer(sql):
-            leaf = table.column(match.group(1)).path(match.group(2).strip(".").split("."))
+            leaf = table.column(match.group(1)).path(_path_names(match.group(2)))
             whole = _NESTED_PATH.fullmatch(sql.strip())
             if whole:
                 leaf.offer(_refine_number(exact_type, leaf.name), strength, evidence)
@@ -821,7 +829,7 @@ class _Inference:
             else:
                 leaf.offer(None, strength, evidence)
         for match in _ARRAY_LENGTH.finditer(sql):
-            table.column(match.group(1)).path(match.group(2).strip(".").split(".") if match.group(2) else ()).items()
+            table.column(match.group(1)).path(_path_names(match.group(2)) if match.group(2) else ()).items()
         if "UNNEST" not in sql.upper():
             return
         text = substitute(_TABLE_REF.sub("__t", sql), lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
@@ -1183,7 +1191,7 @@ class _Inference:
                 continue
             for match in _TABLE_PATH.finditer(sql):
                 leaf = element.path(
-                    [match.group(1), *match.group(2).strip(".").split(".")] if match.group(2) else [match.group(1)]
+                    [match.group(1), *_path_names(match.group(2))] if match.group(2) else [match.group(1)]
                 )
                 whole = _TABLE_PATH.fullmatch(sql)
                 leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
@@ -1225,7 +1233,7 @@ class _Inference:
                 source = sources.get(match.group(1).lower())
                 if source is None or not match.group(2):
                     continue
-                leaf = source.path(match.group(2).strip(".").split("."))
+                leaf = source.path(_path_names(match.group(2)))
                 whole = _TABLE_PATH.fullmatch(member.sql.strip())
                 leaf.offer(exact_type if whole else None, STRONG, f"{view.name}.{member.name}")
 
@@ -1237,9 +1245,7 @@ class _Inference:
         parent = self.join_elements.get((model.name, alias))
         path = _TABLE_PATH.fullmatch(found.sql.strip()) if parent is not None and found and found.sql else None
         if parent is not None and path is not None:  # UNNEST(${outer__inner.extra}): a field of the element
-            return parent.path(
-                [path.group(1), *path.group(2).strip(".").split(".")] if path.group(2) else [path.group(1)]
-            )
+            return parent.path([path.group(1), *_path_names(path.group(2))] if path.group(2) else [path.group(1)])
         resolved = self._resolve(model, explore, alias, field_name)
         if resolved is not None:
             return self.schema.table(resolved[0]).column(resolved[1])
@@ -1252,7 +1258,7 @@ class _Inference:
             path = _TABLE_PATH.fullmatch(found.sql.strip())
             source = element.get(path.group(1).lower()) if path is not None else None
             if path is not None and source is not None:
-                return source.path(path.group(2).strip(".").split(".")) if path.group(2) else source
+                return source.path(_path_names(path.group(2))) if path.group(2) else source
         nested = _NESTED_PATH.fullmatch(found.sql.strip()) if found is not None and found.sql else None
         if view is None or nested is None:
             return None
@@ -1261,7 +1267,7 @@ class _Inference:
         table = table or self.view_tables.get((model.name, view.name))
         if table is None:
             return None
-        return self.schema.table(table).column(nested.group(1)).path(nested.group(2).strip(".").split("."))
+        return self.schema.table(table).column(nested.group(1)).path(_path_names(nested.group(2)))
 
     def _passed_on(self, model: Model, view: View | None, found: Field | None) -> ColumnInfo | None:
         """The source column a derived view's field ``${TABLE}.x`` is, when its SELECT passes
