@@ -1225,3 +1225,40 @@ def test_a_struct_column_quoted_as_a_keyword_is_a_struct(tmp_path: Path, cli: Cl
             LEFT JOIN UNNEST(groups.new_value_repeated) AS u(v) ON TRUE GROUP BY 1"""
     ).fetchall()
     assert got == sorted(expected, key=repr) and any(permission for permission, _ in got)
+
+
+def test_an_array_in_a_struct_a_derived_table_passes_on_is_an_array(tmp_path: Path, cli: Cli) -> None:
+    """Google's Workspace audit-log block: view ``activity`` is ``SELECT *, GENERATE_UUID() AS pk
+    FROM …activity``, and its explore unnests ``${activity.drive__added_role}`` (``${TABLE}.drive.
+    added_role``): the struct field of the source table is an array (85 fields failed on text)."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": unnest_join_model("drive__added_role"),
+            "v.view.lkml": """
+                view: events {
+                  derived_table: { sql: SELECT *, GENERATE_UUID() AS pk FROM `p.d.activity` ;; }
+                  dimension: pk { primary_key: yes }
+                  dimension: drive__doc_title { sql: ${TABLE}.drive.doc_title ;; }
+                  dimension: drive__added_role { hidden: yes sql: ${TABLE}.drive.added_role ;; }
+                }
+                view: events__drive__added_role {
+                  dimension: role { sql: events__drive__added_role ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    (seed,) = (root / "seeds").rglob("activity.*")
+    assert "added_role VARCHAR[]" in _parquet_types(seed)["drive"]
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (4, 0), report
+    result = cli(
+        "query", "m/events", "--project", str(root), "--fields", "events__drive__added_role.role", "--format", "json"
+    )
+    got = sorted((row["events__drive__added_role.role"] for row in json.loads(result.output)), key=repr)
+    expected = duckdb.sql(
+        f"SELECT DISTINCT r FROM read_parquet('{seed}') LEFT JOIN UNNEST(drive.added_role) AS u(r) ON TRUE"
+    ).fetchall()
+    assert got == sorted((row[0] for row in expected), key=repr) and got

@@ -1266,15 +1266,23 @@ class _Inference:
         table = clean_table_name(join.sql_table_name) if join is not None and join.sql_table_name else None
         table = table or self.view_tables.get((model.name, view.name))
         if table is None:
-            return None
+            # a struct column a derived table passes on (``SELECT *, … FROM activity``: Google's
+            # Workspace audit-log block unnests ``${TABLE}.drive.added_role`` through it)
+            source = self._passed_column(model, view, nested.group(1))
+            return source.path(_path_names(nested.group(2))) if source is not None else None
         return self.schema.table(table).column(nested.group(1)).path(_path_names(nested.group(2)))
 
     def _passed_on(self, model: Model, view: View | None, found: Field | None) -> ColumnInfo | None:
         """The source column a derived view's field ``${TABLE}.x`` is, when its SELECT passes
         one table's column on unchanged (``select …, projects from t group by all``)."""
+        column = table_column(found.sql) if found is not None and found.sql else None
+        return self._passed_column(model, view, column) if column is not None else None
+
+    def _passed_column(self, model: Model, view: View | None, column: str) -> ColumnInfo | None:
+        """The source column behind the column ``column`` of a derived view's SELECT, when it
+        passes one table's column on unchanged (by name, or through ``SELECT *``)."""
         reads = self.derived_reads.get((model.name, view.name)) if view is not None else None
-        column = table_column(found.sql) if reads is not None and found is not None and found.sql else None
-        if reads is None or column is None:
+        if reads is None:
             return None
         targets = [t for t in reads.outputs.get(column.lower(), ()) if t.plain]
         if not targets and column.lower() not in reads.outputs and len(reads.star_sources) == 1:
