@@ -7,6 +7,7 @@ values with SQL written independently over the seed files."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,97 @@ def test_region_qualified_information_schema_views_are_seeded_where_the_query_re
     )
     assert unordered((r["jobs.user_email"], r["jobs.count"], r["jobs.bytes"]) for r in rows) == unordered(expected)
     assert sum(r["jobs.count"] for r in rows) > 0
+
+
+def test_project_qualified_information_schema_views_are_seeded_where_the_query_reads_them(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """llooker/bq_info_schema: ``@{BILLING_PROJECT_ID}.region-@{REGION}.INFORMATION_SCHEMA.
+    ASSIGNMENTS_BY_PROJECT`` has four parts; offline it is table ASSIGNMENTS_BY_PROJECT of schema
+    "region-us.INFORMATION_SCHEMA" in catalog my-billing-project, seeded from
+    my-billing-project/region-us/INFORMATION_SCHEMA/. Joined with the three-part JOBS view."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "manifest.lkml": 'constant: BILLING_PROJECT_ID { value: "my-billing-project" }\n',
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: assignments {
+                  join: jobs {
+                    sql_on: ${jobs.reservation_id} = ${assignments.reservation_name} ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "assignments.view.lkml": """
+                view: assignments {
+                  sql_table_name: `@{BILLING_PROJECT_ID}.region-us.INFORMATION_SCHEMA.ASSIGNMENTS_BY_PROJECT` ;;
+                  dimension: assignment_id { primary_key: yes }
+                  dimension: reservation_name {}
+                  dimension: job_type {}
+                  measure: count { type: count }
+                }
+            """,
+            "jobs.view.lkml": """
+                view: jobs {
+                  sql_table_name: `region-us.INFORMATION_SCHEMA.JOBS_BY_PROJECT` ;;
+                  dimension: job_id { primary_key: yes }
+                  dimension: reservation_id {}
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    scaffold(cli, root)
+    seed = root / "seeds" / "my-billing-project" / "region-us" / "INFORMATION_SCHEMA" / "ASSIGNMENTS_BY_PROJECT.csv"
+    jobs = root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "JOBS_BY_PROJECT.csv"
+    assert seed.is_file() and jobs.is_file()
+    rows = query(cli, root, "m/assignments", "assignments.job_type", "assignments.count", "jobs.count")
+    expected = seed_sql(
+        f"""SELECT a.job_type, COUNT(DISTINCT a.assignment_id), COUNT(DISTINCT j.job_id)
+            FROM read_csv_auto('{seed}') AS a LEFT JOIN read_csv_auto('{jobs}') AS j
+              ON j.reservation_id = a.reservation_name
+            GROUP BY 1"""
+    )
+    got = [(r["assignments.job_type"], r["assignments.count"], r["jobs.count"]) for r in rows]
+    assert unordered(got) == unordered(expected)
+    assert sum(r["jobs.count"] for r in rows) > 0
+
+
+def test_a_table_no_seed_can_name_is_reported_and_the_others_are_seeded(tmp_path: Path, cli: Cli) -> None:
+    """A constant left blank (the block ships ``BILLING_PROJECT_ID: " "``) makes the table name
+    `` .region-us.INFORMATION_SCHEMA.T``: it is not seeded under another name, the note names the
+    view's file and line, and the other tables are still written."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "manifest.lkml": 'constant: BILLING_PROJECT_ID { value: " " }\n',
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: assignments {}\nexplore: jobs {}\n',
+            "assignments.view.lkml": """
+                view: assignments {
+                  sql_table_name: `@{BILLING_PROJECT_ID}.region-us.INFORMATION_SCHEMA.ASSIGNMENTS_BY_PROJECT` ;;
+                  dimension: assignment_id {}
+                }
+            """,
+            "jobs.view.lkml": """
+                view: jobs {
+                  sql_table_name: `region-us.INFORMATION_SCHEMA.JOBS_BY_PROJECT` ;;
+                  dimension: job_id {}
+                }
+            """,
+        },
+    )
+    output = scaffold(cli, root)
+    assert re.search(
+        r"assignments\.view\.lkml:\d+: view assignments: table"
+        r" '\.region-us\.INFORMATION_SCHEMA\.ASSIGNMENTS_BY_PROJECT' is not seeded: it has an empty part",
+        output,
+    )
+    assert (root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "JOBS_BY_PROJECT.csv").is_file()
+    assert not (root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "ASSIGNMENTS_BY_PROJECT.csv").exists()
 
 
 def test_a_subquery_as_sql_table_name_is_seeded_like_a_derived_table(tmp_path: Path, cli: Cli) -> None:

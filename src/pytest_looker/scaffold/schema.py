@@ -46,9 +46,10 @@ from pytest_looker.compile.sqlreads import (
     read_select,
     read_unnests,
 )
-from pytest_looker.errors import CompileError
+from pytest_looker.errors import BackendError, CompileError
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 from pytest_looker.lookml.refs import Ref, RefKind, equalities, sole, substitute, table_column, table_columns
+from pytest_looker.run.names import TableName
 
 __all__ = [
     "ColumnInfo",
@@ -109,6 +110,7 @@ _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._pa
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 #: a table name after FROM or JOIN with a Liquid output in it (``FROM `p.d.{{ t }}```)
 _LIQUID_TABLE = re.compile(r"(?i)\b(?:from|join)\s+(?:`[^`]*\{\{[^`]*`|[^\s(),;]*\{\{.*?\}\}[^\s(),;]*)", re.DOTALL)
+_NAME_QUOTES = str.maketrans("", "", '`"[]')
 _PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ *]+$")
 _INTEGER_NAME = re.compile(
     r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$|^int(64)?_value$", re.I
@@ -319,12 +321,21 @@ def sql_type(column: ColumnInfo) -> str:
 
 
 def clean_table_name(name: str) -> str:
-    """``\\`acme-prod.shop.orders\\```, ``"DB"."S"."T"`` → ``acme-prod.shop.orders`` / ``DB.S.T``."""
+    """``\\`acme-prod.shop.orders\\```, ``"DB"."S"."T"`` → ``acme-prod.shop.orders`` / ``DB.S.T``.
+
+    An empty part stays (``\\` .region-us.T\\``` → ``.region-us.T``, a constant left blank): the
+    warehouse rejects that name, and dropping the part would seed another table."""
     text = name.strip().rstrip(";").strip()
-    parts: list[str] = []
-    for chunk in re.findall(r"`[^`]*`|\"[^\"]*\"|\[[^\]]*\]|[^.]+", text):
-        parts.extend(p for p in chunk.strip('`"[]').split(".") if p)
-    return ".".join(p.strip() for p in parts)
+    return ".".join(part.strip() for part in text.translate(_NAME_QUOTES).split("."))
+
+
+def _nameable(name: str) -> bool:
+    """Whether a seed (and DuckDB) can name the table ``name`` (:class:`TableName`'s rule)."""
+    try:
+        TableName.parse(name)
+    except BackendError:
+        return False
+    return True
 
 
 def table_key(name: str) -> str:
@@ -582,7 +593,28 @@ class _Inference:
                     copy.columns.setdefault(key, dataclasses.replace(column, values=list(column.values)))
                 copy.primary_key = copy.primary_key or source.primary_key
                 copy.readers = list(dict.fromkeys([*copy.readers, *source.readers]))
+        self._unnamable_tables()
         return self.schema
+
+    def _unnamable_tables(self) -> None:
+        r"""Leave out, with a note naming the views that read it, each table no seed can name
+        (``\` .region-us.INFORMATION_SCHEMA.T\``` from a constant left blank, five parts): one
+        such table must not stop the others from being seeded, nor be seeded under another name."""
+        views = {view.name: view for model in self.project.models.values() for view in model.views.values()}
+        for key, table in list(self.schema.tables.items()):
+            if _nameable(table.name):
+                continue
+            del self.schema.tables[key]
+            self.schema.keys = [
+                k for k in self.schema.keys if key not in (k.child_table.lower(), k.parent_table.lower())
+            ]
+            why = "a seed names table, schema.table, catalog.schema.table or project.region.INFORMATION_SCHEMA.table"
+            if "" in table.parts:
+                why = "it has an empty part (a constant or user attribute left blank?)"
+            for reader in table.readers or ["?"]:
+                view = views.get(reader.removesuffix(" (derived)"))
+                where = f"{view.location}: view {view.name}" if view is not None else f"view {reader}"
+                self.schema.notes.append(f"{where}: table {table.name!r} is not seeded: {why}")
 
     def _union_columns(self) -> None:
         """``SELECT * FROM t UNION ALL SELECT 9999 AS id, …``: the warehouse's t has the columns
