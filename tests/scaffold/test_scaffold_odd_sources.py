@@ -6,45 +6,14 @@ values with SQL written independently over the seed files."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import duckdb
-from click.testing import Result
+from scaffold_helpers import Cli, query, scaffold, seed_sql, unordered
 
 from helpers import write_files
 
-Cli = Callable[..., Result]
 BIGQUERY_SEEDS = '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n'
-
-
-def scaffold(cli: Cli, root: Path) -> str:
-    result = cli("scaffold", "data", "--project", str(root))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def query(cli: Cli, root: Path, explore: str, *fields: str, **options: str) -> list[dict[str, Any]]:
-    args = [f"--{name}={value}" for name, value in options.items()]
-    result = cli("query", explore, "--fields", ",".join(fields), *args, "--project", str(root), "--format", "json")
-    assert result.exit_code == 0, result.output
-    rows: list[dict[str, Any]] = json.loads(result.output)
-    return rows
-
-
-def seed_sql(sql: str) -> list[tuple[Any, ...]]:
-    """``sql`` run on DuckDB directly: the expected values, written without the compiler."""
-    with duckdb.connect() as connection:
-        return connection.execute(sql).fetchall()
-
-
-def unordered(rows: Any) -> list[tuple[Any, ...]]:
-    """Rows in a canonical order (NULLs included), floats rounded as JSON carries them."""
-    canonical = [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
-    return sorted(canonical, key=repr)
 
 
 def test_region_qualified_information_schema_views_are_seeded_where_the_query_reads_them(

@@ -1,0 +1,108 @@
+"""Nested columns of BigQuery's INFORMATION_SCHEMA.JOBS as llooker/bigquery_information_schema_block
+reads them: ``error_result.reason`` of the one source, ``(SELECT value FROM UNNEST(labels) …)``,
+UNNEST of a column a derived table passes on. Each test scaffolds the data, runs an explore
+query through the CLI (compiled, translated to DuckDB, executed on the seeds) and compares its
+values with SQL written independently over the seed files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scaffold_helpers import Cli, query, scaffold, seed_sql
+
+from helpers import write_files
+
+BIGQUERY_SEEDS = '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n'
+JOBS_SEED = Path("seeds") / "region-us" / "INFORMATION_SCHEMA" / "JOBS.parquet"
+
+
+def scaffold_and_query(cli: Cli, root: Path, explore: str, *fields: str) -> list[dict[str, Any]]:
+    scaffold(cli, root)
+    return query(cli, root, explore, *fields)
+
+
+def seed_types(seed: Path) -> dict[str, str]:
+    return {str(name): str(kind) for name, kind, *_ in seed_sql(f"DESCRIBE SELECT * FROM read_parquet('{seed}')")}
+
+
+def test_a_struct_field_read_bare_from_the_one_source_makes_the_column_a_struct(tmp_path: Path, cli: Cli) -> None:
+    """reservations_threshold: ``SUM(CASE WHEN error_result.reason = 'stopped' …) FROM
+    `region-us.INFORMATION_SCHEMA.JOBS_BY_ORGANIZATION` jbo``: error_result is not an alias, so
+    BigQuery reads it as a column of jbo and ``reason`` as its field; another view reads the
+    same column whole with TO_JSON_STRING."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: errors {}\nexplore: jobs {}\n',
+            "errors.view.lkml": """
+                view: errors {
+                  derived_table: {
+                    sql: SELECT reservation_id,
+                           SUM(CASE WHEN error_result.reason = 'stopped' THEN 1 ELSE 0 END) AS stopped,
+                           SUM(CASE WHEN error_result.reason NOT IN ('stopped', 'timeout') THEN 1 ELSE 0 END) AS other
+                         FROM `region-us.INFORMATION_SCHEMA.JOBS` jbo
+                         GROUP BY reservation_id ;;
+                  }
+                  dimension: reservation_id { primary_key: yes }
+                  measure: stopped { type: sum sql: ${TABLE}.stopped ;; }
+                  measure: other { type: sum sql: ${TABLE}.other ;; }
+                }
+            """,
+            "jobs.view.lkml": """
+                view: jobs {
+                  sql_table_name: `region-us.INFORMATION_SCHEMA.JOBS` ;;
+                  dimension: job_id { primary_key: yes }
+                  dimension: error_result { sql: TO_JSON_STRING(${TABLE}.error_result) ;; }
+                }
+            """,
+        },
+    )
+    rows = scaffold_and_query(cli, root, "m/errors", "errors.stopped", "errors.other")
+    seed = root / JOBS_SEED
+    assert seed_types(seed)["error_result"].startswith("STRUCT(reason VARCHAR")
+    expected = seed_sql(
+        "SELECT COALESCE(SUM(CASE WHEN error_result.reason = 'stopped' THEN 1 ELSE 0 END), 0),"
+        " COALESCE(SUM(CASE WHEN error_result.reason NOT IN ('stopped', 'timeout') THEN 1 ELSE 0 END), 0)"
+        f" FROM read_parquet('{seed}')"
+    )
+    assert [(r["errors.stopped"], r["errors.other"]) for r in rows] == expected
+    assert expected[0][1] > 0  # the struct holds values, not only NULLs
+
+
+def test_a_bare_field_of_an_unnested_element_is_in_the_elements_struct(tmp_path: Path, cli: Cli) -> None:
+    """jobs.looker_user_id: ``(SELECT value FROM UNNEST(${TABLE}.labels) AS label WHERE label.key
+    = 'looker-context-user_id')``: the UNNEST is the subquery's one source, so BigQuery reads the
+    bare ``value`` as a field of the element, as it reads ``label.key``."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: jobs {}\n',
+            "jobs.view.lkml": """
+                view: jobs {
+                  sql_table_name: `region-us.INFORMATION_SCHEMA.JOBS` ;;
+                  dimension: job_id { primary_key: yes }
+                  dimension: looker_user_id {
+                    sql: (SELECT value FROM UNNEST(${TABLE}.labels) as label
+                          WHERE label.key = 'looker-context-user_id') ;;
+                  }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    rows = scaffold_and_query(cli, root, "m/jobs", "jobs.looker_user_id", "jobs.count")
+    seed = root / JOBS_SEED
+    assert seed_types(seed)["labels"] in (
+        'STRUCT("key" VARCHAR, "value" VARCHAR)[]',
+        'STRUCT("value" VARCHAR, "key" VARCHAR)[]',
+    )
+    expected = seed_sql(
+        "SELECT (SELECT l.value FROM (SELECT UNNEST(labels) AS l) WHERE l.key = 'looker-context-user_id') AS v,"
+        f" COUNT(*) FROM read_parquet('{seed}') GROUP BY 1"
+    )
+    got = [(r["jobs.looker_user_id"], r["jobs.count"]) for r in rows]
+    assert sorted(got, key=repr) == sorted(expected, key=repr)
+    assert any(value is not None for value, _ in expected)  # the key looked up is among the labels
