@@ -106,3 +106,52 @@ def test_a_bare_field_of_an_unnested_element_is_in_the_elements_struct(tmp_path:
     got = [(r["jobs.looker_user_id"], r["jobs.count"]) for r in rows]
     assert sorted(got, key=repr) == sorted(expected, key=repr)
     assert any(value is not None for value, _ in expected)  # the key looked up is among the labels
+
+
+def test_an_unnest_join_over_a_plain_alias_column_of_an_element_makes_it_an_array(tmp_path: Path, cli: Cli) -> None:
+    """jobs explore: job_stages is ``UNNEST(${jobs.SQL_TABLE_NAME}.job_stages)``, and job_stage_steps
+    is joined ``LEFT JOIN UNNEST(job_stages.steps) AS job_stage_steps WITH OFFSET …`` (no ``${}``):
+    steps is an array in the element of job_stages, not text."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: jobs {
+                  join: job_stages { type: left_outer relationship: one_to_many sql_on: TRUE ;; }
+                  join: job_stage_steps {
+                    relationship: one_to_many
+                    sql: LEFT JOIN UNNEST(job_stages.steps) AS job_stage_steps WITH OFFSET job_stage_steps_offset ;;
+                    required_joins: [job_stages]
+                  }
+                }
+            """,
+            "jobs.view.lkml": """
+                view: jobs {
+                  derived_table: { sql: SELECT * FROM `region-us.INFORMATION_SCHEMA.JOBS` ;; }
+                  dimension: job_id { primary_key: yes }
+                }
+                view: job_stages {
+                  sql_table_name: UNNEST(${jobs.SQL_TABLE_NAME}.job_stages) ;;
+                  dimension: stage_id { type: number sql: ${TABLE}.id ;; }
+                }
+                view: job_stage_steps {
+                  dimension: kind {}
+                  measure: steps { type: count_distinct sql: ${jobs.job_id} || ${kind} ;; }
+                }
+            """,
+        },
+    )
+    rows = scaffold_and_query(cli, root, "m/jobs", "job_stage_steps.kind", "job_stage_steps.steps")
+    seed = root / JOBS_SEED
+    assert seed_types(seed)["job_stages"].endswith("steps STRUCT(kind VARCHAR)[])[]")
+    expected = seed_sql(
+        "SELECT step.kind, COUNT(DISTINCT j.job_id || step.kind)"
+        f" FROM read_parquet('{seed}') AS j, UNNEST(j.job_stages) AS t(stage), UNNEST(stage.steps) AS u(step)"
+        " GROUP BY 1"
+    )
+    got = [(r["job_stage_steps.kind"], r["job_stage_steps.steps"]) for r in rows if r["job_stage_steps.kind"]]
+    assert sorted(got, key=repr) == sorted(((k, n) for k, n in expected if k is not None), key=repr)
+    assert got

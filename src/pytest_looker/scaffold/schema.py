@@ -105,6 +105,8 @@ _ARRAY_LENGTH = re.compile(r"ARRAY_LENGTH\s*\(\s*\$\{\s*TABLE\s*\}\.(\w+)((?:\.\
 #: ``UNNEST(alias.column)`` or ``UNNEST(${alias.SQL_TABLE_NAME}.column)`` as a table name
 _UNNEST_TABLE = re.compile(r"UNNEST\s*\(\s*(?:\$\{\s*(\w+)\.SQL_TABLE_NAME\s*\}|(\w+))\.(\w+)\s*\)", re.I)
 _UNNEST_JOIN = re.compile(r"UNNEST\s*\(\s*\$\{\s*(\w+)\.(\w+)\s*\}\s*\)\s*(?:AS\s+)?(\w+)", re.I)
+#: ``LEFT JOIN UNNEST(job_stages.steps) AS job_stage_steps``: an alias's column, written plainly
+_UNNEST_ALIAS_COLUMN = re.compile(r"UNNEST\s*\(\s*(\w+)\.(\w+)\s*\)\s*(?:AS\s+)?(\w+)", re.I)
 _USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
 _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
@@ -1130,7 +1132,17 @@ class _Inference:
         AS x__y ;; }``: ``x.y`` is an array whose element the view ``x__y`` reads (``${TABLE}.f``
         a field of it, ``${TABLE}`` or ``x__y`` alone the element itself)."""
         found = _UNNEST_JOIN.search(join.sql or "")
-        if found is None or found.group(3) != join.name:
+        if found is None:
+            # UNNEST(job_stages.steps) AS job_stage_steps (llooker/bq_info_schema): a column of
+            # the alias's table, or a field of its element when the alias is an UNNEST itself
+            plain = _UNNEST_ALIAS_COLUMN.search(join.sql or "")
+            view = model.views.get(join.view)
+            if plain is not None and plain.group(3) == join.name and view is not None:
+                array = self._array_of(model, explore, plain.group(1), plain.group(2))
+                if array is not None:
+                    self._element_fields(model, join, view, array)
+            return
+        if found.group(3) != join.name:
             return
         array = self._joined_column(model, explore, found.group(1), found.group(2))
         view = model.views.get(join.view)
@@ -1154,16 +1166,19 @@ class _Inference:
         found = _UNNEST_TABLE.fullmatch(text.strip().rstrip(";").strip()) if text else None
         if found is None or view is None:
             return
-        alias = found.group(1) or found.group(2)
-        array: ColumnInfo | None = None
-        parent = self.join_elements.get((model.name, alias))
-        if parent is not None:  # UNNEST(${job_stages.SQL_TABLE_NAME}.steps): a field of an element
-            array = parent.path([found.group(3)])
-        else:
-            table = self._alias_table(model, explore, alias)
-            array = self.schema.table(table).column(found.group(3)) if table is not None else None
+        array = self._array_of(model, explore, found.group(1) or found.group(2), found.group(3))
         if array is not None:
             self._element_fields(model, join, view, array)
+
+    def _array_of(self, model: Model, explore: Explore, alias: str, column: str) -> ColumnInfo | None:
+        """The column ``alias.column`` an UNNEST reads: a field of the element when ``alias`` is
+        an UNNEST join itself (``UNNEST(${job_stages.SQL_TABLE_NAME}.steps)``), else a column of
+        the alias's table."""
+        parent = self.join_elements.get((model.name, alias))
+        if parent is not None:
+            return parent.path([column])
+        table = self._alias_table(model, explore, alias)
+        return self.schema.table(table).column(column) if table is not None else None
 
     def _alias_table(self, model: Model, explore: Explore, alias: str) -> str | None:
         """The source table whose columns ``alias.col`` reads: the view's table, or the one
