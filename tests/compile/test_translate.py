@@ -194,6 +194,20 @@ def test_bigquery_json_keys_at_the_top_level(db: DuckDBBackend) -> None:
     assert caught.value.message.startswith(TRANSLATION_LIMIT) and "JSON_KEYS" in caught.value.message
 
 
+def test_bigquery_to_json_string_pretty_print(db: DuckDBBackend) -> None:
+    # bq_info_schema's job_stages.steps_json: TO_JSON_STRING(x, true) is one element per line,
+    # two spaces per level (BigQuery's JSON functions reference); false or none: compact.
+    value = "STRUCT(1 AS id, [10, 20] AS coordinates)"
+    sql = f"SELECT TO_JSON_STRING({value}, true), TO_JSON_STRING({value}, false), TO_JSON_STRING({value})"
+    pretty = '{\n  "id": 1,\n  "coordinates": [\n    10,\n    20\n  ]\n}'
+    compact = '{"id":1,"coordinates":[10,20]}'
+    assert values(db, sql, "bigquery") == [(pretty, compact, compact)]
+    assert values(db, f"SELECT TO_JSON_STRING({value}, t.id > 100) FROM t ORDER BY t.id", "bigquery") == [
+        (compact,),
+        (pretty,),
+    ]
+
+
 def test_redshift_lateral_column_alias_in_a_grouped_select(db: DuckDBBackend) -> None:
     # Looker's Redshift admin block: cost_hi_numeric uses the alias cost_hi_raw of the same SELECT,
     # then a window sums it, under GROUP BY ordinals (Redshift: lateral column alias reference).
