@@ -308,6 +308,34 @@ def test_bigquery_unnest_join_is_a_value_table(db: DuckDBBackend) -> None:
     assert values(db, sql, "bigquery") == [(1, 0, "view"), (1, 1, "buy"), (2, None, None)]
 
 
+def test_bigquery_correlated_array_paths_read_the_range_variable(db: DuckDBBackend) -> None:
+    # bq_info_schema: job_stages is `LEFT JOIN UNNEST(jobs.job_stages) AS job_stages` over a table
+    # with a job_stages column too; its steps field reads `(… FROM UNNEST(job_stages.steps) AS step
+    # WITH OFFSET s)` (the range variable, not the column), and job_stage_steps.join_type reads
+    # `FROM job_stage_steps.substeps AS substep`: an array path in FROM is an implicit UNNEST.
+    db.execute(
+        "CREATE TABLE stage_jobs AS SELECT * FROM (VALUES ('j1', [{'id': 1, 'steps': ["
+        " {'kind': 'READ', 'substeps': ['a ON x', 'b']}, {'kind': 'JOIN', 'substeps': ['t1 ON k = 1', 't2 ON z']}]}]),"
+        " ('j2', [])) AS v(job_id, job_stages)"
+    )
+    sql = """SELECT jobs.job_id, job_stage_steps.kind,
+        (SELECT STRING_AGG(step.kind, '; ' ORDER BY s) FROM UNNEST(job_stages.steps) AS step WITH OFFSET s),
+        CASE WHEN job_stage_steps.kind = 'JOIN' THEN
+          (SELECT STRING_AGG(REGEXP_REPLACE(substep, r" ON .*", ""), "; ") FROM job_stage_steps.substeps AS substep)
+        END
+      FROM stage_jobs AS jobs
+      LEFT JOIN UNNEST(jobs.job_stages) AS job_stages
+      LEFT JOIN UNNEST(job_stages.steps) AS job_stage_steps WITH OFFSET job_stage_steps_offset
+      ORDER BY 1, 2"""
+    assert values(db, sql, "bigquery") == [
+        ("j1", "JOIN", "READ; JOIN", "t1; t2"),
+        ("j1", "READ", "READ; JOIN", None),
+        ("j2", None, None, None),
+    ]
+    comma = "SELECT jobs.job_id, stage.id FROM stage_jobs AS jobs, jobs.job_stages AS stage ORDER BY 1"
+    assert values(db, comma, "bigquery") == [("j1", 1)]
+
+
 def test_bigquery_from_unnest_with_an_alias_is_a_value_table(db: DuckDBBackend) -> None:
     # GA4's landing_page: `(SELECT … (SELECT value.string_value FROM UNNEST(event_params) …)
     # FROM UNNEST(sessions.event_data) AS event_history WHERE event_history.page_view_rank = 1)`:

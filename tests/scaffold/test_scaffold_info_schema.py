@@ -14,6 +14,36 @@ from scaffold_helpers import Cli, query, scaffold, seed_sql
 from helpers import write_files
 
 BIGQUERY_SEEDS = '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n'
+#: bq_info_schema's jobs explore: the stages of a job, the steps of a stage (both arrays)
+STAGES_MODEL = """
+    connection: "c"
+    include: "*.view.lkml"
+    explore: jobs {
+      join: job_stages { type: left_outer relationship: one_to_many sql_on: TRUE ;; }
+      join: job_stage_steps {
+        relationship: one_to_many
+        sql: LEFT JOIN UNNEST(job_stages.steps) AS job_stage_steps WITH OFFSET job_stage_steps_offset ;;
+        required_joins: [job_stages]
+      }
+    }
+"""
+STAGES_VIEWS = """
+    view: jobs {
+      derived_table: { sql: SELECT * FROM `region-us.INFORMATION_SCHEMA.JOBS` ;; }
+      dimension: job_id { primary_key: yes }
+    }
+    view: job_stages {
+      sql_table_name: UNNEST(${jobs.SQL_TABLE_NAME}.job_stages) ;;
+      dimension: stage_id { type: number sql: ${TABLE}.id ;; }
+    }
+    view: job_stage_steps {
+      dimension: kind {}
+      measure: steps { type: count_distinct sql: ${jobs.job_id} || ${kind} ;; }
+      dimension: join_type {
+        sql: (SELECT STRING_AGG(REGEXP_REPLACE(substep, r" ON .*", ""), "; ") FROM ${TABLE}.substeps AS substep) ;;
+      }
+    }
+"""
 JOBS_SEED = Path("seeds") / "region-us" / "INFORMATION_SCHEMA" / "JOBS.parquet"
 
 
@@ -116,37 +146,13 @@ def test_an_unnest_join_over_a_plain_alias_column_of_an_element_makes_it_an_arra
         tmp_path,
         {
             "pyproject.toml": BIGQUERY_SEEDS,
-            "m.model.lkml": """
-                connection: "c"
-                include: "*.view.lkml"
-                explore: jobs {
-                  join: job_stages { type: left_outer relationship: one_to_many sql_on: TRUE ;; }
-                  join: job_stage_steps {
-                    relationship: one_to_many
-                    sql: LEFT JOIN UNNEST(job_stages.steps) AS job_stage_steps WITH OFFSET job_stage_steps_offset ;;
-                    required_joins: [job_stages]
-                  }
-                }
-            """,
-            "jobs.view.lkml": """
-                view: jobs {
-                  derived_table: { sql: SELECT * FROM `region-us.INFORMATION_SCHEMA.JOBS` ;; }
-                  dimension: job_id { primary_key: yes }
-                }
-                view: job_stages {
-                  sql_table_name: UNNEST(${jobs.SQL_TABLE_NAME}.job_stages) ;;
-                  dimension: stage_id { type: number sql: ${TABLE}.id ;; }
-                }
-                view: job_stage_steps {
-                  dimension: kind {}
-                  measure: steps { type: count_distinct sql: ${jobs.job_id} || ${kind} ;; }
-                }
-            """,
+            "m.model.lkml": STAGES_MODEL,
+            "jobs.view.lkml": STAGES_VIEWS,
         },
     )
     rows = scaffold_and_query(cli, root, "m/jobs", "job_stage_steps.kind", "job_stage_steps.steps")
     seed = root / JOBS_SEED
-    assert seed_types(seed)["job_stages"].endswith("steps STRUCT(kind VARCHAR)[])[]")
+    assert "steps STRUCT(kind VARCHAR, substeps VARCHAR[])[]" in seed_types(seed)["job_stages"]
     expected = seed_sql(
         "SELECT step.kind, COUNT(DISTINCT j.job_id || step.kind)"
         f" FROM read_parquet('{seed}') AS j, UNNEST(j.job_stages) AS t(stage), UNNEST(stage.steps) AS u(step)"
@@ -155,3 +161,28 @@ def test_an_unnest_join_over_a_plain_alias_column_of_an_element_makes_it_an_arra
     got = [(r["job_stage_steps.kind"], r["job_stage_steps.steps"]) for r in rows if r["job_stage_steps.kind"]]
     assert sorted(got, key=repr) == sorted(((k, n) for k, n in expected if k is not None), key=repr)
     assert got
+
+
+def test_an_array_path_in_from_of_an_elements_field_is_an_array(tmp_path: Path, cli: Cli) -> None:
+    """job_stage_steps.join_type: ``(SELECT STRING_AGG(REGEXP_REPLACE(substep, r" ON .*", ""), "; ")
+    FROM ${TABLE}.substeps AS substep)``: BigQuery's implicit UNNEST of the element's substeps,
+    an array of text."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": STAGES_MODEL,
+            "jobs.view.lkml": STAGES_VIEWS,
+        },
+    )
+    rows = scaffold_and_query(cli, root, "m/jobs", "jobs.job_id", "job_stage_steps.kind", "job_stage_steps.join_type")
+    seed = root / JOBS_SEED
+    assert "substeps VARCHAR[]" in seed_types(seed)["job_stages"]
+    expected = seed_sql(
+        "SELECT j.job_id, step.kind,"
+        " (SELECT STRING_AGG(REGEXP_REPLACE(s, ' ON .*', ''), '; ') FROM UNNEST(step.substeps) AS u(s))"
+        f" FROM read_parquet('{seed}') AS j, UNNEST(j.job_stages) AS t(stage), UNNEST(stage.steps) AS v(step)"
+    )
+    got = [tuple(r.values()) for r in rows if r["job_stage_steps.kind"] is not None]
+    assert sorted(got, key=repr) == sorted(set(expected), key=repr)
+    assert any(joined for _, _, joined in expected)

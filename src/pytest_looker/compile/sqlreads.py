@@ -597,6 +597,10 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
     tree = _parse(sql, dialect)
     if tree is None:
         return []
+    if dialect == "bigquery":  # FROM t.arr AS e: an implicit UNNEST (also of the placeholder __t)
+        from pytest_looker.compile.translate.arrays import implicit_unnests
+
+        implicit_unnests(tree, ranges=("__t",))
     try:
         scopes = traverse_scope(tree) if isinstance(tree, exp.Query) else []
     except Exception:  # sqlglot raises many kinds on SQL it half understands

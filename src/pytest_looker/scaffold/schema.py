@@ -112,6 +112,8 @@ _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._pa
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 #: a table name after FROM or JOIN with a Liquid output in it (``FROM `p.d.{{ t }}```)
 _LIQUID_TABLE = re.compile(r"(?i)\b(?:from|join)\s+(?:`[^`]*\{\{[^`]*`|[^\s(),;]*\{\{.*?\}\}[^\s(),;]*)", re.DOTALL)
+#: ``FROM ${TABLE}.substeps AS s``: BigQuery's implicit UNNEST of an array of the view's row
+_FROM_TABLE_PATH = re.compile(r"\b(?:FROM|JOIN)\s+\$\{\s*TABLE\s*\}\.", re.I)
 _NAME_QUOTES = str.maketrans("", "", '`"[]')
 _PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ *]+$")
 _INTEGER_NAME = re.compile(
@@ -856,7 +858,7 @@ class _Inference:
                 leaf.offer(None, strength, evidence)
         for match in _ARRAY_LENGTH.finditer(sql):
             table.column(match.group(1)).path(match.group(2).strip(".").split(".") if match.group(2) else ()).items()
-        if "UNNEST" not in sql.upper():
+        if "UNNEST" not in sql.upper() and not _FROM_TABLE_PATH.search(sql):
             return
         text = substitute(_TABLE_REF.sub("__t", sql), lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
         for unnested in read_unnests(_without_tags(text), dialect):
@@ -1238,6 +1240,14 @@ class _Inference:
                 self._bare_element_fields(
                     element, sql, exact_type, self.dialect_for(model), f"{view.name}.{member.name}"
                 )
+            if "UNNEST" in sql.upper() or _FROM_TABLE_PATH.search(sql):
+                # (SELECT … FROM ${TABLE}.substeps AS substep): an array of the element
+                text = substitute(
+                    _TABLE_REF.sub("__t", sql), lambda r: "NULL" if r.kind is not RefKind.INVALID else None
+                )
+                for unnested in read_unnests(_without_tags(text), self.dialect_for(model)):
+                    if unnested.path[0] == "__t" and len(unnested.path) > 1:
+                        self._elements(element.path(unnested.path[1:]), unnested)
 
     def _bare_element_fields(
         self, element: ColumnInfo, sql: str, exact_type: str | None, dialect: str, evidence: str
