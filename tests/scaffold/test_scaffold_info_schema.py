@@ -186,3 +186,39 @@ def test_an_array_path_in_from_of_an_elements_field_is_an_array(tmp_path: Path, 
     got = [tuple(r.values()) for r in rows if r["job_stage_steps.kind"] is not None]
     assert sorted(got, key=repr) == sorted(set(expected), key=repr)
     assert any(joined for _, _, joined in expected)
+
+
+def test_an_output_name_grouped_by_is_not_a_column_of_the_source(tmp_path: Path, cli: Cli) -> None:
+    """reservations_threshold: ``SELECT reservation_id, EXTRACT(DATE FROM jbo.creation_time) AS day …
+    GROUP BY reservation_id, day``: ``day`` is the SELECT's output. Seeded as a column of JOBS too,
+    DuckDB would group by that column instead (creation_time then not grouped)."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: daily {}\n',
+            "daily.view.lkml": """
+                view: daily {
+                  derived_table: {
+                    sql: SELECT reservation_id, day, jobs FROM (
+                           SELECT reservation_id, EXTRACT(DATE FROM jbo.creation_time) AS day, COUNT(*) AS jobs
+                           FROM `region-us.INFORMATION_SCHEMA.JOBS` jbo
+                           GROUP BY reservation_id, day)
+                         WHERE day > DATE '2000-01-01' ;;
+                  }
+                  dimension: reservation_id { primary_key: yes }
+                  measure: days { type: count_distinct sql: ${TABLE}.day ;; }
+                  measure: jobs { type: sum sql: ${TABLE}.jobs ;; }
+                }
+            """,
+        },
+    )
+    rows = scaffold_and_query(cli, root, "m/daily", "daily.days", "daily.jobs")
+    seed = root / Path(str(JOBS_SEED).replace(".parquet", ".csv"))
+    columns = [name for name, *_ in seed_sql(f"DESCRIBE SELECT * FROM read_csv_auto('{seed}')")]
+    assert "day" not in columns and "creation_time" in columns
+    expected = seed_sql(
+        f"SELECT COUNT(DISTINCT CAST(creation_time AS DATE)), COUNT(*) FROM read_csv_auto('{seed}')"
+        " WHERE CAST(creation_time AS DATE) > DATE '2000-01-01'"
+    )
+    assert [(r["daily.days"], r["daily.jobs"]) for r in rows] == expected

@@ -266,8 +266,11 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
             name = _table_name(source)
             if name not in tables:
                 tables.append(name)
+        renamed = _renamed_outputs(scope)
         for node in scope.columns:
             parts = tuple(part.name for part in node.parts)
+            if not node.table and node.name in renamed and node.find_ancestor(exp.Group, exp.Order, exp.Having):
+                continue  # GROUP BY day: the SELECT's `EXTRACT(DATE FROM t.ts) AS day`, not a column of t
             json_read = json_by_column.get(id(node))
             if json_read is not None:
                 located = _json_source(scopes, scope, known, json_read)
@@ -692,6 +695,20 @@ def _downstream_usage(tree: exp.Expr, select: exp.Select, column: exp.Column) ->
                 if kind is not None:
                     return kind
     return None
+
+
+def _renamed_outputs(scope: Scope) -> frozenset[str]:
+    """The output names of a SELECT that are not the column of that name (``EXTRACT(DATE FROM
+    t.ts) AS day``): a bare ``day`` in its GROUP BY, ORDER BY or HAVING is that output."""
+    select = scope.expression
+    if not isinstance(select, exp.Select):
+        return frozenset()
+    return frozenset(
+        projection.alias
+        for projection in select.expressions
+        if isinstance(projection, exp.Alias)
+        and not (isinstance(projection.this, exp.Column) and projection.this.name == projection.alias)
+    )
 
 
 def _names_a_source(scope: Scope, name: str) -> bool:
