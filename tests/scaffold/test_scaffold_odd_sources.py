@@ -140,6 +140,39 @@ def test_a_table_no_seed_can_name_is_reported_and_the_others_are_seeded(tmp_path
     assert not (root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "ASSIGNMENTS_BY_PROJECT.csv").exists()
 
 
+def test_a_duckdb_file_holds_four_part_names_and_no_table_without_columns(tmp_path: Path, cli: Cli) -> None:
+    """``scaffold data --duckdb FILE`` for bq_info_schema's reservations: the four-part table is kept
+    in the file's schema "my-billing-project.region-us.INFORMATION_SCHEMA" and read back by the
+    query; a view of ``${TABLE}`` alone (left from a commented-out UNNEST join) reads no column, so
+    its default table is not created (DuckDB has no table without columns), with a note."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nduckdb = "w.duckdb"\n',
+            "manifest.lkml": 'constant: BILLING_PROJECT_ID { value: "my-billing-project" }\n',
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: assignments {}\n',
+            "assignments.view.lkml": """
+                view: assignments {
+                  sql_table_name: `@{BILLING_PROJECT_ID}.region-us.INFORMATION_SCHEMA.ASSIGNMENTS_BY_PROJECT` ;;
+                  dimension: job_type {}
+                  measure: count { type: count }
+                }
+                view: jobs_raw__labels {
+                  dimension: labels { sql: ${TABLE} ;; }
+                }
+            """,
+        },
+    )
+    database = root / "w.duckdb"
+    output = cli("scaffold", "data", "--project", str(root), "--duckdb", str(database)).output
+    assert "view jobs_raw__labels: table 'jobs_raw__labels' is not seeded: the LookML reads no column of it" in output
+    rows = query(cli, root, "m/assignments", "assignments.job_type", "assignments.count")
+    table = '"my-billing-project.region-us.INFORMATION_SCHEMA".ASSIGNMENTS_BY_PROJECT'
+    expected = seed_sql(f"ATTACH '{database}' AS w (READ_ONLY); SELECT job_type, COUNT(*) FROM w.{table} GROUP BY 1")
+    assert unordered((r["assignments.job_type"], r["assignments.count"]) for r in rows) == unordered(expected)
+    assert sum(r["assignments.count"] for r in rows) > 0
+
+
 def test_a_subquery_as_sql_table_name_is_seeded_like_a_derived_table(tmp_path: Path, cli: Cli) -> None:
     """llooker/block-google-campaign-manager-dts: ``sql_table_name: (select * from `p.d.t` where
     _LATEST_DATE = _DATA_DATE) ;;``. The inner table gets the view's columns (through ``*``) and

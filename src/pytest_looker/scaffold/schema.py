@@ -597,24 +597,31 @@ class _Inference:
                     copy.columns.setdefault(key, dataclasses.replace(column, values=list(column.values)))
                 copy.primary_key = copy.primary_key or source.primary_key
                 copy.readers = list(dict.fromkeys([*copy.readers, *source.readers]))
-        self._unnamable_tables()
+        self._unseedable_tables()
         return self.schema
 
-    def _unnamable_tables(self) -> None:
-        r"""Leave out, with a note naming the views that read it, each table no seed can name
-        (``\` .region-us.INFORMATION_SCHEMA.T\``` from a constant left blank, five parts): one
-        such table must not stop the others from being seeded, nor be seeded under another name."""
+    def _unseedable_tables(self) -> None:
+        r"""Leave out, with a note naming the views that read it, each table no seed can hold: one
+        no seed can name (``\` .region-us.INFORMATION_SCHEMA.T\``` from a constant left blank, five
+        parts), or one the LookML reads no column of (a view of ``${TABLE}`` alone, left from a
+        commented-out UNNEST join: a DuckDB table needs a column). One such table must not stop the
+        others from being seeded, nor be seeded under another name."""
         views = {view.name: view for model in self.project.models.values() for view in model.views.values()}
         for key, table in list(self.schema.tables.items()):
-            if _nameable(table.name):
+            if not _nameable(table.name):
+                why = (
+                    "a seed names table, schema.table, catalog.schema.table or project.region.INFORMATION_SCHEMA.table"
+                )
+                if "" in table.parts:
+                    why = "it has an empty part (a constant or user attribute left blank?)"
+            elif not table.columns:
+                why = "the LookML reads no column of it"
+            else:
                 continue
             del self.schema.tables[key]
             self.schema.keys = [
                 k for k in self.schema.keys if key not in (k.child_table.lower(), k.parent_table.lower())
             ]
-            why = "a seed names table, schema.table, catalog.schema.table or project.region.INFORMATION_SCHEMA.table"
-            if "" in table.parts:
-                why = "it has an empty part (a constant or user attribute left blank?)"
             for reader in table.readers or ["?"]:
                 view = views.get(reader.removesuffix(" (derived)"))
                 where = f"{view.location}: view {view.name}" if view is not None else f"view {reader}"
