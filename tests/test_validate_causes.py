@@ -196,6 +196,34 @@ BIGQUERY = {
 }
 
 
+def test_a_column_typo_after_scaffolding_is_the_lookmls_and_a_new_column_is_data(tmp_path: Path) -> None:
+    # Planted on the Zendesk block: ${TABLE}.name became ${TABLE}.nmae after `scaffold data`.
+    # The seed has `name`, one keystroke away: a typo to fix, not a column to add (re-scaffolding
+    # would seed the typo and hide it). A name with no near neighbour is a column the seed lacks.
+    view = """
+        view: brands {
+          sql_table_name: main.brands ;;
+          dimension: id { primary_key: yes type: number }
+          dimension: name { sql: ${TABLE}.name ;; }
+        }
+    """
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\n',
+            "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: brands {}\n',
+            "brands.view.lkml": view,
+        },
+    )
+    assert CliRunner().invoke(main, ["scaffold", "data", "--project", str(root)]).exit_code == 0
+    planted = view.replace("${TABLE}.name ;;", "${TABLE}.nmae ;; }\n dimension: added { sql: ${TABLE}.created_at ;;")
+    (root / "brands.view.lkml").write_text(planted)
+    causes = {c["summary"]: c for c in validate_json(root)["causes"]}  # type: ignore[union-attr]
+    typo = causes["table brands has no column nmae, but has name: a typo in the LookML?"]
+    assert (typo["kind"], typo["fields"]) == ("lookml", 1) and typo["fix"].startswith("write name")
+    assert causes["the data of table brands has no column created_at"]["kind"] == "data"
+
+
 def test_whose_problem_each_bigquery_failure_is(tmp_path: Path) -> None:
     """A parameter without value that leaves SQL unparsable is the run's configuration; a syntax
     error is the user's and does not read as a translation problem; a column missing behind a

@@ -208,6 +208,28 @@ def test_bigquery_to_json_string_pretty_print(db: DuckDBBackend) -> None:
     ]
 
 
+def test_bigquery_aggregates_with_order_by_and_limit(db: DuckDBBackend) -> None:
+    # Google's Workspace audit-log block: STRING_AGG(ou ORDER BY time DESC LIMIT 1), the latest
+    # value per group. BigQuery: STRING_AGG ignores NULLs and its default separator is ',';
+    # ARRAY_AGG keeps them unless IGNORE NULLS; LIMIT keeps the first n in the aggregate's
+    # order (docs: aggregate_functions#string_agg, #array_agg). DuckDB has no LIMIT there.
+    rows = (
+        "SELECT * FROM UNNEST([STRUCT(1 AS g, 'a' AS v, 1 AS k), (1, NULL, 5), (1, 'c', 3), (1, 'b', 2), (2, NULL, 1)])"
+    )
+    sql = f"""
+        SELECT g,
+               STRING_AGG(v ORDER BY k DESC LIMIT 1),
+               STRING_AGG(v, '|' ORDER BY k LIMIT 2),
+               STRING_AGG(DISTINCT v ORDER BY v DESC LIMIT 2),
+               ARRAY_AGG(v ORDER BY k DESC LIMIT 2),
+               ARRAY_AGG(v IGNORE NULLS ORDER BY k DESC LIMIT 2)
+        FROM ({rows}) GROUP BY g ORDER BY g"""
+    assert values(db, sql, "bigquery") == [
+        (1, "c", "a|b", "c,b", [None, "c"], ["c", "b"]),
+        (2, None, None, None, [None], None),
+    ]
+
+
 def test_redshift_lateral_column_alias_in_a_grouped_select(db: DuckDBBackend) -> None:
     # Looker's Redshift admin block: cost_hi_numeric uses the alias cost_hi_raw of the same SELECT,
     # then a window sums it, under GROUP BY ordinals (Redshift: lateral column alias reference).

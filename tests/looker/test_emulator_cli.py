@@ -34,6 +34,7 @@ def test_serve_runs_with_credentials_from_the_environment(tmp_path: Path) -> Non
     (tmp_path / "v.view.lkml").write_text(
         "view: v {\n  sql_table_name: (SELECT 1 AS x) ;;\n  measure: count {type: count}\n}\n"
     )
+    (tmp_path / "manifest.lkml").write_text('project_name: "block-shop"\n')
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -65,6 +66,8 @@ def test_serve_runs_with_credentials_from_the_environment(tmp_path: Path) -> Non
         server.terminate()
         out, err = server.communicate(timeout=15)
     assert "Looker API emulator" in err and "POST /api/4.0/login 200" in err
+    # Clients name the project by the manifest's project_name, not the directory: say which.
+    assert "project 'block-shop'" in err
     assert SECRET not in out + err and token.json()["access_token"] not in out + err
 
 

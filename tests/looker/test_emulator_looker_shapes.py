@@ -41,6 +41,10 @@ explore: restricted_shipments {
   access_filter: { field: restricted_shipments.tier user_attribute: tier }
 }
 explore: sites {}
+explore: crates {
+  always_join: [shipments]
+  join: shipments { sql_on: ${crates.site_id} = ${shipments.tier} ;; relationship: one_to_many }
+}
 """,
     "shipments.view.lkml": """view: shipments {
   sql_table_name: main.shipments ;;
@@ -61,6 +65,11 @@ explore: sites {}
   sql_table_name: main.sites ;;
   dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
   dimension: location { type: location sql_latitude: ${TABLE}.lat ;; sql_longitude: ${TABLE}.lon ;; }
+}
+view: crates {
+  sql_table_name: main.crates ;;
+  dimension: site_id { type: number sql: ${TABLE}.site_id ;; }
+  measure: count { type: count }
 }
 """,
 }
@@ -92,6 +101,8 @@ INSERT INTO main.shipments VALUES
   (3, 'north', 2, '2024-02-01 00:00', '2024-02-01 06:00');
 CREATE TABLE main.sites(id INTEGER, lat DOUBLE, lon DOUBLE);
 INSERT INTO main.sites VALUES (1, 52.5, 13.4);
+CREATE TABLE main.crates(site_id INTEGER);
+INSERT INTO main.crates VALUES (1), (1);
 """
 
 
@@ -155,6 +166,21 @@ def test_lookml_validation_does_not_evaluate_user_attributes(sdk: looker_sdk.met
     validation = sdk.validate_project("depot")
     assert validation.errors == [], [e.message for e in validation.errors or []]
     assert re.fullmatch(r"[0-9a-f]{40}", validation.project_digest or "")
+
+
+def test_a_view_without_primary_key_fails_its_queries_not_the_validation(
+    sdk: looker_sdk.methods40.Looker40SDK,
+) -> None:
+    # Looker's validator is silent about a fanned-out view without primary_key (pytest-looker's
+    # own lint warns, but a warning fails `spectacles lookml` by default), even where every query
+    # of its measures fans out (always_join); Looker refuses those queries instead: "cannot be
+    # calculated because of a one_to_many … join" (mozilla/lookml-generator#139).
+    messages = [e.message or "" for e in sdk.validate_project("depot").errors or []]
+    assert not [m for m in messages if "crates" in m], messages
+    rows = json.loads(sdk.run_inline_query("json", query("crates.site_id", explore="crates")))
+    assert rows == [{"crates.site_id": 1}]
+    refused = json.loads(sdk.run_inline_query("json", query("crates.count", explore="crates")))
+    assert "primary_key" in refused[0]["looker_error"], refused
 
 
 def test_a_cached_validation_turns_stale_when_files_change(

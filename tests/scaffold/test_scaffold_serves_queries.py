@@ -1146,3 +1146,35 @@ def test_a_number_measure_of_an_untyped_dimension_types_what_a_derived_table_pas
     assert "total: number" in schema.output, schema.output
     report = validate(cli, root)
     assert (report["fields"], report["failed_fields"]) == (3, 0), report
+
+
+def test_a_select_alias_named_in_group_by_is_not_a_column_of_the_table(tmp_path: Path, cli: Cli) -> None:
+    """Cortex SAP's balance sheet and the campaign manager block: ``SELECT CAST(Level AS INT64)
+    AS LevelNumber … GROUP BY LevelNumber`` groups by the alias (BigQuery resolves a GROUP BY
+    name to the SELECT list's alias). Seeding ``LevelNumber`` as a column of the table made
+    DuckDB bind the name to that column instead, and ``Level`` "must appear in the GROUP BY"."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: systems {}\n',
+            "v.view.lkml": """
+                view: systems {
+                  derived_table: {
+                    sql: SELECT CAST(Operating_System_ID AS INT64) AS system_key, Operating_System
+                         FROM `p.d.match_table_operating_systems`
+                         GROUP BY system_key, Operating_System ;;
+                  }
+                  dimension: system_key { primary_key: yes type: number }
+                  dimension: operating_system { sql: ${TABLE}.Operating_System ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    (seed,) = (root / "seeds").rglob("match_table_operating_systems.*")
+    columns = duckdb.sql(f"DESCRIBE SELECT * FROM '{seed}'").fetchall()
+    assert {row[0] for row in columns} == {"Operating_System_ID", "Operating_System"}
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (3, 0), report

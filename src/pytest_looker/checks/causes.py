@@ -46,6 +46,7 @@ _NOT_INCLUDED = re.compile(r"uses view '(\w+)', which model '[^']*' does not inc
 _NO_VALUE = re.compile(rf"^{NO_PARAMETER_VALUE} ([\w.]+(?:, [\w.]+)*) ")
 _NO_KEY = re.compile(r'Could not find key "([^"]+)" in struct')
 _CANDIDATES = re.compile(r"Candidate Entries: (.+)")
+_BINDINGS = re.compile(r"Candidate bindings:([^\n]+)")
 _SYNTAX = re.compile(rf"{NOT_VALID} \w+ SQL: ")
 _NESTED_ERRORS = (
     "UNNEST requires a single list",
@@ -243,6 +244,45 @@ def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | Non
     return "lookml", message, None
 
 
+def misspelt_column(message: str) -> tuple[str, str, str] | None:
+    """``(kind, summary, fix)`` when a column missing from a table's data differs by one typo
+    from a column the data has (DuckDB lists those: "Candidate bindings"); ``None`` otherwise.
+
+    Scaffolded seeds hold every column the LookML read when they were made, so a name missing
+    from a seed that has one a keystroke away (``nmae`` where ``name`` is) is an edit of the
+    LookML since, far more often than a new warehouse column: the user's to fix, not data to add
+    (re-scaffolding would seed the typo and hide it).
+    """
+    found = _MISSING_COLUMN.search(message)
+    listed = _BINDINGS.search(message)
+    if found is None or listed is None:
+        return None
+    table, column = found.groups()
+    for name in (bound.rsplit(".", 1)[-1] for bound in re.findall(r'"([^"]+)"', listed.group(1))):
+        if name.lower() != column.lower() and _one_typo_apart(name.lower(), column.lower()):
+            return (
+                "lookml",
+                f"table {table} has no column {column}, but has {name}: a typo in the LookML?",
+                f"write {name}; if the warehouse's table really has {column}, re-run `pytest-looker scaffold data`"
+                " (the seeds were scaffolded from the LookML before it read this name)",
+            )
+    return None
+
+
+def _one_typo_apart(a: str, b: str) -> bool:
+    """One edit (insert, delete, replace) or one swap of neighbours between two names of 4+ letters."""
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        swapped = (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        )
+        return len(diffs) == 1 or swapped
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def built_struct(message: str, seeded_types: Sequence[str] | None) -> tuple[str, str, str] | None:
     """``(kind, summary, fix)`` when a struct lacks a key and no seeded struct has the keys
     DuckDB lists as candidates: the struct is built by the LookML's SQL (``STRUCT(…)``), which
@@ -351,7 +391,9 @@ def group_failures(
             names = ", ".join(missing_dependencies)
             kind, summary = "dependency", f"{summary} (the project imports {names}, which is not available)"
             fix = f"put {names} where dependency_paths in [tool.pytest-looker] points"
-        built = built_struct(failure.message, seeded_types) if kind == "data" else None
+        built = (
+            built_struct(failure.message, seeded_types) or misspelt_column(failure.message) if kind == "data" else None
+        )
         if built is not None:
             kind, summary, fix = built
         key = (kind, summary)

@@ -143,7 +143,7 @@ def serve(
             "the emulator needs credentials: --client-id and --client-secret"
             f" (or {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET})"
         )
-    from pytest_looker.looker.emulator.server import make_server
+    from pytest_looker.looker.emulator.server import make_server, served_project_id
     from pytest_looker.looker.emulator.settings import EmulatorSettings, Faults, parse_paths
 
     faults = Faults(
@@ -176,7 +176,11 @@ def serve(
         shape_profile=shape_profile,
     )
     server = make_server(settings, host, port, log_level="warning")
-    click.echo(f"Looker API emulator for {directory} on http://{host}:{port} (Ctrl-C to stop)", err=True)
+    click.echo(
+        f"Looker API emulator for project {served_project_id(server)!r} ({directory})"
+        f" on http://{host}:{port} (Ctrl-C to stop)",
+        err=True,
+    )
     server.run()
     if not server.started:
         sys.exit(1)  # uvicorn has logged why (e.g. the port is in use)

@@ -107,7 +107,15 @@ def native_query(state: CompileState, source: ExploreSource) -> Query:
         for name, expression in outer.items():
             if name.partition(".")[0] in aliases:
                 filters[name] = expression
-    sorts = tuple(f"{sort.field} desc" if sort.descending else sort.field for sort in source.sorts)
+    # A sort may name one of the table's own columns (``sort: { field: units desc: yes }`` in
+    # Looker's Shopify block): it sorts by that column's field.
+    by_column = {column.name: column.field for column in source.columns}
+    sorted_fields = (
+        by_column.get(sort.field, sort.field) if "." not in sort.field else sort.field for sort in source.sorts
+    )
+    sorts = tuple(
+        f"{name} desc" if sort.descending else name for sort, name in zip(source.sorts, sorted_fields, strict=True)
+    )
     return Query(
         model=state.query.model,
         explore=source.explore,

@@ -254,9 +254,15 @@ class FieldCompiler:
         return None
 
     def table_name_of(self, name: str, *, where: str, location: Location | None) -> str:
-        """``${v.SQL_TABLE_NAME}``: the table, or the CTE of a derived table."""
-        view: View | None = None
-        view = self.scope.view(name) if name in self.scope.views else self.scope.model.views.get(name)
+        """``${v.SQL_TABLE_NAME}``: the table, or the CTE of a derived table, of the *view* ``v``.
+
+        A view's table is a property of the view (in a persistent derived table's SQL there is no
+        explore to take an alias from), so the model's view of that name comes first; only a name
+        no view has is read as an alias of the explore (``from:``).
+        """
+        view: View | None = self.scope.model.views.get(name)
+        if view is None and name in self.scope.views:
+            view = self.scope.view(name)
         if view is None:
             raise CompileError(
                 f"{where}: unknown view {name!r} in ${{{name}.SQL_TABLE_NAME}}{suggest(name, self.scope.model.views)}",

@@ -212,12 +212,23 @@ def _symmetric(
     return combine(str(text), _parts(value, condition, key))
 
 
+#: What the error about a fanned-out measure of a view without primary key says. Looker refuses
+#: such a query ("cannot be calculated because of a one_to_many or many_to_many join. Add a
+#: primary key", mozilla/lookml-generator#139) but its LookML validator does not report it.
+NEEDS_SYMMETRIC_AGGREGATES = "needs symmetric aggregates because join"
+
+
+def refused_only_at_query_time(message: str) -> bool:
+    """Whether a compile error is one Looker gives when the query runs, not in LookML validation."""
+    return NEEDS_SYMMETRIC_AGGREGATES in message
+
+
 def _primary_key(fc: FieldRenderer, alias: str, target: Field, fanned_by: str) -> Sql:
     pk = fc.scope.primary_key(alias)
     if pk is None:
         view = fc.scope.view(alias)
         raise CompileError(
-            f"measure {alias}.{target.name} needs symmetric aggregates because join {fanned_by!r} "
+            f"measure {alias}.{target.name} {NEEDS_SYMMETRIC_AGGREGATES} {fanned_by!r} "
             f"fans out view {view.name!r} (as {alias!r}), but that view has no primary_key",
             target.location,
         )

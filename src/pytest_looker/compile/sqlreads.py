@@ -266,11 +266,11 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
             name = _table_name(source)
             if name not in tables:
                 tables.append(name)
-        renamed = _renamed_outputs(scope)
+        grouped_aliases = _grouped_aliases(scope)
         for node in scope.columns:
+            if grouped_aliases and not node.table and node.name.lower() in grouped_aliases and _in_group_by(node):
+                continue  # ``GROUP BY alias``: the SELECT list's expression, read where it is written
             parts = tuple(part.name for part in node.parts)
-            if not node.table and node.name in renamed and node.find_ancestor(exp.Group, exp.Order, exp.Having):
-                continue  # GROUP BY day: the SELECT's `EXTRACT(DATE FROM t.ts) AS day`, not a column of t
             json_read = json_by_column.get(id(node))
             if json_read is not None:
                 located = _json_source(scopes, scope, known, json_read)
@@ -322,6 +322,25 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
         tuple(json_reads),
         union_stars=tuple(found for scope in scopes for found in _union_stars(scope, opaque)),
     )
+
+
+def _grouped_aliases(scope: Scope) -> frozenset[str]:
+    """The SELECT list's aliases of ``scope`` (lower case), which a GROUP BY name refers to.
+
+    BigQuery, Snowflake, Redshift and PostgreSQL let GROUP BY name an output column; sqlglot's
+    scope lists such a name among the columns read (it does so only for ORDER BY and HAVING
+    references). Taken for a column of the table, it was seeded there, and DuckDB then bound
+    the GROUP BY to that column rather than to the expression it names.
+    """
+    select = scope.expression
+    if not isinstance(select, exp.Select) or select.args.get("group") is None:
+        return frozenset()
+    return frozenset(p.alias.lower() for p in select.expressions if isinstance(p, exp.Alias))
+
+
+def _in_group_by(column: exp.Column) -> bool:
+    """Whether ``column`` is written in the GROUP BY of its own SELECT (not inside a subquery)."""
+    return isinstance(column.find_ancestor(exp.Group, exp.Select), exp.Group)
 
 
 def _union_stars(
@@ -695,20 +714,6 @@ def _downstream_usage(tree: exp.Expr, select: exp.Select, column: exp.Column) ->
                 if kind is not None:
                     return kind
     return None
-
-
-def _renamed_outputs(scope: Scope) -> frozenset[str]:
-    """The output names of a SELECT that are not the column of that name (``EXTRACT(DATE FROM
-    t.ts) AS day``): a bare ``day`` in its GROUP BY, ORDER BY or HAVING is that output."""
-    select = scope.expression
-    if not isinstance(select, exp.Select):
-        return frozenset()
-    return frozenset(
-        projection.alias
-        for projection in select.expressions
-        if isinstance(projection, exp.Alias)
-        and not (isinstance(projection.this, exp.Column) and projection.this.name == projection.alias)
-    )
 
 
 def _names_a_source(scope: Scope, name: str) -> bool:

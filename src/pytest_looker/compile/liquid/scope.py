@@ -14,7 +14,10 @@ mapping that builds small "drops" on demand:
 
 Drops that are not values themselves (``orders``, ``orders.status``) refuse to be printed,
 compared or tested, so a forgotten ``._is_selected`` is an error instead of silently rendering
-an empty string: the renderer is strict, like a compiler should be.
+an empty string: the renderer is strict, like a compiler should be. Looker does not refuse
+them, but its Liquid (Shopify's rules) takes any object for true, so ``{% if date.hour %}``
+holds for every query and an ``elsif`` chain stops there: the SQL is wrong on the warehouse
+(the BigQuery information-schema block's date fill steps by an hour whatever is selected).
 """
 
 from __future__ import annotations
@@ -135,8 +138,9 @@ class _NotAValue:
     def __liquid__(self) -> object:
         # python-liquid calls this before testing truthiness or comparing.
         raise LookerLiquidError(
-            f"'{self._describe()}' is a LookML name, not a value; use an attribute such as "
-            "._is_selected, ._in_query, ._is_filtered or ._parameter_value"
+            f"'{self._describe()}' is a LookML name, not a value: Liquid takes any object for true, so "
+            "an {% if %} on it holds whatever the query selects and the branches after it are never "
+            "taken; use an attribute such as ._is_selected, ._in_query, ._is_filtered or ._parameter_value"
         )
 
     def __str__(self) -> str:

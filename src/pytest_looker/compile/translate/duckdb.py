@@ -21,7 +21,9 @@ What it adds to sqlglot's DuckDB generator:
 * BigQuery's ``CURRENT_DATETIME([zone])`` (sqlglot leaves it as it is, unknown to DuckDB);
 * BigQuery's ``TO_JSON_STRING(x, pretty_print)``, which DuckDB's ``TO_JSON`` does not take;
 * BigQuery's lax JSON converters ``LAX_STRING``/``LAX_BOOL`` and ``NET.HOST`` (DuckDB's
-  ``inet`` extension has no URL functions); the other ``NET.*`` functions are named limits.
+  ``inet`` extension has no URL functions); the other ``NET.*`` functions are named limits;
+* ``STRING_AGG``/``ARRAY_AGG`` with ``LIMIT n`` inside (BigQuery): DuckDB aggregates take no
+  LIMIT, so the ordered list is sliced.
 """
 
 from __future__ import annotations
@@ -212,6 +214,37 @@ def _json_format(gen: Any, node: exp.JSONFormat) -> str:
     return f"CASE WHEN {gen.sql(pretty)} THEN {indented} ELSE {plain} END"
 
 
+_BASE_GROUP_CONCAT = DuckDBGenerator.TRANSFORMS[exp.GroupConcat]
+
+
+def _aggregated_value(argument: exp.Expr) -> exp.Expr:
+    """The value an aggregate's argument aggregates (under its ORDER BY and DISTINCT)."""
+    value = argument.this if isinstance(argument, exp.Order) else argument
+    return value.expressions[0] if isinstance(value, exp.Distinct) and value.expressions else value
+
+
+def _first_n(aggregate: exp.Limit, *, ignore_nulls: bool) -> exp.Expr:
+    """``ARRAY_AGG(x ORDER BY … LIMIT n)`` in DuckDB, which has no LIMIT inside an aggregate: the
+    whole ordered list, sliced to its first ``n`` (``LIST_SLICE`` is 1-based and inclusive)."""
+    listed: exp.Expr = exp.ArrayAgg(this=aggregate.this.copy())
+    if ignore_nulls:
+        value = _aggregated_value(aggregate.this)
+        present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+        listed = exp.Filter(this=listed, expression=exp.Where(this=present))
+    return exp.func("LIST_SLICE", listed, exp.Literal.number(1), aggregate.expression.copy())
+
+
+def _group_concat(gen: Any, node: exp.GroupConcat) -> str:
+    """BigQuery ``STRING_AGG(x, sep ORDER BY … LIMIT n)``: the first ``n`` non-NULL values in that
+    order, joined (NULLs are ignored; the default separator is a comma).
+    https://cloud.google.com/bigquery/docs/reference/standard-sql/aggregate_functions#string_agg"""
+    if not isinstance(node.this, exp.Limit):
+        return str(_BASE_GROUP_CONCAT(gen, node))
+    separator = node.args.get("separator") or exp.Literal.string(",")
+    joined = exp.func("ARRAY_TO_STRING", _first_n(node.this, ignore_nulls=True), separator.copy())
+    return str(gen.sql(joined))
+
+
 class LookerDuckDB(DuckDB):
     """The DuckDB writer for translated warehouse SQL."""
 
@@ -236,7 +269,24 @@ class LookerDuckDB(DuckDB):
             exp.ParseNumeric: _parse_numeric,
             exp.ParseBignumeric: _parse_numeric,
             exp.JSONFormat: _json_format,
+            exp.GroupConcat: _group_concat,
         }
+
+        def arrayagg_sql(self, expression: exp.ArrayAgg) -> str:
+            """BigQuery ``ARRAY_AGG(x ORDER BY … LIMIT n)``: the first ``n`` values in that order.
+            https://cloud.google.com/bigquery/docs/reference/standard-sql/aggregate_functions#array_agg"""
+            if isinstance(expression.this, exp.Limit):
+                return str(self.sql(_first_n(expression.this, ignore_nulls=False)))
+            text: str = super().arrayagg_sql(expression)
+            return text
+
+        def ignorenulls_sql(self, expression: exp.IgnoreNulls) -> str:
+            """``ARRAY_AGG(x IGNORE NULLS ORDER BY … LIMIT n)``: the first ``n`` non-NULL values."""
+            inner = expression.this
+            if isinstance(inner, exp.ArrayAgg) and isinstance(inner.this, exp.Limit):
+                return str(self.sql(_first_n(inner.this, ignore_nulls=True)))
+            text: str = super().ignorenulls_sql(expression)
+            return text
 
         def week_sql(self, expression: exp.Week) -> str:
             """MySQL ``WEEK(x, mode)``: the week number in that mode; an unknown mode is a limit."""

@@ -2,7 +2,9 @@
 
 * ``validate``: the loader's diagnostics plus every field that does not compile (the
   ``pytest-looker validate --compile-only`` check), as ``ProjectError`` items whose
-  ``file_path`` starts with the project name, as Looker's does.
+  ``file_path`` starts with the project name, as Looker's does. pytest-looker's own lint that
+  Looker's validator does not give (a fanned-out view without primary key) is left out: with
+  Spectacles' default severity a warning fails ``spectacles lookml``.
 * LookML tests are run by :func:`pytest_looker.checks.datatests.run_data_test`, the code the
   pytest plugin runs a ``test:`` block with, so both answer the same; one failing assert is one
   ``ProjectError`` of kind ``test``.
@@ -27,6 +29,7 @@ from urllib.parse import urlencode
 from pytest_looker.checks.datatests import run_data_test
 from pytest_looker.checks.outcome import Problem
 from pytest_looker.checks.validation import validate
+from pytest_looker.compile.measures import refused_only_at_query_time
 from pytest_looker.errors import Location, LookerError
 from pytest_looker.looker.emulator.attributes import stand_in_attributes
 from pytest_looker.looker.emulator.content import Content, Look, Tile, UserDashboard
@@ -34,6 +37,7 @@ from pytest_looker.looker.emulator.engine import Engine, project_digest
 from pytest_looker.looker.emulator.errors import ApiError
 from pytest_looker.looker.emulator.metadata import explore_fields, project_id
 from pytest_looker.lookml.model import Dashboard, DataTest, Project, Severity
+from pytest_looker.lookml.references import is_fanout_lint
 from pytest_looker.workspace import Workspace
 
 
@@ -91,6 +95,7 @@ def validate_project(engine: Engine) -> dict[str, Any]:
                 severity="error" if d.severity is Severity.ERROR else "warning",
             )
             for d in project.diagnostics
+            if not is_fanout_lint(d.message)
         ]
         # A field the loader already reported (same file:line) is not reported twice; its
         # report gains the model, explore and field the validation found it in.
@@ -98,6 +103,8 @@ def validate_project(engine: Engine) -> dict[str, Any]:
         for model in project.models.values():
             report = validate(validating, [f"{model.name}/*"])
             for failure in report.failures:
+                if refused_only_at_query_time(failure.message):
+                    continue  # Looker's validator passes it; the query of the field is refused
                 where = Location(failure.file, failure.line) if failure.file else None
                 field = None if failure.field == "*" else failure.field
                 key = (f"{project_id(project)}/{failure.file}" if failure.file else None, failure.line)

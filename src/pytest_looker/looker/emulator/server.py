@@ -13,10 +13,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 
 from pytest_looker.looker.emulator.app import build_app
+from pytest_looker.looker.emulator.metadata import project_id
 from pytest_looker.looker.emulator.settings import EmulatorSettings
 
 
@@ -35,6 +37,14 @@ def make_server(settings: EmulatorSettings, host: str, port: int, *, log_level: 
         timeout_graceful_shutdown=5,
     )
     return uvicorn.Server(config)
+
+
+def served_project_id(server: uvicorn.Server) -> str:
+    """The id clients name the served project by (``--project`` of Spectacles, ``/projects/<id>``):
+    the manifest's ``project_name``, else the directory's name. A user who guesses the directory
+    name for a project whose manifest names it otherwise gets "project not found"."""
+    middleware: Any = server.config.app
+    return project_id(middleware.app.state.emulator.engine.workspace.project)
 
 
 @contextmanager
