@@ -358,6 +358,24 @@ def test_bigquery_correlated_array_paths_read_the_range_variable(db: DuckDBBacke
     assert values(db, comma, "bigquery") == [("j1", 1)]
 
 
+def test_bigquery_range_variable_of_a_cte_is_its_own(db: DuckDBBackend) -> None:
+    # ga_360: Looker's `LEFT JOIN UNNEST(ga_sessions.hits) AS hits` in the query and in a native
+    # derived table's CTE, whose `hits.eventInfo.eventAction` is the CTE's own range variable (a
+    # CTE sees none of the query's).
+    db.execute(
+        "CREATE TABLE ga_hits AS SELECT * FROM (VALUES (1, [{'n': 1, 'info': {'action': 'a'}},"
+        " {'n': 2, 'info': {'action': NULL}}])) AS v(id, hits)"
+    )
+    sql = """WITH facts AS (
+          SELECT s.id, hits.n AS n, hits.info.action AS action FROM ga_hits AS s
+          LEFT JOIN UNNEST(s.hits) AS hits WHERE hits.info.action IS NOT NULL)
+        SELECT s.id, hits.n, facts.action FROM ga_hits AS s
+        LEFT JOIN UNNEST(s.hits) AS hits
+        LEFT JOIN facts ON facts.id = s.id AND facts.n = hits.n
+        ORDER BY 2"""
+    assert values(db, sql, "bigquery") == [(1, 1, "a"), (1, 2, None)]
+
+
 def test_bigquery_from_unnest_with_an_alias_is_a_value_table(db: DuckDBBackend) -> None:
     # GA4's landing_page: `(SELECT … (SELECT value.string_value FROM UNNEST(event_params) …)
     # FROM UNNEST(sessions.event_data) AS event_history WHERE event_history.page_view_rank = 1)`:

@@ -17,7 +17,7 @@ from collections.abc import Collection
 
 from sqlglot import exp
 
-__all__ = ["implicit_unnests"]
+__all__ = ["implicit_unnests", "source_name"]
 
 
 def implicit_unnests(tree: exp.Expr, ranges: Collection[str] = ()) -> exp.Expr:
@@ -47,14 +47,14 @@ def _in_scope(clause: exp.From | exp.Join, name: str) -> bool:
         for source in (select.args.get("from_"), *(select.args.get("joins") or [])):
             if first and source is clause:
                 break
-            if isinstance(source, exp.From | exp.Join) and _source_name(source.this) == name:
+            if isinstance(source, exp.From | exp.Join) and source_name(source.this) == name:
                 return True
         first = False
         select = select.find_ancestor(exp.Select)
     return False
 
 
-def _source_name(source: exp.Expr) -> str:
+def source_name(source: exp.Expr) -> str:
     """The name a FROM/JOIN source is read by: its alias, or BigQuery's ``UNNEST(x) AS e``'s ``e``."""
     alias = source.args.get("alias")
     if isinstance(source, exp.Unnest) and isinstance(alias, exp.TableAlias) and not alias.name and alias.columns:

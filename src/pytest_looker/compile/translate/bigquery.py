@@ -40,7 +40,7 @@ from sqlglot import exp
 from sqlglot.dialects.bigquery import BigQuery
 from sqlglot.parsers.bigquery import BigQueryParser
 
-from pytest_looker.compile.translate.arrays import implicit_unnests
+from pytest_looker.compile.translate.arrays import implicit_unnests, source_name
 from pytest_looker.compile.translate.coercion import TreePass
 from pytest_looker.compile.translate.functions import SundayWeekday, merged
 from pytest_looker.compile.translate.patterns import backslash_escaped_likes
@@ -124,8 +124,16 @@ def _qualify_range_variable(join: exp.Join | exp.From, element: str, lateral: st
         own = column.find_ancestor(exp.Select)
         if own is not select:
             # a correlated subquery's e.field (bq_info_schema's (SELECT … FROM UNNEST(job_stages.steps)
-            # AS step) beside JOIN UNNEST(jobs.job_stages) AS job_stages), unless a source between names e
-            if column.table and column.parts[0].name == element and not _named_between(own, select, element):
+            # AS step) beside JOIN UNNEST(jobs.job_stages) AS job_stages), unless a source between
+            # names e; a CTE of the query sees no range variable of it
+            cte = column.find_ancestor(exp.CTE)
+            inside_cte = cte is not None and cte.find_ancestor(exp.Select) is select
+            if (
+                column.table
+                and column.parts[0].name == element
+                and not inside_cte
+                and not _named_between(own, select, element)
+            ):
                 column.replace(_prefixed(column, lateral))
             continue
         if not column.table and column.name == element:
@@ -139,7 +147,7 @@ def _named_between(inner: exp.Select | None, outer: exp.Select, name: str) -> bo
     select = inner
     while select is not None:
         for source in (select.args.get("from_"), *(select.args.get("joins") or [])):
-            if isinstance(source, exp.From | exp.Join) and source.this.alias_or_name == name:
+            if isinstance(source, exp.From | exp.Join) and source_name(source.this) == name:
                 return True
         if select is outer:
             return False
