@@ -160,10 +160,11 @@ PROJECTS = (
          why="the manifest's constants are empty and override_required"),
     Spec("ga360", "llooker/ga_360_new", "82eaa1f16ac9e899bfbe148720bd1d322fe8a4eb",
          {"looker-private-demo": "bigquery"}),
-    # Its blank (' ') BILLING_PROJECT_ID / RESERVATION_ADMIN_PROJECT are left as they are: set, they make
-    # four-part names (project.region-us.INFORMATION_SCHEMA.T) that the seeds' layout cannot hold yet.
     Spec("bq_info_schema", "llooker/bigquery_information_schema_block", "bcaed3f4343432bae31f9a44d475d98ddc85f425",
-         {"looker_app_2": "bigquery"}),
+         {"looker_app_2": "bigquery"},
+         {"constants": {"BILLING_PROJECT_ID": "my-billing-project", "RESERVATION_ADMIN_PROJECT": "my-admin-project"}},
+         why="BILLING_PROJECT_ID and RESERVATION_ADMIN_PROJECT ship blank (' '): a user sets them to the projects"
+             " holding the reservations, which name project.region-us.INFORMATION_SCHEMA.* tables"),
 )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from helpers import write_files
 from pytest_looker.checks.causes import diagnose, group_failures, message_of
 from pytest_looker.checks.validation import Failure
 from pytest_looker.cli import main
+from pytest_looker.compile.rejected import REJECTED_TOO
 
 FILES = {
     "pyproject.toml": """
@@ -496,3 +497,46 @@ def test_validate_fails_on_lookml_errors_that_hide_fields(tmp_path: Path) -> Non
     text = CliRunner().invoke(main, ["validate", "--compile-only", "--project", str(root)])
     assert text.exit_code == 1 and "[lookml] b.view.lkml:3: error: syntax error" in text.output
     assert "1 LookML error (the fields they hide are not validated)" in text.output
+
+
+def test_sql_breaking_bigquerys_rules_on_scaffolded_data_is_the_lookmls(tmp_path: Path) -> None:
+    """atomfashion's ``DATEDIFF('day', first, latest)`` (another warehouse's order) and
+    ``cast(a as varchar) + cast(b as varchar)``, bq_info_schema's ``${destination_table}.
+    destination_table.dataset_id`` over ``TO_JSON_STRING(${TABLE}.destination_table)``: BigQuery
+    rejects each whatever the data, so each is the LookML's, with what BigQuery rejects; the
+    struct field read from the column itself validates on the scaffolded data."""
+    files = {
+        "pyproject.toml": '[tool.pytest-looker]\nproject = "."\nseeds = "seeds"\ndialect = "bigquery"\n',
+        "m.model.lkml": 'connection: "db"\ninclude: "*.view.lkml"\nexplore: jobs {}\n',
+        "jobs.view.lkml": """
+            view: jobs {
+              sql_table_name: ds.jobs ;;
+              dimension: job_id { primary_key: yes }
+              dimension_group: first_order { type: time timeframes: [raw] sql: ${TABLE}.first_order ;; }
+              dimension_group: latest_order { type: time timeframes: [raw] sql: ${TABLE}.latest_order ;; }
+              dimension: days_as_customer {
+                type: number
+                sql: DATEDIFF('day', ${TABLE}.first_order, ${TABLE}.latest_order)+1 ;;
+              }
+              dimension: rank { type: number }
+              dimension: purchase_pk { sql: cast(${rank} as varchar) + cast(${job_id} as varchar) ;; }
+              dimension: destination_table { type: string sql: TO_JSON_STRING(${TABLE}.destination_table) ;; }
+              dimension: destination_project { sql: ${TABLE}.destination_table.project_id ;; }
+              dimension: destination_dataset { sql: ${destination_table}.destination_table.dataset_id ;; }
+            }
+        """,
+    }
+    root = write_files(tmp_path, files)
+    scaffold = CliRunner().invoke(main, ["scaffold", "data", "--project", str(root)])
+    assert scaffold.exit_code == 0, scaffold.output
+    report = validate_json(root)
+    causes = {c["locations"][0].rpartition(":")[2]: c for c in report["causes"]}  # type: ignore[union-attr]
+    assert report["failed_fields"] == 3, report["causes"]
+    assert all(c["kind"] == "lookml" and c["summary"].startswith(REJECTED_TOO) for c in causes.values())
+    by_text = {c["fix"]: c["summary"] for c in causes.values()}
+    assert "date part keyword" in by_text["write DATE_DIFF(end, start, DAY) (TIMESTAMP_DIFF for timestamps)"]
+    assert "no + for STRING" in by_text["join text with CONCAT(…), or cast the fields to numbers if they hold numbers"]
+    assert (
+        "reads fields of a STRUCT only"
+        in by_text["read the field from the STRUCT column itself (${TABLE}.column.field)"]
+    )

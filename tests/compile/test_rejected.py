@@ -48,3 +48,54 @@ def test_day_of_week_of_text_the_sql_makes_is_rejected_too() -> None:
     message = "Binder Error: No function matches the given name and argument types 'dayofweek(VARCHAR)'."
     reason = rejected_too(sql, "bigquery", message)
     assert reason is not None and reason.startswith(REJECTED_TOO) and "prev.end_time" in reason
+
+
+NOT_A_STRUCT = (
+    "Binder Error: Cannot extract field 'destination_table' from expression \"CAST(to_json(destination_table) AS"
+    ' VARCHAR)" because it is not a struct, union, map, json or geometry'
+)
+
+
+@pytest.mark.parametrize(
+    ("sql", "message", "said"),
+    [
+        (  # atomfashion: Redshift's DATEDIFF order in a BigQuery project
+            "SELECT DATEDIFF('day', t.first_order, t.latest_order) + 1 FROM t",
+            "Binder Error: No function matches the given name and argument types 'date_diff(TIMESTAMP, TIMESTAMP,"
+            " DATE)'.",
+            "DATE_DIFF has t.latest_order third, where bigquery takes a date part keyword",
+        ),
+        (  # atomfashion: cast(… as varchar) + cast(… as varchar)
+            "SELECT CAST(t.rank AS varchar) + CAST(t.user_id AS varchar) FROM t",
+            "Binder Error: No function matches the given name and argument types '+(VARCHAR, VARCHAR)'.",
+            "adds two STRING values; bigquery has no + for STRING",
+        ),
+        (  # bq_info_schema: a field of the JSON text of a struct
+            "SELECT TO_JSON_STRING(jobs.destination_table).destination_table.dataset_id FROM jobs",
+            NOT_A_STRUCT,
+            "reads a field of TO_JSON_STRING(jobs.destination_table), a STRING",
+        ),
+    ],
+)
+def test_sql_breaking_a_rule_of_bigquery_is_rejected_too(sql: str, message: str, said: str) -> None:
+    reason = rejected_too(sql, "bigquery", message)
+    assert reason is not None and reason.startswith(REJECTED_TOO) and said in reason
+    assert rejected_too(sql, "snowflake", message) is None  # the rules are BigQuery's
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        (
+            "SELECT DATE_DIFF(t.a, t.b, DAY) + 1 FROM t",
+            "Binder Error: No function matches the given name and argument types 'date_diff(VARCHAR, DATE, DATE)'.",
+        ),
+        (
+            "SELECT CAST(t.a AS STRING) + t.b FROM t",  # t.b: a column, its type the seeds' guess
+            "Binder Error: No function matches the given name and argument types '+(VARCHAR, VARCHAR)'.",
+        ),
+        ("SELECT jobs.error_result.reason FROM jobs", NOT_A_STRUCT),  # a column: the seeds' type
+    ],
+)
+def test_sql_within_bigquerys_rules_stays_ours(sql: str, message: str) -> None:
+    assert rejected_too(sql, "bigquery", message) is None

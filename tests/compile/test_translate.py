@@ -194,6 +194,20 @@ def test_bigquery_json_keys_at_the_top_level(db: DuckDBBackend) -> None:
     assert caught.value.message.startswith(TRANSLATION_LIMIT) and "JSON_KEYS" in caught.value.message
 
 
+def test_bigquery_to_json_string_pretty_print(db: DuckDBBackend) -> None:
+    # bq_info_schema's job_stages.steps_json: TO_JSON_STRING(x, true) is one element per line,
+    # two spaces per level (BigQuery's JSON functions reference); false or none: compact.
+    value = "STRUCT(1 AS id, [10, 20] AS coordinates)"
+    sql = f"SELECT TO_JSON_STRING({value}, true), TO_JSON_STRING({value}, false), TO_JSON_STRING({value})"
+    pretty = '{\n  "id": 1,\n  "coordinates": [\n    10,\n    20\n  ]\n}'
+    compact = '{"id":1,"coordinates":[10,20]}'
+    assert values(db, sql, "bigquery") == [(pretty, compact, compact)]
+    assert values(db, f"SELECT TO_JSON_STRING({value}, t.id > 100) FROM t ORDER BY t.id", "bigquery") == [
+        (compact,),
+        (pretty,),
+    ]
+
+
 def test_bigquery_aggregates_with_order_by_and_limit(db: DuckDBBackend) -> None:
     # Google's Workspace audit-log block: STRING_AGG(ou ORDER BY time DESC LIMIT 1), the latest
     # value per group. BigQuery: STRING_AGG ignores NULLs and its default separator is ',';
@@ -314,6 +328,52 @@ def test_bigquery_unnest_join_is_a_value_table(db: DuckDBBackend) -> None:
         " LEFT JOIN UNNEST(s.event_data) AS events WITH OFFSET AS event_row ORDER BY 1, 2"
     )
     assert values(db, sql, "bigquery") == [(1, 0, "view"), (1, 1, "buy"), (2, None, None)]
+
+
+def test_bigquery_correlated_array_paths_read_the_range_variable(db: DuckDBBackend) -> None:
+    # bq_info_schema: job_stages is `LEFT JOIN UNNEST(jobs.job_stages) AS job_stages` over a table
+    # with a job_stages column too; its steps field reads `(… FROM UNNEST(job_stages.steps) AS step
+    # WITH OFFSET s)` (the range variable, not the column), and job_stage_steps.join_type reads
+    # `FROM job_stage_steps.substeps AS substep`: an array path in FROM is an implicit UNNEST.
+    db.execute(
+        "CREATE TABLE stage_jobs AS SELECT * FROM (VALUES ('j1', [{'id': 1, 'steps': ["
+        " {'kind': 'READ', 'substeps': ['a ON x', 'b']}, {'kind': 'JOIN', 'substeps': ['t1 ON k = 1', 't2 ON z']}]}]),"
+        " ('j2', [])) AS v(job_id, job_stages)"
+    )
+    sql = """SELECT jobs.job_id, job_stage_steps.kind,
+        (SELECT STRING_AGG(step.kind, '; ' ORDER BY s) FROM UNNEST(job_stages.steps) AS step WITH OFFSET s),
+        CASE WHEN job_stage_steps.kind = 'JOIN' THEN
+          (SELECT STRING_AGG(REGEXP_REPLACE(substep, r" ON .*", ""), "; ") FROM job_stage_steps.substeps AS substep)
+        END
+      FROM stage_jobs AS jobs
+      LEFT JOIN UNNEST(jobs.job_stages) AS job_stages
+      LEFT JOIN UNNEST(job_stages.steps) AS job_stage_steps WITH OFFSET job_stage_steps_offset
+      ORDER BY 1, 2"""
+    assert values(db, sql, "bigquery") == [
+        ("j1", "JOIN", "READ; JOIN", "t1; t2"),
+        ("j1", "READ", "READ; JOIN", None),
+        ("j2", None, None, None),
+    ]
+    comma = "SELECT jobs.job_id, stage.id FROM stage_jobs AS jobs, jobs.job_stages AS stage ORDER BY 1"
+    assert values(db, comma, "bigquery") == [("j1", 1)]
+
+
+def test_bigquery_range_variable_of_a_cte_is_its_own(db: DuckDBBackend) -> None:
+    # ga_360: Looker's `LEFT JOIN UNNEST(ga_sessions.hits) AS hits` in the query and in a native
+    # derived table's CTE, whose `hits.eventInfo.eventAction` is the CTE's own range variable (a
+    # CTE sees none of the query's).
+    db.execute(
+        "CREATE TABLE ga_hits AS SELECT * FROM (VALUES (1, [{'n': 1, 'info': {'action': 'a'}},"
+        " {'n': 2, 'info': {'action': NULL}}])) AS v(id, hits)"
+    )
+    sql = """WITH facts AS (
+          SELECT s.id, hits.n AS n, hits.info.action AS action FROM ga_hits AS s
+          LEFT JOIN UNNEST(s.hits) AS hits WHERE hits.info.action IS NOT NULL)
+        SELECT s.id, hits.n, facts.action FROM ga_hits AS s
+        LEFT JOIN UNNEST(s.hits) AS hits
+        LEFT JOIN facts ON facts.id = s.id AND facts.n = hits.n
+        ORDER BY 2"""
+    assert values(db, sql, "bigquery") == [(1, 1, "a"), (1, 2, None)]
 
 
 def test_bigquery_from_unnest_with_an_alias_is_a_value_table(db: DuckDBBackend) -> None:

@@ -133,7 +133,8 @@ def test_bad_json_is_named(tmp_path: Path) -> None:
     ("tables", "message"),
     [
         ({"shop.orders": Path("/nonexistent/orders.csv")}, r"seed file /nonexistent/orders\.csv .* does not exist"),
-        ({"a.b.c.d": Path("x.csv")}, "must be table, schema.table or catalog.schema.table"),
+        ({"a.b.c.d.e": Path("x.csv")}, "must be table, schema.table, catalog.schema.table or project"),
+        ({" .b.c.d": Path("x.csv")}, "must be table, schema.table"),
     ],
 )
 def test_bad_seed_tables(tables: dict[str, Path], message: str) -> None:
@@ -150,7 +151,7 @@ def test_unknown_format_in_seed_tables(tmp_path: Path) -> None:
 def test_layout_errors(tmp_path: Path) -> None:
     with pytest.raises(BackendError, match=r"seed directory .* does not exist"):
         DuckDBBackend(seeds=tmp_path / "missing")
-    deep = write_files(tmp_path / "deep", {"a/b/c/t.csv": "x\n1\n"})
+    deep = write_files(tmp_path / "deep", {"a/b/c/d/t.csv": "x\n1\n"})
     with pytest.raises(BackendError, match="nested too deep"):
         DuckDBBackend(seeds=deep)
     twice = write_files(tmp_path / "twice", {"s/t.csv": "x\n1\n", "s/t.json": '[{"x": 1}]'})
@@ -256,6 +257,30 @@ def test_a_catalogs_information_schema_tables_are_kept_apart(tmp_path: Path) -> 
     with DuckDBBackend(seeds=seeds) as backend:
         assert backend.table_renames() == {("region-us", "information_schema"): "region-us.INFORMATION_SCHEMA"}
         assert read(backend, 'SELECT COUNT(*) FROM "region-us.INFORMATION_SCHEMA".JOBS') == ((2,),)
+
+
+def test_project_qualified_information_schema_tables_are_seeded_in_memory_and_in_a_file(tmp_path: Path) -> None:
+    """BigQuery's four-part my-proj.region-us.INFORMATION_SCHEMA.JOBS: table JOBS of the schema
+    "region-us.INFORMATION_SCHEMA" in catalog my-proj, or of the schema
+    "my-proj.region-us.INFORMATION_SCHEMA" in a file, which holds one catalog."""
+    seeds = write_files(
+        tmp_path / "seeds",
+        {
+            "my-proj/region-us/INFORMATION_SCHEMA/JOBS.csv": "job_id\na\nb\n",
+            "region-us/INFORMATION_SCHEMA/JOBS.csv": "job_id\nc\n",
+        },
+    )
+    four_parts = 'SELECT job_id FROM "my-proj"."region-us.INFORMATION_SCHEMA".JOBS ORDER BY 1'
+    with DuckDBBackend(seeds=seeds) as backend:
+        assert read(backend, four_parts) == (("a",), ("b",))
+        assert read(backend, 'SELECT job_id FROM "region-us.INFORMATION_SCHEMA".JOBS') == (("c",),)
+    with DuckDBBackend(tmp_path / "w.duckdb", seeds=seeds) as seeded:
+        renames = seeded.table_renames()
+        assert renames[("my-proj", "region-us.information_schema")] == "my-proj.region-us.INFORMATION_SCHEMA"
+        assert read(seeded, 'SELECT job_id FROM "my-proj.region-us.INFORMATION_SCHEMA".JOBS ORDER BY 1') == (
+            ("a",),
+            ("b",),
+        )
 
 
 def test_three_part_names_are_written_into_a_file_and_read_back(tmp_path: Path) -> None:

@@ -6,44 +6,14 @@ values with SQL written independently over the seed files."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import re
 from pathlib import Path
-from typing import Any
 
-import duckdb
-from click.testing import Result
+from scaffold_helpers import Cli, query, scaffold, seed_sql, unordered
 
 from helpers import write_files
 
-Cli = Callable[..., Result]
 BIGQUERY_SEEDS = '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nseeds = "seeds"\n'
-
-
-def scaffold(cli: Cli, root: Path) -> str:
-    result = cli("scaffold", "data", "--project", str(root))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def query(cli: Cli, root: Path, explore: str, *fields: str, **options: str) -> list[dict[str, Any]]:
-    args = [f"--{name}={value}" for name, value in options.items()]
-    result = cli("query", explore, "--fields", ",".join(fields), *args, "--project", str(root), "--format", "json")
-    assert result.exit_code == 0, result.output
-    rows: list[dict[str, Any]] = json.loads(result.output)
-    return rows
-
-
-def seed_sql(sql: str) -> list[tuple[Any, ...]]:
-    """``sql`` run on DuckDB directly: the expected values, written without the compiler."""
-    with duckdb.connect() as connection:
-        return connection.execute(sql).fetchall()
-
-
-def unordered(rows: Any) -> list[tuple[Any, ...]]:
-    """Rows in a canonical order (NULLs included), floats rounded as JSON carries them."""
-    canonical = [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in rows]
-    return sorted(canonical, key=repr)
 
 
 def test_region_qualified_information_schema_views_are_seeded_where_the_query_reads_them(
@@ -77,6 +47,130 @@ def test_region_qualified_information_schema_views_are_seeded_where_the_query_re
     )
     assert unordered((r["jobs.user_email"], r["jobs.count"], r["jobs.bytes"]) for r in rows) == unordered(expected)
     assert sum(r["jobs.count"] for r in rows) > 0
+
+
+def test_project_qualified_information_schema_views_are_seeded_where_the_query_reads_them(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """llooker/bq_info_schema: ``@{BILLING_PROJECT_ID}.region-@{REGION}.INFORMATION_SCHEMA.
+    ASSIGNMENTS_BY_PROJECT`` has four parts; offline it is table ASSIGNMENTS_BY_PROJECT of schema
+    "region-us.INFORMATION_SCHEMA" in catalog my-billing-project, seeded from
+    my-billing-project/region-us/INFORMATION_SCHEMA/. Joined with the three-part JOBS view."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "manifest.lkml": 'constant: BILLING_PROJECT_ID { value: "my-billing-project" }\n',
+            "m.model.lkml": """
+                connection: "c"
+                include: "*.view.lkml"
+                explore: assignments {
+                  join: jobs {
+                    sql_on: ${jobs.reservation_id} = ${assignments.reservation_name} ;;
+                    relationship: one_to_many
+                  }
+                }
+            """,
+            "assignments.view.lkml": """
+                view: assignments {
+                  sql_table_name: `@{BILLING_PROJECT_ID}.region-us.INFORMATION_SCHEMA.ASSIGNMENTS_BY_PROJECT` ;;
+                  dimension: assignment_id { primary_key: yes }
+                  dimension: reservation_name {}
+                  dimension: job_type {}
+                  measure: count { type: count }
+                }
+            """,
+            "jobs.view.lkml": """
+                view: jobs {
+                  sql_table_name: `region-us.INFORMATION_SCHEMA.JOBS_BY_PROJECT` ;;
+                  dimension: job_id { primary_key: yes }
+                  dimension: reservation_id {}
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    scaffold(cli, root)
+    seed = root / "seeds" / "my-billing-project" / "region-us" / "INFORMATION_SCHEMA" / "ASSIGNMENTS_BY_PROJECT.csv"
+    jobs = root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "JOBS_BY_PROJECT.csv"
+    assert seed.is_file() and jobs.is_file()
+    rows = query(cli, root, "m/assignments", "assignments.job_type", "assignments.count", "jobs.count")
+    expected = seed_sql(
+        f"""SELECT a.job_type, COUNT(DISTINCT a.assignment_id), COUNT(DISTINCT j.job_id)
+            FROM read_csv_auto('{seed}') AS a LEFT JOIN read_csv_auto('{jobs}') AS j
+              ON j.reservation_id = a.reservation_name
+            GROUP BY 1"""
+    )
+    got = [(r["assignments.job_type"], r["assignments.count"], r["jobs.count"]) for r in rows]
+    assert unordered(got) == unordered(expected)
+    assert sum(r["jobs.count"] for r in rows) > 0
+
+
+def test_a_table_no_seed_can_name_is_reported_and_the_others_are_seeded(tmp_path: Path, cli: Cli) -> None:
+    """A constant left blank (the block ships ``BILLING_PROJECT_ID: " "``) makes the table name
+    `` .region-us.INFORMATION_SCHEMA.T``: it is not seeded under another name, the note names the
+    view's file and line, and the other tables are still written."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "manifest.lkml": 'constant: BILLING_PROJECT_ID { value: " " }\n',
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: assignments {}\nexplore: jobs {}\n',
+            "assignments.view.lkml": """
+                view: assignments {
+                  sql_table_name: `@{BILLING_PROJECT_ID}.region-us.INFORMATION_SCHEMA.ASSIGNMENTS_BY_PROJECT` ;;
+                  dimension: assignment_id {}
+                }
+            """,
+            "jobs.view.lkml": """
+                view: jobs {
+                  sql_table_name: `region-us.INFORMATION_SCHEMA.JOBS_BY_PROJECT` ;;
+                  dimension: job_id {}
+                }
+            """,
+        },
+    )
+    output = scaffold(cli, root)
+    assert re.search(
+        r"assignments\.view\.lkml:\d+: view assignments: table"
+        r" '\.region-us\.INFORMATION_SCHEMA\.ASSIGNMENTS_BY_PROJECT' is not seeded: it has an empty part",
+        output,
+    )
+    assert (root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "JOBS_BY_PROJECT.csv").is_file()
+    assert not (root / "seeds" / "region-us" / "INFORMATION_SCHEMA" / "ASSIGNMENTS_BY_PROJECT.csv").exists()
+
+
+def test_a_duckdb_file_holds_four_part_names_and_no_table_without_columns(tmp_path: Path, cli: Cli) -> None:
+    """``scaffold data --duckdb FILE`` for bq_info_schema's reservations: the four-part table is kept
+    in the file's schema "my-billing-project.region-us.INFORMATION_SCHEMA" and read back by the
+    query; a view of ``${TABLE}`` alone (left from a commented-out UNNEST join) reads no column, so
+    its default table is not created (DuckDB has no table without columns), with a note."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest-looker]\nproject = "."\ndialect = "bigquery"\nduckdb = "w.duckdb"\n',
+            "manifest.lkml": 'constant: BILLING_PROJECT_ID { value: "my-billing-project" }\n',
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: assignments {}\n',
+            "assignments.view.lkml": """
+                view: assignments {
+                  sql_table_name: `@{BILLING_PROJECT_ID}.region-us.INFORMATION_SCHEMA.ASSIGNMENTS_BY_PROJECT` ;;
+                  dimension: job_type {}
+                  measure: count { type: count }
+                }
+                view: jobs_raw__labels {
+                  dimension: labels { sql: ${TABLE} ;; }
+                }
+            """,
+        },
+    )
+    database = root / "w.duckdb"
+    output = cli("scaffold", "data", "--project", str(root), "--duckdb", str(database)).output
+    assert "view jobs_raw__labels: table 'jobs_raw__labels' is not seeded: the LookML reads no column of it" in output
+    rows = query(cli, root, "m/assignments", "assignments.job_type", "assignments.count")
+    table = '"my-billing-project.region-us.INFORMATION_SCHEMA".ASSIGNMENTS_BY_PROJECT'
+    expected = seed_sql(f"ATTACH '{database}' AS w (READ_ONLY); SELECT job_type, COUNT(*) FROM w.{table} GROUP BY 1")
+    assert unordered((r["assignments.job_type"], r["assignments.count"]) for r in rows) == unordered(expected)
+    assert sum(r["assignments.count"] for r in rows) > 0
 
 
 def test_a_subquery_as_sql_table_name_is_seeded_like_a_derived_table(tmp_path: Path, cli: Cli) -> None:

@@ -129,8 +129,12 @@ def diagnose(message: str, view: str | None = None) -> tuple[str, str, str | Non
     another alias is missing behind a subquery of its SQL.
     """
     if message.startswith(REJECTED_TOO):
-        if "declares text" in message:
+        if "declares text" in message or "no + for STRING" in message:
             return "lookml", message, "join text with CONCAT(…), or cast the fields to numbers if they hold numbers"
+        if "date part keyword" in message:
+            return "lookml", message, "write DATE_DIFF(end, start, DAY) (TIMESTAMP_DIFF for timestamps)"
+        if "fields of a STRUCT only" in message:
+            return "lookml", message, "read the field from the STRUCT column itself (${TABLE}.column.field)"
         return (
             "lookml",
             message,

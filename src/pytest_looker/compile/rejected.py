@@ -13,7 +13,14 @@ that define them (``SELECT *``, window functions that return their argument's ty
 expression that makes them, and types that expression with sqlglot. A column of a table is never
 taken as evidence: its type is the scaffold's guess.
 
+Some SQL breaks a rule of BigQuery's that the offline data has no part in (:func:`_broken_rule`):
+``DATE_DIFF('day', a, b)`` (another warehouse's ``DATEDIFF`` order: BigQuery's third argument is a
+date part keyword, DAY, WEEK…), ``+`` of two text values (no STRING signature), a field read from
+a value that is not a STRUCT (``TO_JSON_STRING(t.s).s.x``: a STRING).
+
 Sources: https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules ,
+https://cloud.google.com/bigquery/docs/reference/standard-sql/date_functions#date_diff ,
+https://cloud.google.com/bigquery/docs/reference/standard-sql/operators ,
 Looker's BigQuery SQL for a ``_time`` timeframe: ``(FORMAT_TIMESTAMP('%F %T', t.created_at ))``.
 """
 
@@ -34,6 +41,10 @@ REJECTED_TOO = "the warehouse rejects this SQL too"
 
 #: Dialects that never convert a text value (only a literal) to a date/time or a number.
 _STRICT_DIALECTS = frozenset({"bigquery"})
+#: DuckDB's words for a field read from a value that is not a struct
+_NOT_A_STRUCT = "because it is not a struct"
+#: DuckDB's names of BigQuery's DATE_DIFF and friends (their third argument is a date part keyword)
+_DIFFS = frozenset({"date_diff", "datediff"})
 _NO_MATCH = re.compile(r"No function matches the given name and argument types '([^(']+)\(([^']*)\)'")
 _DATE_PARTS = (exp.Extract, exp.Year, exp.Month, exp.Day, exp.Quarter, exp.Week, exp.DayOfWeek)
 #: DuckDB's function names → the source expressions they come from.
@@ -56,27 +67,36 @@ _PASSING_WINDOWS = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.AnyVal
 
 def might_be_rejected_too(message: str, dialect: str) -> bool:
     """Whether :func:`rejected_too` can tell anything of this failure (cheap: no SQL read)."""
+    if dialect.lower() not in _STRICT_DIALECTS:
+        return False
+    if _NOT_A_STRUCT in message:
+        return True
     found = _NO_MATCH.search(message)
-    return (
-        dialect.lower() in _STRICT_DIALECTS
-        and found is not None
-        and "VARCHAR" in found.group(2)
-        and found.group(1).lower() in _FUNCTIONS
+    return found is not None and (
+        ("VARCHAR" in found.group(2) and found.group(1).lower() in _FUNCTIONS) or found.group(1).lower() in _DIFFS
     )
 
 
 def rejected_too(sql: str, dialect: str, message: str) -> str | None:
     """The reason the warehouse rejects ``sql`` as well, when DuckDB's ``message`` (a function
-    that got text) is about a value that ``sql`` itself makes text; ``None`` otherwise."""
-    found = _NO_MATCH.search(message)
-    if found is None or not might_be_rejected_too(message, dialect):
+    that got text) is about a value that ``sql`` itself makes text, or ``sql`` breaks one of the
+    warehouse's rules that no data can satisfy (:func:`_broken_rule`); ``None`` otherwise."""
+    if not might_be_rejected_too(message, dialect):
         return None
-    classes = _FUNCTIONS[found.group(1).lower()]
     try:
         tree = sqlglot.parse_one(sql, read=dialect)
         scopes = traverse_scope(tree)
     except (SqlglotError, RecursionError, ValueError, KeyError):
         return None
+    return _made_text(scopes, dialect, message) or _broken_rule(tree, dialect)
+
+
+def _made_text(scopes: list[Scope], dialect: str, message: str) -> str | None:
+    """A function of DuckDB's ``message`` reading a column that the SQL makes text."""
+    found = _NO_MATCH.search(message)
+    if found is None or "VARCHAR" not in found.group(2) or found.group(1).lower() not in _FUNCTIONS:
+        return None
+    classes = _FUNCTIONS[found.group(1).lower()]
     for scope in scopes:
         for call in scope.expression.find_all(*classes):
             for argument in call.iter_expressions():
@@ -93,6 +113,34 @@ def rejected_too(sql: str, dialect: str, message: str) -> str | None:
                         f" ({made.sql(dialect=dialect)}); {dialect} converts only a string literal, never a"
                         " STRING value, to a date, time or number"
                     )
+    return None
+
+
+def _broken_rule(tree: exp.Expr, dialect: str) -> str | None:
+    """A rule of BigQuery's that ``tree`` breaks whatever the data (see the module docstring)."""
+    for diff in tree.find_all(*_FUNCTIONS["date_diff"]):
+        unit = diff.args.get("unit")
+        if isinstance(unit, exp.Column | exp.Literal):
+            name = diff.sql(dialect=dialect).split("(")[0]
+            return (
+                f"{REJECTED_TOO}: {name} has {unit.sql(dialect=dialect)} third, where {dialect} takes a date part"
+                f" keyword ({name}(end, start, DAY)); DATEDIFF('day', start, end) is another warehouse's order"
+            )
+    for add in tree.find_all(exp.Add):
+        if all(_is_text(side, dialect) for side in (add.this, add.expression)):
+            return (
+                f"{REJECTED_TOO}: {add.sql(dialect=dialect)} adds two STRING values; {dialect} has no + for STRING"
+                " (to join text: CONCAT(…) or ||)"
+            )
+    for dot in tree.find_all(exp.Dot):
+        base: exp.Expr = dot
+        while isinstance(base, exp.Dot | exp.Paren):
+            base = base.this
+        if not isinstance(base, exp.Column) and _is_text(base, dialect):
+            return (
+                f"{REJECTED_TOO}: {dot.sql(dialect=dialect)} reads a field of {base.sql(dialect=dialect)}, a STRING;"
+                f" {dialect} reads fields of a STRUCT only"
+            )
     return None
 
 

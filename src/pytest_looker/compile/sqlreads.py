@@ -285,6 +285,12 @@ def read_select(sql: str, dialect: str, *, opaque: Callable[[str], bool] = lambd
                     if behind is not None:
                         paths.append((behind[0], behind[1], parts[alias + 2 :]))
                 continue
+            if len(parts) > 1 and not _names_a_source(scope, parts[0]):
+                # BigQuery's column.field…: a struct column of the SELECT's one source
+                found_path = _struct_of_only_source(scopes, scope, known, parts)
+                if found_path is not None:
+                    paths.append(found_path)
+                    continue
             # scope.sources also holds every CTE in reach; what the SELECT reads is its FROM/JOINs
             found = _source(node, known, only_source=len(scope.selected_sources) == 1)
             if found is not None:
@@ -613,6 +619,10 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
     tree = _parse(sql, dialect)
     if tree is None:
         return []
+    if dialect == "bigquery":  # FROM t.arr AS e: an implicit UNNEST (also of the placeholder __t)
+        from pytest_looker.compile.translate.arrays import implicit_unnests
+
+        implicit_unnests(tree, ranges=("__t",))
     try:
         scopes = traverse_scope(tree) if isinstance(tree, exp.Query) else []
     except Exception:  # sqlglot raises many kinds on SQL it half understands
@@ -637,6 +647,11 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
         fields: list[tuple[tuple[str, ...], str | None, tuple[str, ...]]] = []
         if select is not None and node.find_ancestor(exp.From, exp.Join) is not None:
             sources = {t.alias_or_name for t in select.find_all(exp.Table) if t.find_ancestor(exp.Select) is select}
+            # SELECT value FROM UNNEST(labels) AS label: the element is the one row source, and
+            # BigQuery reads a bare name as a field of its struct as well as label.value
+            alone = not sources and len([u for u in select.find_all(exp.Unnest) if u.parent_select is select]) == 1
+            offset = node.args.get("offset")
+            offset_name = offset.name if isinstance(offset, exp.Expr) else None
             for column in select.find_all(exp.Column):
                 if column.find_ancestor(exp.Select) is not select or column.find_ancestor(exp.Unnest) is node:
                     continue
@@ -644,9 +659,10 @@ def read_unnests(sql: str, dialect: str) -> list[Unnested]:
                 if not parts or parts[0] in sources:
                     continue
                 if name is not None:
-                    if parts[0] != name:
+                    if parts[0] == name:
+                        parts = parts[1:]
+                    elif not (alone and len(parts) == 1 and parts[0] != offset_name):
                         continue
-                    parts = parts[1:]
                 kind, literals = _usage(column)
                 if kind is None:  # passed on as is: how the readers of the CTE use it
                     kind = _downstream_usage(tree, select, column)
@@ -698,6 +714,34 @@ def _downstream_usage(tree: exp.Expr, select: exp.Select, column: exp.Column) ->
                 if kind is not None:
                     return kind
     return None
+
+
+def _names_a_source(scope: Scope, name: str) -> bool:
+    """Whether ``name`` is a table alias in ``scope`` or a scope around it (a correlated
+    subquery's ``outer.column``): else ``name.field`` is BigQuery's field of a struct column."""
+    found: Scope | None = scope
+    while found is not None:
+        if name in found.sources:
+            return True
+        found = found.parent
+    return False
+
+
+def _struct_of_only_source(
+    scopes: list[Scope], scope: Scope, known: Mapping[str, exp.Table], parts: tuple[str, ...]
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """``(table, column, path)`` of ``column.field…`` read in a SELECT of one source (the
+    reservations block's ``error_result.reason`` over ``JOBS_BY_ORGANIZATION jbo``), through a
+    CTE or subquery that passes the column on."""
+    if len(scope.selected_sources) != 1:
+        return None
+    only = next(iter(scope.selected_sources))
+    if only in known:
+        return _table_name(known[only]), parts[0], parts[1:]
+    if not isinstance(scope.expression, exp.Select):
+        return None
+    behind = _through_scopes(scopes, scope.expression, only, parts[0])
+    return (behind[0], behind[1], parts[1:]) if behind is not None else None
 
 
 def _through_scopes(scopes: list[Scope], select: exp.Select, qualifier: str, column: str) -> tuple[str, str] | None:

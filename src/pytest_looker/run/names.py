@@ -3,6 +3,12 @@
 BigQuery's ``project.dataset.table`` becomes a three-part name after transpiling to DuckDB, so
 seeding has to create the catalog and the schema before the table; this module is the one place
 that splits such names and quotes them.
+
+BigQuery alone has four parts: ``project.region-us.INFORMATION_SCHEMA.JOBS`` (or
+``project.dataset.INFORMATION_SCHEMA.TABLES``). DuckDB has no fourth part, so such a name is
+table ``JOBS`` of the schema ``region-us.INFORMATION_SCHEMA`` (a dot in its name) in catalog
+``project``: the compiler writes it so (:func:`pytest_looker.compile.translate.tables.information_schema_tables`),
+and its seed is ``project/region-us/INFORMATION_SCHEMA/JOBS.csv``.
 """
 
 from __future__ import annotations
@@ -33,15 +39,19 @@ class TableName:
 
     @classmethod
     def parse(cls, name: str) -> TableName:
-        """``"orders"``, ``"ecommerce.orders"`` or ``"proj.ds.t"`` → a :class:`TableName`."""
+        """``"orders"``, ``"ecommerce.orders"``, ``"proj.ds.t"`` or ``"proj.region-us.INFORMATION_SCHEMA.t"``
+        → a :class:`TableName` (four parts: the middle two are one schema, see the module docstring)."""
         parts = [part.strip().strip('"`') for part in name.split(".")]
-        if not 1 <= len(parts) <= 3 or not all(parts):
-            raise BackendError(f"table name {name!r} must be table, schema.table or catalog.schema.table")
+        if not 1 <= len(parts) <= 4 or not all(parts):
+            raise BackendError(
+                f"table name {name!r} must be table, schema.table, catalog.schema.table"
+                " or project.region.INFORMATION_SCHEMA.table"
+            )
         if len(parts) == 1:
             return cls(parts[0])
         if len(parts) == 2:
             return cls(parts[1], parts[0])
-        return cls(parts[2], parts[1], parts[0])
+        return cls(parts[-1], ".".join(parts[1:-1]), parts[0])
 
     @property
     def sql(self) -> str:

@@ -2,9 +2,11 @@
 
 A seed directory is laid out as ``<schema>/<table>.<ext>`` or ``<catalog>/<schema>/<table>.<ext>``
 (a file directly in the directory goes to the default schema), mirroring how the compiled SQL
-names tables, so a project's seeds need no configuration. Other files (a generator script, a
-README) are ignored; a data file nested deeper than a catalog is an error, because silently
-skipping it would leave a table missing with no hint why.
+names tables, so a project's seeds need no configuration; BigQuery's four-part
+``project.region-us.INFORMATION_SCHEMA.JOBS`` is ``project/region-us/INFORMATION_SCHEMA/JOBS.<ext>``
+(:class:`~pytest_looker.run.names.TableName`). Other files (a generator script, a README) are
+ignored; a data file nested deeper is an error, because silently skipping it would leave a
+table missing with no hint why.
 """
 
 from __future__ import annotations
@@ -61,10 +63,10 @@ def discover_seeds(root: Path) -> dict[TableName, Path]:
         if suffix is None:
             continue
         folders = relative.parts[:-1]
-        if len(folders) > 2:
+        if len(folders) > 3:
             raise BackendError(
-                f"seed file {path} is nested too deep:"
-                f" use <schema>/<table>{suffix} or <catalog>/<schema>/<table>{suffix}"
+                f"seed file {path} is nested too deep: use <schema>/<table>{suffix},"
+                f" <catalog>/<schema>/<table>{suffix} or <project>/<region>/INFORMATION_SCHEMA/<table>{suffix}"
             )
         name = TableName.parse(".".join([*folders, path.name[: -len(suffix)]]))
         if name.key in found:

@@ -167,17 +167,22 @@ def _column(
     return result
 
 
-def _nested(column: ColumnInfo, rng: random.Random, index: int) -> Any:
+def _nested(column: ColumnInfo, rng: random.Random, index: int, *, element: bool = False) -> Any:
     """A value of a struct (every field) or an array (one to three elements; an element's key
-    cycles through the literals the LookML compares it with, so lookups find them)."""
+    cycles through the literals the LookML compares it with, so lookups find them).
+
+    Within one array a literal is not repeated: ``(SELECT value FROM UNNEST(labels) WHERE key =
+    'x')`` is a lookup, and two elements with key ``'x'`` make it fail on the warehouse as on
+    DuckDB (a scalar subquery of more than one row); BigQuery's labels have unique keys."""
     if column.holds is not None and column.type in ("json", "string"):
         return _json_text(column, rng, index)
     if column.type == "struct":
-        return {c.name: _nested(c, rng, index) for c in column.children.values()}
+        return {c.name: _nested(c, rng, index, element=element) for c in column.children.values()}
     if column.type == "array":
-        element = column.element or ColumnInfo(column.name)
-        return [_nested(element, rng, position) for position in range(1 + rng.randint(0, 2))]
-    return _ordinary(column.type, column.name, column.values, rng, index)
+        item = column.element or ColumnInfo(column.name)
+        return [_nested(item, rng, position, element=True) for position in range(1 + rng.randint(0, 2))]
+    literals = column.values if not element or index < len(column.values) else []
+    return _ordinary(column.type, column.name, literals, rng, index)
 
 
 def _json_text(column: ColumnInfo, rng: random.Random, index: int) -> str:

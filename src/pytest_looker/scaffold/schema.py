@@ -46,9 +46,10 @@ from pytest_looker.compile.sqlreads import (
     read_select,
     read_unnests,
 )
-from pytest_looker.errors import CompileError
+from pytest_looker.errors import BackendError, CompileError
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 from pytest_looker.lookml.refs import Ref, RefKind, equalities, sole, substitute, table_column, table_columns
+from pytest_looker.run.names import TableName
 
 __all__ = [
     "ColumnInfo",
@@ -112,11 +113,16 @@ def _path_names(dotted: str) -> list[str]:
 #: ``UNNEST(alias.column)`` or ``UNNEST(${alias.SQL_TABLE_NAME}.column)`` as a table name
 _UNNEST_TABLE = re.compile(r"UNNEST\s*\(\s*(?:\$\{\s*(\w+)\.SQL_TABLE_NAME\s*\}|(\w+))\.(\w+)\s*\)", re.I)
 _UNNEST_JOIN = re.compile(r"UNNEST\s*\(\s*\$\{\s*(\w+)\.(\w+)\s*\}\s*\)\s*(?:AS\s+)?(\w+)", re.I)
+#: ``LEFT JOIN UNNEST(job_stages.steps) AS job_stage_steps``: an alias's column, written plainly
+_UNNEST_ALIAS_COLUMN = re.compile(r"UNNEST\s*\(\s*(\w+)\.(\w+)\s*\)\s*(?:AS\s+)?(\w+)", re.I)
 _USER_ATTRIBUTE = re.compile(r"\{\{\s*_user_attributes\s*\[\s*['\"](\w+)['\"]\s*\]\s*\}\}")
 _PARAMETER = re.compile(r"\{%\s*parameter\s+([\w.]+)\s*%\}|\{\{\s*([\w.]+?)\._parameter_value\s*\}\}")
 _LIQUID_OUTPUT = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 #: a table name after FROM or JOIN with a Liquid output in it (``FROM `p.d.{{ t }}```)
 _LIQUID_TABLE = re.compile(r"(?i)\b(?:from|join)\s+(?:`[^`]*\{\{[^`]*`|[^\s(),;]*\{\{.*?\}\}[^\s(),;]*)", re.DOTALL)
+#: ``FROM ${TABLE}.substeps AS s``: BigQuery's implicit UNNEST of an array of the view's row
+_FROM_TABLE_PATH = re.compile(r"\b(?:FROM|JOIN)\s+\$\{\s*TABLE\s*\}\.", re.I)
+_NAME_QUOTES = str.maketrans("", "", '`"[]')
 _PLAIN_TABLE = re.compile(r"^[\w$`\"\[\]\-\.:@ *]+$")
 _INTEGER_NAME = re.compile(
     r"(^|_)(id|key|count|num|number|qty|quantity|index|seq|sequence|year|age|rank)$|^int(64)?_value$", re.I
@@ -327,12 +333,21 @@ def sql_type(column: ColumnInfo) -> str:
 
 
 def clean_table_name(name: str) -> str:
-    """``\\`acme-prod.shop.orders\\```, ``"DB"."S"."T"`` → ``acme-prod.shop.orders`` / ``DB.S.T``."""
+    """``\\`acme-prod.shop.orders\\```, ``"DB"."S"."T"`` → ``acme-prod.shop.orders`` / ``DB.S.T``.
+
+    An empty part stays (``\\` .region-us.T\\``` → ``.region-us.T``, a constant left blank): the
+    warehouse rejects that name, and dropping the part would seed another table."""
     text = name.strip().rstrip(";").strip()
-    parts: list[str] = []
-    for chunk in re.findall(r"`[^`]*`|\"[^\"]*\"|\[[^\]]*\]|[^.]+", text):
-        parts.extend(p for p in chunk.strip('`"[]').split(".") if p)
-    return ".".join(p.strip() for p in parts)
+    return ".".join(part.strip() for part in text.translate(_NAME_QUOTES).split("."))
+
+
+def _nameable(name: str) -> bool:
+    """Whether a seed (and DuckDB) can name the table ``name`` (:class:`TableName`'s rule)."""
+    try:
+        TableName.parse(name)
+    except BackendError:
+        return False
+    return True
 
 
 def table_key(name: str) -> str:
@@ -590,7 +605,35 @@ class _Inference:
                     copy.columns.setdefault(key, dataclasses.replace(column, values=list(column.values)))
                 copy.primary_key = copy.primary_key or source.primary_key
                 copy.readers = list(dict.fromkeys([*copy.readers, *source.readers]))
+        self._unseedable_tables()
         return self.schema
+
+    def _unseedable_tables(self) -> None:
+        r"""Leave out, with a note naming the views that read it, each table no seed can hold: one
+        no seed can name (``\` .region-us.INFORMATION_SCHEMA.T\``` from a constant left blank, five
+        parts), or one the LookML reads no column of (a view of ``${TABLE}`` alone, left from a
+        commented-out UNNEST join: a DuckDB table needs a column). One such table must not stop the
+        others from being seeded, nor be seeded under another name."""
+        views = {view.name: view for model in self.project.models.values() for view in model.views.values()}
+        for key, table in list(self.schema.tables.items()):
+            if not _nameable(table.name):
+                why = (
+                    "a seed names table, schema.table, catalog.schema.table or project.region.INFORMATION_SCHEMA.table"
+                )
+                if "" in table.parts:
+                    why = "it has an empty part (a constant or user attribute left blank?)"
+            elif not table.columns:
+                why = "the LookML reads no column of it"
+            else:
+                continue
+            del self.schema.tables[key]
+            self.schema.keys = [
+                k for k in self.schema.keys if key not in (k.child_table.lower(), k.parent_table.lower())
+            ]
+            for reader in table.readers or ["?"]:
+                view = views.get(reader.removesuffix(" (derived)"))
+                where = f"{view.location}: view {view.name}" if view is not None else f"view {reader}"
+                self.schema.notes.append(f"{where}: table {table.name!r} is not seeded: {why}")
 
     def _union_columns(self) -> None:
         """``SELECT * FROM t UNION ALL SELECT 9999 AS id, …``: the warehouse's t has the columns
@@ -830,7 +873,7 @@ class _Inference:
                 leaf.offer(None, strength, evidence)
         for match in _ARRAY_LENGTH.finditer(sql):
             table.column(match.group(1)).path(_path_names(match.group(2)) if match.group(2) else ()).items()
-        if "UNNEST" not in sql.upper():
+        if "UNNEST" not in sql.upper() and not _FROM_TABLE_PATH.search(sql):
             return
         text = substitute(_TABLE_REF.sub("__t", sql), lambda ref: "NULL" if ref.kind is not RefKind.INVALID else None)
         for unnested in read_unnests(_without_tags(text), dialect):
@@ -1106,7 +1149,17 @@ class _Inference:
         AS x__y ;; }``: ``x.y`` is an array whose element the view ``x__y`` reads (``${TABLE}.f``
         a field of it, ``${TABLE}`` or ``x__y`` alone the element itself)."""
         found = _UNNEST_JOIN.search(join.sql or "")
-        if found is None or found.group(3) != join.name:
+        if found is None:
+            # UNNEST(job_stages.steps) AS job_stage_steps (llooker/bq_info_schema): a column of
+            # the alias's table, or a field of its element when the alias is an UNNEST itself
+            plain = _UNNEST_ALIAS_COLUMN.search(join.sql or "")
+            view = model.views.get(join.view)
+            if plain is not None and plain.group(3) == join.name and view is not None:
+                array = self._array_of(model, explore, plain.group(1), plain.group(2))
+                if array is not None:
+                    self._element_fields(model, join, view, array)
+            return
+        if found.group(3) != join.name:
             return
         array = self._joined_column(model, explore, found.group(1), found.group(2))
         view = model.views.get(join.view)
@@ -1130,16 +1183,19 @@ class _Inference:
         found = _UNNEST_TABLE.fullmatch(text.strip().rstrip(";").strip()) if text else None
         if found is None or view is None:
             return
-        alias = found.group(1) or found.group(2)
-        array: ColumnInfo | None = None
-        parent = self.join_elements.get((model.name, alias))
-        if parent is not None:  # UNNEST(${job_stages.SQL_TABLE_NAME}.steps): a field of an element
-            array = parent.path([found.group(3)])
-        else:
-            table = self._alias_table(model, explore, alias)
-            array = self.schema.table(table).column(found.group(3)) if table is not None else None
+        array = self._array_of(model, explore, found.group(1) or found.group(2), found.group(3))
         if array is not None:
             self._element_fields(model, join, view, array)
+
+    def _array_of(self, model: Model, explore: Explore, alias: str, column: str) -> ColumnInfo | None:
+        """The column ``alias.column`` an UNNEST reads: a field of the element when ``alias`` is
+        an UNNEST join itself (``UNNEST(${job_stages.SQL_TABLE_NAME}.steps)``), else a column of
+        the alias's table."""
+        parent = self.join_elements.get((model.name, alias))
+        if parent is not None:
+            return parent.path([column])
+        table = self._alias_table(model, explore, alias)
+        return self.schema.table(table).column(column) if table is not None else None
 
     def _alias_table(self, model: Model, explore: Explore, alias: str) -> str | None:
         """The source table whose columns ``alias.col`` reads: the view's table, or the one
@@ -1199,6 +1255,14 @@ class _Inference:
                 self._bare_element_fields(
                     element, sql, exact_type, self.dialect_for(model), f"{view.name}.{member.name}"
                 )
+            if "UNNEST" in sql.upper() or _FROM_TABLE_PATH.search(sql):
+                # (SELECT … FROM ${TABLE}.substeps AS substep): an array of the element
+                text = substitute(
+                    _TABLE_REF.sub("__t", sql), lambda r: "NULL" if r.kind is not RefKind.INVALID else None
+                )
+                for unnested in read_unnests(_without_tags(text), self.dialect_for(model)):
+                    if unnested.path[0] == "__t" and len(unnested.path) > 1:
+                        self._elements(element.path(unnested.path[1:]), unnested)
 
     def _bare_element_fields(
         self, element: ColumnInfo, sql: str, exact_type: str | None, dialect: str, evidence: str

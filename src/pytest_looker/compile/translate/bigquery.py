@@ -18,6 +18,8 @@
   from 0 (sqlglot writes DuckDB's ``WITH ORDINALITY``, which counts from 1). ``FROM UNNEST(x) AS e``
   is a value table alike (GA4's ``… FROM UNNEST(sessions.event_data) AS event_history`` reads
   ``event_params`` bare): a subquery with both, correlated when ``x`` is the outer query's.
+* ``FROM t, t.arr AS e`` and a correlated ``FROM outer.arr AS e``: an array path where a table
+  goes is an implicit ``UNNEST`` (:mod:`.arrays`).
 * Format elements sqlglot does not map: ``%E3S`` (seconds with milliseconds), ``%E*S`` (with the
   fraction), ``%Q`` (quarter 1–4, spliced in by the DuckDB writer: strftime has no quarter).
 * A backslash escapes in ``LIKE`` patterns (:mod:`.patterns`).
@@ -38,6 +40,7 @@ from sqlglot import exp
 from sqlglot.dialects.bigquery import BigQuery
 from sqlglot.parsers.bigquery import BigQueryParser
 
+from pytest_looker.compile.translate.arrays import implicit_unnests, source_name
 from pytest_looker.compile.translate.coercion import TreePass
 from pytest_looker.compile.translate.functions import SundayWeekday, merged
 from pytest_looker.compile.translate.patterns import backslash_escaped_likes
@@ -118,12 +121,38 @@ def _qualify_range_variable(join: exp.Join | exp.From, element: str, lateral: st
         if isinstance(source, exp.From | exp.Join) and isinstance(source.this, exp.Table | exp.Subquery)
     }
     for column in list(select.find_all(exp.Column)):
-        if column.find_ancestor(exp.Select) is not select:
+        own = column.find_ancestor(exp.Select)
+        if own is not select:
+            # a correlated subquery's e.field (bq_info_schema's (SELECT … FROM UNNEST(job_stages.steps)
+            # AS step) beside JOIN UNNEST(jobs.job_stages) AS job_stages), unless a source between
+            # names e; a CTE of the query sees no range variable of it
+            cte = column.find_ancestor(exp.CTE)
+            inside_cte = cte is not None and cte.find_ancestor(exp.Select) is select
+            if (
+                column.table
+                and column.parts[0].name == element
+                and not inside_cte
+                and not _named_between(own, select, element)
+            ):
+                column.replace(_prefixed(column, lateral))
             continue
         if not column.table and column.name == element:
             column.set("table", exp.to_identifier(lateral))
         elif column.table and column.parts[0].name == element and element not in aliases:
             column.replace(_prefixed(column, lateral))
+
+
+def _named_between(inner: exp.Select | None, outer: exp.Select, name: str) -> bool:
+    """Whether a SELECT from ``inner`` up to ``outer`` (included) has a source called ``name``."""
+    select = inner
+    while select is not None:
+        for source in (select.args.get("from_"), *(select.args.get("joins") or [])):
+            if isinstance(source, exp.From | exp.Join) and source_name(source.this) == name:
+                return True
+        if select is outer:
+            return False
+        select = select.find_ancestor(exp.Select)
+    return False
 
 
 def _prefixed(column: exp.Column, qualifier: str) -> exp.Expr:
@@ -140,6 +169,7 @@ class LookerBigQuery(BigQuery):
     """BigQuery as read for execution on DuckDB."""
 
     PASSES: ClassVar[tuple[TreePass, ...]] = (
+        implicit_unnests,
         struct_fields_as_columns,
         value_table_joins,
         backslash_escaped_likes,

@@ -19,6 +19,7 @@ What it adds to sqlglot's DuckDB generator:
   is whole; DuckDB's ``EPOCH_MS``/``MAKE_TIMESTAMP`` refuse a DOUBLE, which a column of
   ``type: number`` seeded offline may be: the argument is cast to BIGINT;
 * BigQuery's ``CURRENT_DATETIME([zone])`` (sqlglot leaves it as it is, unknown to DuckDB);
+* BigQuery's ``TO_JSON_STRING(x, pretty_print)``, which DuckDB's ``TO_JSON`` does not take;
 * BigQuery's lax JSON converters ``LAX_STRING``/``LAX_BOOL`` and ``NET.HOST`` (DuckDB's
   ``inet`` extension has no URL functions); the other ``NET.*`` functions are named limits;
 * ``STRING_AGG``/``ARRAY_AGG`` with ``LIMIT n`` inside (BigQuery): DuckDB aggregates take no
@@ -187,6 +188,32 @@ def _net_function(gen: Any, node: exp.NetFunc) -> str:
     return f"NET.{gen.sql(inner)}"
 
 
+_BASE_JSON_FORMAT = DuckDBGenerator.TRANSFORMS[exp.JSONFormat]
+#: DuckDB's JSON_PRETTY indents by four spaces; BigQuery's pretty print by two: each line's indent halved
+_TWO_SPACE_INDENT = (
+    "ARRAY_TO_STRING(LIST_TRANSFORM(STRING_SPLIT(JSON_PRETTY(TO_JSON({value})), CHR(10)),"
+    " LAMBDA _line: REPEAT(' ', (LENGTH(_line) - LENGTH(LTRIM(_line, ' '))) // 2) || LTRIM(_line, ' ')), CHR(10))"
+)
+
+
+def _json_format(gen: Any, node: exp.JSONFormat) -> str:
+    """BigQuery ``TO_JSON_STRING(value, pretty_print)``: with ``pretty_print`` true, one element per
+    line indented by two spaces; DuckDB's ``TO_JSON`` takes no second argument
+    (https://cloud.google.com/bigquery/docs/reference/standard-sql/json_functions#to_json_string)."""
+    pretty = node.args.get("options")
+    if pretty is None:
+        return str(_BASE_JSON_FORMAT(gen, node))
+    compact = node.copy()
+    compact.set("options", None)
+    plain = str(_BASE_JSON_FORMAT(gen, compact))
+    if isinstance(pretty, exp.Boolean) and not pretty.this:
+        return plain
+    indented = _TWO_SPACE_INDENT.format(value=gen.sql(node, "this"))
+    if isinstance(pretty, exp.Boolean):
+        return indented
+    return f"CASE WHEN {gen.sql(pretty)} THEN {indented} ELSE {plain} END"
+
+
 _BASE_GROUP_CONCAT = DuckDBGenerator.TRANSFORMS[exp.GroupConcat]
 
 
@@ -241,6 +268,7 @@ class LookerDuckDB(DuckDB):
             exp.UnixToTime: _unix_to_time,
             exp.ParseNumeric: _parse_numeric,
             exp.ParseBignumeric: _parse_numeric,
+            exp.JSONFormat: _json_format,
             exp.GroupConcat: _group_concat,
         }
 

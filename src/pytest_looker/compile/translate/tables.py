@@ -37,14 +37,19 @@ def information_schema_tables(tree: exp.Expr) -> exp.Expr:
     """BigQuery's ``region-us.INFORMATION_SCHEMA.JOBS`` (and ``dataset.INFORMATION_SCHEMA.TABLES``)
     is read by sqlglot as table ``INFORMATION_SCHEMA.JOBS`` of schema ``region-us``: one name with
     a dot that no seed can spell. On DuckDB it is table ``JOBS`` of schema ``INFORMATION_SCHEMA``
-    in catalog ``region-us``, where seeds put it (a project-qualified name keeps its project's
-    prefix: no fourth part exists). See
+    in catalog ``region-us``, where seeds put it. A project-qualified name
+    (``project.region-us.INFORMATION_SCHEMA.JOBS``) has a fourth part, which DuckDB has not: it is
+    table ``JOBS`` of schema ``region-us.INFORMATION_SCHEMA`` in catalog ``project``, the rule of
+    :class:`pytest_looker.run.names.TableName` that seeds follow too. See
     https://cloud.google.com/bigquery/docs/information-schema-intro ."""
     for table in tree.find_all(exp.Table):
         schema, dot, name = table.name.partition(".")
-        if not dot or schema.upper() != "INFORMATION_SCHEMA" or not name or not table.db or table.catalog:
+        if not dot or schema.upper() != "INFORMATION_SCHEMA" or not name or not table.db:
             continue
-        table.set("catalog", exp.to_identifier(table.db, quoted=True))
-        table.set("db", exp.to_identifier(schema, quoted=True))
+        if table.catalog:
+            table.set("db", exp.to_identifier(f"{table.db}.{schema}", quoted=True))
+        else:
+            table.set("catalog", exp.to_identifier(table.db, quoted=True))
+            table.set("db", exp.to_identifier(schema, quoted=True))
         table.set("this", exp.to_identifier(name, quoted=True))
     return tree
