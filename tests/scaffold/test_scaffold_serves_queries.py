@@ -1262,3 +1262,42 @@ def test_an_array_in_a_struct_a_derived_table_passes_on_is_an_array(tmp_path: Pa
         f"SELECT DISTINCT r FROM read_parquet('{seed}') LEFT JOIN UNNEST(drive.added_role) AS u(r) ON TRUE"
     ).fetchall()
     assert got == sorted((row[0] for row in expected), key=repr) and got
+
+
+def test_struct_fields_named_with_a_parameter_or_through_the_view_alias(tmp_path: Path, cli: Cli) -> None:
+    """Google's Workspace usage view: ``sql: usage.drive.num_owned_items_{% parameter action %}``.
+    The key read is the parameter's value appended (its default here), and ``usage.`` is the
+    view's own alias: both keys of the ``drive`` struct are seeded (4 fields failed)."""
+    root = write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: usage {}\n',
+            "v.view.lkml": """
+                view: usage {
+                  sql_table_name: `p.d.usage` ;;
+                  dimension: id { primary_key: yes sql: ${TABLE}.id ;; }
+                  parameter: action {
+                    type: unquoted
+                    default_value: "created"
+                    allowed_value: { value: "created" }
+                    allowed_value: { value: "added" }
+                  }
+                  measure: items { type: sum sql: usage.drive.num_items_{% parameter action %} ;; }
+                  measure: docs { type: sum sql: ${TABLE}.drive.num_docs_{% parameter action %} ;; }
+                }
+            """,
+        },
+    )
+    assert cli("scaffold", "data", "--project", str(root)).exit_code == 0
+    (seed,) = (root / "seeds").rglob("usage.*")
+    drive = _parquet_types(seed)["drive"]
+    assert "num_items_created" in drive and "num_docs_created" in drive, drive
+    report = validate(cli, root)
+    assert (report["fields"], report["failed_fields"]) == (3, 0), report
+    result = cli("query", "m/usage", "--project", str(root), "--fields", "usage.items,usage.docs", "--format", "json")
+    (row,) = json.loads(result.output)
+    expected = duckdb.sql(
+        f"SELECT SUM(drive.num_items_created), SUM(drive.num_docs_created) FROM read_parquet('{seed}')"
+    ).fetchall()
+    assert [(row["usage.items"], row["usage.docs"])] == expected

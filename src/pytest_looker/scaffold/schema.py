@@ -733,7 +733,10 @@ class _Inference:
         for found in view.fields.values():
             if found.category is FieldCategory.PARAMETER:
                 continue
-            for sql, exact_type in _field_sqls(found):
+            for written, exact_type in _field_sqls(found):
+                # ``usage.drive.num_items_{% parameter action %}`` (Google's Workspace usage view):
+                # the name the query reads has the parameter's value (configured, else default).
+                sql = self._rendered(view, written) if "{%" in written or "{{" in written else written
                 # {% if … %} ${TABLE}.a {% else %} ${TABLE}.b {% endif %}: each branch is the field.
                 branches = [b.strip() for b in _LIQUID_TAG.split(sql) if b.strip()] if "{%" in sql else [sql]
                 exacts = [table_column(branch) for branch in branches]
@@ -752,7 +755,12 @@ class _Inference:
                     self._numeric_field(view, table, other, f"{view.name}.{found.name}")
                 self._bare_and_subqueries(table, sql, dialect, f"{view.name}.{found.name}")
                 if f"{view.name.lower()}." in sql.lower():
-                    # Looker aliases the view's table as the view: ``page_views.dvce_type`` is ${TABLE}.dvce_type
+                    # Looker aliases the view's table as the view: ``page_views.dvce_type`` is ${TABLE}.dvce_type,
+                    # and ``usage.drive.num_items`` a field of the struct column ``drive``
+                    aliased = re.sub(rf"(?<![\w.`$]){re.escape(view.name)}\.", "${TABLE}.", sql, flags=re.I)
+                    if _NESTED_PATH.search(aliased):
+                        evidence = f"{view.name}.{found.name} (alias)"
+                        self._nested(table, aliased, exact_type, dialect, evidence, strength)
                     for use in _uses(_fragment(sql, dialect), view.name):
                         column = table.column(use.column)
                         column.offer(_refine_number(use.type, column.name), USAGE, f"{view.name}.{found.name} (alias)")
