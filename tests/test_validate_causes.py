@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -222,6 +223,25 @@ def test_a_column_typo_after_scaffolding_is_the_lookmls_and_a_new_column_is_data
     typo = causes["table brands has no column nmae, but has name: a typo in the LookML?"]
     assert (typo["kind"], typo["fields"]) == ("lookml", 1) and typo["fix"].startswith("write name")
     assert causes["the data of table brands has no column created_at"]["kind"] == "data"
+
+
+def test_a_struct_key_one_typo_from_a_seeded_key_is_the_lookmls() -> None:
+    # The Workspace usage view's num_owned_other_types{% parameter action %} (no underscore).
+    seeded = ['STRUCT("num_owned_other_types_created" DOUBLE, "num_owned_other_types_added" DOUBLE)']
+    failure = Failure(
+        "m",
+        "usage",
+        "usage.other",
+        "v.view.lkml",
+        3,
+        'Binder Error: Could not find key "num_owned_other_typescreated" in struct\n\n'
+        'Candidate Entries: "num_owned_other_types_created", "num_owned_other_types_added"',
+    )
+    (cause,) = group_failures([failure], seeded_types=seeded)
+    assert cause.kind == "lookml" and "but has num_owned_other_types_created" in cause.summary
+    far = dataclasses.replace(failure, message=failure.message.replace("typescreated", "files_created"))
+    (cause,) = group_failures([far], seeded_types=seeded)
+    assert cause.kind == "data"
 
 
 def test_whose_problem_each_bigquery_failure_is(tmp_path: Path) -> None:

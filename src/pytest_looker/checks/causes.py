@@ -255,15 +255,20 @@ def misspelt_column(message: str) -> tuple[str, str, str] | None:
     """
     found = _MISSING_COLUMN.search(message)
     listed = _BINDINGS.search(message)
-    if found is None or listed is None:
+    key = _NO_KEY.search(message)
+    keys = _CANDIDATES.search(message)
+    if found is not None and listed is not None:
+        missing, offered, owner = found.group(2), listed.group(1), f"table {found.group(1)} has no column"
+    elif key is not None and keys is not None:  # a struct's key (DuckDB: "Candidate Entries")
+        missing, offered, owner = key.group(1), keys.group(1), "the struct has no field"
+    else:
         return None
-    table, column = found.groups()
-    for name in (bound.rsplit(".", 1)[-1] for bound in re.findall(r'"([^"]+)"', listed.group(1))):
-        if name.lower() != column.lower() and _one_typo_apart(name.lower(), column.lower()):
+    for name in (bound.rsplit(".", 1)[-1] for bound in re.findall(r'"([^"]+)"', offered)):
+        if name.lower() != missing.lower() and _one_typo_apart(name.lower(), missing.lower()):
             return (
                 "lookml",
-                f"table {table} has no column {column}, but has {name}: a typo in the LookML?",
-                f"write {name}; if the warehouse's table really has {column}, re-run `pytest-looker scaffold data`"
+                f"{owner} {missing}, but has {name}: a typo in the LookML?",
+                f"write {name}; if the warehouse's table really has {missing}, re-run `pytest-looker scaffold data`"
                 " (the seeds were scaffolded from the LookML before it read this name)",
             )
     return None
