@@ -1264,10 +1264,15 @@ def test_an_array_in_a_struct_a_derived_table_passes_on_is_an_array(tmp_path: Pa
     assert got == sorted((row[0] for row in expected), key=repr) and got
 
 
-def test_struct_fields_named_with_a_parameter_or_through_the_view_alias(tmp_path: Path, cli: Cli) -> None:
-    """Google's Workspace usage view: ``sql: usage.drive.num_owned_items_{% parameter action %}``.
-    The key read is the parameter's value appended (its default here), and ``usage.`` is the
-    view's own alias: both keys of the ``drive`` struct are seeded (4 fields failed)."""
+@pytest.mark.parametrize(
+    "source",
+    ["sql_table_name: `p.d.usage` ;;", "derived_table: { sql: SELECT *, GENERATE_UUID() AS uid FROM `p.d.usage` ;; }"],
+)
+def test_struct_fields_named_with_a_parameter_or_through_the_view_alias(tmp_path: Path, cli: Cli, source: str) -> None:
+    """Google's Workspace usage view (a derived table passing the export's columns on):
+    ``sql: usage.drive.num_owned_items_{% parameter action %}``. The key read is the parameter's
+    value appended (its default here), and ``usage.`` is the view's own alias: both keys of the
+    ``drive`` struct are seeded (6 fields failed)."""
     root = write_files(
         tmp_path,
         {
@@ -1275,7 +1280,7 @@ def test_struct_fields_named_with_a_parameter_or_through_the_view_alias(tmp_path
             "m.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: usage {}\n',
             "v.view.lkml": """
                 view: usage {
-                  sql_table_name: `p.d.usage` ;;
+                  SOURCE
                   dimension: id { primary_key: yes sql: ${TABLE}.id ;; }
                   parameter: action {
                     type: unquoted
@@ -1286,7 +1291,7 @@ def test_struct_fields_named_with_a_parameter_or_through_the_view_alias(tmp_path
                   measure: items { type: sum sql: usage.drive.num_items_{% parameter action %} ;; }
                   measure: docs { type: sum sql: ${TABLE}.drive.num_docs_{% parameter action %} ;; }
                 }
-            """,
+            """.replace("SOURCE", source),
         },
     )
     assert cli("scaffold", "data", "--project", str(root)).exit_code == 0

@@ -413,6 +413,12 @@ def field_type(found: Field) -> str | None:
     }.get(kind)
 
 
+def _own_alias_as_table(view: View, sql: str) -> str:
+    """``sql`` with the view's own name as a qualifier written ``${TABLE}``: Looker aliases the
+    view's table as the view, so ``usage.drive.x`` in view ``usage`` is ``${TABLE}.drive.x``."""
+    return re.sub(rf"(?<![\w.`$]){re.escape(view.name)}\.", "${TABLE}.", sql, flags=re.I)
+
+
 def _field_sqls(found: Field) -> Iterator[tuple[str, str | None]]:
     """``(sql, type-if-exact)`` for each SQL a field has (``case``'s default ``sql`` is unused)."""
     if found.sql and not found.cases and found.type != "location":
@@ -757,7 +763,7 @@ class _Inference:
                 if f"{view.name.lower()}." in sql.lower():
                     # Looker aliases the view's table as the view: ``page_views.dvce_type`` is ${TABLE}.dvce_type,
                     # and ``usage.drive.num_items`` a field of the struct column ``drive``
-                    aliased = re.sub(rf"(?<![\w.`$]){re.escape(view.name)}\.", "${TABLE}.", sql, flags=re.I)
+                    aliased = _own_alias_as_table(view, sql)
                     if _NESTED_PATH.search(aliased):
                         evidence = f"{view.name}.{found.name} (alias)"
                         self._nested(table, aliased, exact_type, dialect, evidence, strength)
@@ -1020,7 +1026,10 @@ class _Inference:
         *, x AS y FROM t``): a column of each table the star passes on."""
         pk = view.primary_key
         for found in view.fields.values():
-            for sql, exact_type in _field_sqls(found):
+            for written, exact_type in _field_sqls(found):
+                # the same names as _fields reads: parameters filled in, the view's alias as ${TABLE}
+                sql = self._rendered(view, written) if "{%" in written or "{{" in written else written
+                sql = _own_alias_as_table(view, sql) if f"{view.name.lower()}." in sql.lower() else sql
                 exact = table_column(sql)
                 if exact is None and (other := _sole_field(sql)) is not None:
                     exact = direct_column(view, other)  # a measure of a dimension: its column
