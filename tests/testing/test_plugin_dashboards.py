@@ -108,3 +108,34 @@ def test_a_map_tiles_bin_level_is_the_location_fields_not_a_typo(shop: Shop, run
     out = result.stdout.str()
     assert "approx_location_bin_level" not in out
     assert "filter on orders.status_bin_level, which is not a field of shop/orders" in out
+
+
+RESTRICTED = """
+explore: restricted_orders {
+  from: orders
+  access_filter: { field: restricted_orders.status user_attribute: allowed_status }
+}
+"""
+
+RESTRICTED_BOARD = """
+- dashboard: restricted
+  title: Restricted
+  elements:
+  - name: by_status
+    model: shop
+    explore: restricted_orders
+    type: looker_column
+    fields: [restricted_orders.status, restricted_orders.count]
+"""
+
+
+def test_a_tile_on_an_explore_with_an_access_filter_gets_the_configured_attribute(shop: Shop, run: Run) -> None:
+    # Google's Workspace audit-log dashboards: every tile's explore has an access_filter on a user
+    # attribute that pyproject.toml sets; the tiles failed as if it were not set.
+    files = {"tests/restricted.lkml": RESTRICTED, "restricted.dashboard.lookml": RESTRICTED_BOARD}
+    shop(files=files, settings_extra='user_attributes = { allowed_status = "complete" }\n')
+    run("restricted.dashboard.lookml").assert_outcomes(passed=1)
+    shop(files=files)
+    result = run("restricted.dashboard.lookml")
+    result.assert_outcomes(failed=1)
+    assert "needs user attribute 'allowed_status'" in result.stdout.str()

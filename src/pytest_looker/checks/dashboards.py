@@ -102,8 +102,17 @@ def element_query(element: DashboardElement) -> Query | None:
     )
 
 
-def dashboard_problems(project: Project, dashboard: Dashboard, dialect_for: Callable[[str], str]) -> list[str]:
-    """Every problem of the dashboard's tiles and filters, each naming the element and its file:line."""
+def dashboard_problems(
+    project: Project,
+    dashboard: Dashboard,
+    dialect_for: Callable[[str], str],
+    prepare: Callable[[Query], Query] = lambda query: query,
+) -> list[str]:
+    """Every problem of the dashboard's tiles and filters, each naming the element and its file:line.
+
+    ``prepare`` gives a tile's query the run's settings before it compiles (the user attributes
+    an ``access_filter`` needs, parameter values, the clock), as a query of the tile would have.
+    """
     problems: list[str] = []
     for raw in dashboard.raw.get("filters") or []:
         if not isinstance(raw, dict) or not raw.get("model") or not raw.get("explore"):
@@ -115,11 +124,16 @@ def dashboard_problems(project: Project, dashboard: Dashboard, dialect_for: Call
         elif raw.get("field") and str(raw["field"]) not in _names(project, explore)[1]:
             problems.append(f"{where}: unknown field {raw['field']} in {raw['model']}/{raw['explore']}")
     for element in dashboard.elements:
-        problems.extend(_element_problems(project, element, dialect_for))
+        problems.extend(_element_problems(project, element, dialect_for, prepare))
     return problems
 
 
-def _element_problems(project: Project, element: DashboardElement, dialect_for: Callable[[str], str]) -> list[str]:
+def _element_problems(
+    project: Project,
+    element: DashboardElement,
+    dialect_for: Callable[[str], str],
+    prepare: Callable[[Query], Query],
+) -> list[str]:
     where = f"element {element.name} ({element.location})"
     if element.model is None and element.explore is None:
         return []
@@ -153,7 +167,7 @@ def _element_problems(project: Project, element: DashboardElement, dialect_for: 
     if query is None or not query.fields:
         return problems
     try:
-        compile_query(project, query, dialect=dialect_for(explore.model))
+        compile_query(project, prepare(query), dialect=dialect_for(explore.model))
     except LookerError as exc:
         problems.append(f"{where}: the tile's query does not compile: {exc.message}")
     return problems
@@ -166,7 +180,7 @@ def dashboard_target(dashboard: Dashboard) -> Target:
 def check_dashboard(workspace: Workspace, dashboard: Dashboard) -> Outcome:
     """Every problem of one dashboard (names and queries of its tiles and filters)."""
     target = dashboard_target(dashboard)
-    problems = dashboard_problems(workspace.project, dashboard, workspace.dialect_for)
+    problems = dashboard_problems(workspace.project, dashboard, workspace.dialect_for, workspace.with_settings)
     if not problems:
         return Outcome(target)
     return Outcome(
