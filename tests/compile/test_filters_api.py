@@ -153,6 +153,10 @@ def test_date_range_open_sides_and_hull() -> None:
         # Month ranges (Looker's MySQL output for "2019/10 to 2019/12": [10-01, 12-01)).
         ("2019/10 to 2019/12", datetime(2019, 10, 1), datetime(2019, 12, 1)),
         ("2019-10 to 2019-12-15", datetime(2019, 10, 1), datetime(2019, 12, 15)),
+        # Four digits and a unit are a count, not a year (Looker's GA360 block: "1500 days").
+        ("1500 days", datetime(2020, 1, 24), datetime(2024, 3, 3)),
+        ("2024 days ago", datetime(2018, 8, 17), datetime(2018, 8, 18)),
+        ("2024", datetime(2024, 1, 1), datetime(2025, 1, 1)),
     ],
 )
 def test_more_date_forms(text: str, start: datetime | None, end: datetime | None) -> None:

@@ -131,6 +131,11 @@ class _ItemParser:
             bound = DateBound(after=first.lower == "after", target=self.bound_target())
             self.expect_end()
             return bound
+        if first.lower.isdigit() and (self.word_after() or "") in _UNITS:
+            # "1500 days" (Looker's GA360 block): a count of units, not the year 1500
+            result: DateItem = self.relative()
+            self.expect_end()
+            return result
         absolute = self.absolute()
         result = self.absolute_tail(absolute) if absolute is not None else self.relative()
         self.expect_end()
