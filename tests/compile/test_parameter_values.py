@@ -105,3 +105,13 @@ def test_parameter_option_must_name_a_value(root: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--project", str(root), "--compile-only", "--parameter", "grain"])
     assert result.exit_code == 2
     assert "--parameter 'grain' must be written NAME=VALUE" in result.output
+
+
+def test_a_parameter_value_as_a_filter_ui_escapes_it_is_read_unescaped(root: Path) -> None:
+    # Google's GCS storage-intelligence dashboards set an unquoted parameter to `date^_hour` (the
+    # filter UI escapes `_`): the value is date_hour. A caret before another character stays.
+    workspace = Workspace.open(project_dir=root)
+    query = Query("m", "orders", fields=["orders.bucket"], filters={"orders.grain": "mon^_th"})
+    assert "DATE_TRUNC('mon_th'" in compile_sql(workspace.project, workspace.with_settings(query))
+    assert total(root, **{"orders.metric": "Reven^ue"}) == 2  # not 'Revenue': every row counts 1
+    assert total(root, **{"orders.metric": "Revenue"}) == pytest.approx(42.5)

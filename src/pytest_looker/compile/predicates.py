@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from pytest_looker.compile import bridge
 from pytest_looker.compile.fields import FieldCompiler
+from pytest_looker.compile.filters.strings import unescape_caret
 from pytest_looker.compile.query import Query
 from pytest_looker.compile.scope import Scope
 from pytest_looker.compile.sqltext import Sql, wrap
@@ -90,7 +91,7 @@ def liquid_filters(applied: list[AppliedFilter]) -> tuple[dict[str, str], dict[s
     parameters: dict[str, str] = {}
     for item in applied:
         if item.field.category is FieldCategory.PARAMETER:
-            parameters[item.name] = item.expression
+            parameters[item.name] = unescape_caret(item.expression)
         else:
             filters[item.name] = item.expression
     return filters, parameters

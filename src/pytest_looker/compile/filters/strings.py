@@ -102,6 +102,28 @@ def quote_string_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def unescape_caret(value: str) -> str:
+    """``value`` with Looker's caret escapes read (``date^_hour`` → ``date_hour``, ``^^`` → ``^``).
+
+    A parameter's value travels as a filter value, and Looker's filter UI escapes the string
+    grammar's special characters in it: Google's GCS storage-intelligence dashboards set an
+    unquoted parameter to ``date^_hour``. A caret before any other character stays as it is.
+    """
+    if "^" not in value:
+        return value
+    out: list[str] = []
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if char == "^" and index + 1 < len(value) and value[index + 1] in _CARET_ESCAPES:
+            out.append(value[index + 1])
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 def escape_string_text(value: str) -> str:
     """Escape ``value`` for use inside an unquoted item, e.g. between ``%`` wildcards.
 
