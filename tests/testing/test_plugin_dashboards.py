@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from helpers import Run, Shop
+from pathlib import Path
+
+from helpers import Run, Shop, write_shop
+from pytest_looker.checks.dashboards import dashboard_problems, including_model
+from pytest_looker.lookml import load_project
 
 TIER = """
   dimension: amount_tier {
@@ -139,3 +143,32 @@ def test_a_tile_on_an_explore_with_an_access_filter_gets_the_configured_attribut
     result = run("restricted.dashboard.lookml")
     result.assert_outcomes(failed=1)
     assert "needs user attribute 'allowed_status'" in result.stdout.str()
+
+
+def test_a_tile_without_model_queries_the_model_that_includes_its_dashboard(tmp_path: Path) -> None:
+    # Looker's atomfashion_bq, bridge and Cortex SAP dashboards leave `model:` out of their tiles.
+    tiles = """
+- dashboard: overview
+  title: Overview
+  elements:
+  - name: fine
+    explore: orders
+    type: looker_column
+    fields: [orders.status, orders.count]
+  - name: typo
+    explore: orders
+    type: looker_column
+    fields: [orders.statsu]
+"""
+    root = write_shop(tmp_path, files={"dashboards/overview.dashboard.lookml": tiles})
+    model = root / "shop.model.lkml"
+    model.write_text(
+        model.read_text().replace(
+            'include: "/tests/*.lkml"', 'include: "/tests/*.lkml"\ninclude: "/dashboards/*.dashboard"'
+        )
+    )
+    project = load_project(root)
+    dashboard = project.dashboards["overview"]
+    assert including_model(project, dashboard) == "shop"
+    problems = dashboard_problems(project, dashboard, lambda _model: "duckdb")
+    assert len(problems) == 1 and "field orders.statsu is not a field of shop/orders" in problems[0], problems

@@ -9,12 +9,15 @@ compiles. One outcome per dashboard lists each broken tile with the element's na
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 
+from pytest_looker import immutable
 from pytest_looker.checks.outcome import Outcome, Problem, Target
 from pytest_looker.checks.validation import explore_fields
 from pytest_looker.compile import Query, compile_query
 from pytest_looker.errors import LookerError
+from pytest_looker.lookml.files import match_include
 from pytest_looker.lookml.model import Dashboard, DashboardElement, Explore, Project
 from pytest_looker.workspace import Workspace
 
@@ -123,9 +126,34 @@ def dashboard_problems(
             problems.append(f"{where}: {error}")
         elif raw.get("field") and str(raw["field"]) not in _names(project, explore)[1]:
             problems.append(f"{where}: unknown field {raw['field']} in {raw['model']}/{raw['explore']}")
+    default = including_model(project, dashboard)
     for element in dashboard.elements:
+        if element.model is None and element.explore is not None and default is not None:
+            element = immutable.replace(element, model=default)
         problems.extend(_element_problems(project, element, dialect_for, prepare))
     return problems
+
+
+def including_model(project: Project, dashboard: Dashboard) -> str | None:
+    """The one model whose ``include:`` takes in the dashboard's file, else ``None``.
+
+    A tile without ``model:`` queries the model that includes its dashboard: Looker's own blocks
+    write tiles so (atomfashion_bq's 360 Marketing Overview, the Snowflake bridge's affinity
+    analysis, Cortex SAP's balance sheets), and a LookML dashboard is only seen through a model.
+    """
+    found = []
+    for model in project.models.values():
+        patterns = model.raw.get("include") or []
+        for pattern in [patterns] if isinstance(patterns, str) else patterns:
+            text = str(pattern)
+            if text.startswith("//"):
+                continue  # another project's files
+            base = posixpath.dirname(model.location.file)
+            relative = text.lstrip("/") if text.startswith("/") else posixpath.normpath(posixpath.join(base, text))
+            if match_include(relative, [dashboard.location.file]):
+                found.append(model.name)
+                break
+    return found[0] if len(found) == 1 else None
 
 
 def _element_problems(
