@@ -408,3 +408,88 @@ def test_liquid_field_is_never_served_from_another_query(lookml: ProjectFactory)
     paired = compile_query(project, Query("shop", "orders", fields=["orders.shown", "orders.amount"])).sql
     assert "'alone'" in alone and "'with amount'" not in alone
     assert "'with amount'" in paired
+
+
+def _explore_plan(project: Project, explore: str) -> fastpath.ExplorePlan:
+    plans = project.__dict__["_fields_plans"]
+    (plan,) = [plan for key, plan in plans.items() if key[1] == explore]
+    assert plan is not None
+    return plan
+
+
+def test_an_explore_gone_through_has_every_field_rendered_once(lookml: ProjectFactory) -> None:
+    """After ``_SWEEP_AFTER`` fields asked one by one, the explore's other fields are rendered at
+    once — but a field whose SQL runs Liquid — and queries on them still plan as the planner does."""
+    project, twin = lookml(SMALL), lookml(SMALL)
+    names = [f"orders.{name}" for name in ("id", "user_id", "amount", "big", "band", "count", "total")]
+    names += ["users.id", "users.name", "items.count", "stats.total_n"]
+    asked = names[: fastpath._SWEEP_AFTER - 1]
+    for name in asked:
+        assert plan_fields(project, Query("shop", "orders", fields=[name]), "duckdb", False) is not None
+    plan = _explore_plan(project, "orders")
+    assert set(plan.fields) == set(asked)
+    compile_query(project, Query("shop", "orders", fields=[names[fastpath._SWEEP_AFTER - 1]]))
+    assert set(names) <= set(plan.fields)
+    assert "orders.shown" not in plan.fields  # Liquid that reads the query: rendered when asked
+    for name in names[fastpath._SWEEP_AFTER :]:
+        for fields in ([name], [name, "orders.count"]):
+            fast, reference = both(project, twin, Query("shop", "orders", fields=fields), "duckdb")
+            assert fast is not None and not isinstance(reference, str)
+            assert parts(fast) == parts(reference)
+
+
+BROKEN = {
+    "shop.model.lkml": """
+        connection: "warehouse"
+        include: "*.view.lkml"
+        explore: orders {
+          join: users { relationship: many_to_one sql_on: ${orders.user_id} = ${users.nope} ;; }
+          join: items { relationship: one_to_many sql_on: ${orders.id} = ${items.order_id} ;; }
+        }
+    """,
+    "views.view.lkml": """
+        view: orders {
+          sql_table_name: shop.orders ;;
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: user_id { type: number sql: ${TABLE}.user_id ;; }
+          dimension: a { type: number sql: ${TABLE}.a ;; }
+          dimension: b { type: number sql: ${TABLE}.b ;; }
+          dimension: c { type: number sql: ${TABLE}.c ;; }
+          dimension: d { type: number sql: ${TABLE}.d ;; }
+          dimension: e { type: number sql: ${TABLE}.e ;; }
+          dimension: f { type: number sql: ${TABLE}.f ;; }
+          dimension: typo { type: number sql: ${amont} ;; }
+          measure: count { type: count }
+        }
+        view: users {
+          sql_table_name: shop.users ;;
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: name { sql: ${TABLE}.name ;; }
+        }
+        view: items {
+          sql_table_name: shop.items ;;
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: order_id { type: number sql: ${TABLE}.order_id ;; }
+          measure: count { type: count }
+        }
+    """,
+}
+
+
+def test_broken_join_and_field_fail_only_the_queries_that_read_them(lookml: ProjectFactory) -> None:
+    """Joins are rendered when the explore's plan is made and fields once the explore is gone
+    through; neither fails a query that does not include them, and a query that does gets the
+    planner's error."""
+    project, twin = lookml(BROKEN), lookml(BROKEN)
+    for name in ("id", "user_id", "a", "b", "c", "d", "e", "f", "count"):
+        query = Query("shop", "orders", fields=[f"orders.{name}", "items.count"])
+        fast, reference = both(project, twin, query, "duckdb")
+        assert fast is not None and not isinstance(reference, str)
+        assert parts(fast) == parts(reference)
+    assert "orders.typo" in _explore_plan(project, "orders").fields  # the sweep met it
+    for fields in (["orders.typo"], ["users.name"], ["orders.count", "users.id"]):
+        query = Query("shop", "orders", fields=fields)
+        _, reference = both(project, twin, query, "duckdb")
+        assert isinstance(reference, str)
+        with pytest.raises(LookerError, match=re.escape(reference)):
+            compile_query(project, query, dialect="duckdb")

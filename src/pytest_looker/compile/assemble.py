@@ -1,7 +1,9 @@
 """The final SQL text, in the layout Looker emits.
 
 Kept separate from planning so that the planner deals in fragments and decisions, and this one
-function is the only place that knows the order of clauses and the line layout.
+function is the only place that knows the order of clauses and the line layout — but for the
+fields-only shortcut (:mod:`.fastpath`), which writes the same layout from pieces it makes once
+per field and per join set (its tests compare the two on random queries).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_INDENT = "    "
+INDENT = "    "
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def select_text(
 ) -> str:
     """:func:`select_sql` from the clauses themselves (the fields-only shortcut's per-query path)."""
     lines = ["SELECT"]
-    lines.append(",\n".join(_INDENT + item for item in select) if select else _INDENT + "1")
+    lines.append(",\n".join(INDENT + item for item in select) if select else INDENT + "1")
     lines.append(f"FROM {from_}")
     lines.extend(join for join in joins if join.strip())
     if where:

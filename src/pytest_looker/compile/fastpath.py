@@ -25,7 +25,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_looker.compile import bridge, derived, grouping, plain, pop
-from pytest_looker.compile.assemble import select_text, sql_prefix
+from pytest_looker.compile.assemble import INDENT as _INDENT
+from pytest_looker.compile.assemble import sql_prefix
 from pytest_looker.compile.context import CompileState
 from pytest_looker.compile.dimensions import is_date_like, tier_sort
 from pytest_looker.compile.fields import FieldCompiler
@@ -51,7 +52,17 @@ _MAX_ENTRIES = 20_000
 #: field of an explore at once), and its single pass is cheaper than filling the tables
 #: (measured: validating generated projects was 7-11% slower through the shortcut).
 _MAX_FIELDS = 64
+#: After this many fields of an explore were rendered one by one, the rest of its fields are
+#: rendered at once. Why: a caller that asked for that many different fields of one explore is
+#: going through it (tests over a set of metrics, a dashboard's tiles, the emulator answering a
+#: client, the benchmarks), and rendering a field inside a query costs it more than a third of
+#: its compile; a one-off query (``pytest-looker sql``, a test or two per explore) never pays for
+#: fields it does not ask for. Measured on public projects: ~15 µs per field of the explore, once
+#: per explore and context (``benchmarks/compile_competitors.py``, docs/performance.md).
+_SWEEP_AFTER = 3
 _UNSORTED = (UNSORTED,)
+#: Ordinals as GROUP BY and ORDER BY write them (a query has at most two columns per field).
+_POSITIONS = tuple(str(position) for position in range(2 * _MAX_FIELDS + 2))
 _NO_FANOUT: tuple[tuple[str, str], ...] = ()
 _NO_CTES: list[tuple[str, str]] = []
 #: Not worked out yet (``None`` means "the planner's job").
@@ -68,11 +79,13 @@ class _Field(Selected):
         "column_sql",
         "companion",
         "date_like",
+        "expression",
         "fan_free",
         "fanned",
         "grouped",
         "is_measure",
         "item",
+        "line",
         "needs",
         "post_sql",
         "text",
@@ -88,6 +101,9 @@ class _Field(Selected):
         self.text = text
         self.column_sql = column = str(dialect.alias(self.name))
         self.item = f"{text} AS {column}"
+        #: The SELECT line and the (field, SQL) pair a plan lists, made once per field.
+        self.line = _INDENT + self.item
+        self.expression = (self.name, text)
         category = "measure" if self.is_measure else "dimension"
         self.column = Column(_unquoted(column), self.name, category, target.type)
         self.grouped = dialect.group_by_expression(text) if target.timeframe is not None else None
@@ -97,6 +113,7 @@ class _Field(Selected):
             if self.is_measure and target.type in POST_SQL_TYPES
             else None
         )
+        #: A tier's sort column: SELECT line, SQL, result column.
         self.companion: tuple[str, str, Column] | None = None
         self.needs: frozenset[str] = frozenset()
         self.touched: tuple[str, ...] = ()
@@ -109,10 +126,15 @@ class _Field(Selected):
 class _Joins:
     """The joins a set of aliases includes, their fan-out and what they add to the query."""
 
-    __slots__ = ("clauses", "fan_key", "fanned", "flat_allowed", "names", "rendered", "touched", "views", "where")
+    __slots__ = ("clauses", "fan_key", "fanned", "flat_allowed", "names", "rendered", "tail", "touched", "views")
 
     def __init__(
-        self, base: str, rendered: list[RenderedJoin], fanned: Mapping[str, str], touched: tuple[str, ...]
+        self,
+        base: str,
+        rendered: list[RenderedJoin],
+        fanned: Mapping[str, str],
+        touched: tuple[str, ...],
+        explore_where: list[str],
     ) -> None:
         self.rendered = rendered
         self.fanned = fanned
@@ -120,7 +142,11 @@ class _Joins:
         self.names = tuple(j.name for j in rendered)
         self.views = (base, *self.names)
         self.clauses = [j.clause for j in rendered]
-        self.where = [j.sql_where.text for j in rendered if j.sql_where is not None]
+        where = explore_where + [j.sql_where.text for j in rendered if j.sql_where is not None]
+        #: What the SQL says after FROM up to GROUP BY, as :func:`.assemble.select_text` writes it.
+        self.tail = "".join("\n" + clause for clause in self.clauses if clause.strip()) + (
+            "\nWHERE " + "\n    AND ".join(where) if where else ""
+        )
         self.touched = touched
         #: Whether a grouping-cancelling field may drop the GROUP BY (see :mod:`.grouping`).
         self.flat_allowed = not any(j.join.relationship in grouping._FANNING for j in rendered)
@@ -141,9 +167,13 @@ class ExplorePlan:
         self.pk_name = f"{self.base}.{key.name}" if key is not None else None
         self.cancelling = grouping.cancelling_fields(scope)
         self.fields: dict[str, _Field | None] = {}
+        #: Fields rendered one by one, as queries asked for them.
+        self.misses = 0
         self.joins: dict[frozenset[str], _Joins | None] = {}
         self.ctes: dict[tuple[str, ...], tuple[list[tuple[str, str]], str] | None] = {}
         self.queries: dict[tuple[object, ...], Plan | None] = {}
+        #: The LIMIT clause per row limit.
+        self.limits: dict[int, str] = {}
         explore = scope.explore
         fc = FieldCompiler(state, {})
         conditions = _conditions(fc, applied or [])
@@ -160,6 +190,29 @@ class ExplorePlan:
         self.preamble = explore.sql_preamble
         #: What the SQL of a query that reads no derived table starts with.
         self.prefix = sql_prefix((), self.preamble)
+        self._arrange_every_join()
+
+    def _arrange_every_join(self) -> None:
+        """Render each join of the explore now, with what it needs, as its own join set.
+
+        Why: a query that selects fields of several views meets a new set of joins almost every
+        time (338 of 340 queries on a generated project), and rendering the joins the set adds
+        was most of such a query's compile. Joins are few next to fields (a few per explore,
+        ~1 ms for the largest generated explore), so each is rendered once here, its edge added
+        to the context's join tree, and a later set only arranges what is already rendered.
+        A join whose SQL runs Liquid is left to the first query that needs it (rendering it
+        depends on the query, and would import python-liquid for a query that may never read
+        it); a join that fails is left too: its error belongs to a query that includes it.
+        """
+        scope, needs = self.scope, self.base_needs
+        for alias, join in scope.joins.items():
+            view = scope.views.get(alias)
+            texts = (join.sql, join.sql_on, join.sql_where, join.sql_table_name, view and view.sql_table_name)
+            if any(text and bridge.has_liquid(text) for text in texts):
+                continue
+            key = needs | {alias}
+            if key not in self.joins:
+                self._joins(key)
 
     # -- one query --------------------------------------------------------------------------------
 
@@ -218,16 +271,16 @@ class ExplorePlan:
             if fan_key and not entry.fan_free:
                 return None
             text = entry.text
-            select.append(entry.item)
-            expressions.append((entry.name, text))
+            select.append(entry.line)
+            expressions.append(entry.expression)
             position = len(select)
             columns.append(entry.column)
-            group_by.append(entry.grouped or str(position))
+            group_by.append(entry.grouped or _POSITIONS[position])
             if entry.companion is not None:
-                item, text, column = entry.companion
-                select.append(item)
+                line, text, column = entry.companion
+                select.append(line)
                 position = len(select)
-                group_by.append(str(position))
+                group_by.append(_POSITIONS[position])
                 columns.append(column)
             if first_dimension is None:
                 first_dimension = (position, text)
@@ -239,7 +292,6 @@ class ExplorePlan:
         fanned_touched: list[str] = []
         post_sql: list[PostSqlMeasure] = []
         for entry in measures:
-            item, text = entry.item, entry.text
             if fan_key:
                 variants = entry.fanned
                 variant = variants.get(fan_key, _UNKNOWN) if variants is not None else _UNKNOWN
@@ -247,10 +299,14 @@ class ExplorePlan:
                     variant = self._fanned(entry, joins)
                 if variant is None:
                     return None
-                item, text, more = variant
+                line, text, more = variant
                 fanned_touched += more
-            select.append(item)
-            expressions.append((entry.name, text))
+                select.append(line)
+                expressions.append((entry.name, text))
+            else:
+                text = entry.text
+                select.append(entry.line)
+                expressions.append(entry.expression)
             if first_measure is None:
                 first_measure = (len(select), text)
             columns.append(entry.column)
@@ -259,7 +315,11 @@ class ExplorePlan:
             if entry.touched:
                 touched += entry.touched
         flat = not measures and joins.flat_allowed and any(e.name in self.cancelling for e in dimensions)
-        order_by: list[str] = []
+        # The SELECT as :func:`.assemble.select_text` writes it, from the pieces made per field
+        # and per join set.
+        body = "SELECT\n" + ",\n".join(select) + "\nFROM " + self.from_ + joins.tail
+        if group_by and not flat:
+            body += "\nGROUP BY " + ", ".join(group_by)
         if first_dimension is not None and query.sorts != _UNSORTED:
             pk_only = flat and not measures and len(dimensions) == 1 and dimensions[0].name == self.pk_name
             if not pk_only:
@@ -269,18 +329,15 @@ class ExplorePlan:
                     (position, text), suffix = first_measure, " DESC"
                 else:
                     (position, text), suffix = first_dimension, ""
-                order_by.append(text + suffix if self.dialect.orders_by_expression else f"{position}{suffix}")
+                body += "\nORDER BY " + (text if self.dialect.orders_by_expression else _POSITIONS[position]) + suffix
         limit = query.effective_limit
-        body = select_text(
-            select,
-            self.from_,
-            joins.clauses,
-            self.where + joins.where if joins.where else self.where,
-            () if flat else group_by,
-            (),
-            order_by,
-            None if limit is None else str(self.dialect.limit(limit)),
-        )
+        if limit is not None:
+            try:
+                limit_text = self.limits[limit]
+            except KeyError:
+                limit_text = self.limits[limit] = str(self.dialect.limit(limit))
+            if limit_text:
+                body += "\n" + limit_text
         touched += self.where_touched
         touched += joins.touched
         touched += fanned_touched
@@ -315,7 +372,30 @@ class ExplorePlan:
         if len(fields) > _MAX_ENTRIES:
             fields.clear()
         entry = fields[name] = self._render_field(name)
+        self.misses += 1
+        if self.misses == _SWEEP_AFTER:
+            self._render_every_field()
         return entry
+
+    def _render_every_field(self) -> None:
+        """Render the entry of every field of the explore not rendered yet (see ``_SWEEP_AFTER``).
+
+        In the views' order, so that what is rendered (and remembered) does not depend on the
+        hash seed. A field whose SQL runs Liquid is left to a query that asks for it: its
+        rendering is the planner's anyway, and rendering it would import python-liquid.
+        """
+        scope, fields = self.scope, self.fields
+        if sum(len(scope.selectable_names(alias)) for alias in scope.views) > _MAX_ENTRIES:
+            return
+        for alias, view in scope.views.items():
+            allowed = scope.selectable_names(alias)
+            for field_name, target in view.fields.items():
+                name = f"{alias}.{field_name}"
+                if name in fields or field_name not in allowed or not is_selectable_category(target):
+                    continue
+                if target.sql is not None and bridge.has_liquid(target.sql):
+                    continue
+                fields[name] = self._render_field(name)
 
     def _render_field(self, name: str) -> _Field | None:
         scope = self.scope
@@ -351,7 +431,7 @@ class ExplorePlan:
         if companion is not None:
             sort_column = str(self.dialect.alias(entry.name + "__sort_"))
             hidden = Column(_unquoted(sort_column), entry.name + "__sort_", "dimension", "string", hidden=True)
-            entry.companion = (f"{companion.text} AS {sort_column}", companion.text, hidden)
+            entry.companion = (f"{_INDENT}{companion.text} AS {sort_column}", companion.text, hidden)
             needs = needs | companion.aliases
         entry.needs = needs | self.base_needs
         entry.touched = tuple(fc.derived_views)
@@ -368,7 +448,7 @@ class ExplorePlan:
         else:
             text = sql.text
             pure = not fc.liquid_renders and len(self.state.empty_parameters) == empty
-            variant = (f"{text} AS {entry.column_sql}", text, tuple(fc.derived_views)) if pure else None
+            variant = (f"{_INDENT}{text} AS {entry.column_sql}", text, tuple(fc.derived_views)) if pure else None
         if entry.fanned is None or len(entry.fanned) > 64:
             entry.fanned = {}
         entry.fanned[joins.fan_key] = variant
@@ -382,7 +462,9 @@ class ExplorePlan:
             result = None
         else:
             touched = tuple(fc.derived_views)
-            result = None if fc.liquid_renders else _Joins(self.base, included.joins, included.fanned, touched)
+            result = (
+                None if fc.liquid_renders else _Joins(self.base, included.joins, included.fanned, touched, self.where)
+            )
         if len(self.joins) > _MAX_ENTRIES:
             self.joins.clear()
         self.joins[needs] = result
