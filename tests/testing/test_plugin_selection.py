@@ -132,6 +132,10 @@ def test_validate_refuses_a_selector_that_matches_nothing(shop: Shop) -> None:
     result = CliRunner().invoke(main, ["validate", "--compile-only", "--project", str(root), "--explores", "shop/nope"])
     assert result.exit_code == 2
     assert "explore selector 'shop/nope' matches no explore (explores: shop/customers, shop/orders)" in result.output
+    # A glob whose model exists lists that model's explores, not the same selector back.
+    globbed = CliRunner().invoke(main, ["validate", "--compile-only", "--project", str(root), "--explores", "shop/x*"])
+    assert globbed.exit_code == 2
+    assert "explore selector 'shop/x*' matches no explore (explores: shop/customers, shop/orders)" in globbed.output
 
 
 def test_hidden_fields_follow_one_rule_in_validate_and_pytest(shop: Shop, run: Run) -> None:

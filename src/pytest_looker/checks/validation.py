@@ -134,13 +134,21 @@ def _no_match(selector: str, names: Iterable[str]) -> str:
     if any(c in body for c in "*?["):
         model, _, rest = body.partition("/")
         models = sorted({n.split("/", 1)[0] for n in known})
-        close = [f"{sign}{m}/{rest}" for m in difflib.get_close_matches(model, models, n=2, cutoff=0.6)]
-        listing = f"models: {', '.join(models)}"
+        in_models = [n for n in known if _matches(n.split("/", 1)[0], model)]
+        if in_models:  # the model part matches: it is the explore part that does not
+            close, listing = [], _listing(in_models)
+        else:
+            close = [f"{sign}{m}/{rest}" for m in difflib.get_close_matches(model, models, n=2, cutoff=0.6)]
+            listing = f"models: {', '.join(models)}"
     else:
         close = [sign + c for c in difflib.get_close_matches(body, known, n=2, cutoff=0.85)]
-        listing = f"explores: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''}"
+        listing = _listing(known)
     hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else listing
     return f"explore selector {selector!r} matches no explore ({hint})"
+
+
+def _listing(names: list[str]) -> str:
+    return f"explores: {', '.join(names[:10])}{', ...' if len(names) > 10 else ''}"
 
 
 def explore_fields(project: Project, explore: Explore, *, include_hidden: bool = True) -> list[tuple[str, Field]]:
