@@ -493,3 +493,86 @@ def test_broken_join_and_field_fail_only_the_queries_that_read_them(lookml: Proj
         assert isinstance(reference, str)
         with pytest.raises(LookerError, match=re.escape(reference)):
             compile_query(project, query, dialect="duckdb")
+
+
+PARAMETERS = {
+    "shop.model.lkml": """
+        connection: "warehouse"
+        include: "*.view.lkml"
+        explore: orders {
+          join: ranked { relationship: many_to_one sql_on: ${orders.user_id} = ${ranked.user_id} ;; }
+          join: picky { relationship: many_to_one sql_on: ${orders.user_id} = ${picky.user_id} ;; }
+        }
+        explore: logs {}
+    """,
+    "views.view.lkml": """
+        view: orders {
+          sql_table_name: shop.orders ;;
+          parameter: metric {
+            type: unquoted
+            allowed_value: { value: "amount" }
+            allowed_value: { value: "user_id" }
+            default_value: "amount"
+          }
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: user_id { type: number sql: ${TABLE}.user_id ;; }
+          dimension: amount { type: number sql: ${TABLE}.amount ;; }
+          dimension: chosen { type: number sql: ${TABLE}.{% parameter metric %} ;; }
+          measure: chosen_total {
+            type: sum
+            sql: {% if metric._parameter_value == 'amount' %}${amount}{% else %}${user_id}{% endif %} ;;
+          }
+          dimension: shown { sql: {% if orders.amount._is_selected %} 'with' {% else %} 'alone' {% endif %} ;; }
+          measure: count { type: count }
+        }
+        view: ranked {
+          derived_table: { sql: SELECT user_id, SUM({% parameter orders.metric %}) AS n FROM shop.orders GROUP BY 1 ;; }
+          dimension: user_id { primary_key: yes type: number sql: ${TABLE}.user_id ;; }
+          measure: total_n { type: sum sql: ${TABLE}.n ;; }
+        }
+        view: logs {
+          sql_table_name: shop.logs_{% parameter slug %} ;;
+          parameter: slug { type: unquoted }
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+        }
+        view: picky {
+          derived_table: {
+            sql: SELECT user_id{% if orders.amount._in_query %}, 1 AS x{% endif %} FROM shop.orders ;;
+          }
+          dimension: user_id { primary_key: yes type: number sql: ${TABLE}.user_id ;; }
+          measure: count { type: count }
+        }
+    """,
+}
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "bigquery", "snowflake"])
+def test_liquid_that_reads_only_parameters_is_kept_by_the_shortcut(lookml: ProjectFactory, dialect: str) -> None:
+    """A fields-only query's parameters are their defaults, so Liquid that reads only them
+    (a field, a measure, a derived table) renders the same for every such query of the context;
+    Liquid that reads what the query selects (``_is_selected``, ``_in_query``) does not."""
+    project, twin = lookml(PARAMETERS), lookml(PARAMETERS)
+    kept = [
+        ["orders.chosen"],
+        ["orders.chosen_total"],
+        ["ranked.total_n", "orders.count"],
+        ["orders.chosen", "ranked.total_n", "orders.amount"],
+    ]
+    for fields in kept:
+        fast, reference = both(project, twin, Query("shop", "orders", fields=fields), dialect)
+        assert fast is not None, fields
+        assert not isinstance(reference, str)
+        assert parts(fast) == parts(reference)
+    for fields in (["orders.shown"], ["picky.count"], ["orders.amount", "picky.count"]):
+        assert plan_fields(project, Query("shop", "orders", fields=fields), dialect, False) is None, fields
+    # A table that pastes a parameter without a value: the planner's plan says which.
+    logs = Query("shop", "logs", fields=["logs.id"])
+    assert plan_fields(project, logs, dialect, False) is None
+    _, reference = both(project, twin, logs, dialect)
+    assert not isinstance(reference, str) and reference.empty_parameters == ("logs.slug",)
+    # A query that sets the parameter is planned with its value, not served the default's SQL.
+    chosen = compile_query(project, Query("shop", "orders", fields=["orders.chosen"]), dialect=dialect).sql
+    assert "orders.amount" in chosen
+    filtered = Query("shop", "orders", fields=["orders.chosen"], filters={"orders.metric": "user_id"})
+    assert "orders.user_id" in compile_query(project, filtered, dialect=dialect).sql
+    assert compile_query(project, Query("shop", "orders", fields=["orders.chosen"]), dialect=dialect).sql == chosen

@@ -165,7 +165,16 @@ def render_liquid(
     except LookerError as error:
         raise CompileError(in_context(where, error.message), error.location or location) from error
     state.empty_parameters.update(_pasted_empty(template, parameters, state.parameter_values))
+    if ctx.field_reads or _reads_clock(template):
+        state.liquid_query_reads += 1
     return rendered
+
+
+@lru_cache(maxsize=8192)
+def _reads_clock(template: str) -> bool:
+    """Whether ``template`` names the clock (``'now' | date: …``): its rendering changes with
+    time, not only with the query's context."""
+    return re.search(r"""["'](?:now|today)["']""", template) is not None
 
 
 #: Parameter types whose missing value is pasted as nothing (see ``liquid.context.parameter_sql``).

@@ -60,6 +60,9 @@ class CompileState:
     #: ``view.field`` of the value-less unquoted/number/yesno parameters the Liquid pasted as
     #: nothing: when the SQL then does not parse, the run lacks a value, not the LookML a fix.
     empty_parameters: set[str] = field(default_factory=set)
+    #: How many Liquid renderings read what the query selects (``_is_selected``, ``_in_query``)
+    #: or the clock: those differ between queries that share filters, parameters and context.
+    liquid_query_reads: int = field(default=0, compare=False, repr=False)
 
     @classmethod
     def of(

@@ -12,9 +12,11 @@ then a few look-ups and one string join.
 
 It repeats the planner's layout for that subset (the Looker rules stay in :mod:`.planner`,
 :mod:`.grouping` and :mod:`.joins`, which it calls), so it answers only when every piece it
-reuses is known to be the same in every query of the context: no rendering ran Liquid (Liquid
-reads the query: ``_is_selected``, filters), nothing raised, no field is left out or reads a
-period-over-period measure. Otherwise :func:`plan_fields` returns ``None`` and the planner
+reuses is known to be the same in every query of the context: no rendering's Liquid read what
+the query selects (``_is_selected``, ``_in_query``: see ``CompileState.liquid_query_reads``; the
+filters and parameter values Liquid may read are the explore's defaults in every fields-only
+query), no parameter without a value was pasted, nothing raised, no field is left out or reads
+a period-over-period measure. Otherwise :func:`plan_fields` returns ``None`` and the planner
 compiles the query, errors included. ``tests/compile/test_fastpath.py`` compiles random field
 sets both ways and compares the SQL and the results on DuckDB.
 """
@@ -185,7 +187,9 @@ class ExplorePlan:
         fc = FieldCompiler(state, {})
         self.from_ = f"{fc.table_of(scope.view(self.base), explore.sql_table_name)} AS {self.base}"
         self.from_touched = tuple(fc.derived_views)
-        if fc.liquid_renders:
+        # The explore's conditions or table read the query's fields, or pasted a parameter that has
+        # no value (the planner's plan names it, for the error the SQL may then raise).
+        if state.liquid_query_reads or state.empty_parameters:
             raise _Unsupported
         self.preamble = explore.sql_preamble
         #: What the SQL of a query that reads no derived table starts with.
@@ -399,7 +403,7 @@ class ExplorePlan:
 
     def _render_field(self, name: str) -> _Field | None:
         scope = self.scope
-        empty = len(self.state.empty_parameters)
+        empty, reads = len(self.state.empty_parameters), self.state.liquid_query_reads
         try:
             # A field of the explore's views that its fields: allow, found directly; anything
             # else (errors included) resolved as the planner does.
@@ -424,7 +428,7 @@ class ExplorePlan:
             companion = None if target.is_measure else tier_sort(fc, selected.alias, target)
         except LookerError:
             return _NO
-        if fc.liquid_renders or len(self.state.empty_parameters) != empty:
+        if self.state.liquid_query_reads != reads or len(self.state.empty_parameters) != empty:
             return _NO
         entry = _Field(selected, sql.text, self.dialect)
         needs = sql.aliases
@@ -440,14 +444,14 @@ class ExplorePlan:
 
     def _fanned(self, entry: _Field, joins: _Joins) -> tuple[str, str, tuple[str, ...]] | None:
         fc = FieldCompiler(self.state, joins.fanned)
-        empty = len(self.state.empty_parameters)
+        empty, reads = len(self.state.empty_parameters), self.state.liquid_query_reads
         try:
             sql = fc.select(entry.alias, entry.field)
         except LookerError:  # a percentile left out (the planner drops the field), or an error
             variant = None
         else:
             text = sql.text
-            pure = not fc.liquid_renders and len(self.state.empty_parameters) == empty
+            pure = self.state.liquid_query_reads == reads and len(self.state.empty_parameters) == empty
             variant = (f"{_INDENT}{text} AS {entry.column_sql}", text, tuple(fc.derived_views)) if pure else None
         if entry.fanned is None or len(entry.fanned) > 64:
             entry.fanned = {}
@@ -456,15 +460,15 @@ class ExplorePlan:
 
     def _joins(self, needs: frozenset[str]) -> _Joins | None:
         fc = FieldCompiler(self.state, {})
+        empty, reads = len(self.state.empty_parameters), self.state.liquid_query_reads
         try:
             included = included_joins(fc, needs)
         except LookerError:
             result = None
         else:
             touched = tuple(fc.derived_views)
-            result = (
-                None if fc.liquid_renders else _Joins(self.base, included.joins, included.fanned, touched, self.where)
-            )
+            same = self.state.liquid_query_reads == reads and len(self.state.empty_parameters) == empty
+            result = _Joins(self.base, included.joins, included.fanned, touched, self.where) if same else None
         if len(self.joins) > _MAX_ENTRIES:
             self.joins.clear()
         self.joins[needs] = result
@@ -472,20 +476,16 @@ class ExplorePlan:
 
     def _ctes(self, names: tuple[str, ...]) -> tuple[list[tuple[str, str]], str] | None:
         state = self.state
-        views = state.scope.model.views
+        empty, reads = len(state.empty_parameters), state.liquid_query_reads
         try:
             ctes = derived.build_ctes(state, names, (), _native_planner(self.project, state))
         except LookerError:
             result = None
         else:
-            # A SQL derived table's Liquid reads the outer query: not the same for every query.
-            result = (ctes, sql_prefix(ctes, self.preamble))
-            for name, _ in ctes:
-                view = views.get(name)
-                table = view.derived_table if view is not None else None
-                if table is not None and table.sql is not None and bridge.has_liquid(table.sql):
-                    result = None
-                    break
+            # A SQL derived table whose Liquid read what the query selects (``_in_query``) is
+            # not the same for every query; one that read parameters or filters is.
+            same = state.liquid_query_reads == reads and len(state.empty_parameters) == empty
+            result = (ctes, sql_prefix(ctes, self.preamble)) if same else None
         if len(self.ctes) > _MAX_ENTRIES:
             self.ctes.clear()
         self.ctes[names] = result
@@ -501,12 +501,12 @@ def _conditions(fc: FieldCompiler, applied: list[AppliedFilter]) -> list[Sql]:
     them: the explore's default filters (``always_filter``, ``conditionally_filter``: a query
     without filters keeps their values), its ``access_filter`` (the user attributes are part of
     the context) and ``sql_always_where``. A condition on a measure (HAVING) or one that runs
-    Liquid is not the same in every query: the planner's job."""
+    Liquid that reads the query's fields is not the same in every query: the planner's job."""
     explore = fc.scope.explore
     if not (applied or explore.access_filters or explore.sql_always_where):
         return []
     conditions = render_conditions(fc, applied, fc.state.query.user_attributes)
-    if fc.liquid_renders or fc.measure_renders or conditions.having:
+    if fc.state.liquid_query_reads or fc.state.empty_parameters or fc.measure_renders or conditions.having:
         raise _Unsupported
     return list(conditions.where)
 

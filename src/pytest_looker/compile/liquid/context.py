@@ -11,6 +11,7 @@ ends up in SQL, so this module is also where they are validated and quoted.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -98,6 +99,10 @@ class LiquidContext:
     user_attributes: Mapping[str, str] = field(default_factory=dict)
     query_timezone: str = "UTC"
     field: str | None = None
+    #: The fields whose place in the query (``_is_selected``, ``_in_query``) the rendering read,
+    #: in order: a rendering that read none is the same for every query with the same filters,
+    #: parameters and context (the fields-only shortcut keeps such renderings, see ``fastpath``).
+    field_reads: list[str] = dataclasses.field(default_factory=list, compare=False, repr=False)
 
     def qualify(self, name: str) -> str:
         """``name`` as ``view.field``: bare names belong to the view being rendered."""
@@ -110,8 +115,14 @@ class LiquidContext:
             return True
         return name in self.parameters and name in self.parameter_values
 
+    def is_selected(self, name: str) -> bool:
+        """Looker's ``_is_selected``."""
+        self.field_reads.append(name)
+        return name in self.selected
+
     def is_in_query(self, name: str) -> bool:
         """Looker's ``_in_query``: selected, filtered or otherwise used (sorts)."""
+        self.field_reads.append(name)
         return name in self.in_query or name in self.selected or self.is_filtered(name)
 
 

@@ -103,7 +103,7 @@ def field_attribute(ctx: LiquidContext, name: str, attribute: str, written: str)
     undefined, with the template position.
     """
     if attribute == "_is_selected":
-        return name in ctx.selected
+        return ctx.is_selected(name)
     if attribute == "_in_query":
         return ctx.is_in_query(name)
     if attribute == "_is_filtered":
