@@ -68,6 +68,16 @@ def test_a_runner_connects_on_first_use_only(tmp_path: Path) -> None:
         ("orders", None, None, "orders", '"orders"'),
         ("ecommerce.orders", None, "ecommerce", "orders", '"ecommerce"."orders"'),
         ("my-proj.ds.t", "my-proj", "ds", "t", '"my-proj"."ds"."t"'),
+        # BigQuery's domain-scoped project ids have a dot: the colon tells them (as sqlglot reads them)
+        ("example.com:proj.ds.t", "example.com:proj", "ds", "t", '"example.com:proj"."ds"."t"'),
+        ("`example.com:proj`.ds.t", "example.com:proj", "ds", "t", '"example.com:proj"."ds"."t"'),
+        (
+            "example.com:proj.region-us.INFORMATION_SCHEMA.JOBS",
+            "example.com:proj",
+            "region-us.INFORMATION_SCHEMA",
+            "JOBS",
+            '"example.com:proj"."region-us.INFORMATION_SCHEMA"."JOBS"',
+        ),
     ],
 )
 def test_table_names(raw: str, catalog: str | None, schema: str | None, table: str, sql: str) -> None:

@@ -502,3 +502,29 @@ def test_structs_and_arrays_read_through_a_star_derived_table_are_nested(tmp_pat
     got = [(r["jobs.destination_project"], r["jobs.tables_read"], r["jobs.count"]) for r in rows]
     assert unordered(got) == unordered(expected)
     assert sum(r[2] for r in expected) > 0
+
+
+def test_a_domain_scoped_bigquery_project_is_one_catalog(tmp_path: Path, cli: Cli) -> None:
+    """``example.com:proj.sales.orders``: the project id has a dot, which is not a name's part.
+    The seed is ``example.com:proj/sales/orders.csv`` and the explore reads it on DuckDB."""
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": BIGQUERY_SEEDS,
+            "shop.model.lkml": 'connection: "c"\ninclude: "*.view.lkml"\nexplore: orders {}\n',
+            "orders.view.lkml": """
+                view: orders {
+                  sql_table_name: `example.com:proj.sales.orders` ;;
+                  dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+                  dimension: status { sql: ${TABLE}.status ;; }
+                  measure: count { type: count }
+                }
+            """,
+        },
+    )
+    scaffold(cli, tmp_path)
+    seed = tmp_path / "seeds" / "example.com:proj" / "sales" / "orders.csv"
+    assert seed.is_file()
+    rows = query(cli, tmp_path, "shop/orders", "orders.status", "orders.count", limit="-1")
+    expected = seed_sql(f"SELECT status, COUNT(*) FROM read_csv('{seed}') GROUP BY 1")
+    assert unordered((r["orders.status"], r["orders.count"]) for r in rows) == unordered(expected)

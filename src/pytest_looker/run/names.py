@@ -9,6 +9,9 @@ BigQuery alone has four parts: ``project.region-us.INFORMATION_SCHEMA.JOBS`` (or
 table ``JOBS`` of the schema ``region-us.INFORMATION_SCHEMA`` (a dot in its name) in catalog
 ``project``: the compiler writes it so (:func:`pytest_looker.compile.translate.tables.information_schema_tables`),
 and its seed is ``project/region-us/INFORMATION_SCHEMA/JOBS.csv``.
+
+A domain-scoped BigQuery project (``example.com:proj``) has a dot in its id: its name is one
+part (``example.com:proj/sales/orders.csv``), as sqlglot reads it.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ class TableName:
     def parse(cls, name: str) -> TableName:
         """``"orders"``, ``"ecommerce.orders"``, ``"proj.ds.t"`` or ``"proj.region-us.INFORMATION_SCHEMA.t"``
         → a :class:`TableName` (four parts: the middle two are one schema, see the module docstring)."""
-        parts = [part.strip().strip('"`') for part in name.split(".")]
+        parts = [part.strip().strip('"`') for part in dotted_parts(name)]
         if not 1 <= len(parts) <= 4 or not all(parts):
             raise BackendError(
                 f"table name {name!r} must be table, schema.table, catalog.schema.table"
@@ -65,6 +68,17 @@ class TableName:
 
     def __str__(self) -> str:
         return ".".join(p for p in (self.catalog, self.schema, self.table) if p is not None)
+
+
+def dotted_parts(name: str) -> list[str]:
+    """``name`` split at its dots, but for a BigQuery domain-scoped project id (``example.com:proj``,
+    the only id with a dot in it, told by its colon), which stays one part as BigQuery and sqlglot
+    read ``example.com:proj.sales.orders``: catalog ``example.com:proj``, schema ``sales``."""
+    parts = name.split(".")
+    for index, part in enumerate(parts[:-1]):
+        if ":" in part:
+            return [".".join(parts[: index + 1]), *parts[index + 1 :]] if index else parts
+    return parts
 
 
 #: Schemas DuckDB keeps for itself: a warehouse table there (Postgres' ``pg_catalog.pg_stat_activity``)

@@ -49,7 +49,7 @@ from pytest_looker.compile.sqlreads import (
 from pytest_looker.errors import BackendError, CompileError
 from pytest_looker.lookml.model import Explore, Field, FieldCategory, Join, Model, Project, View
 from pytest_looker.lookml.refs import Ref, RefKind, equalities, sole, substitute, table_column, table_columns
-from pytest_looker.run.names import TableName
+from pytest_looker.run.names import TableName, dotted_parts
 
 __all__ = [
     "ColumnInfo",
@@ -277,7 +277,7 @@ class SourceTable:
 
     @property
     def parts(self) -> tuple[str, ...]:
-        return tuple(self.name.split("."))
+        return tuple(dotted_parts(self.name))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_looker.run.names import TableName, quote
+from pytest_looker.run.names import TableName, dotted_parts, quote
 from pytest_looker.run.tables import TableSpec
 from pytest_looker.scaffold.data import Dataset, text_value
 from pytest_looker.scaffold.schema import SQL_TYPES, Schema, table_key
@@ -63,8 +63,9 @@ class Drift:
 
 
 def seed_path(root: Path, table: str, suffix: str = ".csv") -> Path:
-    """``schema.table`` → ``<root>/schema/table.csv``; ``p.d.t`` → ``<root>/p/d/t.csv``."""
-    parts = table.split(".")
+    """``schema.table`` → ``<root>/schema/table.csv``; ``p.d.t`` → ``<root>/p/d/t.csv`` (a
+    domain-scoped project ``example.com:p`` is one directory)."""
+    parts = dotted_parts(table)
     return root.joinpath(*parts[:-1], parts[-1] + suffix)
 
 
