@@ -240,6 +240,21 @@ def test_random_field_sets_of_a_generated_project(tmp_path: Path) -> None:
     assert answered > 150
 
 
+#: Two views the small projects below share.
+USERS_AND_ITEMS = """
+        view: users {
+          sql_table_name: shop.users ;;
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: name { sql: ${TABLE}.name ;; }
+        }
+        view: items {
+          sql_table_name: shop.items ;;
+          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
+          dimension: order_id { type: number sql: ${TABLE}.order_id ;; }
+          measure: count { type: count }
+        }
+"""
+
 SMALL = {
     "shop.model.lkml": """
         connection: "warehouse"
@@ -289,17 +304,9 @@ SMALL = {
           measure: median_amount { type: median sql: ${amount} ;; }
           measure: count { type: count }
         }
-        view: users {
-          sql_table_name: shop.users ;;
-          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
-          dimension: name { sql: ${TABLE}.name ;; }
-        }
-        view: items {
-          sql_table_name: shop.items ;;
-          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
-          dimension: order_id { type: number sql: ${TABLE}.order_id ;; }
-          measure: count { type: count }
-        }
+    """
+    + USERS_AND_ITEMS
+    + """
         view: stats {
           derived_table: { sql: SELECT user_id, COUNT(*) AS n FROM shop.orders GROUP BY 1 ;; }
           dimension: user_id { primary_key: yes type: number sql: ${TABLE}.user_id ;; }
@@ -461,18 +468,8 @@ BROKEN = {
           dimension: typo { type: number sql: ${amont} ;; }
           measure: count { type: count }
         }
-        view: users {
-          sql_table_name: shop.users ;;
-          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
-          dimension: name { sql: ${TABLE}.name ;; }
-        }
-        view: items {
-          sql_table_name: shop.items ;;
-          dimension: id { primary_key: yes type: number sql: ${TABLE}.id ;; }
-          dimension: order_id { type: number sql: ${TABLE}.order_id ;; }
-          measure: count { type: count }
-        }
-    """,
+    """
+    + USERS_AND_ITEMS,
 }
 
 

@@ -204,9 +204,9 @@ class ExplorePlan:
         was most of such a query's compile. Joins are few next to fields (a few per explore,
         ~1 ms for the largest generated explore), so each is rendered once here, its edge added
         to the context's join tree, and a later set only arranges what is already rendered.
-        A join whose SQL runs Liquid is left to the first query that needs it (rendering it
-        depends on the query, and would import python-liquid for a query that may never read
-        it); a join that fails is left too: its error belongs to a query that includes it.
+        A join whose SQL runs Liquid is left to the first query that needs it (its rendering may
+        read what the query selects, and would import python-liquid for a join no query may
+        include); a join that fails is left too: its error belongs to a query that includes it.
         """
         scope, needs = self.scope, self.base_needs
         for alias, join in scope.joins.items():
@@ -371,6 +371,12 @@ class ExplorePlan:
 
     # -- what queries share -----------------------------------------------------------------------
 
+    def _marks(self) -> tuple[int, int]:
+        """What a rendering can leave in the shared state that makes it differ between queries:
+        Liquid that read what the query selects, and parameters pasted without a value. A
+        rendering that changed neither is the same for every fields-only query of the context."""
+        return self.state.liquid_query_reads, len(self.state.empty_parameters)
+
     def _field(self, name: str) -> _Field | None:
         fields = self.fields
         if len(fields) > _MAX_ENTRIES:
@@ -386,7 +392,8 @@ class ExplorePlan:
 
         In the views' order, so that what is rendered (and remembered) does not depend on the
         hash seed. A field whose SQL runs Liquid is left to a query that asks for it: its
-        rendering is the planner's anyway, and rendering it would import python-liquid.
+        rendering may read what the query selects (then it is the planner's), and rendering it
+        would import python-liquid for a field no query may ask for.
         """
         scope, fields = self.scope, self.fields
         if sum(len(scope.selectable_names(alias)) for alias in scope.views) > _MAX_ENTRIES:
@@ -403,7 +410,7 @@ class ExplorePlan:
 
     def _render_field(self, name: str) -> _Field | None:
         scope = self.scope
-        empty, reads = len(self.state.empty_parameters), self.state.liquid_query_reads
+        before = self._marks()
         try:
             # A field of the explore's views that its fields: allow, found directly; anything
             # else (errors included) resolved as the planner does.
@@ -428,7 +435,7 @@ class ExplorePlan:
             companion = None if target.is_measure else tier_sort(fc, selected.alias, target)
         except LookerError:
             return _NO
-        if self.state.liquid_query_reads != reads or len(self.state.empty_parameters) != empty:
+        if self._marks() != before:
             return _NO
         entry = _Field(selected, sql.text, self.dialect)
         needs = sql.aliases
@@ -444,14 +451,14 @@ class ExplorePlan:
 
     def _fanned(self, entry: _Field, joins: _Joins) -> tuple[str, str, tuple[str, ...]] | None:
         fc = FieldCompiler(self.state, joins.fanned)
-        empty, reads = len(self.state.empty_parameters), self.state.liquid_query_reads
+        before = self._marks()
         try:
             sql = fc.select(entry.alias, entry.field)
         except LookerError:  # a percentile left out (the planner drops the field), or an error
             variant = None
         else:
             text = sql.text
-            pure = self.state.liquid_query_reads == reads and len(self.state.empty_parameters) == empty
+            pure = self._marks() == before
             variant = (f"{_INDENT}{text} AS {entry.column_sql}", text, tuple(fc.derived_views)) if pure else None
         if entry.fanned is None or len(entry.fanned) > 64:
             entry.fanned = {}
@@ -460,14 +467,14 @@ class ExplorePlan:
 
     def _joins(self, needs: frozenset[str]) -> _Joins | None:
         fc = FieldCompiler(self.state, {})
-        empty, reads = len(self.state.empty_parameters), self.state.liquid_query_reads
+        before = self._marks()
         try:
             included = included_joins(fc, needs)
         except LookerError:
             result = None
         else:
             touched = tuple(fc.derived_views)
-            same = self.state.liquid_query_reads == reads and len(self.state.empty_parameters) == empty
+            same = self._marks() == before
             result = _Joins(self.base, included.joins, included.fanned, touched, self.where) if same else None
         if len(self.joins) > _MAX_ENTRIES:
             self.joins.clear()
@@ -476,7 +483,7 @@ class ExplorePlan:
 
     def _ctes(self, names: tuple[str, ...]) -> tuple[list[tuple[str, str]], str] | None:
         state = self.state
-        empty, reads = len(state.empty_parameters), state.liquid_query_reads
+        before = self._marks()
         try:
             ctes = derived.build_ctes(state, names, (), _native_planner(self.project, state))
         except LookerError:
@@ -484,7 +491,7 @@ class ExplorePlan:
         else:
             # A SQL derived table whose Liquid read what the query selects (``_in_query``) is
             # not the same for every query; one that read parameters or filters is.
-            same = state.liquid_query_reads == reads and len(state.empty_parameters) == empty
+            same = self._marks() == before
             result = (ctes, sql_prefix(ctes, self.preamble)) if same else None
         if len(self.ctes) > _MAX_ENTRIES:
             self.ctes.clear()
